@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/**
+ * @file dump.h
+ * @brief Reader for `lspci -x`/`-xxx`/`-xxxx` text dumps (the corpus format).
+ *
+ * A dump holds one or more devices. Each starts with a header line
+ * (`[domain:]bus:dev.fn description`) followed by lines `OFF: b0 b1 ... b15` with
+ * contiguous offsets from 00, and ends at a blank line, the next header line or the end of
+ * the text. Lines starting with `#` are comments, except BAR-size annotations inside a
+ * device block, which lspci ignores and the model backend uses:
+ *
+ *     # pcigate: bar0=0x4000 bar2=1M rom=64K
+ *
+ * (sizes in bytes, decimal or 0x-hex, optional K/M/G suffix, each a power of two).
+ *
+ * The text is hostile: every line is length-bounded, offsets must be contiguous and
+ * 16-byte aligned, bytes must be two hex digits, and the total is capped at 4096 bytes per
+ * device and PG_DUMP_MAX_DEVICES devices. The first violation is an error naming the line.
+ */
+#ifndef PCIGATE_DUMP_H
+#define PCIGATE_DUMP_H
+
+#include <pcigate/cfg.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PG_DUMP_MAX_DEVICES 256u
+#define PG_DUMP_MAX_TEXT (8u << 20)   /**< largest dump text accepted (8 MiB) */
+#define PG_DUMP_MAX_LINE 1024u        /**< longest line accepted */
+
+/** One device read from a dump. */
+struct pg_dump_dev {
+	char slot[32];                  /**< "[dddd:]bb:dd.f" as written in the dump */
+	char desc[160];                 /**< rest of the header line, truncated */
+	unsigned line;                  /**< 1-based line of the header line */
+	uint16_t len;                   /**< config bytes read (multiple of 16, <= 4096) */
+	uint8_t cfg[PG_CFG_EXT_LEN];    /**< bytes; zero beyond len */
+	struct pg_cfg_bar_sizes sizes;  /**< from `# pcigate:` annotations */
+};
+
+/** Where and why a dump was rejected. */
+struct pg_dump_error {
+	unsigned line;                  /**< 1-based line number, 0 if not line-specific */
+	char msg[128];
+};
+
+/**
+ * Parse dump text.
+ *
+ * @param text     borrowed; need not be NUL-terminated
+ * @param len      bytes of text (at most PG_DUMP_MAX_TEXT)
+ * @param devs     out: array of max entries filled in order of appearance
+ * @param max      capacity of devs
+ * @param ret_n    out: number of devices parsed (at least 1 on success)
+ * @param err      out, may be NULL: filled on -EINVAL
+ * @return 0; -EINVAL for malformed text (err says line and why) or no device at all;
+ *         -E2BIG when the text is too long or holds more than max devices.
+ * Thread-safety: reentrant.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_dump_parse(const char *text, size_t len,
+					  struct pg_dump_dev *devs, size_t max,
+					  size_t *ret_n, struct pg_dump_error *err);
+
+/**
+ * Read and parse a dump file.
+ *
+ * @param path  borrowed
+ * @param ret_devs out: array of *ret_n devices, owned by the caller (free())
+ * @param ret_n out
+ * @param err   out, may be NULL: line and reason on -EINVAL; for I/O errors line 0 and
+ *              the strerror text
+ * @return 0; -errno from open/read (e.g. -ENOENT, -EACCES, -EISDIR); -EINVAL; -E2BIG;
+ *         -ENOMEM.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_dump_read_file(const char *path, struct pg_dump_dev **ret_devs,
+					      size_t *ret_n, struct pg_dump_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/**
+ * @file inspect.h
+ * @brief Passthrough-safety findings, pci.ids names and reports (text and JSON).
+ *
+ * pg_inspect() looks at a parsed layout and lists the reasons a device may be unsafe or
+ * troublesome to pass through to a VM, each with a severity and a one-line why. Reports
+ * render identity, header, BARs, capabilities with key fields, diagnostics and findings.
+ * The JSON schema is documented in docs/json-schema.md and is stable: fields are only
+ * added, never renamed or removed, within a schema_version.
+ */
+#ifndef PCIGATE_INSPECT_H
+#define PCIGATE_INSPECT_H
+
+#include <pcigate/cfg.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PG_JSON_SCHEMA_VERSION 1
+#define PG_INSPECT_MAX_FINDINGS 32u
+
+enum pg_severity {
+	PG_SEV_INFO = 0,   /**< worth knowing, no action needed */
+	PG_SEV_LOW,        /**< minor risk or a feature that needs care */
+	PG_SEV_MEDIUM,     /**< real risk: needs a policy decision or a quirk */
+	PG_SEV_HIGH,       /**< do not pass through as is */
+};
+
+/** Finding codes; stable kebab-case names via pg_finding_name(). Append only. */
+enum pg_finding_code {
+	PG_FIND_BRIDGE = 0,        /**< "bridge": a bridge is not assignable */
+	PG_FIND_CHAIN_MALFORMED,   /**< "cap-chain-malformed": loop, bad pointer, overlap... */
+	PG_FIND_MSIX_SHARED_PAGE,  /**< "msix-shared-page": table/PBA page holds other registers */
+	PG_FIND_NO_RESET,          /**< "no-reset": no FLR and no PM reset (NoSoftRst+) */
+	PG_FIND_VENDOR_CAP,        /**< "vendor-specific-cap": opaque vendor registers */
+	PG_FIND_ATS_PRI_PASID,     /**< "ats-pri-pasid": device-side address translation */
+	PG_FIND_SRIOV_PF,          /**< "sriov-pf": physical function of SR-IOV */
+	PG_FIND_NO_ACS,            /**< "no-acs": downstream port / multi-function without ACS */
+	PG_FIND_HEADER_CLASS,      /**< "header-class-mismatch": bridge header vs class */
+	PG_FIND_CFG_SHORT,         /**< "cfg-short": fewer bytes than the header claims */
+	PG_FIND_HEADER_UNSUPPORTED,/**< "header-unsupported": CardBus or unknown header type */
+	PG_FIND_NO_DEVICE,         /**< "no-device": config reads all ones */
+	PG_FIND_MSIX_INVALID,      /**< "msix-invalid": MSI-X table/PBA outside a usable BAR */
+	PG_FIND__COUNT
+};
+
+struct pg_finding {
+	enum pg_finding_code code;
+	enum pg_severity severity;
+	uint16_t offset;           /**< config offset it concerns, 0 when device-wide */
+	char why[160];             /**< one line, no trailing newline */
+};
+
+struct pg_inspect_result {
+	struct pg_finding findings[PG_INSPECT_MAX_FINDINGS];
+	unsigned nfindings;
+	enum pg_severity worst;    /**< highest severity found; PG_SEV_INFO when none */
+};
+
+/**
+ * Compute passthrough findings for a layout.
+ * @param layout borrowed
+ * @param out    out: overwritten
+ * @return 0 or -EINVAL (NULL arguments). Reentrant.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_inspect(const struct pg_cfg_layout *layout,
+				       struct pg_inspect_result *out);
+
+PG_EXPORT const char *pg_finding_name(enum pg_finding_code code);
+PG_EXPORT const char *pg_severity_name(enum pg_severity sev);
+/** Parse "info"/"low"/"medium"/"high"; -EINVAL otherwise. */
+PG_EXPORT PG_MUST_CHECK int pg_severity_parse(const char *text, enum pg_severity *ret);
+
+/* ---- names from pci.ids (through libpci) --------------------------------------------- */
+
+struct pg_names;
+
+/**
+ * Open the pci.ids database through libpci.
+ * @return 0, -ENOMEM. A missing pci.ids is not an error: lookups then return NULL.
+ * Not thread-safe: one pg_names per thread.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_names_open(struct pg_names **ret);
+PG_EXPORT void pg_names_close(struct pg_names *names);
+
+/** Names for a device; each member NULL when unknown. Strings owned by names, valid
+ *  until the next lookup on the same names object. */
+struct pg_dev_names {
+	const char *vendor;
+	const char *device;
+	const char *subsystem;
+	const char *class_name;
+};
+
+/** Look up names for the identity in layout. */
+PG_EXPORT void pg_names_lookup(struct pg_names *names, const struct pg_cfg_layout *layout,
+			       struct pg_dev_names *ret);
+
+/* ---- reports ------------------------------------------------------------------------ */
+
+/** Everything a report needs about one device; all borrowed. */
+struct pg_report_dev {
+	const char *source;        /**< "sysfs" or "dump" */
+	const char *name;          /**< BDF or file path */
+	const char *slot;          /**< slot as the dump names it, or the BDF */
+	const struct pg_cfg_layout *layout;
+	const struct pg_inspect_result *result;
+	struct pg_dev_names names; /**< members may be NULL */
+};
+
+/**
+ * Render the readable report of one device.
+ * @param ret out: NUL-terminated text owned by the caller (free())
+ * @return 0, -EINVAL, -ENOMEM.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_report_text(const struct pg_report_dev *dev, char **ret);
+
+/**
+ * Render the JSON document for n devices (schema in docs/json-schema.md).
+ * @param ret out: NUL-terminated JSON owned by the caller (free())
+ * @return 0, -EINVAL, -ENOMEM.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_report_json(const struct pg_report_dev *devs, size_t n,
+					   char **ret);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
