@@ -165,15 +165,15 @@ void pg_cfg_walk_ext(struct pg_cfg_layout *l)
 					    "pointer 0x%03x leads to an all-ones header", off);
 			break;
 		}
+		if (visited[(off - EXT_FIRST) / 4]) {
+			pg_cfg_diag(l, PG_DIAG_ECAP_LOOP, from,
+				    "pointer 0x%03x revisits a capability: chain loops", off);
+			break;
+		}
 		if (ttl >= PG_CFG_EXT_TTL) {
 			pg_cfg_diag(l, PG_DIAG_ECAP_TTL, from,
 				    "more than %u extended capabilities: walk stopped",
 				    PG_CFG_EXT_TTL);
-			break;
-		}
-		if (visited[(off - EXT_FIRST) / 4]) {
-			pg_cfg_diag(l, PG_DIAG_ECAP_LOOP, from,
-				    "pointer 0x%03x revisits a capability: chain loops", off);
 			break;
 		}
 		visited[(off - EXT_FIRST) / 4] = true;

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# README command 2: the whole test suite, exactly what CI runs (.ci/run).
+#   1. normal build, warnings as errors: unit + functional suites
+#   2. ASan + UBSan build, warnings as errors: unit + functional suites
+#   3. clang libFuzzer build: every fuzz target for PG_FUZZ_SECONDS (default 60) each
+# Prints each phase's duration and a closing "N passed, N failed" line.
+# Environment: PG_FUZZ_SECONDS, PG_SKIP_FUZZ=1 (local iteration only), PG_BUILD_ROOT.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+
+fuzz_seconds=${PG_FUZZ_SECONDS:-60}
+broot=${PG_BUILD_ROOT:-build}
+total_pass=0 total_fail=0 total_skip=0 status=0
+t_start=$(date +%s)
+
+bash scripts/install-deps.sh || exit 1
+
+# count_results BUILDDIR: add the results in meson's testlog.json to the totals.
+count_results() {
+	local log="$1/meson-logs/testlog.json" p f s
+	[ -f "$log" ] || return 0
+	p=$(grep -c '"result": "OK"' "$log" || true)
+	s=$(grep -c '"result": "SKIP"' "$log" || true)
+	f=$(grep -cE '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$log" || true)
+	total_pass=$((total_pass + p)); total_fail=$((total_fail + f)); total_skip=$((total_skip + s))
+	echo "   -> $p passed, $f failed, $s skipped"
+}
+
+# phase NAME BUILDDIR SUITES SETUP-ARGS...: configure (once), build, test, time it.
+phase() {
+	local name=$1 dir=$2 suites=$3; shift 3
+	local t0=$(date +%s) rc=0 args=()
+	echo "== $name =="
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" --werror "$@" >"$dir.setup.log" 2>&1 ||
+			{ cat "$dir.setup.log"; echo "setup of $dir failed"; status=1; total_fail=$((total_fail+1)); return; }
+	fi
+	if ! ninja -C "$dir" >"$dir.build.log" 2>&1; then
+		tail -n 60 "$dir.build.log"; echo "build of $dir failed"
+		status=1; total_fail=$((total_fail+1)); return
+	fi
+	for s in $suites; do args+=(--suite "$s"); done
+	meson test -C "$dir" --print-errorlogs --num-processes "$(nproc)" "${args[@]}" || rc=$?
+	[ $rc -eq 0 ] || status=1
+	count_results "$dir"
+	echo "   $name took $(( $(date +%s) - t0 )) s"
+}
+
+mkdir -p "$broot"
+phase "normal build (gcc, -Werror)" "$broot/ci" "unit functional"
+phase "sanitizer build (ASan+UBSan)" "$broot/asan" "unit functional" \
+	-Db_sanitize=address,undefined -Db_lundef=false
+if [ "${PG_SKIP_FUZZ:-0}" != 1 ]; then
+	CC=clang phase "fuzz build (clang libFuzzer, ${fuzz_seconds}s per target)" "$broot/fuzz" "fuzz" \
+		-Dfuzz=true -Dfuzz_seconds="$fuzz_seconds" -Db_sanitize=address,undefined -Db_lundef=false
+else
+	echo "== fuzz phase skipped (PG_SKIP_FUZZ=1) =="
+fi
+
+echo "suite duration: $(( $(date +%s) - t_start )) s"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+exit $status
