@@ -11,6 +11,8 @@ packages=(
 	libpci-dev pciutils pci.ids libjson-c-dev libyaml-dev libseccomp-dev libcmocka-dev
 	# man pages
 	scdoc
+	# functional tests: strace proves the live inspect opens nothing for writing
+	strace
 	# libFuzzer targets and the sanitizer runtime
 	clang libclang-rt-14-dev
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README command 2: the whole test suite, exactly what CI runs (.ci/run).
-#   1. normal build, warnings as errors: unit + functional suites
+#   1. normal build, warnings as errors: unit + functional suites + vm (Linux guests under QEMU TCG)
 #   2. ASan + UBSan build, warnings as errors: unit + functional suites
 #   3. clang libFuzzer build: every fuzz target for PG_FUZZ_SECONDS (default 60) each
 # Prints each phase's duration and a closing "N passed, N failed" line.
@@ -15,6 +15,7 @@ total_pass=0 total_fail=0 total_skip=0 status=0
 t_start=$(date +%s)
 
 bash scripts/install-deps.sh || exit 1
+bash scripts/install-vm-deps.sh || exit 1
 
 # count_results BUILDDIR: add the results in meson's testlog.json to the totals.
 count_results() {
@@ -48,7 +49,7 @@ phase() {
 }
 
 mkdir -p "$broot"
-phase "normal build (gcc, -Werror)" "$broot/ci" "unit functional"
+phase "normal build (gcc, -Werror)" "$broot/ci" "unit functional vm"
 phase "sanitizer build (ASan+UBSan)" "$broot/asan" "unit functional" \
 	-Db_sanitize=address,undefined -Db_lundef=false
 if [ "${PG_SKIP_FUZZ:-0}" != 1 ]; then

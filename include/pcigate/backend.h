@@ -63,10 +63,15 @@ struct pg_backend_ops {
 
 /**
  * Create a backend around caller-provided ops.
- * @param ops     borrowed, must outlive the backend; cfg_read and bar_info are required
+ * @param ops     borrowed, must outlive the backend; cfg_read and bar_info are required;
+ *                without cfg_write config writes are -EROFS, without bar_read/bar_write
+ *                BAR accesses -EPERM, without reset resets -EOPNOTSUPP; kind NULL reads
+ *                as "custom"
  * @param priv    owned by the backend from success on: passed to ops->destroy at close
+ *                (on failure the caller keeps it)
  * @param cfg_len config bytes the device exposes (64, 256 or 4096, or a partial length)
- * @param name    borrowed; copied (truncated to 63 characters), for messages
+ * @param name    borrowed, may be NULL (empty name); copied (truncated to 63 characters),
+ *                for messages
  * @param ret     out
  * @return 0, -EINVAL (NULL ops/ret, missing required op, cfg_len 0 or > 4096), -ENOMEM.
  */
@@ -89,25 +94,42 @@ PG_EXPORT const char *pg_backend_kind(const struct pg_backend *be);
 
 /**
  * Config access with validation before the ops are called: size must be 1, 2 or 4, off
- * aligned to size and off + size <= cfg_len, else -EINVAL (the ops never see it).
+ * aligned to size and off + size <= cfg_len, else -EINVAL (the ops never see it). A
+ * write whose val has bits above size bytes is -EINVAL too; a read value is masked to
+ * size bytes. A backend without cfg_write returns -EROFS.
  */
 PG_EXPORT PG_MUST_CHECK int pg_backend_cfg_read(struct pg_backend *be, uint16_t off,
 						uint8_t size, uint32_t *val);
 PG_EXPORT PG_MUST_CHECK int pg_backend_cfg_write(struct pg_backend *be, uint16_t off,
 						 uint8_t size, uint32_t val);
-/** BAR access: bar < PG_CFG_NUM_BARS, size 1/2/4/8 and aligned, else -EINVAL. */
+/**
+ * BAR access: bar < PG_CFG_NUM_BARS, size 1/2/4/8 and aligned, else -EINVAL.
+ *
+ * pg_backend_bar_info() zeroes *info before calling the op and writes it on success only.
+ * pg_backend_bar_read()/pg_backend_bar_write() check, in this order, before the ops see
+ * the access: val NULL, bad bar/size/alignment, or a written value wider than size
+ * -> -EINVAL; then they ask bar_info: its error is returned; a BAR that is not present
+ * -> -ENXIO; not accessible -> -EPERM; when the BAR size is known (non-zero),
+ * off + size > size -> -ERANGE (the access must lie wholly inside [0, size)). A missing
+ * bar_read/bar_write op -> -EPERM. Read values are masked to size bytes.
+ */
 PG_EXPORT PG_MUST_CHECK int pg_backend_bar_info(struct pg_backend *be, unsigned bar,
 						struct pg_bar_info *info);
 PG_EXPORT PG_MUST_CHECK int pg_backend_bar_read(struct pg_backend *be, unsigned bar,
 						uint64_t off, uint8_t size, uint64_t *val);
 PG_EXPORT PG_MUST_CHECK int pg_backend_bar_write(struct pg_backend *be, unsigned bar,
 						 uint64_t off, uint8_t size, uint64_t val);
-/** Reset; -EOPNOTSUPP when the backend has no reset. */
+/** Reset; -EOPNOTSUPP when the backend has no reset; -EINVAL for an unknown method. */
 PG_EXPORT PG_MUST_CHECK int pg_backend_reset(struct pg_backend *be, enum pg_reset_method m);
 
 /**
  * Snapshot the whole config space (cfg_len bytes) into buf (at least 4096 bytes) and the
  * BAR sizes the backend knows into sizes (may be NULL), ready for pg_cfg_parse().
+ * Config is read dword by dword (bytes for a tail shorter than a dword); buf is zeroed
+ * beyond cfg_len. For each BAR i, sizes marks i known with the backend's size when
+ * bar_info reports it present with a non-zero size, known with size 0 when it reports it
+ * not present, and leaves it unknown when bar_info fails or the size is 0 (unknown).
+ * sizes is written only on success.
  * @return bytes read (cfg_len) or a negative errno from the backend.
  */
 PG_EXPORT PG_MUST_CHECK int pg_backend_snapshot(struct pg_backend *be, uint8_t *buf,
@@ -118,26 +140,60 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_snapshot(struct pg_backend *be, uint8_t *
 /**
  * Default BAR size when a dump carries no annotation for an implemented BAR: the natural
  * alignment of the programmed address (its lowest set bit), clamped to
- * [PG_MODEL_MIN_MEM_BAR, PG_MODEL_MAX_DEFAULT_BAR] for memory and [4, 256] for I/O; an
- * unprogrammed (zero) memory BAR gets PG_MODEL_MIN_MEM_BAR.
+ * [PG_MODEL_MIN_MEM_BAR, PG_MODEL_MAX_DEFAULT_BAR] for memory (and the ROM) and
+ * [PG_MODEL_MIN_IO_BAR, PG_MODEL_MAX_DEFAULT_IO_BAR] for I/O; an unprogrammed (zero
+ * address) memory BAR gets PG_MODEL_MIN_MEM_BAR, an unprogrammed I/O BAR
+ * PG_MODEL_MIN_IO_BAR. A BAR register that reads all zero is not implemented unless
+ * annotated (then it is a 32-bit non-prefetchable memory BAR, or the ROM); a ROM register
+ * reading zero is not implemented unless annotated.
  */
 #define PG_MODEL_MIN_MEM_BAR 4096u
 #define PG_MODEL_MAX_DEFAULT_BAR (1u << 20)
+#define PG_MODEL_MIN_IO_BAR 4u
+#define PG_MODEL_MAX_DEFAULT_IO_BAR 256u
 /** BAR contents are RAM of min(size, PG_MODEL_MAX_BAR_RAM) bytes; beyond, reads 0. */
 #define PG_MODEL_MAX_BAR_RAM (1u << 20)
 
 /**
  * Model a device from one parsed dump device.
+ *
+ * Config reads return the dump; writes follow per-byte masks like hardware: IDs, class,
+ * revision, header type, BIST, subsystem IDs, capability pointer and Interrupt Pin are
+ * read-only; Command bits 0-6 and 8-10 are writable; Status bits 0xf900 are RW1C (also
+ * Secondary Status of a bridge); Cache Line, Latency Timer and Interrupt Line are RW; a
+ * bridge's bus numbers, windows and Bridge Control are RW; BAR registers have writable
+ * address bits at and above their size (flag bits are kept, so writing all ones reads
+ * back the size mask), for 64-bit BARs in both halves, and address bits below the size
+ * read as zero once the register is written (a dump address not aligned to the size reads
+ * verbatim until then); the ROM register likewise plus its enable bit; capability bodies
+ * (extent from pg_cfg_parse()) are RW, their headers (2 bytes standard, 4 extended)
+ * read-only; everything else, and every byte of an all-ones or all-zero dump, is RO.
+ *
+ * BARs: bar_info reports kind, prefetchable and size (host_addr 0); present BARs are
+ * accessible. bar_read/bar_write act on RAM of min(size, PG_MODEL_MAX_BAR_RAM) bytes,
+ * zero until written (allocated on the first write); beyond the RAM window reads return
+ * 0 and writes are dropped; an access not wholly inside [0, size) is -ERANGE; writes to
+ * the expansion ROM are -EROFS.
+ *
+ * reset: restores the dump's config bytes and discards BAR RAM. PG_RESET_ANY always
+ * works; PG_RESET_FLR when the dump has a PCIe capability with DevCap FLR (bit 28) or an
+ * Advanced Features capability with its FLR bit; PG_RESET_PM when it has a PM capability
+ * with PMCSR No_Soft_Reset clear; otherwise (and always for PG_RESET_BUS) -EOPNOTSUPP.
+ *
  * @param dev borrowed; copied
  * @param name borrowed, may be NULL (then dev->slot)
- * @return 0, -EINVAL (len < 64), -ENOMEM.
+ * @return 0, -EINVAL (len < 64, or an annotation that does not fit the header: a size
+ *         for a BAR slot the header type lacks, for the upper half of a 64-bit BAR, for an
+ *         invalid BAR, or outside what the BAR type can express: I/O 4..64K, memory
+ *         16..2G (64-bit: ..2^63), ROM 2K..2G), -ENOMEM.
  */
 PG_EXPORT PG_MUST_CHECK int pg_backend_model_new(const struct pg_dump_dev *dev,
 						 const char *name, struct pg_backend **ret);
 
 /**
- * Model the first device of a dump file.
- * @param err out, may be NULL: why the file was rejected
+ * Model the first device of a dump file; the backend is named after path.
+ * @param err out, may be NULL: why the file was rejected (for an annotation that does not
+ *            fit the device, the line of its header and the reason)
  * @return 0 or an error from pg_dump_read_file()/pg_backend_model_new().
  */
 PG_EXPORT PG_MUST_CHECK int pg_backend_model_open(const char *path, struct pg_backend **ret,
@@ -149,18 +205,56 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_model_open(const char *path, struct pg_ba
 
 /**
  * Open a live host device.
+ *
+ * Reads ROOT/bus/pci/devices/BDF/config (kept open; cfg_len is what a read of up to 4096
+ * bytes returns at open: 64 for unprivileged users on Linux) and the BAR table from
+ * ROOT/bus/pci/devices/BDF/resource (lines "start end flags" in hex; line i is BAR i,
+ * line 6 the ROM). Config accesses are pread()/pwrite() on the config file. With
+ * PG_SYSFS_WRITABLE, BAR accesses use resourceN (pread()/pwrite() for I/O BARs, a shared
+ * mapping for memory BARs, opened on first use) and reset writes "1" to the reset file
+ * (PG_RESET_ANY only; other methods -EOPNOTSUPP). Without it nothing but config and
+ * resource is ever opened.
+ *
  * @param bdf    "dddd:bb:dd.f" or "bb:dd.f" (domain 0); validated strictly
- * @param flags  0 (read-only) or PG_SYSFS_WRITABLE
+ * @param flags  0 (read-only) or PG_SYSFS_WRITABLE; other bits -EINVAL
  * @param root   sysfs root for tests, NULL for "/sys"
- * @return 0; -EINVAL (malformed BDF), -ENODEV (no such device), -errno from open.
+ * @return 0; -EINVAL (malformed BDF, unknown flags), -ENODEV (no such device, or no
+ *         config/resource file), -EIO (config unreadable, empty or a resource file that
+ *         does not parse), -ENAMETOOLONG, -ENOMEM, -errno from open.
+ *         No object is created on failure.
  * Read-only: cfg_write returns -EROFS, bar_read/bar_write -EPERM, reset -EROFS.
  */
 PG_EXPORT PG_MUST_CHECK int pg_backend_sysfs_open(const char *bdf, unsigned flags,
 						  const char *root, struct pg_backend **ret);
 
+/** Largest number of directory entries pg_sysfs_list() examines. */
+#define PG_SYSFS_MAX_SCAN 65536u
+
 /**
- * Canonicalise a BDF string to "dddd:bb:dd.f".
- * @param out at least 13 bytes
+ * List the PCI devices under ROOT/bus/pci/devices (readdir, not libpci: libpci's error
+ * callback must not return and its default exits the process, which a library cannot
+ * accept). Entries that are not canonical "dddd:bb:dd.f" names (e.g. domains above
+ * 0xffff) are skipped. The list is sorted (string order = domain, bus, dev, fn order).
+ *
+ * @param root  sysfs root, NULL for "/sys"
+ * @param bdfs  out: at least max entries; may be NULL when max is 0 (count only)
+ * @param max   capacity of bdfs
+ * @param ret_n out: devices found (all of them when bdfs is NULL)
+ * @return 0; -E2BIG (more than max devices, or more than PG_SYSFS_MAX_SCAN entries);
+ *         -EINVAL (NULL ret_n, or NULL bdfs with max > 0); -ENAMETOOLONG; -ENOMEM;
+ *         -errno from opendir (e.g. -ENOENT where there is no PCI bus).
+ * Thread-safety: reentrant.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_sysfs_list(const char *root, char (*bdfs)[13], size_t max,
+					  size_t *ret_n);
+
+/**
+ * Canonicalise a BDF string to "dddd:bb:dd.f" (lower-case hex).
+ *
+ * Accepted: [DOMAIN ":"] BUS ":" DEV "." FN, where DOMAIN is 1-4 hex digits, BUS 1-2, DEV
+ * 1-2 with a value <= 0x1f, FN one digit 0-7; hex digits in either case; nothing before
+ * or after (no spaces, signs, prefixes or trailing characters).
+ * @param out at least 13 bytes; written on success only
  * @return 0 or -EINVAL naming nothing (the caller names the input).
  */
 PG_EXPORT PG_MUST_CHECK int pg_bdf_parse(const char *text, char out[13]);

@@ -11,7 +11,18 @@
  *
  *     # pcigate: bar0=0x4000 bar2=1M rom=64K
  *
- * (sizes in bytes, decimal or 0x-hex, optional K/M/G suffix, each a power of two).
+ * (sizes in bytes, decimal or 0x-hex, optional K/M/G suffix, each a power of two; each
+ * key bar0..bar5/rom at most once per device; an annotation outside a device block is an
+ * error, not a comment).
+ *
+ * Details of the accepted text: the slot is `bb:dd.f` or `dddd:bb:dd.f` with a domain of
+ * 4 to 8 hex digits (lspci prints at least 4), bus and device exactly 2 hex digits
+ * (device <= 1f), function 0-7; hex digits in either case; CRLF line ends; the last line
+ * may lack its newline; lines indented with spaces or tabs between a header line and its
+ * first hex line are `lspci -v` decode lines and are ignored (anywhere else they are an
+ * error); offsets have 2 or 3 hex digits. The description is kept as printable ASCII:
+ * any other byte becomes '?', so a dump cannot carry terminal escape sequences into the
+ * reports that print it.
  *
  * The text is hostile: every line is length-bounded, offsets must be contiguous and
  * 16-byte aligned, bytes must be two hex digits, and the total is capped at 4096 bytes per
@@ -51,12 +62,16 @@ struct pg_dump_error {
  *
  * @param text     borrowed; need not be NUL-terminated
  * @param len      bytes of text (at most PG_DUMP_MAX_TEXT)
- * @param devs     out: array of max entries filled in order of appearance
+ * @param devs     out: array of max entries filled in order of appearance (contents
+ *                 unspecified on failure); may be NULL only when max is 0
  * @param max      capacity of devs
  * @param ret_n    out: number of devices parsed (at least 1 on success)
  * @param err      out, may be NULL: filled on -EINVAL
- * @return 0; -EINVAL for malformed text (err says line and why) or no device at all;
- *         -E2BIG when the text is too long or holds more than max devices.
+ * @return 0; -EINVAL for malformed text (err says line and why), no device at all, or
+ *         bad arguments (NULL ret_n, NULL text with len > 0, NULL devs with max > 0);
+ *         -E2BIG when the text is too long (err line 0) or holds more than
+ *         min(max, PG_DUMP_MAX_DEVICES) devices (err names the first header too many);
+ *         -ENOMEM. err is filled on every failure except bad arguments and -ENOMEM.
  * Thread-safety: reentrant.
  */
 PG_EXPORT PG_MUST_CHECK int pg_dump_parse(const char *text, size_t len,
@@ -71,8 +86,15 @@ PG_EXPORT PG_MUST_CHECK int pg_dump_parse(const char *text, size_t len,
  * @param ret_n out
  * @param err   out, may be NULL: line and reason on -EINVAL; for I/O errors line 0 and
  *              the strerror text
- * @return 0; -errno from open/read (e.g. -ENOENT, -EACCES, -EISDIR); -EINVAL; -E2BIG;
- *         -ENOMEM.
+ * The file is opened O_RDONLY | O_CLOEXEC | O_NONBLOCK and fstat()ed before reading:
+ * only regular files are read (a FIFO or device node never blocks the caller), and at
+ * most PG_DUMP_MAX_TEXT + 1 bytes are ever read.
+ * @return 0; -errno from open/read (e.g. -ENOENT, -EACCES, -ELOOP); -EISDIR for a
+ *         directory; -EINVAL for another non-regular file (err: "not a regular file") or
+ *         malformed text (err: line and reason); -E2BIG when the file exceeds
+ *         PG_DUMP_MAX_TEXT (err: "file too large") or holds too many devices; -ENOMEM.
+ *         Outputs are written on success only.
+ * Thread-safety: reentrant.
  */
 PG_EXPORT PG_MUST_CHECK int pg_dump_read_file(const char *path, struct pg_dump_dev **ret_devs,
 					      size_t *ret_n, struct pg_dump_error *err);

@@ -68,9 +68,13 @@ struct pg_inspect_result {
 PG_EXPORT PG_MUST_CHECK int pg_inspect(const struct pg_cfg_layout *layout,
 				       struct pg_inspect_result *out);
 
+/** Stable kebab-case name of a finding code ("no-reset"); "unknown" if out of range.
+ *  Static storage. Reentrant. */
 PG_EXPORT const char *pg_finding_name(enum pg_finding_code code);
+/** "info", "low", "medium" or "high"; "unknown" if out of range. Static storage. */
 PG_EXPORT const char *pg_severity_name(enum pg_severity sev);
-/** Parse "info"/"low"/"medium"/"high"; -EINVAL otherwise. */
+/** Parse "info"/"low"/"medium"/"high" (exactly, lower case) into *ret (written on
+ *  success only); -EINVAL otherwise or for NULL arguments. Reentrant. */
 PG_EXPORT PG_MUST_CHECK int pg_severity_parse(const char *text, enum pg_severity *ret);
 
 /* ---- names from pci.ids (through libpci) --------------------------------------------- */
@@ -83,6 +87,16 @@ struct pg_names;
  * Not thread-safe: one pg_names per thread.
  */
 PG_EXPORT PG_MUST_CHECK int pg_names_open(struct pg_names **ret);
+
+/**
+ * Like pg_names_open() but with an explicit ID file instead of the system pci.ids (tests,
+ * a newer pci.ids shipped elsewhere).
+ * @param path borrowed; copied. A missing or unreadable file is not an error (NULL names);
+ *             a corrupt one gives NULL names from the first lookup that finds it bad.
+ * @return 0, -EINVAL (NULL argument), -ENOMEM. Not thread-safe: one pg_names per thread.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_names_open_file(const char *path, struct pg_names **ret);
+/** Release names and everything libpci loaded; NULL is accepted. */
 PG_EXPORT void pg_names_close(struct pg_names *names);
 
 /** Names for a device; each member NULL when unknown. Strings owned by names, valid
@@ -94,7 +108,12 @@ struct pg_dev_names {
 	const char *class_name;
 };
 
-/** Look up names for the identity in layout. */
+/**
+ * Look up names for the identity in layout (vendor, device, subsystem device, class).
+ * @param names  borrowed, may be NULL (every name NULL)
+ * @param layout borrowed, may be NULL (every name NULL)
+ * @param ret    out: always written; members point into names
+ */
 PG_EXPORT void pg_names_lookup(struct pg_names *names, const struct pg_cfg_layout *layout,
 			       struct pg_dev_names *ret);
 
@@ -112,15 +131,19 @@ struct pg_report_dev {
 
 /**
  * Render the readable report of one device.
- * @param ret out: NUL-terminated text owned by the caller (free())
- * @return 0, -EINVAL, -ENOMEM.
+ * @param dev borrowed; source, name, layout and result must be set (slot and names may be
+ *            NULL)
+ * @param ret out: NUL-terminated text owned by the caller (free()); written on success only
+ * @return 0, -EINVAL (NULL dev/ret or a required member), -ENOMEM. Reentrant.
  */
 PG_EXPORT PG_MUST_CHECK int pg_report_text(const struct pg_report_dev *dev, char **ret);
 
 /**
  * Render the JSON document for n devices (schema in docs/json-schema.md).
- * @param ret out: NUL-terminated JSON owned by the caller (free())
- * @return 0, -EINVAL, -ENOMEM.
+ * @param devs borrowed; n entries, each as for pg_report_text(); may be NULL when n is 0
+ * @param ret out: NUL-terminated JSON owned by the caller (free()); written on success only
+ * @return 0, -EINVAL (NULL ret, NULL devs with n > 0, a required member NULL), -ENOMEM.
+ * Reentrant. Strings that are not valid UTF-8 have their invalid bytes replaced by '?'.
  */
 PG_EXPORT PG_MUST_CHECK int pg_report_json(const struct pg_report_dev *devs, size_t n,
 					   char **ret);

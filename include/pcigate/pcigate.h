@@ -36,5 +36,8 @@ PG_EXPORT const char *pg_version(void);
 #include <pcigate/dump.h>
 #include <pcigate/backend.h>
 #include <pcigate/inspect.h>
+#include <pcigate/mediator.h>
+#include <pcigate/policy.h>
+#include <pcigate/proto.h>
 
 #endif

@@ -170,7 +170,8 @@ void pg_cfg_walk_ext(struct pg_cfg_layout *l)
 	uint16_t first[UNIQUE_IDS] = { 0 };
 	uint16_t off = EXT_FIRST, from = EXT_FIRST;
 
-	if (l->len <= PG_CFG_STD_LEN || !has_ext_space(l))
+	/* The first header must be whole: a 257..259-byte dump has no readable list. */
+	if (l->len < EXT_FIRST + 4u || !has_ext_space(l))
 		return;
 	l->ext_walked = true;
 	for (unsigned ttl = 0;; ttl++) {

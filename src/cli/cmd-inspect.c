@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pcigate inspect [--json] [--fail-on SEVERITY] [BDF... | --dump FILE...]
+ *
+ * Reads devices (live ones read-only through the sysfs backend: config and resource files
+ * only, never a BAR), parses, inspects and reports them. The whole command line is checked
+ * before any input is read, so a usage error never leaves half a report. An input that
+ * cannot be read is reported once and skipped; the others are still reported and the exit
+ * status says that something was missing.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcigate/pcigate.h>
+
+#include "cli.h"
+
+#define NAME_COPY 256
+
+struct inspect_opts {
+	bool json;
+	bool fail_on_set;
+	enum pg_severity fail_on;
+};
+
+/* One command-line input in order of appearance. */
+struct input {
+	const char *arg;       /* borrowed from argv */
+	bool dump;             /* --dump FILE, else a BDF */
+	char bdf[13];          /* canonical BDF */
+};
+
+/* One device ready to be reported; owns everything it points to. */
+struct device {
+	struct pg_cfg_layout *layout;
+	struct pg_inspect_result result;
+	const char *source;
+	char *name;
+	char slot[32];
+	char names[4][NAME_COPY];
+	bool has_name[4];
+};
+
+struct run {
+	struct inspect_opts opts;
+	struct pg_names *names;     /* NULL when pci.ids could not be opened at all */
+	struct device *devs;        /* JSON: every device, reported at the end */
+	size_t ndevs, capdevs;
+	bool input_error;
+	bool failed_threshold;
+	bool out_error;
+};
+
+void pg_cmd_inspect_usage(FILE *out)
+{
+	fputs("usage: pcigate inspect [--json] [--fail-on SEVERITY] [BDF... | --dump FILE...]\n"
+	      "\n"
+	      "Report what makes PCI devices risky to pass through to a VM. With no BDF and\n"
+	      "no --dump, every device in /sys/bus/pci/devices is read (config and resource\n"
+	      "files only, read-only).\n"
+	      "\n"
+	      "  BDF              a live device, [dddd:]bb:dd.f\n"
+	      "  --dump FILE      an `lspci -x` style dump (may repeat; a file may hold\n"
+	      "                   several devices)\n"
+	      "  --json           print one JSON document (docs/json-schema.md)\n"
+	      "  --fail-on SEV    exit 1 when a device has a finding of severity SEV or\n"
+	      "                   more (info, low, medium, high)\n"
+	      "  -h, --help       show this help\n"
+	      "\n"
+	      "exit status: 0 success; 1 a finding at or above --fail-on; 2 usage error;\n"
+	      "3 an input could not be read (the others are still reported).\n",
+	      out);
+}
+
+/* ---- command line --------------------------------------------------------------------- */
+
+/* Value of --opt VALUE or --opt=VALUE at argv[*i]; advances *i past a separate value. */
+static const char *opt_value(int argc, char **argv, int *i, const char *opt)
+{
+	size_t n = strlen(opt);
+	const char *a = argv[*i];
+
+	if (a[n] == '=')
+		return a + n + 1;
+	if (*i + 1 >= argc) {
+		pg_cli_err("inspect: option '%s' needs a value", opt);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static bool is_opt(const char *arg, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	return !strncmp(arg, opt, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static int parse_option(int argc, char **argv, int *i, struct inspect_opts *o,
+			struct input *in, size_t *nin)
+{
+	const char *a = argv[*i], *v;
+
+	if (!strcmp(a, "--json")) {
+		o->json = true;
+	} else if (is_opt(a, "--fail-on")) {
+		if (!(v = opt_value(argc, argv, i, "--fail-on")))
+			return -EINVAL;
+		if (pg_severity_parse(v, &o->fail_on) < 0) {
+			pg_cli_err("inspect: --fail-on: '%s' is not a severity "
+				   "(info, low, medium, high)", v);
+			return -EINVAL;
+		}
+		o->fail_on_set = true;
+	} else if (is_opt(a, "--dump")) {
+		if (!(v = opt_value(argc, argv, i, "--dump")))
+			return -EINVAL;
+		in[*nin].arg = v;
+		in[(*nin)++].dump = true;
+	} else {
+		pg_cli_err("inspect: unknown option '%s' (see 'pcigate help inspect')", a);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct inspect_opts *o, struct input *in,
+		      size_t *nin, bool *help)
+{
+	bool opts_done = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!opts_done && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+			*help = true;
+			return 0;
+		}
+		if (!opts_done && !strcmp(a, "--")) {
+			opts_done = true;
+			continue;
+		}
+		if (!opts_done && a[0] == '-' && a[1]) {
+			if (parse_option(argc, argv, &i, o, in, nin) < 0)
+				return -EINVAL;
+			continue;
+		}
+		if (pg_bdf_parse(a, in[*nin].bdf) < 0) {
+			pg_cli_err("inspect: '%s' is not a PCI address ([dddd:]bb:dd.f)", a);
+			return -EINVAL;
+		}
+		in[*nin].arg = a;
+		in[(*nin)++].dump = false;
+	}
+	return 0;
+}
+
+/* ---- devices -------------------------------------------------------------------------- */
+
+static void device_free(struct device *d)
+{
+	pg_cfg_free(d->layout);
+	free(d->name);
+	memset(d, 0, sizeof(*d));
+}
+
+static void copy_name(struct device *d, unsigned i, const char *s)
+{
+	d->has_name[i] = s != NULL;
+	if (s)
+		snprintf(d->names[i], sizeof(d->names[i]), "%s", s);
+}
+
+static void device_report_dev(const struct device *d, struct pg_report_dev *rd)
+{
+	rd->source = d->source;
+	rd->name = d->name;
+	rd->slot = d->slot[0] ? d->slot : NULL;
+	rd->layout = d->layout;
+	rd->result = &d->result;
+	rd->names.vendor = d->has_name[0] ? d->names[0] : NULL;
+	rd->names.device = d->has_name[1] ? d->names[1] : NULL;
+	rd->names.subsystem = d->has_name[2] ? d->names[2] : NULL;
+	rd->names.class_name = d->has_name[3] ? d->names[3] : NULL;
+}
+
+static void emit_text(struct run *run, const struct device *d)
+{
+	struct pg_report_dev rd;
+	char *text = NULL;
+	int r;
+
+	device_report_dev(d, &rd);
+	r = pg_report_text(&rd, &text);
+	if (r < 0) {
+		pg_cli_err("%s: cannot render report: %s", d->name, strerror(-r));
+		run->out_error = true;
+		return;
+	}
+	printf("%s%s", run->ndevs ? "\n" : "", text);
+	run->ndevs++;
+	free(text);
+}
+
+/* Take ownership of d: print it now (text) or keep it for the JSON document. */
+static int emit(struct run *run, struct device *d)
+{
+	const struct pg_inspect_result *res = &d->result;
+
+	for (unsigned i = 0; run->opts.fail_on_set && i < res->nfindings; i++)
+		if (res->findings[i].severity >= run->opts.fail_on)
+			run->failed_threshold = true;
+	if (!run->opts.json) {
+		emit_text(run, d);
+		device_free(d);
+		return 0;
+	}
+	if (run->ndevs == run->capdevs) {
+		size_t cap = run->capdevs ? run->capdevs * 2 : 16;
+		struct device *p = realloc(run->devs, cap * sizeof(*p));
+
+		if (!p) {
+			device_free(d);
+			return -ENOMEM;
+		}
+		run->devs = p;
+		run->capdevs = cap;
+	}
+	run->devs[run->ndevs++] = *d;
+	memset(d, 0, sizeof(*d));
+	return 0;
+}
+
+/* Parse, inspect and name one device's config bytes, then emit it. */
+static int add_device(struct run *run, const char *source, const char *name, const char *slot,
+		      const uint8_t *cfg, size_t len, const struct pg_cfg_bar_sizes *sizes)
+{
+	struct device d = { 0 };
+	struct pg_dev_names n;
+	int r;
+
+	d.source = source;
+	d.name = strdup(name);
+	if (!d.name)
+		return -ENOMEM;
+	snprintf(d.slot, sizeof(d.slot), "%s", slot ? slot : "");
+	r = pg_cfg_parse(cfg, len, sizes, &d.layout);
+	if (r < 0)
+		goto fail;
+	r = pg_inspect(d.layout, &d.result);
+	if (r < 0)
+		goto fail;
+	pg_names_lookup(run->names, d.layout, &n);
+	copy_name(&d, 0, n.vendor);
+	copy_name(&d, 1, n.device);
+	copy_name(&d, 2, n.subsystem);
+	copy_name(&d, 3, n.class_name);
+	return emit(run, &d);
+fail:
+	device_free(&d);
+	return r;
+}
+
+/* ---- inputs ----------------------------------------------------------------------------- */
+
+static void read_bdf(struct run *run, const char *bdf)
+{
+	uint8_t cfg[PG_CFG_EXT_LEN];
+	struct pg_cfg_bar_sizes sizes;
+	struct pg_backend *be = NULL;
+	int r;
+
+	r = pg_backend_sysfs_open(bdf, 0, NULL, &be);
+	if (r < 0) {
+		pg_cli_err("%s: %s", bdf, r == -ENODEV ? "no such PCI device" : strerror(-r));
+		run->input_error = true;
+		return;
+	}
+	r = pg_backend_snapshot(be, cfg, &sizes);
+	pg_backend_close(be);
+	if (r < 0) {
+		pg_cli_err("%s: cannot read config space: %s", bdf, strerror(-r));
+		run->input_error = true;
+		return;
+	}
+	r = add_device(run, "sysfs", bdf, bdf, cfg, (size_t)r, &sizes);
+	if (r < 0) {
+		pg_cli_err("%s: %s", bdf, strerror(-r));
+		run->input_error = true;
+	}
+}
+
+static void read_dump(struct run *run, const char *path)
+{
+	struct pg_dump_error err = { 0, "" };
+	struct pg_dump_dev *devs = NULL;
+	size_t n = 0;
+	int r;
+
+	r = pg_dump_read_file(path, &devs, &n, &err);
+	if (r < 0) {
+		if (err.line)
+			pg_cli_err("%s:%u: %s", path, err.line, err.msg);
+		else
+			pg_cli_err("%s: %s", path, err.msg[0] ? err.msg : strerror(-r));
+		run->input_error = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		r = add_device(run, "dump", path, devs[i].slot, devs[i].cfg, devs[i].len,
+			       &devs[i].sizes);
+		if (r < 0) {
+			pg_cli_err("%s:%u: %s", path, devs[i].line, strerror(-r));
+			run->input_error = true;
+		}
+	}
+	free(devs);
+}
+
+/* Every device of this machine, in BDF order. The list is read twice (count, then fill);
+ * the slack absorbs devices hot-plugged in between. */
+#define HOTPLUG_SLACK 16u
+
+static void read_all(struct run *run)
+{
+	char (*bdfs)[13] = NULL;
+	size_t n = 0, got = 0;
+	int r;
+
+	r = pg_sysfs_list(NULL, NULL, 0, &n);
+	if (r >= 0 && n) {
+		bdfs = calloc(n + HOTPLUG_SLACK, sizeof(*bdfs));
+		r = bdfs ? pg_sysfs_list(NULL, bdfs, n + HOTPLUG_SLACK, &got) : -ENOMEM;
+	}
+	if (r < 0) {
+		pg_cli_err("/sys/bus/pci/devices: %s", strerror(-r));
+		run->input_error = true;
+		free(bdfs);
+		return;
+	}
+	for (size_t i = 0; i < got; i++)
+		read_bdf(run, bdfs[i]);
+	free(bdfs);
+}
+
+/* ---- output ----------------------------------------------------------------------------- */
+
+static void print_json(struct run *run)
+{
+	struct pg_report_dev *rds = calloc(run->ndevs ? run->ndevs : 1, sizeof(*rds));
+	char *text = NULL;
+	int r = -ENOMEM;
+
+	if (rds) {
+		for (size_t i = 0; i < run->ndevs; i++)
+			device_report_dev(&run->devs[i], &rds[i]);
+		r = pg_report_json(rds, run->ndevs, &text);
+	}
+	free(rds);
+	if (r < 0) {
+		pg_cli_err("cannot render JSON: %s", strerror(-r));
+		run->out_error = true;
+		return;
+	}
+	printf("%s\n", text);
+	free(text);
+}
+
+static int finish(struct run *run)
+{
+	if (run->opts.json)
+		print_json(run);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		pg_cli_err("cannot write the report: %s", strerror(errno));
+		run->out_error = true;
+	}
+	if (run->input_error || run->out_error)
+		return PG_EXIT_INPUT;
+	return run->failed_threshold ? PG_EXIT_FINDING : PG_EXIT_OK;
+}
+
+int pg_cmd_inspect(int argc, char **argv)
+{
+	struct run run = { 0 };
+	struct input *in;
+	size_t nin = 0;
+	bool help = false;
+	int r;
+
+	/* At most one input per argument. */
+	in = calloc((size_t)argc, sizeof(*in));
+	if (!in) {
+		pg_cli_err("out of memory");
+		return PG_EXIT_INPUT;
+	}
+	if (parse_args(argc, argv, &run.opts, in, &nin, &help) < 0) {
+		free(in);
+		return PG_EXIT_USAGE;
+	}
+	if (help) {
+		pg_cmd_inspect_usage(stdout);
+		free(in);
+		return PG_EXIT_OK;
+	}
+	if (pg_names_open(&run.names) < 0)
+		run.names = NULL; /* reports simply carry no names */
+	if (!nin)
+		read_all(&run);
+	for (size_t i = 0; i < nin; i++) {
+		if (in[i].dump)
+			read_dump(&run, in[i].arg);
+		else
+			read_bdf(&run, in[i].bdf);
+	}
+	r = finish(&run);
+	for (size_t i = 0; i < run.ndevs && run.opts.json; i++)
+		device_free(&run.devs[i]);
+	free(run.devs);
+	pg_names_close(run.names);
+	free(in);
+	return r;
+}

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pcigate launch: start QEMU (7.2) with one x-pci-proxy-dev per --device, each served by
+ * its own sandboxed pcigate server process, and wait for QEMU to exit.
+ *
+ * Setup (design/qemu-proxy-protocol.md §6, §7, §12): one socketpair per device; QEMU gets
+ * its end as an inherited fd (FD_CLOEXEC cleared, `-device x-pci-proxy-dev,fd=N`; not
+ * `socket=`, which the 7.2 docs wrongly name); guest RAM is memfd-backed and shared
+ * (`-object memory-backend-memfd,...,share=on -machine ...,memory-backend=...`) so that
+ * SYNC_SYSMEM carries usable fds. Each device is opened and its mediator built before QEMU
+ * starts, so a bad --device fails before anything runs. One server process per device:
+ * a compromise through one socket reaches only that device, and each server has its own
+ * seccomp sandbox.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <pcigate/pcigate.h>
+
+#include "cli.h"
+
+#define MAX_DEVICES 8u
+#define MAX_QEMU_ARGS 256u
+
+struct launch_opts {
+	struct pg_serve_opts serve;            /* template; device is set per device */
+	const char *devices[MAX_DEVICES];
+	unsigned ndevices;
+	const char *qemu, *memory, *machine;
+	bool no_memfd;
+	unsigned timeout;                      /* seconds, 0: none */
+	char **qemu_args;
+	int nqemu_args;
+};
+
+static volatile sig_atomic_t timed_out;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	timed_out = 1;
+}
+
+void pg_cmd_launch_usage(FILE *out)
+{
+	fputs("usage: pcigate launch --device DEVICE [--device DEVICE ...] [--profile P]\n"
+	      "                      [--policy FILE] [--audit FILE] [--user NAME] [--verbose]\n"
+	      "                      [--memory SIZE] [--machine TYPE] [--no-memfd]\n"
+	      "                      [--qemu PATH] [--timeout SECONDS] -- QEMU-ARGS...\n"
+	      "\n"
+	      "Start qemu-system-x86_64 with one x-pci-proxy-dev per --device (at most 8), each\n"
+	      "served by a sandboxed 'pcigate serve' process over a socketpair, and wait for\n"
+	      "QEMU to exit. Guest RAM is memfd-backed and shared (--memory, default 512M;\n"
+	      "--machine, default pc) unless --no-memfd. Server options as for 'pcigate serve'.\n"
+	      "  --timeout SECONDS  kill QEMU after this long (exit status 124)\n"
+	      "exit status: QEMU's status when non-zero; else 1 if a server closed its\n"
+	      "connection on an error; 2 usage; 3 setup failed; 124 timeout.\n", out);
+}
+
+static bool valid_size(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n > 0 && n <= 12 && (s[n] == 0 || (strchr("KMGkmg", s[n]) && s[n + 1] == 0));
+}
+
+static int parse_own(int argc, char **argv, int *i, struct launch_opts *o)
+{
+	const char *a = argv[*i];
+	char *end;
+
+	if (!strcmp(a, "--no-memfd")) {
+		o->no_memfd = true;
+		return 1;
+	}
+	if (strcmp(a, "--device") && strcmp(a, "--qemu") && strcmp(a, "--memory") &&
+	    strcmp(a, "--machine") && strcmp(a, "--timeout"))
+		return 0;
+	if (*i + 1 >= argc) {
+		pg_cli_err("launch: option '%s' needs a value", a);
+		return -PG_EXIT_USAGE;
+	}
+	const char *v = argv[++*i];
+
+	if (!strcmp(a, "--device")) {
+		if (o->ndevices >= MAX_DEVICES) {
+			pg_cli_err("launch: --device %s: at most %u devices", v, MAX_DEVICES);
+			return -PG_EXIT_USAGE;
+		}
+		o->devices[o->ndevices++] = v;
+	} else if (!strcmp(a, "--qemu")) {
+		o->qemu = v;
+	} else if (!strcmp(a, "--machine")) {
+		o->machine = v;
+	} else if (!strcmp(a, "--memory")) {
+		if (!valid_size(v)) {
+			pg_cli_err("launch: --memory '%s': expected digits with K, M or G", v);
+			return -PG_EXIT_USAGE;
+		}
+		o->memory = v;
+	} else {
+		unsigned long t = strtoul(v, &end, 10);
+
+		if (end == v || *end || t > 86400) {
+			pg_cli_err("launch: --timeout '%s': expected seconds (0..86400)", v);
+			return -PG_EXIT_USAGE;
+		}
+		o->timeout = (unsigned)t;
+	}
+	return 1;
+}
+
+static int parse_launch(int argc, char **argv, struct launch_opts *o)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		int r = parse_own(argc, argv, &i, o);
+
+		if (r == 0)
+			r = pg_serve_parse_common(argc, argv, &i, &o->serve);
+		if (r < 0)
+			return -r;
+		if (r == 0) {
+			pg_cli_err("launch: unknown option '%s' (QEMU arguments go after '--')",
+				   argv[i]);
+			return PG_EXIT_USAGE;
+		}
+	}
+	if (o->ndevices == 0) {
+		pg_cli_err("launch: at least one --device is required");
+		return PG_EXIT_USAGE;
+	}
+	if (o->serve.sandbox_check) {
+		pg_cli_err("launch: --sandbox-check is a serve option");
+		return PG_EXIT_USAGE;
+	}
+	o->qemu_args = argv + (i < argc ? i + 1 : argc);
+	o->nqemu_args = i < argc ? argc - i - 1 : 0;
+	return 0;
+}
+
+/* QEMU's argv: the binary, memory setup, one proxy device per socket, then the user's. */
+static int build_qemu_argv(const struct launch_opts *o, const int *qfd, char **av,
+			   char bufs[][96], char *mach, char *mem)
+{
+	unsigned n = 0;
+
+	av[n++] = (char *)(uintptr_t)o->qemu;
+	if (!o->no_memfd) {
+		snprintf(mach, 96, "%s,memory-backend=pcigate-mem", o->machine);
+		snprintf(mem, 96, "memory-backend-memfd,id=pcigate-mem,size=%s,share=on",
+			 o->memory);
+		av[n++] = "-machine";
+		av[n++] = mach;
+		av[n++] = "-object";
+		av[n++] = mem;
+		av[n++] = "-m";
+		av[n++] = (char *)(uintptr_t)o->memory;
+	} else {
+		av[n++] = "-machine";
+		av[n++] = (char *)(uintptr_t)o->machine;
+	}
+	for (unsigned d = 0; d < o->ndevices; d++) {
+		snprintf(bufs[d], 96, "x-pci-proxy-dev,id=pcigate%u,fd=%d", d, qfd[d]);
+		av[n++] = "-device";
+		av[n++] = bufs[d];
+	}
+	if (o->nqemu_args > (int)(MAX_QEMU_ARGS - n - 1)) {
+		pg_cli_err("launch: too many QEMU arguments (%d)", o->nqemu_args);
+		return -E2BIG;
+	}
+	for (int k = 0; k < o->nqemu_args; k++)
+		av[n++] = o->qemu_args[k];
+	av[n] = NULL;
+	return 0;
+}
+
+static pid_t spawn_qemu(const struct launch_opts *o, int sp[][2])
+{
+	char bufs[MAX_DEVICES][96], mach[96], mem[96];
+	char *av[MAX_QEMU_ARGS];
+	int qfd[MAX_DEVICES];
+	pid_t pid;
+
+	for (unsigned d = 0; d < o->ndevices; d++)
+		qfd[d] = sp[d][1];
+	if (build_qemu_argv(o, qfd, av, bufs, mach, mem) < 0)
+		return -1;
+	if (o->serve.verbose) {
+		fputs("pcigate launch:", stderr);
+		for (unsigned k = 0; av[k]; k++)
+			fprintf(stderr, " %s", av[k]);
+		fputc('\n', stderr);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid != 0)
+		return pid;
+	/* Child: QEMU must not outlive the launcher; it inherits exactly its socket ends. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+	for (unsigned d = 0; d < o->ndevices; d++) {
+		(void)close(sp[d][0]);
+		if (fcntl(sp[d][1], F_SETFD, 0) < 0)
+			_exit(127);
+	}
+	execvp(o->qemu, av);
+	fprintf(stderr, "pcigate: launch: cannot run %s: %s\n", o->qemu, strerror(errno));
+	_exit(127);
+}
+
+static pid_t spawn_server(struct pg_serve **srv, unsigned idx, unsigned n, int sp[][2])
+{
+	int rc;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid != 0)
+		return pid;
+	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* Keep only this device and its socket end. */
+	for (unsigned d = 0; d < n; d++) {
+		if (d != idx) {
+			pg_serve_free(srv[d]);
+			(void)close(sp[d][0]);
+		}
+		(void)close(sp[d][1]);
+	}
+	rc = pg_serve_run(srv[idx], sp[idx][0]);
+	pg_serve_free(srv[idx]);
+	exit(rc);
+}
+
+static int status_code(int st)
+{
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Wait for QEMU and every server; kill QEMU when the timeout fires. */
+static int wait_all(const struct launch_opts *o, pid_t qemu, const pid_t *servers)
+{
+	unsigned left = o->ndevices + 1;
+	int qemu_rc = 0, server_rc = 0;
+
+	while (left) {
+		int st;
+		pid_t p = waitpid(-1, &st, 0);
+
+		if (p < 0 && errno == EINTR) {
+			if (timed_out == 1) {
+				fprintf(stderr,
+					"pcigate: launch: QEMU killed after the %u s timeout\n",
+					o->timeout);
+				(void)kill(qemu, SIGKILL);
+				timed_out = 2;
+			}
+			continue;
+		}
+		if (p < 0)
+			break;
+		left--;
+		if (p == qemu) {
+			qemu_rc = status_code(st);
+			continue;
+		}
+		for (unsigned d = 0; d < o->ndevices; d++)
+			if (servers[d] == p && status_code(st) != 0) {
+				fprintf(stderr, "pcigate: launch: server for %s exited with %d\n",
+					o->devices[d], status_code(st));
+				server_rc = PG_EXIT_FINDING;
+			}
+	}
+	if (timed_out)
+		return 124;
+	return qemu_rc ? qemu_rc : server_rc;
+}
+
+static int run(struct launch_opts *o, struct pg_serve **srv)
+{
+	int sp[MAX_DEVICES][2];
+	pid_t servers[MAX_DEVICES], qemu;
+	unsigned d;
+
+	for (d = 0; d < o->ndevices; d++) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp[d]) < 0) {
+			pg_cli_err("launch: socketpair: %s", strerror(errno));
+			while (d--)
+				(void)close(sp[d][0]), (void)close(sp[d][1]);
+			return PG_EXIT_INPUT;
+		}
+	}
+	qemu = spawn_qemu(o, sp);
+	for (d = 0; d < o->ndevices && qemu > 0; d++)
+		servers[d] = spawn_server(srv, d, o->ndevices, sp);
+	for (d = 0; d < o->ndevices; d++)
+		(void)close(sp[d][0]), (void)close(sp[d][1]);
+	if (qemu < 0) {
+		pg_cli_err("launch: cannot start QEMU: %s", strerror(errno));
+		return PG_EXIT_INPUT;
+	}
+	if (o->timeout) {
+		struct sigaction sa = { .sa_handler = on_alarm };
+
+		(void)sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART: waitpid returns EINTR */
+		alarm(o->timeout);
+	}
+	return wait_all(o, qemu, servers);
+}
+
+int pg_cmd_launch(int argc, char **argv)
+{
+	struct launch_opts o = { .serve = { .profile = PG_PROFILE_GUEST },
+				 .qemu = "qemu-system-x86_64", .memory = "512M",
+				 .machine = "pc" };
+	struct pg_serve_opts sopts[MAX_DEVICES];
+	struct pg_serve *srv[MAX_DEVICES] = { NULL };
+	int rc;
+	unsigned d;
+
+	rc = parse_launch(argc, argv, &o);
+	if (rc)
+		return rc;
+	for (d = 0; d < o.ndevices; d++) {
+		sopts[d] = o.serve;
+		sopts[d].device = o.devices[d];
+		if (pg_serve_prepare(&sopts[d], &srv[d]) < 0) {
+			rc = PG_EXIT_INPUT;
+			goto out;
+		}
+	}
+	rc = run(&o, srv);
+out:
+	for (d = 0; d < o.ndevices; d++)
+		pg_serve_free(srv[d]);
+	return rc;
+}

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pcigate view [--profile P] [--policy FILE] [--sysfs-root DIR] DEVICE
+ *
+ * Print the configuration space a guest would see through the mediator, as an `lspci -x`
+ * style dump ("SLOT DESCRIPTION" then "OFF: b0 ... b15" lines) that `lspci -F FILE -vvv`
+ * decodes: 256 bytes, or 4096 when the device has extended space. Every byte is read
+ * through pg_mediator_cfg_read(), the path a guest's config read takes, so the dump shows
+ * exactly what the profile and policy let through: hidden capabilities unlinked and
+ * reading 0x00, virtual BARs starting at 0, emulated identity.
+ *
+ * DEVICE is a dump file (model backend) or a BDF (sysfs backend, read-only: only the
+ * config and resource files are read). Reads never change the device.
+ *
+ * This file also holds what `pcigate session` shares with view: options, opening the
+ * device and the policy entry, building the mediator.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+
+#include <pcigate/pcigate.h>
+
+#include "cli.h"
+
+/* ---- shared with pcigate session -------------------------------------------------------- */
+
+int pg_guest_parse_opt(int argc, char **argv, int *i, struct pg_guest_opts *o)
+{
+	static const char *const with_value[] = { "--profile", "--policy", "--sysfs-root" };
+	const char *a = argv[*i], *v = NULL;
+
+	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++) {
+		size_t n = strlen(with_value[k]);
+
+		if (strncmp(a, with_value[k], n))
+			continue;
+		if (a[n] == '=') {
+			v = a + n + 1;
+		} else if (a[n] == '\0') {
+			if (*i + 1 >= argc) {
+				pg_cli_err("%s: option '%s' needs a value", o->cmd, a);
+				return -PG_EXIT_USAGE;
+			}
+			v = argv[++*i];
+		} else {
+			continue;
+		}
+		a = with_value[k];
+		break;
+	}
+	if (!v)
+		return 0;
+	if (!strcmp(a, "--policy")) {
+		o->policy = v;
+	} else if (!strcmp(a, "--sysfs-root")) {
+		o->sysfs_root = v;
+	} else if (pg_profile_parse(v, &o->profile) < 0) {
+		pg_cli_err("%s: --profile '%s': not guest, device-model or permissive", o->cmd, v);
+		return -PG_EXIT_USAGE;
+	}
+	return 1;
+}
+
+/* The first device of a dump file, modelled. The dump is read here rather than through
+ * pg_backend_model_open() so that its slot and description can head the view. */
+static int open_dump(const struct pg_guest_opts *o, struct pg_guest *g)
+{
+	struct pg_dump_error derr = { 0, "" };
+	struct pg_dump_dev *devs = NULL;
+	size_t n = 0;
+	int rc;
+
+	rc = pg_dump_read_file(o->device, &devs, &n, &derr);
+	if (rc == 0)
+		rc = pg_backend_model_new(&devs[0], o->device, &g->be);
+	if (rc < 0) {
+		if (derr.msg[0] && derr.line)
+			pg_cli_err("%s: %s:%u: %s", o->cmd, o->device, derr.line, derr.msg);
+		else if (derr.msg[0])
+			pg_cli_err("%s: %s: %s", o->cmd, o->device, derr.msg);
+		else
+			pg_cli_err("%s: %s: %s", o->cmd, o->device,
+				   rc == -EINVAL ? "a BAR size annotation does not fit the device"
+						 : strerror(-rc));
+		free(devs);
+		return rc;
+	}
+	if (n > 1)
+		fprintf(stderr, "pcigate %s: %s holds %zu devices; using the first (%s)\n",
+			o->cmd, o->device, n, devs[0].slot);
+	(void)snprintf(g->slot, sizeof(g->slot), "%s", devs[0].slot);
+	(void)snprintf(g->desc, sizeof(g->desc), "%s", devs[0].desc);
+	free(devs);
+	return 0;
+}
+
+/* A live host device, read-only whatever the caller later asks: neither view nor session
+ * ever writes real hardware (pg_backend_sysfs_open() without PG_SYSFS_WRITABLE opens only
+ * the config and resource files and refuses config writes with -EROFS). */
+static int open_live(const struct pg_guest_opts *o, const char *bdf, struct pg_guest *g)
+{
+	uint32_t id = 0, cls = 0;
+	int rc = pg_backend_sysfs_open(bdf, 0, o->sysfs_root, &g->be);
+
+	if (rc < 0) {
+		pg_cli_err("%s: %s: %s", o->cmd, o->device,
+			   rc == -ENODEV ? "no such PCI device" : strerror(-rc));
+		return rc;
+	}
+	g->live = true;
+	(void)snprintf(g->slot, sizeof(g->slot), "%s", bdf);
+	if (pg_backend_cfg_read(g->be, 0x00, 4, &id) < 0 ||
+	    pg_backend_cfg_read(g->be, 0x08, 4, &cls) < 0)
+		id = cls = 0;
+	(void)snprintf(g->desc, sizeof(g->desc), "Class %04x: Device %04x:%04x (rev %02x)",
+		       cls >> 16, id & 0xffffu, id >> 16, cls & 0xffu);
+	return 0;
+}
+
+static int lookup_policy(const struct pg_guest_opts *o, struct pg_guest *g)
+{
+	struct pg_policy_error perr = { 0, 0, "" };
+	uint32_t id = 0, rev = 0, sub = 0;
+	int rc;
+
+	if (!o->policy)
+		return 0;
+	rc = pg_policy_load_file(o->policy, &g->policy, &perr);
+	if (rc < 0) {
+		if (perr.line)
+			pg_cli_err("%s: --policy %s:%u:%u: %s", o->cmd, o->policy, perr.line,
+				   perr.column, perr.msg);
+		else
+			pg_cli_err("%s: --policy %s: %s", o->cmd, o->policy,
+				   perr.msg[0] ? perr.msg : strerror(-rc));
+		return rc;
+	}
+	if (pg_backend_cfg_read(g->be, 0x00, 4, &id) < 0 ||
+	    pg_backend_cfg_read(g->be, 0x08, 1, &rev) < 0 ||
+	    pg_backend_cfg_read(g->be, 0x2c, 4, &sub) < 0) {
+		pg_cli_err("%s: %s: cannot read its IDs", o->cmd, o->device);
+		return -EIO;
+	}
+	g->entry = pg_policy_lookup(g->policy, (uint16_t)id, (uint16_t)(id >> 16), (uint16_t)sub,
+				    (uint16_t)(sub >> 16), (uint8_t)rev);
+	if (!g->entry)
+		fprintf(stderr, "pcigate %s: %s: no entry in %s for %04x:%04x; profile %s\n",
+			o->cmd, o->device, o->policy, id & 0xffffu, id >> 16,
+			pg_profile_name(o->profile));
+	return 0;
+}
+
+int pg_guest_open(const struct pg_guest_opts *o, struct pg_guest *g)
+{
+	struct stat st;
+	char bdf[13];
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	/* An existing path is a dump file; otherwise a BDF names a live host device. */
+	if (stat(o->device, &st) == 0 || pg_bdf_parse(o->device, bdf) < 0)
+		rc = open_dump(o, g);
+	else
+		rc = open_live(o, bdf, g);
+	if (rc == 0)
+		rc = lookup_policy(o, g);
+	if (rc < 0)
+		pg_guest_close(g);
+	return rc;
+}
+
+void pg_guest_close(struct pg_guest *g)
+{
+	if (!g)
+		return;
+	pg_backend_close(g->be);
+	pg_policy_free(g->policy);
+	memset(g, 0, sizeof(*g));
+}
+
+void pg_guest_log(void *data, int level, const char *msg)
+{
+	struct pg_guest *g = data;
+
+	if (level <= LOG_ERR && g->building) {
+		(void)snprintf(g->last_err, sizeof(g->last_err), "%s", msg);
+		return;
+	}
+	if (level <= LOG_WARNING)
+		fprintf(stderr, "pcigate %s: %s: %s\n", g->cmd,
+			level <= LOG_ERR ? "error" : "warning", msg);
+}
+
+int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
+		      struct pg_backend *be, struct pg_mediator_config *mc,
+		      struct pg_mediator **ret)
+{
+	int rc;
+
+	mc->profile = o->profile;
+	mc->policy = g->entry;
+	mc->name = g->slot;
+	mc->log = pg_guest_log;
+	mc->log_data = g;
+	g->cmd = o->cmd;
+	g->last_err[0] = '\0';
+	g->building = true;
+	rc = pg_mediator_new(be, mc, ret);
+	g->building = false;
+	if (rc < 0)
+		pg_cli_err("%s: %s: cannot mediate the device: %s", o->cmd, o->device,
+			   g->last_err[0] ? g->last_err : strerror(-rc));
+	return rc;
+}
+
+/* ---- view ------------------------------------------------------------------------------- */
+
+void pg_cmd_view_usage(FILE *out)
+{
+	fputs("usage: pcigate view [--profile P] [--policy FILE] [--sysfs-root DIR] DEVICE\n"
+	      "\n"
+	      "Print the config space a guest sees through the mediator as an lspci -x style\n"
+	      "dump (256 bytes, or 4096 when the device has extended space) that\n"
+	      "`lspci -F FILE -vvv` decodes.\n"
+	      "  DEVICE           an lspci -x dump file (modelled device) or a BDF (live host\n"
+	      "                   device, read-only: config and resource files only)\n"
+	      "  --profile P      guest (default), device-model or permissive\n"
+	      "  --policy FILE    per-device policy; its entry's profile replaces --profile\n"
+	      "  --sysfs-root DIR read live devices under DIR instead of /sys (testing)\n"
+	      "exit status: 0 success; 2 usage error; 3 the device could not be read or\n"
+	      "mediated (bridges are not), or the policy is invalid.\n", out);
+}
+
+/* Bytes of the view: what a guest's config space has (256, or 4096 with extended space). */
+static uint16_t view_len(const struct pg_backend *be)
+{
+	return pg_backend_cfg_len(be) > PG_CFG_STD_LEN ? PG_CFG_EXT_LEN : PG_CFG_STD_LEN;
+}
+
+/* Read the guest view. Bytes beyond the device's config length read as the mediator's
+ * fixed byte: the guest's config space has them, the device does not. */
+static int read_view(struct pg_mediator *m, uint16_t cfg_len, uint8_t *buf, uint16_t len)
+{
+	memset(buf, PG_MEDIATOR_DENY_BYTE, len);
+	for (uint32_t off = 0; off < len && off < cfg_len;) {
+		uint8_t size = off % 4u == 0 && off + 4u <= cfg_len ? 4 : 1;
+		uint32_t v = 0;
+		int rc = pg_mediator_cfg_read(m, (uint16_t)off, size, &v);
+
+		if (rc < 0)
+			return rc;
+		for (unsigned i = 0; i < size; i++)
+			buf[off + i] = (uint8_t)(v >> (8u * i));
+		off += size;
+	}
+	return 0;
+}
+
+static int print_view(const struct pg_guest *g, const uint8_t *buf, uint16_t len)
+{
+	printf("%s %s\n", g->slot, g->desc);
+	for (uint32_t off = 0; off < len; off += 16) {
+		printf(off < 0x100 ? "%02x:" : "%03x:", off);
+		for (unsigned i = 0; i < 16; i++)
+			printf(" %02x", buf[off + i]);
+		putchar('\n');
+	}
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -EIO;
+}
+
+static int parse_view(int argc, char **argv, struct pg_guest_opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		int r = pg_guest_parse_opt(argc, argv, &i, o);
+
+		if (r < 0)
+			return -r;
+		if (r > 0)
+			continue;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			pg_cmd_view_usage(stdout);
+			return -1;
+		}
+		if (argv[i][0] == '-' && argv[i][1]) {
+			pg_cli_err("view: unknown option '%s' (see 'pcigate help view')", argv[i]);
+			return PG_EXIT_USAGE;
+		}
+		if (o->device) {
+			pg_cli_err("view: unexpected argument '%s': one DEVICE only", argv[i]);
+			return PG_EXIT_USAGE;
+		}
+		o->device = argv[i];
+	}
+	if (!o->device) {
+		pg_cli_err("view: no DEVICE given (a dump file or a BDF)");
+		return PG_EXIT_USAGE;
+	}
+	return 0;
+}
+
+int pg_cmd_view(int argc, char **argv)
+{
+	struct pg_guest_opts o = { .cmd = "view", .profile = PG_PROFILE_GUEST };
+	struct pg_mediator_config mc;
+	struct pg_mediator *m = NULL;
+	struct pg_guest g;
+	uint8_t buf[PG_CFG_EXT_LEN];
+	uint16_t len;
+	int rc;
+
+	rc = parse_view(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? PG_EXIT_OK : rc;
+	if (pg_guest_open(&o, &g) < 0)
+		return PG_EXIT_INPUT;
+	pg_mediator_config_init(&mc);
+	rc = pg_guest_mediator(&o, &g, g.be, &mc, &m);
+	if (rc == 0) {
+		len = view_len(g.be);
+		rc = read_view(m, pg_backend_cfg_len(g.be), buf, len);
+		if (rc < 0)
+			pg_cli_err("view: %s: reading config space: %s", o.device, strerror(-rc));
+	}
+	if (rc == 0) {
+		rc = print_view(&g, buf, len);
+		if (rc < 0)
+			pg_cli_err("view: writing the dump: %s", strerror(-rc));
+	}
+	pg_mediator_free(m);
+	pg_guest_close(&g);
+	return rc < 0 ? PG_EXIT_INPUT : PG_EXIT_OK;
+}

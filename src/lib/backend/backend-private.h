@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internal helpers shared by the backend implementations (model.c, sysfs.c).
+ */
+#ifndef PG_BACKEND_PRIVATE_H
+#define PG_BACKEND_PRIVATE_H
+
+#include <pcigate/backend.h>
+
+/* Little-endian load/store of n (1..8) bytes: config space and BARs are little endian
+ * whatever the host is. */
+static inline uint64_t pg_le_load(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = n; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static inline void pg_le_store(uint8_t *p, unsigned n, uint64_t v)
+{
+	for (unsigned i = 0; i < n; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/*
+ * pg_backend_model_new() with an error report: on -EINVAL for an annotation that does not
+ * fit the device (e.g. a size for a BAR the header does not have), err names the dump
+ * line of the device and the reason. err may be NULL.
+ */
+int pg_model_new_err(const struct pg_dump_dev *dev, const char *name, struct pg_backend **ret,
+		     struct pg_dump_error *err) __attribute__((warn_unused_result));
+
+#endif

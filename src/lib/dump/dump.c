@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Reader for `lspci -x`/`-xxx`/`-xxxx` text (the corpus format), one pass, line by line.
+ *
+ * Grammar (see dump.h; anything else is an error naming the line):
+ *   header   = SLOT [WS description]          SLOT = [DOMAIN ":"] BB ":" DD "." F
+ *   hexline  = OFF ":" 16 * (WS XX)           OFF = 2 or 3 hex digits, 16-aligned, <= ff0
+ *   comment  = "#" text                        annotation = "#" [WS] "pcigate:" 1*(WS key=size)
+ *   decode   = (SP | TAB) text                 only between a header and its first hex line
+ *   blank    = [WS]                            ends the current device
+ * DOMAIN is 4 to 8 hex digits (lspci prints at least 4), BB and DD exactly 2 (DD <= 1f), F a
+ * digit 0-7. Hex digits may be upper or lower case; CRLF line ends are accepted.
+ *
+ * Threats: the text comes from files users download or paste (mailing lists, bug reports)
+ * and may be crafted. Every line is bounded before it is examined (PG_DUMP_MAX_LINE), the
+ * whole text is bounded (PG_DUMP_MAX_TEXT), the device count is bounded, every byte index
+ * is derived from a validated offset (<= 0xff0, 16-aligned, contiguous), and descriptions
+ * are reduced to printable ASCII so a dump cannot smuggle terminal escape sequences into
+ * reports that print them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcigate/dump.h>
+
+#include "util/util.h"
+
+#define BYTES_PER_LINE 16u
+#define MAX_OFFSET 0xff0u
+#define ANNOT_TAG "pcigate:"
+#define ANNOT_MAX_SIZE (1ull << 63) /* largest 64-bit BAR */
+
+enum pstate {
+	OUTSIDE,  /* no device block open */
+	HEADER,   /* header line seen, no hex line yet (decode lines allowed) */
+	HEX,      /* hex lines being read */
+};
+
+struct parser {
+	struct pg_dump_dev *devs; /* NULL: count only */
+	size_t limit;             /* max devices accepted */
+	size_t n;                 /* devices completed */
+	struct pg_dump_error *err;
+	enum pstate st;
+	unsigned line;            /* 1-based number of the current line */
+	uint8_t annotated;        /* annotation keys seen in the current device */
+	struct pg_dump_dev cur;   /* device being built */
+};
+
+/* A bounded view of one line: never NUL-terminated, never longer than PG_DUMP_MAX_LINE. */
+struct span {
+	const char *s;
+	size_t n;
+};
+
+static int fail(struct parser *p, unsigned line, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(struct parser *p, unsigned line, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err) {
+		p->err->line = line;
+		va_start(ap, fmt);
+		vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static struct span skip_ws(struct span v)
+{
+	while (v.n && is_ws(*v.s)) {
+		v.s++;
+		v.n--;
+	}
+	return v;
+}
+
+/* Split off the next whitespace-separated token; *rest is what follows it. */
+static struct span next_token(struct span v, struct span *rest)
+{
+	struct span t;
+
+	v = skip_ws(v);
+	t.s = v.s;
+	t.n = 0;
+	while (t.n < v.n && !is_ws(v.s[t.n]))
+		t.n++;
+	rest->s = v.s + t.n;
+	rest->n = v.n - t.n;
+	return t;
+}
+
+static size_t count_hex(struct span v, size_t max)
+{
+	size_t i = 0;
+
+	while (i < v.n && i < max && pg_util_hexval(v.s[i]) >= 0)
+		i++;
+	return i;
+}
+
+/* ---- device blocks ------------------------------------------------------------------ */
+
+static int finish_device(struct parser *p)
+{
+	if (p->st == OUTSIDE)
+		return 0;
+	if (p->cur.len == 0)
+		return fail(p, p->cur.line, -EINVAL, "device %s has no config bytes",
+			    p->cur.slot);
+	if (p->devs)
+		memcpy(&p->devs[p->n], &p->cur, sizeof(p->cur));
+	p->n++;
+	p->st = OUTSIDE;
+	return 0;
+}
+
+/* Copy the description, keeping only printable ASCII (see the file comment). */
+static void copy_desc(char *dst, size_t cap, struct span v)
+{
+	size_t i = 0;
+
+	for (; i < v.n && i + 1 < cap; i++)
+		dst[i] = (v.s[i] >= 0x20 && v.s[i] < 0x7f) ? v.s[i] : '?';
+	dst[i] = '\0';
+}
+
+/* Validate SLOT strictly; returns 0 or -EINVAL with a reason in why. */
+static int check_slot(struct span t, const char **why)
+{
+	static const size_t bdf_len = 7; /* "bb:dd.f" */
+	size_t pos = 0;
+	uint64_t dev;
+
+	*why = "expected [domain:]bus:dev.fn";
+	if (t.n < bdf_len || t.n > 8 + 1 + bdf_len)
+		return -EINVAL;
+	if (t.n > bdf_len) {
+		size_t nd = t.n - bdf_len - 1; /* domain digits */
+
+		if (nd < 4 || count_hex(t, nd) != nd || t.s[nd] != ':')
+			return -EINVAL;
+		pos = nd + 1;
+	}
+	if (count_hex((struct span){ t.s + pos, 2 }, 2) != 2 || t.s[pos + 2] != ':' ||
+	    count_hex((struct span){ t.s + pos + 3, 2 }, 2) != 2 || t.s[pos + 5] != '.')
+		return -EINVAL;
+	if (pg_util_parse_hex(t.s + pos + 3, 2, &dev) < 0 || dev > 0x1f) {
+		*why = "device number above 1f";
+		return -EINVAL;
+	}
+	if (t.s[pos + 6] < '0' || t.s[pos + 6] > '7') {
+		*why = "function number not 0-7";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int start_device(struct parser *p, struct span v)
+{
+	struct span rest, slot = next_token(v, &rest);
+	const char *why;
+	int r;
+
+	if (check_slot(slot, &why) < 0)
+		return fail(p, p->line, -EINVAL, "malformed device address '%.*s': %s",
+			    (int)(slot.n > 32 ? 32 : slot.n), slot.s, why);
+	r = finish_device(p);
+	if (r < 0)
+		return r;
+	if (p->n >= p->limit)
+		return fail(p, p->line, -E2BIG, "more than %zu devices", p->limit);
+	memset(&p->cur, 0, sizeof(p->cur));
+	pg_util_copy(p->cur.slot, sizeof(p->cur.slot), slot.s, slot.n);
+	copy_desc(p->cur.desc, sizeof(p->cur.desc), skip_ws(rest));
+	p->cur.line = p->line;
+	p->annotated = 0;
+	p->st = HEADER;
+	return 0;
+}
+
+/* ---- hex lines ---------------------------------------------------------------------- */
+
+static int check_offset(struct parser *p, uint64_t off, size_t ndigits)
+{
+	uint64_t want = p->cur.len;
+
+	if (ndigits > 3 || off > MAX_OFFSET)
+		return fail(p, p->line, -EINVAL, "offset 0x%llx beyond 0xff0",
+			    (unsigned long long)off);
+	if (ndigits < 2)
+		return fail(p, p->line, -EINVAL, "offset '%llx' must have 2 or 3 hex digits",
+			    (unsigned long long)off);
+	if (off % BYTES_PER_LINE)
+		return fail(p, p->line, -EINVAL, "offset 0x%02llx is not 16-byte aligned",
+			    (unsigned long long)off);
+	if (off == want)
+		return 0;
+	if (want && off == want - BYTES_PER_LINE)
+		return fail(p, p->line, -EINVAL, "duplicated offset 0x%02llx",
+			    (unsigned long long)off);
+	if (off < want)
+		return fail(p, p->line, -EINVAL, "offset 0x%02llx out of order (expected 0x%02llx)",
+			    (unsigned long long)off, (unsigned long long)want);
+	return fail(p, p->line, -EINVAL, "gap: offset 0x%02llx where 0x%02llx was expected",
+		    (unsigned long long)off, (unsigned long long)want);
+}
+
+static int parse_bytes(struct parser *p, struct span v, uint8_t out[BYTES_PER_LINE])
+{
+	unsigned nb = 0;
+
+	for (;;) {
+		struct span t = next_token(v, &v);
+		uint64_t b;
+
+		if (!t.n)
+			break;
+		if (nb == BYTES_PER_LINE)
+			return fail(p, p->line, -EINVAL, "too many bytes (more than 16)");
+		if (t.n != 2 || pg_util_parse_hex(t.s, 2, &b) < 0)
+			return fail(p, p->line, -EINVAL,
+				    "non-hex byte '%.*s' (expected two hex digits)",
+				    (int)(t.n > 8 ? 8 : t.n), t.s);
+		out[nb++] = (uint8_t)b;
+	}
+	if (nb != BYTES_PER_LINE)
+		return fail(p, p->line, -EINVAL, "only %u bytes on the line, expected 16", nb);
+	return 0;
+}
+
+static int hex_line(struct parser *p, struct span v, size_t ndigits)
+{
+	uint8_t bytes[BYTES_PER_LINE];
+	uint64_t off = 0;
+	int r;
+
+	if (p->st == OUTSIDE)
+		return fail(p, p->line, -EINVAL, "config bytes before any device header line");
+	if (ndigits > 16 || pg_util_parse_hex(v.s, ndigits, &off) < 0)
+		off = UINT64_MAX;
+	r = check_offset(p, off, ndigits);
+	if (r < 0)
+		return r;
+	r = parse_bytes(p, (struct span){ v.s + ndigits + 1, v.n - ndigits - 1 }, bytes);
+	if (r < 0)
+		return r;
+	memcpy(&p->cur.cfg[off], bytes, BYTES_PER_LINE);
+	p->cur.len = (uint16_t)(p->cur.len + BYTES_PER_LINE);
+	p->st = HEX;
+	return 0;
+}
+
+/* ---- annotations -------------------------------------------------------------------- */
+
+/* Annotation key to BAR index (PG_CFG_ROM_BAR for rom), or -1. */
+static int annot_key(struct span k)
+{
+	static const char *const keys[PG_CFG_NUM_BARS] = {
+		"bar0", "bar1", "bar2", "bar3", "bar4", "bar5", "rom",
+	};
+
+	for (int i = 0; i < (int)PG_CFG_NUM_BARS; i++)
+		if (strlen(keys[i]) == k.n && !memcmp(keys[i], k.s, k.n))
+			return i;
+	return -1;
+}
+
+static int annot_item(struct parser *p, struct span t)
+{
+	const char *eq = memchr(t.s, '=', t.n);
+	struct span k, val;
+	uint64_t size;
+	int idx;
+
+	if (!eq)
+		return fail(p, p->line, -EINVAL, "annotation '%.*s' is not key=size",
+			    (int)(t.n > 24 ? 24 : t.n), t.s);
+	k = (struct span){ t.s, (size_t)(eq - t.s) };
+	val = (struct span){ eq + 1, t.n - k.n - 1 };
+	idx = annot_key(k);
+	if (idx < 0)
+		return fail(p, p->line, -EINVAL, "unknown annotation key '%.*s' (bar0-bar5, rom)",
+			    (int)(k.n > 16 ? 16 : k.n), k.s);
+	if (p->annotated & (1u << idx))
+		return fail(p, p->line, -EINVAL, "annotation %.*s given twice", (int)k.n, k.s);
+	if (pg_util_parse_size(val.s, val.n, ANNOT_MAX_SIZE, &size) < 0)
+		return fail(p, p->line, -EINVAL, "bad size '%.*s' for %.*s",
+			    (int)(val.n > 24 ? 24 : val.n), val.s, (int)k.n, k.s);
+	if (!pg_util_is_pow2(size))
+		return fail(p, p->line, -EINVAL, "size of %.*s (0x%llx) is not a power of two",
+			    (int)k.n, k.s, (unsigned long long)size);
+	p->annotated |= (uint8_t)(1u << idx);
+	p->cur.sizes.size[idx] = size;
+	p->cur.sizes.known |= (uint8_t)(1u << idx);
+	return 0;
+}
+
+/* v starts after "pcigate:". */
+static int annotation(struct parser *p, struct span v)
+{
+	unsigned items = 0;
+
+	if (p->st == OUTSIDE)
+		return fail(p, p->line, -EINVAL, "annotation outside a device block");
+	for (;;) {
+		struct span t = next_token(v, &v);
+		int r;
+
+		if (!t.n)
+			break;
+		r = annot_item(p, t);
+		if (r < 0)
+			return r;
+		items++;
+	}
+	if (!items)
+		return fail(p, p->line, -EINVAL, "empty annotation");
+	return 0;
+}
+
+static int comment(struct parser *p, struct span v)
+{
+	v = skip_ws((struct span){ v.s + 1, v.n - 1 });
+	if (v.n >= strlen(ANNOT_TAG) && !memcmp(v.s, ANNOT_TAG, strlen(ANNOT_TAG)))
+		return annotation(p, (struct span){ v.s + strlen(ANNOT_TAG),
+						     v.n - strlen(ANNOT_TAG) });
+	return 0; /* plain comment */
+}
+
+/* ---- line dispatch ------------------------------------------------------------------ */
+
+static int one_line(struct parser *p, struct span v)
+{
+	size_t nd;
+
+	while (v.n && (is_ws(v.s[v.n - 1]) || v.s[v.n - 1] == '\r'))
+		v.n--;
+	if (memchr(v.s, '\0', v.n))
+		return fail(p, p->line, -EINVAL, "NUL byte in the line");
+	if (!v.n)
+		return finish_device(p);
+	if (v.s[0] == '#')
+		return comment(p, v);
+	if (is_ws(v.s[0])) {
+		if (p->st == HEADER)
+			return 0; /* lspci -v decode line: ignored */
+		return fail(p, p->line, -EINVAL, "unexpected indented line %s",
+			    p->st == HEX ? "among the config bytes" : "outside a device block");
+	}
+	nd = count_hex(v, 17);
+	if (nd && nd < v.n && v.s[nd] == ':' && (nd + 1 == v.n || is_ws(v.s[nd + 1])))
+		return hex_line(p, v, nd);
+	if (nd)
+		return start_device(p, v);
+	return fail(p, p->line, -EINVAL,
+		    "unrecognised line (expected a device header, 'OFF: bytes', '#' or blank)");
+}
+
+static int parse_text(struct parser *p, const char *text, size_t len)
+{
+	size_t pos = 0;
+	int r;
+
+	while (pos < len) {
+		size_t rem = len - pos;
+		size_t scan = rem < PG_DUMP_MAX_LINE + 2 ? rem : PG_DUMP_MAX_LINE + 2;
+		const char *nl = memchr(text + pos, '\n', scan);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : rem;
+
+		p->line++;
+		if (n && text[pos + n - 1] == '\r')
+			n--;
+		if (n > PG_DUMP_MAX_LINE)
+			return fail(p, p->line, -EINVAL, "line longer than %u bytes",
+				    PG_DUMP_MAX_LINE);
+		r = one_line(p, (struct span){ text + pos, n });
+		if (r < 0)
+			return r;
+		pos += nl ? (size_t)(nl - (text + pos)) + 1 : rem;
+	}
+	r = finish_device(p);
+	if (r < 0)
+		return r;
+	if (!p->n)
+		return fail(p, 0, -EINVAL, "no device found");
+	return 0;
+}
+
+/* Shared by pg_dump_parse() and pg_dump_read_file(); devs NULL counts only. */
+static int dump_parse(const char *text, size_t len, struct pg_dump_dev *devs, size_t max,
+		      size_t *ret_n, struct pg_dump_error *err)
+{
+	struct parser *p;
+	int r;
+
+	if (len > PG_DUMP_MAX_TEXT) {
+		if (err) {
+			err->line = 0;
+			snprintf(err->msg, sizeof(err->msg), "text longer than %u bytes",
+				 PG_DUMP_MAX_TEXT);
+		}
+		return -E2BIG;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->devs = devs;
+	p->limit = max < PG_DUMP_MAX_DEVICES ? max : PG_DUMP_MAX_DEVICES;
+	p->err = err;
+	r = parse_text(p, text, len);
+	if (r == 0)
+		*ret_n = p->n;
+	free(p);
+	return r;
+}
+
+int pg_dump_parse(const char *text, size_t len, struct pg_dump_dev *devs, size_t max,
+		  size_t *ret_n, struct pg_dump_error *err)
+{
+	if ((!text && len) || (!devs && max) || !ret_n)
+		return -EINVAL;
+	return dump_parse(text, len, devs, max, ret_n, err);
+}
+
+static void io_error(struct pg_dump_error *err, int rc, const char *what)
+{
+	char buf[64];
+
+	if (!err)
+		return;
+	err->line = 0;
+	snprintf(err->msg, sizeof(err->msg), "%s: %s", what,
+		 strerror_r(-rc, buf, sizeof(buf)));
+}
+
+int pg_dump_read_file(const char *path, struct pg_dump_dev **ret_devs, size_t *ret_n,
+		      struct pg_dump_error *err)
+{
+	struct pg_dump_dev *devs = NULL;
+	size_t len = 0, n = 0;
+	char *text = NULL;
+	int r;
+
+	if (!path || !ret_devs || !ret_n)
+		return -EINVAL;
+	r = pg_util_read_file_at(AT_FDCWD, path, PG_DUMP_MAX_TEXT, false, &text, &len);
+	if (r == -EINVAL) {
+		if (err) {
+			err->line = 0;
+			snprintf(err->msg, sizeof(err->msg), "not a regular file");
+		}
+		return r;
+	}
+	if (r < 0) {
+		io_error(err, r, r == -E2BIG ? "file too large" : "cannot read the file");
+		return r;
+	}
+	/* Two passes: count, then fill an array of exactly that size (a device is 4 KiB;
+	 * allocating PG_DUMP_MAX_DEVICES up front would cost 1 MiB for every small file). */
+	r = dump_parse(text, len, NULL, PG_DUMP_MAX_DEVICES, &n, err);
+	if (r < 0)
+		goto out_free_text;
+	devs = calloc(n, sizeof(*devs));
+	if (!devs) {
+		r = -ENOMEM;
+		goto out_free_text;
+	}
+	r = dump_parse(text, len, devs, n, &n, err);
+	if (r < 0) {
+		free(devs);
+		goto out_free_text;
+	}
+	*ret_devs = devs;
+	*ret_n = n;
+out_free_text:
+	free(text);
+	return r;
+}

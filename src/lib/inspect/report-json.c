@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The JSON report (schema: docs/json-schema.md, docs/pcigate-inspect.schema.json), built as
+ * a json-c object tree so quoting and escaping are json-c's job, never ours. Every key
+ * written here is documented there, and tests/unit/inspect/test-report-json.c checks the
+ * two agree: change them together. Within a schema_version keys are only ever added.
+ *
+ * Strings that can carry outside bytes (a dump's path and slot, pci.ids names) are checked
+ * for valid UTF-8 and invalid bytes replaced with '?', so the document stays valid JSON
+ * whatever a hostile file name or dump contains.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include <pcigate/pcigate.h>
+
+#include "inspect-private.h"
+
+#define JSON_STR_MAX 4096u /* longest string copied into the document */
+
+/* Builder state: the first allocation failure sticks and the document is dropped. */
+struct jb {
+	bool oom;
+};
+
+/* Add val under key to obj, taking ownership of val. A NULL val from a failed json-c
+ * allocation marks the builder as failed. Returns val (borrowed) or NULL. */
+static struct json_object *put(struct jb *jb, struct json_object *obj, const char *key,
+			       struct json_object *val)
+{
+	if (!val || !obj || json_object_object_add(obj, key, val) < 0) {
+		json_object_put(val);
+		jb->oom = true;
+		return NULL;
+	}
+	return val;
+}
+
+static void put_int(struct jb *jb, struct json_object *obj, const char *key, int64_t v)
+{
+	put(jb, obj, key, json_object_new_int64(v));
+}
+
+static void put_u64(struct jb *jb, struct json_object *obj, const char *key, uint64_t v)
+{
+	put(jb, obj, key, json_object_new_uint64(v));
+}
+
+static void put_bool(struct jb *jb, struct json_object *obj, const char *key, bool v)
+{
+	put(jb, obj, key, json_object_new_boolean(v));
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when s starts an invalid one. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+				 : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+	uint32_t cp;
+
+	if (n <= 1)
+		return n;
+	cp = s[0] & (0xffu >> (n + 1));
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the NUL */
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	/* Reject overlong forms, surrogates and code points past U+10FFFF. */
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/* A string value, NULL for JSON null. Invalid UTF-8 bytes become '?'. */
+static void put_str(struct jb *jb, struct json_object *obj, const char *key, const char *s)
+{
+	char buf[JSON_STR_MAX];
+	size_t o = 0;
+
+	if (!s) {
+		if (!obj || json_object_object_add(obj, key, NULL) < 0)
+			jb->oom = true;
+		return;
+	}
+	for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < sizeof(buf);) {
+		size_t n = utf8_seq(p);
+
+		if (!n) {
+			buf[o++] = '?';
+			p++;
+			continue;
+		}
+		memcpy(buf + o, p, n);
+		o += n;
+		p += n;
+	}
+	buf[o] = '\0';
+	put(jb, obj, key, json_object_new_string(buf));
+}
+
+static struct json_object *add_object(struct jb *jb, struct json_object *arr)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o || json_object_array_add(arr, o) < 0) {
+		json_object_put(o);
+		jb->oom = true;
+		return NULL;
+	}
+	return o;
+}
+
+static void put_names(struct jb *jb, struct json_object *dev, const struct pg_dev_names *n)
+{
+	struct json_object *o = put(jb, dev, "names", json_object_new_object());
+
+	put_str(jb, o, "vendor", n->vendor);
+	put_str(jb, o, "device", n->device);
+	put_str(jb, o, "subsystem", n->subsystem);
+	put_str(jb, o, "class", n->class_name);
+}
+
+static void put_header(struct jb *jb, struct json_object *dev, const struct pg_cfg_layout *l)
+{
+	struct json_object *o = put(jb, dev, "header", json_object_new_object());
+
+	put_int(jb, o, "type", l->header_type & 0x7f);
+	put_str(jb, o, "kind", pg_inspect_hdr_kind_name(l->kind));
+	put_bool(jb, o, "multifunction", l->multifunction);
+}
+
+static void put_bars(struct jb *jb, struct json_object *dev, const struct pg_cfg_layout *l)
+{
+	struct json_object *arr = put(jb, dev, "bars", json_object_new_array());
+
+	for (unsigned i = 0; arr && i < PG_CFG_NUM_BARS; i++) {
+		const struct pg_bar *b = &l->bars[i];
+		struct json_object *o;
+
+		if (!pg_inspect_bar_reported(b) || !(o = add_object(jb, arr)))
+			continue;
+		put_int(jb, o, "index", i);
+		put_str(jb, o, "kind", pg_bar_kind_name(b->kind));
+		put_int(jb, o, "register", b->reg);
+		put_bool(jb, o, "prefetchable", b->prefetchable);
+		put_bool(jb, o, "rom_enabled", b->rom_enabled);
+		put_u64(jb, o, "address", b->addr);
+		if (b->size_known)
+			put_u64(jb, o, "size", b->size);
+		else
+			put_str(jb, o, "size", NULL);
+	}
+}
+
+static void put_fields(struct jb *jb, struct json_object *cap, const struct pg_cap *c)
+{
+	struct json_object *o = put(jb, cap, "fields", json_object_new_object());
+	const struct pg_field *f;
+	size_t n = 0;
+
+	f = pg_cap_fields(c, &n);
+	for (size_t i = 0; o && f && i < n; i++) {
+		uint64_t v = pg_field_get(c, &f[i]);
+
+		if (f[i].type == PG_FIELD_BOOL)
+			put_bool(jb, o, f[i].name, v != 0);
+		else
+			put_u64(jb, o, f[i].name, v);
+	}
+}
+
+static void put_caps(struct jb *jb, struct json_object *dev, const struct pg_cfg_layout *l)
+{
+	struct json_object *arr = put(jb, dev, "capabilities", json_object_new_array());
+
+	for (uint16_t i = 0; arr && i < l->ncaps && i < PG_CFG_MAX_CAPS; i++) {
+		const struct pg_cap *c = &l->caps[i];
+		struct json_object *o = add_object(jb, arr);
+
+		if (!o)
+			continue;
+		put_int(jb, o, "offset", c->offset);
+		put_int(jb, o, "id", c->id);
+		put_bool(jb, o, "extended", c->extended);
+		put_int(jb, o, "version", c->version);
+		put_str(jb, o, "name", c->name);
+		put_int(jb, o, "length", c->len);
+		put_bool(jb, o, "decoded", c->decoded);
+		put_fields(jb, o, c);
+	}
+}
+
+static void put_diags(struct jb *jb, struct json_object *dev, const struct pg_cfg_layout *l)
+{
+	struct json_object *arr = put(jb, dev, "diagnostics", json_object_new_array());
+
+	for (uint16_t i = 0; arr && i < l->ndiags && i < PG_CFG_MAX_DIAGS; i++) {
+		const struct pg_diag *d = &l->diags[i];
+		struct json_object *o = add_object(jb, arr);
+
+		if (!o)
+			continue;
+		put_str(jb, o, "code", pg_diag_name(d->code));
+		put_int(jb, o, "offset", d->offset);
+		put_str(jb, o, "detail", d->detail);
+	}
+	put_int(jb, dev, "diagnostics_dropped", l->diags_dropped);
+}
+
+static void put_findings(struct jb *jb, struct json_object *dev,
+			 const struct pg_inspect_result *r)
+{
+	struct json_object *arr = put(jb, dev, "findings", json_object_new_array());
+
+	for (unsigned i = 0; arr && i < r->nfindings && i < PG_INSPECT_MAX_FINDINGS; i++) {
+		const struct pg_finding *f = &r->findings[i];
+		struct json_object *o = add_object(jb, arr);
+
+		if (!o)
+			continue;
+		put_str(jb, o, "code", pg_finding_name(f->code));
+		put_str(jb, o, "severity", pg_severity_name(f->severity));
+		put_int(jb, o, "offset", f->offset);
+		put_str(jb, o, "why", f->why);
+	}
+	put_str(jb, dev, "worst_severity", r->nfindings ? pg_severity_name(r->worst) : "none");
+}
+
+static void put_device(struct jb *jb, struct json_object *arr, const struct pg_report_dev *d)
+{
+	const struct pg_cfg_layout *l = d->layout;
+	struct json_object *o = add_object(jb, arr);
+
+	if (!o)
+		return;
+	put_str(jb, o, "source", d->source);
+	put_str(jb, o, "name", d->name);
+	put_str(jb, o, "slot", d->slot);
+	put_int(jb, o, "vendor_id", l->vendor);
+	put_int(jb, o, "device_id", l->device);
+	put_int(jb, o, "subsystem_vendor_id", l->subsys_vendor);
+	put_int(jb, o, "subsystem_device_id", l->subsys_device);
+	put_names(jb, o, &d->names);
+	put_int(jb, o, "class", l->class_code);
+	put_int(jb, o, "revision", l->revision);
+	put_header(jb, o, l);
+	put_int(jb, o, "command", l->command);
+	put_int(jb, o, "status", l->status);
+	put_int(jb, o, "config_length", l->len);
+	put_bars(jb, o, l);
+	put_caps(jb, o, l);
+	put_diags(jb, o, l);
+	put_findings(jb, o, d->result);
+}
+
+int pg_report_json(const struct pg_report_dev *devs, size_t n, char **ret)
+{
+	struct jb jb = { false };
+	struct json_object *root, *arr;
+	const char *text;
+	char *copy;
+	int r = -ENOMEM;
+
+	if (!ret || (!devs && n))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (!devs[i].layout || !devs[i].result || !devs[i].source || !devs[i].name)
+			return -EINVAL;
+	root = json_object_new_object();
+	if (!root)
+		return -ENOMEM;
+	put_int(&jb, root, "schema_version", PG_JSON_SCHEMA_VERSION);
+	put_str(&jb, root, "pcigate_version", pg_version());
+	arr = put(&jb, root, "devices", json_object_new_array());
+	for (size_t i = 0; arr && !jb.oom && i < n; i++)
+		put_device(&jb, arr, &devs[i]);
+	if (jb.oom)
+		goto out_put;
+	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+						   JSON_C_TO_STRING_SPACED |
+						   JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (!text || !(copy = strdup(text)))
+		goto out_put;
+	*ret = copy;
+	r = 0;
+out_put:
+	json_object_put(root);
+	return r;
+}

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Capability filtering (config-space-reference.md §5.8).
+ *
+ * Each capability the parser found (bounded, validated walks) is either visible, with a
+ * virtual header whose next pointer skips hidden ones, or hidden: its bytes read 0 and
+ * writes to them are dropped and audited as "hidden-cap:<name>". Which capabilities are
+ * visible is the profile's allow-list adjusted by the policy. A visible capability with a
+ * handler (PM, MSI, MSI-X, PCIe, AF) gets that handler's rows; others get read-only rows.
+ * A handler that fails (registers beyond config, overlapping another capability, bogus
+ * MSI-X BIR, a second MSI capability, ...) leaves no rows behind and its capability is
+ * hidden with a diagnostic (Xen 4bd1ee8534: hide, do not fail the device).
+ *
+ * The extended list cannot unlink its first entry (0x100 is where the walk starts): when
+ * that capability is hidden its header stays, with ID 0 and version 0, pointing at the
+ * next visible one (vfio, Xen hwdom).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "mediator-private.h"
+
+#define EXT_FIRST 0x100u
+
+struct handler {
+	uint16_t id;
+	int (*init)(struct pg_mediator *m, const struct pg_med_cap *cap);
+};
+
+static const struct handler std_handlers[] = {
+	{ PG_CAP_PM, pg_med_pm_init },
+	{ PG_CAP_MSI, pg_med_msi_init },
+	{ PG_CAP_MSIX, pg_med_msix_init },
+	{ PG_CAP_EXP, pg_med_pcie_init },
+	{ PG_CAP_AF, pg_med_af_init },
+};
+
+static const struct handler *find_handler(bool extended, uint16_t id)
+{
+	if (extended)
+		return NULL;
+	for (size_t i = 0; i < sizeof(std_handlers) / sizeof(std_handlers[0]); i++)
+		if (std_handlers[i].id == id)
+			return &std_handlers[i];
+	return NULL;
+}
+
+int pg_med_ro_rows(struct pg_mediator *m, uint16_t from, uint16_t to, const char *id)
+{
+	struct pg_reg r;
+	int rc;
+
+	for (uint32_t p = from; p < to;) {
+		uint8_t s = (p % 4u == 0 && p + 4u <= to) ? 4 : (p % 2u == 0 && p + 2u <= to) ? 2 : 1;
+
+		memset(&r, 0, sizeof(r));
+		r.off = (uint16_t)p;
+		r.size = s;
+		r.ro = pg_size_mask(s);
+		r.perm_open = r.ro;
+		pg_reg_set_id(&r, id, NULL);
+		rc = pg_med_add(m, &r, NULL);
+		if (rc < 0)
+			return rc;
+		p += s;
+	}
+	return 0;
+}
+
+/* Architected length of the capabilities we mediate, so a hidden one hides all of its
+ * bytes even when the parser only knows its header; else the parser's (clamped) length. */
+static uint16_t cap_len(const struct pg_mediator *m, const struct pg_cap *c)
+{
+	uint32_t len = c->len, want = 0, end = c->extended ? m->cfg_len : PG_CFG_STD_LEN;
+	uint16_t ctl = (uint16_t)pg_med_snap(m, (uint16_t)(c->offset + 2u), 2);
+
+	if (!c->extended) {
+		switch (c->id) {
+		case PG_CAP_PM: want = 8; break;
+		case PG_CAP_MSIX: want = 12; break;
+		case PG_CAP_AF: want = 6; break;
+		case PG_CAP_MSI:
+			want = 10u + ((ctl & 0x80u) ? 4u : 0u) + ((ctl & 0x100u) ? 10u : 0u);
+			break;
+		case PG_CAP_EXP: want = (ctl & 0xfu) >= 2 ? 0x3cu : 0x24u; break;
+		default: break;
+		}
+	}
+	if (want > len)
+		len = want;
+	if (c->offset + len > end)
+		len = end > c->offset ? end - c->offset : 0;
+	return (uint16_t)len;
+}
+
+static int add_cap_header(struct pg_mediator *m, struct pg_med_cap *mc, char *name)
+{
+	struct pg_reg r;
+
+	memset(&r, 0, sizeof(r));
+	r.off = mc->off;
+	r.size = mc->extended ? 4 : 2;
+	r.virt = r.ro = pg_size_mask(r.size);
+	r.value = mc->extended ? mc->id | ((pg_med_snap(m, mc->off, 4) >> 16) & 0xfu) << 16 :
+		  mc->id;
+	pg_reg_set_id(&r, name, ".hdr");
+	return pg_med_add(m, &r, &mc->hdr_row);
+}
+
+/* Register one allowed capability; on failure nothing of it remains and it is hidden. */
+static void init_cap(struct pg_mediator *m, struct pg_med_cap *mc)
+{
+	const struct handler *h = find_handler(mc->extended, mc->id);
+	uint16_t mark = m->rt.nrows;
+	char tmp[24], name[PG_REG_ID_LEN];
+	int rc;
+
+	(void)snprintf(name, sizeof(name), "%s.%s", mc->extended ? "ecap" : "cap",
+		       pg_med_cap_short(mc->extended, mc->id, tmp, sizeof(tmp)));
+	rc = add_cap_header(m, mc, name);
+	if (rc == 0 && h)
+		rc = h->init(m, mc);
+	else if (rc == 0)
+		rc = pg_med_ro_rows(m, (uint16_t)(mc->off + (mc->extended ? 4u : 2u)),
+				    (uint16_t)(mc->off + mc->len), name);
+	if (rc < 0) {
+		pg_regtable_truncate(&m->rt, mark);
+		pg_med_log(m, LOG_WARNING, "%s capability at 0x%03x hidden: handler failed (%s)",
+			   pg_cap_name(mc->extended, mc->id), mc->off, strerror(-rc));
+		return;
+	}
+	mc->visible = true;
+}
+
+/* Point each visible header (and the start pointer) at the next visible capability. */
+static void link_std(struct pg_mediator *m)
+{
+	struct pg_reg *prev = pg_med_row(m, m->row_capptr);
+	struct pg_reg *st = pg_med_row(m, m->row_status);
+	bool any = false;
+
+	if (prev)
+		prev->value = prev->init = 0;
+	for (uint16_t i = 0; i < m->ncaps; i++) {
+		struct pg_med_cap *c = &m->caps[i];
+		struct pg_reg *h;
+
+		if (c->extended || !c->visible)
+			continue;
+		h = pg_med_row(m, c->hdr_row);
+		if (prev == pg_med_row(m, m->row_capptr))
+			prev->value = prev->init = c->off;
+		else if (prev)
+			prev->value = prev->init = (prev->value & 0xffu) | (uint32_t)c->off << 8;
+		prev = h;
+		any = true;
+	}
+	if (st) {
+		st->value = st->init = any ? 0x0010u : 0;
+		/* with nothing to list, CAP_LIST is RsvdP like any reserved bit (Xen a3c8fb450a) */
+	}
+}
+
+static void set_next_ext(struct pg_mediator *m, uint16_t idx, uint16_t next)
+{
+	struct pg_reg *r = pg_med_row(m, idx);
+
+	if (r)
+		r->value = r->init = (r->value & 0xfffffu) | (uint32_t)next << 20;
+}
+
+static int link_ext(struct pg_mediator *m)
+{
+	uint16_t prev = PG_ROW_NONE;
+	struct pg_reg ph;
+	int rc;
+
+	for (uint16_t i = 0; i < m->ncaps; i++) {
+		if (m->caps[i].extended && m->caps[i].off == EXT_FIRST && !m->caps[i].visible) {
+			memset(&ph, 0, sizeof(ph));
+			ph.off = EXT_FIRST;
+			ph.size = 4;
+			ph.virt = ph.ro = 0xffffffffu;
+			memcpy(ph.id, "ecap.placeholder", sizeof("ecap.placeholder"));
+			rc = pg_med_add(m, &ph, &prev);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	for (uint16_t i = 0; i < m->ncaps; i++) {
+		const struct pg_med_cap *c = &m->caps[i];
+
+		if (!c->extended || !c->visible)
+			continue;
+		if (prev != PG_ROW_NONE)
+			set_next_ext(m, prev, c->off);
+		prev = c->hdr_row;
+	}
+	return 0;
+}
+
+static void hide_rest(struct pg_mediator *m)
+{
+	for (uint16_t i = 0; i < m->ncaps; i++) {
+		const struct pg_med_cap *c = &m->caps[i];
+
+		if (c->visible)
+			continue;
+		pg_regtable_hide(&m->rt, c->off, c->len, i);
+		if (!c->extended && c->id == PG_CAP_MSIX)
+			pg_med_msix_note_hidden(m, c);
+	}
+}
+
+int pg_med_caps_init(struct pg_mediator *m, const struct pg_cfg_layout *l,
+		     const struct pg_policy_entry *pol)
+{
+	bool ext_ok = l->ext_walked && m->cfg_len > PG_CFG_STD_LEN &&
+		      !(m->pflags & PG_POLICY_F_NO_EXT_CFG);
+	int rc;
+
+	m->ncaps = 0;
+	for (uint16_t i = 0; i < l->ncaps && i < PG_CFG_MAX_CAPS; i++) {
+		const struct pg_cap *c = &l->caps[i];
+		struct pg_med_cap *mc;
+
+		if (c->extended && !ext_ok)
+			continue;
+		mc = &m->caps[m->ncaps++];
+		memset(mc, 0, sizeof(*mc));
+		mc->off = c->offset;
+		mc->id = c->id;
+		mc->extended = c->extended;
+		mc->len = cap_len(m, c);
+		mc->hdr_row = PG_ROW_NONE;
+		if (pg_med_cap_allowed(m, pol, c->extended, c->id))
+			init_cap(m, mc);
+	}
+	link_std(m);
+	rc = link_ext(m);
+	if (rc < 0)
+		return rc;
+	hide_rest(m);
+	/* no-ext-cfg: the whole extended space is hidden in every profile (even permissive
+	 * gaps, which otherwise reach the hardware) */
+	if ((m->pflags & PG_POLICY_F_NO_EXT_CFG) && m->cfg_len > PG_CFG_STD_LEN)
+		pg_regtable_hide(&m->rt, PG_CFG_STD_LEN, (uint16_t)(m->cfg_len - PG_CFG_STD_LEN),
+				 PG_MED_HIDE_NO_EXT);
+	return 0;
+}

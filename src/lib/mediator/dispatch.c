@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The one dispatcher: every config access goes through here, whatever its size, and is
+ * split across rows and gaps by the per-byte index. Bit rules live in the row masks and
+ * are applied only here, so no handler re-implements RO/RW1C/RsvdP/RsvdZ (the bug class
+ * libvfio-user's switch-based pci_hdr_write carries). Decisions never touch the device.
+ *
+ * Threat: the guest picks offset, size and value freely. An access must lie within one
+ * dword (PCI configuration transactions are dword-addressed with byte enables, so a
+ * crossing access has no hardware meaning) and within the device's config length.
+ */
+#include <errno.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "mediator-private.h"
+
+static bool access_ok(const struct pg_mediator *m, uint16_t off, uint8_t size)
+{
+	if (size != 1 && size != 2 && size != 4)
+		return false;
+	if ((off & 3u) + size > 4u)
+		return false;
+	return (uint32_t)off + size <= m->cfg_len;
+}
+
+/* Gap bytes of the permissive profile read from the hardware; hidden ones never do. */
+static bool gap_is_hw(const struct pg_mediator *m, uint16_t e)
+{
+	return e == 0 && m->profile == PG_PROFILE_PERMISSIVE;
+}
+
+static void read_slow(struct pg_mediator *m, uint16_t off, uint8_t size,
+		      struct pg_read_decision *d)
+{
+	bool fixed = false;
+
+	for (unsigned i = 0; i < size; i++) {
+		uint16_t b = (uint16_t)(off + i);
+		uint16_t e = m->rt.map[b];
+		uint32_t v = 0, hw = 0;
+
+		if (e && !(e & PG_MAP_HIDDEN)) {
+			const struct pg_reg *r = &m->rt.rows[e - 1u];
+			unsigned sh = (b - r->off) * 8u;
+
+			v = ((r->value & r->virt) >> sh) & 0xffu;
+			hw = (r->rd_hw >> sh) & 0xffu;
+		} else if (gap_is_hw(m, e)) {
+			hw = 0xffu;
+		} else {
+			v = PG_MEDIATOR_DENY_BYTE;
+			fixed = true;
+		}
+		d->value |= (uint64_t)v << (8u * i);
+		d->hw_mask |= (uint64_t)hw << (8u * i);
+	}
+	if (fixed)
+		m->audit_state.c.reads_fixed++;
+}
+
+int pg_mediator_decide_read(struct pg_mediator *m, uint16_t off, uint8_t size,
+			    struct pg_read_decision *ret)
+{
+	const struct pg_reg *r;
+	struct pg_read_decision d;
+
+	if (!m || !ret || !access_ok(m, off, size))
+		return -EINVAL;
+	memset(&d, 0, sizeof(d));
+	d.space = PG_SPACE_CFG;
+	d.off = off;
+	d.size = size;
+	r = pg_regtable_row_at(&m->rt, off);
+	if (r && r->off == off && r->size == size) {
+		/* hot path: the access is exactly one row */
+		d.value = r->value & r->virt;
+		d.hw_mask = r->rd_hw;
+	} else {
+		read_slow(m, off, size, &d);
+	}
+	*ret = d;
+	return 0;
+}
+
+/* Audit changes to deny bits (strict) or permissive-only bits (permissive). Out of line:
+ * the hot write path stays small. */
+__attribute__((noinline))
+static void audit_row(struct pg_mediator *m, struct pg_reg *r, const struct pg_wctx *w)
+{
+	uint32_t vdeny = r->deny & r->virt & w->bm;
+	uint32_t hdeny = r->deny & ~r->virt & w->bm;
+	uint32_t perm = r->paudit & w->bm;
+	uint64_t gv = (w->val >> ((w->off - r->off) * 8u)) & pg_size_mask(w->size);
+
+	if (((w->val ^ r->value) & vdeny) || (w->val & hdeny))
+		pg_med_audit(m, PG_SPACE_CFG, 0, w->off, w->size, gv, PG_AUDIT_DENIED, r->id);
+	if ((w->val ^ r->pvalue) & perm) {
+		pg_med_audit(m, PG_SPACE_CFG, 0, w->off, w->size, gv, PG_AUDIT_PERMISSIVE,
+			     r->id);
+		r->pvalue = (r->pvalue & ~perm) | (w->val & perm);
+	}
+}
+
+/* Apply one guest write to the bytes bm of row r. */
+static int write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, uint8_t n,
+		     uint32_t val, struct pg_write_decision *d)
+{
+	unsigned sh = (off - r->off) * 8u;
+	struct pg_wctx w;
+	uint32_t vw;
+
+	/* no memset: this is the hot path and post[] is only read up to npost */
+	w.d = d;
+	w.off = off;
+	w.size = n;
+	w.bm = pg_size_mask(n) << sh;
+	w.val = (val << sh) & w.bm;
+	w.old = r->value;
+	w.npost = 0;
+	w.overflow = false;
+	if (r->deny | r->paudit)
+		audit_row(m, r, &w);
+
+	vw = r->virt & ~r->ro & ~r->deny & w.bm;
+	r->value = (r->value & ~vw) | (w.val & vw);
+	/* Only RW1C bits written as 1 act (the executor writes the others as 0), and RsvdZ
+	 * bits are written as 0 only along with bits that reach the hardware anyway: a write
+	 * of zeros to RW1C and reserved bits alone is no write at all. */
+	w.hw_mask = (r->pass | (r->rw1c & w.val)) & w.bm;
+	if (w.hw_mask)
+		w.hw_mask |= r->rsvdz & w.bm;
+	w.hw_value = w.val & (r->pass | r->rw1c);
+	if (r->write)
+		r->write(m, r, &w);
+	if (w.overflow)
+		return -ENOSPC;
+	if (w.hw_mask && !pg_med_push_cfg(d, r->off, r->size, w.hw_value, w.hw_mask, r->rw1c))
+		return -ENOSPC;
+	for (unsigned i = 0; i < w.npost; i++)
+		if (!pg_med_push(d, &w.post[i]))
+			return -ENOSPC;
+	return 0;
+}
+
+/* Bytes no visible row owns: dropped and audited; the permissive profile writes plain
+ * gap bytes (not hidden ones) through, in naturally aligned pieces. */
+__attribute__((cold, noinline))
+static int write_gap(struct pg_mediator *m, uint16_t e, uint16_t off, uint8_t n, uint32_t val,
+		     struct pg_write_decision *d)
+{
+	char rule[48];
+	bool pass = gap_is_hw(m, e);
+
+	if (e & PG_MAP_HIDDEN)
+		pg_med_hidden_rule(m, (uint16_t)(e & ~PG_MAP_HIDDEN), rule, sizeof(rule));
+	else
+		memcpy(rule, "default-deny", sizeof("default-deny"));
+	pg_med_audit(m, PG_SPACE_CFG, 0, off, n, val & pg_size_mask(n),
+		     pass ? PG_AUDIT_PERMISSIVE : PG_AUDIT_DENIED, rule);
+	if (!pass)
+		return 0;
+	for (uint16_t p = off; p < off + n;) {
+		uint8_t s = (p % 4u == 0 && p + 4u <= off + n) ? 4 :
+			    (p % 2u == 0 && p + 2u <= off + n) ? 2 : 1;
+		uint32_t v = (val >> ((p - off) * 8u)) & pg_size_mask(s);
+
+		if (!pg_med_push_cfg(d, p, s, v, pg_size_mask(s), 0))
+			return -ENOSPC;
+		p = (uint16_t)(p + s);
+	}
+	return 0;
+}
+
+int pg_mediator_decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
+			     struct pg_write_decision *ret)
+{
+	int rc = 0;
+
+	if (!m || !ret || !access_ok(m, off, size))
+		return -EINVAL;
+	ret->neffects = 0;
+	value &= pg_size_mask(size);
+	for (unsigned i = 0; i < size && rc == 0;) {
+		uint16_t b = (uint16_t)(off + i);
+		uint16_t e = m->rt.map[b];
+		unsigned j = i + 1;
+
+		if (e && !(e & PG_MAP_HIDDEN)) {
+			/* a row: the segment runs to the row's end or the access's */
+			struct pg_reg *r = &m->rt.rows[e - 1u];
+
+			j = (unsigned)(r->off + r->size - off);
+			if (j > size)
+				j = size;
+			rc = write_row(m, r, b, (uint8_t)(j - i), value >> (8u * i), ret);
+		} else {
+			while (j < size && m->rt.map[off + j] == e)
+				j++;
+			rc = write_gap(m, e, b, (uint8_t)(j - i), value >> (8u * i), ret);
+		}
+		i = j;
+	}
+	if (rc < 0)
+		pg_med_log(m, LOG_ERR, "write 0x%03x/%u produced too many effects", off, size);
+	return rc;
+}

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Internals of the mediator: the register engine (regtable), the mediator object, the
+ * hooks capability handlers plug in, the audit sink and the effect helpers.
+ *
+ * Register rows carry typed bit masks (Xen vPCI's vocabulary plus a virtual and a denied
+ * class). Within a row, these masks are pairwise disjoint: pass, rw1c, rsvdp, rsvdz, ro,
+ * deny; virt must not meet pass, rw1c, rsvdp or rsvdz; wo must lie inside pass; value must
+ * lie inside virt. Bits in no mask read from the hardware and ignore writes (as ro).
+ *
+ *   class         read                        guest write
+ *   pass          hardware                    read-modify-written to hardware
+ *   pass & wo     0                           read-modify-written to hardware
+ *   rw1c          hardware                    a 1 clears the hardware bit, a 0 is a no-op
+ *   rsvdp         0                           ignored, hardware value preserved
+ *   rsvdz         0                           0 written to hardware
+ *   virt          value                       stored in value (unless also ro or deny)
+ *   ro            hardware (value if virt)    ignored
+ *   deny          hardware (value if virt)    ignored and audited when it would change the
+ *                                             bit: a virtual deny bit differing from value,
+ *                                             a hardware deny bit written as 1 (the RW1C
+ *                                             action); permissive compiles deny into pass
+ *
+ * Rows are registered once at compile time and never move (append-only; a failed
+ * capability init truncates back to where it started). A per-byte index map gives O(1)
+ * lookup; map entries are 0 (gap), row index + 1, or PG_MAP_HIDDEN | cap index.
+ */
+#ifndef PG_MEDIATOR_PRIVATE_H
+#define PG_MEDIATOR_PRIVATE_H
+
+#include <pcigate/mediator.h>
+
+#define PG_MAP_HIDDEN 0x8000u
+#define PG_ROW_NONE 0xffffu
+#define PG_MED_HIDE_NO_EXT 0x7fffu /* hidden index: the no-ext-cfg policy flag */
+#define PG_REG_ID_LEN 24u
+#define PG_MED_MAX_POST 8u
+
+struct pg_mediator;
+struct pg_reg;
+struct pg_wctx;
+
+/* A write hook runs after the masks were applied to a row: it may adjust the virtual value
+ * (r->value), the pending hardware write (w->hw_*), deny bits (pg_med_deny) and queue
+ * further effects (pg_med_post). It must not do I/O. */
+typedef void (*pg_reg_hook)(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w);
+
+struct pg_reg {
+	uint16_t off;
+	uint8_t size;
+	uint32_t pass, rw1c, rsvdp, rsvdz, ro, deny, virt, wo;
+	uint32_t value;        /* virtual value (bits inside virt) */
+	uint32_t init;         /* value at compile time, restored on reset */
+	uint32_t perm_open;    /* template: bits the permissive profile sends to hardware */
+	uint32_t paudit;       /* compiled: permissive-only bits, audited when changed */
+	uint32_t pvalue;       /* compiled: last value of paudit bits (snapshot, then writes) */
+	uint32_t rd_hw;        /* compiled: bits read from hardware */
+	pg_reg_hook write;
+	uint16_t priv;         /* hook data: BAR index, ... */
+	char id[PG_REG_ID_LEN];/* stable rule id, e.g. "hdr.command" */
+};
+
+struct pg_regtable {
+	struct pg_reg *rows;
+	uint16_t nrows, cap;
+	uint16_t len;          /* config bytes of the device */
+	uint16_t map[PG_CFG_EXT_LEN];
+};
+
+/* regtable.c */
+void pg_regtable_init(struct pg_regtable *t, uint16_t cfg_len);
+void pg_regtable_free(struct pg_regtable *t);
+/* Validate and append a copy of r. Returns the row index through ret_idx (may be NULL).
+ * -EINVAL: size, alignment, range, mask wider than the register, contradictory masks;
+ * -EEXIST: a byte already belongs to a row; -ENOSPC: table full; -ENOMEM. */
+int pg_regtable_add(struct pg_regtable *t, const struct pg_reg *r, uint16_t *ret_idx)
+	__attribute__((warn_unused_result));
+/* Remove every row with index >= n (unmapping their bytes). */
+void pg_regtable_truncate(struct pg_regtable *t, uint16_t n);
+/* Mark [off, off + len) as belonging to hidden capability h, where no row is. */
+void pg_regtable_hide(struct pg_regtable *t, uint16_t off, uint16_t len, uint16_t h);
+/* Row owning byte off, or NULL. */
+static inline struct pg_reg *pg_regtable_row_at(const struct pg_regtable *t, uint16_t off)
+{
+	uint16_t e = off < PG_CFG_EXT_LEN ? t->map[off] : 0;
+
+	return (e && !(e & PG_MAP_HIDDEN)) ? &t->rows[e - 1u] : NULL;
+}
+
+static inline uint32_t pg_size_mask(uint8_t size)
+{
+	return size >= 4 ? 0xffffffffu : ((1u << (size * 8u)) - 1u);
+}
+
+/* ---- the mediator ------------------------------------------------------------------- */
+
+struct pg_med_bar {
+	enum pg_bar_kind kind;     /* PG_BAR_NONE when absent or rejected */
+	bool prefetchable;
+	uint64_t size;
+	uint16_t row;              /* row of the (low) register */
+	uint32_t host_lo, host_hi; /* hardware register values at compile time (restore) */
+	bool last_mapped;          /* what the last BAR_MAP effect said */
+	uint64_t last_addr;
+};
+
+struct pg_med_cap {
+	uint16_t off;
+	uint16_t id;
+	uint16_t len;
+	bool extended;
+	bool visible;
+	uint16_t hdr_row;
+};
+
+struct pg_med_msix_entry {
+	uint32_t addr_lo, addr_hi, data, ctrl;
+};
+
+struct pg_mediator {
+	struct pg_backend *be;
+	enum pg_profile profile;
+	char name[64];
+	uint16_t cfg_len;
+	uint8_t snap[PG_CFG_EXT_LEN];  /* config at compile time (hardware values) */
+
+	pg_mediator_log_fn log;
+	void *log_data;
+	pg_audit_fn audit;
+	void *audit_data;
+	pg_effect_fn effect;
+	void *effect_data;
+	pg_clock_fn clock;
+	void *clock_data;
+
+	uint32_t pflags;               /* enum pg_policy_flag bits */
+	enum pg_reset_method reset_prefer[PG_POLICY_MAX_RESET];
+	uint8_t n_reset_prefer;
+
+	struct pg_regtable rt;
+	struct pg_med_bar bars[PG_CFG_NUM_BARS];
+	struct pg_med_cap caps[PG_CFG_MAX_CAPS];
+	uint16_t ncaps;
+	uint16_t row_cmd, row_status, row_capptr;
+	uint16_t cmd_hw;               /* Command bits the guest wrote that reach hardware */
+
+	struct {
+		bool present;
+		uint16_t cap;
+		bool is64, maskable;
+		uint8_t mmc;
+		uint16_t row_ctrl, row_alo, row_ahi, row_data, row_mask;
+	} msi;
+	struct {
+		bool present;
+		bool hidden;               /* hidden capability: its table and PBA still trapped */
+		uint16_t cap;
+		uint16_t nent;
+		uint8_t tbir, pbir;
+		uint32_t toff, poff, plen;
+		uint16_t row_ctrl;
+		struct pg_med_msix_entry *table;
+	} msix;
+	struct {
+		bool present;
+		bool no_soft_reset;
+		uint16_t row_pmcsr;
+	} pm;
+
+	struct {
+		struct pg_audit_counters c;
+		struct pg_audit_rate rate;
+		uint64_t tokens;           /* scaled by 1e9 */
+		struct timespec last;
+		bool have_last;
+		uint64_t pending;          /* suppressed since the last summary */
+	} audit_state;
+};
+
+/* Context of one row segment of a write. Coordinates are the row's (bit 0 = r->off). */
+struct pg_wctx {
+	struct pg_write_decision *d;
+	uint16_t off;                  /* guest bytes within this row, for audit */
+	uint8_t size;
+	uint32_t bm;                   /* bits written by the guest */
+	uint32_t val;                  /* guest value (bm bits meaningful) */
+	uint32_t old;                  /* virtual value before the write */
+	uint32_t hw_value, hw_mask;    /* pending hardware write */
+	struct pg_effect post[PG_MED_MAX_POST];
+	unsigned npost;
+	bool overflow;
+};
+
+/* effects.c */
+bool pg_med_push(struct pg_write_decision *d, const struct pg_effect *e);
+void pg_med_post(struct pg_wctx *w, const struct pg_effect *e);
+/* Queue a config write of (value, mask) bits in a register at off of size bytes, narrowed
+ * to the smallest naturally aligned chunk holding the masked bytes. */
+bool pg_med_push_cfg(struct pg_write_decision *d, uint16_t off, uint8_t size, uint32_t value,
+		     uint32_t mask, uint32_t rw1c);
+void pg_med_post_cfg(struct pg_wctx *w, uint16_t off, uint8_t size, uint32_t value,
+		     uint32_t mask);
+void pg_med_post_irq(struct pg_mediator *m, struct pg_wctx *w, enum pg_irq_type type,
+		     uint16_t vector);
+void pg_med_irq_effect(const struct pg_mediator *m, enum pg_irq_type type, uint16_t vector,
+		       struct pg_irq_effect *ret);
+/* Refuse bits of the current write: restore their virtual value, drop them from the
+ * hardware write, audit. In the permissive profile a non-hard denial is let through and
+ * audited as permissive instead. */
+void pg_med_deny(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w, uint32_t bits,
+		 const char *rule, bool hard);
+int pg_med_restore_host(struct pg_mediator *m) __attribute__((warn_unused_result));
+void pg_med_reinit_virtual(struct pg_mediator *m);
+
+/* audit.c */
+void pg_med_audit(struct pg_mediator *m, enum pg_access_space space, uint8_t bar,
+		  uint64_t off, uint8_t size, uint64_t value, enum pg_audit_verdict verdict,
+		  const char *rule);
+void pg_med_log(const struct pg_mediator *m, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "hidden-cap:<name>" for map entry h into buf. */
+void pg_med_hidden_rule(const struct pg_mediator *m, uint16_t h, char *buf, size_t n);
+
+/* profile.c */
+/* Add a row, applying the profile (permissive opening) first. */
+int pg_med_add(struct pg_mediator *m, const struct pg_reg *r, uint16_t *ret_idx)
+	__attribute__((warn_unused_result));
+bool pg_med_cap_allowed(const struct pg_mediator *m, const struct pg_policy_entry *pol,
+			bool extended, uint16_t id);
+int pg_med_policy_rows(struct pg_mediator *m, const struct pg_policy_entry *pol)
+	__attribute__((warn_unused_result));
+bool pg_med_policy_covers(const struct pg_policy_entry *pol, uint16_t off);
+const char *pg_med_cap_short(bool extended, uint16_t id, char *buf, size_t n);
+
+/* header.c */
+int pg_med_header_init(struct pg_mediator *m, const struct pg_cfg_layout *l,
+		       const struct pg_policy_entry *pol, const struct pg_mediator_ids *ids)
+	__attribute__((warn_unused_result));
+void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w);
+/* Command INTx Disable as the hardware should have it (guest value OR MSI/MSI-X on). */
+void pg_med_intx_sync(struct pg_mediator *m, struct pg_wctx *w);
+/* Command as the guest sees it (virtual bits and the hardware bits it wrote). */
+uint32_t pg_med_guest_cmd(const struct pg_mediator *m);
+
+/* caps-filter.c */
+int pg_med_caps_init(struct pg_mediator *m, const struct pg_cfg_layout *l,
+		     const struct pg_policy_entry *pol) __attribute__((warn_unused_result));
+/* Register generic read-only rows over [from, to): used for visible caps without handler. */
+int pg_med_ro_rows(struct pg_mediator *m, uint16_t from, uint16_t to, const char *id)
+	__attribute__((warn_unused_result));
+
+/* Capability handlers: register rows for the capability at cap (its header row is added
+ * by caps-filter.c). Return 0 or a negative errno (then the capability is hidden). */
+int pg_med_msi_init(struct pg_mediator *m, const struct pg_med_cap *cap)
+	__attribute__((warn_unused_result));
+int pg_med_msix_init(struct pg_mediator *m, const struct pg_med_cap *cap)
+	__attribute__((warn_unused_result));
+int pg_med_pm_init(struct pg_mediator *m, const struct pg_med_cap *cap)
+	__attribute__((warn_unused_result));
+int pg_med_pcie_init(struct pg_mediator *m, const struct pg_med_cap *cap)
+	__attribute__((warn_unused_result));
+int pg_med_af_init(struct pg_mediator *m, const struct pg_med_cap *cap)
+	__attribute__((warn_unused_result));
+bool pg_med_msi_enabled(const struct pg_mediator *m);
+bool pg_med_msix_enabled(const struct pg_mediator *m);
+void pg_med_msix_reinit(struct pg_mediator *m);
+/* Record where a hidden MSI-X capability's table and PBA are, when valid, so they stay
+ * trapped (read 0, writes audited). */
+void pg_med_msix_note_hidden(struct pg_mediator *m, const struct pg_med_cap *cap);
+/* msix.c: BAR path */
+bool pg_med_msix_bar_read(struct pg_mediator *m, unsigned bar, uint64_t off, uint8_t size,
+			  struct pg_read_decision *ret);
+bool pg_med_msix_bar_write(struct pg_mediator *m, unsigned bar, uint64_t off, uint8_t size,
+			   uint64_t value, struct pg_write_decision *d);
+
+/* Helpers for handlers: snapshot readers (hardware values at compile time). */
+static inline uint32_t pg_med_snap(const struct pg_mediator *m, uint16_t off, uint8_t size)
+{
+	uint32_t v = 0;
+
+	for (unsigned i = 0; i < size && (uint32_t)off + i < PG_CFG_EXT_LEN; i++)
+		v |= (uint32_t)m->snap[off + i] << (8u * i);
+	return v;
+}
+
+/* Set a row id to a followed by b (b may be NULL), truncated to fit. */
+static inline void pg_reg_set_id(struct pg_reg *r, const char *a, const char *b)
+{
+	size_t n = 0;
+
+	for (; a && *a && n + 1 < PG_REG_ID_LEN; a++)
+		r->id[n++] = *a;
+	for (; b && *b && n + 1 < PG_REG_ID_LEN; b++)
+		r->id[n++] = *b;
+	r->id[n] = '\0';
+}
+
+static inline struct pg_reg *pg_med_row(struct pg_mediator *m, uint16_t idx)
+{
+	return idx == PG_ROW_NONE || idx >= m->rt.nrows ? NULL : &m->rt.rows[idx];
+}
+
+static inline const struct pg_reg *pg_med_crow(const struct pg_mediator *m, uint16_t idx)
+{
+	return idx == PG_ROW_NONE || idx >= m->rt.nrows ? NULL : &m->rt.rows[idx];
+}
+
+#endif

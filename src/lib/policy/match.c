@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Match keys and lookup precedence.
+ *
+ * Syntax (all IDs hex, fixed width so "80:15b8" cannot silently mean 0x0080):
+ *     VVVV:DEVICE[:SSSS:TTTT][@RR]     DEVICE = DDDD | DDDD-DDDD | *
+ *
+ * Precedence (documented in policy.h and pcigate-policy(5)): first the tier, where the
+ * subsystem pair counts more than the revision (a subsystem names a board, a revision only a
+ * stepping of the same silicon), then the narrower device range. Validation keeps the
+ * winner unique, so the answer never depends on the order of entries in the file: an
+ * attacker who can append to a policy cannot shadow an entry by writing the same key later.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "policy-private.h"
+
+static int hexdigit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Exactly ndig hex digits at *p; advances *p. */
+static bool hex_fixed(const char **p, unsigned ndig, uint16_t *ret)
+{
+	unsigned v = 0;
+
+	for (unsigned i = 0; i < ndig; i++) {
+		int d = hexdigit((*p)[i]);
+
+		if (d < 0)
+			return false;
+		v = v << 4 | (unsigned)d;
+	}
+	if (hexdigit((*p)[ndig]) >= 0)
+		return false; /* too many digits */
+	*p += ndig;
+	*ret = (uint16_t)v;
+	return true;
+}
+
+static bool parse_device(const char **p, struct pg_policy_match *m, const char **why)
+{
+	if (**p == '*') {
+		(*p)++;
+		m->device_lo = 0x0000;
+		m->device_hi = 0xffff;
+		return true;
+	}
+	if (!hex_fixed(p, 4, &m->device_lo)) {
+		*why = "device ID must be 4 hex digits, a range DDDD-DDDD or *";
+		return false;
+	}
+	m->device_hi = m->device_lo;
+	if (**p != '-')
+		return true;
+	(*p)++;
+	if (!hex_fixed(p, 4, &m->device_hi)) {
+		*why = "device range end must be 4 hex digits";
+		return false;
+	}
+	if (m->device_hi <= m->device_lo) {
+		*why = "device range must go from low to high (write one ID as DDDD)";
+		return false;
+	}
+	return true;
+}
+
+static bool parse_tail(const char **p, struct pg_policy_match *m, const char **why)
+{
+	if (**p == ':') {
+		(*p)++;
+		m->has_subsys = true;
+		if (!hex_fixed(p, 4, &m->subvendor) || *(*p)++ != ':' ||
+		    !hex_fixed(p, 4, &m->subdevice)) {
+			*why = "subsystem must be :SSSS:TTTT (4 hex digits each)";
+			return false;
+		}
+	}
+	if (**p == '@') {
+		uint16_t rev;
+
+		(*p)++;
+		m->has_revision = true;
+		if (!hex_fixed(p, 2, &rev)) {
+			*why = "revision must be @RR (2 hex digits)";
+			return false;
+		}
+		m->revision = (uint8_t)rev;
+	}
+	if (**p) {
+		*why = "unexpected text after the key (expected :SSSS:TTTT or @RR)";
+		return false;
+	}
+	return true;
+}
+
+int pp_match_parse(const char *text, struct pg_policy_match *ret, const char **ret_why)
+{
+	struct pg_policy_match m;
+	const char *p = text;
+
+	memset(&m, 0, sizeof(m));
+	if (!hex_fixed(&p, 4, &m.vendor) || *p++ != ':') {
+		*ret_why = "expected VVVV:DDDD (4 hex digits each)";
+		return -EINVAL;
+	}
+	if (m.vendor == 0xffff) {
+		*ret_why = "vendor ffff is not a device (it is what an empty slot reads)";
+		return -EINVAL;
+	}
+	if (!parse_device(&p, &m, ret_why) || !parse_tail(&p, &m, ret_why))
+		return -EINVAL;
+	*ret = m;
+	return 0;
+}
+
+int pg_policy_match_format(const struct pg_policy_match *m, char *buf, size_t size)
+{
+	char dev[16], sub[16] = "", rev[8] = "";
+
+	if (m->device_lo == 0 && m->device_hi == 0xffff)
+		(void)snprintf(dev, sizeof(dev), "*");
+	else if (m->device_lo == m->device_hi)
+		(void)snprintf(dev, sizeof(dev), "%04x", m->device_lo);
+	else
+		(void)snprintf(dev, sizeof(dev), "%04x-%04x", m->device_lo, m->device_hi);
+	if (m->has_subsys)
+		(void)snprintf(sub, sizeof(sub), ":%04x:%04x", m->subvendor, m->subdevice);
+	if (m->has_revision)
+		(void)snprintf(rev, sizeof(rev), "@%02x", m->revision);
+	return snprintf(buf, size, "%04x:%s%s%s", m->vendor, dev, sub, rev);
+}
+
+bool pg_policy_match_device(const struct pg_policy_match *m, uint16_t vendor, uint16_t device,
+			    uint16_t subvendor, uint16_t subdevice, uint8_t revision)
+{
+	if (m->vendor != vendor || device < m->device_lo || device > m->device_hi)
+		return false;
+	if (m->has_subsys && (m->subvendor != subvendor || m->subdevice != subdevice))
+		return false;
+	return !m->has_revision || m->revision == revision;
+}
+
+static unsigned tier(const struct pg_policy_match *m)
+{
+	return (m->has_subsys ? 2u : 0u) + (m->has_revision ? 1u : 0u);
+}
+
+static unsigned width(const struct pg_policy_match *m)
+{
+	return (unsigned)m->device_hi - m->device_lo;
+}
+
+const struct pg_policy_entry *pg_policy_lookup(const struct pg_policy *policy, uint16_t vendor,
+					       uint16_t device, uint16_t subvendor,
+					       uint16_t subdevice, uint8_t revision)
+{
+	const struct pg_policy_entry *best = NULL;
+
+	if (!policy)
+		return NULL;
+	for (size_t i = 0; i < policy->n; i++) {
+		const struct pg_policy_entry *e = &policy->entries[i];
+
+		if (!pg_policy_match_device(&e->match, vendor, device, subvendor, subdevice,
+					    revision))
+			continue;
+		if (!best || tier(&e->match) > tier(&best->match) ||
+		    (tier(&e->match) == tier(&best->match) &&
+		     width(&e->match) < width(&best->match)))
+			best = e;
+	}
+	return best;
+}
+
+/* Same vendor, tier, subsystem and revision: only the device ranges tell the keys apart. */
+static bool same_slot(const struct pg_policy_match *a, const struct pg_policy_match *b)
+{
+	if (a->vendor != b->vendor || a->has_subsys != b->has_subsys ||
+	    a->has_revision != b->has_revision)
+		return false;
+	if (a->has_subsys && (a->subvendor != b->subvendor || a->subdevice != b->subdevice))
+		return false;
+	return !a->has_revision || a->revision == b->revision;
+}
+
+int pp_match_check(struct pp_ctx *c, const yaml_mark_t *mark, const struct pg_policy_match *m)
+{
+	char mine[32], theirs[32];
+
+	for (size_t i = 0; i < c->pol->n; i++) {
+		const struct pg_policy_entry *e = &c->pol->entries[i];
+		const struct pg_policy_match *o = &e->match;
+		bool disjoint = m->device_hi < o->device_lo || o->device_hi < m->device_lo;
+		bool nested = (m->device_lo >= o->device_lo && m->device_hi <= o->device_hi) ||
+			      (o->device_lo >= m->device_lo && o->device_hi <= m->device_hi);
+
+		if (!same_slot(m, o) || disjoint)
+			continue;
+		(void)pg_policy_match_format(m, mine, sizeof(mine));
+		if (m->device_lo == o->device_lo && m->device_hi == o->device_hi)
+			return pp_fail(c, mark, -EINVAL,
+				       "duplicate match key '%s' (first at line %u)", mine,
+				       e->line);
+		if (!nested) {
+			(void)pg_policy_match_format(o, theirs, sizeof(theirs));
+			return pp_fail(c, mark, -EINVAL,
+				       "match '%s' partly overlaps '%s' (line %u): device ranges "
+				       "must be disjoint or nested", mine, theirs, e->line);
+		}
+	}
+	return 0;
+}

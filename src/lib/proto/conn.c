@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Connection layer of the mpqemu server: reads whole messages through a transport, keeps
+ * every received fd accounted for, and dispatches validated messages to a handler.
+ *
+ * Threat: the VMM may send fds on any byte of a message (not only with the header, as
+ * QEMU does), more fds than any command allows, a header announcing a huge payload, or
+ * close the socket halfway. fds are collected from every read of one message into one
+ * bounded array; anything beyond PG_PROTO_MAX_FDS, or anything the command does not allow,
+ * is closed before the error is returned. A message is only ever acted on after the pure
+ * decoder (wire.c) accepted it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "proto-private.h"
+
+struct pg_proto_conn {
+	const struct pg_proto_transport *tp;
+	void *ctx;
+	uint64_t count;  /**< messages received and validated */
+};
+
+/* ---- socket transport --------------------------------------------------------------- */
+
+struct sock_ctx {
+	int fd;
+};
+
+/* Keep whatever fds arrived in cmsgs (bounded by the control buffer), closing any excess. */
+static void take_rights(struct msghdr *mh, int fds[PG_PROTO_MAX_FDS], unsigned *nfds,
+			bool *ctrunc)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		size_t n;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len < CMSG_LEN(0))
+			continue;
+		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+			if (*nfds < PG_PROTO_MAX_FDS) {
+				fds[(*nfds)++] = fd;
+			} else {
+				(void)close(fd);
+				*ctrunc = true;
+			}
+		}
+	}
+	if (mh->msg_flags & MSG_CTRUNC)
+		*ctrunc = true; /* the kernel already dropped the fds that did not fit */
+}
+
+static ssize_t sock_recv(void *ctx, void *buf, size_t len, int fds[PG_PROTO_MAX_FDS],
+			 unsigned *nfds, bool *ctrunc)
+{
+	struct sock_ctx *s = ctx;
+	union {
+		char buf[CMSG_SPACE(PG_PROTO_MAX_FDS * sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	ssize_t n;
+
+	*nfds = 0;
+	*ctrunc = false;
+	do {
+		/* CLOEXEC: a received fd must never leak into a process we exec. */
+		n = recvmsg(s->fd, &mh, MSG_CMSG_CLOEXEC);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	take_rights(&mh, fds, nfds, ctrunc);
+	return n;
+}
+
+static int sock_send(void *ctx, const void *buf, size_t len)
+{
+	struct sock_ctx *s = ctx;
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = send(s->fd, p, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void sock_destroy(void *ctx)
+{
+	struct sock_ctx *s = ctx;
+
+	if (s && s->fd >= 0)
+		(void)close(s->fd);
+	free(s);
+}
+
+static const struct pg_proto_transport sock_transport = {
+	.recv = sock_recv, .send = sock_send, .destroy = sock_destroy,
+};
+
+int pg_proto_conn_new(const struct pg_proto_transport *tp, void *ctx, struct pg_proto_conn **ret)
+{
+	struct pg_proto_conn *c;
+
+	if (!tp || !tp->recv || !tp->send || !ret)
+		return -EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->tp = tp;
+	c->ctx = ctx;
+	*ret = c;
+	return 0;
+}
+
+int pg_proto_conn_new_socket(int fd, struct pg_proto_conn **ret)
+{
+	struct sockaddr_storage sa;
+	socklen_t salen = sizeof(sa);
+	int type = 0, fl, rc;
+	socklen_t tlen = sizeof(type);
+	struct sock_ctx *s;
+
+	if (fd < 0 || !ret)
+		return -EINVAL;
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0)
+		return errno == ENOTSOCK ? -ENOTSOCK : -errno;
+	if (getsockname(fd, (struct sockaddr *)&sa, &salen) < 0)
+		return -errno;
+	if (type != SOCK_STREAM || sa.ss_family != AF_UNIX)
+		return -ENOTSOCK;
+	/* QEMU's side is blocking too: one request in flight, each read waits for it. */
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return -errno;
+	s = malloc(sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->fd = fd;
+	rc = pg_proto_conn_new(&sock_transport, s, ret);
+	if (rc < 0)
+		free(s);
+	return rc;
+}
+
+void pg_proto_conn_free(struct pg_proto_conn *conn)
+{
+	if (!conn)
+		return;
+	if (conn->tp->destroy)
+		conn->tp->destroy(conn->ctx);
+	free(conn);
+}
+
+uint64_t pg_proto_conn_count(const struct pg_proto_conn *conn)
+{
+	return conn ? conn->count : 0;
+}
+
+/* ---- receiving ----------------------------------------------------------------------- */
+
+/* fds collected for one message so far; owned here until handed to the message. */
+struct fdacc {
+	int fds[PG_PROTO_MAX_FDS];
+	unsigned n;
+};
+
+/*
+ * Read exactly len bytes, adding any fds to acc. Returns 1, 0 (EOF before the first byte
+ * when at_boundary) or a negative errno. Each iteration consumes at least one byte, and
+ * len is at most PG_PROTO_MAX_PAYLOAD, so the loop is bounded.
+ */
+static int read_exact(struct pg_proto_conn *c, uint8_t *buf, size_t len, bool at_boundary,
+		      const char *what, struct fdacc *acc, struct pg_proto_error *err)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		int fds[PG_PROTO_MAX_FDS];
+		unsigned nfds = 0;
+		bool trunc = false;
+		ssize_t n = c->tp->recv(c->ctx, buf + got, len - got, fds, &nfds, &trunc);
+
+		for (unsigned i = 0; i < nfds && i < PG_PROTO_MAX_FDS; i++) {
+			if (acc->n < PG_PROTO_MAX_FDS) {
+				acc->fds[acc->n++] = fds[i];
+			} else {
+				(void)close(fds[i]);
+				trunc = true;
+			}
+		}
+		if (trunc)
+			return pg_proto_fail(err, -EPROTO, "more than %u fds in one message",
+					     PG_PROTO_MAX_FDS);
+		if (n < 0)
+			return pg_proto_fail(err, (int)n, "receiving the %s: %s", what,
+					     strerror((int)-n));
+		if (n == 0) {
+			if (got == 0 && at_boundary && acc->n == 0)
+				return 0;
+			return pg_proto_fail(err, -EPROTO, "EOF after %zu of %zu %s bytes", got,
+					     len, what);
+		}
+		if ((size_t)n > len - got)
+			return pg_proto_fail(err, -EIO, "transport returned too many bytes");
+		got += (size_t)n;
+	}
+	return 1;
+}
+
+int pg_proto_recv(struct pg_proto_conn *conn, struct pg_proto_msg *msg,
+		  struct pg_proto_error *err)
+{
+	uint8_t hbuf[PG_PROTO_HDR_SIZE], payload[PG_PROTO_MAX_PAYLOAD];
+	struct fdacc acc = { .n = 0 };
+	struct pg_proto_hdr hdr;
+	struct pg_proto_msg tmp;
+	int rc;
+
+	if (!conn || !msg)
+		return pg_proto_fail(err, -EINVAL, "NULL argument");
+	rc = read_exact(conn, hbuf, sizeof(hbuf), true, "header", &acc, err);
+	if (rc <= 0)
+		goto close_fds;
+	rc = pg_proto_decode_header(hbuf, &hdr, err);
+	if (rc < 0)
+		goto close_fds;
+	if (hdr.size) {
+		rc = read_exact(conn, payload, hdr.size, false, "payload", &acc, err);
+		if (rc <= 0)
+			goto close_fds;
+	}
+	rc = pg_proto_decode(&hdr, payload, acc.n, &tmp, err);
+	if (rc < 0)
+		goto close_fds;
+	memcpy(tmp.fds, acc.fds, acc.n * sizeof(int));
+	for (unsigned i = acc.n; i < PG_PROTO_MAX_FDS; i++)
+		tmp.fds[i] = -1;
+	tmp.nfds = acc.n;
+	*msg = tmp;
+	conn->count++;
+	return 1;
+
+close_fds:
+	pg_proto_close_fds(acc.fds, acc.n);
+	return rc;
+}
+
+int pg_proto_send_ret(struct pg_proto_conn *conn, uint64_t val)
+{
+	uint8_t buf[PG_PROTO_REPLY_SIZE];
+
+	if (!conn)
+		return -EINVAL;
+	pg_proto_encode_ret(val, buf);
+	return conn->tp->send(conn->ctx, buf, sizeof(buf));
+}
+
+/* ---- dispatch ------------------------------------------------------------------------ */
+
+typedef int (*dispatch_fn)(const struct pg_proto_handler *h, void *ctx,
+			   struct pg_proto_msg *m, uint64_t *reply);
+
+static int do_cfg_read(const struct pg_proto_handler *h, void *ctx, struct pg_proto_msg *m,
+		       uint64_t *reply)
+{
+	uint32_t v = UINT32_MAX;
+	int rc = 0;
+
+	if (h->cfg_read)
+		rc = h->cfg_read(ctx, m->u.cfg.addr, m->u.cfg.len, &v);
+	if (rc == 0)
+		*reply = m->u.cfg.len == 4 ? v : v & ((UINT32_C(1) << (8 * m->u.cfg.len)) - 1);
+	return rc;
+}
+
+static int do_cfg_write(const struct pg_proto_handler *h, void *ctx, struct pg_proto_msg *m,
+			uint64_t *reply)
+{
+	*reply = 0;
+	return h->cfg_write ? h->cfg_write(ctx, m->u.cfg.addr, m->u.cfg.len, m->u.cfg.val) : 0;
+}
+
+static int do_bar_read(const struct pg_proto_handler *h, void *ctx, struct pg_proto_msg *m,
+		       uint64_t *reply)
+{
+	uint64_t v = UINT64_MAX;
+	int rc = 0;
+
+	if (h->bar_read)
+		rc = h->bar_read(ctx, m->u.bar.addr, m->u.bar.size, m->u.bar.memory, &v);
+	if (rc == 0)
+		*reply = m->u.bar.size == 8 ? v : v & ((UINT64_C(1) << (8 * m->u.bar.size)) - 1);
+	return rc;
+}
+
+static int do_bar_write(const struct pg_proto_handler *h, void *ctx, struct pg_proto_msg *m,
+			uint64_t *reply)
+{
+	*reply = 0;
+	return h->bar_write ? h->bar_write(ctx, m->u.bar.addr, m->u.bar.size, m->u.bar.memory,
+					   m->u.bar.val) : 0;
+}
+
+static int do_reset(const struct pg_proto_handler *h, void *ctx, struct pg_proto_msg *m,
+		    uint64_t *reply)
+{
+	*reply = 0;
+	return h->reset ? h->reset(ctx) : 0;
+}
+
+static int do_sysmem(const struct pg_proto_handler *h, void *ctx, struct pg_proto_msg *m,
+		     uint64_t *reply)
+{
+	return h->sync_sysmem ? h->sync_sysmem(ctx, m) : 0;
+}
+
+static int do_irqfd(const struct pg_proto_handler *h, void *ctx, struct pg_proto_msg *m,
+		    uint64_t *reply)
+{
+	return h->set_irqfd ? h->set_irqfd(ctx, m) : 0;
+}
+
+static const dispatch_fn dispatch[PG_PROTO_CMD_MAX] = {
+	[PG_PROTO_SYNC_SYSMEM] = do_sysmem,
+	[PG_PROTO_CFGWRITE] = do_cfg_write,
+	[PG_PROTO_CFGREAD] = do_cfg_read,
+	[PG_PROTO_BAR_WRITE] = do_bar_write,
+	[PG_PROTO_BAR_READ] = do_bar_read,
+	[PG_PROTO_SET_IRQFD] = do_irqfd,
+	[PG_PROTO_DEVICE_RESET] = do_reset,
+};
+
+int pg_proto_serve_one(struct pg_proto_conn *conn, const struct pg_proto_handler *h, void *ctx,
+		       enum pg_proto_cmd *cmd, struct pg_proto_error *err)
+{
+	const struct pg_proto_rule *r;
+	struct pg_proto_msg m;
+	uint64_t reply = UINT64_MAX;
+	int rc, hrc;
+
+	if (!conn || !h)
+		return pg_proto_fail(err, -EINVAL, "NULL argument");
+	rc = pg_proto_recv(conn, &m, err);
+	if (rc <= 0)
+		return rc;
+	if (cmd)
+		*cmd = m.cmd;
+	r = pg_proto_rule((int)m.cmd);
+	hrc = dispatch[m.cmd](h, ctx, &m, &reply);
+	/* Whatever the handler did not steal is closed now, also when it failed. */
+	pg_proto_msg_clear(&m);
+	if (hrc < 0)
+		reply = UINT64_MAX; /* QEMU reports UINT64_MAX as a failed operation */
+	if (r->reply) {
+		rc = pg_proto_send_ret(conn, reply);
+		if (rc < 0)
+			return pg_proto_fail(err, rc, "sending the %s reply: %s", r->name,
+					     strerror(-rc));
+	}
+	if (hrc < 0)
+		return pg_proto_fail(err, hrc, "%s handler failed: %s", r->name, strerror(-hrc));
+	return 1;
+}

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Guest RAM table from SYNC_SYSMEM (design/qemu-proxy-protocol.md §7): at most 8 regions,
+ * each {gpa, size, offset, fd}, mapped MAP_SHARED read/write lazily on first DMA access.
+ *
+ * Threat: the VMM chooses the fds and the numbers. Before a table is accepted every fd must
+ * be a regular file (memfd or file), every offset page-aligned and every region inside its
+ * file's current size, and no two regions may overlap in guest-physical space, so a later
+ * lookup is unambiguous. QEMU re-sends the whole table after every memory-topology change
+ * (84 times per boot on `pc`): the replacement closes and unmaps the old regions, so the
+ * number of fds we hold never exceeds 8.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "proto-private.h"
+
+struct region {
+	uint64_t gpa, size, offset;
+	int fd;
+	void *map;      /**< NULL until first access */
+};
+
+struct pg_sysmem {
+	struct region r[PG_PROTO_MAX_FDS];
+	unsigned n;
+};
+
+int pg_sysmem_new(struct pg_sysmem **ret)
+{
+	struct pg_sysmem *m;
+
+	if (!ret)
+		return -EINVAL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	*ret = m;
+	return 0;
+}
+
+static void drop_all(struct pg_sysmem *m)
+{
+	for (unsigned i = 0; i < m->n && i < PG_PROTO_MAX_FDS; i++) {
+		if (m->r[i].map)
+			(void)munmap(m->r[i].map, m->r[i].size);
+		if (m->r[i].fd >= 0)
+			(void)close(m->r[i].fd);
+	}
+	memset(m->r, 0, sizeof(m->r));
+	m->n = 0;
+}
+
+void pg_sysmem_free(struct pg_sysmem *mem)
+{
+	if (!mem)
+		return;
+	drop_all(mem);
+	free(mem);
+}
+
+unsigned pg_sysmem_count(const struct pg_sysmem *mem)
+{
+	return mem ? mem->n : 0;
+}
+
+static int check_region(const struct pg_proto_sysmem *s, unsigned i, int fd,
+			struct pg_proto_error *err)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct stat st;
+
+	if (fd < 0)
+		return pg_proto_fail(err, -EPROTO, "SYNC_SYSMEM: region %u has no fd", i);
+	if (fstat(fd, &st) < 0)
+		return pg_proto_fail(err, -errno, "SYNC_SYSMEM: region %u: fstat: %s", i,
+				     strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return pg_proto_fail(err, -EPROTO,
+				     "SYNC_SYSMEM: region %u fd is not a memfd or regular file", i);
+	if (page <= 0 || s->offset[i] % (uint64_t)page)
+		return pg_proto_fail(err, -EPROTO,
+				     "SYNC_SYSMEM: region %u offset 0x%llx is not page-aligned", i,
+				     (unsigned long long)s->offset[i]);
+	/* The decoder guaranteed offset + size <= INT64_MAX, so the sum cannot wrap. */
+	if (st.st_size < 0 || s->offset[i] + s->size[i] > (uint64_t)st.st_size)
+		return pg_proto_fail(err, -EPROTO,
+				     "SYNC_SYSMEM: region %u offset 0x%llx + size 0x%llx is beyond "
+				     "the file's 0x%llx bytes", i,
+				     (unsigned long long)s->offset[i],
+				     (unsigned long long)s->size[i],
+				     (unsigned long long)st.st_size);
+	for (unsigned j = 0; j < i; j++) {
+		/* Both ends were checked not to wrap in the decoder. */
+		if (s->gpa[i] < s->gpa[j] + s->size[j] && s->gpa[j] < s->gpa[i] + s->size[i])
+			return pg_proto_fail(err, -EPROTO,
+					     "SYNC_SYSMEM: regions %u and %u overlap at gpa 0x%llx",
+					     j, i, (unsigned long long)s->gpa[i]);
+	}
+	return 0;
+}
+
+int pg_sysmem_replace(struct pg_sysmem *mem, struct pg_proto_msg *msg,
+		      struct pg_proto_error *err)
+{
+	const struct pg_proto_sysmem *s;
+	int rc;
+
+	if (!mem || !msg || msg->cmd != PG_PROTO_SYNC_SYSMEM)
+		return pg_proto_fail(err, -EINVAL, "not a SYNC_SYSMEM message");
+	s = &msg->u.sysmem;
+	if (s->nregions == 0 || s->nregions > PG_PROTO_MAX_FDS || s->nregions != msg->nfds)
+		return pg_proto_fail(err, -EPROTO, "SYNC_SYSMEM: %u regions for %u fds",
+				     s->nregions, msg->nfds);
+	for (unsigned i = 0; i < s->nregions; i++) {
+		rc = check_region(s, i, msg->fds[i], err);
+		if (rc < 0)
+			return rc;
+	}
+	drop_all(mem);
+	for (unsigned i = 0; i < s->nregions; i++) {
+		mem->r[i] = (struct region){ .gpa = s->gpa[i], .size = s->size[i],
+					     .offset = s->offset[i], .fd = msg->fds[i] };
+		msg->fds[i] = -1;
+	}
+	mem->n = s->nregions;
+	return 0;
+}
+
+/* Host pointer for [gpa, gpa + len) inside one region, mapping it on first use. */
+static int locate(struct pg_sysmem *m, uint64_t gpa, size_t len, uint8_t **ret)
+{
+	if (!m || !ret || len == 0)
+		return -EINVAL;
+	if (gpa > UINT64_MAX - len)
+		return -EFAULT;
+	for (unsigned i = 0; i < m->n; i++) {
+		struct region *r = &m->r[i];
+
+		if (gpa < r->gpa || gpa - r->gpa > r->size || len > r->size - (gpa - r->gpa))
+			continue;
+		if (!r->map) {
+			void *p;
+
+			if (r->size > SIZE_MAX)
+				return -EFAULT;
+			p = mmap(NULL, (size_t)r->size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd,
+				 (off_t)r->offset);
+			if (p == MAP_FAILED)
+				return -errno;
+			r->map = p;
+		}
+		*ret = (uint8_t *)r->map + (gpa - r->gpa);
+		return 0;
+	}
+	return -EFAULT;
+}
+
+int pg_sysmem_read(struct pg_sysmem *mem, uint64_t gpa, void *buf, size_t len)
+{
+	uint8_t *p;
+	int rc;
+
+	if (!buf)
+		return -EINVAL;
+	rc = locate(mem, gpa, len, &p);
+	if (rc < 0)
+		return rc;
+	memcpy(buf, p, len);
+	return 0;
+}
+
+int pg_sysmem_write(struct pg_sysmem *mem, uint64_t gpa, const void *buf, size_t len)
+{
+	uint8_t *p;
+	int rc;
+
+	if (!buf)
+		return -EINVAL;
+	rc = locate(mem, gpa, len, &p);
+	if (rc < 0)
+		return rc;
+	memcpy(p, buf, len);
+	return 0;
+}

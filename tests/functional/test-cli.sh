@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Functional tests of the pcigate CLI: test-cli.sh CASE PCIGATE JSONCHECK
+# Each CASE is one meson test. Exit 0 pass, 1 fail, 77 skip. Needs PG_CORPUS (real dumps).
+# Live-device cases only READ /sys/bus/pci/devices/*/{config,resource}; the strace check
+# proves no other device file (resourceN, reset, driver) is ever opened.
+set -u
+
+case_name=${1:?case}
+PCIGATE=${2:?pcigate executable}
+JSONCHECK=${3:?json checker}
+CORPUS=${PG_CORPUS:-}
+
+ROOT_PORT=1022-1414_amd-family-15h-models-10h-1fh-processor-root-por_4096.txt
+SAS=1000-0072_broadcom-lsi-sas2008-pci-express-fusion-mpt-sas_4096.txt
+SHORT=2646-502b_kingston-company-device_64.txt
+QEMU_NVME=1b36-0010_red-hat-qemu-nvm-express-controller_256.txt
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() {
+	echo "FAIL [$case_name]: $*" >&2
+	for f in out err; do
+		[ -s "$tmp/$f" ] && { echo "--- std$f:" >&2; head -c 4000 "$tmp/$f" >&2; }
+	done
+	exit 1
+}
+skip() {
+	echo "SKIP [$case_name]: $*" >&2
+	exit 77
+}
+
+# run ARGS...: run pcigate with stdout/stderr captured, exit status in $rc
+run() {
+	"$PCIGATE" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+expect_rc() { [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1"; }
+out_has() { grep -qF -- "$1" "$tmp/out" || fail "stdout lacks: $1"; }
+out_lacks() { ! grep -qF -- "$1" "$tmp/out" || fail "stdout has: $1"; }
+err_has() { grep -qF -- "$1" "$tmp/err" || fail "stderr lacks: $1"; }
+err_lines() {
+	local n
+	n=$(wc -l <"$tmp/err")
+	[ "$n" -eq "$1" ] || fail "stderr has $n lines, expected $1"
+}
+err_empty() { [ ! -s "$tmp/err" ] || fail "stderr not empty"; }
+need_corpus() {
+	[ -n "$CORPUS" ] && [ -f "$CORPUS/$ROOT_PORT" ] || skip "corpus not found (PG_CORPUS)"
+}
+need_sysfs() {
+	[ -d /sys/bus/pci/devices ] && [ -n "$(ls /sys/bus/pci/devices)" ] ||
+		skip "no PCI devices in /sys/bus/pci/devices"
+}
+
+case "$case_name" in
+version)
+	run --version
+	expect_rc 0; out_has "pcigate "; err_empty
+	run help
+	expect_rc 0; out_has "inspect"; out_has "exit status"
+	run help inspect
+	expect_rc 0; out_has "--fail-on"
+	run inspect --help
+	expect_rc 0; out_has "usage: pcigate inspect"; out_has "3 an input could not be read"
+	;;
+usage)
+	run
+	expect_rc 2; err_has "pcigate: no command given"; err_lines 1
+	run frobnicate
+	expect_rc 2; err_has "pcigate: unknown command 'frobnicate'"; err_lines 1
+	run --frob
+	expect_rc 2; err_has "'--frob'"
+	run inspect --frob
+	expect_rc 2; err_has "pcigate: inspect: unknown option '--frob'"; err_lines 1
+	[ ! -s "$tmp/out" ] || fail "usage error printed a report or usage on stdout"
+	run inspect --fail-on
+	expect_rc 2; err_has "'--fail-on' needs a value"
+	run inspect --fail-on critical --dump /dev/null
+	expect_rc 2; err_has "'critical' is not a severity"
+	run inspect --dump
+	expect_rc 2; err_has "'--dump' needs a value"
+	run help nosuch
+	expect_rc 2; err_has "unknown command 'nosuch'"
+	;;
+bad-bdf)
+	for bdf in zz:zz 0000:00:20.0 00:00.8 0:0:0:0 "00:1f.3 " 10000:00:00.0; do
+		run inspect "$bdf"
+		expect_rc 2
+		err_has "pcigate: inspect: '$bdf' is not a PCI address"
+		err_lines 1
+	done
+	# A bad BDF after a good input still stops everything before any reading.
+	need_corpus
+	run inspect --dump "$CORPUS/$SAS" nonsense
+	expect_rc 2; err_has "'nonsense'"
+	[ ! -s "$tmp/out" ] || fail "a usage error must not leave half a report"
+	;;
+missing-bdf)
+	[ -e /sys/bus/pci/devices/0000:ff:1f.7 ] && skip "0000:ff:1f.7 exists here"
+	run inspect 0000:ff:1f.7
+	expect_rc 3; err_has "pcigate: 0000:ff:1f.7: no such PCI device"; err_lines 1
+	run inspect ff:1f.7
+	expect_rc 3; err_has "0000:ff:1f.7"
+	;;
+missing-file)
+	run inspect --dump "$tmp/no-such-dump.txt"
+	expect_rc 3; err_has "pcigate: $tmp/no-such-dump.txt: "; err_lines 1
+	run inspect --dump "$tmp"
+	expect_rc 3; err_has "pcigate: $tmp: "
+	;;
+malformed)
+	printf '00:1f.0 Broken device\n00: 86 80 zz 12 00 00 00 00 00 00 00 00 00 00 00 00\n' \
+		>"$tmp/bad.txt"
+	run inspect --dump "$tmp/bad.txt"
+	expect_rc 3; err_has "pcigate: $tmp/bad.txt:2: "; err_lines 1
+	printf '00:1f.0 Gap\n00: 86 80 34 12 00 00 00 00 00 00 00 00 00 00 00 00\n20: 00\n' \
+		>"$tmp/gap.txt"
+	run inspect --dump "$tmp/gap.txt"
+	expect_rc 3; err_has "$tmp/gap.txt:3: "
+	;;
+continue)
+	# An unreadable input is reported once; the others are still reported; exit 3.
+	need_corpus
+	run inspect --dump "$tmp/missing.txt" --dump "$CORPUS/$ROOT_PORT" --json
+	expect_rc 3; err_lines 1; err_has "missing.txt"
+	"$JSONCHECK" --devices 1 --finding bridge <"$tmp/out" || fail "JSON after an error"
+	# 3 wins over 1.
+	run inspect --fail-on high --dump "$CORPUS/$ROOT_PORT" --dump "$tmp/missing.txt"
+	expect_rc 3; out_has "HIGH bridge:"
+	;;
+dump-4096)
+	need_corpus
+	run inspect --dump "$CORPUS/$SAS"
+	expect_rc 0; err_empty
+	out_has "(dump)"
+	out_has "  device     1000:0072"
+	out_has "  config     4096 bytes"
+	out_has "[0c0] MSI-X (0x11)"
+	out_has "(ext 0x0001 v1)"
+	out_has "MEDIUM msix-shared-page: MSI-X PBA (BAR1+0x3800)"
+	out_has "  worst      medium"
+	;;
+dump-bridge)
+	need_corpus
+	run inspect --dump "$CORPUS/$ROOT_PORT"
+	expect_rc 0
+	out_has "  header     type 1 (bridge)"
+	out_has "HIGH bridge: PCI-to-PCI bridge header"
+	out_has "MEDIUM no-acs: PCIe root port without ACS"
+	out_has "  worst      high"
+	;;
+dump-short)
+	need_corpus
+	run inspect --dump "$CORPUS/$SHORT"
+	expect_rc 0
+	out_has "  config     64 bytes"
+	out_has "MEDIUM cfg-short: cap-ptr-past-end"
+	out_lacks "cap-chain-malformed"
+	;;
+dump-multi)
+	# One file holding two devices, and two files: every device, in order.
+	need_corpus
+	{ cat "$CORPUS/$SAS"; echo; cat "$CORPUS/$ROOT_PORT"; } >"$tmp/two.txt"
+	run inspect --dump "$tmp/two.txt" --dump="$CORPUS/$QEMU_NVME"
+	expect_rc 0
+	[ "$(grep -c '(dump)$' "$tmp/out")" -eq 3 ] || fail "expected 3 device reports"
+	first=$(grep -n '1000:0072' "$tmp/out" | head -1 | cut -d: -f1)
+	second=$(grep -n '1022:1414' "$tmp/out" | head -1 | cut -d: -f1)
+	third=$(grep -n '1b36:0010' "$tmp/out" | head -1 | cut -d: -f1)
+	[ "$first" -lt "$second" ] && [ "$second" -lt "$third" ] || fail "devices out of order"
+	;;
+json)
+	need_corpus
+	run inspect --json --dump "$CORPUS/$SAS" --dump "$CORPUS/$ROOT_PORT" \
+		--dump "$CORPUS/$SHORT"
+	expect_rc 0; err_empty
+	"$JSONCHECK" --devices 3 --finding bridge --finding msix-shared-page \
+		--finding cfg-short <"$tmp/out" || fail "JSON check"
+	run inspect --json --dump "$tmp/none.txt"
+	expect_rc 3
+	"$JSONCHECK" --devices 0 <"$tmp/out" || fail "JSON with no device"
+	;;
+fail-on)
+	need_corpus
+	run inspect --fail-on high --dump "$CORPUS/$ROOT_PORT"
+	expect_rc 1; out_has "HIGH bridge:"
+	run inspect --fail-on=high --dump "$CORPUS/$SAS"
+	expect_rc 0
+	run inspect --fail-on medium --json --dump "$CORPUS/$SAS"
+	expect_rc 1
+	run inspect --dump "$CORPUS/$ROOT_PORT"
+	expect_rc 0 # findings alone never change the status
+	;;
+live-all)
+	need_sysfs
+	run inspect
+	expect_rc 0; err_empty
+	for d in /sys/bus/pci/devices/*; do
+		bdf=$(basename "$d")
+		grep -q "^$bdf (sysfs)$" "$tmp/out" || fail "no report for $bdf"
+	done
+	n=$(ls /sys/bus/pci/devices | wc -l)
+	run inspect --json
+	expect_rc 0
+	"$JSONCHECK" --devices "$n" <"$tmp/out" || fail "JSON of live devices"
+	;;
+live-bdf)
+	need_sysfs
+	bdf=$(ls /sys/bus/pci/devices | head -1)
+	run inspect "${bdf#0000:}"
+	expect_rc 0; err_empty
+	out_has "$bdf (sysfs)"
+	;;
+live-readonly)
+	# Only the device list, device directories and their config and resource files may be
+	# opened (directly or relative to a directory fd), and nothing for writing.
+	need_sysfs
+	command -v strace >/dev/null || skip "strace not installed"
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 \
+		strace -f -qq -e trace=open,openat,openat2 -o "$tmp/trace" "$PCIGATE" inspect \
+		>/dev/null 2>&1 || skip "strace cannot trace here"
+	grep -E '/sys/|openat2?\([0-9]+,' "$tmp/trace" >"$tmp/sys" || fail "no sysfs access traced"
+	grep -q '"config"\|/config"' "$tmp/sys" || fail "config files were not read"
+	allowed='"/sys/bus/pci/devices(/[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])?"'
+	allowed+='|"/sys/bus/pci/devices/[0-9a-f:.]+/(config|resource)"'
+	allowed+='|openat2?\([0-9]+, "(config|resource)"'
+	if grep -v -E "$allowed" "$tmp/sys" >"$tmp/other"; then
+		fail "opened other files: $(head -3 "$tmp/other")"
+	fi
+	if grep -E 'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC' "$tmp/sys" >"$tmp/other"; then
+		fail "opened sysfs for writing: $(head -3 "$tmp/other")"
+	fi
+	;;
+*)
+	echo "unknown case $case_name" >&2
+	exit 1
+	;;
+esac
+exit 0

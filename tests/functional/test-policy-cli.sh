@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Functional tests of `pcigate policy`: test-policy-cli.sh CASE PCIGATE
+# Each CASE is one meson test. Exit 0 pass, 1 fail. Needs PG_TESTDATA (tests/data).
+# Exit statuses under test: 0 all valid, 1 some policy invalid, 2 usage, 3 unreadable
+# (3 wins over 1: an unread file was not checked at all).
+set -u
+
+case_name=${1:?case}
+PCIGATE=${2:?pcigate executable}
+DATA=${PG_TESTDATA:?PG_TESTDATA}/policy
+
+tmp=$(mktemp -d)
+trap 'chmod -R u+rwx "$tmp"; rm -rf "$tmp"' EXIT
+
+fail() {
+	echo "FAIL [$case_name]: $*" >&2
+	for f in out err; do
+		[ -s "$tmp/$f" ] && { echo "--- std$f:" >&2; head -c 4000 "$tmp/$f" >&2; }
+	done
+	exit 1
+}
+
+run() {
+	"$PCIGATE" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+expect_rc() { [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1"; }
+out_has() { grep -qxF -- "$1" "$tmp/out" || fail "stdout lacks the line: $1"; }
+err_has() { grep -qF -- "$1" "$tmp/err" || fail "stderr lacks: $1"; }
+lines_of() { wc -l <"$tmp/$1"; }
+out_lines() { [ "$(lines_of out)" -eq "$1" ] || fail "stdout has $(lines_of out) lines, not $1"; }
+err_lines() { [ "$(lines_of err)" -eq "$1" ] || fail "stderr has $(lines_of err) lines, not $1"; }
+err_empty() { [ ! -s "$tmp/err" ] || fail "stderr not empty"; }
+out_empty() { [ ! -s "$tmp/out" ] || fail "stdout not empty"; }
+
+case "$case_name" in
+check-ok)
+	run policy check "$DATA/good/full-entry.yaml"
+	expect_rc 0; out_has "$DATA/good/full-entry.yaml: ok (1 device)"; out_lines 1; err_empty
+	run policy check "$DATA/good/precedence.yaml" "$DATA/good/minimal.yaml"
+	expect_rc 0; out_has "$DATA/good/precedence.yaml: ok (10 devices)"
+	out_has "$DATA/good/minimal.yaml: ok (0 devices)"; out_lines 2; err_empty
+	;;
+check-invalid)
+	run policy check "$DATA/bad/reg-bar.yaml"
+	expect_rc 1; out_empty; err_lines 1
+	err_has "$DATA/bad/reg-bar.yaml:5:19: error: register 0x10 touches 0x10-0x27"
+	# a limit (-E2BIG) is an invalid policy too
+	run policy check "$DATA/bad/too-many-devices.yaml"
+	expect_rc 1; err_has "too-many-devices.yaml:1027:5: error: too many items in devices"
+	;;
+check-mixed)
+	# every file is checked even after a failure, in order
+	run policy check "$DATA/bad/version-missing.yaml" "$DATA/good/minimal.yaml" \
+		"$DATA/bad/match-duplicate.yaml"
+	expect_rc 1; out_has "$DATA/good/minimal.yaml: ok (0 devices)"; out_lines 1; err_lines 2
+	err_has "version-missing.yaml:1:1: error: missing required key 'version'"
+	err_has "match-duplicate.yaml:4:12: error: duplicate match key '8086:15b8'"
+	;;
+check-unreadable)
+	run policy check "$tmp/absent.yaml"
+	expect_rc 3; out_empty; err_lines 1
+	err_has "$tmp/absent.yaml: error: cannot open the file: No such file or directory"
+	run policy check "$tmp"
+	expect_rc 3; err_has "$tmp: error: is a directory"
+	mkfifo "$tmp/fifo"
+	run policy check "$tmp/fifo"   # must not block on the FIFO
+	expect_rc 3; err_has "$tmp/fifo: error: not a regular file"
+	# unreadable wins over invalid, whatever the order; valid files still print ok
+	run policy check "$DATA/bad/empty.yaml" "$tmp/absent.yaml" "$DATA/good/minimal.yaml"
+	expect_rc 3; err_lines 2; out_lines 1
+	run policy check "$tmp/absent.yaml" "$DATA/bad/empty.yaml"
+	expect_rc 3; err_lines 2
+	# too large to be a policy: refused before reading, as an invalid policy
+	head -c 1048577 /dev/zero >"$tmp/big.yaml"
+	run policy check "$tmp/big.yaml"
+	expect_rc 1; err_has "$tmp/big.yaml: error: policy file is 1048577 bytes"
+	;;
+usage)
+	run policy
+	expect_rc 2; err_lines 1; err_has "pcigate: policy: expected 'check' or 'lookup'"; out_empty
+	run policy check
+	expect_rc 2; err_lines 1; err_has "pcigate: policy check: no FILE given"; out_empty
+	run policy frob "$DATA/good/minimal.yaml"
+	expect_rc 2; err_has "unknown action 'frob'"
+	run policy lookup "$DATA/good/minimal.yaml"
+	expect_rc 2; err_has "policy lookup: expected FILE and a device"
+	run policy lookup "$DATA/good/minimal.yaml" 8086:15b
+	expect_rc 2; err_has "bad device '8086:15b'"
+	run policy lookup "$DATA/good/minimal.yaml" " 808:15b8"
+	expect_rc 2
+	run policy --help
+	expect_rc 0; err_empty; grep -q "usage: pcigate policy check FILE" "$tmp/out" ||
+		fail "no usage"
+	run help policy
+	expect_rc 0
+	grep -q "pcigate-policy(5)" "$tmp/out" || fail "help does not cite the man page"
+	run help
+	expect_rc 0; grep -q "^  policy " "$tmp/out" || fail "policy missing from the command list"
+	;;
+lookup)
+	P=$DATA/good/precedence.yaml
+	run policy lookup "$P" 10ec:8168:1043:8554@15
+	expect_rc 0; err_empty; out_has "$P:16: 10ec:8168:1043:8554@15"; out_has "  flags: no-rom"
+	run policy lookup "$P" 10ec:8168:1043:8677@15
+	expect_rc 0; out_has "$P:18: 10ec:8168:1043:8677"
+	run policy lookup "$P" 10ec:8168@15
+	expect_rc 0; out_has "$P:12: 10ec:8168@15"; out_has "  reset avoid: pm"
+	run policy lookup "$P" 10ec:8169
+	expect_rc 0; out_has "$P:8: 10ec:8100-81ff"
+	run policy lookup "$P" 10EC:0001
+	expect_rc 0; out_has "$P:4: 10ec:*"
+	run policy lookup "$P" 1234:5678
+	expect_rc 0
+	msg="no entry matches 1234:5678; the default applies"
+	out_has "$P: $msg (profile guest, nothing opened)"
+	F=$DATA/good/full-entry.yaml
+	run policy lookup "$F" 8086:15b8
+	expect_rc 0; out_has "$F:4: 8086:15b8 (Intel I219-V (lab box))"
+	out_has "  remove capabilities: pcie ext:aer"; out_has "  register 0x041/1: read mask 0xff"
+	out_has "  register 0x0a0/4: emulate 0x00000000"; out_has "  reset prefer: flr pm"
+	run policy lookup "$DATA/bad/empty.yaml" 8086:15b8
+	expect_rc 1; err_has "empty.yaml:1:1: error:"
+	run policy lookup "$tmp/absent.yaml" 8086:15b8
+	expect_rc 3
+	;;
+golden)
+	# The CLI reports exactly what the golden .expect files say.
+	n=0
+	for f in "$DATA"/good/*.yaml; do
+		want=$(sed -n 's/^ok \([0-9]*\)$/\1/p' "${f%.yaml}.expect")
+		run policy check "$f"
+		expect_rc 0
+		grep -qE "^$(printf '%s' "$f" | sed 's/[][\.*^$]/\\&/g'): ok \($want devices?\)$" \
+			"$tmp/out" || fail "$f: not 'ok ($want ...)'"
+		n=$((n + 1))
+	done
+	for f in "$DATA"/bad/*.yaml; do
+		run policy check "$f"
+		expect_rc 1
+		exp=$(cat "${f%.yaml}.expect")
+		pos=${exp%%: *}
+		msg=${exp#*: }
+		err_has "$f:$pos: error: $msg"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 26 ] || fail "only $n golden files"
+	;;
+*)
+	echo "unknown case $case_name" >&2
+	exit 1
+	;;
+esac
+exit 0

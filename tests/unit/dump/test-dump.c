@@ -1,0 +1,583 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Tests of the dump reader (src/lib/dump/dump.c): table-driven good and bad texts (each bad
+ * text asserts the exact error line and a key word of the message), every corpus file,
+ * this machine's real lspci output (fixtures captured here, and a live run when lspci
+ * exists), and file reading (missing, directory, FIFO, oversized, malformed).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <pcigate/dump.h>
+
+/* 64 bytes whose value is their offset. */
+#define L00 "00: 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f\n"
+#define L10 "10: 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f\n"
+#define L20 "20: 20 21 22 23 24 25 26 27 28 29 2a 2b 2c 2d 2e 2f\n"
+#define L30 "30: 30 31 32 33 34 35 36 37 38 39 3a 3b 3c 3d 3e 3f\n"
+#define HEX64 L00 L10 L20 L30
+
+/* ---- good texts --------------------------------------------------------------------- */
+
+struct good_case {
+	const char *name;
+	const char *text;
+	size_t n;
+	struct {
+		const char *slot, *desc;
+		unsigned line;
+		uint16_t len;
+		uint8_t known;
+		uint64_t size[PG_CFG_NUM_BARS];
+	} dev[3];
+};
+
+static const struct good_case good_cases[] = {
+	{ "one device", "00:1f.0 ISA bridge: Intel\n" HEX64, 1,
+	  { { "00:1f.0", "ISA bridge: Intel", 1, 64, 0, { 0 } } } },
+	{ "blank-separated and back-to-back devices",
+	  "00:00.0 Host bridge\n" HEX64 "\n\n01:00.0 VGA\n" HEX64 "01:00.1 Audio\n" HEX64, 3,
+	  { { "00:00.0", "Host bridge", 1, 64, 0, { 0 } },
+	    { "01:00.0", "VGA", 8, 64, 0, { 0 } },
+	    { "01:00.1", "Audio", 13, 64, 0, { 0 } } } },
+	{ "domains of 4 and 5 digits",
+	  "0000:00:02.0 x\n" HEX64 "\n10000:00:04.0 vmd child\n" HEX64, 2,
+	  { { "0000:00:02.0", "x", 1, 64, 0, { 0 } },
+	    { "10000:00:04.0", "vmd child", 7, 64, 0, { 0 } } } },
+	{ "CRLF, upper case, no final newline",
+	  "00:1F.7 Upper\r\n00: 00 01 02 03 04 05 06 07 08 09 0A 0B 0C 0D 0E 0F\r\n"
+	  L10 L20 "30: 30 31 32 33 34 35 36 37 38 39 3a 3b 3c 3d 3e 3f", 1,
+	  { { "00:1F.7", "Upper", 1, 64, 0, { 0 } } } },
+	{ "annotation",
+	  "02:00.0 NIC\n# pcigate: bar0=0x4000 bar2=1M rom=64K\n" HEX64, 1,
+	  { { "02:00.0", "NIC", 1, 64, 0x45, { 0x4000, 0, 1u << 20, 0, 0, 0, 64u << 10 } } } },
+	{ "annotations split, after the bytes, decimal, G and k suffixes, #pcigate: spelling",
+	  "02:00.0 NIC\n# a comment\n" HEX64 "#pcigate: bar1=4096\n# pcigate:  bar4=2G\t"
+	  "bar5=16k\n", 1,
+	  { { "02:00.0", "NIC", 1, 64, 0x32,
+	      { 0, 4096, 0, 0, 2ull << 30, 16u << 10, 0 } } } },
+	{ "lspci -v decode lines before the bytes, comments and blank lines around",
+	  "# captured with lspci -vxxx\n\n00:03.0 Ethernet controller: X\n\tSubsystem: Y\n"
+	  "\t\tnested\n  Flags: fast\n" HEX64 "\n# trailer\n", 1,
+	  { { "00:03.0", "Ethernet controller: X", 3, 64, 0, { 0 } } } },
+	{ "header without description, runs of blanks between bytes",
+	  "00:00.0\n00:  00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f\n" L10 L20
+	  "30: 30 31 32 33 34 35 36 37 38 39 3a 3b 3c 3d 3e\t3f  \n", 1,
+	  { { "00:00.0", "", 1, 64, 0, { 0 } } } },
+	{ "control characters in the description are neutralised",
+	  "00:00.0 evil \x1b[2Jname\x7f!\n" HEX64, 1,
+	  { { "00:00.0", "evil ?[2Jname?!", 1, 64, 0, { 0 } } } },
+	{ "a single line of bytes is a 16-byte device",
+	  "00:00.0 short\n" L00, 1, { { "00:00.0", "short", 1, 16, 0, { 0 } } } },
+};
+
+static void check_good(const struct good_case *c)
+{
+	struct pg_dump_dev *devs = calloc(4, sizeof(*devs));
+	struct pg_dump_error err = { 0, "" };
+	size_t n = 0;
+	int r;
+
+	assert_non_null(devs);
+	r = pg_dump_parse(c->text, strlen(c->text), devs, 4, &n, &err);
+	if (r != 0)
+		fail_msg("%s: rc %d, line %u: %s", c->name, r, err.line, err.msg);
+	assert_int_equal(n, c->n);
+	for (size_t i = 0; i < n; i++) {
+		const struct pg_dump_dev *d = &devs[i];
+
+		assert_string_equal(d->slot, c->dev[i].slot);
+		assert_string_equal(d->desc, c->dev[i].desc);
+		assert_int_equal(d->line, c->dev[i].line);
+		assert_int_equal(d->len, c->dev[i].len);
+		assert_int_equal(d->sizes.known, c->dev[i].known);
+		for (unsigned b = 0; b < PG_CFG_NUM_BARS; b++)
+			assert_int_equal(d->sizes.size[b], c->dev[i].size[b]);
+		for (unsigned o = 0; o < d->len; o++)
+			assert_int_equal(d->cfg[o], o); /* every fixture byte equals its offset */
+		for (unsigned o = d->len; o < PG_CFG_EXT_LEN; o++)
+			assert_int_equal(d->cfg[o], 0);
+	}
+	free(devs);
+}
+
+static void test_good(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(good_cases) / sizeof(good_cases[0]); i++)
+		check_good(&good_cases[i]);
+}
+
+/* Text of one device with nlines hex lines, byte value (off + i) * 7. */
+static char *gen_device(const char *header, unsigned nlines)
+{
+	size_t cap = strlen(header) + 2 + (size_t)nlines * 64, pos;
+	char *t = malloc(cap);
+
+	assert_non_null(t);
+	pos = (size_t)snprintf(t, cap, "%s\n", header);
+	for (unsigned l = 0; l < nlines; l++) {
+		pos += (size_t)snprintf(t + pos, cap - pos, "%02x:", l * 16);
+		for (unsigned i = 0; i < 16; i++)
+			pos += (size_t)snprintf(t + pos, cap - pos, " %02x",
+						((l * 16 + i) * 7) & 0xff);
+		pos += (size_t)snprintf(t + pos, cap - pos, "\n");
+	}
+	return t;
+}
+
+static void test_extended_4096(void **state)
+{
+	char *t = gen_device("0000:3a:00.0 Big", 256);
+	struct pg_dump_dev *dev = calloc(1, sizeof(*dev));
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(dev);
+	assert_int_equal(pg_dump_parse(t, strlen(t), dev, 1, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(dev->len, 4096);
+	for (unsigned o = 0; o < 4096; o++)
+		assert_int_equal(dev->cfg[o], (o * 7) & 0xff);
+	free(dev);
+	free(t);
+}
+
+/* ---- bad texts ---------------------------------------------------------------------- */
+
+struct bad_case {
+	const char *name;
+	const char *text;
+	int rc;
+	unsigned line;
+	const char *word;
+};
+
+#define HDR "00:00.0 dev\n"
+#define B15 " 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e"
+static const struct bad_case bad_cases[] = {
+	{ "bytes first", L00, -EINVAL, 1, "before any device header" },
+	{ "bytes after a blank line", HDR L00 "\n" L10, -EINVAL, 4, "before any device header" },
+	{ "non-hex byte", HDR "00: 00 0g" B15 "\n", -EINVAL, 2, "non-hex" },
+	{ "one-digit byte", HDR "00: 0" B15 " 0f\n", -EINVAL, 2, "non-hex" },
+	{ "three-digit byte", HDR "00: 000" B15 " 0f\n", -EINVAL, 2, "non-hex" },
+	{ "17 bytes", HDR "00:" B15 " 0f 10\n", -EINVAL, 2, "too many bytes" },
+	{ "15 bytes", HDR "00:" B15 "\n", -EINVAL, 2, "only 15 bytes" },
+	{ "gap", HDR L00 L20, -EINVAL, 3, "gap" },
+	{ "first offset not 00", HDR L10, -EINVAL, 2, "gap" },
+	{ "duplicated offset", HDR L00 L10 L10, -EINVAL, 4, "duplicated" },
+	{ "out of order", HDR L00 L10 L20 L00, -EINVAL, 5, "out of order" },
+	{ "misaligned offset", HDR L00 "18:" B15 " 0f\n", -EINVAL, 3, "aligned" },
+	{ "offset beyond 0xff0", HDR L00 "1000:" B15 " 0f\n", -EINVAL, 3, "beyond 0xff0" },
+	{ "one-digit offset", HDR "0:" B15 " 0f\n", -EINVAL, 2, "2 or 3 hex digits" },
+	{ "device number above 1f", "00:20.0 x\n" L00, -EINVAL, 1, "above 1f" },
+	{ "function above 7", "00:1f.8 x\n" L00, -EINVAL, 1, "function" },
+	{ "short bus", "0:00.0 x\n" L00, -EINVAL, 1, "malformed device address" },
+	{ "three-digit domain", "000:00:00.0 x\n" L00, -EINVAL, 1, "malformed device address" },
+	{ "garbage after the slot", "00:00.0x dev\n" L00, -EINVAL, 1, "malformed device address" },
+	{ "unrecognised line", HDR L00 "hello\n", -EINVAL, 3, "unrecognised" },
+	{ "quoted mail line", "> 00:00.0 dev\n", -EINVAL, 1, "unrecognised" },
+	{ "header without bytes, then a header", HDR "00:01.0 b\n" L00, -EINVAL, 1,
+	  "no config bytes" },
+	{ "header without bytes at the end", HDR L00 "\n00:01.0 b\n", -EINVAL, 4,
+	  "no config bytes" },
+	{ "annotation before any device", "# pcigate: bar0=4K\n" HDR L00, -EINVAL, 1,
+	  "outside a device block" },
+	{ "annotation after the block ended", HDR L00 "\n# pcigate: bar0=4K\n", -EINVAL, 4,
+	  "outside a device block" },
+	{ "unknown annotation key", HDR "# pcigate: bar6=4K\n" L00, -EINVAL, 2,
+	  "unknown annotation key" },
+	{ "annotation twice", HDR "# pcigate: bar0=4K\n" L00 "# pcigate: bar0=8K\n", -EINVAL,
+	  4, "twice" },
+	{ "size not a power of two", HDR "# pcigate: bar0=0x3000\n" L00, -EINVAL, 2,
+	  "power of two" },
+	{ "size zero", HDR "# pcigate: rom=0\n" L00, -EINVAL, 2, "power of two" },
+	{ "size with a bad suffix", HDR "# pcigate: bar0=12Q\n" L00, -EINVAL, 2, "bad size" },
+	{ "size overflowing 64 bits", HDR "# pcigate: bar0=0x10000000000000000\n" L00, -EINVAL,
+	  2, "bad size" },
+	{ "size above 2^63", HDR "# pcigate: bar0=16G bar2=0xffffffffffffffff\n" L00, -EINVAL,
+	  2, "bad size" },
+	{ "annotation without =", HDR "# pcigate: bar0\n" L00, -EINVAL, 2, "key=size" },
+	{ "empty annotation", HDR "# pcigate:   \n" L00, -EINVAL, 2, "empty annotation" },
+	{ "indented line among the bytes", HDR L00 "\tdecode\n", -EINVAL, 3, "indented" },
+	{ "indented line outside a device", "  x\n" HDR L00, -EINVAL, 1, "indented" },
+	{ "empty text", "", -EINVAL, 0, "no device" },
+	{ "only comments and blanks", "# hello\n\n   \n# pcigate is great\n", -EINVAL, 0,
+	  "no device" },
+};
+
+static void check_bad(const char *name, const char *text, size_t len, size_t max, int rc,
+		      unsigned line, const char *word)
+{
+	struct pg_dump_dev *devs = calloc(max ? max : 1, sizeof(*devs));
+	struct pg_dump_error err = { 12345, "untouched" };
+	size_t n = 777;
+	int r;
+
+	assert_non_null(devs);
+	r = pg_dump_parse(text, len, devs, max, &n, &err);
+	if (r != rc || err.line != line || !strstr(err.msg, word))
+		fail_msg("%s: rc %d (want %d), line %u (want %u), msg '%s' (want '%s')", name, r,
+			 rc, err.line, line, err.msg, word);
+	assert_int_equal(n, 777); /* not written on failure */
+	free(devs);
+}
+
+static void test_bad(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *c = &bad_cases[i];
+
+		check_bad(c->name, c->text, strlen(c->text), 4, c->rc, c->line, c->word);
+	}
+}
+
+static void test_bad_lines(void **state)
+{
+	char *t = malloc(PG_DUMP_MAX_LINE + 64);
+	size_t n;
+
+	(void)state;
+	assert_non_null(t);
+	/* A line of exactly PG_DUMP_MAX_LINE bytes is fine; one more is not. */
+	n = (size_t)snprintf(t, 64, "00:00.0 ");
+	memset(t + n, 'a', PG_DUMP_MAX_LINE - n);
+	memcpy(t + PG_DUMP_MAX_LINE, "\n" L00, sizeof("\n" L00));
+	{
+		struct pg_dump_dev *dev = calloc(1, sizeof(*dev));
+		size_t nd = 0;
+
+		assert_non_null(dev);
+		assert_int_equal(pg_dump_parse(t, strlen(t), dev, 1, &nd, NULL), 0);
+		assert_int_equal(nd, 1);
+		assert_int_equal(strlen(dev->desc), sizeof(dev->desc) - 1); /* truncated */
+		free(dev);
+	}
+	memset(t + n, 'a', PG_DUMP_MAX_LINE + 1 - n);
+	memcpy(t + PG_DUMP_MAX_LINE + 1, "\n" L00, sizeof("\n" L00));
+	check_bad("long line", t, strlen(t), 1, -EINVAL, 1, "longer than 1024");
+	/* The same without any newline at all (the reader must not scan without bound). */
+	check_bad("long unterminated", t, PG_DUMP_MAX_LINE + 1, 1, -EINVAL, 1, "longer than");
+	/* A NUL inside a line. */
+	memcpy(t, HDR "00: 00\0" B15 "\n", sizeof(HDR "00: 00\0" B15 "\n"));
+	check_bad("NUL", t, sizeof(HDR "00: 00\0" B15 "\n") - 1, 1, -EINVAL, 2, "NUL byte");
+	free(t);
+}
+
+static void test_limits(void **state)
+{
+	const char *two = HDR L00 "00:01.0 second\n" L00;
+	size_t big = PG_DUMP_MAX_TEXT + 1, n = 0;
+	char *t;
+
+	(void)state;
+	check_bad("max 1", two, strlen(two), 1, -E2BIG, 3, "more than 1 devices");
+	check_bad("max 0", two, strlen(two), 0, -E2BIG, 1, "more than 0 devices");
+	/* PG_DUMP_MAX_DEVICES + 1 devices with room for more: still refused. */
+	t = malloc((PG_DUMP_MAX_DEVICES + 1) * 80);
+	assert_non_null(t);
+	t[0] = '\0';
+	for (unsigned i = 0; i <= PG_DUMP_MAX_DEVICES; i++)
+		snprintf(t + strlen(t), 80, "%02x:00.0 d\n" L00, i & 0xff);
+	check_bad("257 devices", t, strlen(t), PG_DUMP_MAX_DEVICES + 8, -E2BIG,
+		  PG_DUMP_MAX_DEVICES * 2 + 1, "more than 256");
+	free(t);
+	/* Oversized text is refused before it is examined. */
+	t = malloc(big);
+	assert_non_null(t);
+	memset(t, '\n', big);
+	check_bad("text too long", t, big, 1, -E2BIG, 0, "text longer");
+	free(t);
+	/* Argument validation. */
+	assert_int_equal(pg_dump_parse(NULL, 1, NULL, 0, &n, NULL), -EINVAL);
+	assert_int_equal(pg_dump_parse(two, strlen(two), NULL, 1, &n, NULL), -EINVAL);
+	assert_int_equal(pg_dump_parse(two, strlen(two), NULL, 0, NULL, NULL), -EINVAL);
+}
+
+/* ---- corpus ------------------------------------------------------------------------- */
+
+/* Length in the file name: the digits between the last '_' and ".txt"; 0 if none. */
+static unsigned name_len(const char *name)
+{
+	const char *us = strrchr(name, '_'), *dot = strstr(name, ".txt");
+	unsigned v = 0;
+
+	if (!us || !dot || dot[4] != '\0' || dot <= us + 1)
+		return 0;
+	for (const char *p = us + 1; p < dot; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		v = v * 10 + (unsigned)(*p - '0');
+	}
+	return v;
+}
+
+static void test_corpus(void **state)
+{
+	const char *dir = getenv("PG_CORPUS");
+	unsigned files = 0, seen_len[5000] = { 0 };
+	struct dirent *e;
+	DIR *d;
+
+	(void)state;
+	if (!dir || !(d = opendir(dir))) {
+		print_message("skip: corpus directory PG_CORPUS unset or missing\n");
+		skip();
+		return;
+	}
+	while ((e = readdir(d))) {
+		char path[4096];
+		struct pg_dump_dev *devs = NULL;
+		struct pg_dump_error err = { 0, "" };
+		unsigned want = name_len(e->d_name);
+		size_t n = 0;
+		int r;
+
+		if (!want)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		r = pg_dump_read_file(path, &devs, &n, &err);
+		if (r != 0)
+			fail_msg("%s: rc %d line %u: %s", e->d_name, r, err.line, err.msg);
+		if (n != 1 || devs[0].len != want)
+			fail_msg("%s: %zu devices, len %u, want 1 device of %u bytes", e->d_name, n,
+				 devs[0].len, want);
+		if (want < 5000)
+			seen_len[want]++;
+		free(devs);
+		files++;
+	}
+	closedir(d);
+	print_message("parsed %u corpus files\n", files);
+	assert_true(files > 0);
+	/* The corpus README promises these lengths: each must have been exercised. */
+	assert_true(seen_len[64] && seen_len[224] && seen_len[256] && seen_len[272] &&
+		    seen_len[288] && seen_len[320] && seen_len[4096]);
+}
+
+/* ---- this machine's lspci output ---------------------------------------------------- */
+
+static void check_fixture(const char *file, size_t ndev, const uint16_t *lens, bool domain)
+{
+	const char *data = getenv("PG_TESTDATA");
+	struct pg_dump_dev *devs = NULL;
+	struct pg_dump_error err = { 0, "" };
+	char path[4096];
+	size_t n = 0;
+	int r;
+
+	assert_non_null(data);
+	snprintf(path, sizeof(path), "%s/dump/%s", data, file);
+	r = pg_dump_read_file(path, &devs, &n, &err);
+	if (r != 0)
+		fail_msg("%s: rc %d line %u: %s", file, r, err.line, err.msg);
+	assert_int_equal(n, ndev);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(devs[i].len, lens[i]);
+		assert_int_equal(strlen(devs[i].slot), domain ? 12 : 7);
+	}
+	/* Device 1 of the captured machine is a virtio balloon, 1af4:1045. */
+	assert_int_equal(devs[1].cfg[0] | devs[1].cfg[1] << 8, 0x1af4);
+	assert_int_equal(devs[1].cfg[2] | devs[1].cfg[3] << 8, 0x1045);
+	free(devs);
+}
+
+static void test_lspci_fixtures(void **state)
+{
+	static const uint16_t l256[6] = { 256, 256, 256, 256, 256, 256 };
+	static const uint16_t l4k[6] = { 4096, 256, 256, 256, 256, 256 };
+
+	(void)state;
+	check_fixture("lspci-xxx-local.txt", 6, l256, false);
+	check_fixture("lspci-D-xxx-local.txt", 6, l256, true);
+	check_fixture("lspci-xxxx-local.txt", 6, l4k, false);
+	check_fixture("lspci-vvvxxxx-local.txt", 6, l4k, false);
+}
+
+/* Entries of /sys/bus/pci/devices: what lspci lists. */
+static size_t count_sysfs_devices(void)
+{
+	DIR *d = opendir("/sys/bus/pci/devices");
+	struct dirent *e;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* Run lspci here, if it exists, and parse what it prints. */
+static void test_lspci_live(void **state)
+{
+	static const char *const cmds[] = { "lspci -xxx 2>/dev/null", "lspci -D -xxxx 2>/dev/null",
+					    "lspci -vvvxxx 2>/dev/null" };
+	size_t nsys = 0;
+
+	(void)state;
+	if (access("/usr/bin/lspci", X_OK) != 0 || access("/sys/bus/pci/devices", F_OK) != 0) {
+		print_message("skip: no /usr/bin/lspci or no /sys/bus/pci on this machine\n");
+		skip();
+		return;
+	}
+	nsys = count_sysfs_devices();
+	if (nsys > PG_DUMP_MAX_DEVICES) {
+		print_message("skip: %zu PCI functions, more than a dump may hold\n", nsys);
+		skip();
+		return;
+	}
+	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
+		FILE *f = popen(cmds[c], "r");
+		char *buf = malloc(PG_DUMP_MAX_TEXT);
+		struct pg_dump_dev *devs = calloc(PG_DUMP_MAX_DEVICES, sizeof(*devs));
+		struct pg_dump_error err = { 0, "" };
+		size_t len, n = 0;
+		int r;
+
+		assert_non_null(f);
+		assert_non_null(buf);
+		assert_non_null(devs);
+		len = fread(buf, 1, PG_DUMP_MAX_TEXT, f);
+		pclose(f);
+		r = pg_dump_parse(buf, len, devs, PG_DUMP_MAX_DEVICES, &n, &err);
+		if (r != 0)
+			fail_msg("%s: rc %d line %u: %s", cmds[c], r, err.line, err.msg);
+		assert_int_equal(n, nsys); /* one device per sysfs entry */
+		for (size_t i = 0; i < n; i++)
+			assert_true(devs[i].len >= 64);
+		free(devs);
+		free(buf);
+	}
+}
+
+/* ---- files -------------------------------------------------------------------------- */
+
+static char tmpdir[64];
+
+static int setup_tmp(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/pg-dump-test-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown_tmp(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void expect_file_error(const char *path, int rc, unsigned line, const char *word)
+{
+	struct pg_dump_dev *devs = (void *)0x1;
+	struct pg_dump_error err = { 999, "" };
+	size_t n = 777;
+	int r = pg_dump_read_file(path, &devs, &n, &err);
+
+	if (r != rc || err.line != line || !strstr(err.msg, word))
+		fail_msg("%s: rc %d (want %d) line %u (want %u) msg '%s' (want '%s')", path, r, rc,
+			 err.line, line, err.msg, word);
+	assert_ptr_equal(devs, (void *)0x1);
+	assert_int_equal(n, 777);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	_exit(99); /* a blocked open()/read() of the FIFO: fail loudly */
+}
+
+static void test_files(void **state)
+{
+	const char *good = "# two devices\n00:00.0 a\n" HEX64 "\n00:00.1 b\n# pcigate: bar0=4K\n"
+			   HEX64;
+	struct pg_dump_dev *devs = NULL;
+	char path[128];
+	size_t n = 0;
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/good.txt", tmpdir);
+	write_file(path, good, strlen(good));
+	assert_int_equal(pg_dump_read_file(path, &devs, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(devs[1].slot, "00:00.1");
+	assert_int_equal(devs[1].sizes.size[0], 4096);
+	free(devs);
+
+	snprintf(path, sizeof(path), "%s/bad.txt", tmpdir);
+	write_file(path, HDR L00 L00, strlen(HDR L00 L00));
+	expect_file_error(path, -EINVAL, 3, "duplicated");
+
+	snprintf(path, sizeof(path), "%s/missing.txt", tmpdir);
+	expect_file_error(path, -ENOENT, 0, "No such file");
+	expect_file_error(tmpdir, -EISDIR, 0, "directory");
+
+	/* A FIFO with no writer: a blocking open would hang forever. */
+	snprintf(path, sizeof(path), "%s/fifo", tmpdir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	signal(SIGALRM, on_alarm);
+	alarm(10);
+	expect_file_error(path, -EINVAL, 0, "not a regular file");
+	alarm(0);
+	expect_file_error("/dev/null", -EINVAL, 0, "not a regular file");
+
+	/* One byte over the cap (sparse): refused, and memory stays bounded. */
+	snprintf(path, sizeof(path), "%s/big.txt", tmpdir);
+	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)PG_DUMP_MAX_TEXT * 4), 0);
+	close(fd);
+	expect_file_error(path, -E2BIG, 0, "too large");
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, PG_DUMP_MAX_TEXT + 1), 0);
+	close(fd);
+	expect_file_error(path, -E2BIG, 0, "too large");
+
+	assert_int_equal(pg_dump_read_file(NULL, &devs, &n, NULL), -EINVAL);
+	assert_int_equal(pg_dump_read_file(path, NULL, &n, NULL), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_extended_4096),
+		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_lspci_fixtures),
+		cmocka_unit_test(test_lspci_live),
+		cmocka_unit_test_setup_teardown(test_files, setup_tmp, teardown_tmp),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

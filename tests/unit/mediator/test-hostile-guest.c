@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A hostile guest against the mediator, on real devices from the corpus: an NVMe SSD with
+ * MSI-X (Samsung PM174x), a NIC with MSI and MSI-X (Intel 82576), a GPU with many extended
+ * capabilities (AMD Fiji), a Wi-Fi card with a version 1 PCI Express capability at 0xe0
+ * (Intel 4965) and a bridge (Intel 200-series root port).
+ *
+ * For each profile, at least PER_PROFILE random accesses are spread over the endpoints:
+ * config reads and writes at offsets up to 0x1100 (misaligned, dword-crossing, beyond the
+ * config length), sizes 0-8 (invalid ones included), random values, and BAR accesses on
+ * the MSI-X BAR (table, PBA, around them, beyond the BAR). Every access is checked by the
+ * independent oracle of tests/functional/guest-oracle.h (invariants W1 W2 R1 I1 B1 there):
+ * the recording backend checks each config write against the bits the profile's rules
+ * open, hidden bytes must read 0x00, invalid accesses must fail with -EINVAL and change
+ * nothing, and no BAR access may reach the MSI-X table or PBA. The bridge must be refused
+ * (the mediator serves endpoints only) without a single write.
+ *
+ * The seed is fixed and printed; PG_HOSTILE_SEED=N reproduces another run and
+ * PG_HOSTILE_COUNT=N changes the number of accesses per profile.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "../../functional/guest-oracle.h"
+
+#define DEFAULT_SEED 0x5eed2024c0ffee01ull
+#define PER_PROFILE 1000000ul /* per endpoint and profile */
+
+struct device {
+	const char *file;
+	const char *label;
+	bool mediated;   /* an endpoint the mediator serves */
+};
+
+static const struct device devices[] = {
+	{ "144d-a826_samsung-electronics-co-nvme-ssd-controller-pm174_4096.txt", "nvme", true },
+	{ "8086-10c9_intel-82576-gigabit-network-connection_4096.txt", "nic", true },
+	{ "1002-7300_amd-ati-fiji-radeon-r9-fury-nano-series-10_4096.txt", "gpu-ext-caps", true },
+	/* a version 1 PCI Express capability at 0xe0 (regression: it used to be hidden) */
+	{ "8086-4229_intel-pro-wireless-4965-ag-or-agn-kedron-network_4096.txt", "wifi-pcie-v1",
+	  true },
+	{ "8086-a294_intel-200-series-pch-pci-express-root-port-5_4096.txt", "bridge", false },
+};
+#define NDEVICES (sizeof(devices) / sizeof(devices[0]))
+
+static uint64_t seed = DEFAULT_SEED;
+static unsigned long per_profile = PER_PROFILE;
+
+/* ---- random accesses -------------------------------------------------------------------- */
+
+static uint64_t rnd(uint64_t *s)
+{
+	/* xorshift64*: fast, and reproducible from the printed seed */
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
+}
+
+static uint32_t rnd_value(uint64_t *s)
+{
+	uint64_t r = rnd(s);
+
+	switch (r % 6) {
+	case 0: return 0;
+	case 1: return 0xffffffffu;
+	case 2: return 1u << ((r >> 8) % 32);
+	case 3: return (uint32_t)(r >> 16) & (uint32_t)(rnd(s) >> 16);
+	default: return (uint32_t)(r >> 24);
+	}
+}
+
+static uint8_t rnd_size(uint64_t *s, bool bar)
+{
+	static const uint8_t cfg_sizes[] = { 1, 2, 4, 4, 2, 4 };
+	static const uint8_t bar_sizes[] = { 4, 8, 4, 8, 1, 2 };
+	uint64_t r = rnd(s);
+
+	if (r % 4 == 0)
+		return (uint8_t)((r >> 8) % (bar ? 10u : 9u)); /* 0-8 (BAR: 0-9), invalid ones too */
+	return bar ? bar_sizes[(r >> 8) % 6] : cfg_sizes[(r >> 8) % 6];
+}
+
+/* An offset: often inside a register the device has, sometimes anywhere up to 0x1100. */
+static uint16_t rnd_cfg_off(uint64_t *s, const struct go_oracle *o, uint8_t size)
+{
+	uint64_t r = rnd(s);
+	uint32_t off;
+
+	if (r % 10 < 4 && o->ncaps) {
+		const struct go_cap *c = &o->caps[(r >> 8) % o->ncaps];
+
+		off = c->off + (uint32_t)((r >> 20) % (c->len + 8u)) - 4u;
+	} else if (r % 10 < 6) {
+		off = (uint32_t)((r >> 8) % 0x40u);
+	} else if (r % 10 < 8) {
+		off = (uint32_t)((r >> 8) % 0x100u);
+	} else {
+		off = (uint32_t)((r >> 8) % 0x1100u);
+	}
+	if ((r >> 40) % 10 < 7 && size && (size & (size - 1)) == 0)
+		off &= ~(uint32_t)(size - 1u); /* mostly aligned, as guests do */
+	return (uint16_t)off;
+}
+
+static void rnd_bar(uint64_t *s, const struct go_oracle *o, unsigned *bar, uint64_t *off)
+{
+	uint64_t r = rnd(s);
+	uint64_t bsize;
+
+	*bar = (r % 10 < 8 && o->msix_trap) ? o->tbir : (unsigned)((r >> 4) % 8);
+	bsize = *bar < 6 && o->bars[*bar].size ? o->bars[*bar].size : 0x4000;
+	switch ((r >> 8) % 10) {
+	case 0: case 1: case 2: case 3:
+		*off = o->toff + (r >> 16) % (o->tlen + 32u) - 16u;
+		break;
+	case 4: case 5:
+		*off = o->poff + (r >> 16) % (o->plen + 32u) - 16u;
+		break;
+	case 6: case 7: case 8:
+		*off = (r >> 16) % bsize;
+		break;
+	default:
+		*off = (r >> 16) % (bsize * 4u);
+		break;
+	}
+	if ((r >> 60) % 4)
+		*off &= ~7ull;
+}
+
+static void one_access(uint64_t *s, struct go_oracle *o, struct pg_mediator *m,
+		       unsigned long *nbar)
+{
+	uint64_t r = rnd(s);
+
+	if (r % 100 < 12) {
+		unsigned bar;
+		uint64_t off;
+		uint8_t size = rnd_size(s, true);
+
+		uint64_t v;
+
+		rnd_bar(s, o, &bar, &off);
+		v = (uint64_t)rnd_value(s) << 32;
+		v |= rnd_value(s);
+		go_bar_access(o, m, (r >> 8) % 2, bar, off, size, v);
+		(*nbar)++;
+	} else {
+		uint8_t size = rnd_size(s, false);
+
+		go_cfg_access(o, m, (r >> 8) % 2, rnd_cfg_off(s, o, size), size, rnd_value(s));
+	}
+}
+
+/* ---- devices ---------------------------------------------------------------------------- */
+
+struct fixture {
+	struct pg_dump_dev *devs;
+	struct pg_backend *model, *be;
+	struct pg_mediator *m;
+	struct go_oracle *o;
+};
+
+static void fixture_free(struct fixture *f)
+{
+	pg_mediator_free(f->m);
+	pg_backend_close(f->be);
+	pg_backend_close(f->model);
+	free(f->devs);
+	free(f->o);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Load a corpus device, derive the oracle for profile op, build the mediator for profile
+ * mp over the recording backend. Returns pg_mediator_new()'s result. */
+static int fixture_open2(struct fixture *f, const struct device *d, enum pg_profile op,
+			 enum pg_profile mp)
+{
+	const char *dir = getenv("PG_CORPUS");
+	struct pg_bar_info bars[PG_CFG_NUM_BARS];
+	struct pg_mediator_config cfg;
+	char path[4096];
+	size_t n = 0;
+
+	memset(f, 0, sizeof(*f));
+	if (!dir)
+		fail_msg("PG_CORPUS is not set (run through meson test)");
+	snprintf(path, sizeof(path), "%s/%s", dir, d->file);
+	assert_int_equal(pg_dump_read_file(path, &f->devs, &n, NULL), 0);
+	assert_int_equal(pg_backend_model_new(&f->devs[0], d->label, &f->model), 0);
+	memset(bars, 0, sizeof(bars));
+	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
+		if (pg_backend_bar_info(f->model, i, &bars[i]) < 0)
+			memset(&bars[i], 0, sizeof(bars[i])); /* absent */
+	f->o = calloc(1, sizeof(*f->o));
+	assert_non_null(f->o);
+	go_init(f->o, f->devs[0].cfg, f->devs[0].len, bars, op);
+	f->o->model = f->model;
+	assert_int_equal(pg_backend_new(&go_ops, f->o, f->o->cfg_len, d->label, &f->be), 0);
+	go_config(f->o, &cfg);
+	cfg.profile = mp;
+	return pg_mediator_new(f->be, &cfg, &f->m);
+}
+
+static int fixture_open(struct fixture *f, const struct device *d, enum pg_profile p)
+{
+	return fixture_open2(f, d, p, p);
+}
+
+struct tally {
+	unsigned long accesses, invalid, bar, hw_writes, restores, resets, denied, permissive;
+};
+
+static void run_device(const struct device *d, enum pg_profile p, unsigned long count,
+		       uint64_t *s, struct tally *t)
+{
+	struct pg_audit_counters c;
+	struct fixture f;
+	int rc = fixture_open(&f, d, p);
+
+	if (!d->mediated) {
+		/* vfio refuses bridges too: they steer host traffic (bus numbers, windows) */
+		assert_int_equal(rc, -EINVAL);
+		assert_null(f.m);
+		assert_int_equal(f.o->cfg_writes, 0);
+		fixture_free(&f);
+		return;
+	}
+	assert_int_equal(rc, 0);
+	go_check_visibility(f.o, f.m);
+	for (unsigned long i = 0; i < count && !f.o->failed; i++)
+		one_access(s, f.o, f.m, &t->bar);
+	if (f.o->failed)
+		fail_msg("%s (%s), seed 0x%llx: %s", d->label, pg_profile_name(p),
+			 (unsigned long long)seed, f.o->why);
+	pg_mediator_counters(f.m, &c);
+	t->accesses += f.o->accesses;
+	t->invalid += f.o->invalid;
+	t->hw_writes += f.o->cfg_writes;
+	t->restores += f.o->restores;
+	t->resets += f.o->resets;
+	t->denied += c.denied;
+	t->permissive += c.permissive;
+	fixture_free(&f);
+}
+
+static void run_profile(enum pg_profile p)
+{
+	unsigned long per_dev = per_profile; /* per endpoint: each profile gets 3x */
+	struct timespec a, b;
+	struct tally t = { 0 };
+	uint64_t s = seed ^ ((uint64_t)p + 1u) * 0x9e3779b97f4a7c15ull;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (size_t i = 0; i < NDEVICES; i++)
+		run_device(&devices[i], p, per_dev, &s, &t);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	print_message("%s: %lu accesses (%lu on BARs, %lu invalid) over %zu endpoints, seed "
+		      "0x%llx: %lu config "
+		      "writes reached the device, %lu resets, %lu host BAR restores; audit %lu "
+		      "denied, %lu permissive; %.2f s\n", pg_profile_name(p), t.accesses, t.bar,
+		      t.invalid, NDEVICES - 1, (unsigned long long)seed, t.hw_writes, t.resets, t.restores,
+		      t.denied, t.permissive,
+		      (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
+	assert_true(t.accesses >= per_profile);
+	assert_true(t.hw_writes > 0); /* the guest did reach the device where allowed */
+}
+
+static void test_guest(void **state)
+{
+	(void)state;
+	run_profile(PG_PROFILE_GUEST);
+}
+
+static void test_device_model(void **state)
+{
+	(void)state;
+	run_profile(PG_PROFILE_DEVICE_MODEL);
+}
+
+static void test_permissive(void **state)
+{
+	(void)state;
+	run_profile(PG_PROFILE_PERMISSIVE);
+}
+
+/* The oracle itself must catch what it is there to catch: a backend write it forbids. */
+static void test_oracle_catches(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	assert_int_equal(fixture_open(&f, &devices[1], PG_PROFILE_DEVICE_MODEL), 0);
+	assert_int_equal(pg_backend_cfg_write(f.be, 0x04, 2, go_rd(f.o->hw, 0x04, 2) ^ 0x0002), 0);
+	assert_true(f.o->failed); /* Memory Enable is not the device model's to change */
+	assert_non_null(strstr(f.o->why, "byte 0x004"));
+	fixture_free(&f);
+	assert_int_equal(fixture_open(&f, &devices[1], PG_PROFILE_PERMISSIVE), 0);
+	assert_int_equal(pg_backend_cfg_write(f.be, 0x10, 4, 0xffffffffu), 0);
+	assert_true(f.o->failed); /* BAR sizing must never reach the device */
+	fixture_free(&f);
+	assert_int_equal(fixture_open(&f, &devices[0], PG_PROFILE_GUEST), 0);
+	assert_true(f.o->msix_trap);
+	assert_int_equal(go_bar_write(f.be, f.o->tbir, f.o->toff, 4, 0), 0);
+	assert_true(f.o->failed);
+	fixture_free(&f);
+}
+
+/* Mutation check of the whole harness: a mediator compiled for a broader profile than the
+ * oracle's must be caught by the random accesses within a few thousand of them. */
+static void test_oracle_catches_broader_profile(void **state)
+{
+	static const struct {
+		enum pg_profile oracle, mediator;
+	} pairs[] = {
+		{ PG_PROFILE_DEVICE_MODEL, PG_PROFILE_GUEST },
+		{ PG_PROFILE_GUEST, PG_PROFILE_DEVICE_MODEL },
+		{ PG_PROFILE_GUEST, PG_PROFILE_PERMISSIVE },
+		{ PG_PROFILE_DEVICE_MODEL, PG_PROFILE_PERMISSIVE },
+	};
+	uint64_t s = seed;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		for (size_t d = 0; d + 1 < NDEVICES; d++) {
+			struct fixture f;
+			unsigned long bar = 0, n = 0;
+
+			assert_int_equal(fixture_open2(&f, &devices[d], pairs[i].oracle,
+						       pairs[i].mediator), 0);
+			for (; n < 200000 && !f.o->failed; n++)
+				one_access(&s, f.o, f.m, &bar);
+			print_message("oracle %s, mediator %s, %s: caught after %lu accesses: %s\n",
+				      pg_profile_name(pairs[i].oracle),
+				      pg_profile_name(pairs[i].mediator), devices[d].label, n,
+				      f.o->why);
+			assert_true(f.o->failed);
+			fixture_free(&f);
+		}
+	}
+}
+
+/* And the oracle's view of the devices is the documented one. */
+static void test_oracle_maps(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	assert_int_equal(fixture_open(&f, &devices[1], PG_PROFILE_GUEST), 0);
+	assert_int_equal(f.o->chg[0x04], 0x07);
+	assert_int_equal(f.o->chg[0x05], 0x04);
+	assert_int_equal(f.o->w1c[0x07], 0xf9);
+	assert_true(f.o->zread[0x100]);   /* AER hidden */
+	assert_false(f.o->zread[0x50]);   /* MSI visible */
+	go_check_visibility(f.o, f.m);
+	assert_false(f.o->failed);
+	fixture_free(&f);
+	assert_int_equal(fixture_open(&f, &devices[2], PG_PROFILE_PERMISSIVE), 0);
+	assert_false(f.o->zread[0x48]);   /* vendor capability visible */
+	assert_int_equal(f.o->chg[0x48], 0x00); /* but its header is not the guest's */
+	assert_int_equal(f.o->chg[0x4a], 0xff);
+	assert_int_equal(f.o->chg[0x10], 0x00);
+	fixture_free(&f);
+	/* regression: a version 1 PCI Express capability at 0xe0 (20 bytes) is visible and
+	 * its DevCtl is the guest's, instead of being hidden for want of 0x24 bytes */
+	assert_int_equal(fixture_open(&f, &devices[3], PG_PROFILE_GUEST), 0);
+	assert_true(pg_mediator_cap_visible(f.m, false, PG_CAP_EXP));
+	assert_int_equal(f.o->chg[0xe8], 0x1f);
+	assert_true(f.o->zread[0xf4]);
+	go_check_visibility(f.o, f.m);
+	assert_false(f.o->failed);
+	fixture_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_oracle_maps),
+		cmocka_unit_test(test_oracle_catches),
+		cmocka_unit_test(test_oracle_catches_broader_profile),
+		cmocka_unit_test(test_guest),
+		cmocka_unit_test(test_device_model),
+		cmocka_unit_test(test_permissive),
+	};
+	const char *e = getenv("PG_HOSTILE_SEED");
+
+	if (e)
+		seed = strtoull(e, NULL, 0);
+	e = getenv("PG_HOSTILE_COUNT");
+	if (e)
+		per_profile = strtoul(e, NULL, 0);
+	printf("hostile-guest: seed 0x%llx, %lu accesses per profile\n",
+	       (unsigned long long)seed, per_profile);
+	return cmocka_run_group_tests_name("mediator-hostile-guest", tests, NULL, NULL);
+}

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The mediator as a whole (src/lib/mediator/mediator.c) over every real device of the
+ * corpus, through the model backend: it compiles for every endpoint in every profile, the
+ * guest view is a well-formed capability list of allowed capabilities only that lspci
+ * decodes without complaint, and a storm of random guest writes never reaches a BAR or an
+ * identity register and, in the device-model profile, touches nothing but the interrupt
+ * enable registers.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "medtest.h"
+
+/* A backend that forwards to another one and logs every config write. */
+struct wrap {
+	struct pg_backend *inner;
+	struct mt_write writes[4096];
+	unsigned nwrites;
+};
+
+static int w_cfg_read(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t *val)
+{
+	struct wrap *w = pg_backend_priv(be);
+
+	return pg_backend_cfg_read(w->inner, off, size, val);
+}
+
+static int w_cfg_write(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t val)
+{
+	struct wrap *w = pg_backend_priv(be);
+
+	if (w->nwrites < 4096)
+		w->writes[w->nwrites++] = (struct mt_write){ off, size, val };
+	return pg_backend_cfg_write(w->inner, off, size, val);
+}
+
+static int w_bar_info(struct pg_backend *be, unsigned bar, struct pg_bar_info *info)
+{
+	return pg_backend_bar_info(((struct wrap *)pg_backend_priv(be))->inner, bar, info);
+}
+
+static int w_bar_read(struct pg_backend *be, unsigned bar, uint64_t off, uint8_t size,
+		      uint64_t *val)
+{
+	return pg_backend_bar_read(((struct wrap *)pg_backend_priv(be))->inner, bar, off, size,
+				   val);
+}
+
+static int w_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, uint8_t size,
+		       uint64_t val)
+{
+	return pg_backend_bar_write(((struct wrap *)pg_backend_priv(be))->inner, bar, off, size,
+				    val);
+}
+
+static int w_reset(struct pg_backend *be, enum pg_reset_method m)
+{
+	return pg_backend_reset(((struct wrap *)pg_backend_priv(be))->inner, m);
+}
+
+static const struct pg_backend_ops wrap_ops = {
+	.kind = "wrap", .cfg_read = w_cfg_read, .cfg_write = w_cfg_write,
+	.bar_info = w_bar_info, .bar_read = w_bar_read, .bar_write = w_bar_write,
+	.reset = w_reset,
+};
+
+struct stats {
+	unsigned files, endpoints, refused, lspci_checked;
+};
+
+static uint32_t lcg(uint32_t *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 1;
+}
+
+/* Walk the guest's standard list: bounded, only allowed IDs, no revisits. */
+static void check_guest_chain(struct pg_mediator *m, const char *name)
+{
+	bool seen[64] = { false };
+	uint32_t v;
+	uint8_t p;
+
+	assert_int_equal(pg_mediator_cfg_read(m, 0x06, 2, &v), 0);
+	if (!(v & 0x10))
+		return;
+	assert_int_equal(pg_mediator_cfg_read(m, 0x34, 1, &v), 0);
+	p = (uint8_t)v;
+	for (unsigned n = 0; p; n++) {
+		if (n >= 48 || p < 0x40 || (p & 3) || seen[p / 4])
+			fail_msg("%s: guest chain broken at 0x%02x", name, p);
+		seen[p / 4] = true;
+		assert_int_equal(pg_mediator_cfg_read(m, p, 2, &v), 0);
+		if ((v & 0xff) != PG_CAP_PM && (v & 0xff) != PG_CAP_MSI &&
+		    (v & 0xff) != PG_CAP_MSIX && (v & 0xff) != PG_CAP_EXP)
+			fail_msg("%s: capability 0x%02x visible to a guest", name, v & 0xff);
+		p = (uint8_t)(v >> 8);
+	}
+}
+
+static uint32_t snap32(const uint8_t *snap, uint16_t off)
+{
+	return (uint32_t)snap[off] | (uint32_t)snap[off + 1] << 8 | (uint32_t)snap[off + 2] << 16 |
+	       (uint32_t)snap[off + 3] << 24;
+}
+
+/* Config offsets of the MSI and MSI-X capabilities of a snapshot (0 when absent). */
+static void irq_caps(const uint8_t *snap, uint16_t len, uint16_t *msi, uint16_t *msix)
+{
+	struct pg_cfg_layout *l = NULL;
+	const struct pg_cap *c;
+
+	*msi = *msix = 0;
+	assert_int_equal(pg_cfg_parse(snap, len, NULL, &l), 0);
+	c = pg_cfg_find_cap(l, false, PG_CAP_MSI);
+	*msi = c ? c->offset : 0;
+	c = pg_cfg_find_cap(l, false, PG_CAP_MSIX);
+	*msix = c ? c->offset : 0;
+	pg_cfg_free(l);
+}
+
+/* The guest view in lspci -x format, decoded by lspci itself. */
+static bool lspci_ok(struct pg_mediator *m, uint16_t len, const char *name)
+{
+	char path[] = "/tmp/pg-med-XXXXXX", cmd[256], line[512];
+	bool ok = true;
+	FILE *f, *p;
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return true;
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fprintf(f, "00:00.0 guest view of %s\n", name);
+	for (uint16_t off = 0; off < len; off = (uint16_t)(off + 16)) {
+		fprintf(f, "%02x:", off);
+		for (unsigned i = 0; i < 16; i++) {
+			uint32_t v = 0;
+
+			assert_int_equal(pg_mediator_cfg_read(m, (uint16_t)(off + i), 1, &v), 0);
+			fprintf(f, " %02x", v);
+		}
+		fprintf(f, "\n");
+	}
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "lspci -F %s -vvv 2>&1", path);
+	p = popen(cmd, "r");
+	if (!p) {
+		unlink(path);
+		return true;
+	}
+	while (fgets(line, sizeof(line), p))
+		if (strstr(line, "chain broken") || strstr(line, "looped") ||
+		    strstr(line, "Vendor Specific") || strstr(line, "Advanced Error"))
+			ok = false;
+	ok = (pclose(p) == 0) && ok;
+	unlink(path);
+	return ok;
+}
+
+/* Random writes; afterwards every backend write must be an allowed one. */
+static void storm(struct pg_mediator *m, struct wrap *w, const uint8_t *snap, uint16_t len,
+		  enum pg_profile p, const char *name, uint32_t seed)
+{
+	uint16_t msi = 0, msix = 0;
+
+	for (unsigned i = 0; i < 1500; i++) {
+		uint8_t size = (uint8_t)(1u << (lcg(&seed) % 3));
+		uint16_t off = (uint16_t)((lcg(&seed) % len) & ~(size - 1u));
+		int rc;
+
+		if (off + size > len)
+			continue;
+		rc = pg_mediator_cfg_write(m, off, size, lcg(&seed));
+		assert_true(rc == 0 || rc == -EOPNOTSUPP); /* the model may lack a reset */
+	}
+	for (uint16_t i = 0; i < len; i++)
+		assert_int_equal(pg_mediator_cfg_read(m, i, 1, &(uint32_t){ 0 }), 0);
+	irq_caps(snap, len, &msi, &msix);
+	for (unsigned i = 0; i < w->nwrites; i++) {
+		const struct mt_write *x = &w->writes[i];
+		bool bar = x->off >= 0x10 && x->off < 0x34;
+
+		if (x->off < 0x04 || (x->off >= 0x08 && x->off < 0x0c) || x->off == 0x0e ||
+		    (x->off >= 0x2c && x->off < 0x30))
+			fail_msg("%s: identity register 0x%02x written", name, x->off);
+		if (bar && x->size == 4 && x->val != (snap32(snap, x->off) &
+						     (x->off == 0x30 ? ~1u : ~0u)))
+			fail_msg("%s: BAR 0x%02x written with 0x%08x (host 0x%08x)", name, x->off,
+				 x->val, snap32(snap, x->off));
+		if (bar && x->size != 4)
+			fail_msg("%s: partial BAR write at 0x%02x", name, x->off);
+		if (p == PG_PROFILE_DEVICE_MODEL && !bar && x->off != 0x04 && x->off != 0x05 &&
+		    (!msi || x->off != msi + 2) && (!msix || (x->off != msix + 2 && x->off != msix + 3)))
+			fail_msg("%s: device-model write reached 0x%03x", name, x->off);
+	}
+}
+
+static void one_profile(struct pg_backend *model, const uint8_t *snap, uint16_t len,
+			enum pg_profile p, const char *name, struct stats *st)
+{
+	struct wrap *w = calloc(1, sizeof(*w));
+	struct pg_backend *be = NULL;
+	struct pg_mediator *m = NULL;
+	struct pg_mediator_config cfg;
+	int rc;
+
+	assert_non_null(w);
+	w->inner = model;
+	assert_int_equal(pg_backend_new(&wrap_ops, w, len, name, &be), 0);
+	pg_mediator_config_init(&cfg);
+	cfg.profile = p;
+	rc = pg_mediator_new(be, &cfg, &m);
+	if (rc == -EINVAL && (snap[0x0e] & 0x7f) != 0) {
+		st->refused++;
+		goto out;
+	}
+	if (rc != 0)
+		fail_msg("%s: pg_mediator_new failed: %d", name, rc);
+	if (p == PG_PROFILE_GUEST) {
+		st->endpoints++;
+		check_guest_chain(m, name);
+		if (access("/usr/bin/lspci", X_OK) == 0) {
+			if (!lspci_ok(m, (uint16_t)(len & ~15u), name))
+				fail_msg("%s: lspci rejects the guest view", name);
+			st->lspci_checked++;
+		}
+	}
+	storm(m, w, snap, len, p, name, (uint32_t)len * 2654435761u + (uint32_t)p);
+out:
+	pg_mediator_free(m);
+	pg_backend_close(be);
+	free(w);
+}
+
+static void corpus_one(const char *path, const char *name, struct stats *st)
+{
+	for (int p = 0; p < PG_PROFILE__COUNT; p++) {
+		struct pg_backend *model = NULL;
+		uint8_t *snap = calloc(1, PG_CFG_EXT_LEN);
+		int n;
+
+		assert_non_null(snap);
+		if (pg_backend_model_open(path, &model, NULL) < 0) {
+			free(snap);
+			return; /* the model refuses it; its own tests cover why */
+		}
+		n = pg_backend_snapshot(model, snap, NULL);
+		assert_true(n >= 64);
+		one_profile(model, snap, (uint16_t)n, (enum pg_profile)p, name, st);
+		pg_backend_close(model);
+		free(snap);
+	}
+	st->files++;
+}
+
+static void test_corpus(void **state)
+{
+	const char *dir = getenv("PG_CORPUS");
+	struct stats st = { 0 };
+	struct dirent *e;
+	DIR *d;
+
+	(void)state;
+	if (!dir || !(d = opendir(dir))) {
+		print_message("skip: corpus directory PG_CORPUS unset or missing\n");
+		skip();
+		return;
+	}
+	while ((e = readdir(d))) {
+		char path[4096];
+		size_t l = strlen(e->d_name);
+
+		if (l < 5 || strcmp(e->d_name + l - 4, ".txt"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		corpus_one(path, e->d_name, &st);
+	}
+	closedir(d);
+	print_message("corpus: %u files, %u endpoints mediated, %u non-endpoints refused, "
+		      "%u guest views checked by lspci\n", st.files, st.endpoints, st.refused / 3,
+		      st.lspci_checked);
+	assert_true(st.endpoints > 100);
+}
+
+static void test_accessors(void **state)
+{
+	struct mt *t = mt_new(PG_PROFILE_DEVICE_MODEL, NULL);
+
+	(void)state;
+	assert_int_equal(pg_mediator_profile(t->m), PG_PROFILE_DEVICE_MODEL);
+	assert_string_equal(pg_mediator_name(t->m), "test0");
+	assert_int_equal(pg_mediator_profile(NULL), PG_PROFILE_GUEST);
+	assert_false(pg_mediator_cap_visible(NULL, false, PG_CAP_PM));
+	assert_int_equal(pg_mediator_irq_type(NULL), PG_IRQ_NONE);
+	pg_mediator_config_init(NULL);
+	pg_mediator_free(NULL);
+	mt_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_accessors),
+		cmocka_unit_test(test_corpus),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

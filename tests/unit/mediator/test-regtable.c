@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The register engine (src/lib/mediator/regtable.c): registration rules and the index. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "mediator/mediator-private.h"
+
+struct reg_case {
+	const char *name;
+	struct pg_reg r;
+	int rc;
+};
+
+#define R(o, s) .off = (o), .size = (s)
+
+/* Each row is checked against a table that already holds a 2-byte row at 0x10. */
+static const struct reg_case cases[] = {
+	{ "ok-1", { R(0x20, 1), .pass = 0xff }, 0 },
+	{ "ok-2", { R(0x22, 2), .rw1c = 0xff00, .ro = 0xff }, 0 },
+	{ "ok-4-all-classes", { R(0x24, 4), .pass = 0x3, .rw1c = 0xc, .rsvdp = 0x30, .rsvdz = 0xc0,
+				.ro = 0xff00, .deny = 0xff0000, .virt = 0xffff0000u,
+				.value = 0x12340000u }, 0 },
+	{ "ok-wo-in-pass", { R(0x28, 4), .pass = 0xff, .wo = 0x0f }, 0 },
+	{ "ok-virt-ro", { R(0x2c, 2), .virt = 0xffff, .ro = 0xffff, .value = 0xabcd }, 0 },
+	{ "ok-next-to-row", { R(0x12, 2), .ro = 0xffff }, 0 },
+	{ "size-3", { R(0x20, 3) }, -EINVAL },
+	{ "size-0", { R(0x20, 0) }, -EINVAL },
+	{ "size-8", { R(0x20, 8) }, -EINVAL },
+	{ "misaligned-2", { R(0x21, 2) }, -EINVAL },
+	{ "misaligned-4", { R(0x22, 4) }, -EINVAL },
+	{ "beyond-len", { R(0xfe, 4) }, -EINVAL },
+	{ "at-len", { R(0x100, 1) }, -EINVAL },
+	{ "pass-too-wide", { R(0x20, 1), .pass = 0x100 }, -EINVAL },
+	{ "virt-too-wide", { R(0x20, 2), .virt = 0x10000 }, -EINVAL },
+	{ "value-too-wide", { R(0x20, 1), .virt = 0xff, .value = 0x1ff }, -EINVAL },
+	{ "pass-rw1c", { R(0x20, 1), .pass = 0x1, .rw1c = 0x1 }, -EINVAL },
+	{ "pass-ro", { R(0x20, 1), .pass = 0x2, .ro = 0x2 }, -EINVAL },
+	{ "rsvdp-rsvdz", { R(0x20, 1), .rsvdp = 0x4, .rsvdz = 0x4 }, -EINVAL },
+	{ "ro-deny", { R(0x20, 1), .ro = 0x8, .deny = 0x8 }, -EINVAL },
+	{ "virt-pass", { R(0x20, 1), .virt = 0x1, .pass = 0x1 }, -EINVAL },
+	{ "virt-rw1c", { R(0x20, 1), .virt = 0x1, .rw1c = 0x1 }, -EINVAL },
+	{ "virt-rsvdz", { R(0x20, 1), .virt = 0x1, .rsvdz = 0x1 }, -EINVAL },
+	{ "wo-outside-pass", { R(0x20, 1), .pass = 0x1, .wo = 0x2 }, -EINVAL },
+	{ "value-outside-virt", { R(0x20, 1), .virt = 0x1, .value = 0x2 }, -EINVAL },
+	{ "overlap-exact", { R(0x10, 2) }, -EEXIST },
+	{ "overlap-inner", { R(0x11, 1) }, -EEXIST },
+	{ "overlap-outer", { R(0x10, 4) }, -EEXIST },
+};
+
+static void test_registration(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pg_regtable t;
+		struct pg_reg base = { R(0x10, 2), .pass = 0xffff };
+		uint16_t idx = 77;
+		int rc;
+
+		pg_regtable_init(&t, 256);
+		assert_int_equal(pg_regtable_add(&t, &base, NULL), 0);
+		rc = pg_regtable_add(&t, &cases[i].r, &idx);
+		if (rc != cases[i].rc)
+			fail_msg("case %s: rc %d, expected %d", cases[i].name, rc, cases[i].rc);
+		if (rc == 0) {
+			assert_int_equal(idx, 1);
+			assert_int_equal(t.nrows, 2);
+			for (unsigned b = 0; b < cases[i].r.size; b++)
+				assert_ptr_equal(pg_regtable_row_at(&t, (uint16_t)(cases[i].r.off + b)),
+						 &t.rows[1]);
+		} else {
+			assert_int_equal(idx, 77); /* out parameter untouched on failure */
+			assert_int_equal(t.nrows, 1);
+		}
+		pg_regtable_free(&t);
+	}
+}
+
+static void test_read_masks(void **state)
+{
+	struct pg_regtable t;
+	struct pg_reg r = { R(0x40, 4), .pass = 0x1, .rw1c = 0x2, .rsvdp = 0x4, .rsvdz = 0x8,
+			    .ro = 0x10, .deny = 0x20, .virt = 0x300, .wo = 0x1 };
+
+	(void)state;
+	r.pass |= 0x400;
+	pg_regtable_init(&t, 256);
+	assert_int_equal(pg_regtable_add(&t, &r, NULL), 0);
+	/* hardware: rw1c, ro, deny (not virtual), pass not wo, and every unclassified bit */
+	assert_int_equal(t.rows[0].rd_hw, 0xfffffcf2u);
+	pg_regtable_free(&t);
+}
+
+static void test_truncate_and_hide(void **state)
+{
+	struct pg_regtable t;
+	struct pg_reg a = { R(0x40, 4), .ro = 0xffffffffu };
+	struct pg_reg b = { R(0x44, 2), .ro = 0xffff };
+
+	(void)state;
+	pg_regtable_init(&t, 256);
+	assert_int_equal(pg_regtable_add(&t, &a, NULL), 0);
+	assert_int_equal(pg_regtable_add(&t, &b, NULL), 0);
+	pg_regtable_truncate(&t, 1);
+	assert_int_equal(t.nrows, 1);
+	assert_null(pg_regtable_row_at(&t, 0x44));
+	assert_non_null(pg_regtable_row_at(&t, 0x43));
+	/* hiding marks only free bytes; a hidden byte may then be taken by a row */
+	pg_regtable_hide(&t, 0x40, 0x10, 5);
+	assert_int_equal(t.map[0x40], 1);
+	assert_int_equal(t.map[0x44], PG_MAP_HIDDEN | 5);
+	assert_int_equal(t.map[0x4f], PG_MAP_HIDDEN | 5);
+	assert_int_equal(t.map[0x50], 0);
+	assert_int_equal(pg_regtable_add(&t, &b, NULL), 0);
+	assert_non_null(pg_regtable_row_at(&t, 0x45));
+	/* hiding beyond the config length is clamped */
+	pg_regtable_hide(&t, 0xf8, 0x20, 1);
+	assert_int_equal(t.map[0xff], PG_MAP_HIDDEN | 1);
+	assert_int_equal(t.map[0x100], 0);
+	pg_regtable_free(&t);
+}
+
+static void test_full_table(void **state)
+{
+	struct pg_regtable t;
+	struct pg_reg r = { R(0, 1), .ro = 0xff };
+
+	(void)state;
+	pg_regtable_init(&t, 4096);
+	for (unsigned i = 0; i < 4096; i++) {
+		r.off = (uint16_t)i;
+		assert_int_equal(pg_regtable_add(&t, &r, NULL), 0);
+	}
+	assert_int_equal(t.nrows, 4096);
+	r.off = 0;
+	assert_int_equal(pg_regtable_add(&t, &r, NULL), -EEXIST);
+	assert_int_equal(pg_regtable_add(NULL, &r, NULL), -EINVAL);
+	pg_regtable_free(&t);
+	pg_regtable_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_registration),
+		cmocka_unit_test(test_read_masks),
+		cmocka_unit_test(test_truncate_and_hide),
+		cmocka_unit_test(test_full_table),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Tests of the guest-memory table (src/lib/proto/sysmem.c) with real memfds: region
+ * validation (not memory, unaligned offset, beyond the file, overlapping regions, region/fd
+ * count mismatch), a failed replacement keeps the old table and leaves the fds to the
+ * message, a successful one closes the old fds, and DMA reads/writes land in the memfd at
+ * the right offset while out-of-range accesses fail with -EFAULT.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <pcigate/proto.h>
+
+#define MIB (1ull << 20)
+
+static int memfd_of(uint64_t size)
+{
+	int fd = memfd_create("test-ram", MFD_CLOEXEC);
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)size), 0);
+	return fd;
+}
+
+/* A decoded SYNC_SYSMEM message owning fds[i] for region i. */
+static void msg_init(struct pg_proto_msg *m, unsigned n)
+{
+	memset(m, 0, sizeof(*m));
+	m->cmd = PG_PROTO_SYNC_SYSMEM;
+	m->nfds = n;
+	m->u.sysmem.nregions = n;
+	for (unsigned i = 0; i < PG_PROTO_MAX_FDS; i++)
+		m->fds[i] = -1;
+}
+
+static void region(struct pg_proto_msg *m, unsigned i, int fd, uint64_t gpa, uint64_t size,
+		   uint64_t off)
+{
+	m->fds[i] = fd;
+	m->u.sysmem.gpa[i] = gpa;
+	m->u.sysmem.size[i] = size;
+	m->u.sysmem.offset[i] = off;
+}
+
+enum fdkind { RAM, EVENT, PIPE };
+
+static const struct {
+	enum fdkind kind;
+	uint64_t gpa, size, off;      /* region 1; region 0 is [0, 1 MiB) at offset 0 */
+	const char *text;             /* NULL: accepted */
+} cases[] = {
+	{ RAM, 1 * MIB, 1 * MIB, 1 * MIB, NULL },
+	{ RAM, 8 * MIB, 4096, 2 * MIB - 4096, NULL },     /* ends exactly at the file end */
+	{ EVENT, 1 * MIB, 4096, 0, "not a memfd or regular file" },
+	{ PIPE, 1 * MIB, 4096, 0, "not a memfd or regular file" },
+	{ RAM, 1 * MIB, 4096, 100, "not page-aligned" },
+	{ RAM, 1 * MIB, 2 * MIB, 4096, "beyond the file" },
+	{ RAM, 1 * MIB, 4096, 2 * MIB, "beyond the file" },
+	{ RAM, 0xff000, 8192, 0, "overlap" },               /* tail of region 0 */
+	{ RAM, 0, 1 * MIB, 0, "overlap" },
+};
+
+static void test_validation(void **state)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pg_sysmem *mem;
+		struct pg_proto_msg m;
+		struct pg_proto_error err = { 0, "" };
+		int p[2] = { -1, -1 }, fd, rc;
+
+		assert_int_equal(pg_sysmem_new(&mem), 0);
+		if (cases[i].kind == RAM) {
+			fd = memfd_of(2 * MIB);
+		} else if (cases[i].kind == EVENT) {
+			fd = eventfd(0, EFD_CLOEXEC);
+		} else {
+			assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+			fd = p[0];
+		}
+		msg_init(&m, 2);
+		region(&m, 0, memfd_of(1 * MIB), 0, 1 * MIB, 0);
+		region(&m, 1, fd, cases[i].gpa, cases[i].size, cases[i].off);
+		rc = pg_sysmem_replace(mem, &m, &err);
+		if (!cases[i].text) {
+			if (rc != 0)
+				fail_msg("case %zu: %s", i, err.text);
+			assert_int_equal(m.fds[0], -1); /* stolen */
+			assert_int_equal(m.fds[1], -1);
+			assert_int_equal(pg_sysmem_count(mem), 2);
+		} else {
+			assert_int_equal(rc, -EPROTO);
+			if (!strstr(err.text, cases[i].text))
+				fail_msg("case %zu: '%s' lacks '%s'", i, err.text, cases[i].text);
+			assert_true(m.fds[1] == fd);    /* still the message's */
+			assert_int_equal(pg_sysmem_count(mem), 0);
+		}
+		pg_proto_msg_clear(&m);
+		if (p[1] >= 0)
+			close(p[1]);
+		pg_sysmem_free(mem);
+	}
+}
+
+static void test_replace_and_dma(void **state)
+{
+	struct pg_sysmem *mem;
+	struct pg_proto_msg m;
+	int ram = memfd_of(4 * MIB), a, b;
+	uint64_t v = 0x0123456789abcdefull, got = 0;
+	uint8_t big[64];
+
+	assert_int_equal(pg_sysmem_new(&mem), 0);
+	/* two regions of the same memfd, GPA != offset for region 1 */
+	msg_init(&m, 2);
+	a = dup(ram);
+	b = dup(ram);
+	region(&m, 0, a, 0, 0xa0000, 0);
+	region(&m, 1, b, 0x100000, 2 * MIB, 2 * MIB);
+	assert_int_equal(pg_sysmem_replace(mem, &m, NULL), 0);
+	assert_int_equal(pg_sysmem_write(mem, 0x100008, &v, 8), 0);
+	assert_int_equal(pread(ram, &got, 8, 2 * MIB + 8), 8);  /* offset + (gpa - base) */
+	assert_true(got == v);
+	got = 0;
+	assert_int_equal(pg_sysmem_read(mem, 0x100008, &got, 8), 0);
+	assert_true(got == v);
+	/* out of range: between regions, past the end, straddling, wrapping, empty */
+	assert_int_equal(pg_sysmem_read(mem, 0xa0000, &got, 8), -EFAULT);
+	assert_int_equal(pg_sysmem_read(mem, 0x100000 + 2 * MIB, &got, 1), -EFAULT);
+	assert_int_equal(pg_sysmem_read(mem, 0x100000 + 2 * MIB - 32, big, 64), -EFAULT);
+	assert_int_equal(pg_sysmem_read(mem, UINT64_MAX - 2, &got, 8), -EFAULT);
+	assert_int_equal(pg_sysmem_read(mem, 0, &got, 0), -EINVAL);
+	assert_int_equal(pg_sysmem_write(mem, 0x9fff8, &v, 8), 0); /* last 8 bytes of region 0 */
+
+	/* a failing replacement keeps the old table */
+	msg_init(&m, 1);
+	region(&m, 0, eventfd(0, EFD_CLOEXEC), 0, 4096, 0);
+	assert_int_equal(pg_sysmem_replace(mem, &m, NULL), -EPROTO);
+	pg_proto_msg_clear(&m);
+	assert_int_equal(pg_sysmem_count(mem), 2);
+	assert_int_equal(pg_sysmem_read(mem, 0x100008, &got, 8), 0);
+
+	/* a successful one closes the old fds and drops the old mappings */
+	msg_init(&m, 1);
+	region(&m, 0, dup(ram), 0, 4096, 0);
+	assert_int_equal(pg_sysmem_replace(mem, &m, NULL), 0);
+	assert_true(fcntl(a, F_GETFD) < 0 && errno == EBADF);
+	assert_true(fcntl(b, F_GETFD) < 0 && errno == EBADF);
+	assert_int_equal(pg_sysmem_count(mem), 1);
+	assert_int_equal(pg_sysmem_read(mem, 0x100008, &got, 8), -EFAULT);
+
+	/* wrong message kind, count mismatch */
+	msg_init(&m, 1);
+	m.cmd = PG_PROTO_CFGREAD;
+	assert_int_equal(pg_sysmem_replace(mem, &m, NULL), -EINVAL);
+	msg_init(&m, 0);
+	m.u.sysmem.nregions = 1;
+	assert_int_equal(pg_sysmem_replace(mem, &m, NULL), -EPROTO);
+	pg_sysmem_free(mem);
+	pg_sysmem_free(NULL);
+	close(ram);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_validation),
+		cmocka_unit_test(test_replace_and_dma),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

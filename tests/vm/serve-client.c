@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * End-to-end tests of `pcigate serve` without QEMU: this program plays QEMU 7.2's side of
+ * the mpqemu socket (same bytes, same order as x-pci-proxy-dev's realize, from
+ * design/qemu-proxy-protocol.md §5) against a real `pcigate serve --fd 3` process.
+ *
+ * usage: serve-client PCIGATE DUMP MODE
+ *   realize  SYNC_SYSMEM (memfd), SET_IRQFD, ID reads, the BAR probe of slots 0..6,
+ *            DEVICE_RESET, more SYNC_SYSMEMs, then EOF: serve must exit 0 and every reply
+ *            must be a RET with the expected value (IDs from the dump, power-of-two
+ *            32-bit BAR0, zero elsewhere).
+ *   bad      one valid CFGREAD, then a CFGREAD with len 3: serve must close the socket,
+ *            exit 1 and name the bad field on stderr.
+ *   sandbox  serve --sandbox-check: after the sandbox, open() and socket() must fail with
+ *            EPERM (and, when started as root, the uid must no longer be 0).
+ * Exit status 0 pass, 1 fail.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pcigate/proto.h>
+
+static int failures;
+
+static void check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok)
+		return;
+	failures++;
+	fputs("FAIL: ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+}
+
+struct child {
+	pid_t pid;
+	int sk;      /* our end of the mpqemu socket */
+	int out;     /* the child's stdout+stderr */
+};
+
+static void spawn(struct child *c, char **argv)
+{
+	int sv[2], p[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 || pipe2(p, O_CLOEXEC) < 0) {
+		perror("socketpair/pipe");
+		exit(1);
+	}
+	c->pid = fork();
+	if (c->pid == 0) {
+		/* The server's end becomes fd 3, inherited like QEMU's fd= socket. */
+		if (dup2(sv[1], 3) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
+			_exit(126);
+		/* LeakSanitizer cannot run under seccomp (it needs ptrace and /proc). */
+		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(sv[1]);
+	close(p[1]);
+	c->sk = sv[0];
+	c->out = p[0];
+}
+
+static int finish(struct child *c, char *out, size_t cap)
+{
+	size_t n = 0;
+	ssize_t r;
+	int st;
+
+	close(c->sk);
+	while (n + 1 < cap && (r = read(c->out, out + n, cap - 1 - n)) > 0)
+		n += (size_t)r;
+	out[n] = 0;
+	close(c->out);
+	if (waitpid(c->pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void send_msg(int sk, uint32_t cmd, const void *payload, uint64_t size, const int *fds,
+		     unsigned nfds)
+{
+	uint8_t b[PG_PROTO_HDR_SIZE + PG_PROTO_MAX_PAYLOAD] = { 0 };
+	union {
+		char c[CMSG_SPACE(8 * sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = b, .iov_len = PG_PROTO_HDR_SIZE + size };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	memcpy(b, &cmd, 4);
+	memcpy(b + 8, &size, 8);
+	if (size)
+		memcpy(b + PG_PROTO_HDR_SIZE, payload, size);
+	if (nfds) {
+		struct cmsghdr *cm;
+
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl.c;
+		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
+	}
+	if (sendmsg(sk, &mh, MSG_NOSIGNAL) != (ssize_t)iov.iov_len)
+		check(false, "sendmsg cmd %u: %s", cmd, strerror(errno));
+}
+
+/* Wait for a RET; returns its value, or UINT64_MAX - 1 on EOF/garbage. */
+static uint64_t await_ret(int sk)
+{
+	uint8_t b[PG_PROTO_REPLY_SIZE];
+	uint32_t cmd;
+	uint64_t size, val;
+
+	if (recv(sk, b, sizeof(b), MSG_WAITALL) != (ssize_t)sizeof(b))
+		return UINT64_MAX - 1;
+	memcpy(&cmd, b, 4);
+	memcpy(&size, b + 8, 8);
+	memcpy(&val, b + 16, 8);
+	return cmd == PG_PROTO_RET && size == 8 ? val : UINT64_MAX - 1;
+}
+
+static uint64_t cfg(int sk, bool write, uint32_t addr, uint32_t val, int32_t len)
+{
+	uint8_t p[PG_PROTO_CFG_SIZE];
+
+	memcpy(p, &addr, 4);
+	memcpy(p + 4, &val, 4);
+	memcpy(p + 8, &len, 4);
+	send_msg(sk, write ? PG_PROTO_CFGWRITE : PG_PROTO_CFGREAD, p, sizeof(p), NULL, 0);
+	return await_ret(sk);
+}
+
+static void sync_sysmem(int sk, int ram)
+{
+	uint64_t p[24] = { 0 };
+	int fds[2] = { ram, ram };
+
+	p[0] = 0;          /* gpa */
+	p[8] = 0xa0000;    /* size */
+	p[16] = 0;         /* offset */
+	p[1] = 0x100000;
+	p[9] = 0x1f00000;
+	p[17] = 0x100000;
+	send_msg(sk, PG_PROTO_SYNC_SYSMEM, p, sizeof(p), fds, 2);
+}
+
+/* IDs from the dump's first hex line ("00: 4d 14 08 a8 ..."). */
+static uint32_t dump_ids(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	unsigned b[4];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "00: %x %x %x %x", &b[0], &b[1], &b[2], &b[3]) == 4) {
+			fclose(f);
+			return b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24;
+		}
+	fclose(f);
+	return 0;
+}
+
+/* QEMU 7.2's probe_pci_info(): READ, WRITE ~0, READ, WRITE orig for slots 0..6. */
+static void probe_bars(int sk)
+{
+	for (unsigned i = 0; i < 7; i++) {
+		uint32_t reg = 0x10 + 4 * i, orig, nv, size;
+
+		orig = (uint32_t)cfg(sk, false, reg, 0, 4);
+		check(cfg(sk, true, reg, 0xffffffff, 4) == 0, "probe write 0x%x", reg);
+		nv = (uint32_t)cfg(sk, false, reg, 0, 4);
+		check(cfg(sk, true, reg, orig, 4) == 0, "restore 0x%x", reg);
+		size = ~(nv & 0xfffffff0u) + 1;
+		if (i == 0)
+			check(size && !(size & (size - 1)) && !(nv & 6), "BAR0 probe 0x%x", nv);
+		else
+			check(size == 0, "slot %u (0x%x) sizes to 0x%x", i, reg, size);
+	}
+}
+
+/* A BAR write then read through BAR0 at its programmed address (0xfeb00000). */
+static void bar_roundtrip(int sk)
+{
+	uint8_t b[PG_PROTO_BAR_SIZE] = { 0 };
+	uint64_t addr = 0xfeb00100, val = 0x1234, v;
+	uint32_t size = 4;
+
+	memcpy(b, &addr, 8);
+	memcpy(b + 8, &val, 8);
+	memcpy(b + 16, &size, 4);
+	b[20] = 1;
+	send_msg(sk, PG_PROTO_BAR_WRITE, b, sizeof(b), NULL, 0);
+	check(await_ret(sk) == 0, "BAR write reply");
+	send_msg(sk, PG_PROTO_BAR_READ, b, sizeof(b), NULL, 0);
+	v = await_ret(sk);
+	check(v == 0x1234, "BAR read back 0x%llx", (unsigned long long)v);
+}
+
+static void mode_realize(char *pcigate, char *dump)
+{
+	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3",
+			 "--verbose", NULL };
+	struct child c;
+	char out[8192];
+	int ram = memfd_create("guest-ram", MFD_CLOEXEC);
+	int ev[2] = { eventfd(0, EFD_CLOEXEC), eventfd(0, EFD_CLOEXEC) };
+	uint64_t v;
+	struct timespec t0, t1;
+	int rc;
+
+	if (ram < 0 || ftruncate(ram, 0x2000000) < 0) {
+		check(false, "memfd: %s", strerror(errno));
+		return;
+	}
+	spawn(&c, argv);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	sync_sysmem(c.sk, ram);
+	send_msg(c.sk, PG_PROTO_SET_IRQFD, NULL, 0, ev, 2);
+	v = cfg(c.sk, false, 0x00, 0, 2);
+	check(v == (dump_ids(dump) & 0xffff), "vendor 0x%llx", (unsigned long long)v);
+	v = cfg(c.sk, false, 0x02, 0, 2);
+	check(v == dump_ids(dump) >> 16, "device 0x%llx", (unsigned long long)v);
+	(void)cfg(c.sk, false, 0x0a, 0, 2);
+	(void)cfg(c.sk, false, 0x2e, 0, 2);
+	probe_bars(c.sk);
+	for (unsigned i = 0; i < 20; i++)
+		sync_sysmem(c.sk, ram); /* unsolicited, no reply expected */
+	send_msg(c.sk, PG_PROTO_DEVICE_RESET, NULL, 0, NULL, 0);
+	check(await_ret(c.sk) == 0, "DEVICE_RESET reply");
+	/* a few accesses the guest would make: program BAR0, enable memory, read the BAR */
+	check(cfg(c.sk, true, 0x10, 0xfeb00000, 4) == 0, "BAR0 write");
+	check(cfg(c.sk, true, 0x04, 0x0002, 2) == 0, "Command write");
+	bar_roundtrip(c.sk);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rc = finish(&c, out, sizeof(out));
+	check(rc == 0, "serve exited %d:\n%s", rc, out);
+	check(strstr(out, "sync-sysmem 21") != NULL, "summary lacks 21 SYNC_SYSMEMs:\n%s", out);
+	printf("realize sequence: %.1f ms for %u round trips\n",
+	       (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+	       4 + 28 + 1 + 4);
+	close(ram);
+	close(ev[0]);
+	close(ev[1]);
+}
+
+static void mode_bad(char *pcigate, char *dump)
+{
+	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3", NULL };
+	struct child c;
+	char out[8192], b;
+	int rc;
+
+	spawn(&c, argv);
+	check(cfg(c.sk, false, 0x00, 0, 2) == (dump_ids(dump) & 0xffff), "first read");
+	check(cfg(c.sk, false, 0x00, 0, 3) == UINT64_MAX - 1, "len 3 got a reply");
+	check(recv(c.sk, &b, 1, 0) == 0, "socket not closed after the bad message");
+	rc = finish(&c, out, sizeof(out));
+	check(rc == 1, "serve exited %d, expected 1:\n%s", rc, out);
+	check(strstr(out, "closing the connection after message 2: CFGREAD: len 3 is not 1, 2 "
+			  "or 4") != NULL, "stderr lacks the reason:\n%s", out);
+	check(strstr(out, "device quiesced") != NULL, "stderr lacks the quiesce:\n%s", out);
+}
+
+static void mode_sandbox(char *pcigate, char *dump)
+{
+	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3",
+			 "--sandbox-check", NULL };
+	struct child c;
+	char out[8192];
+	int rc;
+
+	spawn(&c, argv);
+	rc = finish(&c, out, sizeof(out));
+	fputs(out, stdout);
+	check(rc == 0, "sandbox check exited %d", rc);
+	check(strstr(out, "open(/etc/passwd): Operation not permitted") != NULL, "open allowed");
+	check(strstr(out, "socket(AF_INET): Operation not permitted") != NULL, "socket allowed");
+	if (geteuid() == 0)
+		check(strstr(out, "uid 0 ") == NULL, "still root after the sandbox");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: serve-client PCIGATE DUMP realize|bad|sandbox\n");
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (!strcmp(argv[3], "realize"))
+		mode_realize(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "bad"))
+		mode_bad(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "sandbox"))
+		mode_sandbox(argv[1], argv[2]);
+	else
+		return 2;
+	printf("%s: %s\n", argv[3], failures ? "FAIL" : "PASS");
+	return failures ? 1 : 0;
+}
