@@ -8,7 +8,7 @@ packages=(
 	gcc meson ninja-build pkg-config
 	# libraries: libpci (host access, pci.ids names), json-c (JSON reports),
 	# libyaml (policy files), libseccomp (serve sandbox), cmocka (unit tests)
-	libpci-dev pciutils pci.ids libjson-c-dev libyaml-dev libseccomp-dev libcmocka-dev
+	libc6-dev libpci-dev pciutils pci.ids libjson-c-dev libyaml-dev libseccomp-dev libcmocka-dev
 	# man pages
 	scdoc
 	# functional tests: strace proves the live inspect opens nothing for writing

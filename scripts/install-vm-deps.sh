@@ -2,6 +2,8 @@
 # Install what the VM harness (tests/vm, meson suite 'vm') needs, from Debian 12's registry:
 #   - qemu-system-x86 (QEMU 7.2: x-pci-proxy-dev, TCG) and busybox-static (guest userspace),
 #   - pciutils (lspci/setpci, copied into the guest initramfs with their shared libraries),
+#   - strace (vm-enumerate traces the read-only sysfs server's openat/pread64/pwrite64/mmap),
+#   - gcc and libc6-dev (the static guest helper tests/vm/guest/pg-guest.c),
 #   - a Debian 6.1 kernel, NOT installed on the host: its .deb is downloaded with
 #     `apt-get download` into a cache directory and unpacked there with `dpkg-deb -x`.
 # Idempotent: with everything present it touches nothing (no network).
@@ -11,7 +13,7 @@
 set -euo pipefail
 
 cache=${PG_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pcigate/vm}
-packages=(qemu-system-x86 busybox-static pciutils python3)
+packages=(qemu-system-x86 busybox-static pciutils python3 strace gcc libc6-dev)
 
 say() { echo "install-vm-deps: $*"; }
 die() { echo "install-vm-deps: error: $*" >&2; exit 1; }

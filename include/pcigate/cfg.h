@@ -17,6 +17,8 @@
 #ifndef PCIGATE_CFG_H
 #define PCIGATE_CFG_H
 
+#include <pcigate/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,10 +27,6 @@
 extern "C" {
 #endif
 
-#ifndef PG_EXPORT
-#define PG_EXPORT __attribute__((visibility("default")))
-#define PG_MUST_CHECK __attribute__((warn_unused_result))
-#endif
 
 #define PG_CFG_HDR_LEN 64u   /**< bytes of the type 0/1/2 header */
 #define PG_CFG_STD_LEN 256u  /**< conventional PCI config space */

@@ -28,7 +28,10 @@
  * lspci and guest drivers, whereas 0x00 is what an absent, unimplemented register reads on
  * real hardware, keeps `lspci -xxx` of the guest view readable and never suggests a
  * capability or BAR that is not there. Reads of such bytes are not audited (the fixed value
- * discloses nothing and PCI cores scan every byte); they are counted (reads_fixed).
+ * discloses nothing and PCI cores scan every byte); they are counted (reads_fixed). A
+ * hidden first extended capability keeps an ID-0 placeholder header at 0x100 that links
+ * the visible ones (the list must start there): it reads as that header, and every write
+ * to it is dropped and audited as "hidden-cap:<name>" like any other hidden byte.
  *
  * Profiles (enum pg_profile, declared in policy.h):
  * - guest: the capabilities PM, MSI, MSI-X and a filtered PCI Express capability are
@@ -41,11 +44,16 @@
  *   Tag and No Snoop; Device Control 2 Completion Timeout, AtomicOp Requester and IDO.
  *   Everything else is virtual, read-only or refused (the source files say why per bit).
  * - device-model: the guest rules, except that the only bits that ever reach the hardware
- *   are MSI Enable, MSI-X Enable and Function Mask, and INTx Disable. One interrupt type
- *   at a time: MSI Enable is refused while MSI-X is enabled and vice versa; INTx counts as
- *   disabled while MSI/MSI-X is enabled, so Linux's order (enable MSI-X, then set INTx
- *   Disable) succeeds. Command Memory/I/O/Bus Master become virtual (the host enables the
- *   device when it assigns it); their changes still produce PG_EFFECT_BAR_MAP effects.
+ *   are MSI Enable, MSI-X Enable and Function Mask, and INTx Disable, each written only
+ *   when its hardware value changes (a refused or repeated enable writes nothing). One
+ *   interrupt type at a time: MSI Enable is refused while MSI-X is enabled and vice versa;
+ *   INTx counts as disabled while MSI/MSI-X is enabled, so Linux's order (enable MSI-X,
+ *   then set INTx Disable) succeeds. Command Memory/I/O/Bus Master become virtual (the host
+ *   enables the device when it assigns it); their changes still produce PG_EFFECT_BAR_MAP
+ *   effects. The toolstack, not the device model, owns resets: a guest FLR request (PCIe
+ *   Device Control Initiate FLR, AF Control) is refused, with no reset or restore, and
+ *   audited with rule "device-model:reset"; D3hot -> D0 yields no PG_EFFECT_RESTORE.
+ *   pg_mediator_reset() stays available to the toolstack/VMM.
  * - permissive: every capability is visible; every bit the guest profile would drop goes
  *   to the hardware instead and is audited with verdict PG_AUDIT_PERMISSIVE (gap bytes on
  *   every write, register bits when a write changes them); gap bytes also read from the
@@ -71,6 +79,8 @@
 #ifndef PCIGATE_MEDIATOR_H
 #define PCIGATE_MEDIATOR_H
 
+#include <pcigate/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -83,10 +93,6 @@
 extern "C" {
 #endif
 
-#ifndef PG_EXPORT
-#define PG_EXPORT __attribute__((visibility("default")))
-#define PG_MUST_CHECK __attribute__((warn_unused_result))
-#endif
 
 struct pg_mediator;
 
@@ -130,8 +136,8 @@ struct pg_audit_record {
 	enum pg_audit_verdict verdict;
 	/** Stable id of the rule that decided: a row id ("hdr.command", "msi.control",
 	 *  "pcie.devctl", "policy:12", ...), "default-deny", "hidden-cap:<name>",
-	 *  "msix-table-access", "msix-pba", "irq-exclusive", "no-d3", or "rate-limit" in a
-	 *  summary record. Never NULL. */
+	 *  "msix-table-access", "msix-pba", "irq-exclusive", "no-d3", "device-model:reset",
+	 *  or "rate-limit" in a summary record. Never NULL. */
 	const char *rule;
 	uint64_t suppressed;            /**< summary records: how many records were not emitted */
 };
@@ -216,9 +222,10 @@ enum pg_effect_kind {
 	PG_EFFECT_BAR_WRITE,
 	/** Interrupt routing changed: handed to the effect callback. */
 	PG_EFFECT_IRQ,
-	/** Guest requested a function reset (FLR in PCIe DevCtl or AF Control). The executor
-	 *  resets through the backend (policy reset preference order), restores the host-owned
-	 *  config (BARs, ROM), reinitialises the virtual registers, then tells the callback.
+	/** Guest requested a function reset (FLR in PCIe DevCtl or AF Control; never in the
+	 *  device-model profile, which refuses the request). The executor resets through
+	 *  the backend (policy reset preference order), restores the host-owned config
+	 *  (BARs, ROM), reinitialises the virtual registers, then tells the callback.
 	 *  Every guest BAR mapping and interrupt route is void afterwards (the virtual BARs
 	 *  read 0, MSI/MSI-X are disabled, MSI-X entries masked). */
 	PG_EFFECT_RESET,
@@ -344,9 +351,14 @@ PG_EXPORT void pg_mediator_config_init(struct pg_mediator_config *cfg);
  * @param cfg  borrowed; NULL means pg_mediator_config_init() defaults
  * @param ret  out: the mediator, owned by the caller (pg_mediator_free()); set on success only
  * @return 0; -EINVAL (NULL be/ret, profile out of range, a header type other than 0,
- *         config shorter than 64 bytes); -EEXIST when a policy register rule overlaps a
+ *         config shorter than 64 bytes or a type 0 header cut short); -ENODEV (the config
+ *         space reads all 0xff, i.e. no function answers: absent, surprise-removed, in
+ *         D3cold or a master abort; or all 0x00: there is no device to serve, so none is
+ *         invented with IDs ffff:ffff); -EEXIST when a policy register rule overlaps a
  *         register the mediator must keep (capability registers it mediates); -ENOMEM;
- *         a negative errno from the backend's snapshot.
+ *         a negative errno from the backend's snapshot. A refused device (its header,
+ *         its config length, no device, a policy overlap) is explained through the log
+ *         callback (LOG_ERR).
  * Capability problems are not errors: the capability is hidden and logged.
  */
 PG_EXPORT PG_MUST_CHECK int pg_mediator_new(struct pg_backend *be,

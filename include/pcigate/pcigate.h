@@ -14,6 +14,8 @@
 #ifndef PCIGATE_PCIGATE_H
 #define PCIGATE_PCIGATE_H
 
+#include <pcigate/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,8 +24,6 @@
 extern "C" {
 #endif
 
-#define PG_EXPORT __attribute__((visibility("default")))
-#define PG_MUST_CHECK __attribute__((warn_unused_result))
 
 /** Library version string ("MAJOR.MINOR.PATCH"); static storage, never NULL. */
 PG_EXPORT const char *pg_version(void);

@@ -38,6 +38,8 @@
 #ifndef PCIGATE_POLICY_H
 #define PCIGATE_POLICY_H
 
+#include <pcigate/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,10 +50,6 @@
 extern "C" {
 #endif
 
-#ifndef PG_EXPORT
-#define PG_EXPORT __attribute__((visibility("default")))
-#define PG_MUST_CHECK __attribute__((warn_unused_result))
-#endif
 
 /* ---- limits: a hostile file cannot make the loader allocate more than these allow ----- */
 

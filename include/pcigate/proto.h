@@ -38,6 +38,8 @@
 #ifndef PCIGATE_PROTO_H
 #define PCIGATE_PROTO_H
 
+#include <pcigate/export.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,10 +49,6 @@
 extern "C" {
 #endif
 
-#ifndef PG_EXPORT
-#define PG_EXPORT __attribute__((visibility("default")))
-#define PG_MUST_CHECK __attribute__((warn_unused_result))
-#endif
 
 #define PG_PROTO_HDR_SIZE 16u      /**< offsetof(MPQemuMsg, data) */
 #define PG_PROTO_MAX_PAYLOAD 192u  /**< sizeof(MPQemuMsg.data); larger sizes are rejected */

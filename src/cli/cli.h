@@ -42,6 +42,7 @@ struct pg_serve_opts {
 	const char *device;       /* dump file or BDF */
 	enum pg_profile profile;
 	const char *policy, *audit, *user, *sysfs_root;
+	const char *trace_backend; /* JSON Lines log of every backend write/reset (testing) */
 	bool no_sandbox, sandbox_check, verbose;
 };
 struct pg_serve;
@@ -58,6 +59,23 @@ int pg_serve_prepare(const struct pg_serve_opts *o, struct pg_serve **ret);
 /* Sandbox, then serve sockfd (owned) until EOF or a bad message; returns an exit code. */
 int pg_serve_run(struct pg_serve *s, int sockfd);
 void pg_serve_free(struct pg_serve *s);
+
+/* --trace-backend (serve-trace.c): a backend wrapper that logs, as JSON Lines, every config
+ * write (with the register's previous value), BAR write and reset that reaches the device,
+ * plus the whole config space on request. */
+struct pg_backend;
+struct pg_trace;
+/* Open path (O_APPEND, created 0600), write a "start" record and replace *be (owned) by a
+ * wrapper around it; the real backend then belongs to the trace (closed by
+ * pg_trace_close(), which must run after the wrapper is closed). name (copied) labels the
+ * records. Prints its errors; on failure *be is untouched. */
+int pg_trace_open(const char *path, const char *name, struct pg_backend **be,
+		  struct pg_trace **ret);
+/* {"device":..,"trace":what,"why":why}; NULL t: nothing. */
+void pg_trace_event(const struct pg_trace *t, const char *what, const char *why);
+/* {"device":..,"trace":what,"config":"<hex of every config byte of the real backend>"} */
+void pg_trace_config(const struct pg_trace *t, const char *what);
+void pg_trace_close(struct pg_trace *t);
 
 /* view and session (cmd-view.c, cmd-session.c): a device as a guest sees it through the
  * mediator. DEVICE is a dump file (model backend) or a BDF (sysfs backend, always

@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ struct pg_serve {
 	bool readonly;
 	int audit_fd;          /* -1: stderr */
 	bool audit_owned;
+	struct pg_trace *trace;   /* --trace-backend; s->be is then its wrapper */
 	char name[80];         /* log prefix: the device */
 };
 
@@ -166,10 +168,13 @@ int pg_serve_prepare(const struct pg_serve_opts *o, struct pg_serve **ret)
 	snprintf(s->name, sizeof(s->name), "%s",
 		 strrchr(o->device, '/') ? strrchr(o->device, '/') + 1 : o->device);
 	rc = open_backend(s);
+	if (rc == 0 && o->trace_backend)
+		rc = pg_trace_open(o->trace_backend, s->name, &s->be, &s->trace);
 	if (rc < 0)
 		goto fail;
 	pg_mediator_config_init(&mc);
 	mc.profile = o->profile;
+	mc.name = s->name; /* audit records name the device as the log lines and trace do */
 	mc.log = serve_log;
 	mc.log_data = s;
 	mc.audit = serve_audit;
@@ -208,6 +213,7 @@ void pg_serve_free(struct pg_serve *s)
 		return;
 	pg_mediator_free(s->med);
 	pg_backend_close(s->be);
+	pg_trace_close(s->trace); /* after the wrapper: closes the real backend */
 	pg_policy_free(s->policy);
 	if (s->audit_owned)
 		(void)close(s->audit_fd);
@@ -224,6 +230,7 @@ void pg_serve_free(struct pg_serve *s)
 static const int allowed_syscalls[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(writev),     /* audit, log, stdio */
 	SCMP_SYS(recvmsg), SCMP_SYS(sendto), SCMP_SYS(sendmsg), /* the mpqemu socket */
+	SCMP_SYS(shutdown),                                     /* SIGTERM: end its reads */
 	SCMP_SYS(pread64),                                      /* sysfs config (open fd) */
 	SCMP_SYS(close),                                        /* fds from QEMU */
 	SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek), /* SYNC_SYSMEM checks, stdio */
@@ -349,27 +356,75 @@ static void report_stats(struct pg_serve *s, const struct pg_proto_dev *dev,
 		(unsigned long long)st.dropped);
 }
 
-static int serve_loop(struct pg_serve *s, struct pg_proto_conn *conn, struct pg_proto_dev *dev)
+/*
+ * SIGTERM/SIGINT: stop serving and quiesce the device (docs/serve.md, "Stopping"). The
+ * handler only records the signal and shuts down the read side of the socket, which wakes
+ * the blocked recvmsg() with EOF (the library retries EINTR, so a plain EINTR would not);
+ * queued requests are still answered, then the loop sees the flag and the main path
+ * quiesces. Quiescing cannot happen inside a handler: the mediator and backend are not
+ * async-signal-safe. Under SIGKILL nothing can run: see docs/serve.md for what that means.
+ */
+static volatile sig_atomic_t term_signal;
+static volatile sig_atomic_t term_fd = -1;
+
+static void on_term(int sig)
 {
-	struct pg_proto_error err = { 0, "" };
-	enum pg_proto_cmd cmd = PG_PROTO_CMD_MAX;
+	int saved = errno;
+
+	term_signal = sig;
+	if (term_fd >= 0)
+		(void)shutdown(term_fd, SHUT_RD);
+	errno = saved;
+}
+
+static void catch_term(int sockfd)
+{
+	struct sigaction sa = { .sa_handler = on_term };
+
+	(void)sigemptyset(&sa.sa_mask);
+	term_fd = sockfd;
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGINT, &sa, NULL);
+}
+
+static int quiesce(struct pg_serve *s, struct pg_proto_dev *dev, const char *why)
+{
 	int rc;
 
-	/* Bounded by the peer: each iteration consumes one message or ends the loop. */
-	while ((rc = pg_proto_serve_one(conn, pg_proto_dev_handler(), dev, &cmd, &err)) > 0)
-		;
-	pg_mediator_audit_flush(s->med);
-	report_stats(s, dev, conn);
-	if (rc == 0)
-		return PG_EXIT_OK;
-	pg_cli_err("serve: %s: closing the connection after message %llu: %s", s->name,
-		   (unsigned long long)pg_proto_conn_count(conn) + (rc == -EPROTO), err.text);
+	pg_trace_event(s->trace, "quiesce", why);
 	rc = pg_proto_dev_quiesce(dev);
 	if (rc < 0)
 		pg_cli_err("serve: %s: quiescing the device failed: %s", s->name, strerror(-rc));
 	else if (!s->readonly)
 		fprintf(stderr, "pcigate serve: %s: device quiesced (bus master off, reset)\n",
 			s->name);
+	return rc;
+}
+
+static int serve_loop(struct pg_serve *s, struct pg_proto_conn *conn, struct pg_proto_dev *dev)
+{
+	struct pg_proto_error err = { 0, "" };
+	enum pg_proto_cmd cmd = PG_PROTO_CMD_MAX;
+	int rc = 0;
+
+	/* Bounded by the peer: each iteration consumes one message or ends the loop. */
+	while (!term_signal &&
+	       (rc = pg_proto_serve_one(conn, pg_proto_dev_handler(), dev, &cmd, &err)) > 0)
+		;
+	pg_mediator_audit_flush(s->med);
+	report_stats(s, dev, conn);
+	if (term_signal) {
+		const char *sig = term_signal == SIGINT ? "SIGINT" : "SIGTERM";
+
+		fprintf(stderr, "pcigate serve: %s: %s after message %llu: stopping\n", s->name,
+			sig, (unsigned long long)pg_proto_conn_count(conn));
+		return quiesce(s, dev, sig) < 0 ? PG_EXIT_FINDING : PG_EXIT_OK;
+	}
+	if (rc == 0)
+		return PG_EXIT_OK;
+	pg_cli_err("serve: %s: closing the connection after message %llu: %s", s->name,
+		   (unsigned long long)pg_proto_conn_count(conn) + (rc == -EPROTO), err.text);
+	(void)quiesce(s, dev, "error");
 	return PG_EXIT_FINDING;
 }
 
@@ -394,12 +449,19 @@ int pg_serve_run(struct pg_serve *s, int sockfd)
 		rc = PG_EXIT_INPUT;
 		goto out;
 	}
+	catch_term(sockfd);
 	if (sandbox(s->o) < 0) {
 		rc = PG_EXIT_INPUT;
 		goto out;
 	}
-	rc = s->o->sandbox_check ? sandbox_check() : serve_loop(s, conn, dev);
+	if (s->o->sandbox_check) {
+		rc = sandbox_check();
+	} else {
+		rc = serve_loop(s, conn, dev);
+		pg_trace_config(s->trace, "final");
+	}
 out:
+	term_fd = -1;
 	pg_proto_dev_free(dev);
 	pg_proto_conn_free(conn);
 	return rc;
@@ -410,7 +472,8 @@ out:
 void pg_cmd_serve_usage(FILE *out)
 {
 	fputs("usage: pcigate serve --device DEVICE (--fd N | --socket PATH) [--profile P]\n"
-	      "                     [--policy FILE] [--audit FILE] [--user NAME] [--verbose]\n"
+	      "                     [--policy FILE] [--audit FILE] [--trace-backend FILE]\n"
+	      "                     [--user NAME] [--verbose]\n"
 	      "\n"
 	      "Serve one mediated PCI device to QEMU 7.2's x-pci-proxy-dev (mpqemu protocol).\n"
 	      "  --device DEVICE  an lspci -x dump file (modelled device) or a BDF (live host\n"
@@ -420,11 +483,15 @@ void pg_cmd_serve_usage(FILE *out)
 	      "  --profile P      guest (default), device-model or permissive\n"
 	      "  --policy FILE    per-device policy; its entry's profile replaces --profile\n"
 	      "  --audit FILE     append audit records as JSON Lines (default: stderr)\n"
+	      "  --trace-backend FILE  append every write and reset the device receives, and\n"
+	      "                   its config space at start and exit, as JSON Lines\n"
 	      "  --user NAME      user to run as after setup (root default: nobody)\n"
 	      "  --no-sandbox     skip privilege drop and seccomp (debugging only)\n"
 	      "  --verbose        log details and a message summary at the end\n"
-	      "exit status: 0 QEMU disconnected; 1 connection closed on a bad message or a\n"
-	      "device failure (device quiesced); 2 usage error; 3 setup failed.\n"
+	      "SIGTERM/SIGINT: answer queued requests, quiesce the device, exit 0.\n"
+	      "exit status: 0 QEMU disconnected or stopped by SIGTERM/SIGINT; 1 connection\n"
+	      "closed on a bad message or a device failure (device quiesced), or quiescing\n"
+	      "failed; 2 usage error; 3 setup failed.\n"
 	      "See docs/serve.md.\n", out);
 }
 
@@ -446,7 +513,8 @@ static int parse_fd(const char *text, int *ret)
 int pg_serve_parse_common(int argc, char **argv, int *i, struct pg_serve_opts *o)
 {
 	static const char *const with_value[] = { "--device", "--profile", "--policy",
-						  "--audit", "--user", "--sysfs-root" };
+						  "--audit", "--user", "--sysfs-root",
+						  "--trace-backend" };
 	const char *a = argv[*i], *v = NULL;
 
 	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++) {
@@ -478,6 +546,8 @@ int pg_serve_parse_common(int argc, char **argv, int *i, struct pg_serve_opts *o
 		o->user = v;
 	else if (!strcmp(a, "--sysfs-root"))
 		o->sysfs_root = v;
+	else if (!strcmp(a, "--trace-backend"))
+		o->trace_backend = v;
 	else if (pg_profile_parse(v, &o->profile) < 0) {
 		pg_cli_err("%s: --profile '%s': not guest, device-model or permissive", argv[0], v);
 		return -PG_EXIT_USAGE;

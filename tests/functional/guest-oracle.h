@@ -16,14 +16,18 @@
  *      0), sets a hardware RW1C bit the profile does not let the guest clear, or covers a
  *      byte the profile never opens at all; BAR registers (0x10-0x27) and the ROM (0x30)
  *      are never written, except to rewrite the host's own value after a reset or a
- *      D3hot->D0 transition (the documented restore);
+ *      D3hot->D0 transition (the documented restore; guest and permissive only, or a
+ *      VMM-requested pg_mediator_reset());
  *   W2 no write touches the bytes of a hidden capability (in guest/device-model: nothing
  *      outside the header, PM, MSI, MSI-X and PCIe ranges, and nothing at 0x100+);
  *   R1 hidden bytes read PG_MEDIATOR_DENY_BYTE;
  *   I1 an invalid access (size, dword crossing, range; BAR index, size, alignment) returns
  *      -EINVAL and has no effect: no backend access, no audit record, no effect;
  *   B1 no BAR access reaches the MSI-X table or PBA (they are virtual, also when the
- *      capability is hidden).
+ *      capability is hidden);
+ *   D1 device-model: no guest config write decides a reset or a restore (a guest FLR is
+ *      refused there: the toolstack owns resets, and the restore would rewrite BARs, ROM
+ *      and Command), so the restore allowance of W1 never applies to a guest write.
  *
  * The oracle's capability lengths for capabilities the mediator does not handle are an
  * under-approximation (header only for unknown IDs), so R1/W2 never flag a byte the
@@ -654,10 +658,18 @@ static inline void go_cfg_access(struct go_oracle *o, struct pg_mediator *m, boo
 	} else {
 		rc = pg_mediator_decide_write(m, off, size, value, &d);
 		o->restore_ok = false;
-		for (unsigned i = 0; rc == 0 && i < d.neffects; i++)
-			if (d.effects[i].kind == PG_EFFECT_RESET ||
-			    d.effects[i].kind == PG_EFFECT_RESTORE)
+		for (unsigned i = 0; rc == 0 && i < d.neffects; i++) {
+			if (d.effects[i].kind != PG_EFFECT_RESET &&
+			    d.effects[i].kind != PG_EFFECT_RESTORE)
+				continue;
+			if (o->profile == PG_PROFILE_DEVICE_MODEL)
+				go_fail(o, "device-model: write 0x%03x/%u = 0x%x decided a %s",
+					off, size,
+					size >= 4 ? value : value & ((1u << 8u * size) - 1u),
+					d.effects[i].kind == PG_EFFECT_RESET ? "reset" : "restore");
+			else
 				o->restore_ok = true;
+		}
 		if (rc == 0)
 			rc = pg_mediator_apply(m, &d);
 		o->restore_ok = false;

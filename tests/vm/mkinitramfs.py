@@ -6,6 +6,7 @@ Writing the archive ourselves lets it hold the device nodes the kernel needs bef
 runs (/dev/console, /dev/null) with no mknod, no mount and no root. Contents: a static
 busybox, the given dynamic binaries (lspci, setpci) with every shared library `ldd` names,
 pci.ids, /init and the scenario scripts.
+Static binaries (the guest helper) are copied alone.
 
 usage: mkinitramfs.py OUT --busybox PATH --init FILE [--bin PATH]... [--file SRC:DST]...
 """
@@ -71,6 +72,8 @@ class Cpio:
 def libs_of(binary):
     """Absolute paths of the shared libraries (and the loader) `ldd` lists for binary."""
     out = subprocess.run(["ldd", binary], capture_output=True, text=True)
+    if "not a dynamic executable" in out.stdout + out.stderr:
+        return []  # static (busybox, the guest helper)
     if out.returncode != 0:
         sys.exit("mkinitramfs: ldd %s failed: %s" % (binary, out.stderr.strip()))
     libs = []

@@ -13,6 +13,10 @@
  *            exit 1 and name the bad field on stderr.
  *   sandbox  serve --sandbox-check: after the sandbox, open() and socket() must fail with
  *            EPERM (and, when started as root, the uid must no longer be 0).
+ *   term     serve --trace-backend: Bus Master on through a Command write, then SIGTERM:
+ *            serve must close the socket, exit 0 and say so, and its backend trace must
+ *            show the quiesce (Bus Master 1 -> 0, a reset) and a final config without Bus
+ *            Master.
  * Exit status 0 pass, 1 fail.
  */
 #include <errno.h>
@@ -27,6 +31,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -305,10 +310,76 @@ static void mode_sandbox(char *pcigate, char *dump)
 		check(strstr(out, "uid 0 ") == NULL, "still root after the sandbox");
 }
 
+/* The backend trace after the quiesce record: 1 when Bus Master went 1 -> 0, then a reset
+ * succeeded, and the final config has Bus Master off. */
+static bool trace_shows_quiesce(FILE *f)
+{
+	bool quiesce = false, bm_off = false, reset = false, final_off = false;
+	char line[16384];
+
+	while (fgets(line, sizeof(line), f)) {
+		unsigned off, size, old, val;
+		char *p;
+
+		if (strstr(line, "\"trace\":\"quiesce\",\"why\":\"SIGTERM\""))
+			quiesce = true;
+		if (!quiesce)
+			continue;
+		p = strstr(line, "\"trace\":\"cfg-write\",");
+		if (p && sscanf(p, "\"trace\":\"cfg-write\",\"off\":%u,\"size\":%u,\"old\":%u,"
+				"\"value\":%u", &off, &size, &old, &val) == 4 && off == 4 &&
+		    (old & 4) && !(val & 4))
+			bm_off = true;
+		if (strstr(line, "\"trace\":\"reset\"") && strstr(line, "\"rc\":0"))
+			reset = bm_off;
+		p = strstr(line, "\"trace\":\"final\",\"config\":\"");
+		if (p && strlen(p) > 40) {
+			p += strlen("\"trace\":\"final\",\"config\":\"");
+			/* Command low byte: hex digits 8..9 of the config string */
+			final_off = reset && !(strtoul((char[]){ p[8], p[9], 0 }, NULL, 16) & 4);
+		}
+	}
+	return final_off;
+}
+
+static void mode_term(char *pcigate, char *dump)
+{
+	char dir[] = "/tmp/pg-serve-term-XXXXXX", trace[64], out[8192], b;
+	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3", "--trace-backend",
+			 trace, NULL };
+	struct child c;
+	FILE *f;
+	int rc;
+
+	if (!mkdtemp(dir)) {
+		check(false, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	/* The sandboxed server writes the trace as nobody after dropping root. */
+	(void)chmod(dir, 0777);
+	snprintf(trace, sizeof(trace), "%s/trace.jsonl", dir);
+	spawn(&c, argv);
+	check(cfg(c.sk, true, 0x04, 0x0002, 2) == 0, "Command write (Bus Master off)");
+	check(cfg(c.sk, true, 0x04, 0x0006, 2) == 0, "Command write (Bus Master on)");
+	check(kill(c.pid, SIGTERM) == 0, "kill: %s", strerror(errno));
+	check(recv(c.sk, &b, 1, 0) == 0, "socket not closed after SIGTERM");
+	rc = finish(&c, out, sizeof(out));
+	check(rc == 0, "serve exited %d after SIGTERM, expected 0:\n%s", rc, out);
+	check(strstr(out, "SIGTERM after message 2: stopping") != NULL &&
+	      strstr(out, "device quiesced") != NULL, "stderr lacks the stop/quiesce:\n%s", out);
+	f = fopen(trace, "r");
+	check(f && trace_shows_quiesce(f), "%s: no quiesce (Bus Master off, reset, final "
+	      "config without Bus Master) after SIGTERM", trace);
+	if (f)
+		fclose(f);
+	(void)unlink(trace);
+	(void)rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: serve-client PCIGATE DUMP realize|bad|sandbox\n");
+		fprintf(stderr, "usage: serve-client PCIGATE DUMP realize|bad|sandbox|term\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -318,6 +389,8 @@ int main(int argc, char **argv)
 		mode_bad(argv[1], argv[2]);
 	else if (!strcmp(argv[3], "sandbox"))
 		mode_sandbox(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "term"))
+		mode_term(argv[1], argv[2]);
 	else
 		return 2;
 	printf("%s: %s\n", argv[3], failures ? "FAIL" : "PASS");

@@ -225,19 +225,22 @@ void pg_cfg_walk_ext(struct pg_cfg_layout *l)
 
 /* Two capabilities must not share bytes: a device that overlaps them lets a write meant
  * for one register land in another (e.g. an MSI-X control word aliasing a vendor
- * register). One owner map over 4096 bytes keeps the check linear whatever the count:
- * each byte is claimed at most once and each capability stops at its first clash. */
+ * register). One owner map keeps the check linear whatever the count: each slot is claimed
+ * at most once and each capability stops at its first clash. The map has one slot per
+ * dword: every capability starts dword-aligned (pointers are masked), so two of them share
+ * a byte exactly when they share a dword, and the map is a quarter of a byte map. */
 void pg_cfg_check_overlaps(struct pg_cfg_layout *l)
 {
 	static const uint16_t none = 0xffff;
-	uint16_t owner[PG_CFG_EXT_LEN];
+	uint16_t owner[PG_CFG_EXT_LEN / 4];
 
 	memset(owner, 0xff, sizeof(owner));
 	for (uint16_t i = 0; i < l->ncaps; i++) {
 		const struct pg_cap *c = &l->caps[i];
+		uint32_t end = (uint32_t)c->offset + c->len;
 
-		for (uint32_t b = c->offset; b < (uint32_t)c->offset + c->len; b++) {
-			uint16_t o = owner[b];
+		for (uint32_t d = c->offset / 4u; d * 4u < end; d++) {
+			uint16_t o = owner[d];
 
 			if (o != none) {
 				const struct pg_cap *other = &l->caps[o];
@@ -249,7 +252,7 @@ void pg_cfg_check_overlaps(struct pg_cfg_layout *l)
 					    other->len);
 				break;
 			}
-			owner[b] = i;
+			owner[d] = i;
 		}
 	}
 }

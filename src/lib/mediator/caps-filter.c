@@ -13,7 +13,8 @@
  *
  * The extended list cannot unlink its first entry (0x100 is where the walk starts): when
  * that capability is hidden its header stays, with ID 0 and version 0, pointing at the
- * next visible one (vfio, Xen hwdom).
+ * next visible one (vfio, Xen hwdom). Its bytes are still the hidden capability's: writes
+ * to them are dropped and audited "hidden-cap:<name>" like every other hidden byte.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -171,6 +172,18 @@ static void set_next_ext(struct pg_mediator *m, uint16_t idx, uint16_t next)
 		r->value = r->init = (r->value & 0xfffffu) | (uint32_t)next << 20;
 }
 
+/* The placeholder's bytes belong to the hidden capability: every write is dropped (the
+ * row is read-only) and audited as a write to hidden bytes is (mediator.h), else a guest
+ * could poke the hidden header without a trace. */
+static void placeholder_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
+{
+	uint64_t gv = (w->val >> ((w->off - r->off) * 8u)) & pg_size_mask(w->size);
+	char rule[48];
+
+	pg_med_hidden_rule(m, r->priv, rule, sizeof(rule));
+	pg_med_audit(m, PG_SPACE_CFG, 0, w->off, w->size, gv, PG_AUDIT_DENIED, rule);
+}
+
 static int link_ext(struct pg_mediator *m)
 {
 	uint16_t prev = PG_ROW_NONE;
@@ -183,6 +196,8 @@ static int link_ext(struct pg_mediator *m)
 			ph.off = EXT_FIRST;
 			ph.size = 4;
 			ph.virt = ph.ro = 0xffffffffu;
+			ph.write = placeholder_write;
+			ph.priv = i; /* the hidden capability, for the audit rule */
 			memcpy(ph.id, "ecap.placeholder", sizeof("ecap.placeholder"));
 			rc = pg_med_add(m, &ph, &prev);
 			if (rc < 0)

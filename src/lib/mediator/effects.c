@@ -96,6 +96,17 @@ void pg_med_post_irq(struct pg_mediator *m, struct pg_wctx *w, enum pg_irq_type 
 	pg_med_post(w, &e);
 }
 
+void pg_med_hw_bits(struct pg_wctx *w, uint32_t bits, uint32_t want, uint16_t *hw)
+{
+	/* An unchanged bit is no write at all: a refused enable, or a rewrite of the same
+	 * value, must not reach a device whose state the write would not change. */
+	if (!((want ^ *hw) & bits))
+		return;
+	*hw = (uint16_t)((*hw & ~bits) | (want & bits));
+	w->hw_mask |= bits;
+	w->hw_value = (w->hw_value & ~bits) | (want & bits);
+}
+
 void pg_med_deny(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w, uint32_t bits,
 		 const char *rule, bool hard)
 {
@@ -244,7 +255,8 @@ void pg_med_reinit_virtual(struct pg_mediator *m)
 
 		r->value = r->init;
 	}
-	m->cmd_hw = 0; /* after a reset Command reads 0 on hardware */
+	m->cmd_hw = 0; /* after a reset Command reads 0 on hardware, */
+	m->msi.hw_ctrl = m->msix.hw_ctrl = 0; /* and MSI/MSI-X are disabled */
 	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
 		m->bars[i].last_mapped = false;
 		m->bars[i].last_addr = 0;

@@ -149,6 +149,7 @@ struct pg_mediator {
 		uint16_t cap;
 		bool is64, maskable;
 		uint8_t mmc;
+		uint16_t hw_ctrl;          /* device-model: Enable as the hardware has it */
 		uint16_t row_ctrl, row_alo, row_ahi, row_data, row_mask;
 	} msi;
 	struct {
@@ -159,6 +160,8 @@ struct pg_mediator {
 		uint8_t tbir, pbir;
 		uint32_t toff, poff, plen;
 		uint16_t row_ctrl;
+		uint16_t warned_cap;       /* capability whose bad layout was logged (0: none) */
+		uint16_t hw_ctrl;          /* device-model: Enable/Function Mask in hardware */
 		struct pg_med_msix_entry *table;
 	} msix;
 	struct {
@@ -204,6 +207,9 @@ void pg_med_post_irq(struct pg_mediator *m, struct pg_wctx *w, enum pg_irq_type 
 		     uint16_t vector);
 void pg_med_irq_effect(const struct pg_mediator *m, enum pg_irq_type type, uint16_t vector,
 		       struct pg_irq_effect *ret);
+/* Queue bits of the row being written for the hardware with value want, unless *hw (the
+ * mediator's record of those bits on the device) already holds them; updates *hw. */
+void pg_med_hw_bits(struct pg_wctx *w, uint32_t bits, uint32_t want, uint16_t *hw);
 /* Refuse bits of the current write: restore their virtual value, drop them from the
  * hardware write, audit. In the permissive profile a non-hard denial is let through and
  * audited as permissive instead. */

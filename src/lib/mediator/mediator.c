@@ -69,6 +69,32 @@ static int snapshot(struct pg_mediator *m, struct pg_cfg_layout **ret)
 	return pg_cfg_parse(m->snap, (size_t)n, &sizes, ret);
 }
 
+/* Is there a device behind the bytes at all? The parser stops at an all-ones or all-zero
+ * config space (diagnostic only) and leaves the header kind at its default, endpoint, so
+ * the kind alone would serve "no device" as a device with IDs ffff:ffff (a master abort,
+ * a surprise-removed or D3cold function) or 0000:0000: a guest must not be handed a
+ * phantom. A header cut before 0x40 has no complete type 0 layout to mediate. */
+static int check_present(const struct pg_mediator *m, const struct pg_cfg_layout *l)
+{
+	for (uint16_t i = 0; i < l->ndiags && i < PG_CFG_MAX_DIAGS; i++) {
+		const struct pg_diag *d = &l->diags[i];
+
+		if (d->code == PG_DIAG_CFG_ALL_ONES || d->code == PG_DIAG_CFG_ALL_ZERO) {
+			pg_med_log(m, LOG_ERR, "config space reads all 0x%s (%s): not an endpoint, "
+				   "not mediated", d->code == PG_DIAG_CFG_ALL_ONES ? "ff" : "00",
+				   d->code == PG_DIAG_CFG_ALL_ONES ? "no function answers" :
+				   "no vendor ID");
+			return -ENODEV;
+		}
+		if (d->code == PG_DIAG_CFG_SHORT && d->offset < PG_CFG_HDR_LEN) {
+			pg_med_log(m, LOG_ERR, "config space too short: the type 0 header is "
+				   "cut at 0x%02x: not mediated", d->offset);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int compile(struct pg_mediator *m, const struct pg_mediator_config *cfg)
 {
 	struct pg_cfg_layout *l = NULL;
@@ -76,6 +102,9 @@ static int compile(struct pg_mediator *m, const struct pg_mediator_config *cfg)
 
 	if (rc < 0)
 		return rc;
+	rc = check_present(m, l);
+	if (rc < 0)
+		goto out_free;
 	if (l->kind != PG_HDR_ENDPOINT) {
 		/* bridges expose bus numbers and windows that steer host traffic (vfio refuses
 		 * them too); unknown layouts cannot be mediated row by row */

@@ -9,7 +9,8 @@
  * real route. Multiple Message Enable is clamped to Multiple Message Capable (vfio, Xen).
  * One interrupt type at a time: enabling MSI while MSI-X is enabled is refused and
  * audited ("irq-exclusive"). In the device-model profile the Enable bit itself also
- * reaches the hardware (pciback allow_interrupt_control).
+ * reaches the hardware (pciback allow_interrupt_control), only when it changes there: a
+ * refused enable writes nothing.
  */
 #include <errno.h>
 #include <string.h>
@@ -92,10 +93,8 @@ static void ctrl_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *
 		r->value = (r->value & ~MSI_MME) | (uint32_t)m->msi.mmc << 4;
 	if (!was && (r->value & MSI_ENABLE) && pg_med_msix_enabled(m))
 		pg_med_deny(m, r, w, MSI_ENABLE, "irq-exclusive", false);
-	if (m->profile == PG_PROFILE_DEVICE_MODEL && (w->bm & MSI_ENABLE)) {
-		w->hw_mask |= MSI_ENABLE;
-		w->hw_value = (w->hw_value & ~MSI_ENABLE) | (r->value & MSI_ENABLE);
-	}
+	if (m->profile == PG_PROFILE_DEVICE_MODEL && (w->bm & MSI_ENABLE))
+		pg_med_hw_bits(w, MSI_ENABLE, r->value, &m->msi.hw_ctrl);
 	if ((r->value ^ w->old) & MSI_ENABLE ||
 	    ((r->value & MSI_ENABLE) && ((r->value ^ w->old) & MSI_MME)))
 		pg_med_post_irq(m, w, PG_IRQ_MSI, PG_IRQ_ALL_VECTORS);
@@ -176,6 +175,7 @@ int pg_med_msi_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 	if (rc < 0)
 		return rc;
 	m->msi.present = true;
+	m->msi.hw_ctrl = ctl & MSI_ENABLE;
 	m->msi.cap = c;
 	m->msi.is64 = is64;
 	m->msi.maskable = maskable;

@@ -4,9 +4,10 @@
  *
  * Message Control: Enable and Function Mask are virtual (the VMM routes interrupts from
  * the PG_EFFECT_IRQ they produce); in the device-model profile they also reach the
- * hardware. Table Size is read-only, bits 11-13 RsvdP. Table and PBA locations are
- * read-only and must name an implemented memory BAR that contains them, without
- * overlapping each other (Xen 53859596c0): otherwise the capability is hidden.
+ * hardware, when they change there (a refused enable writes nothing). Table Size is
+ * read-only, bits 11-13 RsvdP. Table and PBA locations are read-only and must name an
+ * implemented memory BAR that contains them, without overlapping each other (Xen
+ * 53859596c0): otherwise the capability is hidden, with one warning per capability.
  *
  * The table is trapped on the BAR path: entries are virtual (a guest-written address must
  * never reach the device, which would let it DMA-write anywhere an MSI can), only aligned
@@ -39,12 +40,9 @@ static void ctrl_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *
 
 	if (!was && (r->value & MSIX_ENABLE) && pg_med_msi_enabled(m))
 		pg_med_deny(m, r, w, MSIX_ENABLE, "irq-exclusive", false);
-	if (m->profile == PG_PROFILE_DEVICE_MODEL && (w->bm & (MSIX_ENABLE | MSIX_MASKALL))) {
-		uint32_t bits = (MSIX_ENABLE | MSIX_MASKALL) & w->bm;
-
-		w->hw_mask |= bits;
-		w->hw_value = (w->hw_value & ~bits) | (r->value & bits);
-	}
+	if (m->profile == PG_PROFILE_DEVICE_MODEL && (w->bm & (MSIX_ENABLE | MSIX_MASKALL)))
+		pg_med_hw_bits(w, (MSIX_ENABLE | MSIX_MASKALL) & w->bm, r->value,
+			       &m->msix.hw_ctrl);
 	if ((r->value ^ w->old) & (MSIX_ENABLE | MSIX_MASKALL))
 		pg_med_post_irq(m, w, PG_IRQ_MSIX, PG_IRQ_ALL_VECTORS);
 	pg_med_intx_sync(m, w);
@@ -73,11 +71,16 @@ static bool region_ok(const struct pg_mediator *m, uint8_t bir, uint32_t off, ui
 	return (uint64_t)off + len <= b->size;
 }
 
+/* Check the table/PBA layout of the capability at c. Both the handler and, once the
+ * capability is hidden, the trap set-up (pg_med_msix_note_hidden()) check it: the problem
+ * is logged for the first of them only. */
 static int check_layout(struct pg_mediator *m, uint16_t c, uint16_t nent)
 {
 	uint32_t t = pg_med_snap(m, (uint16_t)(c + 4u), 4);
 	uint32_t p = pg_med_snap(m, (uint16_t)(c + 8u), 4);
 	uint32_t tlen = (uint32_t)nent * ENTRY_BYTES;
+	bool say = m->msix.warned_cap != c;
+	int rc = 0;
 
 	m->msix.tbir = (uint8_t)(t & 7u);
 	m->msix.toff = t & ~7u;
@@ -86,16 +89,22 @@ static int check_layout(struct pg_mediator *m, uint16_t c, uint16_t nent)
 	m->msix.plen = ((nent + 63u) / 64u) * 8u;
 	if (!region_ok(m, m->msix.tbir, m->msix.toff, tlen) ||
 	    !region_ok(m, m->msix.pbir, m->msix.poff, m->msix.plen)) {
-		pg_med_log(m, LOG_WARNING, "MSI-X table (BIR %u, 0x%x) or PBA (BIR %u, 0x%x) outside its BAR",
-			   m->msix.tbir, m->msix.toff, m->msix.pbir, m->msix.poff);
-		return -ERANGE;
+		if (say)
+			pg_med_log(m, LOG_WARNING, "MSI-X table (BIR %u, 0x%x) or PBA (BIR %u, "
+				   "0x%x) outside its BAR", m->msix.tbir, m->msix.toff,
+				   m->msix.pbir, m->msix.poff);
+		rc = -ERANGE;
+	} else if (m->msix.tbir == m->msix.pbir &&
+		   m->msix.toff < (uint64_t)m->msix.poff + m->msix.plen &&
+		   m->msix.poff < (uint64_t)m->msix.toff + tlen) { /* no 32-bit wrap */
+		if (say)
+			pg_med_log(m, LOG_WARNING, "MSI-X table and PBA overlap in BAR %u",
+				   m->msix.tbir);
+		rc = -EINVAL;
 	}
-	if (m->msix.tbir == m->msix.pbir && m->msix.toff < m->msix.poff + m->msix.plen &&
-	    m->msix.poff < m->msix.toff + tlen) {
-		pg_med_log(m, LOG_WARNING, "MSI-X table and PBA overlap in BAR %u", m->msix.tbir);
-		return -EINVAL;
-	}
-	return 0;
+	if (rc < 0)
+		m->msix.warned_cap = c;
+	return rc;
 }
 
 static int add_rows(struct pg_mediator *m, uint16_t c, uint16_t ctl)
@@ -157,6 +166,7 @@ int pg_med_msix_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 	m->msix.table = table;
 	m->msix.nent = nent;
 	m->msix.cap = c;
+	m->msix.hw_ctrl = ctl & (MSIX_ENABLE | MSIX_MASKALL);
 	m->msix.present = true;
 	pg_med_msix_reinit(m);
 	return 0;

@@ -22,7 +22,8 @@
  * is a port bit and refused.
  *
  * Device-model profile: nothing here reaches the hardware (pass bits become virtual, RW1C
- * bits become audited read-only); FLR is still a reset effect.
+ * bits become audited read-only), and an FLR request (DevCtl or AF Control, on a function
+ * that has FLR) is refused and audited as "device-model:reset": the toolstack owns resets.
  */
 #include <errno.h>
 #include <string.h>
@@ -46,10 +47,19 @@ struct prow {
 	pg_reg_hook hook;
 };
 
-static void post_reset(struct pg_mediator *m, struct pg_wctx *w, const char *why)
+/* A guest FLR request becomes a reset effect; bit is the request bit in row r. The
+ * device-model profile refuses it: there the toolstack, not the device model, owns
+ * resets, and the reset's restore would rewrite BARs, ROM and Command, far more than the
+ * interrupt enables the profile lets reach the hardware. */
+static void post_reset(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w,
+		       uint32_t bit, const char *why)
 {
 	struct pg_effect e;
 
+	if (m->profile == PG_PROFILE_DEVICE_MODEL) {
+		pg_med_deny(m, r, w, bit, "device-model:reset", true);
+		return;
+	}
 	memset(&e, 0, sizeof(e));
 	e.kind = PG_EFFECT_RESET;
 	memcpy(e.u.reset.methods, m->reset_prefer, sizeof(m->reset_prefer));
@@ -64,7 +74,7 @@ static void devctl_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx
 
 	/* FLR on a function without the capability is a no-op, as on hardware */
 	if ((w->bm & DEVCTL_FLR) && (w->val & DEVCTL_FLR) && (devcap & DEVCAP_FLR))
-		post_reset(m, w, "pcie-flr");
+		post_reset(m, r, w, DEVCTL_FLR, "pcie-flr");
 }
 
 #define EMUL(o, s, n) { (o), (s), (n), 0, 0, 0, 0xffffffffu, 0, 0xffffffffu, 0, V_SNAP, NULL }
@@ -186,7 +196,7 @@ static void af_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 
 	/* vfio requires both TP and FLR capability before it treats this as an FLR */
 	if ((w->val & AF_CTRL_FLR) && (afcap & AF_CAP_TP) && (afcap & AF_CAP_FLR))
-		post_reset(m, w, "af-flr");
+		post_reset(m, r, w, AF_CTRL_FLR, "af-flr");
 }
 
 static const struct prow af_rows[] = {

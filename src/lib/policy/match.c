@@ -16,17 +16,7 @@
 #include <string.h>
 
 #include "policy-private.h"
-
-static int hexdigit(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
+#include "util/util.h"
 
 /* Exactly ndig hex digits at *p; advances *p. */
 static bool hex_fixed(const char **p, unsigned ndig, uint16_t *ret)
@@ -34,13 +24,13 @@ static bool hex_fixed(const char **p, unsigned ndig, uint16_t *ret)
 	unsigned v = 0;
 
 	for (unsigned i = 0; i < ndig; i++) {
-		int d = hexdigit((*p)[i]);
+		int d = pg_util_hexval((*p)[i]);
 
 		if (d < 0)
 			return false;
 		v = v << 4 | (unsigned)d;
 	}
-	if (hexdigit((*p)[ndig]) >= 0)
+	if (pg_util_hexval((*p)[ndig]) >= 0)
 		return false; /* too many digits */
 	*p += ndig;
 	*ret = (uint16_t)v;

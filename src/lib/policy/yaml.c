@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "policy-private.h"
+#include "util/util.h"
 
 int pp_init(struct pp_ctx *c, const void *buf, size_t len, struct pg_policy_error *err)
 {
@@ -190,17 +191,6 @@ int pp_scalar(struct pp_ctx *c, const char *what, char *buf)
 	return 0;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 int pp_parse_number(const char *text, uint32_t *ret)
 {
 	uint64_t v = 0;
@@ -208,9 +198,9 @@ int pp_parse_number(const char *text, uint32_t *ret)
 
 	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
 		for (text += 2; text[n]; n++) {
-			if (n >= 8 || hexval(text[n]) < 0)
+			if (n >= 8 || pg_util_hexval(text[n]) < 0)
 				return -EINVAL;
-			v = v << 4 | (uint64_t)hexval(text[n]);
+			v = v << 4 | (uint64_t)pg_util_hexval(text[n]);
 		}
 	} else {
 		/* No leading zeros: YAML 1.1 reads "010" as octal, we would read it as ten. */

@@ -175,6 +175,64 @@ static void test_hidden_bytes(void **state)
 	}
 }
 
+struct placeholder_case {
+	const char *name;
+	enum pg_profile profile;
+	struct pg_policy_cap remove;
+	bool has_remove;
+	uint16_t off;
+	uint8_t size;
+	uint32_t hdr100;     /* the placeholder: ID 0, version 0, next visible capability */
+};
+
+static const struct placeholder_case placeholders[] = {
+	{ "guest-dword", PG_PROFILE_GUEST, { 0 }, false, 0x100, 4, 0 },
+	{ "guest-id-word", PG_PROFILE_GUEST, { 0 }, false, 0x100, 2, 0 },
+	{ "guest-next-byte", PG_PROFILE_GUEST, { 0 }, false, 0x103, 1, 0 },
+	{ "device-model-version-word", PG_PROFILE_DEVICE_MODEL, { 0 }, false, 0x102, 2, 0 },
+	{ "permissive-first-removed", PG_PROFILE_PERMISSIVE, { true, PG_ECAP_AER }, true, 0x100,
+	  4, 0x14000000 },
+};
+
+/* The first extended capability cannot be unlinked, so when it is hidden 0x100 keeps an
+ * ID-0 placeholder. Its bytes are still the hidden capability's: every write to them is
+ * dropped and audited as "hidden-cap:<name>" like any other hidden byte (a silent drop
+ * would let a guest probe the hidden AER header without a trace). */
+static void test_hidden_placeholder_audited(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++) {
+		const struct placeholder_case *c = &placeholders[i];
+		uint32_t v = 0xa5a5a5a5u & (c->size == 4 ? ~0u : (1u << (8 * c->size)) - 1u);
+		struct pg_policy_entry pol;
+		struct pg_audit_counters cnt;
+		struct mt *t;
+
+		memset(&pol, 0, sizeof(pol));
+		pol.profile = c->profile;
+		pol.cap_remove = &c->remove;
+		pol.n_cap_remove = c->has_remove ? 1 : 0;
+		t = mt_new(c->profile, &pol);
+		assert_non_null(t);
+		assert_false(pg_mediator_cap_visible(t->m, true, PG_ECAP_AER));
+		assert_int_equal(mt_rd(t, 0x100, 4), c->hdr100);
+		assert_int_equal(mt_wr(t, c->off, c->size, v), 0);
+		assert_int_equal(mt_rd(t, 0x100, 4), c->hdr100);   /* the write changed nothing */
+		assert_int_equal(t->f.nwrites, 0);
+		if (t->rec.naudits != 1)
+			fail_msg("%s: %u audit records, expected 1", c->name, t->rec.naudits);
+		assert_string_equal(t->rec.audits[0].rule, "hidden-cap:ext:aer");
+		assert_int_equal(t->rec.audits[0].verdict, PG_AUDIT_DENIED);
+		assert_int_equal(t->rec.audits[0].offset, c->off);
+		assert_int_equal(t->rec.audits[0].size, c->size);
+		assert_int_equal(t->rec.audits[0].value, v);
+		pg_mediator_counters(t->m, &cnt);
+		assert_int_equal(cnt.denied, 1);
+		assert_int_equal(cnt.permissive, 0);
+		mt_free(t);
+	}
+}
+
 static void build_and_open(struct mt *t, enum pg_profile p)
 {
 	struct pg_mediator_config cfg;
@@ -313,6 +371,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chains),
 		cmocka_unit_test(test_hidden_bytes),
+		cmocka_unit_test(test_hidden_placeholder_audited),
 		cmocka_unit_test(test_hide_on_failure),
 		cmocka_unit_test(test_hostile_caps),
 		cmocka_unit_test(test_no_ext_cfg_flag),

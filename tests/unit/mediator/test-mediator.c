@@ -181,7 +181,8 @@ static void storm(struct pg_mediator *m, struct wrap *w, const uint8_t *snap, ui
 		if (off + size > len)
 			continue;
 		rc = pg_mediator_cfg_write(m, off, size, lcg(&seed));
-		assert_true(rc == 0 || rc == -EOPNOTSUPP); /* the model may lack a reset */
+		/* the model may lack a reset; the device model never resets (no FLR) */
+		assert_true(rc == 0 || (rc == -EOPNOTSUPP && p != PG_PROFILE_DEVICE_MODEL));
 	}
 	for (uint16_t i = 0; i < len; i++)
 		assert_int_equal(pg_mediator_cfg_read(m, i, 1, &(uint32_t){ 0 }), 0);
@@ -199,10 +200,23 @@ static void storm(struct pg_mediator *m, struct wrap *w, const uint8_t *snap, ui
 				 x->val, snap32(snap, x->off));
 		if (bar && x->size != 4)
 			fail_msg("%s: partial BAR write at 0x%02x", name, x->off);
+		if (bar && p == PG_PROFILE_DEVICE_MODEL)
+			fail_msg("%s: device-model write restored BAR 0x%02x (a reset?)", name,
+				 x->off);
 		if (p == PG_PROFILE_DEVICE_MODEL && !bar && x->off != 0x04 && x->off != 0x05 &&
 		    (!msi || x->off != msi + 2) && (!msix || (x->off != msix + 2 && x->off != msix + 3)))
 			fail_msg("%s: device-model write reached 0x%03x", name, x->off);
 	}
+}
+
+/* Every byte 0xff (no function answers) or every byte 0x00. */
+static bool no_device(const uint8_t *snap, uint16_t len)
+{
+	size_t n = 0;
+
+	while (n < len && snap[n] == snap[0])
+		n++;
+	return n == len && (snap[0] == 0xff || snap[0] == 0x00);
 }
 
 static void one_profile(struct pg_backend *model, const uint8_t *snap, uint16_t len,
@@ -220,7 +234,8 @@ static void one_profile(struct pg_backend *model, const uint8_t *snap, uint16_t 
 	pg_mediator_config_init(&cfg);
 	cfg.profile = p;
 	rc = pg_mediator_new(be, &cfg, &m);
-	if (rc == -EINVAL && (snap[0x0e] & 0x7f) != 0) {
+	if ((rc == -EINVAL && (snap[0x0e] & 0x7f) != 0) ||
+	    (rc == -ENODEV && no_device(snap, len))) {
 		st->refused++;
 		goto out;
 	}
@@ -292,6 +307,62 @@ static void test_corpus(void **state)
 	assert_true(st.endpoints > 100);
 }
 
+struct nodev_case {
+	const char *name;
+	uint8_t fill;          /* every config byte */
+	uint16_t len;
+	int rc;
+	const char *log;       /* the refusal's diagnostic must say why */
+};
+
+static const struct nodev_case nodevs[] = {
+	{ "all-ones-4096", 0xff, 4096, -ENODEV, "all 0xff" },
+	{ "all-ones-256", 0xff, 256, -ENODEV, "all 0xff" },
+	{ "all-zero-4096", 0x00, 4096, -ENODEV, "all 0x00" },
+	{ "all-zero-256", 0x00, 256, -ENODEV, "all 0x00" },
+	{ "short-header", 0x00, 48, -EINVAL, "too short" },
+};
+
+/* A config space that reads all ones (no function answers: master abort, surprise removal,
+ * D3cold) or all zeros holds no device: before the fix it was served as an endpoint with
+ * IDs ffff:ffff. It must be refused in every profile without touching the device. */
+static void test_refuse_no_device(void **state)
+{
+	static char sentinel;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(nodevs) / sizeof(nodevs[0]); i++) {
+		for (int p = 0; p < PG_PROFILE__COUNT; p++) {
+			const struct nodev_case *c = &nodevs[i];
+			struct mt *t = calloc(1, sizeof(*t));
+			struct pg_mediator_config cfg;
+			bool said = false;
+			int rc;
+
+			assert_non_null(t);
+			memset(t->f.cfg, c->fill, sizeof(t->f.cfg));
+			t->f.cfg_len = c->len;
+			mt_config(t, &cfg, (enum pg_profile)p);
+			assert_int_equal(pg_backend_new(&fake_ops, &t->f, c->len, "fake", &t->be),
+					 0);
+			t->m = (struct pg_mediator *)(void *)&sentinel; /* untouched on failure */
+			rc = pg_mediator_new(t->be, &cfg, &t->m);
+			if (rc != c->rc)
+				fail_msg("%s (%s): pg_mediator_new returned %d, expected %d",
+					 c->name, pg_profile_name((enum pg_profile)p), rc, c->rc);
+			assert_ptr_equal(t->m, &sentinel);
+			assert_int_equal(t->f.nwrites, 0);
+			assert_int_equal(t->f.resets, 0);
+			for (unsigned k = 0; k < t->rec.nlogs; k++)
+				said |= strstr(t->rec.logs[k], c->log) != NULL;
+			if (!said)
+				fail_msg("%s: no diagnostic saying \"%s\"", c->name, c->log);
+			pg_backend_close(t->be);
+			free(t);
+		}
+	}
+}
+
 static void test_accessors(void **state)
 {
 	struct mt *t = mt_new(PG_PROFILE_DEVICE_MODEL, NULL);
@@ -311,6 +382,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accessors),
+		cmocka_unit_test(test_refuse_no_device),
 		cmocka_unit_test(test_corpus),
 	};
 

@@ -134,6 +134,55 @@ static void test_device_model_enable(void **state)
 	mt_free(t);
 }
 
+struct dm_msi_case {
+	const char *name;
+	uint16_t msix_ctl;     /* MSI-X Control written first (0: none) */
+	uint16_t first;        /* MSI Control written next (0: none) */
+	uint16_t write;        /* the MSI Control write under test (2 bytes) */
+	unsigned ncfg;         /* config writes it must produce */
+	uint8_t hw;            /* MSI Enable in hardware afterwards */
+};
+
+static const struct dm_msi_case dm_msis[] = {
+	/* refused (MSI-X is on): nothing reaches the hardware, not even Enable = 0 */
+	{ "refused-enable", 0x800f, 0, 0x0187, 0, 0 },
+	/* Enable already as written: MME and the rest are virtual, so no write */
+	{ "mme-only", 0, 0, 0x0196, 0, 0 },
+	{ "unchanged-on", 0, 0x0187, 0x01a7, 0, 1 },
+	/* a real change still reaches the hardware */
+	{ "enable", 0, 0, 0x0187, 1, 1 },
+	{ "disable", 0, 0x0187, 0x0186, 1, 0 },
+};
+
+/* Device-model profile: MSI Enable reaches the hardware only when it changes there; a
+ * refused enable writes nothing. */
+static void test_device_model_writes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(dm_msis) / sizeof(dm_msis[0]); i++) {
+		const struct dm_msi_case *c = &dm_msis[i];
+		struct mt *t = mt_new(PG_PROFILE_DEVICE_MODEL, NULL);
+		struct pg_write_decision d;
+		unsigned n = 0, before;
+
+		assert_non_null(t);
+		if (c->msix_ctl)
+			assert_int_equal(mt_wr(t, MT_MSIX + 2, 2, c->msix_ctl), 0);
+		if (c->first)
+			assert_int_equal(mt_wr(t, MT_MSI + 2, 2, c->first), 0);
+		assert_int_equal(pg_mediator_decide_write(t->m, MT_MSI + 2, 2, c->write, &d), 0);
+		for (unsigned k = 0; k < d.neffects; k++)
+			n += d.effects[k].kind == PG_EFFECT_CFG_WRITE;
+		if (n != c->ncfg)
+			fail_msg("%s: %u config writes decided, expected %u", c->name, n, c->ncfg);
+		before = t->f.nwrites;
+		assert_int_equal(pg_mediator_apply(t->m, &d), 0);
+		assert_int_equal(t->f.nwrites - before, c->ncfg);
+		assert_int_equal(t->f.cfg[MT_MSI + 2] & 1, c->hw);
+		mt_free(t);
+	}
+}
+
 struct layout_case {
 	const char *name;
 	uint16_t ctl;
@@ -186,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_enable_sequence),
 		cmocka_unit_test(test_exclusive_with_msix),
 		cmocka_unit_test(test_device_model_enable),
+		cmocka_unit_test(test_device_model_writes),
 		cmocka_unit_test(test_layouts),
 	};
 

@@ -265,6 +265,124 @@ static void test_mappable(void **state)
 	assert_false(pg_mediator_msix_table_mappable(NULL, true, &why));
 }
 
+/* Config writes a decision would make. */
+static unsigned cfg_writes(const struct pg_write_decision *d)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < d->neffects; i++)
+		n += d->effects[i].kind == PG_EFFECT_CFG_WRITE;
+	return n;
+}
+
+struct dm_ctl_case {
+	const char *name;
+	uint16_t msi_ctl;      /* MSI Control written first (0: none) */
+	uint16_t first;        /* MSI-X Control written next (0: none) */
+	uint8_t rel, size;     /* the write under test: offset in the capability, size */
+	uint32_t write;
+	unsigned ncfg;         /* config writes it must produce */
+	uint8_t hw;            /* MSI-X Control high byte in hardware afterwards */
+};
+
+static const struct dm_ctl_case dm_ctls[] = {
+	/* refused (MSI is on): nothing at all reaches the hardware, not even Enable = 0 */
+	{ "refused-enable", 0x0187, 0, 2, 2, 0x800f, 0, 0x00 },
+	{ "refused-enable-byte", 0x0187, 0, 3, 1, 0x80, 0, 0x00 },
+	{ "refused-enable-dword", 0x0187, 0, 0, 4, 0x800f0000u | MT_PCIE << 8 | PG_CAP_MSIX, 0,
+	  0x00 },
+	/* only Enable is refused: a Function Mask the guest sets alongside is taken */
+	{ "refused-enable-mask-taken", 0x0187, 0, 2, 2, 0xc00f, 1, 0x40 },
+	/* Enable and Function Mask already as written: no write */
+	{ "unchanged-off", 0, 0, 2, 2, 0x000f, 0, 0x00 },
+	{ "unchanged-on", 0, 0x800f, 2, 2, 0x800f, 0, 0x80 },
+	/* a real change still reaches the hardware */
+	{ "enable", 0, 0, 2, 2, 0xc00f, 1, 0xc0 },
+	{ "unmask", 0, 0xc00f, 2, 2, 0x800f, 1, 0x80 },
+	{ "disable", 0, 0x800f, 2, 2, 0x000f, 1, 0x00 },
+};
+
+/* Device-model profile: MSI-X Enable and Function Mask reach the hardware only when the
+ * hardware bits change. A refused enable (MSI is on) must not write the device at all. */
+static void test_dm_control_writes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(dm_ctls) / sizeof(dm_ctls[0]); i++) {
+		const struct dm_ctl_case *c = &dm_ctls[i];
+		struct mt *t = mt_new(PG_PROFILE_DEVICE_MODEL, NULL);
+		struct pg_write_decision d;
+		unsigned before;
+
+		assert_non_null(t);
+		if (c->msi_ctl)
+			assert_int_equal(mt_wr(t, MT_MSI + 2, 2, c->msi_ctl), 0);
+		if (c->first)
+			assert_int_equal(mt_wr(t, MT_MSIX + 2, 2, c->first), 0);
+		assert_int_equal(pg_mediator_decide_write(t->m, (uint16_t)(MT_MSIX + c->rel),
+							  c->size, c->write, &d), 0);
+		if (cfg_writes(&d) != c->ncfg)
+			fail_msg("%s: %u config writes decided, expected %u", c->name,
+				 cfg_writes(&d), c->ncfg);
+		before = t->f.nwrites;
+		assert_int_equal(pg_mediator_apply(t->m, &d), 0);
+		if (t->f.nwrites - before != c->ncfg)
+			fail_msg("%s: %u config writes reached the device, expected %u", c->name,
+				 t->f.nwrites - before, c->ncfg);
+		assert_int_equal(t->f.cfg[MT_MSIX + 3] & 0xc0, c->hw);
+		mt_free(t);
+	}
+}
+
+struct layout_warn_case {
+	const char *name;
+	uint16_t off;          /* register to corrupt */
+	uint32_t val;
+	bool remove;           /* the policy hides MSI-X (no handler init, only the trap check) */
+	const char *warning;
+};
+
+static const struct layout_warn_case layout_warns[] = {
+	{ "table-past-bar", MT_MSIX + 4, 0x3f80, false, "outside its BAR" },
+	{ "bir-no-bar", MT_MSIX + 4, MT_TABLE | 3, false, "outside its BAR" },
+	{ "overlap", MT_MSIX + 8, MT_TABLE + 0x80, false, "overlap in BAR" },
+	{ "policy-hidden-past-bar", MT_MSIX + 4, 0x3f80, true, "outside its BAR" },
+	{ "policy-hidden-overlap", MT_MSIX + 8, MT_TABLE + 0x80, true, "overlap in BAR" },
+};
+
+/* A bad table/PBA layout is reported once per capability, although both the handler and
+ * the hidden-capability trap check it. */
+static void test_layout_warned_once(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(layout_warns) / sizeof(layout_warns[0]); i++) {
+		const struct layout_warn_case *c = &layout_warns[i];
+		struct pg_policy_cap rm = { false, PG_CAP_MSIX };
+		struct pg_policy_entry pol;
+		struct pg_mediator_config cfg;
+		struct mt t0, *t = &t0;
+		unsigned n = 0;
+
+		memset(t, 0, sizeof(*t));
+		mt_device(&t->f);
+		for (unsigned b = 0; b < 4; b++)
+			t->f.cfg[c->off + b] = (uint8_t)(c->val >> (8 * b));
+		memset(&pol, 0, sizeof(pol));
+		pol.cap_remove = &rm;
+		pol.n_cap_remove = c->remove ? 1 : 0;
+		mt_config(t, &cfg, PG_PROFILE_GUEST);
+		cfg.policy = &pol;
+		assert_int_equal(mt_open_cfg(t, &cfg), 0);
+		assert_false(pg_mediator_cap_visible(t->m, false, PG_CAP_MSIX));
+		for (unsigned k = 0; k < t->rec.nlogs; k++)
+			n += strstr(t->rec.logs[k], c->warning) != NULL;
+		if (n != 1)
+			fail_msg("%s: \"%s\" logged %u times, expected once", c->name,
+				 c->warning, n);
+		pg_mediator_free(t->m);
+		pg_backend_close(t->be);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +392,8 @@ int main(void)
 		cmocka_unit_test(test_bad_table_access),
 		cmocka_unit_test(test_pba_and_passthrough),
 		cmocka_unit_test(test_mappable),
+		cmocka_unit_test(test_layout_warned_once),
+		cmocka_unit_test(test_dm_control_writes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -173,7 +173,7 @@ static void test_af_flr(void **state)
 	memset(&pol, 0, sizeof(pol));
 	pol.cap_add = &add;
 	pol.n_cap_add = 1;
-	t = mt_new(PG_PROFILE_DEVICE_MODEL, &pol);
+	t = mt_new(PG_PROFILE_GUEST, &pol);
 	assert_true(pg_mediator_cap_visible(t->m, false, PG_CAP_AF));
 	assert_int_equal(mt_rd(t, MT_AF, 4), 0x03060013);
 	assert_int_equal(mt_wr(t, MT_AF + 4, 1, 0x01), 0);
@@ -185,6 +185,78 @@ static void test_af_flr(void **state)
 	mt_free(t);
 }
 
+struct dm_flr_case {
+	const char *name;
+	uint16_t off;
+	uint8_t size;
+	uint32_t value;
+	bool af;               /* the policy adds the AF capability */
+	uint16_t aoff;         /* the audit record: the register's part of the access */
+	uint8_t asize;
+	uint32_t avalue;
+};
+
+static const struct dm_flr_case dm_flrs[] = {
+	{ "pcie-flr", DEVCTL, 2, 0x8000, false, DEVCTL, 2, 0x8000 },
+	{ "pcie-flr-with-devctl-bits", DEVCTL, 2, 0xa810, false, DEVCTL, 2, 0xa810 },
+	{ "pcie-flr-high-byte", DEVCTL + 1, 1, 0x80, false, DEVCTL + 1, 1, 0x80 },
+	{ "pcie-flr-dword", DEVCTL, 4, 0x00008000, false, DEVCTL, 2, 0x8000 },
+	{ "af-flr", MT_AF + 4, 1, 0x01, true, MT_AF + 4, 1, 0x01 },
+	{ "af-flr-word", MT_AF + 4, 2, 0x0001, true, MT_AF + 4, 1, 0x01 },
+};
+
+/* Device-model profile: the toolstack owns resets, so a guest FLR request (PCIe DevCtl
+ * Initiate FLR, AF Control) is refused and audited: no reset, no BAR/ROM/Command restore,
+ * nothing written, and the guest's virtual state survives. */
+static void test_dm_flr_denied(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(dm_flrs) / sizeof(dm_flrs[0]); i++) {
+		const struct dm_flr_case *c = &dm_flrs[i];
+		struct pg_policy_cap add = { false, PG_CAP_AF };
+		struct pg_policy_entry pol;
+		struct pg_write_decision d;
+		struct mt *t;
+		uint32_t bar2;
+
+		memset(&pol, 0, sizeof(pol));
+		pol.profile = PG_PROFILE_DEVICE_MODEL;
+		pol.cap_add = &add;
+		pol.n_cap_add = c->af ? 1 : 0;
+		t = mt_new(PG_PROFILE_DEVICE_MODEL, &pol);
+		assert_non_null(t);
+		assert_int_equal(mt_wr(t, MT_MSIX + 2, 2, 0x800f), 0);  /* some guest state */
+		assert_int_equal(mt_wr(t, 0x18, 4, 0xf0000000), 0);
+		bar2 = mt_rd(t, 0x18, 4);
+		t->f.nwrites = 0;
+		t->rec.naudits = 0;
+		t->rec.neffects = 0;
+		assert_int_equal(pg_mediator_decide_write(t->m, c->off, c->size, c->value, &d), 0);
+		for (unsigned k = 0; k < d.neffects; k++)
+			if (d.effects[k].kind == PG_EFFECT_RESET ||
+			    d.effects[k].kind == PG_EFFECT_RESTORE ||
+			    d.effects[k].kind == PG_EFFECT_CFG_WRITE)
+				fail_msg("%s: effect kind %d decided", c->name,
+					 (int)d.effects[k].kind);
+		assert_int_equal(pg_mediator_apply(t->m, &d), 0);
+		assert_int_equal(t->f.resets, 0);
+		assert_int_equal(t->f.nwrites, 0);
+		assert_int_equal(mt_count(t, PG_EFFECT_RESET), 0);
+		if (t->rec.naudits != 1)
+			fail_msg("%s: %u audit records, expected 1", c->name, t->rec.naudits);
+		assert_string_equal(t->rec.audits[0].rule, "device-model:reset");
+		assert_int_equal(t->rec.audits[0].verdict, PG_AUDIT_DENIED);
+		assert_int_equal(t->rec.audits[0].offset, c->aoff);
+		assert_int_equal(t->rec.audits[0].size, c->asize);
+		assert_int_equal(t->rec.audits[0].value, c->avalue);
+		/* the guest's state is still there */
+		assert_int_equal(mt_rd(t, MT_MSIX + 2, 2) & 0x8000, 0x8000);
+		assert_int_equal(mt_rd(t, 0x18, 4), bar2);
+		assert_int_equal(pg_mediator_irq_type(t->m), PG_IRQ_MSIX);
+		mt_free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_flr_policy_order),
 		cmocka_unit_test(test_flr_without_capability),
 		cmocka_unit_test(test_af_flr),
+		cmocka_unit_test(test_dm_flr_denied),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -146,9 +146,9 @@ static void test_dm_msi_sequence(void **state)
 		{ "address low", false, MT_MSI + 4u, 4, 0xfee01000u, 0, { { 0 } }, 0, 0, 0 },
 		{ "address high", false, MT_MSI + 8u, 4, 0, 0, { { 0 } }, 0, 0, 0 },
 		{ "data", false, MT_MSI + 0xcu, 2, 0x4021, 0, { { 0 } }, 0, 0, 0 },
-		/* read-modify-write of Control: MME = 0 (one vector), Enable still clear */
-		{ "Control: MME", false, MSI_CTL, 2, 0x0186, 1, { { MSI_CTL, 1, 0x00, 0x01 } }, 0,
-		  0, 0 },
+		/* read-modify-write of Control: MME = 0 (one vector), Enable still clear: the
+		 * hardware's Enable does not change, so nothing is written */
+		{ "Control: MME", false, MSI_CTL, 2, 0x0186, 0, { { 0 } }, 0, 0, 0 },
 		/* Enable reaches the hardware; INTx goes off on it at once (MSI is on) */
 		{ "Control: Enable", false, MSI_CTL, 2, 0x0187, 2,
 		  { { MSI_CTL, 1, 0x01, 0x01 }, { 0x05, 1, 0x04, 0x04 } }, 1, 0, 0 },
