@@ -231,19 +231,30 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_sysfs_open(const char *bdf, unsigned flag
 #define PG_SYSFS_MAX_SCAN 65536u
 
 /**
- * List the PCI devices under ROOT/bus/pci/devices (readdir, not libpci: libpci's error
- * callback must not return and its default exits the process, which a library cannot
- * accept). Entries that are not canonical "dddd:bb:dd.f" names (e.g. domains above
- * 0xffff) are skipped. The list is sorted (string order = domain, bus, dev, fn order).
+ * List the PCI devices under ROOT/bus/pci/devices, enumerated by libpci (pciutils) with
+ * its sysfs method only (PCI_ACCESS_SYS_BUS_PCI, "sysfs.path" = ROOT/bus/pci; no probe of
+ * other methods, so never /proc/bus/pci or I/O ports). libpci's scan reads the directory
+ * and opens no file inside it; its error callback, which must not return, is ours and
+ * never exits or prints. Before libpci runs, every entry name is checked to be one libpci
+ * parses (its error path would leak), and the number of entries is bounded. Addresses
+ * libpci reports that are not canonical "dddd:bb:dd.f" (domains above 0xffff, device
+ * above 0x1f, function above 7) or that do not name an existing entry (libpci truncates
+ * bus, device and function to 8 bits) are skipped, and duplicates are listed once. The
+ * list is sorted (string order = domain, bus, dev, fn order).
  *
- * @param root  sysfs root, NULL for "/sys"
+ * @param root  sysfs root, NULL for "/sys"; ROOT/bus/pci/devices must fit in 1023 bytes
  * @param bdfs  out: at least max entries; may be NULL when max is 0 (count only)
  * @param max   capacity of bdfs
  * @param ret_n out: devices found (all of them when bdfs is NULL)
  * @return 0; -E2BIG (more than max devices, or more than PG_SYSFS_MAX_SCAN entries);
- *         -EINVAL (NULL ret_n, or NULL bdfs with max > 0); -ENAMETOOLONG; -ENOMEM;
- *         -errno from opendir (e.g. -ENOENT where there is no PCI bus).
- * Thread-safety: reentrant.
+ *         -EINVAL (NULL ret_n, or NULL bdfs with max > 0); -ENAMETOOLONG (root too long);
+ *         -ENOENT where there is no ROOT/bus/pci/devices (no PCI bus), -ENOTDIR, -EACCES
+ *         or another -errno from opening it; -EIO (an entry whose name is no PCI address
+ *         libpci can parse, e.g. "junk" or "00:02.0": the tree is malformed; or libpci
+ *         raised an error while scanning); -EOPNOTSUPP (libpci without its sysfs method);
+ *         -ENOMEM. bdfs and ret_n are written on success only.
+ * Thread-safety: reentrant (each call has its own libpci context; libpci's error jump
+ * target is thread-local).
  */
 PG_EXPORT PG_MUST_CHECK int pg_sysfs_list(const char *root, char (*bdfs)[13], size_t max,
 					  size_t *ret_n);

@@ -215,14 +215,21 @@ live-bdf)
 	out_has "$bdf (sysfs)"
 	;;
 live-readonly)
-	# Only the device list, device directories and their config and resource files may be
-	# opened (directly or relative to a directory fd), and nothing for writing.
+	# Only the device list (read by libpci's sysfs method, which opens no per-device file
+	# while scanning), device directories and their config and resource files may be
+	# opened (directly or relative to a directory fd), and nothing for writing. Never a
+	# BAR (resourceN), /dev/port, /dev/mem or /proc/bus/pci (libpci's other methods).
 	need_sysfs
 	command -v strace >/dev/null || skip "strace not installed"
 	ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 \
 		strace -f -qq -e trace=open,openat,openat2 -o "$tmp/trace" "$PCIGATE" inspect \
 		>/dev/null 2>&1 || skip "strace cannot trace here"
+	if grep -E '"(/dev/port|/dev/mem|/proc/bus/pci)|/resource[0-9]|"resource[0-9]' \
+		"$tmp/trace" >"$tmp/other"; then
+		fail "opened a port, memory or BAR file: $(head -3 "$tmp/other")"
+	fi
 	grep -E '/sys/|openat2?\([0-9]+,' "$tmp/trace" >"$tmp/sys" || fail "no sysfs access traced"
+	grep -q '"/sys/bus/pci/devices", O_RDONLY' "$tmp/sys" || fail "device list not read"
 	grep -q '"config"\|/config"' "$tmp/sys" || fail "config files were not read"
 	allowed='"/sys/bus/pci/devices(/[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])?"'
 	allowed+='|"/sys/bus/pci/devices/[0-9a-f:.]+/(config|resource)"'
@@ -232,6 +239,9 @@ live-readonly)
 	fi
 	if grep -E 'O_WRONLY|O_RDWR|O_CREAT|O_TRUNC' "$tmp/sys" >"$tmp/other"; then
 		fail "opened sysfs for writing: $(head -3 "$tmp/other")"
+	fi
+	if grep -v -E ', O_RDONLY' "$tmp/sys" >"$tmp/other"; then
+		fail "sysfs open not O_RDONLY: $(head -3 "$tmp/other")"
 	fi
 	;;
 *)

@@ -26,7 +26,10 @@
 
 #include <pcigate/backend.h>
 
+#include <pci/pci.h>
+
 #include "backend-private.h"
+#include "util/pcilib.h"
 #include "util/util.h"
 
 /* Linux include/linux/ioport.h */
@@ -438,57 +441,63 @@ out_destroy:
 
 /* ---- listing ------------------------------------------------------------------------ */
 
-static int cmp_bdf(const void *a, const void *b)
+/*
+ * Enumeration goes through libpci's sysfs method (PCI_ACCESS_SYS_BUS_PCI only: the
+ * automatic probe could fall back to /proc/bus/pci or, as root on x86, to the 0xcf8/0xcfc
+ * ports). libpci 3.9's scan is a readdir of SYSFS_PATH/devices that opens no per-device
+ * file (attributes are read lazily by pci_fill_info(), never called here). Its error path
+ * is the problem: a name it cannot parse raises error(), which we turn into a longjmp
+ * (util/pcilib.h) that leaks the scan's DIR and a pci_dev. So the directory is vetted
+ * first with the same conversion libpci applies, and bounded in size, so that error()
+ * stays a race with a tree changing under us rather than something a planted name can
+ * trigger at will. libpci also truncates bus/dev/func to 8 bits without a check: every
+ * address it reports is range-checked and must exist as an entry of the directory.
+ */
+
+/* libpci formats "%s/devices" from sysfs.path into a buffer of this size. */
+#define LIBPCI_PATH_MAX 1024
+
+static char libpci_sysfs_param[] = "sysfs.path";
+
+struct scan_call {
+	char *bus_path;             /* ROOT/bus/pci */
+	int r;
+};
+
+static void scan_fn(struct pci_access *pacc, void *arg)
 {
-	return strcmp(a, b);
-}
+	struct scan_call *sc = arg;
 
-/* Collect canonical BDF entries of dir into a growing array (at most PG_SYSFS_MAX_SCAN). */
-static int collect(DIR *dir, char (**ret)[13], size_t *ret_n)
-{
-	char (*all)[13] = NULL;
-	size_t n = 0, cap = 0, seen = 0;
-	struct dirent *e;
-
-	while ((e = readdir(dir))) {
-		char canon[13];
-
-		if (++seen > PG_SYSFS_MAX_SCAN) {
-			free(all);
-			return -E2BIG;
-		}
-		if (pg_bdf_parse(e->d_name, canon) < 0 || strcmp(canon, e->d_name))
-			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			char (*tmp)[13] = realloc(all, ncap * sizeof(*all));
-
-			if (!tmp) {
-				free(all);
-				return -ENOMEM;
-			}
-			all = tmp;
-			cap = ncap;
-		}
-		memcpy(all[n++], canon, sizeof(canon));
+	pacc->method = PCI_ACCESS_SYS_BUS_PCI;
+	if (pci_set_param(pacc, libpci_sysfs_param, sc->bus_path) < 0) {
+		sc->r = -EOPNOTSUPP; /* libpci built without the sysfs method */
+		return;
 	}
-	*ret = all;
-	*ret_n = n;
-	return 0;
+	pci_init(pacc);
+	pci_scan_bus(pacc);
 }
 
-int pg_sysfs_list(const char *root, char (*bdfs)[13], size_t max, size_t *ret_n)
+/* An entry name libpci 3.9's sysfs_scan() accepts (it skips names starting with '.'). */
+static bool libpci_parses(const char *name)
 {
-	char path[PATH_MAX], (*all)[13] = NULL;
-	size_t n = 0;
-	DIR *dir;
-	int fd, r;
+	unsigned int dom, bus, dev;
+	int func;
 
-	if (!ret_n || (!bdfs && max))
-		return -EINVAL;
-	r = devices_path(path, sizeof(path), root, NULL);
-	if (r < 0)
-		return r;
+	if (name[0] == '.')
+		return true;
+	return sscanf(name, "%x:%x:%x.%d", &dom, &bus, &dev, &func) == 4 && dom <= 0x7fffffff;
+}
+
+/* Open ROOT/bus/pci/devices and check every entry before libpci reads it. */
+static int vet_devices(const char *bus_path, DIR **ret)
+{
+	char path[LIBPCI_PATH_MAX];
+	struct dirent *e;
+	size_t seen = 0;
+	DIR *dir;
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "%s/devices", bus_path); /* fits: checked by caller */
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -498,20 +507,99 @@ int pg_sysfs_list(const char *root, char (*bdfs)[13], size_t max, size_t *ret_n)
 		close(fd);
 		return r;
 	}
-	r = collect(dir, &all, &n);
-	closedir(dir);
+	while (!r && (e = readdir(dir))) {
+		if (++seen > PG_SYSFS_MAX_SCAN)
+			r = -E2BIG;
+		else if (!libpci_parses(e->d_name))
+			r = -EIO;
+	}
+	if (r < 0) {
+		closedir(dir);
+		return r;
+	}
+	*ret = dir;
+	return 0;
+}
+
+static int cmp_bdf(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Canonical addresses of the devices libpci found that exist in dirfd, sorted, unique. */
+static int collect(struct pci_access *pacc, int dirfd, char (**ret)[13], size_t *ret_n)
+{
+	char (*all)[13];
+	size_t total = 0, n = 0;
+	struct pci_dev *d;
+
+	for (d = pacc->devices; d && total <= PG_SYSFS_MAX_SCAN; d = d->next)
+		total++;
+	if (total > PG_SYSFS_MAX_SCAN)
+		return -E2BIG; /* the tree grew after it was vetted */
+	all = calloc(total ? total : 1, sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	for (d = pacc->devices; d; d = d->next) {
+		struct stat st;
+
+		if (d->domain < 0 || d->domain > 0xffff || d->dev > 0x1f || d->func > 7)
+			continue; /* not a canonical "dddd:bb:dd.f" address */
+		snprintf(all[n], sizeof(all[n]), "%04x:%02x:%02x.%u", (unsigned)d->domain,
+			 d->bus, d->dev, d->func);
+		if (fstatat(dirfd, all[n], &st, AT_SYMLINK_NOFOLLOW) == 0)
+			n++; /* else a truncated bus/dev/func named something else */
+	}
+	if (n) {
+		size_t w = 1;
+
+		qsort(all, n, sizeof(*all), cmp_bdf);
+		for (size_t i = 1; i < n; i++) /* two names can alias after truncation */
+			if (strcmp(all[i], all[w - 1]))
+				memmove(all[w++], all[i], sizeof(*all));
+		n = w;
+	}
+	*ret = all;
+	*ret_n = n;
+	return 0;
+}
+
+int pg_sysfs_list(const char *root, char (*bdfs)[13], size_t max, size_t *ret_n)
+{
+	char bus_path[LIBPCI_PATH_MAX - sizeof("/devices") + 1], (*all)[13] = NULL;
+	struct scan_call sc = { bus_path, 0 };
+	struct pci_access *pacc = NULL;
+	DIR *dir = NULL;
+	size_t n = 0;
+	int r;
+
+	if (!ret_n || (!bdfs && max))
+		return -EINVAL;
+	r = snprintf(bus_path, sizeof(bus_path), "%s/bus/pci", root ? root : "/sys");
+	if (r < 0 || (size_t)r >= sizeof(bus_path))
+		return r < 0 ? -EINVAL : -ENAMETOOLONG;
+	r = vet_devices(bus_path, &dir);
 	if (r < 0)
 		return r;
-	if (bdfs && n > max) {
+	r = pg_pcilib_alloc(&pacc);
+	if (r < 0)
+		goto out;
+	r = pg_pcilib_guard(pacc, scan_fn, &sc);
+	if (r == 0)
+		r = sc.r;
+	if (r == 0)
+		r = collect(pacc, dirfd(dir), &all, &n);
+	if (r == 0 && bdfs && n > max)
 		r = -E2BIG;
-		goto out_free;
-	}
-	if (n)
-		qsort(all, n, sizeof(*all), cmp_bdf);
+	if (r < 0)
+		goto out;
 	if (bdfs && n)
 		memcpy(bdfs, all, n * sizeof(*all));
 	*ret_n = n;
-out_free:
+out:
 	free(all);
+	if (pacc)
+		pci_cleanup(pacc);
+	closedir(dir);
 	return r;
 }

@@ -2,26 +2,23 @@
 /*
  * Vendor, device, subsystem and class names from pci.ids, through libpci.
  *
- * libpci reports trouble through callbacks in struct pci_access: error() is declared
- * noreturn and by default prints and exit()s, warning() and debug() print. A library must
- * never do either, and pci.ids is a file on disk that may be truncated or corrupt. So every
- * callback is ours: warning() and debug() are silent, and error() leaves libpci with
- * longjmp() to the lookup that called it, which then gives up on names for good (NULL
- * names, as for a missing pci.ids). The jump target is thread-local: a pg_names is used by
- * one thread at a time, and libpci's callbacks carry no user pointer.
+ * libpci's error() callback must not return and by default exit()s; every libpci call here
+ * runs under pg_pcilib_guard() (util/pcilib.h), and after an error the lookup gives up on
+ * names for good (NULL names, as for a missing pci.ids): pci.ids is a file on disk that may
+ * be truncated or corrupt.
  *
  * pci_init() is deliberately not called: it only picks a config-access method (and on
  * x86 as root its probe may poke the 0xcf8/0xcfc ports), which name lookup does not use.
  * Only the local file is consulted: no udev hwdb, no DNS, no ~/.cache.
  */
 #include <errno.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <pci/pci.h>
 
 #include "inspect-private.h"
+#include "util/pcilib.h"
 
 #define NAME_LEN 256
 
@@ -34,39 +31,16 @@ struct pg_names {
 	char class_name[NAME_LEN];
 };
 
-static _Thread_local jmp_buf *names_jmp;
-
-__attribute__((noreturn, format(printf, 1, 2)))
-static void names_error(char *msg, ...)
-{
-	(void)msg;
-	/* Only reached from inside a guarded lookup (names_jmp set); abort() rather than
-	 * return into libpci, which assumes error() never returns. */
-	if (names_jmp)
-		longjmp(*names_jmp, 1);
-	abort();
-}
-
-__attribute__((format(printf, 1, 2)))
-static void names_quiet(char *msg, ...)
-{
-	(void)msg;
-}
-
 static int names_new(char *ids_path, struct pg_names **ret)
 {
 	struct pg_names *n = calloc(1, sizeof(*n));
 
 	if (!n)
 		return -ENOMEM;
-	n->pacc = pci_alloc();
-	if (!n->pacc) {
+	if (pg_pcilib_alloc(&n->pacc) < 0) {
 		free(n);
 		return -ENOMEM;
 	}
-	n->pacc->error = names_error;
-	n->pacc->warning = names_quiet;
-	n->pacc->debug = names_quiet;
 	n->pacc->numeric_ids = 0;
 	n->pacc->id_lookup_mode = 0; /* no ID cache file, no network */
 	if (ids_path)
@@ -106,30 +80,38 @@ void pg_names_close(struct pg_names *names)
 	free(names);
 }
 
+struct lookup_call {
+	char *buf;
+	int flags, a, b, c, d;
+	const char *result;
+};
+
+static void lookup_fn(struct pci_access *pacc, void *arg)
+{
+	struct lookup_call *lc = arg;
+
+	lc->result = pci_lookup_name(pacc, lc->buf, NAME_LEN,
+				     lc->flags | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB,
+				     lc->a, lc->b, lc->c, lc->d);
+}
+
 /* One guarded libpci lookup into buf; NULL when unknown or after any libpci error. The
  * variadic arguments are passed as ints, as pci_lookup_name() reads them. */
 static const char *lookup(struct pg_names *n, char *buf, int flags, int a, int b, int c, int d)
 {
-	jmp_buf env;
-	jmp_buf *volatile saved = names_jmp;
-	const char *volatile r = NULL;
+	struct lookup_call lc = { buf, flags, a, b, c, d, NULL };
 
 	if (n->broken)
 		return NULL;
-	names_jmp = &env;
-	if (setjmp(env) == 0) {
-		r = pci_lookup_name(n->pacc, buf, NAME_LEN,
-				    flags | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB, a, b, c, d);
-	} else {
+	if (pg_pcilib_guard(n->pacc, lookup_fn, &lc) < 0) {
 		/* Corrupt pci.ids (or out of memory inside libpci): drop what was loaded
 		 * and stop asking. */
 		n->broken = true;
-		r = NULL;
 		pci_free_name_list(n->pacc);
+		return NULL;
 	}
-	names_jmp = saved;
 	/* libpci may return a static error string instead of buf; only buf is a name. */
-	return r == buf ? buf : NULL;
+	return lc.result == buf ? buf : NULL;
 }
 
 void pg_names_lookup(struct pg_names *names, const struct pg_cfg_layout *l,

@@ -4,8 +4,11 @@
  *
  * Fake tree: built in a temporary directory from tests/data/dump/ and tests/data/sysfs/;
  * read-only and writable modes, BAR info from the resource file, error paths (missing
- * device, malformed files, FIFOs), pg_sysfs_list(). inotify proves that read-only mode
- * opens nothing but config and resource.
+ * device, malformed files, FIFOs), pg_sysfs_list() through libpci (names libpci cannot
+ * parse fail the listing with -EIO before libpci sees them; addresses libpci truncates are
+ * dropped). Devices carry the attribute files a real tree has (vendor, device, class,
+ * irq); inotify proves that read-only mode opens nothing but config and resource, and that
+ * listing opens nothing inside the devices directory.
  *
  * Real devices: every device under /sys/bus/pci/devices, opened read-only; its snapshot
  * must equal a direct read of its config file; cfg_write must be -EROFS, BAR accesses
@@ -28,6 +31,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "fdcount.h"
 
 #include <pcigate/backend.h>
 
@@ -74,6 +79,29 @@ static char *dev_path(const char *bdf, const char *file)
 	return p;
 }
 
+/* The attribute files the kernel provides beside config (libpci's pci_fill_info() reads
+ * them; neither listing nor opening a device may). */
+static void write_attrs(const char *bdf, const uint8_t *cfg)
+{
+	static const struct { const char *name; unsigned off, len; } attrs[] = {
+		{ "vendor", 0x00, 2 }, { "device", 0x02, 2 }, { "class", 0x09, 3 },
+		{ "irq", 0x3c, 1 },
+	};
+	char text[32];
+
+	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		unsigned v = 0;
+
+		for (unsigned b = 0; b < attrs[i].len; b++)
+			v |= (unsigned)cfg[attrs[i].off + b] << (8 * b);
+		if (attrs[i].len == 1)
+			snprintf(text, sizeof(text), "%u\n", v);
+		else
+			snprintf(text, sizeof(text), "0x%0*x\n", (int)attrs[i].len * 2, v);
+		write_bytes(dev_path(bdf, attrs[i].name), text, strlen(text));
+	}
+}
+
 /* Device directory with config = device idx of a dump fixture (cut to len) and resource. */
 static void make_dev(const char *bdf, const char *dump, size_t idx, uint16_t len,
 		     const char *res)
@@ -90,6 +118,7 @@ static void make_dev(const char *bdf, const char *dump, size_t idx, uint16_t len
 	assert_int_equal(pg_dump_read_file(src, &devs, &n, NULL), 0);
 	assert_true(idx < n && len <= devs[idx].len);
 	write_bytes(dev_path(bdf, "config"), devs[idx].cfg, len);
+	write_attrs(bdf, devs[idx].cfg);
 	free(devs);
 	if (!res)
 		return;
@@ -143,10 +172,12 @@ static struct pg_backend *open_dev(const char *bdf, unsigned flags)
 	return be;
 }
 
-/* Names opened (IN_OPEN) in a directory since the watch was added, as "a,b,c," text. */
-static void opened_names(int ifd, char *out, size_t cap)
+/* Names opened (IN_OPEN) in a directory since the watch was added, as "a,b,c," text;
+ * returns how many times the watched directory itself was opened. */
+static unsigned opened_names(int ifd, char *out, size_t cap)
 {
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	unsigned self = 0;
 	ssize_t n;
 
 	out[0] = '\0';
@@ -154,6 +185,8 @@ static void opened_names(int ifd, char *out, size_t cap)
 		for (char *p = buf; p < buf + n;) {
 			struct inotify_event *e = (struct inotify_event *)(void *)p;
 
+			if ((e->mask & IN_OPEN) && !e->len)
+				self++;
 			if ((e->mask & IN_OPEN) && e->len && !strstr(out, e->name)) {
 				strncat(out, e->name, cap - strlen(out) - 2);
 				strcat(out, ",");
@@ -161,6 +194,7 @@ static void opened_names(int ifd, char *out, size_t cap)
 			p += sizeof(*e) + e->len;
 		}
 	}
+	return self;
 }
 
 /* BAR table of the fake 82576 in read-only mode: described, never accessible. */
@@ -235,7 +269,7 @@ static void test_fake_readonly(void **state)
 	assert_int_equal(read(fd, buf, PG_CFG_EXT_LEN), 4096);
 	close(fd);
 	assert_memory_equal(buf, file, 4096);
-	opened_names(ifd, opened, sizeof(opened));
+	(void)opened_names(ifd, opened, sizeof(opened));
 	assert_string_equal(opened, "config,resource,"); /* + our own reads of config */
 	close(ifd);
 	free(buf);
@@ -424,20 +458,33 @@ static void test_fake_errors(void **state)
 	}
 }
 
+static void mkdir_in(const char *dir, const char *name)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	assert_int_equal(mkdir(p, 0700), 0);
+}
+
 static void test_fake_list(void **state)
 {
-	char list[16][13];
-	char junk[256];
+	char list[16][13], devices[256], opened[512];
+	int ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC), wdev, wone;
 	size_t n = 0;
 
 	(void)state;
-	/* Entries that are not canonical BDFs are skipped. */
-	snprintf(junk, sizeof(junk), "%s/bus/pci/devices/junk", root);
-	assert_int_equal(mkdir(junk, 0700), 0);
-	snprintf(junk, sizeof(junk), "%s/bus/pci/devices/10000:00:00.0", root);
-	assert_int_equal(mkdir(junk, 0700), 0);
-	snprintf(junk, sizeof(junk), "%s/bus/pci/devices/00:02.0", root);
-	assert_int_equal(mkdir(junk, 0700), 0);
+	assert_true(ifd >= 0);
+	snprintf(devices, sizeof(devices), "%s/bus/pci/devices", root);
+	/* Names libpci parses but that are no canonical device of this tree: a 5-digit
+	 * domain, a bus libpci truncates to 8 bits (0x100 -> 00, and 0000:00:00.0 does not
+	 * exist), a short-form alias of 0000:00:01.0 (listed once), a hidden entry. */
+	mkdir_in(devices, "10000:00:00.0");
+	mkdir_in(devices, "0000:100:00.0");
+	mkdir_in(devices, "0:0:1.0");
+	mkdir_in(devices, ".hidden");
+	wdev = inotify_add_watch(ifd, devices, IN_OPEN);
+	wone = inotify_add_watch(ifd, dev_path("0000:01:00.0", NULL), IN_OPEN);
+	assert_true(wdev >= 0 && wone >= 0);
 	assert_int_equal(pg_sysfs_list(root, list, 16, &n), 0);
 	assert_int_equal(n, 13); /* 3 good devices + 10 broken ones of test_fake_errors */
 	assert_string_equal(list[0], "0000:00:01.0");
@@ -446,13 +493,75 @@ static void test_fake_list(void **state)
 	assert_string_equal(list[12], "0000:0c:00.0");
 	for (size_t i = 1; i < n; i++)
 		assert_true(strcmp(list[i - 1], list[i]) < 0);
+	/* Listing reads the devices directory and opens nothing inside it: no device
+	 * directory, no attribute file (vendor, device, class, irq, resource, config). The
+	 * watch on a device directory sees every open of a file in it. */
+	assert_true(opened_names(ifd, opened, sizeof(opened)) >= 1);
+	assert_string_equal(opened, "");
+	close(ifd);
+
 	assert_int_equal(pg_sysfs_list(root, NULL, 0, &n), 0);
 	assert_int_equal(n, 13);
 	n = 99;
 	assert_int_equal(pg_sysfs_list(root, list, 12, &n), -E2BIG);
 	assert_int_equal(n, 99);
 	assert_int_equal(pg_sysfs_list(root, NULL, 1, &n), -EINVAL);
+	assert_int_equal(pg_sysfs_list(root, list, 16, NULL), -EINVAL);
 	assert_int_equal(pg_sysfs_list("/nonexistent-pg", list, 16, &n), -ENOENT);
+	assert_int_equal(n, 99);
+}
+
+/* Trees pg_sysfs_list() refuses, each in its own root. */
+static void test_fake_list_errors(void **state)
+{
+	static const char *const bad_names[] = {
+		"junk", "00:02.0", "0000:00:02", "80000000:00:00.0", "0000:00:xx.0",
+	};
+	char other[64], p[256], q[512], list[4][13], longroot[1100];
+	size_t n = 77;
+	unsigned fds;
+
+	(void)state;
+	snprintf(other, sizeof(other), "/tmp/pg-sysfs-list-XXXXXX");
+	assert_non_null(mkdtemp(other));
+	snprintf(p, sizeof(p), "%s/bus", other);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/bus/pci", other);
+	assert_int_equal(mkdir(p, 0700), 0);
+	/* devices is a file, not a directory */
+	snprintf(p, sizeof(p), "%s/bus/pci/devices", other);
+	write_bytes(p, "x", 1);
+	assert_int_equal(pg_sysfs_list(other, list, 4, &n), -ENOTDIR);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(mkdir(p, 0700), 0);
+	/* Empty bus: no devices. */
+	assert_int_equal(pg_sysfs_list(other, list, 4, &n), 0);
+	assert_int_equal(n, 0);
+	mkdir_in(p, "0000:00:03.0");
+	/* A name libpci cannot parse (its scan would raise error()) fails the listing,
+	 * before libpci runs: no descriptor or memory is left behind (LeakSanitizer checks
+	 * the memory in the sanitizer build). */
+	for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
+		mkdir_in(p, bad_names[i]);
+		fds = pg_test_open_fds();
+		n = 77;
+		if (pg_sysfs_list(other, list, 4, &n) != -EIO)
+			fail_msg("entry '%s' not refused", bad_names[i]);
+		assert_int_equal(n, 77);
+		assert_int_equal(pg_test_open_fds(), fds);
+		snprintf(q, sizeof(q), "%s/%s", p, bad_names[i]);
+		assert_int_equal(rmdir(q), 0);
+	}
+	assert_int_equal(pg_sysfs_list(other, list, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0], "0000:00:03.0");
+	/* libpci builds "%s/devices" in 1024 bytes: longer roots are refused up front. */
+	memset(longroot, 'r', sizeof(longroot) - 1);
+	longroot[0] = '/';
+	longroot[sizeof(longroot) - 1] = '\0';
+	assert_int_equal(pg_sysfs_list(longroot, list, 4, &n), -ENAMETOOLONG);
+	snprintf(p, sizeof(p), "rm -rf '%s'", other);
+	assert_int_equal(system(p), 0);
 }
 
 /* ---- this machine ------------------------------------------------------------------- */
@@ -595,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_fake_reset),
 		cmocka_unit_test(test_fake_errors),
 		cmocka_unit_test(test_fake_list),
+		cmocka_unit_test(test_fake_list_errors),
 	};
 	const struct CMUnitTest real[] = {
 		cmocka_unit_test(test_real_devices),

@@ -23,21 +23,11 @@
 
 #include <cmocka.h>
 
+#include "fdcount.h"
+
 #include <pcigate/proto.h>
 
 /* ---- helpers ------------------------------------------------------------------------- */
-
-static unsigned open_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	unsigned n = 0;
-
-	assert_non_null(d);
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n;
-}
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -311,7 +301,7 @@ static void test_null_ops(void **state)
 {
 	static const struct pg_proto_handler none = { 0 };
 	struct pair p;
-	unsigned before = open_fds();
+	unsigned before = pg_test_open_fds();
 	int fds[2] = { memfd_of(4096), memfd_of(4096) };
 	uint8_t sm[PG_PROTO_SYSMEM_SIZE] = { 0 };
 
@@ -327,7 +317,7 @@ static void test_null_ops(void **state)
 	close(fds[1]);
 	assert_int_equal(pg_proto_serve_one(p.conn, &none, NULL, NULL, NULL), 1);
 	pair_close(&p);
-	assert_int_equal(open_fds(), before);
+	assert_int_equal(pg_test_open_fds(), before);
 }
 
 static void test_handler_failure(void **state)
@@ -352,7 +342,7 @@ static void test_handler_failure_closes_fds(void **state)
 {
 	struct pair p;
 	struct rec r = { .fail = -EINVAL, .irq = { -1, -1 } };
-	unsigned before = open_fds();
+	unsigned before = pg_test_open_fds();
 	int efd[2] = { eventfd(0, EFD_CLOEXEC), eventfd(0, EFD_CLOEXEC) };
 
 	pair_open(&p);
@@ -361,7 +351,7 @@ static void test_handler_failure_closes_fds(void **state)
 	close(efd[1]);
 	assert_int_equal(pg_proto_serve_one(p.conn, &rec_handler, &r, NULL, NULL), -EINVAL);
 	pair_close(&p);
-	assert_int_equal(open_fds(), before);
+	assert_int_equal(pg_test_open_fds(), before);
 }
 
 /* Every invalid message is rejected and every fd it carried is closed. */
@@ -394,7 +384,7 @@ static void test_invalid_messages_close_fds(void **state)
 		struct pair p;
 		struct rec r = { .irq = { -1, -1 } };
 		struct pg_proto_error err = { 0, "" };
-		unsigned before = open_fds();
+		unsigned before = pg_test_open_fds();
 		int fds[16];
 		uint8_t b[PG_PROTO_HDR_SIZE + 192];
 		size_t len;
@@ -416,8 +406,8 @@ static void test_invalid_messages_close_fds(void **state)
 				 cases[i].text);
 		assert_int_equal(r.cfg_reads + r.cfg_writes + r.sysmems + r.irqfds + r.resets, 0);
 		pair_close(&p);
-		if (open_fds() != before)
-			fail_msg("case %zu leaked %d fds", i, (int)(open_fds() - before));
+		if (pg_test_open_fds() != before)
+			fail_msg("case %zu leaked %d fds", i, (int)(pg_test_open_fds() - before));
 	}
 }
 
@@ -429,7 +419,7 @@ static void test_fds_on_payload(void **state)
 	struct pg_proto_error err = { 0, "" };
 	uint8_t b[PG_PROTO_HDR_SIZE + PG_PROTO_CFG_SIZE];
 	uint8_t cfg[PG_PROTO_CFG_SIZE] = { 0 };
-	unsigned before = open_fds();
+	unsigned before = pg_test_open_fds();
 	int fd = eventfd(0, EFD_CLOEXEC);
 
 	put32(cfg + 8, 4);
@@ -441,7 +431,7 @@ static void test_fds_on_payload(void **state)
 	assert_int_equal(pg_proto_serve_one(p.conn, &rec_handler, &r, NULL, &err), -EPROTO);
 	assert_non_null(strstr(err.text, "1 fds"));
 	pair_close(&p);
-	assert_int_equal(open_fds(), before);
+	assert_int_equal(pg_test_open_fds(), before);
 }
 
 /* An oversized header is rejected before its payload is read: the bytes stay unread. */
@@ -549,7 +539,7 @@ static void test_short_reads(void **state)
 	struct pg_proto_conn *c;
 	struct pg_proto_error err = { 0, "" };
 	enum pg_proto_cmd cmd;
-	unsigned before = open_fds();
+	unsigned before = pg_test_open_fds();
 	size_t n;
 
 	put32(cfg, 0x08);
@@ -572,7 +562,7 @@ static void test_short_reads(void **state)
 	pg_proto_conn_free(c);
 	close(r.irq[0]);
 	close(r.irq[1]);
-	assert_int_equal(open_fds(), before);
+	assert_int_equal(pg_test_open_fds(), before);
 }
 
 /* ---- SYNC_SYSMEM at scale --------------------------------------------------------------- */
@@ -598,7 +588,7 @@ static void test_sysmem_no_leak(void **state)
 	struct pair p;
 	struct rec r = { .irq = { -1, -1 } };
 	struct pg_proto_error err = { 0, "" };
-	unsigned before = open_fds(), held;
+	unsigned before = pg_test_open_fds(), held;
 	int ram = memfd_of(0x200000);
 	uint32_t magic = 0xc0ffee11, got = 0;
 
@@ -610,9 +600,9 @@ static void test_sysmem_no_leak(void **state)
 		if (pg_proto_serve_one(p.conn, &rec_handler, &r, NULL, &err) != 1)
 			fail_msg("message %u: %s", i, err.text);
 		if (i == 0)
-			held = open_fds();
-		else if (open_fds() != held)
-			fail_msg("message %u: %u fds open, expected %u", i, open_fds(), held);
+			held = pg_test_open_fds();
+		else if (pg_test_open_fds() != held)
+			fail_msg("message %u: %u fds open, expected %u", i, pg_test_open_fds(), held);
 		if (i % 500 == 0) { /* map, then replace: the old mapping must go too */
 			assert_int_equal(pg_sysmem_write(r.mem, 0x100010, &magic, 4), 0);
 			assert_int_equal(pg_sysmem_read(r.mem, 0x100010, &got, 4), 0);
@@ -628,7 +618,7 @@ static void test_sysmem_no_leak(void **state)
 	pair_close(&p);
 	pg_sysmem_free(r.mem);
 	close(ram);
-	assert_int_equal(open_fds(), before);
+	assert_int_equal(pg_test_open_fds(), before);
 }
 
 static void test_conn_args(void **state)
