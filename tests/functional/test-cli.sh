@@ -17,36 +17,13 @@ SAS=1000-0072_broadcom-lsi-sas2008-pci-express-fusion-mpt-sas_4096.txt
 SHORT=2646-502b_kingston-company-device_64.txt
 QEMU_NVME=1b36-0010_red-hat-qemu-nvm-express-controller_256.txt
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-fail() {
-	echo "FAIL [$case_name]: $*" >&2
-	for f in out err; do
-		[ -s "$tmp/$f" ] && { echo "--- std$f:" >&2; head -c 4000 "$tmp/$f" >&2; }
-	done
-	exit 1
-}
-skip() {
-	echo "SKIP [$case_name]: $*" >&2
-	exit 77
-}
-
-# run ARGS...: run pcigate with stdout/stderr captured, exit status in $rc
-run() {
-	"$PCIGATE" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
-expect_rc() { [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1"; }
-out_has() { grep -qF -- "$1" "$tmp/out" || fail "stdout lacks: $1"; }
-out_lacks() { ! grep -qF -- "$1" "$tmp/out" || fail "stdout has: $1"; }
-err_has() { grep -qF -- "$1" "$tmp/err" || fail "stderr lacks: $1"; }
+# shellcheck source=cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
 err_lines() {
 	local n
 	n=$(wc -l <"$tmp/err")
 	[ "$n" -eq "$1" ] || fail "stderr has $n lines, expected $1"
 }
-err_empty() { [ ! -s "$tmp/err" ] || fail "stderr not empty"; }
 need_corpus() {
 	[ -n "$CORPUS" ] && [ -f "$CORPUS/$ROOT_PORT" ] || skip "corpus not found (PG_CORPUS)"
 }

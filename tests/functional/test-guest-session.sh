@@ -16,31 +16,8 @@ CORPUS=${PG_CORPUS:-}
 NIC=$DATA/dump/82576-annotated.txt
 ROOT_PORT=8086-a294_intel-200-series-pch-pci-express-root-port-5_4096.txt
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-fail() {
-	echo "FAIL [$case_name]: $*" >&2
-	for f in out err; do
-		[ -s "$tmp/$f" ] && { echo "--- std$f:" >&2; head -c 6000 "$tmp/$f" >&2; }
-	done
-	exit 1
-}
-skip() {
-	echo "SKIP [$case_name]: $*" >&2
-	exit 77
-}
-
-# run ARGS... [< input]: pcigate with stdout/stderr captured, exit status in $rc
-run() {
-	"$PCIGATE" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
-expect_rc() { [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1"; }
-out_has() { grep -qF -- "$1" "$tmp/out" || fail "stdout lacks: $1"; }
-out_lacks() { ! grep -qF -- "$1" "$tmp/out" || fail "stdout has: $1"; }
-err_has() { grep -qF -- "$1" "$tmp/err" || fail "stderr lacks: $1"; }
-err_empty() { [ ! -s "$tmp/err" ] || fail "stderr not empty"; }
+# shellcheck source=cli-lib.sh
+. "$(dirname "$0")/cli-lib.sh"
 
 # lspci FILE: decode a view; exit 0 and nothing on stderr but libkmod's warning
 lspci_ok() {

@@ -20,5 +20,8 @@ done
 mkdir -p "$work/corpus" "$work/artifacts"
 cp -f "$seeds"/* "$work/corpus/"
 # shellcheck disable=SC2086 # $dirs holds build-generated paths without blanks
+# libFuzzer exits 77 on a crash by default, which meson would count as a skip: make every
+# crash, leak or timeout a failure.
 exec "$fuzzer" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
+	-error_exitcode=1 -timeout_exitcode=1 \
 	"$@" "$work/corpus" $dirs

@@ -150,8 +150,12 @@ static int decode_sysmem(const struct pg_proto_rule *r, const uint8_t *p, unsign
 					     "wraps",
 					     i, (unsigned long long)tmp.gpa[i],
 					     (unsigned long long)tmp.size[i]);
-		/* off_t on the wire: a negative or wrapping offset is never a valid mapping. */
-		if (tmp.offset[i] > (uint64_t)INT64_MAX - tmp.size[i])
+		/* off_t on the wire: a negative or wrapping offset is never a valid mapping.
+		 * size is checked first: INT64_MAX - size would itself wrap for a size above
+		 * INT64_MAX and let offset + size wrap past the file-size check (found by
+		 * fuzz-proto: size 0xffffffffffff0000 at offset 0xc0000). */
+		if (tmp.size[i] > (uint64_t)INT64_MAX ||
+		    tmp.offset[i] > (uint64_t)INT64_MAX - tmp.size[i])
 			return pg_proto_fail(err, -EPROTO,
 					     "SYNC_SYSMEM: region %u offset 0x%llx + size 0x%llx "
 					     "is out of range", i,

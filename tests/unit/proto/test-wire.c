@@ -307,6 +307,9 @@ static const struct {
 	{ UINT64_MAX - 0xfff, 0x2000, 0, -EPROTO, "wraps" },
 	{ 0, 0x1000, (uint64_t)INT64_MAX, -EPROTO, "out of range" },
 	{ 0, 0x1000, UINT64_MAX, -EPROTO, "out of range" },   /* a negative off_t */
+	/* size above INT64_MAX: offset + size wrapped past the check (fuzz-proto regression) */
+	{ 0, 0xffffffffffff0000ull, 0xc0000, -EPROTO, "out of range" },
+	{ 0, (uint64_t)INT64_MAX + 1, 0, -EPROTO, "out of range" },
 };
 
 static void test_sysmem(void **state)
