@@ -28,7 +28,6 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -91,65 +90,24 @@ static void audit_warm_up(void)
 
 /* ---- device ---------------------------------------------------------------------------- */
 
-static int open_backend(struct pg_serve *s)
+/* The device and its policy entry, opened exactly as view and session open them
+ * (pg_guest_open(): a dump path is modelled, a BDF is served read-only through sysfs).
+ * The backend and the policy move into s. */
+static int open_device(struct pg_serve *s, struct pg_mediator_config *mc)
 {
-	const char *dev = s->o->device;
-	struct pg_dump_error derr = { 0, "" };
-	struct stat st;
-	char bdf[13];
-	int rc;
+	const struct pg_guest_opts go = {
+		.cmd = "serve", .device = s->o->device, .profile = s->o->profile,
+		.policy = s->o->policy, .sysfs_root = s->o->sysfs_root,
+	};
+	struct pg_guest g;
+	int rc = pg_guest_open(&go, &g);
 
-	/* An existing path is a dump file; otherwise a BDF names a live host device. */
-	if (stat(dev, &st) == 0 || pg_bdf_parse(dev, bdf) < 0) {
-		rc = pg_backend_model_open(dev, &s->be, &derr);
-		if (rc < 0) {
-			if (derr.msg[0])
-				pg_cli_err("serve: --device %s: line %u: %s", dev, derr.line,
-					   derr.msg);
-			else
-				pg_cli_err("serve: --device %s: %s", dev, strerror(-rc));
-		}
+	if (rc < 0)
 		return rc;
-	}
-	/* Read-only, always: serve never writes a live device (config only, BARs ~0). */
-	rc = pg_backend_sysfs_open(bdf, 0, s->o->sysfs_root, &s->be);
-	if (rc < 0) {
-		pg_cli_err("serve: --device %s: %s", dev,
-			   rc == -ENODEV ? "no such PCI device" : strerror(-rc));
-		return rc;
-	}
-	s->readonly = true;
-	return 0;
-}
-
-static int lookup_policy(struct pg_serve *s, struct pg_mediator_config *mc)
-{
-	struct pg_policy_error perr = { 0, 0, "" };
-	const struct pg_policy_entry *e;
-	uint32_t id = 0, rev = 0, sub = 0;
-	int rc;
-
-	if (!s->o->policy)
-		return 0;
-	rc = pg_policy_load_file(s->o->policy, &s->policy, &perr);
-	if (rc < 0) {
-		pg_cli_err("serve: --policy %s:%u:%u: %s", s->o->policy, perr.line, perr.column,
-			   perr.msg[0] ? perr.msg : strerror(-rc));
-		return rc;
-	}
-	if (pg_backend_cfg_read(s->be, 0x00, 4, &id) < 0 ||
-	    pg_backend_cfg_read(s->be, 0x08, 1, &rev) < 0 ||
-	    pg_backend_cfg_read(s->be, 0x2c, 4, &sub) < 0) {
-		pg_cli_err("serve: --device %s: cannot read its IDs", s->o->device);
-		return -EIO;
-	}
-	e = pg_policy_lookup(s->policy, (uint16_t)id, (uint16_t)(id >> 16), (uint16_t)sub,
-			     (uint16_t)(sub >> 16), (uint8_t)rev);
-	if (e)
-		mc->policy = e;
-	else
-		fprintf(stderr, "pcigate serve: %s: no entry in %s for %04x:%04x; profile %s\n",
-			s->name, s->o->policy, id & 0xffff, id >> 16, pg_profile_name(mc->profile));
+	s->be = g.be;
+	s->policy = g.policy;
+	s->readonly = g.live; /* serve never writes a live device (config only, BARs ~0) */
+	mc->policy = g.entry;
 	return 0;
 }
 
@@ -167,21 +125,18 @@ int pg_serve_prepare(const struct pg_serve_opts *o, struct pg_serve **ret)
 	/* Log prefix: a BDF, or a dump file's base name (the path can be long). */
 	snprintf(s->name, sizeof(s->name), "%s",
 		 strrchr(o->device, '/') ? strrchr(o->device, '/') + 1 : o->device);
-	rc = open_backend(s);
+	pg_mediator_config_init(&mc);
+	rc = open_device(s, &mc);
 	if (rc == 0 && o->trace_backend)
 		rc = pg_trace_open(o->trace_backend, s->name, &s->be, &s->trace);
 	if (rc < 0)
 		goto fail;
-	pg_mediator_config_init(&mc);
 	mc.profile = o->profile;
 	mc.name = s->name; /* audit records name the device as the log lines and trace do */
 	mc.log = serve_log;
 	mc.log_data = s;
 	mc.audit = serve_audit;
 	mc.audit_data = s;
-	rc = lookup_policy(s, &mc);
-	if (rc < 0)
-		goto fail;
 	rc = pg_mediator_new(s->be, &mc, &s->med);
 	if (rc < 0) {
 		pg_cli_err("serve: --device %s: cannot build the mediator: %s", o->device,
