@@ -26,7 +26,7 @@
 #include <pcigate/dump.h>
 
 #ifndef PG_BENCH_CORPUS
-#define PG_BENCH_CORPUS "../shared/corpus/pci-real"
+#define PG_BENCH_CORPUS "tests/data/pci-real"
 #endif
 #ifndef PG_BENCH_EXTRA
 #define PG_BENCH_EXTRA ""

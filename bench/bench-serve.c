@@ -39,7 +39,7 @@
 #include <pcigate/pcigate.h>
 
 #ifndef PG_BENCH_CORPUS
-#define PG_BENCH_CORPUS "../shared/corpus/pci-real"
+#define PG_BENCH_CORPUS "tests/data/pci-real"
 #endif
 #define DEVICE "144d-a826_samsung-electronics-co-nvme-ssd-controller-pm174_4096.txt"
 #define DEFAULT_N 50000u
