@@ -137,7 +137,8 @@ struct pg_audit_record {
 	/** Stable id of the rule that decided: a row id ("hdr.command", "msi.control",
 	 *  "pcie.devctl", "policy:12", ...), "default-deny", "hidden-cap:<name>",
 	 *  "msix-table-access", "msix-pba", "irq-exclusive", "no-d3", "device-model:reset",
-	 *  or "rate-limit" in a summary record. Never NULL. */
+	 *  "reset:avoided", "reset:unsupported", or "rate-limit" in a summary record.
+	 *  Never NULL. */
 	const char *rule;
 	uint64_t suppressed;            /**< summary records: how many records were not emitted */
 };
@@ -224,7 +225,10 @@ enum pg_effect_kind {
 	PG_EFFECT_IRQ,
 	/** Guest requested a function reset (FLR in PCIe DevCtl or AF Control; never in the
 	 *  device-model profile, which refuses the request). The executor resets through
-	 *  the backend (policy reset preference order), restores the host-owned config
+	 *  the backend with the allowed method order (policy "prefer", else FLR, PM, bus;
+	 *  minus "avoid"); when no method is allowed or the backend has none of them the
+	 *  reset fails (-EPERM or -EOPNOTSUPP from pg_mediator_apply()) and is audited with
+	 *  rule "reset:avoided" or "reset:unsupported". On success it restores the host-owned config
 	 *  (BARs, ROM), reinitialises the virtual registers, then tells the callback.
 	 *  Every guest BAR mapping and interrupt route is void afterwards (the virtual BARs
 	 *  read 0, MSI/MSI-X are disabled, MSI-X entries masked). */
@@ -261,9 +265,15 @@ struct pg_effect {
 		} bar;
 		struct pg_irq_effect irq;
 		struct {
-			enum pg_reset_method methods[PG_POLICY_MAX_RESET]; /**< in order of preference */
-			uint8_t nmethods;     /**< 0: PG_RESET_ANY */
-			const char *why;      /**< static: "pcie-flr" or "af-flr" */
+			/** the methods policy allows, in order of preference, for
+			 *  pg_backend_reset_list(): PG_RESET_ANY alone when the policy names
+			 *  none (neither prefer nor avoid) */
+			enum pg_reset_method methods[PG_RESET_MAX_METHODS];
+			uint8_t nmethods;     /**< 0: policy avoids every method: refused */
+			const char *why;      /**< static: "pcie-flr", "af-flr" or "vmm" */
+			uint16_t off;         /**< register that requested it (0: the VMM) */
+			uint8_t size;         /**< its size (0: the VMM) */
+			uint32_t value;       /**< the request bit written (0: the VMM) */
 		} reset;
 		struct {
 			uint8_t bar;          /**< 0..5, or PG_CFG_ROM_BAR */
@@ -527,12 +537,25 @@ PG_EXPORT void pg_mediator_audit_flush(struct pg_mediator *m);
 
 /**
  * Reset the function on behalf of the VMM (e.g. QEMU's DEVICE_RESET): reset through the
- * backend in the policy's preferred order, restore the host-owned config and reinitialise
- * every virtual register to its compiled value. Equivalent to applying a PG_EFFECT_RESET.
- * @return 0 or a negative errno from the backend (-EOPNOTSUPP when no method works; the
- *         virtual registers are reinitialised in every case) or the effect callback.
+ * backend with the allowed method order (pg_mediator_reset_methods()), restore the
+ * host-owned config and reinitialise every virtual register to its compiled value.
+ * Equivalent to applying a PG_EFFECT_RESET with why "vmm".
+ * @return 0; -EPERM when the policy allows no method; -EOPNOTSUPP when the backend has
+ *         none of the allowed methods (both audited, rule "reset:avoided" /
+ *         "reset:unsupported", offset 0 size 0); another negative errno from the backend or
+ *         the effect callback. The virtual registers are reinitialised in every case.
  */
 PG_EXPORT PG_MUST_CHECK int pg_mediator_reset(struct pg_mediator *m);
+
+/**
+ * The reset methods the backend may use for this device, in order: the policy's "prefer"
+ * list, else FLR, PM, bus; minus "avoid"; PG_RESET_ANY alone when the policy names none.
+ * For callers that reset through the backend themselves (quiescing on shutdown).
+ * @param ret out: the methods; entries beyond the returned count are untouched
+ * @return the number of methods (0: the policy allows none, do not reset), -EINVAL.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_mediator_reset_methods(const struct pg_mediator *m,
+						      enum pg_reset_method ret[PG_RESET_MAX_METHODS]);
 
 #ifdef __cplusplus
 }

@@ -323,6 +323,8 @@ struct pg_backend;
  *   accesses that would reach the hardware read all ones and drop writes; DEVICE_RESET
  *   is acknowledged without a reset (pg_mediator_reset() would act on the backend). This is how a live host device (sysfs
  *   backend, read-only) is served: config only.
+ * - DEVICE_RESET otherwise is pg_mediator_reset(): a reset the policy ("avoid") or the
+ *   backend refuses is returned to the VMM as an error (and audited by the mediator).
  * SYNC_SYSMEM replaces a pg_sysmem table (fds kept, mapped lazily); SET_IRQFD fds are kept
  * (replacing closes the old ones) although QEMU 7.2 under TCG never consumes them (§9).
  */
@@ -368,7 +370,8 @@ PG_EXPORT void pg_proto_dev_stats(const struct pg_proto_dev *dev, struct pg_prot
 
 /**
  * Fail closed after a bad message or a device failure: turn Bus Master off through the
- * backend (read-modify-write of Command), reset the function where the backend can, and
+ * backend (read-modify-write of Command), reset the function where the backend can with
+ * a method the policy allows (pg_mediator_reset_methods(); none allowed: no reset), and
  * turn Bus Master off again (a reset may restore a state with it on).
  * A READONLY device is not touched (returns 0).
  * @return 0 or the first negative errno (-EOPNOTSUPP from reset is not an error).

@@ -146,19 +146,28 @@ static int notify(struct pg_mediator *m, const struct pg_effect *e)
 	return m->effect ? m->effect(m->effect_data, e) : 0;
 }
 
-/* Try the policy's reset methods in order; a method the backend lacks is skipped. */
+void pg_med_reset_effect(const struct pg_mediator *m, const char *why, uint16_t off,
+			 uint8_t size, uint32_t value, struct pg_effect *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->kind = PG_EFFECT_RESET;
+	memcpy(ret->u.reset.methods, m->reset_order, sizeof(m->reset_order));
+	ret->u.reset.nmethods = m->n_reset;
+	ret->u.reset.why = why;
+	ret->u.reset.off = off;
+	ret->u.reset.size = size;
+	ret->u.reset.value = value;
+}
+
+/* The backend gets the allowed order and picks the first method it has; with none
+ * allowed there is nothing to ask it (policy "avoid" names every method). */
 static int exec_reset_methods(struct pg_mediator *m, const struct pg_effect *e)
 {
-	int rc = -EOPNOTSUPP;
-
 	if (!e->u.reset.nmethods)
-		return pg_backend_reset(m->be, PG_RESET_ANY);
-	for (unsigned i = 0; i < e->u.reset.nmethods && i < PG_POLICY_MAX_RESET; i++) {
-		rc = pg_backend_reset(m->be, e->u.reset.methods[i]);
-		if (rc != -EOPNOTSUPP)
-			return rc;
-	}
-	return rc;
+		return -EPERM;
+	return pg_backend_reset_list(m->be, e->u.reset.methods,
+				     e->u.reset.nmethods < PG_RESET_MAX_METHODS ?
+				     e->u.reset.nmethods : PG_RESET_MAX_METHODS, NULL);
 }
 
 static int exec_reset(struct pg_mediator *m, const struct pg_effect *e)
@@ -169,8 +178,13 @@ static int exec_reset(struct pg_mediator *m, const struct pg_effect *e)
 	 * half-valid virtual state (fail closed: the caller sees the error). */
 	pg_med_reinit_virtual(m);
 	if (rc < 0) {
+		/* A reset the policy or the backend refused is not silently skipped: the
+		 * caller gets the error and the audit log says which request it was. */
 		pg_med_log(m, LOG_ERR, "reset (%s) failed: %s", e->u.reset.why ? e->u.reset.why : "",
 			   strerror(-rc));
+		pg_med_audit(m, PG_SPACE_CFG, 0, e->u.reset.off, e->u.reset.size,
+			     e->u.reset.value, PG_AUDIT_DENIED,
+			     rc == -EPERM ? "reset:avoided" : "reset:unsupported");
 		return rc;
 	}
 	rc = pg_med_restore_host(m);
@@ -272,9 +286,15 @@ int pg_mediator_reset(struct pg_mediator *m)
 		return -EINVAL;
 	memset(&d, 0, sizeof(d));
 	d.neffects = 1;
-	d.effects[0].kind = PG_EFFECT_RESET;
-	memcpy(d.effects[0].u.reset.methods, m->reset_prefer, sizeof(m->reset_prefer));
-	d.effects[0].u.reset.nmethods = m->n_reset_prefer;
-	d.effects[0].u.reset.why = "vmm";
+	pg_med_reset_effect(m, "vmm", 0, 0, 0, &d.effects[0]);
 	return pg_mediator_apply(m, &d);
+}
+
+int pg_mediator_reset_methods(const struct pg_mediator *m,
+			      enum pg_reset_method ret[PG_RESET_MAX_METHODS])
+{
+	if (!m || !ret)
+		return -EINVAL;
+	memcpy(ret, m->reset_order, m->n_reset * sizeof(ret[0]));
+	return m->n_reset;
 }

@@ -134,8 +134,10 @@ struct pg_mediator {
 	void *clock_data;
 
 	uint32_t pflags;               /* enum pg_policy_flag bits */
-	enum pg_reset_method reset_prefer[PG_POLICY_MAX_RESET];
-	uint8_t n_reset_prefer;
+	/* Reset methods the policy allows, in order (see reset_order() in mediator.c);
+	 * n_reset 0: none allowed, every reset is refused. */
+	enum pg_reset_method reset_order[PG_RESET_MAX_METHODS];
+	uint8_t n_reset;
 
 	struct pg_regtable rt;
 	struct pg_med_bar bars[PG_CFG_NUM_BARS];
@@ -216,6 +218,10 @@ void pg_med_hw_bits(struct pg_wctx *w, uint32_t bits, uint32_t want, uint16_t *h
 void pg_med_deny(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w, uint32_t bits,
 		 const char *rule, bool hard);
 int pg_med_restore_host(struct pg_mediator *m) __attribute__((warn_unused_result));
+/* A PG_EFFECT_RESET carrying the allowed method order; off/size/value name the request
+ * (the register and bit the guest wrote; 0 for a VMM reset) for the audit record. */
+void pg_med_reset_effect(const struct pg_mediator *m, const char *why, uint16_t off,
+			 uint8_t size, uint32_t value, struct pg_effect *ret);
 void pg_med_reinit_virtual(struct pg_mediator *m);
 
 /* audit.c */

@@ -24,6 +24,42 @@ void pg_mediator_config_init(struct pg_mediator_config *cfg)
 	cfg->rate.per_sec = 5;
 }
 
+/*
+ * The reset methods the backend may use, in order: the policy's "prefer" list, else FLR,
+ * PM, bus (PCIe Base r5.0 §6.6.2 FLR first: it resets one function only, where a bus reset
+ * takes every function behind the bridge), minus every method in "avoid" either way. With
+ * neither list the backend chooses (PG_RESET_ANY). Everything avoided leaves nothing: a
+ * reset is then refused (-EPERM), never done some other way.
+ */
+static void reset_order(struct pg_mediator *m, const struct pg_policy_entry *pol)
+{
+	static const enum pg_reset_method dflt[] = { PG_RESET_FLR, PG_RESET_PM, PG_RESET_BUS };
+	const enum pg_reset_method *from = dflt;
+	unsigned n = PG_RESET_MAX_METHODS;
+
+	m->n_reset = 0;
+	if (!pol || (!pol->n_reset_prefer && !pol->reset_avoid)) {
+		m->reset_order[m->n_reset++] = PG_RESET_ANY;
+		return;
+	}
+	if (pol->n_reset_prefer) {
+		from = pol->reset_prefer;
+		n = pol->n_reset_prefer < PG_POLICY_MAX_RESET ? pol->n_reset_prefer :
+								PG_POLICY_MAX_RESET;
+	}
+	for (unsigned i = 0; i < n && m->n_reset < PG_RESET_MAX_METHODS; i++) {
+		bool dup = false;
+
+		if (from[i] == PG_RESET_ANY || (unsigned)from[i] >= PG_RESET__COUNT ||
+		    (pol->reset_avoid & PG_POLICY_RESET_BIT(from[i])))
+			continue;
+		for (unsigned k = 0; k < m->n_reset; k++)
+			dup |= m->reset_order[k] == from[i];
+		if (!dup)
+			m->reset_order[m->n_reset++] = from[i];
+	}
+}
+
 static void copy_config(struct pg_mediator *m, const struct pg_mediator_config *cfg,
 			const struct pg_backend *be)
 {
@@ -42,14 +78,9 @@ static void copy_config(struct pg_mediator *m, const struct pg_mediator_config *
 	m->clock_data = cfg->clock_data;
 	m->audit_state.rate = cfg->rate;
 	m->audit_state.tokens = (uint64_t)cfg->rate.burst * 1000000000ull;
-	if (pol) {
+	if (pol)
 		m->pflags = pol->flags;
-		for (unsigned i = 0; i < pol->n_reset_prefer && i < PG_POLICY_MAX_RESET; i++) {
-			if (pol->reset_avoid & PG_POLICY_RESET_BIT(pol->reset_prefer[i]))
-				continue;
-			m->reset_prefer[m->n_reset_prefer++] = pol->reset_prefer[i];
-		}
-	}
+	reset_order(m, pol);
 }
 
 static int snapshot(struct pg_mediator *m, struct pg_cfg_layout **ret)

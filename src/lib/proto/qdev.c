@@ -305,10 +305,14 @@ static int dev_reset(void *ctx)
 	 * (QEMU resets its own shadow, and no BAR is routed before decode is enabled again). */
 	if (d->flags & PG_PROTO_DEV_READONLY)
 		return 0;
-	/* The virtual registers are reinitialised in every case (mediator.h); a backend that
-	 * cannot reset is not a failure of the VMM's reset. */
+	/* A reset the policy or the backend refuses is an error the VMM sees (the mediator
+	 * audited it and reinitialised the virtual registers): reporting success would let
+	 * the guest believe the device state was cleared. */
 	rc = pg_mediator_reset(d->med);
-	return rc == -EOPNOTSUPP ? 0 : rc;
+	if (rc < 0)
+		dlog(d, LOG_ERR, "%s: device reset refused: %s", pg_mediator_name(d->med),
+		     strerror(-rc));
+	return rc;
 }
 
 static int dev_sync_sysmem(void *ctx, struct pg_proto_msg *msg)
@@ -365,7 +369,8 @@ static int bus_master_off(struct pg_proto_dev *dev)
 
 int pg_proto_dev_quiesce(struct pg_proto_dev *dev)
 {
-	int rc;
+	enum pg_reset_method order[PG_RESET_MAX_METHODS];
+	int rc, n;
 
 	if (!dev)
 		return -EINVAL;
@@ -377,7 +382,12 @@ int pg_proto_dev_quiesce(struct pg_proto_dev *dev)
 	rc = bus_master_off(dev);
 	if (rc < 0)
 		return rc;
-	rc = pg_backend_reset(dev->be, PG_RESET_ANY);
+	/* Only methods the policy allows; none allowed or none available: Bus Master off is
+	 * what stops DMA, the reset only clears device state. */
+	n = pg_mediator_reset_methods(dev->med, order);
+	if (n < 0)
+		return n;
+	rc = n ? pg_backend_reset_list(dev->be, order, (unsigned)n, NULL) : 0;
 	if (rc < 0 && rc != -EOPNOTSUPP)
 		return rc;
 	return bus_master_off(dev);
