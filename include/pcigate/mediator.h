@@ -327,6 +327,46 @@ struct pg_mediator_ids {
 	uint8_t revision;
 };
 
+/**
+ * Options (bits of pg_mediator_config.options): transport limits that change what the
+ * guest sees, and executor modes. They are part of the one decision every frontend shares
+ * (`pcigate view --transport qemu72` prints what `pcigate serve` serves), never applied
+ * beside the mediator.
+ *
+ * Transport limits of QEMU 7.2's x-pci-proxy-dev (docs/serve.md): its proxy sizes
+ * BARs with an int and a 32-bit mask, registers every BAR as 32-bit and never maps the
+ * expansion ROM. Each is logged (LOG_WARNING when something is hidden, LOG_INFO for the
+ * 32-bit view) at creation.
+ */
+/** Hide the expansion ROM (the ROM register reads 0 and ignores writes), as the policy
+ *  flag no-rom does. */
+#define PG_MEDIATOR_OPT_NO_ROM 0x1u
+/** Show a 64-bit memory BAR as a 32-bit one: type bits 2:1 read 0 and its upper dword
+ *  reads 0 and ignores writes, so the guest keeps it below 4 GiB (the host's upper half is
+ *  still restored after a reset). A 64-bit BAR larger than 2 GiB is hidden. */
+#define PG_MEDIATOR_OPT_BARS_32BIT 0x2u
+/** Hide BARs of 2 GiB or more (the register reads 0 and ignores writes). */
+#define PG_MEDIATOR_OPT_MAX_BAR_2G 0x4u
+/** Hide I/O BARs smaller than 16 bytes (QEMU 7.2 sizes I/O BARs with mask 0xfffffff0). */
+#define PG_MEDIATOR_OPT_MIN_IO_BAR_16 0x8u
+/** No extended config space: 0x100 and above read 0 and ignore writes, as the policy flag
+ *  no-ext-cfg does (QEMU 7.2's proxy forwards the first 256 bytes only). */
+#define PG_MEDIATOR_OPT_NO_EXT_CFG 0x20u
+/** Every QEMU 7.2 proxy limit: what pg_proto_dev_new() requires. */
+#define PG_MEDIATOR_TRANSPORT_QEMU72 (PG_MEDIATOR_OPT_NO_ROM | PG_MEDIATOR_OPT_BARS_32BIT | \
+				      PG_MEDIATOR_OPT_MAX_BAR_2G | PG_MEDIATOR_OPT_MIN_IO_BAR_16 | \
+				      PG_MEDIATOR_OPT_NO_EXT_CFG)
+/**
+ * Read-only executor: nothing is ever written to the device. Decisions are the same
+ * (virtual registers update, audit records are emitted), but pg_mediator_apply() drops
+ * config writes, BAR writes, resets and restores; BAR reads outside the virtual MSI-X
+ * table and PBA read all ones without touching the device; pg_mediator_reset() does
+ * nothing and returns 0 (the virtual registers keep their values). How a live host device
+ * opened read-only is served.
+ */
+#define PG_MEDIATOR_OPT_READONLY 0x10u
+#define PG_MEDIATOR_OPT__ALL 0x3fu
+
 /** How to build a mediator. Initialise with pg_mediator_config_init(). */
 struct pg_mediator_config {
 	enum pg_profile profile;              /**< used when policy is NULL */
@@ -345,6 +385,7 @@ struct pg_mediator_config {
 	pg_clock_fn clock;                    /**< NULL: clock_gettime(CLOCK_REALTIME) */
 	void *clock_data;
 	struct pg_audit_rate rate;            /**< default {burst 20, per_sec 5} */
+	unsigned options;                     /**< PG_MEDIATOR_OPT_* bits; default 0 */
 };
 
 /** Fill cfg with defaults: guest profile, no policy, no callbacks, rate {20, 5}. */
@@ -360,7 +401,8 @@ PG_EXPORT void pg_mediator_config_init(struct pg_mediator_config *cfg);
  *             while the mediator uses it
  * @param cfg  borrowed; NULL means pg_mediator_config_init() defaults
  * @param ret  out: the mediator, owned by the caller (pg_mediator_free()); set on success only
- * @return 0; -EINVAL (NULL be/ret, profile out of range, a header type other than 0,
+ * @return 0; -EINVAL (NULL be/ret, profile out of range, unknown option bits, a header
+ *         type other than 0,
  *         config shorter than 64 bytes or a type 0 header cut short); -ENODEV (the config
  *         space reads all 0xff, i.e. no function answers: absent, surprise-removed, in
  *         D3cold or a master abort; or all 0x00: there is no device to serve, so none is
@@ -381,6 +423,9 @@ PG_EXPORT void pg_mediator_free(struct pg_mediator *m);
 
 /** The profile the mediator was compiled for. */
 PG_EXPORT enum pg_profile pg_mediator_profile(const struct pg_mediator *m);
+
+/** The PG_MEDIATOR_OPT_* bits the mediator was built with (0 for NULL). */
+PG_EXPORT unsigned pg_mediator_options(const struct pg_mediator *m);
 
 /** The device name used in audit records and logs; never NULL, borrowed from m. */
 PG_EXPORT const char *pg_mediator_name(const struct pg_mediator *m);

@@ -191,6 +191,15 @@ static int exec_reset(struct pg_mediator *m, const struct pg_effect *e)
 	return rc < 0 ? rc : notify(m, e);
 }
 
+/* Read-only executor: what would act on the device is dropped; what only the VMM does
+ * (interrupt routes, mappings, PM notifications) still goes to the callback. */
+static bool readonly_drops(const struct pg_mediator *m, const struct pg_effect *e)
+{
+	return (m->opts & PG_MEDIATOR_OPT_READONLY) &&
+	       (e->kind == PG_EFFECT_CFG_WRITE || e->kind == PG_EFFECT_BAR_WRITE ||
+		e->kind == PG_EFFECT_RESET || e->kind == PG_EFFECT_RESTORE);
+}
+
 int pg_mediator_apply(struct pg_mediator *m, const struct pg_write_decision *d)
 {
 	int rc = 0;
@@ -200,6 +209,8 @@ int pg_mediator_apply(struct pg_mediator *m, const struct pg_write_decision *d)
 	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
 		const struct pg_effect *e = &d->effects[i];
 
+		if (readonly_drops(m, e))
+			continue;
 		switch (e->kind) {
 		case PG_EFFECT_CFG_WRITE:
 			rc = exec_cfg(m, e);
@@ -244,7 +255,7 @@ int pg_med_restore_host(struct pg_mediator *m)
 			continue; /* the high half goes with its low half */
 		rc = pg_backend_cfg_write(m->be, reg, 4, b->kind == PG_BAR_ROM ?
 					  b->host_lo & ~1u : b->host_lo);
-		if (rc == 0 && b->kind == PG_BAR_MEM64)
+		if (rc == 0 && b->host64)
 			rc = pg_backend_cfg_write(m->be, (uint16_t)(reg + 4), 4, b->host_hi);
 		if (rc < 0)
 			return rc;
@@ -284,6 +295,8 @@ int pg_mediator_reset(struct pg_mediator *m)
 
 	if (!m)
 		return -EINVAL;
+	if (m->opts & PG_MEDIATOR_OPT_READONLY)
+		return 0; /* never reset a device served read-only; see mediator.h */
 	memset(&d, 0, sizeof(d));
 	d.neffects = 1;
 	pg_med_reset_effect(m, "vmm", 0, 0, 0, &d.effects[0]);

@@ -77,9 +77,12 @@ static void copy_config(struct pg_mediator *m, const struct pg_mediator_config *
 	m->clock = cfg->clock;
 	m->clock_data = cfg->clock_data;
 	m->audit_state.rate = cfg->rate;
+	m->opts = cfg->options;
 	m->audit_state.tokens = (uint64_t)cfg->rate.burst * 1000000000ull;
 	if (pol)
 		m->pflags = pol->flags;
+	if (cfg->options & PG_MEDIATOR_OPT_NO_EXT_CFG)
+		m->pflags |= PG_POLICY_F_NO_EXT_CFG; /* one rule for both: caps-filter.c */
 	reset_order(m, pol);
 }
 
@@ -169,7 +172,8 @@ int pg_mediator_new(struct pg_backend *be, const struct pg_mediator_config *cfg,
 		pg_mediator_config_init(&defaults);
 		cfg = &defaults;
 	}
-	if ((unsigned)(cfg->policy ? cfg->policy->profile : cfg->profile) >= PG_PROFILE__COUNT)
+	if ((unsigned)(cfg->policy ? cfg->policy->profile : cfg->profile) >= PG_PROFILE__COUNT ||
+	    (cfg->options & ~PG_MEDIATOR_OPT__ALL))
 		return -EINVAL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -193,6 +197,11 @@ void pg_mediator_free(struct pg_mediator *m)
 	pg_regtable_free(&m->rt);
 	free(m->msix.table);
 	free(m);
+}
+
+unsigned pg_mediator_options(const struct pg_mediator *m)
+{
+	return m ? m->opts : 0;
 }
 
 enum pg_profile pg_mediator_profile(const struct pg_mediator *m)
@@ -329,6 +338,10 @@ int pg_mediator_bar_read(struct pg_mediator *m, unsigned bar, uint64_t off, uint
 	rc = pg_mediator_bar_decide_read(m, bar, off, size, &d);
 	if (rc < 0)
 		return rc;
+	if (d.hw_mask && (m->opts & PG_MEDIATOR_OPT_READONLY)) {
+		*val = d.value | d.hw_mask; /* nothing behind it may be touched: reads as absent */
+		return 0;
+	}
 	if (d.hw_mask) {
 		rc = pg_backend_bar_read(m->be, bar, off, size, &hw);
 		if (rc < 0)

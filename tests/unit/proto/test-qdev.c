@@ -35,6 +35,7 @@ struct fixture {
 
 static int open_fixture(struct fixture *f, unsigned flags)
 {
+	struct pg_mediator_config cfg;
 	const char *dir = getenv("PG_CORPUS");
 	char path[4096];
 
@@ -44,7 +45,10 @@ static int open_fixture(struct fixture *f, unsigned flags)
 	snprintf(path, sizeof(path), "%s/%s", dir, NVME);
 	if (pg_backend_model_open(path, &f->be, NULL) < 0)
 		return -1;
-	if (pg_mediator_new(f->be, NULL, &f->med) < 0)
+	pg_mediator_config_init(&cfg);
+	cfg.options = PG_MEDIATOR_TRANSPORT_QEMU72 |
+		      ((flags & PG_PROTO_DEV_READONLY) ? PG_MEDIATOR_OPT_READONLY : 0);
+	if (pg_mediator_new(f->be, &cfg, &f->med) < 0)
 		return -1;
 	if (pg_proto_dev_new(f->med, f->be, flags, NULL, NULL, &f->dev) < 0)
 		return -1;
@@ -76,6 +80,7 @@ static void test_reset_refused(void **state)
 	pol.reset_avoid = PG_POLICY_RESET_BIT(PG_RESET_FLR) | PG_POLICY_RESET_BIT(PG_RESET_PM) |
 			  PG_POLICY_RESET_BIT(PG_RESET_BUS);
 	pg_mediator_config_init(&cfg);
+	cfg.options = PG_MEDIATOR_TRANSPORT_QEMU72;
 	cfg.policy = &pol;
 	cfg.audit = count_audit;
 	cfg.audit_data = &audits;
@@ -306,6 +311,9 @@ static void test_args(void **state)
 
 	assert_int_equal(pg_proto_dev_new(NULL, f->be, 0, NULL, NULL, &d), -EINVAL);
 	assert_int_equal(pg_proto_dev_new(f->med, f->be, 0x80, NULL, NULL, &d), -EINVAL);
+	/* the mediator must carry the transport's view: read-write mediator, read-only dev */
+	assert_int_equal(pg_proto_dev_new(f->med, f->be, PG_PROTO_DEV_READONLY, NULL, NULL, &d),
+			 -EINVAL);
 	assert_null(d);
 	assert_int_equal(pg_proto_dev_quiesce(NULL), -EINVAL);
 	pg_proto_dev_free(NULL);
