@@ -226,6 +226,7 @@ static void one_record(struct go_oracle *o, struct pg_mediator *m, const uint8_t
 		o->restore_ok = true;
 		if (pg_mediator_reset(m) != 0)
 			go_fail(o, "VMM reset failed");
+		go_virt_reset(o);
 		o->restore_ok = false;
 		return;
 	}
