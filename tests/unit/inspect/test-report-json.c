@@ -213,7 +213,7 @@ struct devset {
 	size_t n;
 };
 
-static void add_dev(struct devset *ds, struct cfgb *c, const char *name)
+static void add_dev(struct devset *ds, struct cfgbuild *c, const char *name)
 {
 	size_t i = ds->n++;
 
@@ -230,7 +230,7 @@ static void add_dev(struct devset *ds, struct cfgb *c, const char *name)
 
 static void build_set(struct devset *ds)
 {
-	struct cfgb c;
+	struct cfgbuild c;
 
 	ds->n = 0;
 	cb_nvme(&c);
@@ -242,7 +242,7 @@ static void build_set(struct devset *ds)
 	ds->devs[0].names.class_name = "Non-Volatile memory controller";
 
 	cb_init(&c, 0x8086, 0x1901, 0x060400, 0x81, PG_CFG_EXT_LEN);
-	cb_pcie(&c, 0x40, PG_PCIE_ROOT_PORT, false);
+	cb_add_pcie(&c, 0x40, PG_PCIE_ROOT_PORT, false);
 	cb_w8(&c, 0x41, 0x40); /* loop: diagnostics and several findings */
 	add_dev(ds, &c, "bridge \xff\xfe name.txt"); /* invalid UTF-8 in a file name */
 	ds->devs[1].source = "sysfs";
