@@ -132,6 +132,8 @@ int pg_serve_prepare(const struct pg_serve_opts *o, struct pg_serve **ret)
 	if (rc < 0)
 		goto fail;
 	mc.profile = o->profile;
+	/* what QEMU 7.2's proxy can show, and never a write to a live device (mediator.h) */
+	mc.options = PG_MEDIATOR_TRANSPORT_QEMU72 | (s->readonly ? PG_MEDIATOR_OPT_READONLY : 0);
 	mc.name = s->name; /* audit records name the device as the log lines and trace do */
 	mc.log = serve_log;
 	mc.log_data = s;

@@ -557,11 +557,13 @@ static inline int go_bar_write(struct pg_backend *be, unsigned bar, uint64_t off
 }
 
 /* A reset puts the device back to its power-on (here: start) state. */
-static inline int go_reset(struct pg_backend *be, enum pg_reset_method m)
+static inline int go_reset(struct pg_backend *be, const enum pg_reset_method *methods,
+			   unsigned n, enum pg_reset_method *used)
 {
 	struct go_oracle *o = pg_backend_priv(be);
 
-	(void)m;
+	(void)n;
+	*used = methods[0];
 	o->resets++;
 	memcpy(o->hw, o->snap, o->cfg_len);
 	return 0;

@@ -182,13 +182,42 @@ int pg_backend_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, uint
 	return be->ops->bar_write(be, bar, off, size, val);
 }
 
-int pg_backend_reset(struct pg_backend *be, enum pg_reset_method m)
+/* A list the implementations can trust: known methods, no repeats, ANY only alone. */
+static bool reset_list_valid(const enum pg_reset_method *methods, unsigned n)
 {
-	if (!be || (unsigned)m > PG_RESET_BUS)
+	unsigned seen = 0;
+
+	if (!methods || n == 0 || n > PG_RESET_MAX_METHODS)
+		return false;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned m = (unsigned)methods[i];
+
+		if (m >= PG_RESET__COUNT || (seen & (1u << m)) || (m == PG_RESET_ANY && n != 1))
+			return false;
+		seen |= 1u << m;
+	}
+	return true;
+}
+
+int pg_backend_reset_list(struct pg_backend *be, const enum pg_reset_method *methods,
+			  unsigned n, enum pg_reset_method *used)
+{
+	enum pg_reset_method u = PG_RESET_ANY;
+	int rc;
+
+	if (!be || !reset_list_valid(methods, n))
 		return -EINVAL;
 	if (!be->ops->reset)
 		return -EOPNOTSUPP;
-	return be->ops->reset(be, m);
+	rc = be->ops->reset(be, methods, n, &u);
+	if (rc == 0 && used)
+		*used = u;
+	return rc;
+}
+
+int pg_backend_reset(struct pg_backend *be, enum pg_reset_method m)
+{
+	return pg_backend_reset_list(be, &m, 1, NULL);
 }
 
 /* Read the config space dword-wise (bytes for a tail that is not a whole dword). */

@@ -146,19 +146,28 @@ static int notify(struct pg_mediator *m, const struct pg_effect *e)
 	return m->effect ? m->effect(m->effect_data, e) : 0;
 }
 
-/* Try the policy's reset methods in order; a method the backend lacks is skipped. */
+void pg_med_reset_effect(const struct pg_mediator *m, const char *why, uint16_t off,
+			 uint8_t size, uint32_t value, struct pg_effect *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->kind = PG_EFFECT_RESET;
+	memcpy(ret->u.reset.methods, m->reset_order, sizeof(m->reset_order));
+	ret->u.reset.nmethods = m->n_reset;
+	ret->u.reset.why = why;
+	ret->u.reset.off = off;
+	ret->u.reset.size = size;
+	ret->u.reset.value = value;
+}
+
+/* The backend gets the allowed order and picks the first method it has; with none
+ * allowed there is nothing to ask it (policy "avoid" names every method). */
 static int exec_reset_methods(struct pg_mediator *m, const struct pg_effect *e)
 {
-	int rc = -EOPNOTSUPP;
-
 	if (!e->u.reset.nmethods)
-		return pg_backend_reset(m->be, PG_RESET_ANY);
-	for (unsigned i = 0; i < e->u.reset.nmethods && i < PG_POLICY_MAX_RESET; i++) {
-		rc = pg_backend_reset(m->be, e->u.reset.methods[i]);
-		if (rc != -EOPNOTSUPP)
-			return rc;
-	}
-	return rc;
+		return -EPERM;
+	return pg_backend_reset_list(m->be, e->u.reset.methods,
+				     e->u.reset.nmethods < PG_RESET_MAX_METHODS ?
+				     e->u.reset.nmethods : PG_RESET_MAX_METHODS, NULL);
 }
 
 static int exec_reset(struct pg_mediator *m, const struct pg_effect *e)
@@ -169,12 +178,26 @@ static int exec_reset(struct pg_mediator *m, const struct pg_effect *e)
 	 * half-valid virtual state (fail closed: the caller sees the error). */
 	pg_med_reinit_virtual(m);
 	if (rc < 0) {
+		/* A reset the policy or the backend refused is not silently skipped: the
+		 * caller gets the error and the audit log says which request it was. */
 		pg_med_log(m, LOG_ERR, "reset (%s) failed: %s", e->u.reset.why ? e->u.reset.why : "",
 			   strerror(-rc));
+		pg_med_audit(m, PG_SPACE_CFG, 0, e->u.reset.off, e->u.reset.size,
+			     e->u.reset.value, PG_AUDIT_DENIED,
+			     rc == -EPERM ? "reset:avoided" : "reset:unsupported");
 		return rc;
 	}
 	rc = pg_med_restore_host(m);
 	return rc < 0 ? rc : notify(m, e);
+}
+
+/* Read-only executor: what would act on the device is dropped; what only the VMM does
+ * (interrupt routes, mappings, PM notifications) still goes to the callback. */
+static bool readonly_drops(const struct pg_mediator *m, const struct pg_effect *e)
+{
+	return (m->opts & PG_MEDIATOR_OPT_READONLY) &&
+	       (e->kind == PG_EFFECT_CFG_WRITE || e->kind == PG_EFFECT_BAR_WRITE ||
+		e->kind == PG_EFFECT_RESET || e->kind == PG_EFFECT_RESTORE);
 }
 
 int pg_mediator_apply(struct pg_mediator *m, const struct pg_write_decision *d)
@@ -186,6 +209,8 @@ int pg_mediator_apply(struct pg_mediator *m, const struct pg_write_decision *d)
 	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
 		const struct pg_effect *e = &d->effects[i];
 
+		if (readonly_drops(m, e))
+			continue;
 		switch (e->kind) {
 		case PG_EFFECT_CFG_WRITE:
 			rc = exec_cfg(m, e);
@@ -230,7 +255,7 @@ int pg_med_restore_host(struct pg_mediator *m)
 			continue; /* the high half goes with its low half */
 		rc = pg_backend_cfg_write(m->be, reg, 4, b->kind == PG_BAR_ROM ?
 					  b->host_lo & ~1u : b->host_lo);
-		if (rc == 0 && b->kind == PG_BAR_MEM64)
+		if (rc == 0 && b->host64)
 			rc = pg_backend_cfg_write(m->be, (uint16_t)(reg + 4), 4, b->host_hi);
 		if (rc < 0)
 			return rc;
@@ -270,11 +295,19 @@ int pg_mediator_reset(struct pg_mediator *m)
 
 	if (!m)
 		return -EINVAL;
+	if (m->opts & PG_MEDIATOR_OPT_READONLY)
+		return 0; /* never reset a device served read-only; see mediator.h */
 	memset(&d, 0, sizeof(d));
 	d.neffects = 1;
-	d.effects[0].kind = PG_EFFECT_RESET;
-	memcpy(d.effects[0].u.reset.methods, m->reset_prefer, sizeof(m->reset_prefer));
-	d.effects[0].u.reset.nmethods = m->n_reset_prefer;
-	d.effects[0].u.reset.why = "vmm";
+	pg_med_reset_effect(m, "vmm", 0, 0, 0, &d.effects[0]);
 	return pg_mediator_apply(m, &d);
+}
+
+int pg_mediator_reset_methods(const struct pg_mediator *m,
+			      enum pg_reset_method ret[PG_RESET_MAX_METHODS])
+{
+	if (!m || !ret)
+		return -EINVAL;
+	memcpy(ret, m->reset_order, m->n_reset * sizeof(ret[0]));
+	return m->n_reset;
 }

@@ -166,7 +166,7 @@ static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wct
 static void bar_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 {
 	const struct pg_med_bar *b = &m->bars[r->priv];
-	uint32_t flags = pg_med_snap(m, r->off, 4);
+	uint32_t flags = b->flags;
 
 	switch (b->kind) {
 	case PG_BAR_MEM64_HI:
@@ -200,10 +200,8 @@ static int add_bar(struct pg_mediator *m, unsigned i, uint16_t reg)
 	r.virt = 0xffffffffu;
 	r.write = bar_write;
 	r.priv = (uint16_t)i;
-	if (b->kind == PG_BAR_IO)
-		r.value = pg_med_snap(m, reg, 4) & 3u;
-	else if (b->kind != PG_BAR_ROM && b->kind != PG_BAR_MEM64_HI)
-		r.value = pg_med_snap(m, reg, 4) & 0xfu;
+	if (b->kind != PG_BAR_ROM && b->kind != PG_BAR_MEM64_HI)
+		r.value = b->flags;
 	memcpy(r.id, id, sizeof(r.id));
 	return pg_med_add(m, &r, &b->row);
 }
@@ -229,6 +227,30 @@ static bool bar_size_ok(enum pg_bar_kind kind, uint64_t size)
 	}
 }
 
+/* The transport limits (PG_MEDIATOR_OPT_*, mediator.h): may the guest see this BAR, and
+ * does a 64-bit one become 32-bit? Logged once, here, for every frontend. */
+static bool transport_allows(struct pg_mediator *m, unsigned i, enum pg_bar_kind kind,
+			     uint64_t size, bool *as32)
+{
+	bool big = size >= (1ull << 31);
+
+	*as32 = kind == PG_BAR_MEM64 && (m->opts & PG_MEDIATOR_OPT_BARS_32BIT);
+	if (kind == PG_BAR_IO && size < 16 && (m->opts & PG_MEDIATOR_OPT_MIN_IO_BAR_16)) {
+		pg_med_log(m, LOG_WARNING, "BAR%u: I/O BAR of %llu bytes hidden (QEMU 7.2 "
+			   "mis-sizes I/O BARs under 16 bytes)", i, (unsigned long long)size);
+		return false;
+	}
+	if (big && ((m->opts & PG_MEDIATOR_OPT_MAX_BAR_2G) || (*as32 && size > (1ull << 31)))) {
+		pg_med_log(m, LOG_WARNING, "BAR%u: %llu bytes hidden (QEMU 7.2's proxy cannot "
+			   "size BARs of 2 GiB or more)", i, (unsigned long long)size);
+		return false;
+	}
+	if (*as32)
+		pg_med_log(m, LOG_INFO, "BAR%u: 64-bit BAR shown as 32-bit (QEMU 7.2's proxy "
+			   "registers 32-bit BARs only)", i);
+	return true;
+}
+
 static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsigned i)
 {
 	struct pg_med_bar *b = &m->bars[i];
@@ -238,9 +260,13 @@ static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsi
 
 	memset(b, 0, sizeof(*b));
 	b->row = PG_ROW_NONE;
+	bool as32 = false;
+
 	if (i == PG_CFG_ROM_BAR) {
 		kind = PG_BAR_ROM;
-		if (m->pflags & PG_POLICY_F_NO_ROM)
+		/* no-rom, or a transport that never maps the ROM (a ROM the guest sees could
+		 * never be read) */
+		if ((m->pflags & PG_POLICY_F_NO_ROM) || (m->opts & PG_MEDIATOR_OPT_NO_ROM))
 			return;
 	}
 	if (kind != PG_BAR_IO && kind != PG_BAR_MEM32 && kind != PG_BAR_MEM64 &&
@@ -255,13 +281,20 @@ static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsi
 			   pg_bar_kind_name(kind));
 		return;
 	}
-	b->kind = kind;
+	if (!transport_allows(m, i, kind, info.size, &as32))
+		return;
+	b->kind = as32 ? PG_BAR_MEM32 : kind;
 	b->size = info.size;
 	b->prefetchable = l->bars[i].prefetchable;
 	b->host_lo = pg_med_snap(m, reg, 4);
+	/* the flag bits the guest reads: I/O bits 1:0; memory type and prefetchable, with
+	 * the type bits 2:1 cleared for a 64-bit BAR shown as 32-bit */
+	b->flags = kind == PG_BAR_IO ? b->host_lo & 3u : b->host_lo & (as32 ? 0x9u : 0xfu);
 	if (kind == PG_BAR_MEM64) {
+		b->host64 = true;
 		b->host_hi = pg_med_snap(m, (uint16_t)(reg + 4), 4);
-		m->bars[i + 1].kind = PG_BAR_MEM64_HI;
+		/* the upper half: a guest-programmed dword, or (32-bit view) absent */
+		m->bars[i + 1].kind = as32 ? PG_BAR_NONE : PG_BAR_MEM64_HI;
 		m->bars[i + 1].row = PG_ROW_NONE;
 	}
 }

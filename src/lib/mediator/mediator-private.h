@@ -100,6 +100,8 @@ struct pg_med_bar {
 	uint64_t size;
 	uint16_t row;              /* row of the (low) register */
 	uint32_t host_lo, host_hi; /* hardware register values at compile time (restore) */
+	bool host64;               /* the hardware BAR is 64-bit: restore host_hi too */
+	uint32_t flags;            /* type/prefetch bits the guest reads (I/O: bits 1:0) */
 	bool last_mapped;          /* what the last BAR_MAP effect said */
 	uint64_t last_addr;
 };
@@ -134,8 +136,11 @@ struct pg_mediator {
 	void *clock_data;
 
 	uint32_t pflags;               /* enum pg_policy_flag bits */
-	enum pg_reset_method reset_prefer[PG_POLICY_MAX_RESET];
-	uint8_t n_reset_prefer;
+	unsigned opts;                 /* PG_MEDIATOR_OPT_* bits */
+	/* Reset methods the policy allows, in order (see reset_order() in mediator.c);
+	 * n_reset 0: none allowed, every reset is refused. */
+	enum pg_reset_method reset_order[PG_RESET_MAX_METHODS];
+	uint8_t n_reset;
 
 	struct pg_regtable rt;
 	struct pg_med_bar bars[PG_CFG_NUM_BARS];
@@ -216,6 +221,10 @@ void pg_med_hw_bits(struct pg_wctx *w, uint32_t bits, uint32_t want, uint16_t *h
 void pg_med_deny(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w, uint32_t bits,
 		 const char *rule, bool hard);
 int pg_med_restore_host(struct pg_mediator *m) __attribute__((warn_unused_result));
+/* A PG_EFFECT_RESET carrying the allowed method order; off/size/value name the request
+ * (the register and bit the guest wrote; 0 for a VMM reset) for the audit record. */
+void pg_med_reset_effect(const struct pg_mediator *m, const char *why, uint16_t off,
+			 uint8_t size, uint32_t value, struct pg_effect *ret);
 void pg_med_reinit_virtual(struct pg_mediator *m);
 
 /* audit.c */

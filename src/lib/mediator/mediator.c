@@ -24,6 +24,42 @@ void pg_mediator_config_init(struct pg_mediator_config *cfg)
 	cfg->rate.per_sec = 5;
 }
 
+/*
+ * The reset methods the backend may use, in order: the policy's "prefer" list, else FLR,
+ * PM, bus (PCIe Base r5.0 §6.6.2 FLR first: it resets one function only, where a bus reset
+ * takes every function behind the bridge), minus every method in "avoid" either way. With
+ * neither list the backend chooses (PG_RESET_ANY). Everything avoided leaves nothing: a
+ * reset is then refused (-EPERM), never done some other way.
+ */
+static void reset_order(struct pg_mediator *m, const struct pg_policy_entry *pol)
+{
+	static const enum pg_reset_method dflt[] = { PG_RESET_FLR, PG_RESET_PM, PG_RESET_BUS };
+	const enum pg_reset_method *from = dflt;
+	unsigned n = PG_RESET_MAX_METHODS;
+
+	m->n_reset = 0;
+	if (!pol || (!pol->n_reset_prefer && !pol->reset_avoid)) {
+		m->reset_order[m->n_reset++] = PG_RESET_ANY;
+		return;
+	}
+	if (pol->n_reset_prefer) {
+		from = pol->reset_prefer;
+		n = pol->n_reset_prefer < PG_POLICY_MAX_RESET ? pol->n_reset_prefer :
+								PG_POLICY_MAX_RESET;
+	}
+	for (unsigned i = 0; i < n && m->n_reset < PG_RESET_MAX_METHODS; i++) {
+		bool dup = false;
+
+		if (from[i] == PG_RESET_ANY || (unsigned)from[i] >= PG_RESET__COUNT ||
+		    (pol->reset_avoid & PG_POLICY_RESET_BIT(from[i])))
+			continue;
+		for (unsigned k = 0; k < m->n_reset; k++)
+			dup |= m->reset_order[k] == from[i];
+		if (!dup)
+			m->reset_order[m->n_reset++] = from[i];
+	}
+}
+
 static void copy_config(struct pg_mediator *m, const struct pg_mediator_config *cfg,
 			const struct pg_backend *be)
 {
@@ -41,15 +77,13 @@ static void copy_config(struct pg_mediator *m, const struct pg_mediator_config *
 	m->clock = cfg->clock;
 	m->clock_data = cfg->clock_data;
 	m->audit_state.rate = cfg->rate;
+	m->opts = cfg->options;
 	m->audit_state.tokens = (uint64_t)cfg->rate.burst * 1000000000ull;
-	if (pol) {
+	if (pol)
 		m->pflags = pol->flags;
-		for (unsigned i = 0; i < pol->n_reset_prefer && i < PG_POLICY_MAX_RESET; i++) {
-			if (pol->reset_avoid & PG_POLICY_RESET_BIT(pol->reset_prefer[i]))
-				continue;
-			m->reset_prefer[m->n_reset_prefer++] = pol->reset_prefer[i];
-		}
-	}
+	if (cfg->options & PG_MEDIATOR_OPT_NO_EXT_CFG)
+		m->pflags |= PG_POLICY_F_NO_EXT_CFG; /* one rule for both: caps-filter.c */
+	reset_order(m, pol);
 }
 
 static int snapshot(struct pg_mediator *m, struct pg_cfg_layout **ret)
@@ -138,7 +172,8 @@ int pg_mediator_new(struct pg_backend *be, const struct pg_mediator_config *cfg,
 		pg_mediator_config_init(&defaults);
 		cfg = &defaults;
 	}
-	if ((unsigned)(cfg->policy ? cfg->policy->profile : cfg->profile) >= PG_PROFILE__COUNT)
+	if ((unsigned)(cfg->policy ? cfg->policy->profile : cfg->profile) >= PG_PROFILE__COUNT ||
+	    (cfg->options & ~PG_MEDIATOR_OPT__ALL))
 		return -EINVAL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -162,6 +197,11 @@ void pg_mediator_free(struct pg_mediator *m)
 	pg_regtable_free(&m->rt);
 	free(m->msix.table);
 	free(m);
+}
+
+unsigned pg_mediator_options(const struct pg_mediator *m)
+{
+	return m ? m->opts : 0;
 }
 
 enum pg_profile pg_mediator_profile(const struct pg_mediator *m)
@@ -298,6 +338,10 @@ int pg_mediator_bar_read(struct pg_mediator *m, unsigned bar, uint64_t off, uint
 	rc = pg_mediator_bar_decide_read(m, bar, off, size, &d);
 	if (rc < 0)
 		return rc;
+	if (d.hw_mask && (m->opts & PG_MEDIATOR_OPT_READONLY)) {
+		*val = d.value | d.hw_mask; /* nothing behind it may be touched: reads as absent */
+		return 0;
+	}
 	if (d.hw_mask) {
 		rc = pg_backend_bar_read(m->be, bar, off, size, &hw);
 		if (rc < 0)

@@ -60,11 +60,7 @@ static void post_reset(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *
 		pg_med_deny(m, r, w, bit, "device-model:reset", true);
 		return;
 	}
-	memset(&e, 0, sizeof(e));
-	e.kind = PG_EFFECT_RESET;
-	memcpy(e.u.reset.methods, m->reset_prefer, sizeof(m->reset_prefer));
-	e.u.reset.nmethods = m->n_reset_prefer;
-	e.u.reset.why = why;
+	pg_med_reset_effect(m, why, r->off, r->size, bit, &e);
 	pg_med_post(w, &e);
 }
 
