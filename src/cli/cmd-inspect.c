@@ -307,31 +307,38 @@ static void read_bdf(struct run *run, const char *bdf)
 	}
 }
 
+struct dump_ctx {
+	struct run *run;
+	const char *path;
+};
+
+/* One device of a dump, reported as soon as the reader has it (memory stays flat). */
+static int dump_dev(void *data, const struct pg_dump_dev *dev)
+{
+	struct dump_ctx *c = data;
+	int r = add_device(c->run, "dump", c->path, dev->slot, dev->cfg, dev->len, &dev->sizes);
+
+	if (r < 0) {
+		pg_cli_err("%s:%u: %s", c->path, dev->line, strerror(-r));
+		c->run->input_error = true;
+	}
+	return 0;
+}
+
 static void read_dump(struct run *run, const char *path)
 {
 	struct pg_dump_error err = { 0, "" };
-	struct pg_dump_dev *devs = NULL;
-	size_t n = 0;
+	struct dump_ctx c = { run, path };
 	int r;
 
-	r = pg_dump_read_file(path, &devs, &n, &err);
+	r = pg_dump_read_each(path, dump_dev, &c, NULL, &err);
 	if (r < 0) {
 		if (err.line)
 			pg_cli_err("%s:%u: %s", path, err.line, err.msg);
 		else
 			pg_cli_err("%s: %s", path, err.msg[0] ? err.msg : strerror(-r));
 		run->input_error = true;
-		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		r = add_device(run, "dump", path, devs[i].slot, devs[i].cfg, devs[i].len,
-			       &devs[i].sizes);
-		if (r < 0) {
-			pg_cli_err("%s:%u: %s", path, devs[i].line, strerror(-r));
-			run->input_error = true;
-		}
-	}
-	free(devs);
 }
 
 /* Every device of this machine, in BDF order. The list is read twice (count, then fill);
