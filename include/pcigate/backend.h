@@ -78,6 +78,12 @@ struct pg_backend_ops {
 		     enum pg_reset_method *used);
 	/** Release priv; called once by pg_backend_close(). May be NULL. */
 	void (*destroy)(void *priv);
+	/**
+	 * Optional: read config bytes [0, len) into buf at once (len = cfg_len). A device
+	 * whose config reads are expensive system calls (sysfs) reads it in one go instead
+	 * of one op call per dword. NULL: pg_backend_snapshot() reads dword by dword.
+	 */
+	int (*cfg_read_all)(struct pg_backend *be, uint8_t *buf, uint16_t len);
 };
 
 /**
@@ -159,8 +165,9 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_reset(struct pg_backend *be, enum pg_rese
 /**
  * Snapshot the whole config space (cfg_len bytes) into buf (at least 4096 bytes) and the
  * BAR sizes the backend knows into sizes (may be NULL), ready for pg_cfg_parse().
- * Config is read dword by dword (bytes for a tail shorter than a dword); buf is zeroed
- * beyond cfg_len. For each BAR i, sizes marks i known with the backend's size when
+ * Config is read with the backend's cfg_read_all op when it has one (sysfs: one read of
+ * the config file), else dword by dword (bytes for a tail shorter than a dword); buf is
+ * zeroed beyond cfg_len. For each BAR i, sizes marks i known with the backend's size when
  * bar_info reports it present with a non-zero size, known with size 0 when it reports it
  * not present, and leaves it unknown when bar_info fails or the size is 0 (unknown).
  * sizes is written only on success.

@@ -225,6 +225,8 @@ static int snapshot_cfg(struct pg_backend *be, uint8_t *buf)
 {
 	uint16_t off = 0;
 
+	if (be->ops->cfg_read_all)
+		return be->ops->cfg_read_all(be, buf, be->cfg_len);
 	while (off < be->cfg_len) {
 		uint8_t size = be->cfg_len - off >= 4 ? 4 : 1;
 		uint32_t v;
