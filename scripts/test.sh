@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # README command 2: the whole test suite, exactly what CI runs (.ci/run).
-#   1. normal build, warnings as errors: unit + functional suites + vm (Linux guests under QEMU TCG)
+#   1. normal build, warnings as errors: unit + functional + style suites + vm (Linux guests under QEMU TCG)
 #   2. ASan + UBSan build, warnings as errors: unit + functional suites
 #   3. clang libFuzzer build: every fuzz target for PG_FUZZ_SECONDS (default 60) each
 # Prints each phase's duration and a closing "N passed, N failed" line.
@@ -49,7 +49,7 @@ phase() {
 }
 
 mkdir -p "$broot"
-phase "normal build (gcc, -Werror)" "$broot/ci" "unit functional vm"
+phase "normal build (gcc, -Werror)" "$broot/ci" "unit functional style vm"
 phase "sanitizer build (ASan+UBSan)" "$broot/asan" "unit functional" \
 	-Db_sanitize=address,undefined -Db_lundef=false
 if [ "${PG_SKIP_FUZZ:-0}" != 1 ]; then

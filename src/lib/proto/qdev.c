@@ -25,7 +25,8 @@
 #define ROM_REG 0x30u
 #define CMD_REG 0x04u
 #define CMD_BUS_MASTER 0x0004u
-#define QEMU_MAX_BAR (UINT64_C(1) << 31) /* QEMU computes the size as int (§10.3) */
+/* QEMU computes a BAR's size as an int (docs/serve.md, mpqemu §8) */
+#define QEMU_MAX_BAR (UINT64_C(1) << 31)
 #define QEMU_MIN_IO_BAR 16u              /* QEMU sizes with mask 0xfffffff0 */
 
 /* What the adapter does with one config dword (only the BAR/ROM dwords are not PASS). */

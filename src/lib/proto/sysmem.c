@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Guest RAM table from SYNC_SYSMEM (design/qemu-proxy-protocol.md §7): at most 8 regions,
+ * Guest RAM table from SYNC_SYSMEM (docs/serve.md, mpqemu §5): at most 8 regions,
  * each {gpa, size, offset, fd}, mapped MAP_SHARED read/write lazily on first DMA access.
  *
  * Threat: the VMM chooses the fds and the numbers. Before a table is accepted every fd must
