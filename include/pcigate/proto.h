@@ -4,12 +4,13 @@
  * @brief Server side of QEMU 7.2's multi-process PCI proxy protocol (mpqemu, the
  *        `x-pci-proxy-dev` device): framing, validation, fd handling and a dispatch loop.
  *
- * Wire format (host-endian, x86_64 ABI; design/qemu-proxy-protocol.md §1-§4): a 16-byte
+ * Wire format (host-endian, x86_64 ABI; docs/serve.md, mpqemu §1-§2;
+ * QEMU 7.2 include/hw/remote/mpqemu-link.h): a 16-byte
  * header {int cmd; 4 bytes padding; size_t size} followed by `size` payload bytes, fds as
  * SCM_RIGHTS on the same sendmsg. The server replies to CFGREAD/CFGWRITE/BAR_READ/BAR_WRITE/
  * DEVICE_RESET with one RET message carrying a u64, and never to SYNC_SYSMEM or SET_IRQFD.
  *
- * Threat model: the peer is a VMM that may be compromised (architecture.md). Every message
+ * Threat model: the peer is a VMM that may be compromised (docs/serve.md). Every message
  * is validated before anything acts on it, per a table of what each command allows:
  * - the payload size must be exactly the command's (never above PG_PROTO_MAX_PAYLOAD = 192;
  *   a larger size is rejected from the header alone: the connection reads at most one
@@ -334,7 +335,8 @@ struct pg_backend;
  * - DEVICE_RESET otherwise is pg_mediator_reset(): a reset the policy ("avoid") or the
  *   backend refuses is returned to the VMM as an error (and audited by the mediator).
  * SYNC_SYSMEM replaces a pg_sysmem table (fds kept, mapped lazily); SET_IRQFD fds are kept
- * (replacing closes the old ones) although QEMU 7.2 under TCG never consumes them (§9).
+ * (replacing closes the old ones) although QEMU 7.2 under TCG never consumes them
+ * (docs/serve.md, mpqemu §7).
  */
 struct pg_proto_dev;
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pcigate serve: serve one mediated device to QEMU 7.2's x-pci-proxy-dev over the mpqemu
- * socket (docs/serve.md, design/qemu-proxy-protocol.md).
+ * socket (docs/serve.md, "The mpqemu protocol"; QEMU 7.2 hw/remote/proxy.c).
  *
  * Thin wiring: the device comes from a backend (a dump file: model; a BDF: sysfs,
  * read-only), every access goes through the mediator (libpcigate), the protocol is

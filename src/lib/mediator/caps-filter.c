@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Capability filtering (config-space-reference.md §5.8).
+ * Capability filtering (PCI 3.0 §6.7, PCIe 4.0 §7.6).
  *
  * Each capability the parser found (bounded, validated walks) is either visible, with a
  * virtual header whose next pointer skips hidden ones, or hidden: its bytes read 0 and

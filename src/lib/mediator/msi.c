@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * MSI capability (config-space-reference.md §5.10).
+ * MSI capability (PCI 3.0 §6.8.1).
  *
  * Address, Data and the per-vector Mask bits are virtual: the guest programs guest
  * physical addresses and vectors, which must never reach the device (a hostile guest could

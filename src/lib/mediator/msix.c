@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * MSI-X (config-space-reference.md §5.11, §6).
+ * MSI-X (PCI 3.0 §6.8.2).
  *
  * Message Control: Enable and Function Mask are virtual (the VMM routes interrupts from
  * the PG_EFFECT_IRQ they produce); in the device-model profile they also reach the

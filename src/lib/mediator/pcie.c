@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * PCI Express capability and Advanced Features (config-space-reference.md §5.12, §5.15).
+ * PCI Express capability and Advanced Features (PCIe 4.0 §7.5.3; Advanced Features ECN).
  *
  * Only Endpoint, Legacy Endpoint and RCiEP functions are mediated (xen_pt, QEMU vfio):
  * port registers (slot, root) have no meaning for an assigned function. Capabilities,

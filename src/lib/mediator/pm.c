@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Power Management capability (config-space-reference.md §5.9).
+ * Power Management capability (PCI PM 1.2 §3.2.3 PMC, §3.2.4 PMCSR).
  *
  * PMC is read-only with PME_Support reading 0: PME is not forwarded to guests (vfio,
  * pciback). PMCSR: PowerState is trapped: a change yields a PG_EFFECT_PM_STATE (the VMM

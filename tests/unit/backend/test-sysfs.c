@@ -510,7 +510,7 @@ static void expect_open(const char *bdf, unsigned flags, const char *r, int rc)
 	int got = pg_backend_sysfs_open(bdf, flags, r, &be);
 
 	if (got != rc)
-		fail_msg("open %s (root %s): %d, want %d", bdf, r, got, rc);
+		fail_msg("open %s (root %s): %d, want %d", bdf ? bdf : "(null)", r, got, rc);
 	assert_ptr_equal(be, (void *)0x1); /* no partial object */
 }
 
