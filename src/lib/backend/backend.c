@@ -74,11 +74,6 @@ const char *pg_backend_kind(const struct pg_backend *be)
 	return be && be->ops->kind ? be->ops->kind : "custom";
 }
 
-static uint64_t size_mask(uint8_t size)
-{
-	return size >= 8 ? UINT64_MAX : (1ull << (8u * size)) - 1;
-}
-
 static bool cfg_access_ok(const struct pg_backend *be, uint16_t off, uint8_t size)
 {
 	return be && (size == 1 || size == 2 || size == 4) && off % size == 0 &&
@@ -96,13 +91,13 @@ int pg_backend_cfg_read(struct pg_backend *be, uint16_t off, uint8_t size, uint3
 	if (r < 0)
 		return r;
 	/* An implementation returning bits beyond the access must not leak them upward. */
-	*val = (uint32_t)(v & size_mask(size));
+	*val = (uint32_t)(v & pg_util_size_mask(size));
 	return 0;
 }
 
 int pg_backend_cfg_write(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t val)
 {
-	if (!cfg_access_ok(be, off, size) || (val & ~size_mask(size)))
+	if (!cfg_access_ok(be, off, size) || (val & ~pg_util_size_mask(size)))
 		return -EINVAL;
 	if (!be->ops->cfg_write)
 		return -EROFS;
@@ -163,7 +158,7 @@ int pg_backend_bar_read(struct pg_backend *be, unsigned bar, uint64_t off, uint8
 	r = be->ops->bar_read(be, bar, off, size, &v);
 	if (r < 0)
 		return r;
-	*val = v & size_mask(size);
+	*val = v & pg_util_size_mask(size);
 	return 0;
 }
 
@@ -172,7 +167,7 @@ int pg_backend_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, uint
 {
 	int r;
 
-	if (val & ~size_mask(size))
+	if (val & ~pg_util_size_mask(size))
 		return -EINVAL;
 	r = bar_access_check(be, bar, off, size);
 	if (r < 0)

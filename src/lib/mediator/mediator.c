@@ -13,6 +13,7 @@
 #include <syslog.h>
 
 #include "mediator-private.h"
+#include "regs.h"
 
 void pg_mediator_config_init(struct pg_mediator_config *cfg)
 {
@@ -298,7 +299,7 @@ int pg_mediator_bar_decide_read(struct pg_mediator *m, unsigned bar, uint64_t of
 	d.off = off;
 	d.size = size;
 	if (!pg_med_msix_bar_read(m, bar, off, size, &d))
-		d.hw_mask = size == 8 ? ~0ull : (1ull << (8u * size)) - 1u;
+		d.hw_mask = pg_size_mask64(size);
 	*ret = d;
 	return 0;
 }
@@ -312,8 +313,7 @@ int pg_mediator_bar_decide_write(struct pg_mediator *m, unsigned bar, uint64_t o
 	if (rc < 0 || !ret)
 		return rc < 0 ? rc : -EINVAL;
 	ret->neffects = 0;
-	if (size < 8)
-		value &= (1ull << (8u * size)) - 1u;
+	value &= pg_size_mask64(size);
 	if (pg_med_msix_bar_write(m, bar, off, size, value, ret))
 		return 0;
 	memset(&e, 0, sizeof(e));
@@ -374,16 +374,17 @@ int pg_mediator_bar_guest(const struct pg_mediator *m, unsigned bar, struct pg_m
 	memset(&g, 0, sizeof(g));
 	g.kind = b->kind;
 	if (b->kind != PG_BAR_NONE && b->kind != PG_BAR_MEM64_HI) {
-		uint32_t flags = b->kind == PG_BAR_IO ? 3u : b->kind == PG_BAR_ROM ? 0x7ffu : 0xfu;
+		uint32_t flags = b->kind == PG_BAR_IO ? BAR_IO_FLAGS : b->kind == PG_BAR_ROM ?
+				 ROM_FLAGS : BAR_MEM_FLAGS;
 
 		lo = pg_med_crow(m, b->row);
 		hi = b->kind == PG_BAR_MEM64 ? pg_med_crow(m, (uint16_t)(b->row + 1u)) : NULL;
 		g.prefetchable = b->prefetchable;
 		g.size = b->size;
 		g.guest_addr = (lo ? lo->value & ~flags : 0) | (hi ? (uint64_t)hi->value << 32 : 0);
-		g.decode = pg_med_guest_cmd(m) & (b->kind == PG_BAR_IO ? 0x1u : 0x2u);
+		g.decode = pg_med_guest_cmd(m) & (b->kind == PG_BAR_IO ? CMD_IO : CMD_MEM);
 		if (b->kind == PG_BAR_ROM)
-			g.decode = g.decode && lo && (lo->value & 1u);
+			g.decode = g.decode && lo && (lo->value & ROM_ENABLE);
 		g.mapped = b->last_mapped;
 	}
 	*ret = g;
@@ -404,7 +405,7 @@ int pg_mediator_msix_entry(const struct pg_mediator *m, uint16_t index,
 	e = &m->msix.table[index];
 	ret->addr = e->addr_lo | (uint64_t)e->addr_hi << 32;
 	ret->data = e->data;
-	ret->masked = e->ctrl & 1u;
+	ret->masked = e->ctrl & MSIX_ENTRY_MASKED;
 	return 0;
 }
 
@@ -414,20 +415,4 @@ bool pg_mediator_cap_visible(const struct pg_mediator *m, bool extended, uint16_
 		if (m->caps[i].extended == extended && m->caps[i].id == id && m->caps[i].visible)
 			return true;
 	return false;
-}
-
-enum pg_irq_type pg_mediator_irq_type(const struct pg_mediator *m)
-{
-	const struct pg_reg *cmd;
-
-	if (!m)
-		return PG_IRQ_NONE;
-	if (pg_med_msix_enabled(m))
-		return PG_IRQ_MSIX;
-	if (pg_med_msi_enabled(m))
-		return PG_IRQ_MSI;
-	cmd = pg_med_crow(m, m->row_cmd);
-	if (cmd && !(cmd->value & 0x0400u) && m->snap[0x3d] && !(m->pflags & PG_POLICY_F_NO_INTX))
-		return PG_IRQ_INTX;
-	return PG_IRQ_NONE;
 }
