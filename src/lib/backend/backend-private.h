@@ -32,4 +32,8 @@ static inline void pg_le_store(uint8_t *p, unsigned n, uint64_t v)
 int pg_model_new_err(const struct pg_dump_dev *dev, const char *name, struct pg_backend **ret,
 		     struct pg_dump_error *err) __attribute__((warn_unused_result));
 
+/* Read config [0, cfg_len) of be into buf (at least cfg_len bytes) the way
+ * pg_backend_snapshot() does: in bulk when the backend can. */
+int pg_backend_read_cfg(struct pg_backend *be, uint8_t *buf) __attribute__((warn_unused_result));
+
 #endif
