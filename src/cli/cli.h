@@ -123,4 +123,8 @@ int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
 		      struct pg_backend *be, struct pg_mediator_config *mc,
 		      struct pg_mediator **ret);
 
+/* virtio-blk (cmd-virtio-blk.c) */
+int pg_cmd_virtio_blk(int argc, char **argv);
+void pg_cmd_virtio_blk_usage(FILE *out);
+
 #endif
