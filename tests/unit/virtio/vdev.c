@@ -126,8 +126,12 @@ static int pop_split(struct vdev_ring *r, struct vdev_buf *b)
 			return -1;
 	}
 	r->last_avail++;
-	if (r->event_idx)
+	if (r->event_idx) {
+		/* The event store must be visible before the next look at avail->idx, or a
+		 * buffer published in between is never kicked (§2.7.10). */
 		__atomic_store_n(used16(r, 4u + 8u * r->num), r->last_avail, __ATOMIC_RELEASE);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	}
 	return 1;
 }
 
