@@ -109,6 +109,8 @@ int pg_vblk_io(struct pg_vblk *b, unsigned q, enum pg_vblk_op op, uint64_t secto
 		while (sent < count && (sl = free_slot(b, q))) {
 			rc = submit(b, q, sl, op, sector + (uint64_t)sent * (len / 512u),
 				    (const uint8_t *)buf + (size_t)sent * len, len);
+			if (rc == -ENOSPC && inflight)
+				break;   /* ring full: reap first */
 			if (rc < 0)
 				return rc;
 			sl->busy = true;
