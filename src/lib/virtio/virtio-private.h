@@ -11,6 +11,8 @@
 #ifndef PG_VIRTIO_PRIVATE_H
 #define PG_VIRTIO_PRIVATE_H
 
+#include <errno.h>
+
 #include <pcigate/virtio.h>
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -86,6 +88,17 @@ struct pg_vq {
 	uint64_t clamped;
 };
 
+/*
+ * VQ_HARDEN(cond): a validation of device-written data. Always the condition itself in the
+ * library; bench/vring-unhardened.c alone compiles the same ring code with
+ * PG_VQ_UNHARDENED, where every such check is 0, to measure what the checks cost.
+ */
+#ifdef PG_VQ_UNHARDENED
+#define VQ_HARDEN(cond) 0
+#else
+#define VQ_HARDEN(cond) (cond)
+#endif
+
 /* ---- single accesses to shared memory --------------------------------------------------- */
 
 static inline uint16_t vq_ld16(const uint16_t *p)
@@ -122,6 +135,8 @@ static inline uint32_t vq_nospec(uint32_t i, uint32_t n)
 {
 	uint32_t m = (uint32_t)((int32_t)~(i | (n - 1u - i)) >> 31);
 
+	if (!VQ_HARDEN(1))
+		return i;
 	__asm__("" : "+r"(m));
 	return i & m;
 }
@@ -138,35 +153,57 @@ static inline bool vq_need_event(uint16_t event, uint16_t new_idx, uint16_t old_
  *  @return -EIO. */
 int pg_vq_fail(struct pg_vq *vq, enum pg_vq_fault f, uint64_t value, uint64_t limit,
 	       const char *detail);
+/** A used len above the writable bytes under clamp or reject (cold path): audit, clamp
+ *  or break the queue. @return 0 (clamped into *ret) or -EIO. */
+int pg_vq_len_fault(struct pg_vq *vq, uint32_t len, uint32_t writable, uint32_t *ret);
+
 /** Apply the len policy to a used len (§2.7.8 / §2.8.4). @return 0 or -EIO. */
-int pg_vq_check_len(struct pg_vq *vq, uint32_t id, uint32_t len, uint32_t *ret);
+static inline int pg_vq_check_len(struct pg_vq *vq, uint32_t id, uint32_t len, uint32_t *ret)
+{
+	uint32_t writable = vq->buf[id].writable;
+
+	if (!VQ_HARDEN(1) ||
+	    (__builtin_expect(len <= writable, 1) && vq->cfg.len_policy != PG_VQ_LEN_IGNORE)) {
+		*ret = len;
+		return 0;
+	}
+	if (vq->cfg.len_policy == PG_VQ_LEN_IGNORE) {
+		*ret = writable;
+		return 0;
+	}
+	return pg_vq_len_fault(vq, len, writable, ret);
+}
 /** Emit one audit record (device name and time filled here). */
 void pg_virtio_emit(pg_virtio_audit_fn fn, void *data, const char *device, int queue,
 		    const char *layout, enum pg_vq_fault f, enum pg_vq_verdict v,
 		    uint64_t value, uint64_t limit, const char *detail);
 /** Validate segments: count, readable-before-writable, writable total. */
-int pg_vq_check_segs(const struct pg_vq_seg *segs, unsigned nsegs, uint32_t *writable);
+static inline int pg_vq_check_segs(const struct pg_vq_seg *segs, unsigned nsegs,
+				   uint32_t *writable)
+{
+	uint64_t w = 0;
+	bool seen_write = false;
+
+	if (!segs || nsegs == 0 || nsegs > PG_VQ_MAX_SEGS)
+		return -EINVAL;
+	for (unsigned i = 0; i < nsegs; i++) {
+		if (!VQ_HARDEN(1)) {
+			w += segs[i].write ? segs[i].len : 0u;
+			continue;
+		}
+		if (segs[i].write) {
+			seen_write = true;
+			w += segs[i].len;
+		} else if (seen_write) {
+			return -EINVAL; /* §2.7.4.2: readable descriptors come first */
+		}
+	}
+	if (w > UINT32_MAX)
+		return -EINVAL; /* used len is 32 bits: the bound must fit */
+	*writable = (uint32_t)w;
+	return 0;
+}
 /** In-order: position in the FIFO of the in-flight buffer with this id, or -1. */
 int pg_vq_fifo_find(const struct pg_vq *vq, uint16_t id);
-
-int pg_vq_split_init(struct pg_vq *vq);
-int pg_vq_split_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned nsegs,
-		    uint32_t writable, void *token);
-bool pg_vq_split_kick_prepare(struct pg_vq *vq);
-int pg_vq_split_get(struct pg_vq *vq, void **token, uint32_t *len);
-bool pg_vq_split_enable_cb(struct pg_vq *vq);
-void pg_vq_split_disable_cb(struct pg_vq *vq);
-
-int pg_vq_packed_init(struct pg_vq *vq);
-int pg_vq_packed_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned nsegs,
-		     uint32_t writable, void *token);
-bool pg_vq_packed_kick_prepare(struct pg_vq *vq);
-int pg_vq_packed_get(struct pg_vq *vq, void **token, uint32_t *len);
-bool pg_vq_packed_enable_cb(struct pg_vq *vq);
-void pg_vq_packed_disable_cb(struct pg_vq *vq);
-
-/** Size of the split areas (§2.7: desc 16*num, avail 6+2*num, used 6+8*num). */
-size_t pg_vq_split_bytes(uint16_t num);
-size_t pg_vq_packed_bytes(uint16_t num);
 
 #endif

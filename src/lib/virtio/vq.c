@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Virtqueue object shared by both ring formats: creation, the public entry points, fault
- * recording (a broken queue stays broken: virtio 1.2 §2.1 DEVICE_NEEDS_RESET is the device's
- * way out, a hostile one never takes it), the used-len policy and segment checks.
+ * Virtqueue state shared by both ring formats, off the data path: fault recording (a
+ * broken queue stays broken: virtio 1.2 §2.1 DEVICE_NEEDS_RESET is the device's way out,
+ * a hostile one never takes it), the used-len fault policy, accessors. The data path and
+ * queue creation are in ring.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -50,18 +51,8 @@ int pg_vq_fail(struct pg_vq *vq, enum pg_vq_fault f, uint64_t value, uint64_t li
 	return -EIO;
 }
 
-int pg_vq_check_len(struct pg_vq *vq, uint32_t id, uint32_t len, uint32_t *ret)
+int pg_vq_len_fault(struct pg_vq *vq, uint32_t len, uint32_t writable, uint32_t *ret)
 {
-	uint32_t writable = vq->buf[id].writable;
-
-	if (vq->cfg.len_policy == PG_VQ_LEN_IGNORE) {
-		*ret = writable;
-		return 0;
-	}
-	if (len <= writable) {
-		*ret = len;
-		return 0;
-	}
 	/* The device claims to have written more than the buffer holds (reference G3): a
 	 * consumer trusting it would read past the buffer. Linux reverted rejecting this
 	 * because real devices get it wrong, so clamping is the default. */
@@ -77,27 +68,6 @@ int pg_vq_check_len(struct pg_vq *vq, uint32_t id, uint32_t len, uint32_t *ret)
 	return 0;
 }
 
-int pg_vq_check_segs(const struct pg_vq_seg *segs, unsigned nsegs, uint32_t *writable)
-{
-	uint64_t w = 0;
-	bool seen_write = false;
-
-	if (!segs || nsegs == 0 || nsegs > PG_VQ_MAX_SEGS)
-		return -EINVAL;
-	for (unsigned i = 0; i < nsegs; i++) {
-		if (segs[i].write) {
-			seen_write = true;
-			w += segs[i].len;
-		} else if (seen_write) {
-			return -EINVAL; /* §2.7.4.2: readable descriptors come first */
-		}
-	}
-	if (w > UINT32_MAX)
-		return -EINVAL; /* used len is 32 bits: the bound must fit */
-	*writable = (uint32_t)w;
-	return 0;
-}
-
 int pg_vq_fifo_find(const struct pg_vq *vq, uint16_t id)
 {
 	/* Bounded by the buffers in flight, at most num. */
@@ -108,79 +78,6 @@ int pg_vq_fifo_find(const struct pg_vq *vq, uint16_t id)
 			return (int)k;
 	}
 	return -1;
-}
-
-static int check_num(const struct pg_vq_config *cfg)
-{
-	if (cfg->num == 0 || cfg->num > PG_VQ_MAX_SPLIT)
-		return -EINVAL;
-	if (cfg->layout == PG_VQ_SPLIT && (cfg->num & (cfg->num - 1u)))
-		return -EINVAL; /* §2.7: split Queue Size is a power of 2 */
-	if (cfg->layout != PG_VQ_SPLIT && cfg->layout != PG_VQ_PACKED)
-		return -EINVAL;
-	return 0; /* packed: any size up to 2^15 (§2.8), reference G6 */
-}
-
-static size_t ind_bytes(const struct pg_vq_config *cfg)
-{
-	return cfg->indirect ? (size_t)cfg->num * PG_VQ_MAX_SEGS * sizeof(struct vq_desc) : 0;
-}
-
-int pg_vq_ring_bytes(const struct pg_vq_config *cfg, size_t *ret)
-{
-	size_t ring;
-
-	if (!cfg || !ret || check_num(cfg) < 0)
-		return -EINVAL;
-	ring = cfg->layout == PG_VQ_SPLIT ? pg_vq_split_bytes(cfg->num) :
-	       pg_vq_packed_bytes(cfg->num);
-	*ret = ring + ind_bytes(cfg);
-	return 0;
-}
-
-int pg_vq_new(const struct pg_vq_config *cfg, struct pg_vq **ret)
-{
-	struct pg_vq *vq;
-	size_t bytes;
-	int rc;
-
-	if (!cfg || !ret || !cfg->mem || ((uintptr_t)cfg->mem & 63u) || (cfg->device_addr & 15u))
-		return -EINVAL;
-	rc = pg_vq_ring_bytes(cfg, &bytes);
-	if (rc < 0)
-		return rc;
-	vq = calloc(1, sizeof(*vq));
-	if (!vq)
-		return -ENOMEM;
-	vq->cfg = *cfg;
-	if (!vq->cfg.device)
-		vq->cfg.device = "virtio";
-	vq->num = cfg->num;
-	vq->split = cfg->layout == PG_VQ_SPLIT;
-	vq->buf = calloc(vq->num, sizeof(*vq->buf));
-	vq->link = calloc(vq->num, sizeof(*vq->link));
-	vq->dflags = calloc(vq->num, sizeof(*vq->dflags));
-	vq->fifo = calloc(vq->num, sizeof(*vq->fifo));
-	if (!vq->buf || !vq->link || !vq->dflags || !vq->fifo) {
-		rc = -ENOMEM;
-		goto out_free;
-	}
-	memset(cfg->mem, 0, bytes);
-	if (cfg->indirect) {
-		size_t ring = bytes - ind_bytes(cfg);
-
-		vq->ind = (struct vq_desc *)((uint8_t *)cfg->mem + ring);
-		vq->ind_addr = cfg->device_addr + ring;
-	}
-	vq->cb_enabled = true;
-	rc = vq->split ? pg_vq_split_init(vq) : pg_vq_packed_init(vq);
-	if (rc < 0)
-		goto out_free;
-	*ret = vq;
-	return 0;
-out_free:
-	pg_vq_free(vq);
-	return rc;
 }
 
 void pg_vq_free(struct pg_vq *vq)
@@ -202,54 +99,6 @@ void pg_vq_addrs(const struct pg_vq *vq, uint64_t *desc, uint64_t *driver, uint6
 		*driver = vq->drv_addr;
 	if (device)
 		*device = vq->dev_addr;
-}
-
-int pg_vq_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned nsegs, void *token)
-{
-	uint32_t writable;
-	int rc;
-
-	if (vq->broken)
-		return -EIO;
-	if (!token)
-		return -EINVAL;
-	rc = pg_vq_check_segs(segs, nsegs, &writable);
-	if (rc < 0)
-		return rc;
-	if (vq->split)
-		return pg_vq_split_add(vq, segs, nsegs, writable, token);
-	return pg_vq_packed_add(vq, segs, nsegs, writable, token);
-}
-
-bool pg_vq_kick_prepare(struct pg_vq *vq)
-{
-	if (vq->broken)
-		return false;
-	return vq->split ? pg_vq_split_kick_prepare(vq) : pg_vq_packed_kick_prepare(vq);
-}
-
-int pg_vq_get(struct pg_vq *vq, void **token, uint32_t *len)
-{
-	if (vq->broken)
-		return -EIO;
-	return vq->split ? pg_vq_split_get(vq, token, len) : pg_vq_packed_get(vq, token, len);
-}
-
-bool pg_vq_enable_cb(struct pg_vq *vq)
-{
-	if (vq->broken)
-		return false;
-	vq->cb_enabled = true;
-	return vq->split ? pg_vq_split_enable_cb(vq) : pg_vq_packed_enable_cb(vq);
-}
-
-void pg_vq_disable_cb(struct pg_vq *vq)
-{
-	vq->cb_enabled = false;
-	if (vq->split)
-		pg_vq_split_disable_cb(vq);
-	else
-		pg_vq_packed_disable_cb(vq);
 }
 
 unsigned pg_vq_in_flight(const struct pg_vq *vq)

@@ -76,7 +76,7 @@ static int add_indirect(const struct vdev_ring *r, struct vdev_buf *b, uint64_t 
 	struct desc *t = vdev_ptr(r, addr, len);
 	unsigned n = len / 16u;
 
-	if (!t || !n || len % 16u || n > VDEV_MAX_SEGS)
+	if (!t || !n || len % 16u || n > VDEV_MAX_SEGS || (addr & 15u))
 		return -1;
 	for (unsigned k = 0, i = 0; k < n; k++) {
 		uint16_t f = packed ? t[i].w2 : t[i].w1;

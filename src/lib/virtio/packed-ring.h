@@ -16,16 +16,19 @@
  * (§2.8.6), so a device setting it changes nothing; len is reserved without WRITE (§2.8.4)
  * and then reads as 0.
  */
+#ifndef PG_VIRTIO_PACKED_RING_H
+#define PG_VIRTIO_PACKED_RING_H
+
 #include <errno.h>
 
 #include "virtio-private.h"
 
-size_t pg_vq_packed_bytes(uint16_t num)
+static size_t pg_vq_packed_bytes(uint16_t num)
 {
 	return 16u * (size_t)num + 128u;
 }
 
-int pg_vq_packed_init(struct pg_vq *vq)
+static int pg_vq_packed_init(struct pg_vq *vq)
 {
 	uint8_t *m = vq->cfg.mem;
 	size_t ring = 16u * (size_t)vq->num;
@@ -43,12 +46,12 @@ int pg_vq_packed_init(struct pg_vq *vq)
 	return 0;
 }
 
-static uint16_t avail_bits(bool wrap)
+static uint16_t packed_avail_bits(bool wrap)
 {
 	return wrap ? VQ_F_AVAIL : VQ_F_USED;
 }
 
-static void step(struct pg_vq *vq, uint16_t *pos, bool *wrap, uint16_t n)
+static void packed_step(struct pg_vq *vq, uint16_t *pos, bool *wrap, uint16_t n)
 {
 	uint32_t p = (uint32_t)*pos + n;
 
@@ -59,7 +62,7 @@ static void step(struct pg_vq *vq, uint16_t *pos, bool *wrap, uint16_t n)
 	*pos = (uint16_t)p;
 }
 
-int pg_vq_packed_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned nsegs,
+static int pg_vq_packed_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned nsegs,
 		     uint32_t writable, void *token)
 {
 	bool ind = vq->ind && nsegs > 1, wrap = vq->avail_wrap;
@@ -83,13 +86,13 @@ int pg_vq_packed_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned ns
 		vq->desc[pos] = (struct vq_desc){ vq->ind_addr +
 						  (uint64_t)id * PG_VQ_MAX_SEGS * 16u,
 						  nsegs * 16u, id, 0 };
-		head_flags = (uint16_t)(VQ_F_INDIRECT | avail_bits(wrap));
-		step(vq, &pos, &wrap, 1);
+		head_flags = (uint16_t)(VQ_F_INDIRECT | packed_avail_bits(wrap));
+		packed_step(vq, &pos, &wrap, 1);
 	} else {
 		for (unsigned k = 0; k < nsegs; k++) {
 			uint16_t f = (uint16_t)((segs[k].write ? VQ_F_WRITE : 0u) |
 						(k + 1u < nsegs ? VQ_F_NEXT : 0u) |
-						avail_bits(wrap));
+						packed_avail_bits(wrap));
 
 			vq->desc[pos].addr = segs[k].addr;
 			vq->desc[pos].len = segs[k].len;
@@ -98,7 +101,7 @@ int pg_vq_packed_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned ns
 				vq_st16(&vq->desc[pos].b, f);
 			else
 				head_flags = f;
-			step(vq, &pos, &wrap, 1);
+			packed_step(vq, &pos, &wrap, 1);
 		}
 	}
 	/* §2.8.6: the first descriptor is made available after the rest of the list. */
@@ -114,7 +117,7 @@ int pg_vq_packed_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned ns
 	return 0;
 }
 
-bool pg_vq_packed_kick_prepare(struct pg_vq *vq)
+static bool pg_vq_packed_kick_prepare(struct pg_vq *vq)
 {
 	uint16_t new_idx = vq->next_avail, old = (uint16_t)(new_idx - vq->added);
 	uint32_t snap;
@@ -134,19 +137,19 @@ bool pg_vq_packed_kick_prepare(struct pg_vq *vq)
 	return vq_need_event(event, new_idx, old);
 }
 
-static void set_event(struct pg_vq *vq)
+static void packed_set_event(struct pg_vq *vq)
 {
 	vq_st16(&vq->drv_evt[0], (uint16_t)(vq->last_used | ((uint16_t)vq->used_wrap << 15)));
 }
 
-static int detach(struct pg_vq *vq, uint16_t id, uint32_t len, void **token, uint32_t *ret_len)
+static int packed_detach(struct pg_vq *vq, uint16_t id, uint32_t len, void **token, uint32_t *ret_len)
 {
 	struct vq_buf *b = &vq->buf[id];
 
 	*token = b->token;
 	*ret_len = len;
 	b->token = NULL;
-	step(vq, &vq->last_used, &vq->used_wrap, b->ndesc);
+	packed_step(vq, &vq->last_used, &vq->used_wrap, b->ndesc);
 	vq->num_free = (uint16_t)(vq->num_free + b->ndesc);
 	vq->in_flight--;
 	if (vq->cfg.in_order) {
@@ -156,83 +159,83 @@ static int detach(struct pg_vq *vq, uint16_t id, uint32_t len, void **token, uin
 		vq->free_head = id;
 	}
 	if (vq->cfg.event_idx && vq->cb_enabled)
-		set_event(vq);
+		packed_set_event(vq);
 	return 1;
 }
 
-static int next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
+static int packed_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
 {
 	uint16_t id = vq->fifo[vq->fifo_head];
 
 	/* §2.8.8: "The skipped buffers ... are assumed to have been used ... completely." */
 	vq->batch_left--;
-	return detach(vq, id, vq->batch_left ? vq->buf[id].writable : vq->batch_len, token,
+	return packed_detach(vq, id, vq->batch_left ? vq->buf[id].writable : vq->batch_len, token,
 		      len);
 }
 
 /* Classify the flags at the next used position. 1: used; 0: not yet; <0: fault. */
-static int classify(struct pg_vq *vq, uint16_t flags)
+static int packed_classify(struct pg_vq *vq, uint16_t flags)
 {
 	bool av = flags & VQ_F_AVAIL, us = flags & VQ_F_USED, w = vq->used_wrap;
 
 	if (av == w && us == w)
-		return vq->in_flight ? 1 :
+		return vq->in_flight || !VQ_HARDEN(1) ? 1 :
 		       pg_vq_fail(vq, PG_VQ_FAULT_USED_IDLE, flags, w,
 				  "descriptor marked used with nothing in flight");
 	/* With buffers in flight this position holds what the driver wrote (AVAIL = w,
 	 * USED = !w) until the device marks it used; any other pattern is a wrap counter
 	 * the device flipped on its own, or a scribble. */
-	if (vq->in_flight && !(av == w && us != w))
+	if (VQ_HARDEN(vq->in_flight && !(av == w && us != w)))
 		return pg_vq_fail(vq, PG_VQ_FAULT_WRAP, flags, w,
 				  "used descriptor flags do not match the wrap counter");
 	return 0;
 }
 
-int pg_vq_packed_get(struct pg_vq *vq, void **token, uint32_t *len)
+static int pg_vq_packed_get(struct pg_vq *vq, void **token, uint32_t *len)
 {
 	uint16_t pos = vq->last_used, flags;
 	uint32_t id, ulen, l;
 	int rc, k;
 
 	if (vq->batch_left)
-		return next_in_batch(vq, token, len);
+		return packed_next_in_batch(vq, token, len);
 	flags = vq_ld16_acq(&vq->desc[pos].b);
-	rc = classify(vq, flags);
+	rc = packed_classify(vq, flags);
 	if (rc <= 0)
 		return rc;
 	id = vq_ld16(&vq->desc[pos].a);
 	ulen = (flags & VQ_F_WRITE) ? vq_ld32(&vq->desc[pos].len) : 0;
-	if (id >= vq->num)
+	if (VQ_HARDEN(id >= vq->num))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
 	id = vq_nospec(id, vq->num);
 	if (vq->cfg.in_order) {
 		/* §2.8.8: the id names the last buffer of the batch; it must be in the window
 		 * of buffers in flight (reference G5). */
 		k = pg_vq_fifo_find(vq, (uint16_t)id);
-		if (k < 0)
+		if (VQ_HARDEN(k < 0))
 			return pg_vq_fail(vq, PG_VQ_FAULT_ID_ORDER, id, vq->in_flight,
 					  "in-order id outside the window in flight");
 		rc = pg_vq_check_len(vq, id, ulen, &vq->batch_len);
 		if (rc < 0)
 			return rc;
 		vq->batch_left = (uint16_t)(k + 1);
-		return next_in_batch(vq, token, len);
+		return packed_next_in_batch(vq, token, len);
 	}
-	if (!vq->buf[id].token)
+	if (VQ_HARDEN(!vq->buf[id].token))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_NOT_IN_FLIGHT, id, vq->in_flight,
 				  "used id is not a buffer in flight");
 	rc = pg_vq_check_len(vq, id, ulen, &l);
 	if (rc < 0)
 		return rc;
-	return detach(vq, (uint16_t)id, l, token, len);
+	return packed_detach(vq, (uint16_t)id, l, token, len);
 }
 
-bool pg_vq_packed_enable_cb(struct pg_vq *vq)
+static bool pg_vq_packed_enable_cb(struct pg_vq *vq)
 {
 	uint16_t flags;
 
 	if (vq->cfg.event_idx) {
-		set_event(vq);
+		packed_set_event(vq);
 		vq_st16(&vq->drv_evt[1], VQ_EVENT_DESC);
 	} else {
 		vq_st16(&vq->drv_evt[1], VQ_EVENT_ENABLE);
@@ -245,7 +248,9 @@ bool pg_vq_packed_enable_cb(struct pg_vq *vq)
 	       ((flags & VQ_F_USED) != 0) == vq->used_wrap;
 }
 
-void pg_vq_packed_disable_cb(struct pg_vq *vq)
+static void pg_vq_packed_disable_cb(struct pg_vq *vq)
 {
 	vq_st16(&vq->drv_evt[1], VQ_EVENT_DISABLE);
 }
+
+#endif

@@ -14,6 +14,9 @@
  * the flags of a completed chain's descriptors, compared with what the driver wrote to
  * catch a device that writes its read-only table.
  */
+#ifndef PG_VIRTIO_SPLIT_RING_H
+#define PG_VIRTIO_SPLIT_RING_H
+
 #include <errno.h>
 #include <string.h>
 
@@ -28,7 +31,7 @@ static size_t used_off(uint16_t num)
 	return (avail_end + USED_ALIGN - 1u) & ~(size_t)(USED_ALIGN - 1u);
 }
 
-size_t pg_vq_split_bytes(uint16_t num)
+static size_t pg_vq_split_bytes(uint16_t num)
 {
 	size_t end = used_off(num) + 6u + 8u * (size_t)num;
 
@@ -46,7 +49,7 @@ size_t pg_vq_split_bytes(uint16_t num)
 #define USED_LEN(vq, i) ((uint32_t *)(void *)((vq)->used + 8 + 8 * (size_t)(i)))
 #define AVAIL_EVENT(vq) ((uint16_t *)(void *)((vq)->used + 4 + 8 * (size_t)(vq)->num))
 
-int pg_vq_split_init(struct pg_vq *vq)
+static int pg_vq_split_init(struct pg_vq *vq)
 {
 	uint8_t *m = vq->cfg.mem;
 	size_t uo = used_off(vq->num);
@@ -92,7 +95,7 @@ static void put_indirect(struct pg_vq *vq, uint16_t head, const struct pg_vq_seg
 	vq->dflags[head] = VQ_F_INDIRECT;
 }
 
-int pg_vq_split_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned nsegs,
+static int pg_vq_split_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned nsegs,
 		    uint32_t writable, void *token)
 {
 	bool ind = vq->ind && nsegs > 1;
@@ -126,7 +129,7 @@ int pg_vq_split_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned nse
 	return 0;
 }
 
-bool pg_vq_split_kick_prepare(struct pg_vq *vq)
+static bool pg_vq_split_kick_prepare(struct pg_vq *vq)
 {
 	uint16_t old = vq->published, new_idx = vq->next_avail;
 
@@ -141,17 +144,17 @@ bool pg_vq_split_kick_prepare(struct pg_vq *vq)
 }
 
 /* Return a completed chain to the free list (private links only) and report it. */
-static int detach(struct pg_vq *vq, uint16_t id, uint32_t len, void **token, uint32_t *ret_len)
+static int split_detach(struct pg_vq *vq, uint16_t id, uint32_t len, void **token, uint32_t *ret_len)
 {
 	struct vq_buf *b = &vq->buf[id];
 
 	/* The device has no business writing the descriptor table (device-read-only, §2.7.5):
 	 * compare what it now holds with what the driver wrote. Only compared, never used:
 	 * the walk below follows private links for exactly b->ndesc steps. */
-	for (uint16_t k = 0, i = id; k < b->ndesc; k++, i = vq->link[i]) {
+	for (uint16_t k = 0, i = id; VQ_HARDEN(k < b->ndesc); k++, i = vq->link[i]) {
 		uint16_t f = vq_ld16(&vq->desc[i].a);
 
-		if (f != vq->dflags[i])
+		if (VQ_HARDEN(f != vq->dflags[i]))
 			return pg_vq_fail(vq, PG_VQ_FAULT_DESC_FLAGS, f, vq->dflags[i],
 					  "descriptor flags changed by the device");
 	}
@@ -175,7 +178,7 @@ static int detach(struct pg_vq *vq, uint16_t id, uint32_t len, void **token, uin
 /* In-order (§2.7.9): the device may write one used element, for the last buffer of a
  * batch, and advance used->idx by the batch size. The id must be exactly the head of the
  * d-th buffer in flight (reference G5: Linux only compares it). */
-static int get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, void **token,
+static int split_get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, void **token,
 			uint32_t *len)
 {
 	uint16_t slot = (uint16_t)(used_idx - 1u) & (uint16_t)(vq->num - 1u);
@@ -184,9 +187,9 @@ static int get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, void **
 	uint16_t expect = vq->fifo[(vq->fifo_head + d - 1u) % vq->num];
 	int rc;
 
-	if (id >= vq->num)
+	if (VQ_HARDEN(id >= vq->num))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
-	if (id != expect)
+	if (VQ_HARDEN(id != expect))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_ORDER, id, expect,
 				  "in-order batch ends with another id");
 	rc = pg_vq_check_len(vq, expect, ulen, &vq->batch_len);
@@ -196,7 +199,7 @@ static int get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, void **
 	return 0;
 }
 
-static int next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
+static int split_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
 {
 	uint16_t id = vq->fifo[vq->fifo_head];
 	uint32_t l;
@@ -204,47 +207,47 @@ static int next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
 	/* Skipped buffers were used completely (§2.8.8 wording; same rule for split). */
 	vq->batch_left--;
 	l = vq->batch_left ? vq->buf[id].writable : vq->batch_len;
-	return detach(vq, id, l, token, len);
+	return split_detach(vq, id, l, token, len);
 }
 
-int pg_vq_split_get(struct pg_vq *vq, void **token, uint32_t *len)
+static int pg_vq_split_get(struct pg_vq *vq, void **token, uint32_t *len)
 {
 	uint16_t used_idx, d, slot;
 	uint32_t id, ulen, l;
 	int rc;
 
 	if (vq->batch_left)
-		return next_in_batch(vq, token, len);
+		return split_next_in_batch(vq, token, len);
 	used_idx = vq_ld16_acq(USED_IDX(vq));
 	if (used_idx == vq->last_used)
 		return 0;
 	/* Reference G2: the index may only advance over buffers in flight. A backwards jump
 	 * shows up as a huge u16 distance and is caught by the same test. */
 	d = (uint16_t)(used_idx - vq->last_used);
-	if (d > vq->in_flight)
+	if (VQ_HARDEN(d > vq->in_flight))
 		return pg_vq_fail(vq, PG_VQ_FAULT_USED_IDX, d, vq->in_flight,
 				  d >= 0x8000u ? "used idx moved backwards" :
 				  "used idx advanced beyond the buffers in flight");
 	if (vq->cfg.in_order) {
-		rc = get_in_order(vq, d, used_idx, token, len);
-		return rc < 0 ? rc : next_in_batch(vq, token, len);
+		rc = split_get_in_order(vq, d, used_idx, token, len);
+		return rc < 0 ? rc : split_next_in_batch(vq, token, len);
 	}
 	slot = vq->last_used & (uint16_t)(vq->num - 1u);
 	id = vq_ld32(USED_ID(vq, slot));
 	ulen = vq_ld32(USED_LEN(vq, slot));
-	if (id >= vq->num)
+	if (VQ_HARDEN(id >= vq->num))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
 	id = vq_nospec(id, vq->num);
-	if (!vq->buf[id].token)
+	if (VQ_HARDEN(!vq->buf[id].token))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_NOT_IN_FLIGHT, id, vq->in_flight,
 				  "used id is not the head of a buffer in flight");
 	rc = pg_vq_check_len(vq, id, ulen, &l);
 	if (rc < 0)
 		return rc;
-	return detach(vq, (uint16_t)id, l, token, len);
+	return split_detach(vq, (uint16_t)id, l, token, len);
 }
 
-bool pg_vq_split_enable_cb(struct pg_vq *vq)
+static bool pg_vq_split_enable_cb(struct pg_vq *vq)
 {
 	if (vq->cfg.event_idx)
 		vq_st16(USED_EVENT(vq), vq->last_used);
@@ -254,10 +257,12 @@ bool pg_vq_split_enable_cb(struct pg_vq *vq)
 	return vq->batch_left || vq_ld16(USED_IDX(vq)) != vq->last_used;
 }
 
-void pg_vq_split_disable_cb(struct pg_vq *vq)
+static void pg_vq_split_disable_cb(struct pg_vq *vq)
 {
 	/* With event index the device ignores the flag (§2.7.7); used_event simply stops
 	 * being refreshed. */
 	if (!vq->cfg.event_idx)
 		vq_st16(AVAIL_FLAGS(vq), VQ_AVAIL_F_NO_INTERRUPT);
 }
+
+#endif
