@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
+#include "util/jsonl.h"
 #include "virtio-private.h"
 
 static const char *const verdict_names[] = {
@@ -40,64 +39,36 @@ void pg_virtio_emit(pg_virtio_audit_fn fn, void *data, const char *device, int q
 	fn(data, &rec);
 }
 
-static int add(struct json_object *o, const char *key, struct json_object *v)
-{
-	if (!v)
-		return -ENOMEM;
-	if (json_object_object_add(o, key, v) < 0) {
-		json_object_put(v);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static struct json_object *time_string(const struct timespec *ts)
-{
-	char buf[64];
-	struct tm tm;
-	time_t t = ts->tv_sec;
-	long ns = ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000L ? ts->tv_nsec : 0;
-	size_t n;
-
-	if (!gmtime_r(&t, &tm))
-		memset(&tm, 0, sizeof(tm));
-	n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	(void)snprintf(buf + n, sizeof(buf) - n, ".%09ldZ", ns);
-	return json_object_new_string(buf);
-}
-
 static int fill(struct json_object *o, const struct pg_virtio_audit *r)
 {
 	unsigned v = (unsigned)r->verdict;
-	int rc = add(o, "time", time_string(&r->time));
+	int rc = pg_jsonl_add(o, "time", pg_jsonl_time(&r->time));
 
 	if (!rc)
-		rc = add(o, "device", json_object_new_string(r->device ? r->device : ""));
+		rc = pg_jsonl_add(o, "device", json_object_new_string(r->device ? r->device : ""));
 	if (!rc)
-		rc = add(o, "space", json_object_new_string("virtio"));
+		rc = pg_jsonl_add(o, "space", json_object_new_string("virtio"));
 	if (!rc && r->queue >= 0)
-		rc = add(o, "queue", json_object_new_int(r->queue));
+		rc = pg_jsonl_add(o, "queue", json_object_new_int(r->queue));
 	if (!rc && r->layout && r->layout[0])
-		rc = add(o, "layout", json_object_new_string(r->layout));
+		rc = pg_jsonl_add(o, "layout", json_object_new_string(r->layout));
 	if (!rc)
-		rc = add(o, "verdict", json_object_new_string(v <= PG_VQ_FAILED ?
+		rc = pg_jsonl_add(o, "verdict", json_object_new_string(v <= PG_VQ_FAILED ?
 							      verdict_names[v] : "invalid"));
 	if (!rc)
-		rc = add(o, "rule", json_object_new_string(pg_vq_fault_name(r->fault)));
+		rc = pg_jsonl_add(o, "rule", json_object_new_string(pg_vq_fault_name(r->fault)));
 	if (!rc)
-		rc = add(o, "value", json_object_new_uint64(r->value));
+		rc = pg_jsonl_add(o, "value", json_object_new_uint64(r->value));
 	if (!rc)
-		rc = add(o, "limit", json_object_new_uint64(r->limit));
+		rc = pg_jsonl_add(o, "limit", json_object_new_uint64(r->limit));
 	if (!rc)
-		rc = add(o, "detail", json_object_new_string(r->detail ? r->detail : ""));
+		rc = pg_jsonl_add(o, "detail", json_object_new_string(r->detail ? r->detail : ""));
 	return rc;
 }
 
 int pg_virtio_audit_to_json(const struct pg_virtio_audit *rec, char **ret)
 {
 	struct json_object *o;
-	const char *s;
-	char *dup = NULL;
 	int rc;
 
 	if (!rec || !ret)
@@ -106,18 +77,11 @@ int pg_virtio_audit_to_json(const struct pg_virtio_audit *rec, char **ret)
 	if (!o)
 		return -ENOMEM;
 	rc = fill(o, rec);
-	if (rc < 0)
-		goto out_put;
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	dup = s ? strdup(s) : NULL;
-	if (!dup) {
-		rc = -ENOMEM;
-		goto out_put;
+	if (rc < 0) {
+		json_object_put(o);
+		return rc;
 	}
-	*ret = dup;
-out_put:
-	json_object_put(o);
-	return rc;
+	return pg_jsonl_finish(o, ret);
 }
 
 int pg_virtio_negotiate(uint64_t offered, uint64_t driver, uint64_t required, uint64_t *ret)
