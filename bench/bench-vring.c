@@ -9,6 +9,8 @@
  * Modes: split and packed, driver publishing every 1 or every 16 buffers.
  *
  * Usage: bench-vring [BUFFERS_PER_RUN (default 2000000)] [REPETITIONS (default 7)]
+ * Environment: BENCH_VRING_INLINE=1 runs only the same-thread table; BENCH_VRING_ONLY
+ * selects variants (see report()).
  * Prints Mbuf/s per variant and the hardened/baseline ratio per mode.
  */
 
@@ -258,8 +260,11 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* BENCH_VRING_ONLY=any of b (hand loop), u (unhardened), h (hardened): run only those
+ * (the others print 1.00), e.g. for an instruction count under valgrind. */
 static void report(bool inline_dev, unsigned long n, unsigned reps)
 {
+	const char *only = getenv("BENCH_VRING_ONLY");
 	static const struct { bool packed; unsigned batch; } modes[] = {
 		{ false, 16 }, { false, 1 }, { true, 16 }, { true, 1 } };
 
@@ -274,7 +279,8 @@ static void report(bool inline_dev, unsigned long n, unsigned reps)
 
 		for (unsigned k = 0; k < reps; k++)
 			for (int v = HAND; v <= HARDENED; v++)
-				r[v][k] = run(modes[m].packed, (enum variant)v, modes[m].batch, n,
+				r[v][k] = only && !strchr(only, "buh"[v]) ? 1.0 :
+					  run(modes[m].packed, (enum variant)v, modes[m].batch, n,
 					      inline_dev);
 		for (int v = HAND; v <= HARDENED; v++) {
 			qsort(r[v], reps, sizeof(double), cmp);

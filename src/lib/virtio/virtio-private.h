@@ -152,10 +152,11 @@ static inline bool vq_need_event(uint16_t event, uint16_t new_idx, uint16_t old_
 /** Record a fault: the queue is broken from now on, the first fault is kept and audited.
  *  @return -EIO. */
 int pg_vq_fail(struct pg_vq *vq, enum pg_vq_fault f, uint64_t value, uint64_t limit,
-	       const char *detail);
+	       const char *detail) __attribute__((cold));
 /** A used len above the writable bytes under clamp or reject (cold path): audit, clamp
  *  or break the queue. @return 0 (clamped into *ret) or -EIO. */
-int pg_vq_len_fault(struct pg_vq *vq, uint32_t len, uint32_t writable, uint32_t *ret);
+int pg_vq_len_fault(struct pg_vq *vq, uint32_t len, uint32_t writable, uint32_t *ret)
+	__attribute__((cold));
 
 /** Apply the len policy to a used len (§2.7.8 / §2.8.4). @return 0 or -EIO. */
 static inline int pg_vq_check_len(struct pg_vq *vq, uint32_t id, uint32_t len, uint32_t *ret)
@@ -186,6 +187,10 @@ static inline int pg_vq_check_segs(const struct pg_vq_seg *segs, unsigned nsegs,
 
 	if (!segs || nsegs == 0 || nsegs > PG_VQ_MAX_SEGS)
 		return -EINVAL;
+	if (nsegs == 1) {               /* the common case: nothing to order */
+		*writable = segs[0].write ? segs[0].len : 0u;
+		return 0;
+	}
 	for (unsigned i = 0; i < nsegs; i++) {
 		if (!VQ_HARDEN(1)) {
 			w += segs[i].write ? segs[i].len : 0u;
