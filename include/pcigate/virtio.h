@@ -420,10 +420,15 @@ enum pg_vblk_op {
 /**
  * Synchronous I/O on queue q: count requests of len bytes each, starting at sector, with
  * up to cfg->depth in flight; data is buf (count * len bytes; read into it, or written
- * from it). len is a multiple of 512 up to 64 KiB. Each completion is validated (used len
- * exactly len + 1 for a read, >= 1 for a write; status byte VIRTIO_BLK_S_OK).
- * @return 0; -EIO (queue broken, or a request failed: status not OK); -ETIMEDOUT; -EPIPE;
- *         -EINVAL (range beyond capacity, bad len, q not started).
+ * from it; for PG_VBLK_FLUSH buf may be NULL and len must be 0). len is a multiple of 512
+ * up to 64 KiB and the device's size_max. Each completion is validated: used len exactly
+ * len + 1 for a read and 1 for a write or flush (data, then the status byte: §5.2.6), and
+ * status VIRTIO_BLK_S_OK; read data is copied out of the shared bounce buffer only then.
+ * @return 0; -EIO (queue broken, a status not OK, or a short used len); -ETIMEDOUT (no
+ *         completion within the timeout, audited "transport"); -EPIPE (back end gone,
+ *         audited); -ENOSPC never (a full ring is reaped first); -EINVAL (range beyond
+ *         capacity, bad len, q not started).
+ * Thread-safety: one call at a time per device.
  */
 PG_EXPORT PG_MUST_CHECK int pg_vblk_io(struct pg_vblk *b, unsigned q, enum pg_vblk_op op,
 				       uint64_t sector, void *buf, uint32_t len,

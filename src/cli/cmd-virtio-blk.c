@@ -90,6 +90,7 @@ static int len_policy(const char *s, enum pg_vq_len_policy *ret)
 	return -1;
 }
 
+/* 0 parsed; 1 --help printed; -1 error printed. */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -100,7 +101,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "depth", required_argument, NULL, 'd' }, { "len-policy", required_argument, NULL, 'l' },
 		{ "timeout", required_argument, NULL, 't' }, { "audit", required_argument, NULL, 'a' },
 		{ "seed", required_argument, NULL, 'S' }, { "input", required_argument, NULL, 'i' },
-		{ "output", required_argument, NULL, 'o' }, { 0 } };
+		{ "output", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' },
+		{ 0 } };
 	unsigned long long v;
 	int c;
 
@@ -129,6 +131,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			  o->seed = (unsigned)v; break;
 		case 'i': o->input = optarg; break;
 		case 'o': o->output = optarg; break;
+		case 'h': pg_cmd_virtio_blk_usage(stdout); return 1;
 		default:
 			pg_cli_err("virtio-blk: unknown or incomplete option '%s'", argv[optind - 1]);
 			return -1;
@@ -284,8 +287,9 @@ int pg_cmd_virtio_blk(int argc, char **argv)
 	int rc;
 
 	o.cfg.depth = 8;
-	if (parse_opts(argc, argv, &o))
-		return PG_EXIT_USAGE;
+	rc = parse_opts(argc, argv, &o);
+	if (rc)
+		return rc > 0 ? PG_EXIT_OK : PG_EXIT_USAGE;
 	if (optind >= argc) {
 		pg_cli_err("virtio-blk: no command given (info, read, write, verify)");
 		return PG_EXIT_USAGE;
