@@ -40,5 +40,6 @@ PG_EXPORT const char *pg_version(void);
 #include <pcigate/policy.h>
 #include <pcigate/proto.h>
 #include <pcigate/serve.h>
+#include <pcigate/virtio.h>
 
 #endif

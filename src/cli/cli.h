@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include <pcigate/policy.h>
+#include <pcigate/serve.h>
 
 /* Exit codes shared by every subcommand (documented in pcigate(1) and --help). */
 enum pg_exit {
@@ -109,5 +110,9 @@ void pg_guest_log(void *data, int level, const char *msg);
 int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
 		      struct pg_backend *be, struct pg_mediator_config *mc,
 		      struct pg_mediator **ret);
+
+/* virtio-blk (cmd-virtio-blk.c) */
+int pg_cmd_virtio_blk(int argc, char **argv);
+void pg_cmd_virtio_blk_usage(FILE *out);
 
 #endif
