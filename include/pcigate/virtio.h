@@ -6,7 +6,8 @@
  *        vhost-user front end (QEMU docs/interop/vhost-user.rst) and a virtio-blk driver
  *        (§5.2) on top.
  *
- * Threat model (virtio 1.2 §2.7, §2.8): the device, or a host pretending to be one, writes the used ring, the packed descriptors, the event-suppression areas and the
+ * Threat model (virtio 1.2 §2.7, §2.8): the device, or a host pretending to be one,
+ * writes the used ring, the packed descriptors, the event-suppression areas and the
  * config space, and may change any of them at any moment. The ring code therefore:
  * - reads every device-written value exactly once into a local, then validates it;
  * - bounds the split used index advance by the number of buffers in flight;
