@@ -4,17 +4,21 @@
  * @brief Server side of QEMU 7.2's multi-process PCI proxy protocol (mpqemu, the
  *        `x-pci-proxy-dev` device): framing, validation, fd handling and a dispatch loop.
  *
- * Wire format (host-endian, x86_64 ABI; design/qemu-proxy-protocol.md §1-§4): a 16-byte
+ * Wire format (host-endian, x86_64 ABI; docs/serve.md, mpqemu §1-§2;
+ * QEMU 7.2 include/hw/remote/mpqemu-link.h): a 16-byte
  * header {int cmd; 4 bytes padding; size_t size} followed by `size` payload bytes, fds as
  * SCM_RIGHTS on the same sendmsg. The server replies to CFGREAD/CFGWRITE/BAR_READ/BAR_WRITE/
  * DEVICE_RESET with one RET message carrying a u64, and never to SYNC_SYSMEM or SET_IRQFD.
  *
- * Threat model: the peer is a VMM that may be compromised (architecture.md). Every message
+ * Threat model: the peer is a VMM that may be compromised (docs/serve.md). Every message
  * is validated before anything acts on it, per a table of what each command allows:
  * - the payload size must be exactly the command's (never above PG_PROTO_MAX_PAYLOAD = 192;
- *   a larger size is rejected from the header alone, before any payload is read);
+ *   a larger size is rejected from the header alone: the connection reads at most one
+ *   maximum frame (16 + 192 bytes) at a time, one receive call per message, and keeps the
+ *   bytes of a following message for the next call);
  * - the number of fds must be within the command's range (SYNC_SYSMEM 1..8, SET_IRQFD
- *   exactly 2, all others 0); fds beyond what a command allows are closed immediately and
+ *   exactly 2, all others 0; an fd belongs to the message holding the last byte of the
+ *   read it arrived with); fds beyond what a command allows are closed immediately and
  *   the message is rejected; more than PG_PROTO_MAX_FDS in one message is rejected too;
  * - unknown commands and RET (a server->VMM message) are rejected;
  * - config accesses must have len 1, 2 or 4, be naturally aligned and end within 256 bytes
@@ -205,8 +209,10 @@ PG_EXPORT void pg_proto_conn_free(struct pg_proto_conn *conn);
 PG_EXPORT uint64_t pg_proto_conn_count(const struct pg_proto_conn *conn);
 
 /**
- * Read one whole message and validate it. On any error, every fd received for the message
- * has been closed and msg is untouched.
+ * Read one whole message and validate it, with one transport receive when the message is
+ * not already buffered (bytes of a following message are kept for the next call). On any
+ * error, every fd received (for this message and any buffered one) has been closed, the
+ * buffer is emptied and msg is untouched: the connection must then be closed.
  * @param msg out, written on success only; its fds are owned by the caller
  *            (pg_proto_msg_clear())
  * @return 1 (a message), 0 (EOF exactly at a message boundary), -EPROTO (invalid message,
@@ -329,7 +335,8 @@ struct pg_backend;
  * - DEVICE_RESET otherwise is pg_mediator_reset(): a reset the policy ("avoid") or the
  *   backend refuses is returned to the VMM as an error (and audited by the mediator).
  * SYNC_SYSMEM replaces a pg_sysmem table (fds kept, mapped lazily); SET_IRQFD fds are kept
- * (replacing closes the old ones) although QEMU 7.2 under TCG never consumes them (§9).
+ * (replacing closes the old ones) although QEMU 7.2 under TCG never consumes them
+ * (docs/serve.md, mpqemu §7).
  */
 struct pg_proto_dev;
 

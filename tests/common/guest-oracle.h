@@ -6,7 +6,7 @@
  *
  * The oracle derives, from a device's config bytes, its BARs and a profile, which bits of
  * which bytes the profile lets reach the hardware. It does so from the profile rules as
- * documented (include/pcigate/mediator.h, design/config-space-reference.md §5, the
+ * documented (include/pcigate/mediator.h, PCI 3.0 §6, PCIe 4.0 §7, the
  * file comments of src/lib/mediator), with its own capability walk and its own visibility
  * rules, never by asking the mediator. It then serves the device to the mediator as a
  * recording backend ("perfect RAM" hardware with RW1C bits) that checks every config

@@ -4,19 +4,19 @@
  *
  * Identity (IDs, class, revision, subsystem, header type) is emulated from the device's
  * snapshot, optionally overridden: under default deny nothing may read through by
- * accident (the gap Xen's DomU vPCI still has, config-space-reference.md §5.2). The
+ * accident (the gap Xen's DomU vPCI still has; PCI 3.0 §6.2.1). The
  * multifunction bit is cleared: the guest gets one function, and a set bit would make it
  * probe siblings that are not passed through.
  *
- * BARs and ROM are fully virtual (§5.6): the guest programs addresses and sizes BARs
+ * BARs and ROM are fully virtual (PCI 3.0 §6.2.5): the guest programs addresses and sizes BARs
  * against the backend's validated sizes, hardware BARs keep the host's values, and the
  * guest never learns host physical addresses (the virtual BARs start at 0). A change of a
  * BAR address or of memory/I/O decode yields a PG_EFFECT_BAR_MAP so the frontend can
  * (un)map the guest range.
  *
- * Command (§5.3): Memory, I/O and Bus Master reach the hardware (guest profile); INTx
+ * Command (PCI 3.0 §6.2.2): Memory, I/O and Bus Master reach the hardware (guest profile); INTx
  * Disable reaches it as guest value OR MSI/MSI-X enabled (Xen cmd_write); the other bits
- * are virtual; bits 11-15 RsvdP. Status (§5.4): error bits RW1C to hardware, CAP_LIST
+ * are virtual; bits 11-15 RsvdP. Status (PCI 3.0 §6.2.3): error bits RW1C to hardware, CAP_LIST
  * virtual (set when a capability remains visible), RsvdZ 0x0046, the rest read-only.
  */
 #include <errno.h>

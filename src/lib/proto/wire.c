@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Pure decoding and encoding of QEMU 7.2 mpqemu messages (design/qemu-proxy-protocol.md
- * §2-§4). No I/O, no fds: the fuzzer and the connection layer share this code.
+ * Pure decoding and encoding of QEMU 7.2 mpqemu messages (QEMU 7.2
+ * include/hw/remote/mpqemu-link.h; docs/serve.md, mpqemu §1-§2). No I/O, no fds: the
+ * fuzzer and the connection layer share this code.
  *
  * The peer is a possibly compromised VMM. What each command may carry is one row of
  * rules[] (payload size, fd range, reply); the decoders of the payloads check every field

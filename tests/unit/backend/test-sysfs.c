@@ -277,6 +277,61 @@ static void test_fake_readonly(void **state)
 	free(file);
 }
 
+/* Read system calls this process has made so far (/proc/self/io "syscr"), or -1. */
+static long read_calls(void)
+{
+	char buf[512], *p;
+	int fd = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	p = strstr(buf, "syscr: ");
+	return p ? strtol(p + 7, NULL, 10) : -1;
+}
+
+/* Config of a live device is read in bulk, once: lspci reads a 4 KiB config space with a
+ * handful of preads, and each dword of a sysfs config read is a config cycle in the
+ * kernel. Opening reads the file once (to learn its length) and the first snapshot reuses
+ * those bytes; a later snapshot is one more bulk read, not one read per dword. */
+static void test_fake_bulk_reads(void **state)
+{
+	uint8_t *buf = malloc(PG_CFG_EXT_LEN), *file = malloc(PG_CFG_EXT_LEN);
+	long c0 = read_calls(), c1 = read_calls(), probe = c1 - c0, open_reads, snap1, snap2;
+	struct pg_backend *be;
+	int fd;
+
+	(void)state;
+	assert_non_null(buf);
+	assert_non_null(file);
+	if (c0 < 0)
+		skip(); /* no I/O accounting in this kernel */
+	c0 = read_calls();
+	be = open_dev("0000:01:00.0", 0);
+	c1 = read_calls();
+	open_reads = c1 - c0 - probe;
+	assert_int_equal(pg_backend_snapshot(be, buf, NULL), 4096);
+	c0 = read_calls();
+	snap1 = c0 - c1 - probe;
+	assert_int_equal(pg_backend_snapshot(be, buf, NULL), 4096);
+	snap2 = read_calls() - c0 - probe;
+	pg_backend_close(be);
+	/* config (one 4 KiB pread) and resource (read to EOF) */
+	if (open_reads > 4 || snap1 != 0 || snap2 > 2)
+		fail_msg("read calls: open %ld (<= 4), first snapshot %ld (0), second %ld (<= 2)",
+			 open_reads, snap1, snap2);
+	fd = open(dev_path("0000:01:00.0", "config"), O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, file, PG_CFG_EXT_LEN), 4096);
+	close(fd);
+	assert_memory_equal(buf, file, 4096);
+	free(buf);
+	free(file);
+}
+
 static void test_fake_mem64_and_short(void **state)
 {
 	struct pg_backend *be = open_dev("0000:00:01.0", 0);
@@ -455,7 +510,7 @@ static void expect_open(const char *bdf, unsigned flags, const char *r, int rc)
 	int got = pg_backend_sysfs_open(bdf, flags, r, &be);
 
 	if (got != rc)
-		fail_msg("open %s (root %s): %d, want %d", bdf, r, got, rc);
+		fail_msg("open %s (root %s): %d, want %d", bdf ? bdf : "(null)", r, got, rc);
 	assert_ptr_equal(be, (void *)0x1); /* no partial object */
 }
 
@@ -767,6 +822,7 @@ int main(void)
 {
 	const struct CMUnitTest fake[] = {
 		cmocka_unit_test(test_fake_readonly),
+		cmocka_unit_test(test_fake_bulk_reads),
 		cmocka_unit_test(test_fake_mem64_and_short),
 		cmocka_unit_test(test_fake_writable),
 		cmocka_unit_test(test_fake_reset),
