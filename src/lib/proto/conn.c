@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "proto-private.h"
+#include "util/util.h"
 
 /* One maximum-size frame: the most a connection ever buffers. */
 #define PG_PROTO_RX_CAP (PG_PROTO_HDR_SIZE + PG_PROTO_MAX_PAYLOAD)
@@ -369,7 +370,7 @@ static int do_cfg_read(const struct pg_proto_handler *h, void *ctx, struct pg_pr
 	if (h->cfg_read)
 		rc = h->cfg_read(ctx, m->u.cfg.addr, m->u.cfg.len, &v);
 	if (rc == 0)
-		*reply = m->u.cfg.len == 4 ? v : v & ((UINT32_C(1) << (8 * m->u.cfg.len)) - 1);
+		*reply = v & pg_util_size_mask(m->u.cfg.len);
 	return rc;
 }
 
@@ -389,7 +390,7 @@ static int do_bar_read(const struct pg_proto_handler *h, void *ctx, struct pg_pr
 	if (h->bar_read)
 		rc = h->bar_read(ctx, m->u.bar.addr, m->u.bar.size, m->u.bar.memory, &v);
 	if (rc == 0)
-		*reply = m->u.bar.size == 8 ? v : v & ((UINT64_C(1) << (8 * m->u.bar.size)) - 1);
+		*reply = v & pg_util_size_mask(m->u.bar.size);
 	return rc;
 }
 
