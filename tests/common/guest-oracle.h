@@ -38,7 +38,12 @@
  *      Message Address and Data (starting at 0), and in guest/device-model Cache Line
  *      Size and Latency Timer; a reset puts them back to their start values;
  *   A1 every valid write touching a byte that must read PG_MEDIATOR_DENY_BYTE (hidden or
- *      uncovered, R1) is audited as denied.
+ *      uncovered, R1) is audited as denied, and in guest and device-model so is every
+ *      write of a bit the profiles refuse (mediator.h and the mediator's file comments):
+ *      BIST Start; PCIe Phantom Functions Enable, Link Disable and Retrain, ARI
+ *      Forwarding, Enter Compliance and Compliance SOS changed from the device's value;
+ *      and in device-model a 1 written to a Status or Device Status error bit (RW1C there
+ *      only on the host's side) or to Initiate FLR of a function that has FLR.
  *
  * The oracle's capability lengths for capabilities the mediator does not handle are an
  * under-approximation (header only for unknown IDs), so R1/W2 never flag a byte the
@@ -83,6 +88,9 @@ struct go_oracle {
 	uint8_t exp_mask[PG_CFG_STD_LEN];    /* ... of these bits */
 	uint8_t virt_init[PG_CFG_STD_LEN];   /* start values of the virtual registers */
 	uint8_t virt[PG_CFG_STD_LEN];        /* bytes that are guest-written virtual registers */
+	uint8_t aud_mask[PG_CFG_STD_LEN];    /* A1: refused bits, audited when changed ... */
+	uint8_t aud_val[PG_CFG_STD_LEN];     /* ... from these values */
+	uint8_t aud_one[PG_CFG_STD_LEN];     /* A1: refused bits, audited when written as 1 */
 	struct { uint8_t kind; uint64_t size; uint32_t flags; } gbar[PG_CFG_NUM_BARS];
 
 	bool msix_trap;                      /* the MSI-X table/PBA layout is valid */
@@ -645,6 +653,46 @@ static inline void go_expectations(struct go_oracle *o)
 	go_expect(o, 0x06, 1, any ? 0x10u : 0, 0x10u);                      /* CAP_LIST */
 }
 
+static inline void go_refuse(struct go_oracle *o, unsigned off, unsigned size, uint32_t mask,
+			     bool when_one)
+{
+	for (unsigned i = 0; i < size && off + i < PG_CFG_STD_LEN; i++) {
+		uint8_t m = (uint8_t)(mask >> (8u * i));
+
+		if (when_one) {
+			o->aud_one[off + i] |= m;
+		} else {
+			o->aud_mask[off + i] |= m;
+			o->aud_val[off + i] = o->snap[off + i];
+		}
+	}
+}
+
+/* The refused bits of A1 (guest and device-model). */
+static inline void go_refusals(struct go_oracle *o)
+{
+	const struct go_cap *e = go_find(o, PG_CAP_EXP);
+
+	if (o->profile == PG_PROFILE_PERMISSIVE)
+		return;
+	go_refuse(o, 0x0f, 1, 0x40, false);                          /* BIST Start */
+	if (o->profile == PG_PROFILE_DEVICE_MODEL)
+		go_refuse(o, 0x06, 2, 0xf900, true);                 /* Status errors */
+	if (!e)
+		return;
+	go_refuse(o, e->off + 0x08u, 2, 0x0200, false);             /* Phantom Functions */
+	go_refuse(o, e->off + 0x10u, 2, 0x0030, false);             /* Link Disable, Retrain */
+	if ((go_rd(o->snap, e->off + 2u, 2) & 0xfu) >= 2 && e->len >= 0x32) {
+		go_refuse(o, e->off + 0x28u, 2, 0x0020, false);     /* ARI Forwarding */
+		go_refuse(o, e->off + 0x30u, 2, 0x0410, false);     /* compliance */
+	}
+	if (o->profile == PG_PROFILE_DEVICE_MODEL) {
+		go_refuse(o, e->off + 0x0au, 2, 0x004f, true);      /* Device Status errors */
+		if (go_rd(o->snap, e->off + 4u, 4) & (1u << 28))
+			go_refuse(o, e->off + 0x08u, 2, 0x8000, true); /* Initiate FLR */
+	}
+}
+
 /* A valid guest write of value at [off, off + size) was decided: track the virtual ones. */
 static inline void go_virt_write(struct go_oracle *o, uint16_t off, uint8_t size, uint32_t value)
 {
@@ -705,6 +753,7 @@ static inline void go_init(struct go_oracle *o, const uint8_t *cfg, uint16_t cfg
 	go_hidden(o);
 	go_hw_rw1c(o);
 	go_expectations(o);
+	go_refusals(o);
 }
 
 /* ---- the recording backend --------------------------------------------------------------- */
@@ -891,19 +940,29 @@ static inline void go_no_effect(struct go_oracle *o, struct pg_mediator *m,
 /* A1: a valid write touching a byte that must read the deny byte was audited as denied. */
 static inline void go_check_audited(struct go_oracle *o, struct pg_mediator *m,
 				    const struct go_snapshot *before, bool done, uint16_t off,
-				    uint8_t size)
+				    uint8_t size, uint32_t value)
 {
 	struct pg_audit_counters c;
 	bool denied = false;
 
+	bool refused = false;
+
 	if (!done)
 		return;
-	for (unsigned i = 0; i < size; i++)
-		denied |= o->zread[off + i];
+	for (unsigned i = 0; i < size; i++) {
+		unsigned b = off + i;
+		uint8_t nb = (uint8_t)(value >> (8u * i));
+
+		denied |= o->zread[b];
+		if (b < PG_CFG_STD_LEN)
+			refused |= ((nb ^ o->aud_val[b]) & o->aud_mask[b]) || (nb & o->aud_one[b]);
+	}
 	pg_mediator_counters(m, &c);
-	if (denied && c.denied == before->c.denied)
-		go_fail(o, "%s: write 0x%03x/%u touches hidden or uncovered bytes but was not "
-			"audited as denied", pg_profile_name(o->profile), off, size);
+	if ((denied || refused) && c.denied == before->c.denied)
+		go_fail(o, "%s: write 0x%03x/%u = 0x%x %s but was not audited as denied",
+			pg_profile_name(o->profile), off, size,
+			size >= 4 ? value : value & ((1u << (8u * size)) - 1u),
+			denied ? "touches hidden or uncovered bytes" : "sets a refused bit");
 }
 
 static inline bool go_cfg_valid(const struct go_oracle *o, uint16_t off, uint8_t size)
@@ -959,7 +1018,7 @@ static inline void go_cfg_access(struct go_oracle *o, struct pg_mediator *m, boo
 			if (d.effects[i].kind == PG_EFFECT_RESET)
 				go_virt_reset(o);
 		o->restore_ok = false;
-		go_check_audited(o, m, &s, valid && rc == 0, off, size);
+		go_check_audited(o, m, &s, valid && rc == 0, off, size, value);
 	}
 	if (valid && rc != 0)
 		go_fail(o, "%s: valid %s 0x%03x/%u failed: %d", pg_profile_name(o->profile),
