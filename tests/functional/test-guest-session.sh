@@ -108,6 +108,50 @@ view-bridge)
 	expect_rc 3; err_has "cannot mediate the device"; err_has "not an endpoint"
 	[ ! -s "$tmp/out" ] || fail "a refused device printed a view"
 	;;
+view-bridge-type0)
+	# A host bridge with a type 0 header: refused by the same rule as inspect's "bridge".
+	host=8086-0044_intel-core-processor-dram-controller_4096.txt
+	[ -n "$CORPUS" ] && [ -f "$CORPUS/$host" ] || skip "corpus not found (PG_CORPUS)"
+	run view "$CORPUS/$host"
+	expect_rc 3; err_has "header type 0, class 0600 (host bridge): not an endpoint"
+	run inspect --dump "$CORPUS/$host"
+	expect_rc 0; out_has "HIGH bridge: host bridge (header type 0, class 0600)"
+	# The message names the layout, never the raw Header Type byte (0x81 here).
+	[ -f "$CORPUS/$ROOT_PORT" ] || skip "corpus not found (PG_CORPUS)"
+	run view "$CORPUS/$ROOT_PORT"
+	expect_rc 3; err_has "header type 1 (PCI-to-PCI bridge) multi-function, class 0604"
+	! grep -q "0x81" "$tmp/err" || fail "raw header byte in the refusal"
+	;;
+view-conventional)
+	# A conventional function (no PCIe capability) dumped in 4096 bytes has 256 bytes of
+	# config space: its view has 16 lines, not 256.
+	scsi=1000-0021_broadcom-lsi-53c1010-66mhz-ultra3-scsi-adapter_256.txt
+	[ -n "$CORPUS" ] && [ -f "$CORPUS/$scsi" ] || skip "corpus not found (PG_CORPUS)"
+	{ cat "$CORPUS/$scsi"
+	  for o in $(seq 256 16 4080); do
+		printf '%03x: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n' "$o"
+	  done; } >"$tmp/scsi-4096.txt"
+	run view "$tmp/scsi-4096.txt"
+	expect_rc 0
+	[ "$(wc -l <"$tmp/out")" -eq 17 ] || fail "not 256 bytes (16 lines + header)"
+	;;
+view-bar-sizes)
+	# A dump without sizes: one warning naming what was guessed and what was taken as
+	# absent. lspci -vvv Region lines give every size: no warning at all.
+	nvme=144d-a808_samsung-electronics-co-nvme-ssd-controller-sm981_256.txt
+	[ -n "$CORPUS" ] && [ -f "$CORPUS/$nvme" ] || skip "corpus not found (PG_CORPUS)"
+	run view "$CORPUS/$nvme"
+	expect_rc 0; err_has "BAR sizes missing from the dump; guessed bar0="
+	err_has "BAR2, BAR3, BAR4, BAR5, ROM read 0, taken as not implemented"
+	awk '/^00:01.0 /{on=1} on && /^$/{exit} on' "$DATA/dump/lspci-vvvxxxx-local.txt" \
+		>"$tmp/virtio.txt"
+	grep -q 'Region 0: .*size=512K' "$tmp/virtio.txt" || fail "fixture lacks a Region line"
+	run view "$tmp/virtio.txt"
+	expect_rc 0; err_empty
+	run inspect --dump "$tmp/virtio.txt"
+	expect_rc 0; out_has "BAR0  mem64 addr=0x4000000000 size=512K"
+	! grep -q "unknown" "$tmp/out" || fail "a BAR stayed unknown despite lspci's sizes"
+	;;
 view-live-fake)
 	fake_sysfs 0000:01:00.0 "$NIC" "$DATA/sysfs/82576.resource"
 	cp "$tmp/sys/bus/pci/devices/0000:01:00.0/config" "$tmp/config.before"

@@ -101,6 +101,11 @@ static void put_bars(struct pg_strbuf *sb, const struct pg_cfg_layout *l)
 		if (!any)
 			pg_strbuf_printf(sb, "  bars\n");
 		any = true;
+		if (b->kind == PG_BAR_UNKNOWN) {
+			pg_strbuf_printf(sb, "    BAR%u  unknown: reads 0, size unknown (an unassigned "
+					 "32-bit memory BAR, or none)\n", i);
+			continue;
+		}
 		if (i == PG_CFG_ROM_BAR)
 			pg_strbuf_printf(sb, "    ROM   %s%s", pg_bar_kind_name(b->kind),
 					 b->rom_enabled ? " enabled" : " disabled");
