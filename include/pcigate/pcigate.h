@@ -39,5 +39,6 @@ PG_EXPORT const char *pg_version(void);
 #include <pcigate/mediator.h>
 #include <pcigate/policy.h>
 #include <pcigate/proto.h>
+#include <pcigate/topology.h>
 
 #endif
