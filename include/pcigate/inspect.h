@@ -13,6 +13,7 @@
 #define PCIGATE_INSPECT_H
 
 #include <pcigate/cfg.h>
+#include <pcigate/topology.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -127,6 +128,9 @@ struct pg_report_dev {
 	const struct pg_cfg_layout *layout;
 	const struct pg_inspect_result *result;
 	struct pg_dev_names names; /**< members may be NULL */
+	/** Live devices: IOMMU group, driver, reset methods, ACS isolation (pg_topo_read());
+	 *  NULL for dumps or when it could not be read. */
+	const struct pg_topo_dev *topology;
 };
 
 /**

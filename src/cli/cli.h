@@ -33,6 +33,10 @@ void pg_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int pg_cmd_inspect(int argc, char **argv);
 void pg_cmd_inspect_usage(FILE *out);
+/* inspect --tree / --dot (inspect-tree.c): every device under root (NULL: /sys); names may
+ * be NULL. Prints its errors; returns an exit code. */
+struct pg_names;
+int pg_inspect_topology(const char *root, struct pg_names *names, bool dot);
 
 int pg_cmd_policy(int argc, char **argv);
 void pg_cmd_policy_usage(FILE *out);

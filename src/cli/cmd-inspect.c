@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pcigate inspect [--json] [--fail-on SEVERITY] [BDF... | --dump FILE...]
+ * pcigate inspect --tree | --dot
  *
  * Reads devices (live ones read-only through the sysfs backend: config and resource files
  * only, never a BAR), parses, inspects and reports them. The whole command line is checked
@@ -22,6 +23,8 @@ struct inspect_opts {
 	bool json;
 	bool fail_on_set;
 	enum pg_severity fail_on;
+	bool tree, dot;             /* the topology of every device instead of reports */
+	const char *sysfs_root;     /* live devices under this root instead of /sys (tests) */
 };
 
 /* One command-line input in order of appearance. */
@@ -35,6 +38,7 @@ struct input {
 struct device {
 	struct pg_cfg_layout *layout;
 	struct pg_inspect_result result;
+	struct pg_topo_dev *topo;   /* live devices: their surroundings, or NULL */
 	const char *source;
 	char *name;
 	char slot[32];
@@ -55,17 +59,24 @@ struct run {
 void pg_cmd_inspect_usage(FILE *out)
 {
 	fputs("usage: pcigate inspect [--json] [--fail-on SEVERITY] [BDF... | --dump FILE...]\n"
+	      "       pcigate inspect --tree | --dot\n"
 	      "\n"
 	      "Report what makes PCI devices risky to pass through to a VM. With no BDF and\n"
-	      "no --dump, every device in /sys/bus/pci/devices is read (config and resource\n"
-	      "files only, read-only).\n"
+	      "no --dump, every device in /sys/bus/pci/devices is read (config, resource and\n"
+	      "sysfs attributes only, read-only). A live device's report adds its IOMMU group\n"
+	      "and the other members, the bound driver, the kernel's reset_method and whether\n"
+	      "ACS isolates it upstream.\n"
 	      "\n"
 	      "  BDF              a live device, [dddd:]bb:dd.f\n"
-	      "  --dump FILE      an `lspci -x` style dump (may repeat; a file may hold\n"
-	      "                   several devices)\n"
+	      "  --dump FILE      an `lspci -x` or `lspci -vvv -xxxx` style dump, or what\n"
+	      "                   `pcigate dump` writes (may repeat; several devices per file)\n"
 	      "  --json           print one JSON document (docs/json-schema.md)\n"
 	      "  --fail-on SEV    exit 1 when a device has a finding of severity SEV or\n"
 	      "                   more (info, low, medium, high)\n"
+	      "  --tree           print this machine's PCI topology as a tree (bridges, IOMMU\n"
+	      "                   groups, drivers, ACS)\n"
+	      "  --dot            the same as a Graphviz DOT graph\n"
+	      "  --sysfs-root DIR read live devices under DIR instead of /sys (testing)\n"
 	      "  -h, --help       show this help\n"
 	      "\n"
 	      "exit status: 0 success; 1 a finding at or above --fail-on; 2 usage error;\n"
@@ -104,6 +115,13 @@ static int parse_option(int argc, char **argv, int *i, struct inspect_opts *o,
 
 	if (!strcmp(a, "--json")) {
 		o->json = true;
+	} else if (!strcmp(a, "--tree")) {
+		o->tree = true;
+	} else if (!strcmp(a, "--dot")) {
+		o->dot = true;
+	} else if (is_opt(a, "--sysfs-root")) {
+		if (!(o->sysfs_root = opt_value(argc, argv, i, "--sysfs-root")))
+			return -EINVAL;
 	} else if (is_opt(a, "--fail-on")) {
 		if (!(v = opt_value(argc, argv, i, "--fail-on")))
 			return -EINVAL;
@@ -160,6 +178,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o, struct inpu
 
 static void device_free(struct device *d)
 {
+	free(d->topo);
 	pg_cfg_free(d->layout);
 	free(d->name);
 	memset(d, 0, sizeof(*d));
@@ -179,6 +198,7 @@ static void device_report_dev(const struct device *d, struct pg_report_dev *rd)
 	rd->slot = d->slot[0] ? d->slot : NULL;
 	rd->layout = d->layout;
 	rd->result = &d->result;
+	rd->topology = d->topo;
 	rd->names.vendor = d->has_name[0] ? d->names[0] : NULL;
 	rd->names.device = d->has_name[1] ? d->names[1] : NULL;
 	rd->names.subsystem = d->has_name[2] ? d->names[2] : NULL;
@@ -232,14 +252,17 @@ static int emit(struct run *run, struct device *d)
 	return 0;
 }
 
-/* Parse, inspect and name one device's config bytes, then emit it. */
+/* Parse, inspect and name one device's config bytes, then emit it. topo (owned, may be
+ * NULL) is a live device's surroundings. */
 static int add_device(struct run *run, const char *source, const char *name, const char *slot,
-		      const uint8_t *cfg, size_t len, const struct pg_cfg_bar_sizes *sizes)
+		      const uint8_t *cfg, size_t len, const struct pg_cfg_bar_sizes *sizes,
+		      struct pg_topo_dev *topo)
 {
 	struct device d = { 0 };
 	struct pg_dev_names n;
 	int r;
 
+	d.topo = topo;
 	d.source = source;
 	d.name = strdup(name);
 	if (!d.name)
@@ -264,6 +287,21 @@ fail:
 
 /* ---- inputs ----------------------------------------------------------------------------- */
 
+/* A live device's IOMMU group, driver, reset methods and ACS path; NULL (and a note)
+ * when they cannot be read: the report is still worth having. */
+static struct pg_topo_dev *read_topology(struct run *run, const char *bdf)
+{
+	struct pg_topo_dev *t = malloc(sizeof(*t));
+	int r = t ? pg_topo_read(run->opts.sysfs_root, bdf, t) : -ENOMEM;
+
+	if (r < 0) {
+		fprintf(stderr, "pcigate inspect: %s: topology not read: %s\n", bdf, strerror(-r));
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
 static void read_bdf(struct run *run, const char *bdf)
 {
 	uint8_t cfg[PG_CFG_EXT_LEN];
@@ -271,7 +309,7 @@ static void read_bdf(struct run *run, const char *bdf)
 	struct pg_backend *be = NULL;
 	int r;
 
-	r = pg_backend_sysfs_open(bdf, 0, NULL, &be);
+	r = pg_backend_sysfs_open(bdf, 0, run->opts.sysfs_root, &be);
 	if (r < 0) {
 		pg_cli_err("%s: %s", bdf, r == -ENODEV ? "no such PCI device" : strerror(-r));
 		run->input_error = true;
@@ -284,7 +322,8 @@ static void read_bdf(struct run *run, const char *bdf)
 		run->input_error = true;
 		return;
 	}
-	r = add_device(run, "sysfs", bdf, bdf, cfg, (size_t)r, &sizes);
+	r = add_device(run, "sysfs", bdf, bdf, cfg, (size_t)r, &sizes,
+		       read_topology(run, bdf));
 	if (r < 0) {
 		pg_cli_err("%s: %s", bdf, strerror(-r));
 		run->input_error = true;
@@ -309,7 +348,7 @@ static void read_dump(struct run *run, const char *path)
 	}
 	for (size_t i = 0; i < n; i++) {
 		r = add_device(run, "dump", path, devs[i].slot, devs[i].cfg, devs[i].len,
-			       &devs[i].sizes);
+			       &devs[i].sizes, NULL);
 		if (r < 0) {
 			pg_cli_err("%s:%u: %s", path, devs[i].line, strerror(-r));
 			run->input_error = true;
@@ -328,10 +367,11 @@ static void read_all(struct run *run)
 	size_t n = 0, got = 0;
 	int r;
 
-	r = pg_sysfs_list(NULL, NULL, 0, &n);
+	r = pg_sysfs_list(run->opts.sysfs_root, NULL, 0, &n);
 	if (r >= 0 && n) {
 		bdfs = calloc(n + HOTPLUG_SLACK, sizeof(*bdfs));
-		r = bdfs ? pg_sysfs_list(NULL, bdfs, n + HOTPLUG_SLACK, &got) : -ENOMEM;
+		r = bdfs ? pg_sysfs_list(run->opts.sysfs_root, bdfs, n + HOTPLUG_SLACK, &got)
+			 : -ENOMEM;
 	}
 	if (r < 0) {
 		pg_cli_err("/sys/bus/pci/devices: %s", strerror(-r));
@@ -405,6 +445,18 @@ int pg_cmd_inspect(int argc, char **argv)
 	}
 	if (pg_names_open(&run.names) < 0)
 		run.names = NULL; /* reports simply carry no names */
+	if (run.opts.tree || run.opts.dot) {
+		if (nin || run.opts.json || (run.opts.tree && run.opts.dot)) {
+			pg_cli_err("inspect: --tree and --dot show every device of this machine, "
+				   "alone (no BDF, --dump, --json, or each other)");
+			r = PG_EXIT_USAGE;
+		} else {
+			r = pg_inspect_topology(run.opts.sysfs_root, run.names, run.opts.dot);
+		}
+		pg_names_close(run.names);
+		free(in);
+		return r;
+	}
 	if (!nin)
 		read_all(&run);
 	for (size_t i = 0; i < nin; i++) {

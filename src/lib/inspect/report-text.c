@@ -215,6 +215,8 @@ int pg_report_text(const struct pg_report_dev *dev, char **ret)
 	put_bars(&sb, dev->layout);
 	put_caps(&sb, dev->layout);
 	put_diags(&sb, dev->layout);
+	if (dev->topology)
+		pg_report_topo_text(&sb, dev->topology);
 	put_findings(&sb, dev->result);
 	return pg_strbuf_finish(&sb, ret);
 }
