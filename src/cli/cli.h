@@ -38,6 +38,9 @@ void pg_cmd_inspect_usage(FILE *out);
 struct pg_names;
 int pg_inspect_topology(const char *root, struct pg_names *names, bool dot);
 
+int pg_cmd_dump(int argc, char **argv);
+void pg_cmd_dump_usage(FILE *out);
+
 int pg_cmd_policy(int argc, char **argv);
 void pg_cmd_policy_usage(FILE *out);
 

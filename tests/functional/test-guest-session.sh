@@ -152,6 +152,33 @@ view-bar-sizes)
 	expect_rc 0; out_has "BAR0  mem64 addr=0x4000000000 size=512K"
 	! grep -q "unknown" "$tmp/out" || fail "a BAR stayed unknown despite lspci's sizes"
 	;;
+dump-live-fake)
+	# pcigate dump writes a live device's config and the kernel's BAR sizes; inspect
+	# --dump and view read it back with nothing left to guess (no warning, every size).
+	fake_sysfs 0000:01:00.0 "$NIC" "$DATA/sysfs/82576.resource"
+	run dump --sysfs-root "$tmp/sys" 01:00.0
+	expect_rc 0; err_empty
+	head -1 "$tmp/out" | grep -q '^0000:01:00.0 ' || fail "header line"
+	# From 82576.resource: BAR0 128K, BAR1 4M, BAR2 I/O 32, BAR3 16K, BAR4/5 none, ROM 512K.
+	out_has "# pcigate: bar0=128K bar1=4M bar2=32 bar3=16K bar4=0 bar5=0 rom=512K"
+	[ "$(grep -c '^[0-9a-f]*: ' "$tmp/out")" -eq 256 ] || fail "not 4096 bytes"
+	cp "$tmp/out" "$tmp/card.txt"
+	cmp <(awk '/^[0-9a-f]+: /' "$tmp/card.txt") <(awk '/^[0-9a-f]+: /' "$NIC") ||
+		fail "config bytes differ from the device's"
+	run inspect --dump "$tmp/card.txt"
+	expect_rc 0; err_empty
+	out_has "BAR0  mem32 addr=0xe0800000 size=128K"; out_has "BAR2  io addr=0x1020 size=0x20"
+	out_lacks "unknown"
+	run view "$tmp/card.txt"
+	expect_rc 0; err_empty
+	run dump --sysfs-root "$tmp/sys" 01:00.0 02:00.0
+	expect_rc 3; err_has "dump: 0000:02:00.0: no such PCI device"
+	out_has "0000:01:00.0 "
+	run dump
+	expect_rc 2; err_has "no BDF given"
+	run dump 01:00.0x
+	expect_rc 2; err_has "is not a PCI address"
+	;;
 view-live-fake)
 	fake_sysfs 0000:01:00.0 "$NIC" "$DATA/sysfs/82576.resource"
 	cp "$tmp/sys/bus/pci/devices/0000:01:00.0/config" "$tmp/config.before"
