@@ -24,6 +24,7 @@ struct inspect_opts {
 	bool fail_on_set;
 	enum pg_severity fail_on;
 	bool tree, dot;             /* the topology of every device instead of reports */
+	bool one_line;              /* --short: one line per device */
 	const char *sysfs_root;     /* live devices under this root instead of /sys (tests) */
 };
 
@@ -54,6 +55,8 @@ struct run {
 	bool input_error;
 	bool failed_threshold;
 	bool out_error;
+	size_t unprivileged;        /* live devices read in fewer than 256 bytes */
+	char first_short[13];
 };
 
 void pg_cmd_inspect_usage(FILE *out)
@@ -72,7 +75,9 @@ void pg_cmd_inspect_usage(FILE *out)
 	      "                   `pcigate dump` writes (may repeat; several devices per file)\n"
 	      "  --json           print one JSON document (docs/json-schema.md)\n"
 	      "  --fail-on SEV    exit 1 when a device has a finding of severity SEV or\n"
-	      "                   more (info, low, medium, high)\n"
+	      "                   more (info, low, medium, high; any case)\n"
+	      "  --short          one line per device: address, name, worst severity and the\n"
+	      "                   most severe finding\n"
 	      "  --tree           print this machine's PCI topology as a tree (bridges, IOMMU\n"
 	      "                   groups, drivers, ACS)\n"
 	      "  --dot            the same as a Graphviz DOT graph\n"
@@ -115,6 +120,8 @@ static int parse_option(int argc, char **argv, int *i, struct inspect_opts *o,
 
 	if (!strcmp(a, "--json")) {
 		o->json = true;
+	} else if (!strcmp(a, "--short")) {
+		o->one_line = true;
 	} else if (!strcmp(a, "--tree")) {
 		o->tree = true;
 	} else if (!strcmp(a, "--dot")) {
@@ -205,12 +212,54 @@ static void device_report_dev(const struct device *d, struct pg_report_dev *rd)
 	rd->names.class_name = d->has_name[3] ? d->names[3] : NULL;
 }
 
+/* Append s to line with control characters replaced (names come from pci.ids). */
+static void put_clean(char *line, size_t cap, const char *s)
+{
+	size_t used = strlen(line);
+
+	for (; s && *s && used + 1 < cap; s++)
+		line[used++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+	line[used] = '\0';
+}
+
+/* --short: "ADDRESS  NAME [vvvv:dddd]  WORST  code: why" */
+static void emit_short(const struct device *d)
+{
+	const struct pg_inspect_result *r = &d->result;
+	char line[512] = "";
+
+	put_clean(line, sizeof(line), d->slot[0] && strcmp(d->slot, d->name) ? d->name : "");
+	put_clean(line, sizeof(line), d->slot[0] && strcmp(d->slot, d->name) ? " " : "");
+	put_clean(line, sizeof(line), d->slot[0] ? d->slot : d->name);
+	put_clean(line, sizeof(line), "  ");
+	put_clean(line, sizeof(line), d->has_name[3] ? d->names[3] : "Class");
+	put_clean(line, sizeof(line), ": ");
+	put_clean(line, sizeof(line), d->has_name[0] ? d->names[0] : "");
+	put_clean(line, sizeof(line), d->has_name[0] && d->has_name[1] ? " " : "");
+	put_clean(line, sizeof(line), d->has_name[1] ? d->names[1] : "");
+	printf("%s [%04x:%04x]  ", line, d->layout->vendor, d->layout->device);
+	if (!r->nfindings) {
+		printf("none\n");
+		return;
+	}
+	line[0] = '\0';
+	put_clean(line, sizeof(line), r->findings[0].why);
+	for (const char *s = pg_severity_name(r->worst); *s; s++)
+		putchar(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s);
+	printf("  %s: %s\n", pg_finding_name(r->findings[0].code), line);
+}
+
 static void emit_text(struct run *run, const struct device *d)
 {
 	struct pg_report_dev rd;
 	char *text = NULL;
 	int r;
 
+	if (run->opts.one_line) {
+		emit_short(d);
+		run->ndevs++;
+		return;
+	}
 	device_report_dev(d, &rd);
 	r = pg_report_text(&rd, &text);
 	if (r < 0) {
@@ -252,6 +301,29 @@ static int emit(struct run *run, struct device *d)
 	return 0;
 }
 
+/* A live device read in fewer than 256 bytes (Linux shows the rest of config space only
+ * to CAP_SYS_ADMIN): its capabilities are out of sight, so "cfg-short" and "no-reset"
+ * would blame the device for the reader's privilege. They are dropped and the run says
+ * once, at the end, how to see everything. */
+static void drop_unprivileged(struct run *run, struct device *d)
+{
+	struct pg_inspect_result *r = &d->result;
+	unsigned k = 0;
+
+	if (!run->unprivileged++)
+		snprintf(run->first_short, sizeof(run->first_short), "%s", d->name);
+	r->worst = PG_SEV_INFO;
+	for (unsigned i = 0; i < r->nfindings; i++) {
+		if (r->findings[i].code == PG_FIND_CFG_SHORT ||
+		    r->findings[i].code == PG_FIND_NO_RESET)
+			continue;
+		r->findings[k++] = r->findings[i];
+		if (r->findings[i].severity > r->worst)
+			r->worst = r->findings[i].severity;
+	}
+	r->nfindings = k;
+}
+
 /* Parse, inspect and name one device's config bytes, then emit it. topo (owned, may be
  * NULL) is a live device's surroundings. */
 static int add_device(struct run *run, const char *source, const char *name, const char *slot,
@@ -274,6 +346,8 @@ static int add_device(struct run *run, const char *source, const char *name, con
 	r = pg_inspect(d.layout, &d.result);
 	if (r < 0)
 		goto fail;
+	if (!strcmp(source, "sysfs") && len < PG_CFG_STD_LEN)
+		drop_unprivileged(run, &d);
 	pg_names_lookup(run->names, d.layout, &n);
 	copy_name(&d, 0, n.vendor);
 	copy_name(&d, 1, n.device);
@@ -411,6 +485,12 @@ static int finish(struct run *run)
 {
 	if (run->opts.json)
 		print_json(run);
+	if (run->unprivileged)
+		fprintf(stderr, "pcigate inspect: %s%s was read in 64 bytes only: without root "
+			"(CAP_SYS_ADMIN) the kernel hides the rest of config space, so capabilities, "
+			"resets and isolation are not judged (cfg-short and no-reset are not "
+			"reported); run `sudo pcigate inspect` for the full report\n",
+			run->first_short, run->unprivileged > 1 ? " (and others)" : "");
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		pg_cli_err("cannot write the report: %s", strerror(errno));
 		run->out_error = true;

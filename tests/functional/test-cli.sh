@@ -60,6 +60,28 @@ PY
 }
 
 case "$case_name" in
+short-unprivileged)
+	need_corpus
+	# --fail-on takes severities in any case ("HIGH", as reports print them)
+	run inspect --fail-on HIGH --dump "$CORPUS/$ROOT_PORT"
+	expect_rc 1
+	run inspect --fail-on Medium --short --dump "$CORPUS/$SAS" --dump "$CORPUS/$ROOT_PORT"
+	expect_rc 1; err_empty
+	[ "$(wc -l <"$tmp/out")" -eq 2 ] || fail "--short: not one line per device"
+	grep -q "^$CORPUS/$ROOT_PORT [0-9a-f:.]*  .* \[1022:1414\]  HIGH  bridge: " "$tmp/out" ||
+		fail "--short line of the root port"
+	# A live device read in 64 bytes (what a non-root user gets): no cfg-short or no-reset
+	# blamed on the device, and one note saying how to see the rest.
+	s=$tmp/sys
+	fake_dev "$s" 0000:02:00.0 pci0000:00 020000 00 0 - 64
+	run inspect --sysfs-root "$s" 02:00.0
+	expect_rc 0
+	out_has "config     64 bytes"; out_lacks "cfg-short"; out_lacks "no-reset"
+	err_has "0000:02:00.0 was read in 64 bytes only: without root"
+	err_has "run \`sudo pcigate inspect\` for the full report"
+	run inspect --sysfs-root "$s" --short --fail-on medium 02:00.0
+	expect_rc 0; out_has "0000:02:00.0  "; out_has "  none"
+	;;
 live-topology)
 	# A fake tree: a root port with full ACS above a NIC (driver igb, group 7, alone,
 	# reset_method "flr bus"), a root port without ACS above a two-function card that

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "inspect-private.h"
 
@@ -603,7 +604,7 @@ int pg_severity_parse(const char *text, enum pg_severity *ret)
 	if (!text || !ret)
 		return -EINVAL;
 	for (unsigned i = 0; i < sizeof(severity_names) / sizeof(severity_names[0]); i++) {
-		if (!strcmp(text, severity_names[i])) {
+		if (!strcasecmp(text, severity_names[i])) { /* "HIGH" as reports print it */
 			*ret = (enum pg_severity)i;
 			return 0;
 		}

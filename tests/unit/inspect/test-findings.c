@@ -536,13 +536,17 @@ static void test_names(void **state)
 static void test_severity(void **state)
 {
 	static const char *const names[] = { "info", "low", "medium", "high" };
-	static const char *const bad[] = { "", "HIGH", "hi", "high ", "critical", "0" };
+	static const char *const upper[] = { "INFO", "Low", "MEDIUM", "HiGh" };
+	static const char *const bad[] = { "", "hi", "high ", "critical", "0", "HIGHER" };
 	enum pg_severity s = PG_SEV_LOW;
 	(void)state;
 
 	for (unsigned i = 0; i < 4; i++) {
 		assert_string_equal(pg_severity_name((enum pg_severity)i), names[i]);
 		assert_int_equal(pg_severity_parse(names[i], &s), 0);
+		assert_int_equal(s, i);
+		/* any case: reports print "HIGH", and users type what they read */
+		assert_int_equal(pg_severity_parse(upper[i], &s), 0);
 		assert_int_equal(s, i);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
