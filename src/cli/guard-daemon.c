@@ -274,7 +274,7 @@ static int start(const struct run_opts *o, struct run *rs, struct pg_guard_daemo
 
 	if (r != PG_EXIT_OK) {
 		/* Fail closed: run, keep everything quarantined, say why (log, audit, list). */
-		fprintf(stderr, "pcigate guard: error: %s\npcigate guard: error: rules not loaded: "
+		fprintf(stderr, "pcigate guard: %s\npcigate guard: error: rules not loaded: "
 			"every device stays quarantined (fail closed)\n", why);
 		cfg.rules = NULL;
 		cfg.rules_error = why;

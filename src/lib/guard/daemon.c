@@ -139,6 +139,12 @@ static void audit_seen(const struct pg_guard_daemon *d, const char *event,
 	jput(o, "removable", json_object_new_boolean(dev->removable));
 	if (dev->slot[0])
 		jstr(o, "slot", dev->slot);
+	if (dev->has_dsn) {
+		char dsn[24];
+
+		(void)snprintf(dsn, sizeof(dsn), "%016llx", (unsigned long long)dev->dsn);
+		jstr(o, "serial", dsn);
+	}
 	if (dev->findings) {
 		struct json_object *a = json_object_new_array();
 
@@ -201,6 +207,7 @@ static void save(struct pg_guard_daemon *d)
 static int act(struct pg_guard_daemon *d, struct pg_guard_decision *dec, uint64_t t_add,
 	       uint64_t t_event)
 {
+	uint64_t t0 = now_ns();
 	struct pg_guard_done done = { .how = "failed" };
 	struct json_object *o;
 	uint64_t t1;
@@ -220,8 +227,12 @@ static int act(struct pg_guard_daemon *d, struct pg_guard_decision *dec, uint64_
 		jstr(o, "driver", done.driver);
 		if (t_add)
 			jput(o, "decision_us", json_object_new_double((double)(t1 - t_add) / 1e3));
-		if (t_event)
+		if (t_event) {
+			/* decide_us: event received -> decision made (reading the device and
+			 * matching the rules); process_us: -> action done in sysfs. */
+			jput(o, "decide_us", json_object_new_double((double)(t0 - t_event) / 1e3));
 			jput(o, "process_us", json_object_new_double((double)(t1 - t_event) / 1e3));
+		}
 		jput(o, "permanent", json_object_new_boolean(dec->permanent));
 	}
 	emit(d, o);
@@ -312,12 +323,11 @@ static int on_bind(struct pg_guard_daemon *d, const struct pg_guard_uevent *ev, 
 	if (r < 0)
 		return r == -ENODEV ? 0 : r;
 	if (p) {
-		dec = p->dec;
+		/* Decide again on what sysfs says now: the kernel links an SR-IOV VF's `physfn`
+		 * after its add uevent and before it binds a driver (drivers/pci/iov.c). */
 		t_add = p->t_add;
 		drop_pending(d, p);
-		if (!pg_guard_dev_same(&dec.dev, &dev))
-			decide(d, &dev, &dec); /* another device at that address by now */
-		dec.dev = dev;
+		decide(d, &dev, &dec);
 	} else if (!breach(d, &dev)) {
 		return 0; /* our own bind, or pci-stub re-taking a device */
 	} else {

@@ -217,6 +217,12 @@ static void read_config(const char *root, struct pg_guard_dev *d)
 	b = (const uint8_t *)buf;
 	if (len >= 6)
 		d->command = (uint16_t)(b[4] | b[5] << 8);
+	/* A VF's own Vendor and Device ID read FFFFh (PCIe Base spec, SR-IOV: VF Vendor ID),
+	 * while sysfs shows the IDs the kernel took from its PF. The kernel sends the VF's
+	 * add uevent before it links `physfn`, so the link alone misses a VF at its add. */
+	if (len >= 4 && b[0] == 0xff && b[1] == 0xff && b[2] == 0xff && b[3] == 0xff &&
+	    d->vendor != 0xffff)
+		d->is_vf = true;
 	if (pg_cfg_parse(b, len, NULL, &l) == 0) {
 		dsn = pg_cfg_find_cap(l, true, PG_ECAP_DSN);
 		if (dsn && dsn->offset + 12u <= len) {
