@@ -13,6 +13,8 @@ packages=(
 	scdoc
 	# functional tests: strace proves the live inspect opens nothing for writing
 	strace
+	# guard unit tests: umockdev's fake sysfs (libumockdev-dev pulls GLib)
+	umockdev libumockdev-dev
 	# libFuzzer targets and the sanitizer runtime
 	clang libclang-rt-14-dev
 )
