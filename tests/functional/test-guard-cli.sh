@@ -11,24 +11,7 @@ case_name=${1:?case}
 PCIGATE=${2:?pcigate executable}
 DATA=${PG_TESTDATA:?PG_TESTDATA}/guard
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-fail() {
-	echo "FAIL [$case_name]: $*" >&2
-	for f in out err; do
-		[ -s "$tmp/$f" ] && { echo "--- std$f:" >&2; head -c 4000 "$tmp/$f" >&2; }
-	done
-	exit 1
-}
-
-run() {
-	"$PCIGATE" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-}
-expect_rc() { [ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1"; }
-out_has() { grep -qF -- "$1" "$tmp/out" || fail "stdout lacks: $1"; }
-err_has() { grep -qF -- "$1" "$tmp/err" || fail "stderr lacks: $1"; }
+. "$(dirname "$0")/cli-lib.sh"
 
 # A sysfs-shaped tree: root port 0000:00:1c.0 with a NIC bound to e1000e and an NVMe
 # controller held by pci-stub below it; drivers e1000e, nvme, pci-stub (modules) and

@@ -71,6 +71,18 @@ static int parse_bool(struct pp_ctx *c, const char *what, bool *ret)
 	return 0;
 }
 
+/* Length of text when it is 1..size-1 printable ASCII characters none of which is in
+ * forbidden, else 0. Names and slots end up in logs, terminals and generated YAML. */
+static size_t plain_len(const char *text, size_t size, const char *forbidden)
+{
+	size_t n = strlen(text);
+
+	for (size_t i = 0; i < n; i++)
+		if (text[i] < 0x20 || text[i] > 0x7e || strchr(forbidden, text[i]))
+			return 0;
+	return n < size ? n : 0;
+}
+
 /* Exactly n hex digits, nothing else. */
 static bool hex_n(const char *s, size_t n, uint64_t *ret)
 {
@@ -204,11 +216,8 @@ static int m_slot(struct pp_ctx *c, void *obj, const yaml_mark_t *key)
 
 	if (r < 0)
 		return r;
-	n = strlen(text);
-	for (size_t i = 0; i < n; i++)
-		if (text[i] <= 0x20 || text[i] > 0x7e || text[i] == '/')
-			n = 0;
-	if (n == 0 || n >= PG_GUARD_SLOT_LEN)
+	n = plain_len(text, PG_GUARD_SLOT_LEN, " /");
+	if (n == 0)
 		return pp_fail(c, &c->ev.start_mark, -EINVAL,
 			       "slot is a physical slot name of 1-%u printable characters "
 			       "without spaces or '/'", PG_GUARD_SLOT_LEN - 1);
@@ -355,11 +364,8 @@ static int r_name(struct pp_ctx *c, void *obj, const yaml_mark_t *key)
 
 	if (r < 0)
 		return r;
-	n = strlen(text);
-	for (size_t i = 0; i < n; i++)
-		if (text[i] < 0x20 || text[i] > 0x7e || text[i] == '"' || text[i] == '\\')
-			n = 0;
-	if (n == 0 || n >= PG_GUARD_NAME_LEN)
+	n = plain_len(text, PG_GUARD_NAME_LEN, "\"\\");
+	if (n == 0)
 		return pp_fail(c, &c->ev.start_mark, -EINVAL,
 			       "name is 1-%u printable ASCII characters without quotes or "
 			       "backslashes", PG_GUARD_NAME_LEN - 1);
