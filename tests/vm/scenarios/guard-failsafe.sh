@@ -22,5 +22,13 @@ for v in 0 1; do
 	wait_audit "\"decision\".*$vf"
 	state "vf$v" "$vf"
 done
+# A permanent decision: the same NIC re-plugged into the same port is allowed on its own.
+$GUARD allow "$f1" --driver e1000e --permanent --socket $SOCK; echo "PG-VM: allow name=f1 rc=$?"
+state f1 "$f1"
+unplug u1-unplug "$f1" 2>&1
+state u1 "$f1"
+p1=$(plug p1-replug 1); wait_audit '"by":"permanent"'
+sleep 1
+state p1 "$p1"
 guard_stop
 guard_dump

@@ -26,18 +26,26 @@ guard_stop() {
 
 # plug NAME N: ask the host to plug into root port N and print the device's address. The
 # firmware numbers the root ports' buses 1..8 in order, so the device is 0000:0N:00.0. A
-# rejected device may be gone before this loop looks, so the daemon's add record counts as
-# seen too (60 s).
+# rejected device may be gone before this loop looks, so the sign is the daemon's add
+# record for it (one more than before; 60 s).
 plug() {
 	b=0000:0$2:00.0
+	n0=$(grep -c "\"add\".*$b" $AUDIT 2>/dev/null)
 	echo "PG-VM: PLUG-$1" >&2
 	i=0
-	while [ ! -d "/sys/bus/pci/devices/$b" ] && ! grep -q "\"add\".*$b" $AUDIT 2>/dev/null &&
-		[ $i -lt 600 ]; do
+	while [ "$(grep -c "\"add\".*$b" $AUDIT 2>/dev/null)" -le "${n0:-0}" ] && [ $i -lt 600 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	echo "$b"
+}
+
+# unplug NAME BDF: ask the host to unplug (pciehp waits 5 s: the attention button) and wait
+# until the device is gone (30 s).
+unplug() {
+	echo "PG-VM: PLUG-$1" >&2
+	i=0
+	while [ -d "/sys/bus/pci/devices/$2" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 }
 
 # wait_audit PATTERN [SECONDS]: until a line of the audit log matches (grep -E).
