@@ -183,13 +183,62 @@ static double time_add(unsigned rounds, const char *state, double *samples)
 	return median(samples, rounds);
 }
 
+/* Median of rounds timed calls of fn(arg); fn returns < 0 on failure (then exit 1). */
+static double timed(unsigned rounds, double *s, int (*fn)(void *), void *arg)
+{
+	for (unsigned i = 0; i < rounds; i++) {
+		double t0 = now_ns();
+
+		if (fn(arg) < 0) {
+			fprintf(stderr, "bench-guard: a timed call failed\n");
+			exit(1);
+		}
+		s[i] = now_ns() - t0;
+	}
+	return median(s, rounds);
+}
+
+static int one_attr(void *arg)
+{
+	char buf[64];
+	int fd = open(arg, O_RDONLY | O_CLOEXEC), r = -1;
+
+	if (fd >= 0 && read(fd, buf, sizeof(buf)) > 0)
+		r = 0;
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static int one_parse(void *arg)
+{
+	return pg_guard_uevent_parse(uevent, sizeof(uevent) - 1, arg);
+}
+
+static int one_read(void *arg)
+{
+	return pg_guard_sys_read(root, BDF, arg);
+}
+
+struct decide_arg {
+	struct pg_guard_rules *r;
+	const struct pg_guard_dev *dev;
+};
+
+static int one_decide(void *arg)
+{
+	struct decide_arg *a = arg;
+
+	return pg_guard_decide(a->r, a->dev) ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned rounds = 2000;
 	double *s, base, parse, rd, add, add_state;
 	struct pg_guard_uevent ev;
 	struct pg_guard_dev dev;
-	char path[512], state[600], buf[64], cmd[600];
+	char path[512], state[600], cmd[600];
 	static const unsigned sizes[] = { 1, 16, 256, 1024 };
 
 	if (argc == 3 && !strcmp(argv[1], "-r"))
@@ -201,32 +250,9 @@ int main(int argc, char **argv)
 	s = calloc(rounds, sizeof(*s));
 	build_tree();
 	snprintf(path, sizeof(path), "%s/" DEVDIR "/vendor", root);
-	for (unsigned i = 0; i < rounds; i++) {
-		double t0 = now_ns();
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0 || read(fd, buf, sizeof(buf)) <= 0)
-			return 1;
-		close(fd);
-		s[i] = now_ns() - t0;
-	}
-	base = median(s, rounds);
-	for (unsigned i = 0; i < rounds; i++) {
-		double t0 = now_ns();
-
-		if (pg_guard_uevent_parse(uevent, sizeof(uevent) - 1, &ev) < 0)
-			return 1;
-		s[i] = now_ns() - t0;
-	}
-	parse = median(s, rounds);
-	for (unsigned i = 0; i < rounds; i++) {
-		double t0 = now_ns();
-
-		if (pg_guard_sys_read(root, BDF, &dev) < 0)
-			return 1;
-		s[i] = now_ns() - t0;
-	}
-	rd = median(s, rounds);
+	base = timed(rounds, s, one_attr, path);
+	parse = timed(rounds, s, one_parse, &ev);
+	rd = timed(rounds, s, one_read, &dev);
 	printf("bench-guard (%u rounds, medians; fake sysfs of plain files in %s)\n", rounds, root);
 	printf("  baseline: open+read+close of one attribute  %8.0f ns\n", base);
 	printf("  uevent parse (kernel add message)            %8.0f ns  (%.2fx baseline)\n",
@@ -234,18 +260,11 @@ int main(int argc, char **argv)
 	printf("  sysfs read of the device (identity, config)  %8.0f ns  (%.1fx baseline)\n",
 	       rd, rd / base);
 	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
-		struct pg_guard_rules *r = rules_n(sizes[k]);
+		struct decide_arg a = { rules_n(sizes[k]), &dev };
 
-		for (unsigned i = 0; i < rounds; i++) {
-			double t0 = now_ns();
-
-			if (!pg_guard_decide(r, &dev))
-				return 1;
-			s[i] = now_ns() - t0;
-		}
 		printf("  decide, match at rule %4u of %4u            %8.0f ns\n", sizes[k],
-		       sizes[k], median(s, rounds));
-		pg_guard_rules_free(r);
+		       sizes[k], timed(rounds, s, one_decide, &a));
+		pg_guard_rules_free(a.r);
 	}
 	add = time_add(rounds, NULL, s);
 	snprintf(state, sizeof(state), "%s/state.json", root);

@@ -594,11 +594,10 @@ static void command(struct pg_guard_daemon *d, enum pg_guard_action a, char **w,
 	dec.dev = dev;
 	dec.action = a;
 	memcpy(dec.by, "command", sizeof("command"));
-	if (dec.permanent && pg_guard_state_put(&d->st, &dec) < 0) {
-		pg_strbuf_printf(sb, "error: too many permanent decisions\n");
-		return;
-	}
 	r = act(d, &dec, 0, 0);
+	/* Kept for later plugs only once it worked: a failed allow must not become a rule. */
+	if (r == 0 && dec.permanent && (r = pg_guard_state_put(&d->st, &dec)) == 0)
+		save(d);
 	if (r < 0)
 		pg_strbuf_printf(sb, "error: %s: %s failed: %s\n", bdf, pg_guard_action_name(a),
 				 strerror(-r));

@@ -66,12 +66,14 @@ drv() {
 }
 
 # state NAME BDF: one line the host parses; probe= counts messages of e1000e/nvme/virtio
-# drivers about the device (none while it is quarantined).
+# drivers about the device (none while it is quarantined), stub= pci-stub's "claimed by
+# stub" messages (its probe ran).
 state() {
 	if [ -d "/sys/bus/pci/devices/$2" ]; then
 		cmd=$(setpci -s "$2" COMMAND)
 		p=$(dmesg | grep -E "(e1000e|nvme|virtio).*$2" | grep -cv pci-stub)
-		echo "PG-VM: state name=$1 bdf=$2 present=1 driver=$(drv "$2") cmd=$cmd probe=$p"
+		st=$(dmesg | grep -c "pci-stub $2: claimed by stub")
+		echo "PG-VM: state name=$1 bdf=$2 present=1 driver=$(drv "$2") cmd=$cmd probe=$p stub=$st"
 	else
 		echo "PG-VM: state name=$1 bdf=$2 present=0 driver=none cmd=0000 probe=0"
 	fi
