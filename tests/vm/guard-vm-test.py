@@ -15,7 +15,9 @@ loaded in the guest before every plug.
   guard-failsafe  a rule file error: the daemon keeps everything quarantined and says why;
                   SR-IOV VFs created after arming (QEMU 7.2 nvme, sriov_max_vfs=2) are
                   quarantined while their PF is allowed; a decision made permanent
-                  applies to the same NIC unplugged and plugged again.
+                  applies to the same NIC unplugged and plugged again; with QEMU's
+                  intel-iommu, an NVMe matched by port and IOMMU domain type is assigned
+                  to vfio-pci.
   guard-order     e1000e registered before pci-stub: `guard arm` refuses and names it; the
                   plugged NIC is taken by e1000e (a gate breach, audited with bus master)
                   and the daemon takes it back to quarantine.
@@ -89,7 +91,8 @@ class QMP:
 class GuardVM(vmlib.Harness):
     def __init__(self, args, scenario):
         super().__init__(args, scenario)
-        self.kmods = ["e1000e", "nvme", "pci-stub"]
+        self.kmods = ["e1000e", "nvme", "pci-stub", "vfio-pci"]
+        self.iommu = False
         self.bins = [args.pcigate]
         sdir = os.path.join(self.src, "tests/vm/scenarios")
         for f in ("guard-lib.sh", "guard-rules.yaml", "guard-rules-bad.yaml",
@@ -110,6 +113,8 @@ class GuardVM(vmlib.Harness):
         cmd = [self.qemu, "-machine", "q35", "-m", "512M", "-smp", "1",
                "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
                "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path]
+        if self.iommu:  # before any PCI device, as QEMU wants for a vIOMMU
+            cmd += ["-device", "intel-iommu"]
         for i in range(1, ROOT_PORTS + 1):
             cmd += ["-device", "pcie-root-port,id=rp%d,bus=pcie.0,addr=0x%x,chassis=%d,slot=%d"
                     % (i, 0x0f + i, i, i)]
@@ -117,7 +122,7 @@ class GuardVM(vmlib.Harness):
         # A loaded host makes TCG slow enough for the kernel's IO-APIC timer check to fail
         # ("IO-APIC + timer doesn't work", a panic at boot): skip the check, as VMs do.
         i = guest.index("-append") + 1
-        guest[i] += " no_timer_check"
+        guest[i] += " no_timer_check" + (" intel_iommu=on" if self.iommu else "")
         return cmd + list(extra) + guest
 
     def boot_guard(self, plugs, extra=()):
@@ -324,7 +329,9 @@ def scenario_failsafe(h):
              "p1-replug": nic(1, "52:54:00:12:34:11"),
              "s1-nvme-sriov": nvme(2, subsys="subsys0", sriov_max_vfs=2,
                                    sriov_vq_flexible=4, sriov_vi_flexible=2,
-                                   max_ioqpairs=6, msix_qsize=3)}
+                                   max_ioqpairs=6, msix_qsize=3),
+             "v3-nvme-assign": nvme(3)}
+    h.iommu = True
     serial = h.boot_guard(plugs, extra)
     errs = []
     recs = audit(serial)
@@ -355,6 +362,12 @@ def scenario_failsafe(h):
     d = [r for r in decisions_of(recs, p1.get("bdf")) if r.get("by") == "permanent"]
     check(errs, p1.get("driver") == "e1000e" and d and d[0]["action"] == "allow",
           "the re-plugged NIC should be allowed by its permanent decision: %r %r" % (p1, d))
+    v3 = last_state(serial, "v3")
+    d = decisions_of(recs, v3.get("bdf"))
+    check(errs, v3.get("driver") == "vfio-pci" and v3.get("cmd") == "0000" and d and
+          d[0]["action"] == "assign" and d[0]["rule"] == "passthrough",
+          "the NVMe behind port 00:12.0 with an IOMMU domain should be assigned to vfio-pci "
+          "by rule: %r %r" % (v3, d))
     bad, early = exposure(recs, errs, allowed=(s1.get("bdf"),))
     check(errs, not bad and not early, "exposure: breaches %r, early %r" % (bad, early))
     report_times(recs)

@@ -1,9 +1,11 @@
 # Guard: a rule file error keeps everything quarantined (fail closed, and says why); then
-# SR-IOV virtual functions created after arming are quarantined while their PF is allowed.
+# SR-IOV virtual functions created after arming are quarantined while their PF is allowed;
+# a permanent decision; passthrough to vfio-pci by port and IOMMU domain.
 . /scenarios/guard-lib.sh
 sh /scenarios/pcigate-guard.init-top
 modprobe e1000e
 modprobe nvme
+modprobe vfio-pci
 pcigate guard check /scenarios/guard-rules-bad.yaml; echo "PG-VM: check-bad rc=$?"
 guard_start /scenarios/guard-rules-bad.yaml
 f1=$(plug f1-e1000e 1); wait_audit "\"decision\".*$f1"
@@ -30,5 +32,10 @@ state u1 "$f1"
 p1=$(plug p1-replug 1); wait_audit '"by":"permanent"'
 sleep 1
 state p1 "$p1"
+# Passthrough: an NVMe behind port 00:12.0, in an IOMMU domain, is assigned to vfio-pci.
+v3=$(plug v3-nvme-assign 3); wait_audit "\"decision\".*$v3"
+sleep 1
+state v3 "$v3"
+echo "PG-VM: iommu v3 $(cat /sys/bus/pci/devices/$v3/iommu_group/type 2>&1)"
 guard_stop
 guard_dump
