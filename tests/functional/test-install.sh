@@ -83,6 +83,9 @@ if command -v systemd-analyze >/dev/null; then
 	out=$(systemd-analyze verify --man=no --root="$dest" "$systemdunitdir/pcigate-serve@.service" 2>&1 |
 		grep -v 'sysinit.target not found')
 	[ -z "$out" ] || bad "systemd-analyze verify: $out"
+	out=$(systemd-analyze verify --man=no --root="$dest" "$systemdunitdir/pcigate-guard.service" 2>&1 |
+		grep -v 'sysinit.target not found')
+	[ -z "$out" ] || bad "systemd-analyze verify (pcigate-guard.service): $out"
 else
 	echo "note: systemd-analyze not found, unit not verified"
 fi
