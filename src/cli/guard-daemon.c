@@ -27,6 +27,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <time.h>
@@ -216,6 +217,9 @@ static void serve_one(int lfd, struct pg_guard_daemon *d, gid_t gid)
 
 	if (fd < 0)
 		return;
+	/* A client that does not read its reply must not stall the daemon. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO,
+			 &(struct timeval){ .tv_sec = REQ_TIMEOUT_MS / 1000 }, sizeof(struct timeval));
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0) {
 		close(fd);
 		return;

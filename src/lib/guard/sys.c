@@ -329,15 +329,24 @@ static int rebind(const char *root, const struct pg_guard_dev *dev, const char *
 		return -ENOENT;
 	/* Override first: once the device is unbound, only drv may take it (pci-stub's
 	 * catch-all would otherwise claim it again at drivers_probe). */
-	if ((r = write_to(root, drv, "devices", dev->bdf, "driver_override")) < 0 ||
-	    (cur[0] && (r = write_to(root, dev->bdf, "drivers", cur, "unbind")) < 0) ||
-	    (r = write_to(root, dev->bdf, NULL, NULL, "drivers_probe")) < 0)
+	if ((r = write_to(root, drv, "devices", dev->bdf, "driver_override")) < 0)
 		return r;
-	if ((r = pg_guard_sys_read(root, dev->bdf, &now)) < 0)
+	if ((cur[0] && (r = write_to(root, dev->bdf, "drivers", cur, "unbind")) < 0) ||
+	    (r = write_to(root, dev->bdf, NULL, NULL, "drivers_probe")) < 0 ||
+	    (r = pg_guard_sys_read(root, dev->bdf, &now)) < 0 || strcmp(now.driver, drv)) {
+		/* Fail closed: the driver did not take it (not loaded, probe failed): give it
+		 * back to pci-stub rather than leave an override a later modprobe would honour. */
+		if (r == 0)
+			r = -ENXIO;
+		if (strcmp(drv, PG_GUARD_STUB) &&
+		    write_to(root, PG_GUARD_STUB, "devices", dev->bdf, "driver_override") == 0)
+			(void)write_to(root, dev->bdf, NULL, NULL, "drivers_probe");
+		if (pg_guard_sys_read(root, dev->bdf, &now) == 0)
+			memcpy(done->driver, now.driver, sizeof(done->driver));
+		done->how = "failed";
 		return r;
+	}
 	memcpy(done->driver, now.driver, sizeof(done->driver));
-	if (strcmp(now.driver, drv))
-		return -ENXIO;
 	done->how = "bound";
 	return 0;
 }

@@ -112,12 +112,14 @@ static void test_allow(void **state)
 	struct pg_guard_dev d;
 
 	assert_int_equal(pg_guard_sys_read(t->f.sys, NIC, &d), 0);
-	/* The fake has no kernel: nothing binds, so the action reports -ENXIO after the writes. */
+	/* The fake has no kernel: nothing binds, so the action reports -ENXIO after the writes
+	 * (override, unbind, probe) and gives the device back to pci-stub (fail closed). */
 	assert_int_equal(pg_guard_sys_act(t->f.sys, &d, PG_GUARD_ALLOW, "e1000e", &done), -ENXIO);
-	assert_string_equal(fs_read(&t->f, "bus/pci/devices/" NIC "/driver_override"), "e1000e");
 	assert_string_equal(fs_read(&t->f, "bus/pci/drivers/pci-stub/unbind"), NIC);
+	assert_string_equal(fs_read(&t->f, "bus/pci/devices/" NIC "/driver_override"), "pci-stub");
 	assert_string_equal(fs_read(&t->f, "bus/pci/drivers_probe"), NIC);
 	assert_string_equal(done.driver, "pci-stub");
+	assert_string_equal(done.how, "failed");
 	/* The driver took it (as the kernel would): allowing again changes nothing. */
 	fs_set_driver(&t->f, t->nic, "e1000e");
 	fs_write(&t->f, "bus/pci/drivers_probe", "");
