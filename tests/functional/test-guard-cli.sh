@@ -135,6 +135,31 @@ softdeps)
 	run guard softdeps --alias "$tmp/none"
 	expect_rc 3
 	;;
+softdeps-kmod)
+	# kmod itself honours the generated file: against the VM harness's guest kernel tree,
+	# `modprobe --show-depends` (a dry run: it lists, never loads) puts pci-stub before
+	# each PCI driver, and does not without the file.
+	cache=${PG_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pcigate/vm}
+	ver=$(ls "$cache/root/lib/modules" 2>/dev/null | head -1)
+	modprobe=$(command -v modprobe || echo /sbin/modprobe)
+	[ -n "$ver" ] && [ -f "$cache/root/lib/modules/$ver/modules.dep" ] ||
+		skip "no guest kernel tree in $cache (scripts/install-vm-deps.sh)"
+	[ -x "$modprobe" ] || skip "modprobe (kmod) not found"
+	mkdir "$tmp/conf"
+	run guard softdeps --alias "$cache/root/lib/modules/$ver/modules.alias"
+	expect_rc 0
+	cp "$tmp/out" "$tmp/conf/pcigate-guard.conf"
+	for m in e1000e nvme; do
+		"$modprobe" -d "$cache/root" -S "$ver" -C "$tmp/conf" --show-depends "$m" >"$tmp/deps" 2>&1 ||
+			fail "modprobe --show-depends $m failed: $(cat "$tmp/deps")"
+		stub=$(grep -n '/pci-stub.ko' "$tmp/deps" | cut -d: -f1)
+		drv=$(grep -n "/$m.ko" "$tmp/deps" | cut -d: -f1)
+		[ -n "$stub" ] && [ -n "$drv" ] && [ "$stub" -lt "$drv" ] ||
+			fail "$m: pci-stub not loaded first: $(cat "$tmp/deps")"
+		"$modprobe" -d "$cache/root" -S "$ver" -C "$tmp/none" --show-depends "$m" >"$tmp/deps" 2>&1
+		! grep -q '/pci-stub.ko' "$tmp/deps" || fail "$m pulls pci-stub without the softdeps"
+	done
+	;;
 *)
 	fail "unknown case"
 	;;
