@@ -185,6 +185,33 @@ static void test_pending_until_bind(void **state)
 	pg_guard_daemon_free(d);
 }
 
+/* Regression (found by vm-guard-failsafe): the kernel sends an SR-IOV VF's add uevent
+ * before it links `physfn`, so a VF looked like a PF at add and a "vf: false" allow rule
+ * gave it the PF's driver. The decision is now made again at the bind. */
+static void test_vf_decided_at_bind(void **state)
+{
+	struct t *t = *state;
+	char *vf = fs_device(&t->f, t->port, "0000:05:00.3", 0x1b36, 0x0010, 0x010802, NULL,
+			     false);
+	struct pg_guard_daemon *d = daemon_with(t, "version: 1\nrules:\n"
+					      "  - { name: vfs, action: quarantine, match: { vf: true } }\n"
+					      "  - { name: pf, action: allow, driver: nvme, "
+					      "match: { vf: false } }\n");
+	char link[1024];
+
+	event(d, PG_UEV_ADD, "0000:05:00.3", NULL);
+	snprintf(link, sizeof(link), "%s%s/physfn", t->f.sys, vf + 4);
+	assert_int_equal(symlink("../0000:05:00.0", link), 0);
+	fs_set_driver(&t->f, vf, "pci-stub");
+	event(d, PG_UEV_BIND, "0000:05:00.3", "pci-stub");
+	assert_non_null(strstr(t->audit, "\"action\":\"quarantine\",\"by\":\"rule\","
+					 "\"rule\":\"vfs\""));
+	assert_string_equal(fs_read(&t->f, "bus/pci/devices/0000:05:00.3/driver_override"),
+			    "(null)");
+	g_free(vf);
+	pg_guard_daemon_free(d);
+}
+
 /* Another driver bound an undecided device: audited as a breach, taken back. */
 static void test_breach(void **state)
 {
@@ -301,6 +328,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fail_closed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_finding_reject, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending_until_bind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vf_decided_at_bind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_breach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart, setup, teardown),

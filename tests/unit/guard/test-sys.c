@@ -105,6 +105,24 @@ static void test_malformed_config(void **state)
 	g_free(dp);
 }
 
+/* A VF's own config space reads Vendor/Device FFFFh while sysfs shows its PF's IDs. */
+static void test_vf_by_config(void **state)
+{
+	struct t *t = *state;
+	uint8_t cfg[4096];
+	struct pg_guard_dev d;
+
+	fs_config(cfg, 0xffff, 0xffff, 0x010802, false);
+	umockdev_testbed_set_attribute_binary(t->f.tb, t->nic, "config", cfg, sizeof(cfg));
+	assert_int_equal(pg_guard_sys_read(t->f.sys, NIC, &d), 0);
+	assert_int_equal(d.vendor, 0x8086);
+	assert_true(d.is_vf);
+	fs_config(cfg, 0x8086, 0x10d3, 0x020000, false);
+	umockdev_testbed_set_attribute_binary(t->f.tb, t->nic, "config", cfg, sizeof(cfg));
+	assert_int_equal(pg_guard_sys_read(t->f.sys, NIC, &d), 0);
+	assert_false(d.is_vf);
+}
+
 static void test_allow(void **state)
 {
 	struct t *t = *state;
@@ -237,6 +255,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vf_by_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_allow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reject, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale, setup, teardown),
