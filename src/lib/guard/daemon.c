@@ -29,6 +29,7 @@
 #include <pcigate/inspect.h>
 
 #include "guard-private.h"
+#include "util/jsonl.h"
 #include "util/strbuf.h"
 #include "util/util.h"
 
@@ -79,10 +80,11 @@ static void dlog(const struct pg_guard_daemon *d, int level, const char *fmt, ..
 
 /* ---- audit --------------------------------------------------------------------------- */
 
+/* Audit fields are best effort: on an allocation failure the record lacks that field. */
 static void jput(struct json_object *o, const char *k, struct json_object *v)
 {
-	if (v && json_object_object_add(o, k, v) < 0)
-		json_object_put(v);
+	if (pg_jsonl_add(o, k, v) < 0)
+		return;
 }
 
 static void jstr(struct json_object *o, const char *k, const char *v)
@@ -94,18 +96,12 @@ static struct json_object *record(const char *event, const struct pg_guard_dev *
 {
 	struct json_object *o = json_object_new_object();
 	struct timespec ts;
-	struct tm tm;
 	char buf[64];
-	size_t n;
 
 	if (!o)
 		return NULL;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	if (!gmtime_r(&ts.tv_sec, &tm))
-		memset(&tm, 0, sizeof(tm));
-	n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	(void)snprintf(buf + n, sizeof(buf) - n, ".%06ldZ", ts.tv_nsec / 1000);
-	jstr(o, "time", buf);
+	jput(o, "time", pg_jsonl_time(&ts));
 	jstr(o, "event", event);
 	if (!dev)
 		return o;
