@@ -67,7 +67,7 @@ static void b_msix_bad_bir(struct cfgbuild *c)
 
 /* BAR3 reads 0 and nothing sizes it: it may be a memory BAR the firmware never assigned
  * (I210/I211/I225 NICs, virtio functions), so MSI-X in it is no fault of the device. */
-static void b_msix_zero_bar(struct cfgb *c)
+static void b_msix_zero_bar(struct cfgbuild *c)
 {
 	cb_nvme(c);
 	cb_w32(c, 0x54, 0x2000 | 3);
@@ -416,7 +416,7 @@ static const struct pg_finding *finding(const struct pg_inspect_result *r,
  * count is a lower bound and must say so; with the size it is exact (and larger). */
 static void test_msix_shared_bound(void **state)
 {
-	struct cfgb c;
+	struct cfgbuild c;
 	struct pg_cfg_layout *l = NULL;
 	struct pg_inspect_result r;
 	const struct pg_finding *f;
@@ -425,7 +425,7 @@ static void test_msix_shared_bound(void **state)
 	cb_init(&c, 0x8086, 0x1533, 0x020000, 0x00, PG_CFG_EXT_LEN);
 	cb_bar32(&c, 0, 0xfe000000);
 	cb_msix(&c, 0x50, 16, 0, 0, 0, 0x800);
-	cb_pcie(&c, 0x70, PG_PCIE_ENDPOINT, true);
+	cb_add_pcie(&c, 0x70, PG_PCIE_ENDPOINT, true);
 	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
 	assert_int_equal(pg_inspect(l, &r), 0);
 	assert_non_null(f = finding(&r, PG_FIND_MSIX_SHARED_PAGE));
@@ -449,7 +449,7 @@ static void test_msix_shared_bound(void **state)
  * kind, not a short read (the old text blamed "extended config not visible"). */
 static void test_no_acs_conventional(void **state)
 {
-	struct cfgb c;
+	struct cfgbuild c;
 	struct pg_cfg_layout *l = NULL;
 	struct pg_inspect_result r;
 	const struct pg_finding *f;
@@ -466,7 +466,7 @@ static void test_no_acs_conventional(void **state)
 
 	/* A PCIe multi-function device read in 256 bytes: there it is the short read. */
 	cb_init(&c, 0x8086, 0x1521, 0x020000, 0x80, PG_CFG_STD_LEN);
-	cb_pcie(&c, 0x70, PG_PCIE_ENDPOINT, true);
+	cb_add_pcie(&c, 0x70, PG_PCIE_ENDPOINT, true);
 	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
 	assert_int_equal(pg_inspect(l, &r), 0);
 	assert_non_null(f = finding(&r, PG_FIND_NO_ACS));
@@ -478,7 +478,7 @@ static void test_no_acs_conventional(void **state)
  * whose Vendor ID reads 0xffff is no device, whatever else it holds. */
 static void test_bridge_and_vendor(void **state)
 {
-	struct cfgb c;
+	struct cfgbuild c;
 	struct pg_cfg_layout *l = NULL;
 	struct pg_inspect_result r;
 	const struct pg_finding *f;
