@@ -332,6 +332,15 @@ static void test_decode_sriov_rebar(void **state)
 	assert_int_equal(c->info.rebar.bars[2].sizes, 0);
 	assert_int_equal(tc_field(c, "bar1_index"), 2);
 	assert_int_equal(tc_field(c, "bar0_cur_size"), 8);
+	/* Reports list the two declared entries, not six slots: nbars + 3 fields each. */
+	{
+		size_t nf = 0;
+		const struct pg_field *f = pg_cap_fields(c, &nf);
+
+		assert_non_null(f);
+		assert_int_equal(nf, 1 + 3 * 2);
+		assert_string_equal(f[nf - 1].name, "bar1_cur_size");
+	}
 }
 
 static void test_decode_power(void **state)

@@ -44,7 +44,13 @@ static const struct msix_case cases[] = {
 	{ "valid, sizes unknown", BARS_MEM, 2048, 0, 0xfffff000, 0, 0x10, 0, 0, 0, 0, 0, NULL },
 	{ "table I/O BAR", BARS_MEM, 8, 1, 0, 0, 0x800, 0, 0, 1, 0, 0, "table BIR 1 is an I/O" },
 	{ "PBA upper half", BARS_MEM, 8, 0, 0, 3, 0, 0, 0, 1, 0, 0, "PBA BIR 3 is the upper half" },
-	{ "table unimplemented", BARS_MEM, 8, 4, 0, 0, 0x800, 0, 0, 1, 0, 0, "not implemented" },
+	/* BAR4 reads 0: sized 0 it is not implemented; unsized it may be an unassigned
+	 * 32-bit memory BAR (PCI 3.0 §6.2.5.1), so nothing can be said against it. */
+	{ "table unimplemented", BARS_MEM, 8, 4, 0, 0, 0x800, 0x10, 0, 1, 0, 0, "not implemented" },
+	{ "table in unassigned BAR", BARS_MEM, 8, 4, 0, 0, 0x800, 0x10, 4 * KIB, 0, 0, 0, NULL },
+	{ "table in zero BAR, unsized", BARS_MEM, 8, 4, 0, 0, 0x800, 0, 0, 0, 0, 0, NULL },
+	{ "unassigned BAR too small", BARS_MEM, 257, 4, 0, 4, 0x1010, 0x10, 4 * KIB, 0, 2, 0,
+	  "runs past BAR4" },
 	{ "table invalid BAR", BARS_MEM, 8, 5, 0, 0, 0x800, 0, 0, 1, 0, 0, "invalid BAR" },
 	{ "BIR 6 reserved", BARS_MEM, 8, 6, 0, 0, 0x800, 0, 0, 1, 0, 0, "table BIR 6 is reserved" },
 	{ "BIR 7 both", BARS_MEM, 8, 7, 0, 7, 0x800, 0, 0, 2, 0, 0, "BIR 7 is reserved" },

@@ -62,7 +62,15 @@ static void b_msix_exact_pages(struct cfgbuild *c)
 static void b_msix_bad_bir(struct cfgbuild *c)
 {
 	cb_nvme(c);
-	cb_w32(c, 0x54, 0x2000 | 3); /* BAR3 is not implemented */
+	cb_w32(c, 0x54, 0x2000 | 1); /* BAR1 is the upper half of 64-bit BAR0 */
+}
+
+/* BAR3 reads 0 and nothing sizes it: it may be a memory BAR the firmware never assigned
+ * (I210/I211/I225 NICs, virtio functions), so MSI-X in it is no fault of the device. */
+static void b_msix_zero_bar(struct cfgbuild *c)
+{
+	cb_nvme(c);
+	cb_w32(c, 0x54, 0x2000 | 3);
 }
 
 static void b_root_port_acs(struct cfgbuild *c)
@@ -249,6 +257,7 @@ static const struct fcase cases[] = {
 	  PG_FIND_MSIX_SHARED_PAGE, PG_SEV_MEDIUM },
 	{ "msix-bad-bir", b_msix_bad_bir, { PG_FIND_MSIX_INVALID, NONE }, PG_FIND_MSIX_INVALID,
 	  PG_SEV_HIGH },
+	{ "msix-zero-bar-unsized", b_msix_zero_bar, { NONE }, NONE, 0 },
 	{ "root-port-with-acs", b_root_port_acs, { PG_FIND_BRIDGE, NONE }, PG_FIND_BRIDGE,
 	  PG_SEV_HIGH },
 	{ "root-port-no-acs", b_root_port, { PG_FIND_BRIDGE, PG_FIND_NO_ACS, NONE },
@@ -392,6 +401,106 @@ static void test_why_text(void **state)
 	pg_cfg_free(l);
 }
 
+/* The first finding named code, or NULL. */
+static const struct pg_finding *finding(const struct pg_inspect_result *r,
+					enum pg_finding_code code)
+{
+	for (unsigned i = 0; i < r->nfindings; i++)
+		if (r->findings[i].code == code)
+			return &r->findings[i];
+	return NULL;
+}
+
+/* A table of 16 entries (256 bytes) at BAR0+0 and the PBA at +0x800: 1792 bytes between
+ * them share the page. Without BAR0's size nothing after the PBA can be counted, so the
+ * count is a lower bound and must say so; with the size it is exact (and larger). */
+static void test_msix_shared_bound(void **state)
+{
+	struct cfgbuild c;
+	struct pg_cfg_layout *l = NULL;
+	struct pg_inspect_result r;
+	const struct pg_finding *f;
+	(void)state;
+
+	cb_init(&c, 0x8086, 0x1533, 0x020000, 0x00, PG_CFG_EXT_LEN);
+	cb_bar32(&c, 0, 0xfe000000);
+	cb_msix(&c, 0x50, 16, 0, 0, 0, 0x800);
+	cb_add_pcie(&c, 0x70, PG_PCIE_ENDPOINT, true);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_non_null(f = finding(&r, PG_FIND_MSIX_SHARED_PAGE));
+	assert_int_equal(f->severity, PG_SEV_LOW);
+	assert_non_null(strstr(f->why, "at least 1792 BAR bytes"));
+	assert_non_null(strstr(f->why, "BAR size unknown"));
+	pg_cfg_free(l);
+
+	cb_size(&c, 0, 0x4000);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, &c.sizes, &l), 0);
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_non_null(f = finding(&r, PG_FIND_MSIX_SHARED_PAGE));
+	/* 1792 between, plus 4096 - 0x808 after the PBA's 8 bytes = 3832 */
+	assert_non_null(strstr(f->why, "spans 3832 BAR bytes"));
+	assert_null(strstr(f->why, "at least"));
+	pg_cfg_free(l);
+}
+
+/* no-acs on a conventional multi-function device read in full: ACS is an extended
+ * capability, which a conventional function cannot have, so the reason is the function's
+ * kind, not a short read (the old text blamed "extended config not visible"). */
+static void test_no_acs_conventional(void **state)
+{
+	struct cfgbuild c;
+	struct pg_cfg_layout *l = NULL;
+	struct pg_inspect_result r;
+	const struct pg_finding *f;
+	(void)state;
+
+	cb_init(&c, 0x8086, 0x2668, 0x040300, 0x80, PG_CFG_EXT_LEN);
+	cb_pm(&c, 0x50, false);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_non_null(f = finding(&r, PG_FIND_NO_ACS));
+	assert_non_null(strstr(f->why, "conventional PCI: no extended config space"));
+	assert_null(strstr(f->why, "not visible"));
+	pg_cfg_free(l);
+
+	/* A PCIe multi-function device read in 256 bytes: there it is the short read. */
+	cb_init(&c, 0x8086, 0x1521, 0x020000, 0x80, PG_CFG_STD_LEN);
+	cb_add_pcie(&c, 0x70, PG_PCIE_ENDPOINT, true);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_non_null(f = finding(&r, PG_FIND_NO_ACS));
+	assert_non_null(strstr(f->why, "(extended config not visible)"));
+	pg_cfg_free(l);
+}
+
+/* Host and ISA bridges on a type 0 header are bridges, named by their class; a function
+ * whose Vendor ID reads 0xffff is no device, whatever else it holds. */
+static void test_bridge_and_vendor(void **state)
+{
+	struct cfgbuild c;
+	struct pg_cfg_layout *l = NULL;
+	struct pg_inspect_result r;
+	const struct pg_finding *f;
+	(void)state;
+
+	cb_init(&c, 0x8086, 0x7000, 0x060100, 0x80, PG_CFG_STD_LEN);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_non_null(f = finding(&r, PG_FIND_BRIDGE));
+	assert_non_null(strstr(f->why, "ISA bridge (header type 0, class 0601)"));
+	assert_null(finding(&r, PG_FIND_NO_RESET)); /* not reported for bridges */
+	pg_cfg_free(l);
+
+	cb_init(&c, 0xffff, 0x1234, 0x020000, 0x00, PG_CFG_STD_LEN);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_int_equal(r.nfindings, 1);
+	assert_int_equal(r.findings[0].code, PG_FIND_NO_DEVICE);
+	assert_non_null(strstr(r.findings[0].why, "Vendor ID reads 0xffff"));
+	pg_cfg_free(l);
+}
+
 static void test_null_args(void **state)
 {
 	struct pg_inspect_result r;
@@ -427,13 +536,17 @@ static void test_names(void **state)
 static void test_severity(void **state)
 {
 	static const char *const names[] = { "info", "low", "medium", "high" };
-	static const char *const bad[] = { "", "HIGH", "hi", "high ", "critical", "0" };
+	static const char *const upper[] = { "INFO", "Low", "MEDIUM", "HiGh" };
+	static const char *const bad[] = { "", "hi", "high ", "critical", "0", "HIGHER" };
 	enum pg_severity s = PG_SEV_LOW;
 	(void)state;
 
 	for (unsigned i = 0; i < 4; i++) {
 		assert_string_equal(pg_severity_name((enum pg_severity)i), names[i]);
 		assert_int_equal(pg_severity_parse(names[i], &s), 0);
+		assert_int_equal(s, i);
+		/* any case: reports print "HIGH", and users type what they read */
+		assert_int_equal(pg_severity_parse(upper[i], &s), 0);
 		assert_int_equal(s, i);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -489,6 +602,9 @@ int main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_healthy_has_no_risk),
 		cmocka_unit_test(test_why_text),
+		cmocka_unit_test(test_msix_shared_bound),
+		cmocka_unit_test(test_no_acs_conventional),
+		cmocka_unit_test(test_bridge_and_vendor),
 		cmocka_unit_test(test_null_args),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_severity),
