@@ -197,7 +197,8 @@ PG_EXPORT PG_MUST_CHECK int pg_proto_conn_new(const struct pg_proto_transport *t
 /**
  * Create a connection over a connected AF_UNIX SOCK_STREAM socket.
  * @param fd owned from success on (closed by pg_proto_conn_free()); it is made blocking.
- * @return 0, -EINVAL (fd < 0), -ENOTSOCK (not a stream unix socket), -ENOMEM, -errno.
+ * @return 0, -EINVAL (fd < 0), -ENOTSOCK (not a stream unix socket), -ENOTCONN (not
+ *         connected: e.g. a listening socket), -ENOMEM, -errno.
  */
 PG_EXPORT PG_MUST_CHECK int pg_proto_conn_new_socket(int fd, struct pg_proto_conn **ret);
 

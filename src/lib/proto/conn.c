@@ -163,6 +163,11 @@ int pg_proto_conn_new_socket(int fd, struct pg_proto_conn **ret)
 		return -errno;
 	if (type != SOCK_STREAM || sa.ss_family != AF_UNIX)
 		return -ENOTSOCK;
+	/* A listening or unconnected socket is not a connection: reading it would fail (or
+	 * block) only later, after the sandbox is up. */
+	salen = sizeof(sa);
+	if (getpeername(fd, (struct sockaddr *)&sa, &salen) < 0)
+		return errno == ENOTCONN ? -ENOTCONN : -errno;
 	/* QEMU's side is blocking too: one request in flight, each read waits for it. */
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
