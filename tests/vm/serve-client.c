@@ -20,6 +20,9 @@
  *            every one must fail
  *            with EPERM; a --no-sandbox control run must see none fail with EPERM
  *            (proving the probe really observes the calls). Serving still works.
+ *   refused  one valid CFGREAD, then a SYNC_SYSMEM that decodes but whose fd is an
+ *            eventfd, which the handler refuses: serve must name message 2 (not 3) and
+ *            say why the region was refused.
  *   listen   --fd names a listening socket: refused at start (exit 3, "not connected").
  *   fifo     --audit / --trace-backend naming a FIFO without a reader: start-up fails at
  *            once with a message (exit 3) instead of hanging in open().
@@ -321,6 +324,25 @@ static void mode_bad(char *pcigate, char *dump)
 	check(strstr(out, "closing the connection after message 2: CFGREAD: len 3 is not 1, 2 "
 			  "or 4") != NULL, "stderr lacks the reason:\n%s", out);
 	check(strstr(out, "device quiesced") != NULL, "stderr lacks the quiesce:\n%s", out);
+}
+
+static void mode_refused(char *pcigate, char *dump)
+{
+	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3", NULL };
+	struct child c;
+	char out[8192], b;
+	int ev = eventfd(0, EFD_CLOEXEC), rc;
+
+	spawn(&c, argv);
+	check(cfg(c.sk, false, 0x00, 0, 2) == (dump_ids(dump) & 0xffff), "first read");
+	sync_sysmem(c.sk, ev); /* well-formed, but an eventfd is no guest memory */
+	check(recv(c.sk, &b, 1, 0) == 0, "socket not closed after the refused message");
+	rc = finish(&c, out, sizeof(out));
+	check(rc == 1, "serve exited %d, expected 1:\n%s", rc, out);
+	check(strstr(out, "closing the connection after message 2: SYNC_SYSMEM handler failed")
+	      != NULL, "stderr does not name message 2:\n%s", out);
+	check(strstr(out, "region 0") != NULL, "stderr does not say which region:\n%s", out);
+	close(ev);
 }
 
 static void mode_sandbox(char *pcigate, char *dump)
@@ -693,7 +715,7 @@ static void mode_pdeath(char *pcigate, char *dump)
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: serve-client PCIGATE DUMP realize|bad|sandbox|term|probe|listen|fifo|epipe|stuck|pdeath\n");
+		fprintf(stderr, "usage: serve-client PCIGATE DUMP realize|bad|sandbox|term|probe|refused|listen|fifo|epipe|stuck|pdeath\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -707,6 +729,8 @@ int main(int argc, char **argv)
 		mode_term(argv[1], argv[2]);
 	else if (!strcmp(argv[3], "probe"))
 		mode_probe(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "refused"))
+		mode_refused(argv[1], argv[2]);
 	else if (!strcmp(argv[3], "listen"))
 		mode_listen(argv[1], argv[2]);
 	else if (!strcmp(argv[3], "fifo"))
