@@ -315,7 +315,8 @@ struct pg_backend;
  * requires (design/qemu-proxy-protocol.md §8, §10):
  * - BAR messages carry absolute addresses: they are translated to (BAR, offset) from the
  *   mediator's guest view of the BARs (pg_mediator_bar_guest()), which sees the same config
- *   writes as QEMU's shadow. An address inside no BAR reads all ones and drops writes
+ *   writes as QEMU's shadow. An address inside no BAR, or a BAR message while the guest's
+ *   Command register disables the BAR's space, reads all ones and drops writes
  *   (counted as unrouted), because QEMU routes from its own shadow and a compromised QEMU
  *   may send anything.
  * - QEMU registers every BAR as 32-bit and probes the upper dword of a 64-bit BAR as a BAR
