@@ -148,10 +148,13 @@ struct device {
 static int open_device(const char *path, struct device *d)
 {
 	struct pg_dump_error derr = { 0, "" };
+	struct pg_mediator_config cfg;
 	int rc = pg_backend_model_open(path, &d->be, &derr);
 
+	pg_mediator_config_init(&cfg); /* guest profile, no audit sink */
+	cfg.options = PG_MEDIATOR_TRANSPORT_QEMU72;
 	if (rc == 0)
-		rc = pg_mediator_new(d->be, NULL, &d->med); /* guest profile, no audit sink */
+		rc = pg_mediator_new(d->be, &cfg, &d->med);
 	if (rc == 0)
 		rc = pg_proto_dev_new(d->med, d->be, 0, NULL, NULL, &d->dev);
 	if (rc < 0)

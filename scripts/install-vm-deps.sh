@@ -5,7 +5,9 @@
 #   - strace (vm-enumerate traces the read-only sysfs server's openat/pread64/pwrite64/mmap),
 #   - gcc and libc6-dev (the static guest helper tests/vm/guest/pg-guest.c),
 #   - a Debian 6.1 kernel, NOT installed on the host: its .deb is downloaded with
-#     `apt-get download` into a cache directory and unpacked there with `dpkg-deb -x`.
+#     `apt-get download` into a cache directory and unpacked there with `dpkg-deb -x`;
+#     kmod's `depmod -b` writes the unpacked tree's modules.dep, from which
+#     tests/vm/mkinitramfs.py copies the modules a scenario loads (busybox modprobe).
 # Idempotent: with everything present it touches nothing (no network).
 #
 # Cache: $PG_VM_CACHE, default ${XDG_CACHE_HOME:-$HOME/.cache}/pcigate/vm. After a
@@ -13,7 +15,7 @@
 set -euo pipefail
 
 cache=${PG_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pcigate/vm}
-packages=(qemu-system-x86 busybox-static pciutils python3 strace gcc libc6-dev)
+packages=(qemu-system-x86 busybox-static pciutils python3 strace gcc libc6-dev kmod)
 
 say() { echo "install-vm-deps: $*"; }
 die() { echo "install-vm-deps: error: $*" >&2; exit 1; }
@@ -36,9 +38,19 @@ else
 	say "packages present: ${packages[*]}"
 fi
 
+# depmod_tree: modules.dep for the unpacked kernel (idempotent; only the cache is written).
+depmod_tree() {
+	local v
+	v=$(cat "$cache/kernel-version")
+	[ -s "$cache/root/lib/modules/$v/modules.dep" ] && return 0
+	depmod -b "$cache/root" "$v" || die "depmod -b $cache/root $v failed"
+	say "modules.dep written for $v"
+}
+
 mkdir -p "$cache"
 if [ -e "$cache/vmlinuz" ] && [ -s "$cache/kernel-version" ]; then
 	say "kernel present: $(cat "$cache/kernel-version") in $cache"
+	depmod_tree
 	exit 0
 fi
 
@@ -64,3 +76,4 @@ ln -sfn "$kimg" "$cache/vmlinuz"
 basename "$kimg" | sed 's/^vmlinuz-//' >"$cache/kernel-version"
 rm -f "$deb"
 say "kernel $(cat "$cache/kernel-version") unpacked: $cache/vmlinuz"
+depmod_tree

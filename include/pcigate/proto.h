@@ -4,12 +4,13 @@
  * @brief Server side of QEMU 7.2's multi-process PCI proxy protocol (mpqemu, the
  *        `x-pci-proxy-dev` device): framing, validation, fd handling and a dispatch loop.
  *
- * Wire format (host-endian, x86_64 ABI; design/qemu-proxy-protocol.md §1-§4): a 16-byte
+ * Wire format (host-endian, x86_64 ABI; docs/serve.md, mpqemu §1-§2;
+ * QEMU 7.2 include/hw/remote/mpqemu-link.h): a 16-byte
  * header {int cmd; 4 bytes padding; size_t size} followed by `size` payload bytes, fds as
  * SCM_RIGHTS on the same sendmsg. The server replies to CFGREAD/CFGWRITE/BAR_READ/BAR_WRITE/
  * DEVICE_RESET with one RET message carrying a u64, and never to SYNC_SYSMEM or SET_IRQFD.
  *
- * Threat model: the peer is a VMM that may be compromised (architecture.md). Every message
+ * Threat model: the peer is a VMM that may be compromised (docs/serve.md). Every message
  * is validated before anything acts on it, per a table of what each command allows:
  * - the payload size must be exactly the command's (never above PG_PROTO_MAX_PAYLOAD = 192;
  *   a larger size is rejected from the header alone: the connection reads at most one
@@ -311,8 +312,10 @@ struct pg_backend;
 
 /**
  * Binds a mediator (and its backend) to the mpqemu handler interface: the frontend of
- * `pcigate serve`. What it adds to the mediator is only what QEMU 7.2's x-pci-proxy-dev
- * requires (design/qemu-proxy-protocol.md §8, §10):
+ * `pcigate serve`. The mediator must have been built with PG_MEDIATOR_TRANSPORT_QEMU72
+ * (and PG_MEDIATOR_OPT_READONLY exactly when PG_PROTO_DEV_READONLY is given): what the
+ * guest sees is the mediator's one decision, so `pcigate view --transport qemu72` prints
+ * it. What QEMU 7.2's x-pci-proxy-dev requires (docs/serve.md):
  * - BAR messages carry absolute addresses: they are translated to (BAR, offset) from the
  *   mediator's guest view of the BARs (pg_mediator_bar_guest()), which sees the same config
  *   writes as QEMU's shadow. An address inside no BAR, or a BAR message while the guest's
@@ -324,14 +327,18 @@ struct pg_backend;
  *   dword reads 0 and ignores writes, so the BAR stays below 4 GiB where QEMU can route it.
  *   BARs QEMU cannot size (2 GiB or larger; I/O BARs under 16 bytes) and the expansion ROM
  *   (never mapped by the proxy) read 0 and ignore writes. These are transport limits, not
- *   policy decisions; they are reported through the log callback at creation.
- * - PG_PROTO_DEV_READONLY: nothing is ever written to the device. Config writes still
- *   update the mediator's virtual registers but their hardware effects are dropped; BAR
- *   accesses that would reach the hardware read all ones and drop writes; DEVICE_RESET
- *   is acknowledged without a reset (pg_mediator_reset() would act on the backend). This is how a live host device (sysfs
- *   backend, read-only) is served: config only.
+ *   policy decisions: mediator options, reported through the mediator's log callback.
+ * - PG_PROTO_DEV_READONLY (with the mediator's read-only executor): nothing is ever
+ *   written to the device. Config writes still update the mediator's virtual registers
+ *   but their hardware effects are dropped; BAR accesses that would reach the hardware
+ *   read all ones and drop writes; DEVICE_RESET is acknowledged without a reset. This is
+ *   how a live host device (sysfs backend, read-only) is served: config only. A BAR the
+ *   backend refuses (-EPERM) also reads all ones and drops writes.
+ * - DEVICE_RESET otherwise is pg_mediator_reset(): a reset the policy ("avoid") or the
+ *   backend refuses is returned to the VMM as an error (and audited by the mediator).
  * SYNC_SYSMEM replaces a pg_sysmem table (fds kept, mapped lazily); SET_IRQFD fds are kept
- * (replacing closes the old ones) although QEMU 7.2 under TCG never consumes them (§9).
+ * (replacing closes the old ones) although QEMU 7.2 under TCG never consumes them
+ * (docs/serve.md, mpqemu §7).
  */
 struct pg_proto_dev;
 
@@ -354,7 +361,9 @@ typedef void (*pg_proto_log_fn)(void *data, int level, const char *msg);
  * @param be    borrowed: the mediator's backend (BAR accessibility, quiesce)
  * @param flags 0 or PG_PROTO_DEV_READONLY
  * @param log   may be NULL
- * @return 0, -EINVAL (NULL m/be/ret, unknown flags), -ENOMEM, -errno from the backend.
+ * @return 0, -EINVAL (NULL m/be/ret, unknown flags, a mediator built without
+ *         PG_MEDIATOR_TRANSPORT_QEMU72 or whose PG_MEDIATOR_OPT_READONLY differs from
+ *         PG_PROTO_DEV_READONLY), -ENOMEM.
  */
 PG_EXPORT PG_MUST_CHECK int pg_proto_dev_new(struct pg_mediator *m, struct pg_backend *be,
 					     unsigned flags, pg_proto_log_fn log,
@@ -375,7 +384,8 @@ PG_EXPORT void pg_proto_dev_stats(const struct pg_proto_dev *dev, struct pg_prot
 
 /**
  * Fail closed after a bad message or a device failure: turn Bus Master off through the
- * backend (read-modify-write of Command), reset the function where the backend can, and
+ * backend (read-modify-write of Command), reset the function where the backend can with
+ * a method the policy allows (pg_mediator_reset_methods(); none allowed: no reset), and
  * turn Bus Master off again (a reset may restore a state with it on).
  * A READONLY device is not touched (returns 0).
  * @return 0 or the first negative errno (-EOPNOTSUPP from reset is not an error).

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pcigate serve: serve one mediated device to QEMU 7.2's x-pci-proxy-dev over the mpqemu
- * socket (docs/serve.md, design/qemu-proxy-protocol.md).
+ * socket (docs/serve.md, "The mpqemu protocol"; QEMU 7.2 hw/remote/proxy.c).
  *
  * Options only: the server (device, mediator, sandbox, signals, quiescing) is libpcigate's
  * serve module (include/pcigate/serve.h), which a VMM or a management hook can embed the

@@ -7,8 +7,12 @@ runs (/dev/console, /dev/null) with no mknod, no mount and no root. Contents: a 
 busybox, the given dynamic binaries (lspci, setpci) with every shared library `ldd` names,
 pci.ids, /init and the scenario scripts.
 Static binaries (the guest helper) are copied alone.
+Kernel modules (--kmod NAME, from the unpacked guest kernel tree --kmod-root) are copied with
+every module they depend on, under lib/modules/VERSION/, with a modules.dep listing just those,
+so that busybox `modprobe NAME` works in the guest.
 
 usage: mkinitramfs.py OUT --busybox PATH --init FILE [--bin PATH]... [--file SRC:DST]...
+                      [--kmod-root DIR --kmod NAME...]
 """
 import argparse
 import os
@@ -84,6 +88,50 @@ def libs_of(binary):
     return libs
 
 
+def kmod_closure(root, names):
+    """(version, [(relpath, [deprelpaths])]) for names and everything they depend on.
+
+    root is the unpacked kernel package (ROOT/lib/modules/VERSION/...). modules.dep is made
+    with `depmod -b ROOT VERSION` when the tree has none yet (install-vm-deps.sh makes it).
+    A name that is built into the kernel (modules.builtin) needs no file and is skipped; an
+    unknown name is an error that names it."""
+    mdir = os.path.join(root, "lib", "modules")
+    vers = sorted(os.listdir(mdir)) if os.path.isdir(mdir) else []
+    if len(vers) != 1:
+        sys.exit("mkinitramfs: expected one kernel under %s, found %r" % (mdir, vers))
+    ver = vers[0]
+    base = os.path.join(mdir, ver)
+    dep = os.path.join(base, "modules.dep")
+    if not os.path.exists(dep):
+        subprocess.run(["depmod", "-b", root, ver], check=True, timeout=120)
+    norm = lambda n: n.replace("-", "_")
+    deps, by_name = {}, {}
+    with open(dep) as f:
+        for line in f:
+            mod, _, rest = line.partition(":")
+            deps[mod] = rest.split()
+            stem = os.path.basename(mod).split(".ko")[0]
+            by_name[norm(stem)] = mod
+    builtin = set()
+    bpath = os.path.join(base, "modules.builtin")
+    if os.path.exists(bpath):
+        with open(bpath) as f:
+            builtin = {norm(os.path.basename(l.strip()).split(".ko")[0]) for l in f}
+    todo, out = [], {}
+    for n in names:
+        if norm(n) in by_name:
+            todo.append(by_name[norm(n)])
+        elif norm(n) not in builtin:
+            sys.exit("mkinitramfs: no kernel module %s in %s" % (n, base))
+    while todo:  # bounded: each module of modules.dep is taken at most once
+        m = todo.pop()
+        if m in out:
+            continue
+        out[m] = deps.get(m, [])
+        todo.extend(out[m])
+    return ver, base, sorted(out.items())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -91,7 +139,11 @@ def main():
     ap.add_argument("--init", required=True)
     ap.add_argument("--bin", action="append", default=[])
     ap.add_argument("--file", action="append", default=[])
+    ap.add_argument("--kmod-root")
+    ap.add_argument("--kmod", action="append", default=[])
     a = ap.parse_args()
+    if a.kmod and not a.kmod_root:
+        ap.error("--kmod needs --kmod-root")
 
     with open(a.out + ".tmp", "wb") as f:
         c = Cpio(f)
@@ -113,6 +165,14 @@ def main():
         for spec in a.file:
             src, dst = spec.split(":", 1)
             c.add_file(dst, open(os.path.realpath(src), "rb").read(), 0o644)
+        if a.kmod:
+            ver, base, mods = kmod_closure(a.kmod_root, a.kmod)
+            lines = []
+            for mod, mdeps in mods:
+                c.add_file("lib/modules/%s/%s" % (ver, mod),
+                           open(os.path.join(base, mod), "rb").read(), 0o644)
+                lines.append("%s: %s\n" % (mod, " ".join(mdeps)))
+            c.add_file("lib/modules/%s/modules.dep" % ver, "".join(lines).encode(), 0o644)
         c.close()
     os.replace(a.out + ".tmp", a.out)
 

@@ -243,6 +243,7 @@ class Harness:
             skip("%s not found (pci.ids)" % self.ids)
         self.kernel = self._find_kernel()
         self.vm_seconds = 0.0
+        self.kmods = []  # guest kernel modules a scenario loads (build_initramfs copies them)
 
     @staticmethod
     def _find_kernel():
@@ -257,6 +258,15 @@ class Harness:
         if not os.path.isfile(k):
             skip("no guest kernel at %s" % k)
         return k
+
+    def kernel_tree(self):
+        """The unpacked kernel package behind self.kernel (ROOT/boot/vmlinuz-*), whose
+        lib/modules the initramfs takes modules from; skips when it is not there."""
+        root = os.path.dirname(os.path.dirname(os.path.realpath(self.kernel)))
+        if not os.path.isdir(os.path.join(root, "lib", "modules")):
+            skip("no kernel modules beside %s (scripts/install-vm-deps.sh unpacks them)"
+                 % self.kernel)
+        return root
 
     def corpus_file(self, name):
         path = os.path.join(self.corpus, name)
@@ -303,6 +313,10 @@ class Harness:
                "--bin", self.build_guest_tool()]
         for t in self.tools:
             cmd += ["--bin", t]
+        if self.kmods:
+            cmd += ["--kmod-root", self.kernel_tree()]
+            for m in self.kmods:
+                cmd += ["--kmod", m]
         subprocess.run(cmd, check=True, timeout=60)
         return out
 

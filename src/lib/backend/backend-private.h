@@ -36,4 +36,22 @@ int pg_model_new_err(const struct pg_dump_dev *dev, const char *name, struct pg_
  * pg_backend_snapshot() does: in bulk when the backend can. */
 int pg_backend_read_cfg(struct pg_backend *be, uint8_t *buf) __attribute__((warn_unused_result));
 
+/*
+ * Reset the sysfs device whose directory is dirfd with the first of methods[0..n) (a list
+ * pg_backend_reset_list() validated) the kernel offers, honouring the order through the
+ * reset_method file (sysfs-reset.c). @return 0 (*used set), -EOPNOTSUPP (no reset file,
+ * or named methods without a reset_method file or none offered), -EIO, -errno.
+ */
+/*
+ * The reset_method text to write: the kernel names of methods[0..n) that the offered list
+ * (the reset_method content) holds, in the methods' order, space-separated, into out.
+ * *first is the first method written. @return 0, -EOPNOTSUPP (none offered), -EIO (out too
+ * small).
+ */
+int pg_sysfs_reset_order(const char *offered, const enum pg_reset_method *methods, unsigned n,
+			 char *out, size_t size, enum pg_reset_method *first)
+	__attribute__((warn_unused_result));
+int pg_sysfs_reset_at(int dirfd, const enum pg_reset_method *methods, unsigned n,
+		      enum pg_reset_method *used) __attribute__((warn_unused_result));
+
 #endif

@@ -83,13 +83,17 @@ static int fw_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, uint8
 	return rc;
 }
 
-static int fw_reset(struct pg_backend *be, enum pg_reset_method method)
+static int fw_reset(struct pg_backend *be, const enum pg_reset_method *methods, unsigned n,
+		    enum pg_reset_method *used)
 {
 	const struct forward *f = fw(be);
-	int rc = readonly(f) ? -EROFS : pg_backend_reset(f->inner, method);
+	enum pg_reset_method u = methods[0];
+	int rc = readonly(f) ? -EROFS : pg_backend_reset_list(f->inner, methods, n, &u);
 
+	if (rc == 0)
+		*used = u;
 	if (f->obs && f->obs->reset)
-		f->obs->reset(f->data, method, rc);
+		f->obs->reset(f->data, u, rc);
 	return rc;
 }
 

@@ -344,26 +344,16 @@ static int sysfs_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, ui
 	return n == size ? 0 : -EIO;
 }
 
-static int sysfs_reset(struct pg_backend *be, enum pg_reset_method method)
+static int sysfs_reset(struct pg_backend *be, const enum pg_reset_method *methods,
+		       unsigned n, enum pg_reset_method *used)
 {
 	struct sysfs_dev *d = dev_of(be);
-	ssize_t n;
-	int fd;
 
 	if (!d->writable)
 		return -EROFS;
-	if (method != PG_RESET_ANY)
-		return -EOPNOTSUPP; /* choosing a method means rewriting reset_method */
-	free(d->open_cfg);
+	free(d->open_cfg); /* a reset changes the config: the bytes read at open are stale */
 	d->open_cfg = NULL;
-	fd = openat(d->dirfd, "reset", O_WRONLY | OPEN_FLAGS);
-	if (fd < 0)
-		return errno == ENOENT ? -EOPNOTSUPP : -errno;
-	n = write(fd, "1", 1);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	return n == 1 ? 0 : n < 0 ? (int)n : -EIO;
+	return pg_sysfs_reset_at(d->dirfd, methods, n, used);
 }
 
 static void sysfs_destroy(void *priv)

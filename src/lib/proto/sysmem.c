@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Guest RAM table from SYNC_SYSMEM (design/qemu-proxy-protocol.md §7): at most 8 regions,
+ * Guest RAM table from SYNC_SYSMEM (docs/serve.md, mpqemu §5): at most 8 regions,
  * each {gpa, size, offset, fd}, mapped MAP_SHARED read/write lazily on first DMA access.
  *
  * Threat: the VMM chooses the fds and the numbers. Before a table is accepted every fd must
@@ -150,8 +150,10 @@ static int locate(struct pg_sysmem *m, uint64_t gpa, size_t len, uint8_t **ret)
 				return -EFAULT;
 			p = mmap(NULL, (size_t)r->size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd,
 				 (off_t)r->offset);
+			/* errno > 0 after a failed mmap(); never let a failure read as
+			 * success with *ret unset. */
 			if (p == MAP_FAILED)
-				return -errno;
+				return errno > 0 ? -errno : -EIO;
 			r->map = p;
 		}
 		*ret = (uint8_t *)r->map + (gpa - r->gpa);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A server of one mediated device to QEMU 7.2's x-pci-proxy-dev over the mpqemu socket
- * (docs/serve.md): the process policy around the proto frontend. The device comes from
+ * (docs/serve.md, "The mpqemu protocol"; QEMU 7.2 hw/remote/proxy.c): the process policy around the proto frontend. The device comes from
  * pg_guest_open() (a dump: model; a BDF: sysfs, read-only), every access goes through the
  * mediator, the protocol is the proto module. What lives here: audit output (JSON Lines on
  * the caller's fd), the backend trace, signals, the sandbox (sandbox.c) and failing closed.
@@ -128,6 +128,8 @@ int pg_serve_new(const struct pg_serve_config *c, struct pg_serve **ret)
 	if (rc < 0)
 		goto fail;
 	mc.profile = c->profile;
+	/* what QEMU 7.2's proxy can show, and never a write to a live device (mediator.h) */
+	mc.options = PG_MEDIATOR_TRANSPORT_QEMU72 | (s->g.live ? PG_MEDIATOR_OPT_READONLY : 0);
 	mc.name = s->name; /* audit records name the device as the log lines and trace do */
 	mc.log = fwd_log;
 	mc.log_data = s;
