@@ -120,16 +120,36 @@ static void spawn(struct child *c, char **argv)
 	c->out = p[0];
 }
 
-static int finish(struct child *c, char *out, size_t cap)
+/* Read fd to EOF (at most cap - 1 bytes) into out, NUL-terminated. */
+static void read_all(int fd, char *out, size_t cap)
 {
 	size_t n = 0;
 	ssize_t r;
+
+	while (n + 1 < cap && (r = read(fd, out + n, cap - 1 - n)) > 0)
+		n += (size_t)r;
+	out[n] = 0;
+}
+
+/* A temporary directory the sandboxed server (nobody after dropping root) can write its
+ * trace into; trace gets the file's path. 0 or -1. */
+static int trace_dir(char *dir, char *trace, size_t cap)
+{
+	if (!mkdtemp(dir)) {
+		check(false, "mkdtemp: %s", strerror(errno));
+		return -1;
+	}
+	(void)chmod(dir, 0777);
+	snprintf(trace, cap, "%s/trace.jsonl", dir);
+	return 0;
+}
+
+static int finish(struct child *c, char *out, size_t cap)
+{
 	int st;
 
 	close(c->sk);
-	while (n + 1 < cap && (r = read(c->out, out + n, cap - 1 - n)) > 0)
-		n += (size_t)r;
-	out[n] = 0;
+	read_all(c->out, out, cap);
 	close(c->out);
 	if (waitpid(c->pid, &st, 0) < 0)
 		return -1;
@@ -371,8 +391,6 @@ static void probe_run(char *pcigate, char *dump, bool sandboxed, char *report, s
 			 sandboxed ? NULL : "--no-sandbox", NULL };
 	struct child c;
 	char out[8192];
-	size_t n = 0;
-	ssize_t r;
 	int pp[2], rc;
 
 	report[0] = 0;
@@ -387,9 +405,7 @@ static void probe_run(char *pcigate, char *dump, bool sandboxed, char *report, s
 	check(cfg(c.sk, false, 0x00, 0, 2) == (dump_ids(dump) & 0xffff),
 	      "%s: vendor read through the probed server", sandboxed ? "sandboxed" : "control");
 	rc = finish(&c, out, sizeof(out));
-	while (n + 1 < cap && (r = read(pp[0], report + n, cap - 1 - n)) > 0)
-		n += (size_t)r;
-	report[n] = 0;
+	read_all(pp[0], report, cap);
 	close(pp[0]);
 	check(rc == 0, "%s serve exited %d:\n%s", sandboxed ? "sandboxed" : "control", rc, out);
 	printf("probe (%s):\n%s", sandboxed ? "sandboxed" : "--no-sandbox", report);
@@ -461,13 +477,8 @@ static void mode_term(char *pcigate, char *dump)
 	FILE *f;
 	int rc;
 
-	if (!mkdtemp(dir)) {
-		check(false, "mkdtemp: %s", strerror(errno));
+	if (trace_dir(dir, trace, sizeof(trace)) < 0)
 		return;
-	}
-	/* The sandboxed server writes the trace as nobody after dropping root. */
-	(void)chmod(dir, 0777);
-	snprintf(trace, sizeof(trace), "%s/trace.jsonl", dir);
 	spawn(&c, argv);
 	check(cfg(c.sk, true, 0x04, 0x0002, 2) == 0, "Command write (Bus Master off)");
 	check(cfg(c.sk, true, 0x04, 0x0006, 2) == 0, "Command write (Bus Master on)");
@@ -561,15 +572,11 @@ static void mode_fifo(char *pcigate, char *dump)
 		char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3",
 				 opts[i], fifo, NULL };
 		struct child c;
-		size_t n = 0;
-		ssize_t r;
 		int rc;
 
 		spawn(&c, argv);
 		rc = wait_bounded(c.pid, 20000);
-		while (n + 1 < sizeof(out) && (r = read(c.out, out + n, sizeof(out) - 1 - n)) > 0)
-			n += (size_t)r;
-		out[n] = 0;
+		read_all(c.out, out, sizeof(out));
 		close(c.out);
 		close(c.sk);
 		check(rc == 3, "serve %s FIFO: exit %d, expected 3 at once (-1: hung)", opts[i],
@@ -591,12 +598,8 @@ static void mode_epipe(char *pcigate, char *dump)
 	FILE *f;
 	int rc;
 
-	if (!mkdtemp(dir)) {
-		check(false, "mkdtemp: %s", strerror(errno));
+	if (trace_dir(dir, trace, sizeof(trace)) < 0)
 		return;
-	}
-	(void)chmod(dir, 0777);
-	snprintf(trace, sizeof(trace), "%s/trace.jsonl", dir);
 	spawn(&c, argv);
 	close(c.out); /* nobody reads serve's stderr any more */
 	check(cfg(c.sk, false, 0x00, 0, 2) == (dump_ids(dump) & 0xffff), "first read");
@@ -650,14 +653,7 @@ static void mode_stuck(char *pcigate, char *dump)
 	rc = wait_bounded(c.pid, 15000);
 	check(rc == 0, "serve blocked in send: exit %d after SIGTERM, expected 0 (-1: hung)",
 	      rc);
-	{
-		size_t n = 0;
-		ssize_t r;
-
-		while (n + 1 < sizeof(out) && (r = read(c.out, out + n, sizeof(out) - 1 - n)) > 0)
-			n += (size_t)r;
-		out[n] = 0;
-	}
+	read_all(c.out, out, sizeof(out));
 	check(strstr(out, "SIGTERM after message") != NULL && strstr(out, "device quiesced"),
 	      "stderr lacks the stop/quiesce:\n%s", out);
 	close(c.out);
