@@ -233,7 +233,9 @@ static ssize_t rx_fill(struct pg_proto_conn *c, struct pg_proto_error *err)
 	ssize_t n = c->tp->recv(c->ctx, c->rx + c->rx_len, room, fds, &nfds, &trunc);
 
 	for (unsigned i = 0; i < nfds && i < PG_PROTO_MAX_FDS; i++) {
-		if (n > 0 && c->npend < PG_PROTO_PEND_FDS) {
+		if (n <= 0) {
+			(void)close(fds[i]); /* no byte to pin them to: the read failed anyway */
+		} else if (c->npend < PG_PROTO_PEND_FDS) {
 			c->pend[c->npend] = fds[i];
 			c->pend_at[c->npend++] = c->rx_len + (size_t)n - 1;
 		} else {
