@@ -210,8 +210,8 @@ uint64_t pg_proto_conn_count(const struct pg_proto_conn *conn)
  *
  * Which message an fd belongs to: SCM_RIGHTS travel with the bytes of the sendmsg() that
  * carried them, and Linux ends a stream read right after the first segment that brought
- * fds (net/unix/af_unix.c, unix_stream_read_generic). So fds belong to the message that
- * holds the last byte of the read they arrived with; that is QEMU's message exactly, and
+ * fds (Linux net/unix/af_unix.c, unix_stream_read_generic()). So fds belong to the message
+ * that holds the last byte of the read they arrived with; that is QEMU's message, and
  * for a hostile peer it is one deterministic message whose fd count is then validated.
  */
 static void pend_drop(struct pg_proto_conn *c)
