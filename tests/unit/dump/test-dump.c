@@ -476,7 +476,7 @@ static void test_lspci_live(void **state)
 	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
 		FILE *f = popen(cmds[c], "r");
 		char *buf = malloc(PG_DUMP_MAX_TEXT);
-		struct pg_dump_dev *devs = calloc(PG_DUMP_MAX_DEVICES, sizeof(*devs));
+		struct pg_dump_dev *devs = calloc(nsys + 1, sizeof(*devs));
 		struct pg_dump_error err = { 0, "" };
 		size_t len, n = 0;
 		int r;
@@ -486,7 +486,7 @@ static void test_lspci_live(void **state)
 		assert_non_null(devs);
 		len = fread(buf, 1, PG_DUMP_MAX_TEXT, f);
 		pclose(f);
-		r = pg_dump_parse(buf, len, devs, PG_DUMP_MAX_DEVICES, &n, &err);
+		r = pg_dump_parse(buf, len, devs, nsys + 1, &n, &err);
 		if (r != 0)
 			fail_msg("%s: rc %d line %u: %s", cmds[c], r, err.line, err.msg);
 		assert_int_equal(n, nsys); /* one device per sysfs entry */
