@@ -87,13 +87,13 @@ static int fw_reset(struct pg_backend *be, const enum pg_reset_method *methods, 
 		    enum pg_reset_method *used)
 {
 	const struct forward *f = fw(be);
-	enum pg_reset_method u = methods[0];
-	int rc = readonly(f) ? -EROFS : pg_backend_reset_list(f->inner, methods, n, &u);
+	enum pg_reset_method got = methods[0];
+	int rc = readonly(f) ? -EROFS : pg_backend_reset_list(f->inner, methods, n, &got);
 
-	if (rc == 0)
-		*used = u;
-	if (f->obs && f->obs->reset)
-		f->obs->reset(f->data, u, rc);
+	if (rc == 0 && used)
+		*used = got;
+	if (f->obs && f->obs->reset) /* the method that reset it, or the first one asked for */
+		f->obs->reset(f->data, got, rc);
 	return rc;
 }
 

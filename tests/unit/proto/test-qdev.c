@@ -262,7 +262,7 @@ static void test_short_dump(void **state)
 	assert_int_equal(pg_dump_parse(text, sizeof(text) - 1, &dev, 1, &n, NULL), 0);
 	assert_int_equal(pg_backend_model_new(&dev, "short", &g.be), 0);
 	pg_mediator_config_init(&cfg);
-	cfg.options = PG_MEDIATOR_TRANSPORT_QEMU72;
+	cfg.options = PG_MEDIATOR_TRANSPORT_QEMU72; /* what serve builds (qdev requires it) */
 	assert_int_equal(pg_mediator_new(g.be, &cfg, &g.med), 0);
 	assert_int_equal(pg_proto_dev_new(g.med, g.be, 0, NULL, NULL, &g.dev), 0);
 	g.h = pg_proto_dev_handler();
