@@ -169,6 +169,7 @@ void pg_cmd_serve_usage(FILE *out)
 	      "                   its config space at start and exit, as JSON Lines\n"
 	      "  --user NAME      user to run as after setup (root default: nobody)\n"
 	      "  --no-sandbox     skip privilege drop and seccomp (debugging only)\n"
+	      "  --sandbox-check  test hook: sandbox, try open() and socket(), report, exit\n"
 	      "  --verbose        log details and a message summary at the end\n"
 	      "SIGTERM/SIGINT: answer queued requests, quiesce the device, exit 0.\n"
 	      "exit status: 0 QEMU disconnected or stopped by SIGTERM/SIGINT; 1 connection\n"
