@@ -37,7 +37,7 @@ void pg_cmd_inspect_usage(FILE *out);
 /* inspect --tree / --dot (inspect-tree.c): every device under root (NULL: /sys); names may
  * be NULL. Prints its errors; returns an exit code. */
 struct pg_names;
-int pg_inspect_topology(const char *root, struct pg_names *names, bool dot);
+int pg_cli_topology(const char *root, struct pg_names *names, bool dot);
 
 int pg_cmd_dump(int argc, char **argv);
 void pg_cmd_dump_usage(FILE *out);
