@@ -14,6 +14,7 @@ packages=(
 	# functional tests: strace proves the live inspect opens nothing for writing
 	strace
 	# unit tests of the topology module: sysfs trees built by umockdev's testbed
+	# guard unit tests: umockdev's fake sysfs (libumockdev-dev pulls GLib)
 	umockdev libumockdev-dev
 	# libFuzzer targets and the sanitizer runtime
 	clang libclang-rt-14-dev

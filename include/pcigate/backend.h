@@ -128,6 +128,14 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_cfg_read(struct pg_backend *be, uint16_t 
 PG_EXPORT PG_MUST_CHECK int pg_backend_cfg_write(struct pg_backend *be, uint16_t off,
 						 uint8_t size, uint32_t val);
 /**
+ * Read-modify-write in one validated call: the bits of mask take value's, the others keep
+ * the device's current ones (read first, unless mask covers every bit of size). Bits of
+ * value outside mask are ignored. Same validation and errors as pg_backend_cfg_write();
+ * a read error is returned before anything is written.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_backend_cfg_update(struct pg_backend *be, uint16_t off,
+						  uint8_t size, uint32_t value, uint32_t mask);
+/**
  * BAR access: bar < PG_CFG_NUM_BARS, size 1/2/4/8 and aligned, else -EINVAL.
  *
  * pg_backend_bar_info() zeroes *info before calling the op and writes it on success only.

@@ -45,6 +45,17 @@ void pg_cmd_dump_usage(FILE *out);
 int pg_cmd_policy(int argc, char **argv);
 void pg_cmd_policy_usage(FILE *out);
 
+/* guard (cmd-guard.c, guard-daemon.c) */
+#define PG_GUARD_SOCKET "/run/pcigate/guard.sock"
+struct pg_guard_rules;
+int pg_cmd_guard(int argc, char **argv);
+void pg_cmd_guard_usage(FILE *out);
+/* `guard run`: the daemon. */
+int pg_guard_run(int argc, char **argv);
+/* Load a rule file; on failure why gets "FILE:LINE:COL: error: REASON". Returns
+ * PG_EXIT_OK, PG_EXIT_FINDING (invalid) or PG_EXIT_INPUT (unreadable). */
+int pg_guard_cli_load(const char *path, struct pg_guard_rules **ret, char *why, size_t size);
+
 /* serve and launch (cmd-serve.c, cmd-launch.c) */
 struct pg_serve_opts {
 	const char *device;       /* dump file or BDF */

@@ -29,6 +29,8 @@ static const struct pg_cli_cmd commands[] = {
 	  "print the config space a guest sees through the mediator (lspci -x format)" },
 	{ "session", pg_cmd_session, pg_cmd_session_usage,
 	  "run guest config accesses from stdin through the mediator and show the results" },
+	{ "guard", pg_cmd_guard, pg_cmd_guard_usage,
+	  "quarantine hot-plugged PCI devices and authorize them by rules" },
 	{ "virtio-blk", pg_cmd_virtio_blk, pg_cmd_virtio_blk_usage,
 	  "block I/O through hardened virtio rings to a vhost-user-blk back end" },
 	{ "help", cmd_help, help_usage, "show the commands, or the usage of one command" },

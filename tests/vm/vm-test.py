@@ -246,6 +246,26 @@ def byte_changes(rec):
             if (diff >> (8 * k)) & 0xff}
 
 
+def host_restores(tr):
+    """Indexes of the cfg-write records that, after a successful reset, put a BAR or the
+    ROM register back to its value in the trace's start record: the mediator's documented
+    restore of the host-owned registers once a reset has returned them to power-on values
+    (include/pcigate/mediator.h, PG_EFFECT_RESET). Any other write still counts."""
+    start = [r for r in tr if r["trace"] == "start"]
+    if not start:
+        return set()
+    cfg = bytes.fromhex(start[0]["config"])
+    out, after_reset = set(), False
+    for i, r in enumerate(tr):
+        if r["trace"] == "reset" and r.get("rc") == 0:
+            after_reset = True
+        elif (r["trace"] == "cfg-write" and after_reset and
+              (0x10 <= r["off"] < 0x28 or 0x30 <= r["off"] < 0x34)):
+            if r["value"] == int.from_bytes(cfg[r["off"]:r["off"] + r["size"]], "little"):
+                out.add(i)
+    return out
+
+
 def check_relocation(a, vpd, newbar, serial, errs):
     """A (guest profile): BAR relocation is virtual and MMIO follows it; the write to the
     hidden VPD capability is dropped and audited."""
@@ -259,13 +279,9 @@ def check_relocation(a, vpd, newbar, serial, errs):
     tr = a.trace()
     start = [r for r in tr if r["trace"] == "start"]
     final = [r for r in tr if r["trace"] == "final"]
-    # QEMU's DEVICE_RESET resets the model to its power-on state (BAR addresses 0); the
-    # mediator then writes the host's BAR values back (as the kernel restores them after
-    # a reset). Only such restores may reach a BAR register, never the guest's addresses.
-    s0cfg = bytes.fromhex(start[0]["config"]) if start else b""
-    bar_writes = [r for r in tr if r["trace"] == "cfg-write" and 0x10 <= r["off"] < 0x28 and
-                  byte_changes(r) and not (s0cfg and
-                                           r["value"] == le(s0cfg, r["off"], r["size"]))]
+    restores = host_restores(tr)
+    bar_writes = [r for i, r in enumerate(tr) if r["trace"] == "cfg-write" and
+                  0x10 <= r["off"] < 0x28 and byte_changes(r) and i not in restores]
     check(errs, not bar_writes, "A: BAR registers changed in the backend: %s" % bar_writes)
     if check(errs, start and final, "A: no start/final record in %s" % a.trace_path):
         s0, s1 = start[0]["config"][0x20:0x50], final[-1]["config"][0x20:0x50]
@@ -295,17 +311,13 @@ def check_device_model(b, msix, msi, serial, errs):
     hb = msix["cap"] + 3  # Message Control bit 15 (MSI-X Enable)
     enables, others = [], []
     tr = b.trace()
-    start = [r for r in tr if r["trace"] == "start"]
-    s0cfg = bytes.fromhex(start[0]["config"]) if start else b""
-    for r in tr:
+    restores = host_restores(tr)
+    for i, r in enumerate(tr):
+        if i in restores:
+            continue
         if r["trace"] == "bar-write":
             others.append(r)
         if r["trace"] != "cfg-write":
-            continue
-        # After QEMU's DEVICE_RESET (power-on state: BAR addresses 0) the mediator writes
-        # the host's BAR values back; that restores the start config, it grants nothing.
-        if (s0cfg and 0x10 <= r["off"] < 0x28 and
-                r["value"] == le(s0cfg, r["off"], r["size"])):
             continue
         if any(bits & ~allowed.get(off, 0) for off, bits in byte_changes(r).items()):
             others.append(r)
