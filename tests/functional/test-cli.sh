@@ -117,6 +117,12 @@ live-topology)
 	out_has "  driver     none"
 	out_has "  reset      none listed"
 	out_has "  isolation  NOT isolated at 0000:00:1d.0 (no ACS capability)"
+	out_has "MEDIUM iommu-group-shared: IOMMU group 8 holds 1 other function (first 0000:04:00.0)"
+	out_has "MEDIUM acs-gap: not isolated at 0000:00:1d.0 (no ACS capability)"
+	run inspect --sysfs-root "$s" --fail-on medium 04:00.1
+	expect_rc 1
+	run inspect --sysfs-root "$s" 03:00.0
+	out_lacks "iommu-group-shared"; out_lacks "acs-gap"
 	run inspect --sysfs-root "$s" --json 04:00.0 03:00.0
 	expect_rc 0
 	"$JSONCHECK" --devices 2 <"$tmp/out" || fail "JSON with topology"

@@ -83,6 +83,7 @@ static void audit_warm_up(void)
 static int open_device(struct pg_serve *s, struct pg_mediator_config *mc)
 {
 	struct pg_guest_error gerr = { "" };
+	char guess[320];
 	int rc = pg_guest_open(s->c->device, s->c->policy, s->c->sysfs_root, &s->g, &gerr);
 
 	if (rc < 0) {
@@ -96,6 +97,9 @@ static int open_device(struct pg_serve *s, struct pg_mediator_config *mc)
 		pg_serve_logf(s, LOG_NOTICE, "%s: no entry in %s for %04x:%04x; profile %s",
 			      s->c->device, s->c->policy, s->g.ids & 0xffffu, s->g.ids >> 16,
 			      pg_profile_name(s->c->profile));
+	if (pg_backend_model_guess_text(s->g.be, guess, sizeof(guess))[0])
+		pg_serve_logf(s, LOG_WARNING, "%s: BAR sizes missing from the dump; %s",
+			      s->c->device, guess); /* the guest sees these sizes */
 	s->be = s->g.be;
 	mc->policy = s->g.entry;
 	return 0;

@@ -140,6 +140,31 @@ static void check_good(const struct good_case *c)
 	free(devs);
 }
 
+/* The annotation form of sizes, and that the reader takes it back exactly. */
+static void test_size_text(void **state)
+{
+	static const struct { uint64_t size; const char *text; } rows[] = {
+		{ 0, "0" }, { 32, "32" }, { 4096, "4K" }, { 0x4000, "16K" }, { 1536, "1536" },
+		{ 1u << 20, "1M" }, { 3u << 20, "3M" }, { 1ull << 31, "2G" }, { 1ull << 40, "1024G" },
+		{ 1ull << 63, "8589934592G" },
+	};
+	char buf[24];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char text[128];
+		struct pg_dump_dev d;
+		size_t n = 0;
+
+		assert_string_equal(pg_dump_size_text(rows[i].size, buf, sizeof(buf)), rows[i].text);
+		if (rows[i].size & (rows[i].size - 1))
+			continue; /* annotations take powers of two (and 0) only */
+		snprintf(text, sizeof(text), "00:00.0 x\n# pcigate: bar0=%s\n" L00, buf);
+		assert_int_equal(pg_dump_parse(text, strlen(text), &d, 1, &n, NULL), 0);
+		assert_int_equal(d.sizes.size[0], rows[i].size);
+	}
+}
+
 static void test_good(void **state)
 {
 	(void)state;
@@ -727,6 +752,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_size_text),
 		cmocka_unit_test(test_extended_4096),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_bad_lines),
