@@ -144,31 +144,34 @@ static bool pg_vq_split_kick_prepare(struct pg_vq *vq)
 }
 
 /* Return a completed chain to the free list (private links only) and report it. */
-static inline __attribute__((always_inline)) int split_detach(struct pg_vq *vq, uint16_t id, uint32_t len, void **token, uint32_t *ret_len)
+static inline __attribute__((always_inline)) int split_detach(struct pg_vq *vq, uint16_t id,
+								uint32_t len, void **token,
+								uint32_t *ret_len)
 {
-	struct vq_buf *b = &vq->buf[id];
+	struct vq_buf b = vq->buf[id];   /* private record, one copy */
+	uint16_t i = id;
 
 	/* The device has no business writing the descriptor table (device-read-only, §2.7.5):
 	 * compare what it now holds with what the driver wrote. Only compared, never used:
-	 * the walk below follows private links for exactly b->ndesc steps. */
-	for (uint16_t k = 0, i = id; VQ_HARDEN(k < b->ndesc); k++, i = vq->link[i]) {
+	 * the walk follows private links for exactly b.ndesc steps. */
+	for (unsigned k = b.ndesc; VQ_HARDEN(k); k--, i = vq->link[i]) {
 		uint16_t f = vq_ld16(&vq->desc[i].a);
 
 		if (VQ_HARDEN(f != vq->dflags[i]))
 			return pg_vq_fail(vq, PG_VQ_FAULT_DESC_FLAGS, f, vq->dflags[i],
 					  "descriptor flags changed by the device");
 	}
-	*token = b->token;
+	*token = b.token;
 	*ret_len = len;
-	b->token = NULL;
+	vq->buf[id].token = NULL;
 	if (!vq->cfg.in_order) {
-		vq->link[b->last] = vq->free_head;
+		vq->link[b.last] = vq->free_head;
 		vq->free_head = id;
-	}
-	vq->num_free = (uint16_t)(vq->num_free + b->ndesc);
-	vq->in_flight--;
-	if (vq->cfg.in_order)
+	} else {
 		vq->fifo_head = (uint16_t)((vq->fifo_head + 1u) % vq->num);
+	}
+	vq->num_free = (uint16_t)(vq->num_free + b.ndesc);
+	vq->in_flight--;
 	vq->last_used++;
 	if (vq->cfg.event_idx && vq->cb_enabled)
 		vq_st16(USED_EVENT(vq), vq->last_used);
