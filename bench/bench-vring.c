@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bench-vring: what the device-distrusting checks cost. Two threads poll one 256-entry ring
- * (ringtest-style, design/virtio-hardening-reference.md §5): a driver thread that keeps the
+ * (in the style of Linux tools/virtio/ringtest; docs/virtio.md): a driver thread that keeps the
  * ring full and a device thread (the test device, tests/unit/virtio/vdev.c) that uses each
  * buffer at once. The driver is either libpcigate's hardened queue or an unvalidated
  * baseline loop over the same layout (trusts used idx, id and len, keeps no in-flight

@@ -6,7 +6,7 @@
  *        vhost-user front end (QEMU docs/interop/vhost-user.rst) and a virtio-blk driver
  *        (§5.2) on top.
  *
- * Threat model (architecture.md, "the device itself"): the device, or a host pretending to
+ * Threat model (docs/virtio.md): the device, or a host pretending to
  * be one, writes the used ring, the packed descriptors, the event-suppression areas and the
  * config space, and may change any of them at any moment. The ring code therefore:
  * - reads every device-written value exactly once into a local, then validates it;
@@ -133,7 +133,7 @@ enum pg_vq_layout {
 	PG_VQ_PACKED,      /**< §2.8 */
 };
 
-/** What to do with a used len above the buffer's device-writable bytes (reference G3). */
+/** What to do with a used len above the buffer's device-writable bytes (docs/virtio.md G3). */
 enum pg_vq_len_policy {
 	PG_VQ_LEN_CLAMP = 0, /**< report the writable size; audit once per queue (default) */
 	PG_VQ_LEN_REJECT,    /**< mark the queue broken */

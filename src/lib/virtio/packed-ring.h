@@ -210,7 +210,7 @@ static int pg_vq_packed_get(struct pg_vq *vq, void **token, uint32_t *len)
 	id = vq_nospec(id, vq->num);
 	if (vq->cfg.in_order) {
 		/* §2.8.8: the id names the last buffer of the batch; it must be in the window
-		 * of buffers in flight (reference G5). */
+		 * of buffers in flight (docs/virtio.md G5). */
 		k = pg_vq_fifo_find(vq, (uint16_t)id);
 		if (VQ_HARDEN(k < 0))
 			return pg_vq_fail(vq, PG_VQ_FAULT_ID_ORDER, id, vq->in_flight,

@@ -22,7 +22,7 @@ static int check_num(const struct pg_vq_config *cfg)
 		return -EINVAL; /* §2.7: split Queue Size is a power of 2 */
 	if (cfg->layout != PG_VQ_SPLIT && cfg->layout != PG_VQ_PACKED)
 		return -EINVAL;
-	return 0; /* packed: any size up to 2^15 (§2.8), reference G6 */
+	return 0; /* packed: any size up to 2^15 (§2.8), docs/virtio.md G6 */
 }
 
 static size_t ind_bytes(const struct pg_vq_config *cfg)

@@ -9,7 +9,7 @@
  * The device writes only the used ring; it can also scribble on the descriptor table and
  * the available ring (they are in its memory), so nothing the driver needs is read back
  * from them: chain links live in `link`, flags in `dflags`, lengths in `buf` (closes
- * reference G1, where Linux follows a NEXT flag the device can set). The only reads of
+ * docs/virtio.md G1, where Linux follows a NEXT flag the device can set). The only reads of
  * device-written memory are used->idx, one used element, used->flags or avail_event, and
  * the flags of a completed chain's descriptors, compared with what the driver wrote to
  * catch a device that writes its read-only table.
@@ -180,7 +180,7 @@ static inline __attribute__((always_inline)) int split_detach(struct pg_vq *vq, 
 
 /* In-order (§2.7.9): the device may write one used element, for the last buffer of a
  * batch, and advance used->idx by the batch size. The id must be exactly the head of the
- * d-th buffer in flight (reference G5: Linux only compares it). */
+ * d-th buffer in flight (docs/virtio.md G5: Linux only compares it). */
 static int split_get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, void **token,
 			uint32_t *len)
 {
@@ -240,7 +240,7 @@ static int pg_vq_split_get(struct pg_vq *vq, void **token, uint32_t *len)
 	ulen = vq_ld32(USED_LEN(vq, slot));
 	if (VQ_HARDEN(id >= vq->num))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
-	/* Spectre v1 (reference G4): num is a power of 2, so masking bounds the index even on
+	/* Spectre v1 (docs/virtio.md G4): num is a power of 2, so masking bounds the index even on
 	 * a mispredicted path, for one instruction. */
 	id &= VQ_HARDEN(1) ? vq->num - 1u : UINT32_MAX;
 	if (VQ_HARDEN(!vq->buf[id].token))

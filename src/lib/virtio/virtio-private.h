@@ -129,7 +129,7 @@ static inline void vq_st16_rel(uint16_t *p, uint16_t v)
 /**
  * Index i (already checked i < n) forced to 0 when out of range without a branch, so a
  * mispredicted bounds check cannot load private state at a device-chosen offset (Spectre
- * v1; reference G4). The empty asm keeps the compiler from folding the mask away.
+ * v1; docs/virtio.md G4). The empty asm keeps the compiler from folding the mask away.
  */
 static inline uint32_t vq_nospec(uint32_t i, uint32_t n)
 {
