@@ -133,7 +133,7 @@ static void run_row(const struct row *r)
 	char dir[] = "/tmp/pcigate-vhu-XXXXXX", path[128];
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct srv s = { -1, r->act };
-	struct pg_vhu_config c = { .timeout_ms = 200, .mem_bytes = 1u << 20, .audit = audit };
+	struct pg_vhu_config c = { .timeout_ms = 1000, .mem_bytes = 1u << 20, .audit = audit };
 	struct pg_vhu *v = NULL;
 	unsigned audits = 0, fds;
 	uint64_t feat = 0;
