@@ -33,6 +33,7 @@ start_qsd() {
 		[ $i -le 100 ] || { cat "$tmp/qsd.log" >&2; fail "qemu-storage-daemon did not listen"; }
 		sleep 0.1
 	done
+	sleep 0.1   # the socket file exists from bind(); give listen() a moment
 }
 
 vb() { run virtio-blk --vhost-user "$tmp/sock" --timeout 10000 "$@"; }

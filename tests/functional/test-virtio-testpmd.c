@@ -104,8 +104,10 @@ static int start_testpmd(const char *sock, const char *log)
 	close(pipefd[0]);
 	tp_stdin = pipefd[1];          /* keep its stdin open: it exits on Enter */
 	for (int i = 0; i < 300; i++) {  /* at most 30 s: it is slow to start under load */
-		if (stat(sock, &st) == 0)
+		if (stat(sock, &st) == 0) {
+			usleep(200000);         /* exists from bind(); let listen() follow */
 			return 0;
+		}
 		if (waitpid(tp_pid, NULL, WNOHANG) == tp_pid) {
 			tp_pid = -1;
 			return -1;

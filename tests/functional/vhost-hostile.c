@@ -357,11 +357,17 @@ static int listen_on(const char *path)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), c;
 
-	if (s < 0 || strlen(path) >= sizeof(sa.sun_path))
+	char tmp[sizeof(sa.sun_path)];
+
+	if (s < 0 || strlen(path) + 5 >= sizeof(sa.sun_path))
 		die("socket");
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	unlink(path);
-	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 1) < 0)
+	/* Bind under a temporary name and rename after listen(), so the path appears only
+	 * once connecting to it works (a test waits for the path). */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	memcpy(sa.sun_path, tmp, strlen(tmp) + 1);
+	unlink(tmp);
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 1) < 0 ||
+	    rename(tmp, path) < 0)
 		die("bind");
 	c = accept(s, NULL, NULL);
 	if (c < 0)
