@@ -154,12 +154,14 @@ static inline __attribute__((always_inline)) int split_detach(struct pg_vq *vq, 
 	/* The device has no business writing the descriptor table (device-read-only, §2.7.5):
 	 * compare what it now holds with what the driver wrote. Only compared, never used:
 	 * the walk follows private links for exactly b.ndesc steps. */
-	for (unsigned k = b.ndesc; VQ_HARDEN(k); k--, i = vq->link[i]) {
+	for (unsigned k = b.ndesc; VQ_HARDEN(k); k--) {
 		uint16_t f = vq_ld16(&vq->desc[i].a);
 
 		if (VQ_HARDEN(f != vq->dflags[i]))
 			return pg_vq_fail(vq, PG_VQ_FAULT_DESC_FLAGS, f, vq->dflags[i],
 					  "descriptor flags changed by the device");
+		if (k > 1)
+			i = vq->link[i];
 	}
 	*token = b.token;
 	*ret_len = len;
