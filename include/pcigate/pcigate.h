@@ -39,6 +39,8 @@ PG_EXPORT const char *pg_version(void);
 #include <pcigate/mediator.h>
 #include <pcigate/policy.h>
 #include <pcigate/proto.h>
+#include <pcigate/serve.h>
+#include <pcigate/topology.h>
 #include <pcigate/virtio.h>
 
 #endif

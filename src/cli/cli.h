@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include <pcigate/policy.h>
+#include <pcigate/serve.h>
 
 /* Exit codes shared by every subcommand (documented in pcigate(1) and --help). */
 enum pg_exit {
@@ -33,9 +34,27 @@ void pg_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int pg_cmd_inspect(int argc, char **argv);
 void pg_cmd_inspect_usage(FILE *out);
+/* inspect --tree / --dot (inspect-tree.c): every device under root (NULL: /sys); names may
+ * be NULL. Prints its errors; returns an exit code. */
+struct pg_names;
+int pg_inspect_topology(const char *root, struct pg_names *names, bool dot);
+
+int pg_cmd_dump(int argc, char **argv);
+void pg_cmd_dump_usage(FILE *out);
 
 int pg_cmd_policy(int argc, char **argv);
 void pg_cmd_policy_usage(FILE *out);
+
+/* guard (cmd-guard.c, guard-daemon.c) */
+#define PG_GUARD_SOCKET "/run/pcigate/guard.sock"
+struct pg_guard_rules;
+int pg_cmd_guard(int argc, char **argv);
+void pg_cmd_guard_usage(FILE *out);
+/* `guard run`: the daemon. */
+int pg_guard_run(int argc, char **argv);
+/* Load a rule file; on failure why gets "FILE:LINE:COL: error: REASON". Returns
+ * PG_EXIT_OK, PG_EXIT_FINDING (invalid) or PG_EXIT_INPUT (unreadable). */
+int pg_guard_cli_load(const char *path, struct pg_guard_rules **ret, char *why, size_t size);
 
 /* serve and launch (cmd-serve.c, cmd-launch.c) */
 struct pg_serve_opts {
@@ -45,7 +64,13 @@ struct pg_serve_opts {
 	const char *trace_backend; /* JSON Lines log of every backend write/reset (testing) */
 	bool no_sandbox, sandbox_check, verbose;
 };
-struct pg_serve;
+/* A server as the CLI runs it: the library's config and server plus the output files. */
+struct pg_cli_server {
+	struct pg_serve_config c;   /* borrowed by s: keep srv in place while s lives */
+	struct pg_serve *s;
+	int audit_fd, trace_fd;     /* owned, -1 when not given */
+	bool verbose;
+};
 
 int pg_cmd_serve(int argc, char **argv);
 void pg_cmd_serve_usage(FILE *out);
@@ -53,29 +78,13 @@ int pg_cmd_launch(int argc, char **argv);
 void pg_cmd_launch_usage(FILE *out);
 /* Parse one option shared by serve and launch: 1 consumed, 0 not ours, -exit on error. */
 int pg_serve_parse_common(int argc, char **argv, int *i, struct pg_serve_opts *o);
-/* Open device, policy, mediator and audit output (prints its errors). o is borrowed for the
- * lifetime of the result. */
-int pg_serve_prepare(const struct pg_serve_opts *o, struct pg_serve **ret);
-/* Sandbox, then serve sockfd (owned) until EOF or a bad message; returns an exit code. */
-int pg_serve_run(struct pg_serve *s, int sockfd);
-void pg_serve_free(struct pg_serve *s);
-
-/* --trace-backend (serve-trace.c): a backend wrapper that logs, as JSON Lines, every config
- * write (with the register's previous value), BAR write and reset that reaches the device,
- * plus the whole config space on request. */
-struct pg_backend;
-struct pg_trace;
-/* Open path (O_APPEND, created 0600), write a "start" record and replace *be (owned) by a
- * wrapper around it; the real backend then belongs to the trace (closed by
- * pg_trace_close(), which must run after the wrapper is closed). name (copied) labels the
- * records. Prints its errors; on failure *be is untouched. */
-int pg_trace_open(const char *path, const char *name, struct pg_backend **be,
-		  struct pg_trace **ret);
-/* {"device":..,"trace":what,"why":why}; NULL t: nothing. */
-void pg_trace_event(const struct pg_trace *t, const char *what, const char *why);
-/* {"device":..,"trace":what,"config":"<hex of every config byte of the real backend>"} */
-void pg_trace_config(const struct pg_trace *t, const char *what);
-void pg_trace_close(struct pg_trace *t);
+/* Open the output files and build the server (device, policy, mediator); prints its
+ * errors. o is borrowed for the lifetime of srv. */
+int pg_cli_server_open(const struct pg_serve_opts *o, struct pg_cli_server *srv);
+/* Attach sockfd (owned), sandbox, then serve until EOF, a signal or a bad message (or run
+ * the --sandbox-check test hook); returns an exit code. */
+int pg_cli_server_run(struct pg_cli_server *srv, int sockfd, bool sandbox_check);
+void pg_cli_server_close(struct pg_cli_server *srv);
 
 /* view and session (cmd-view.c, cmd-session.c): a device as a guest sees it through the
  * mediator. DEVICE is a dump file (model backend) or a BDF (sysfs backend, always
@@ -89,14 +98,10 @@ struct pg_guest_opts {
 struct pg_backend;
 struct pg_mediator;
 struct pg_mediator_config;
-struct pg_policy_entry;
+/* A device opened for view or session: the library's pg_guest_dev plus what the CLI's
+ * mediator log callback needs. */
 struct pg_guest {
-	struct pg_backend *be;                /* model, or read-only sysfs */
-	struct pg_policy *policy;
-	const struct pg_policy_entry *entry;  /* the policy entry for the device, or NULL */
-	bool live;                            /* a host device (sysfs) */
-	char slot[32];                        /* the dump's slot, or the canonical BDF */
-	char desc[160];
+	struct pg_guest_dev dev;              /* backend, policy, entry, live, slot, desc */
 	const char *cmd;                      /* for messages (pg_guest_log()) */
 	char last_err[256];                   /* last LOG_ERR message while building */
 	bool building;                        /* pg_mediator_new() is running */
@@ -109,10 +114,11 @@ void pg_cmd_session_usage(FILE *out);
 /* Parse --profile/--policy/--sysfs-root at argv[*i]: 1 consumed, 0 not ours,
  * -PG_EXIT_USAGE on a bad value (printed). */
 int pg_guest_parse_opt(int argc, char **argv, int *i, struct pg_guest_opts *o);
-/* Open the device and look up its policy entry (errors printed); ret is written in any
- * case and must be closed with pg_guest_close() on success only. */
-int pg_guest_open(const struct pg_guest_opts *o, struct pg_guest *ret);
-void pg_guest_close(struct pg_guest *g);
+/* Open the device and look up its policy entry with pg_guest_open() (errors and notes
+ * printed); ret is written in any case and must be closed with pg_cli_guest_close() on
+ * success only. */
+int pg_cli_guest_open(const struct pg_guest_opts *o, struct pg_guest *ret);
+void pg_cli_guest_close(struct pg_guest *g);
 /* Log callback for mediators of view/session (data: the struct pg_guest): warnings are
  * printed; errors too, except while the mediator is built (kept in last_err for the one
  * error message then). */
@@ -122,6 +128,16 @@ void pg_guest_log(void *data, int level, const char *msg);
 int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
 		      struct pg_backend *be, struct pg_mediator_config *mc,
 		      struct pg_mediator **ret);
+
+/* BAR sizes (bar-notes.c). pg_cli_size: "16K", "1M", "4096"-style compact size in buf
+ * (at least 24 bytes), returned. pg_cli_warn_guesses: one warning line on stderr naming
+ * the BAR sizes a model backend guessed and the zero BARs it took as absent; nothing for
+ * a backend that is not a model or guessed nothing. */
+#include <stdint.h>
+const char *pg_cli_size(uint64_t size, char *buf, size_t n);
+/* The dump annotation key of BAR slot i: "bar0".."bar5", "rom" (buf at least 8 bytes). */
+const char *pg_cli_bar_key(unsigned i, char *buf, size_t n);
+void pg_cli_warn_guesses(const char *cmd, const char *device, const struct pg_backend *be);
 
 /* virtio-blk (cmd-virtio-blk.c) */
 int pg_cmd_virtio_blk(int argc, char **argv);

@@ -17,6 +17,8 @@ static void help_usage(FILE *out);
 static const struct pg_cli_cmd commands[] = {
 	{ "inspect", pg_cmd_inspect, pg_cmd_inspect_usage,
 	  "report what makes PCI devices risky to pass through to a VM" },
+	{ "dump", pg_cmd_dump, pg_cmd_dump_usage,
+	  "print a live device's config space and BAR sizes as a dump inspect/view read back" },
 	{ "policy", pg_cmd_policy, pg_cmd_policy_usage,
 	  "check policy files, or show which entry applies to a device" },
 	{ "serve", pg_cmd_serve, pg_cmd_serve_usage,
@@ -27,6 +29,8 @@ static const struct pg_cli_cmd commands[] = {
 	  "print the config space a guest sees through the mediator (lspci -x format)" },
 	{ "session", pg_cmd_session, pg_cmd_session_usage,
 	  "run guest config accesses from stdin through the mediator and show the results" },
+	{ "guard", pg_cmd_guard, pg_cmd_guard_usage,
+	  "quarantine hot-plugged PCI devices and authorize them by rules" },
 	{ "virtio-blk", pg_cmd_virtio_blk, pg_cmd_virtio_blk_usage,
 	  "block I/O through hardened virtio rings to a vhost-user-blk back end" },
 	{ "help", cmd_help, help_usage, "show the commands, or the usage of one command" },

@@ -244,6 +244,8 @@ class Harness:
         self.kernel = self._find_kernel()
         self.vm_seconds = 0.0
         self.kmods = []  # guest kernel modules a scenario loads (build_initramfs copies them)
+        self.bins = []   # extra host programs for the initramfs (with their libraries)
+        self.files = []  # extra (source, initramfs path) pairs
 
     @staticmethod
     def _find_kernel():
@@ -313,6 +315,10 @@ class Harness:
                "--bin", self.build_guest_tool()]
         for t in self.tools:
             cmd += ["--bin", t]
+        for b in self.bins:
+            cmd += ["--bin", b]
+        for src, dst in self.files:
+            cmd += ["--file", "%s:%s" % (src, dst)]
         if self.kmods:
             cmd += ["--kmod-root", self.kernel_tree()]
             for m in self.kmods:

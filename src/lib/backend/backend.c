@@ -104,6 +104,26 @@ int pg_backend_cfg_write(struct pg_backend *be, uint16_t off, uint8_t size, uint
 	return be->ops->cfg_write(be, off, size, val);
 }
 
+int pg_backend_cfg_update(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t value,
+			  uint32_t mask)
+{
+	uint32_t all, cur = 0;
+	int r;
+
+	if (!cfg_access_ok(be, off, size))
+		return -EINVAL;
+	if (!be->ops->cfg_write)
+		return -EROFS;
+	all = (uint32_t)pg_util_size_mask(size);
+	mask &= all;
+	if (mask != all) {
+		r = be->ops->cfg_read(be, off, size, &cur);
+		if (r < 0)
+			return r;
+	}
+	return be->ops->cfg_write(be, off, size, ((cur & ~mask) | (value & mask)) & all);
+}
+
 int pg_backend_bar_info(struct pg_backend *be, unsigned bar, struct pg_bar_info *info)
 {
 	struct pg_bar_info tmp;
@@ -216,7 +236,7 @@ int pg_backend_reset(struct pg_backend *be, enum pg_reset_method m)
 }
 
 /* Read the config space dword-wise (bytes for a tail that is not a whole dword). */
-static int snapshot_cfg(struct pg_backend *be, uint8_t *buf)
+int pg_backend_read_cfg(struct pg_backend *be, uint8_t *buf)
 {
 	uint16_t off = 0;
 
@@ -244,7 +264,7 @@ int pg_backend_snapshot(struct pg_backend *be, uint8_t *buf, struct pg_cfg_bar_s
 	if (!be || !buf)
 		return -EINVAL;
 	memset(buf, 0, PG_CFG_EXT_LEN);
-	r = snapshot_cfg(be, buf);
+	r = pg_backend_read_cfg(be, buf);
 	if (r < 0)
 		return r;
 	if (!sizes)
