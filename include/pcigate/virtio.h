@@ -197,8 +197,9 @@ PG_EXPORT void pg_vq_addrs(const struct pg_vq *vq, uint64_t *desc, uint64_t *dri
 			   uint64_t *device);
 
 /**
- * Make a buffer available (not yet visible to a device that polls the index/flags only
- * after pg_vq_kick_prepare() for split; packed descriptors become visible at once).
+ * Make a buffer available. Split: the device sees it once pg_vq_kick_prepare() publishes
+ * the available index; packed: the head descriptor's flags make it visible at once. The
+ * buffer's device-writable size, chain and flags are recorded privately (never read back).
  * @param segs  borrowed, nsegs entries (readable ones first); 1..PG_VQ_MAX_SEGS
  * @param token opaque, returned by pg_vq_get() on completion; must not be NULL
  * @return 0; -EINVAL (bad segment order or count, NULL token, writable total > 4 GiB);
