@@ -363,7 +363,8 @@ PG_EXPORT PG_MUST_CHECK int pg_vhu_kick(struct pg_vhu *v, unsigned q);
 /**
  * Wait for a call on queue q, at most the configured timeout. A dead back end (socket
  * hangup) is noticed here too.
- * @return 0 (called); -ETIMEDOUT (hang); -EPIPE (back end closed the socket); -EINVAL.
+ * @return 0 (called); -ETIMEDOUT (hang); -EPIPE (back end closed the socket, or sent an
+ *         unsolicited message: no back-end channel is negotiated, so it must not); -EINVAL.
  */
 PG_EXPORT PG_MUST_CHECK int pg_vhu_wait(struct pg_vhu *v, unsigned q);
 
