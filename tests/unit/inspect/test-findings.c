@@ -425,7 +425,7 @@ static void test_msix_shared_bound(void **state)
 	cb_init(&c, 0x8086, 0x1533, 0x020000, 0x00, PG_CFG_EXT_LEN);
 	cb_bar32(&c, 0, 0xfe000000);
 	cb_msix(&c, 0x50, 16, 0, 0, 0, 0x800);
-	cb_pcie(&c, 0x70, PG_PCIE_ENDPOINT, true);
+	cb_add_pcie(&c, 0x70, PG_PCIE_ENDPOINT, true);
 	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
 	assert_int_equal(pg_inspect(l, &r), 0);
 	assert_non_null(f = finding(&r, PG_FIND_MSIX_SHARED_PAGE));
@@ -466,7 +466,7 @@ static void test_no_acs_conventional(void **state)
 
 	/* A PCIe multi-function device read in 256 bytes: there it is the short read. */
 	cb_init(&c, 0x8086, 0x1521, 0x020000, 0x80, PG_CFG_STD_LEN);
-	cb_pcie(&c, 0x70, PG_PCIE_ENDPOINT, true);
+	cb_add_pcie(&c, 0x70, PG_PCIE_ENDPOINT, true);
 	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
 	assert_int_equal(pg_inspect(l, &r), 0);
 	assert_non_null(f = finding(&r, PG_FIND_NO_ACS));
