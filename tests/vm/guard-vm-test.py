@@ -231,15 +231,20 @@ def report_times(recs):
     dec = [r for r in recs if r.get("event") == "decision" and "decide_us" in r]
     if not dec:
         return
-    for key in ("decide_us", "process_us", "decision_us"):
+    rd = sorted(r["read_us"] for r in recs if r.get("event") == "add" and "read_us" in r)
+    if rd:
+        print("  read_us     n=%d min %.0f median %.0f max %.0f us (sysfs read of the device at "
+              "its add)" % (len(rd), rd[0], statistics.median(rd), rd[-1]))
+    for key in ("decide_us", "process_us", "decision_us", "cpu_us"):
         v = sorted(r[key] for r in dec if key in r)
         if v:
             print("  %-11s n=%d min %.0f median %.0f max %.0f us" % (
                 key, len(v), v[0], statistics.median(v), v[-1]))
     for r in dec:
         print("    %s %-10s by=%-11s how=%-14s decide %.0f us, action done %.0f us after "
-              "the event" % (r["bdf"], r["action"], r["by"], r.get("how"), r["decide_us"],
-                             r["process_us"]))
+              "the event, daemon CPU %.0f us" % (r["bdf"], r["action"], r["by"], r.get("how"),
+                                                 r["decide_us"], r["process_us"],
+                                                 r.get("cpu_us", -1)))
 
 
 # ---- scenarios --------------------------------------------------------------------------------
