@@ -3,7 +3,7 @@
  * @file guard.h
  * @brief Hot-plugged PCI devices quarantined by a kernel gate and authorized by rules.
  *
- * The gate (hotplug-reference.md section 8, docs/guard.md): the kernel tries PCI drivers in
+ * The gate (pcigate-guard(8)): the kernel tries PCI drivers in
  * registration order and checks a driver's dynamic IDs before its static table, so pci-stub,
  * registered before every other loadable PCI driver and given the catch-all dynamic ID
  * "ffffffff ffffffff", claims every device that appears later. pci-stub's probe cannot fail

@@ -17,6 +17,8 @@ static void help_usage(FILE *out);
 static const struct pg_cli_cmd commands[] = {
 	{ "inspect", pg_cmd_inspect, pg_cmd_inspect_usage,
 	  "report what makes PCI devices risky to pass through to a VM" },
+	{ "dump", pg_cmd_dump, pg_cmd_dump_usage,
+	  "print a live device's config space and BAR sizes as a dump inspect/view read back" },
 	{ "policy", pg_cmd_policy, pg_cmd_policy_usage,
 	  "check policy files, or show which entry applies to a device" },
 	{ "serve", pg_cmd_serve, pg_cmd_serve_usage,

@@ -3,7 +3,7 @@
  * First-match decisions over a rule set, and the rule text `guard generate` writes.
  *
  * Matching is on what sysfs says about the device. IDs, class, subsystem and serial are
- * the device's own claims (hotplug-reference.md section 1.4: a malicious device can copy
+ * the device's own claims (pcigate-guard-rules(5), TRUST: a malicious device can copy
  * any of them), so rules that should hold against a hostile device also name where it
  * sits: the port path, the slot, `removable` (the kernel's verdict for devices below an
  * external-facing port) and the IOMMU domain type. A condition on a field the device

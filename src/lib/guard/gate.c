@@ -2,7 +2,7 @@
 /*
  * The gate: pci-stub first in the PCI bus's driver list, with the catch-all dynamic ID.
  *
- * Why it holds (hotplug-reference.md section 8, measured 26/26 on Debian 12's 6.1):
+ * Why it holds (pcigate-guard(8), "The gate"; measured 26/26 on Debian 12's 6.1):
  * __device_attach() walks the bus's drivers in registration order and stops at the first
  * that matches and probes successfully; pci_match_device() checks dynamic IDs before the
  * static table; pci-stub's probe only logs and returns 0. So a stub registered first with
