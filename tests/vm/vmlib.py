@@ -244,6 +244,7 @@ class Harness:
         self.kernel = self._find_kernel()
         self.vm_seconds = 0.0
         self.kmods = []  # guest kernel modules a scenario loads (build_initramfs copies them)
+        self.bins = []   # more guest programs (dynamic ones come with their libraries)
 
     @staticmethod
     def _find_kernel():
@@ -311,7 +312,7 @@ class Harness:
                "--file", os.path.join(sdir, self.scenario + ".sh") +
                ":scenarios/%s.sh" % self.scenario,
                "--bin", self.build_guest_tool()]
-        for t in self.tools:
+        for t in self.tools + self.bins:
             cmd += ["--bin", t]
         if self.kmods:
             cmd += ["--kmod-root", self.kernel_tree()]

@@ -98,6 +98,9 @@ struct pg_vfio_dev {
 	struct pg_vfio_dma dma[PG_VFIO_MAX_DMA];
 	unsigned ndma;
 	bool hot_reset;            /* a hot reset would affect only our group */
+	uint16_t pm_cap;           /* PM capability offset, 0 when none */
+	bool mmap_checked;         /* mmap_ok is current (cleared by config writes, resets) */
+	bool mmap_ok;              /* Memory decode on and in D0: mappings may be touched */
 	bool irq_remap;
 	const char *irq_remap_why;
 	char reset_method[64];
@@ -109,6 +112,8 @@ struct pg_vfio_dev *pg_vfio_dev(struct pg_backend *be);
 /* Read or write size (1, 2, 4, 8) bytes at off of region idx (mapping or pread/pwrite). */
 int pg_vfio_region_rw(struct pg_vfio_dev *d, unsigned idx, uint64_t off, uint8_t size,
 		      uint64_t *val, bool write) __attribute__((warn_unused_result));
+/* Offset of standard capability id (bounded walk of the config region), or -ENOENT. */
+int pg_vfio_find_cap(struct pg_vfio_dev *d, uint8_t id);
 /* The backend's reset op and pg_vfio_quiesce() on the private state (vfio-ctl.c). */
 int pg_vfio_backend_reset(struct pg_backend *be, enum pg_reset_method method);
 int pg_vfio_quiesce_dev(struct pg_vfio_dev *d);

@@ -280,6 +280,7 @@ int pg_vfio_backend_reset(struct pg_backend *be, enum pg_reset_method method)
 	 * mediator agree, and the guest re-enables through the mediator. */
 	if (d->irq_on >= 0)
 		(void)irq_disable(d, (unsigned)d->irq_on);
+	d->mmap_checked = false; /* a reset clears Memory decode */
 	if (how == PG_VFIO_DEVICE_RESET)
 		r = ioctl(d->device, VFIO_DEVICE_RESET) < 0 ? -errno : 0;
 	else
@@ -409,6 +410,7 @@ int pg_vfio_quiesce_dev(struct pg_vfio_dev *d)
 	}
 	if (s < 0 && !r)
 		r = s;
+	d->mmap_checked = false;
 	if (pg_vfio_reset_choose(PG_RESET_ANY, d->dev_flags & VFIO_DEVICE_FLAGS_RESET,
 				 d->hot_reset, d->reset_method, &how) == 0) {
 		s = how == PG_VFIO_DEVICE_RESET ? (ioctl(d->device, VFIO_DEVICE_RESET) < 0 ? -errno : 0)
@@ -453,26 +455,15 @@ int pg_vfio_info(struct pg_backend *be, struct pg_vfio_info *ret)
 	return 0;
 }
 
-/* BIR of the MSI-X table from the config region (bounded walk of the standard list). */
+/* BIR of the MSI-X table. */
 static int msix_bir(struct pg_vfio_dev *d)
 {
-	uint64_t v = 0, st = 0;
-	unsigned hops = 0;
+	uint64_t tbl = 0;
+	int p = pg_vfio_find_cap(d, 0x11);
 
-	if (pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, 0x06, 2, &st, false) < 0 || !(st & 0x10) ||
-	    pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, 0x34, 1, &v, false) < 0)
+	if (p < 0 || pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, (uint16_t)(p + 4), 4, &tbl, false) < 0)
 		return -ENOENT;
-	for (uint64_t p = v & 0xfc; p >= 0x40 && hops++ < 48; p = v & 0xfc) {
-		uint64_t hdr = 0, tbl = 0;
-
-		if (pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, (uint16_t)p, 2, &hdr, false) < 0)
-			return -ENOENT;
-		if ((hdr & 0xff) == 0x11)
-			return pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, (uint16_t)(p + 4), 4, &tbl,
-						 false) < 0 ? -ENOENT : (int)(tbl & 7);
-		v = hdr >> 8;
-	}
-	return -ENOENT;
+	return (int)(tbl & 7);
 }
 
 bool pg_vfio_msix_direct_map(struct pg_backend *be, const struct pg_mediator *m,

@@ -477,6 +477,8 @@ static int open_device(struct pg_vfio_dev *d, struct pg_vfio_error *err)
 	if (!d->regions[PG_VFIO_CFG_REGION].size)
 		return fail(err, -EIO, "%s: no config region", d->bdf);
 	probe_hot_reset(d);
+	r = pg_vfio_find_cap(d, 0x01);
+	d->pm_cap = r > 0 ? (uint16_t)r : 0;
 	return 0;
 }
 
@@ -573,6 +575,58 @@ out_destroy:
 
 /* ---- ops ---------------------------------------------------------------------------- */
 
+int pg_vfio_find_cap(struct pg_vfio_dev *d, uint8_t id)
+{
+	uint64_t v = 0, st = 0;
+	unsigned hops = 0;
+
+	if (pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, 0x06, 2, &st, false) < 0 || !(st & 0x10) ||
+	    pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, 0x34, 1, &v, false) < 0)
+		return -ENOENT;
+	/* Bounded walk (48 capabilities fit in 192 bytes), pointers below 0x40 end it. */
+	for (uint64_t p = v & 0xfc; p >= 0x40 && hops++ < 48; p = v & 0xfc) {
+		uint64_t hdr = 0;
+
+		if (pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, (uint16_t)p, 2, &hdr, false) < 0)
+			return -ENOENT;
+		if ((hdr & 0xff) == id)
+			return (int)p;
+		v = hdr >> 8;
+	}
+	return -ENOENT;
+}
+
+/* Command register and PM state from the config region, without the mapping check. */
+static bool decode_on(struct pg_vfio_dev *d)
+{
+	const struct pg_vfio_region *c = &d->regions[PG_VFIO_CFG_REGION];
+	uint8_t cmd[2] = { 0, 0 }, pmcsr[2] = { 0, 0 };
+
+	if (pread(d->device, cmd, 2, (off_t)(c->offset + 0x04)) != 2 || !(cmd[0] & 0x2))
+		return false;
+	if (d->pm_cap && (pread(d->device, pmcsr, 2, (off_t)(c->offset + d->pm_cap + 4)) != 2 ||
+			  (pmcsr[0] & 3) != 0))
+		return false;
+	return true;
+}
+
+/*
+ * vfio-pci answers a touch of a BAR mapping with SIGBUS while Memory decode is off or the
+ * function is not in D0 (it cannot let the access hit a disabled device). The guest
+ * controls both bits (through the mediator), so a mapping is used only after checking
+ * them; the check is redone after every config write and reset, and otherwise cached, so
+ * the steady state costs nothing. When they are off, pread/pwrite gets vfio's -EIO
+ * instead of a signal that would kill the server.
+ */
+static bool mmap_usable(struct pg_vfio_dev *d)
+{
+	if (!d->mmap_checked) {
+		d->mmap_ok = decode_on(d);
+		d->mmap_checked = true;
+	}
+	return d->mmap_ok;
+}
+
 int pg_vfio_region_rw(struct pg_vfio_dev *d, unsigned idx, uint64_t off, uint8_t size,
 		     uint64_t *val, bool write)
 {
@@ -582,7 +636,7 @@ int pg_vfio_region_rw(struct pg_vfio_dev *d, unsigned idx, uint64_t off, uint8_t
 
 	if (off >= rg->size || size > rg->size - off)
 		return -ERANGE;
-	if (rg->map) {
+	if (rg->map && mmap_usable(d)) {
 		if (write)
 			pg_mmio_write(rg->map + off, size, *val);
 		else
@@ -600,6 +654,8 @@ int pg_vfio_region_rw(struct pg_vfio_dev *d, unsigned idx, uint64_t off, uint8_t
 		return r;
 	}
 	if (write) {
+		if (idx == PG_VFIO_CFG_REGION)
+			d->mmap_checked = false;
 		pg_le_store(buf, size, *val);
 		n = pwrite(d->device, buf, size, (off_t)(rg->offset + off));
 	} else {

@@ -1,0 +1,42 @@
+# VFIO scenarios (tests/vm/vfio-test.py): QEMU's edu, e1000e and nvme bound to vfio-pci in a
+# q35 guest with an emulated Intel IOMMU, driven through libpcigate by /usr/bin/pg-vfio.
+# Each step prints "PG-VM: CHECK NAME ok|FAIL" lines; the host asserts on them.
+# Parameters (params.sh): EDU E1000E NVME XHCI SATA (BDFs), VFIO_STEPS (which steps).
+. /scenarios/lib.sh
+
+bind() {
+	echo vfio-pci > "/sys/bus/pci/devices/$1/driver_override"
+	echo "$1" > /sys/bus/pci/drivers_probe
+	echo "PG-VM: BIND $1 $(basename "$(readlink "/sys/bus/pci/devices/$1/driver")" 2>/dev/null)"
+}
+
+modprobe vfio-pci || echo "PG-VM: MODPROBE vfio-pci failed"
+for m in $KMODS_EXTRA; do modprobe "$m" || echo "PG-VM: MODPROBE $m failed"; done
+echo "PG-VM: IR $(grep -c ' IR-' /proc/interrupts) unsafe=$(cat /sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts)"
+for d in $EDU $E1000E $NVME $XHCI $SATA; do bind "$d"; done
+
+for step in $VFIO_STEPS; do
+	case $step in
+	cfg) pg-vfio cfg "$E1000E" ;;
+	irq) pg-vfio irq "$EDU" ;;
+	msix) pg-vfio msix "$NVME" ;;
+	dma) pg-vfio dma "$EDU" ;;
+	reset) pg-vfio reset "$NVME"; pg-vfio reset "$E1000E" ;;
+	msixmap) pg-vfio msixmap "$NVME" ;;
+	hostile)
+		pg-vfio open zz:1
+		pg-vfio open 0000:00:1f.7
+		pg-vfio open "$SATA"                   # group shared with a host-bound driver
+		echo 1 > "/sys/bus/pci/devices/$XHCI/remove"
+		pg-vfio open "$XHCI"                   # the device is gone
+		pg-vfio open "$EDU"                    # the harness is still fine
+		;;
+	bench) pg-vfio bench "$EDU" 20000 ;;
+	unsafe)
+		pg-vfio open "$NVME"                   # refused: no interrupt remapping
+		echo Y > /sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts
+		pg-vfio msixmap "$NVME"
+		;;
+	esac
+	echo "PG-VM: STEP $step rc=$?"
+done

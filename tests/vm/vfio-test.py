@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""VFIO VM scenarios: libpcigate's vfio backend on real VFIO inside a QEMU q35 guest (TCG)
+with an emulated Intel IOMMU. QEMU's edu, e1000e and nvme (and qemu-xhci, an ICH9 SATA
+function) are bound to vfio-pci in the guest; tests/vm/guest/pg-vfio.c (linked against
+libpcigate) drives them and reads every outcome back through the guest kernel's own sysfs
+config file, the device's registers or the kernel's eventfd signals, printing one
+"PG-VM: CHECK NAME ok|FAIL: why" line per assertion. This script boots the guest, then
+asserts that every expected check ran and passed, plus the open/refusal messages.
+
+  vfio          intremap=on: config (e1000e: denied, virtual, hidden, device-model),
+                interrupts (edu MSI: one eventfd signal per raise; nvme MSI-X through the
+                trapped path), DMA (edu round trip, unmapped IOVA, limits, shrunk memfd),
+                resets (nvme FLR, e1000e PM; resync), MSI-X direct-map decision, hostile
+                inputs (bad BDFs, non-viable group, removed device), quiesce on close.
+  vfio-unsafe   intremap=off: type1 refuses the group (pcigate never sets the knob); after
+                the test sets allow_unsafe_interrupts, the MSI-X direct map is refused
+                with the reason.
+  vfio-bench    (suite vm-bench) mediated vs raw VFIO config and BAR reads.
+
+usage: vfio-test.py --scenario NAME --pcigate PATH --guest-tool PATH --source DIR --work DIR
+                    [--timeout S]
+Exit status: 0 pass, 1 fail, 77 skip (QEMU, the guest kernel or its modules missing).
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vmlib  # noqa: E402
+from vmlib import fail  # noqa: E402
+
+EDU, E1000E, NVME, XHCI, SATA = ("0000:00:02.0", "0000:00:03.0", "0000:00:04.0",
+                                 "0000:00:05.0", "0000:00:1f.2")
+
+CFG = ["cfg-bar-write-ok", "cfg-bar-guest-view", "cfg-bar-hw-unchanged",
+       "cfg-intline-hw-unchanged", "cfg-cacheline-hw-unchanged", "cfg-hidden-cap-view",
+       "cfg-hidden-cap-hw-unchanged", "cfg-busmaster-set-hw", "cfg-busmaster-clear-hw",
+       "dm-cmd-hw-unchanged", "dm-cacheline-hw-unchanged", "dm-msi-enable-write",
+       "dm-msi-enable-hw", "dm-msi-addr-not-guest", "dm-msi-disable-hw"]
+IRQ = ["irq-msi-enable", "irq-msi-hw-enabled", "irq-quiet-before", "irq-raise-0",
+       "irq-raise-1", "irq-raise-2", "irq-no-extra", "irq-msi-disable-hw",
+       "irq-silent-after-disable"]
+MSIX = ["msix-enable", "msix-hw-enabled", "msix-virtual-entry", "msix-real-table-not-guest",
+        "msix-hw-disabled"]
+DMA = ["dma-map-src", "dma-map-dst", "dma-to-dev", "dma-to-ram", "dma-round-trip",
+       "dma-overlap-refused", "dma-misaligned-refused", "dma-wrap-refused",
+       "dma-empty-refused", "dma-unmap-unknown", "dma-unmapped-iova-harmless",
+       "dma-map-memfd", "dma-shrink", "dma-after-shrink", "dma-after-shrink-alive",
+       "dma-unmap-memfd", "dma-unmap-src"]
+RESET = ["reset-ok", "reset-msix-off-hw", "reset-msix-off-guest", "reset-bar-restored",
+         "reset-hw-cmd-cleared", "reset-guest-cmd-in-sync", "reset-bar-read-decode-off",
+         "reset-usable-after"]
+
+SCENARIOS = {
+    "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset msixmap hostile"},
+    "vfio-unsafe": {"intremap": "off", "steps": "unsafe"},
+    "vfio-bench": {"intremap": "on", "steps": "bench"},
+}
+
+
+def qemu_args(h, initrd, intremap, nvme_img):
+    return [h.qemu, "-machine", "q35", "-accel", "tcg", "-cpu", "max", "-smp", "1",
+            "-m", "1024", "-nographic", "-no-reboot", "-vga", "none", "-nic", "none",
+            "-kernel", h.kernel, "-initrd", initrd,
+            "-append", "console=ttyS0 intel_iommu=on iommu=pt panic=-1 quiet loglevel=4 "
+                       "pg_scenario=vfio",
+            "-device", "intel-iommu,intremap=%s" % intremap,
+            "-device", "edu,addr=02.0",
+            "-device", "e1000e,addr=03.0",
+            "-drive", "file=%s,if=none,id=nv0,format=raw" % nvme_img,
+            "-device", "nvme,serial=pg,drive=nv0,addr=04.0",
+            "-device", "qemu-xhci,addr=05.0"]
+
+
+def boot(h, args, steps):
+    h.scenario = "vfio"
+    h.kmods = ["vfio-pci", "vfio_iommu_type1", "i2c-i801"]
+    h.bins = [args.guest_tool]
+    params = {"EDU": EDU, "E1000E": E1000E, "NVME": NVME, "XHCI": XHCI, "SATA": SATA,
+              "VFIO_STEPS": steps, "KMODS_EXTRA": "vfio_iommu_type1 i2c-i801"}
+    t0 = time.monotonic()
+    initrd = h.build_initramfs(params)
+    img = os.path.join(h.work, "nvme.img")
+    with open(img, "wb") as f:
+        f.truncate(16 << 20)
+    cmd = qemu_args(h, initrd, SCENARIOS[args.scenario]["intremap"], img)
+    t1 = time.monotonic()
+    h.qemu_log = open(os.path.join(h.work, "qemu.stderr"), "w")
+    h._devs = []
+    h.vm = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=h.qemu_log)
+    try:
+        serial = h._stream({}, t1 + h.timeout)
+    finally:
+        if h.vm.poll() is None:
+            h.vm.kill()
+        h.vm.wait()
+        h.qemu_log.close()
+    t2 = time.monotonic()
+    with open(os.path.join(h.work, "serial.log"), "w") as f:
+        f.write(serial)
+    print("timing: initramfs %.1f s, VM boot to power-off %.1f s wall" % (t1 - t0, t2 - t1))
+    if not re.search(r"^PG-VM: EXIT 0$", serial, re.M):
+        fail("the guest scenario did not complete (serial log: %s/serial.log)" % h.work)
+    return serial
+
+
+def checks(serial):
+    """{name: [outcome...]} of every CHECK line (a name can repeat: two reset devices)."""
+    out = {}
+    for m in re.finditer(r"^PG-VM: CHECK (\S+) (ok|FAIL: .*)$", serial, re.M):
+        out.setdefault(m.group(1), []).append(m.group(2))
+    return out
+
+
+def opens(serial):
+    return {m.group(1): (int(m.group(2)), m.group(3).strip())
+            for m in re.finditer(r"^PG-VM: OPEN (\S+) rc=(-?\d+)(.*)$", serial, re.M)}
+
+
+def assert_checks(serial, want, errs, times=1):
+    got = checks(serial)
+    for name, outcomes in sorted(got.items()):
+        for o in outcomes:
+            if o != "ok":
+                errs.append("%s: %s" % (name, o))
+    for name in want:
+        if len(got.get(name, [])) < times:
+            errs.append("%s: ran %d times, expected %d" % (name, len(got.get(name, [])), times))
+
+
+def scenario_vfio(serial, errs):
+    assert_checks(serial, CFG + IRQ + MSIX + DMA + ["reset-nvme-intms-cleared"], errs)
+    assert_checks(serial, RESET, errs, times=2)  # nvme (FLR) and e1000e (PM)
+    for want in ("reset_method=flr", "reset_method=pm"):
+        if "PG-VM: INFO %s device_reset=1" % want not in serial:
+            errs.append("no reset with %s reported" % want)
+    if len(checks(serial).get("quiesced-busmaster-off", [])) < 6:
+        errs.append("quiesce on close was not checked after every step")
+    m = re.search(r"^PG-VM: MSIXMAP %s direct=(\d) why=(.*)$" % NVME, serial, re.M)
+    if not m or m.group(1) != "1" or "MSIX_MAPPABLE" not in m.group(2):
+        errs.append("MSI-X direct map with interrupt remapping: %r" % (m and m.group(0)))
+    o = opens(serial)
+    expect = {
+        "zz:1": (-22, "not a PCI address"),
+        "0000:00:1f.7": (-19, "no such PCI device"),
+        SATA: (-16, "0000:00:1f.3 (i801_smbus)"),
+        XHCI: (-19, "no such PCI device"),
+        EDU: (0, ""),
+    }
+    for bdf, (rc, text) in expect.items():
+        if bdf not in o or o[bdf][0] != rc or text not in o[bdf][1]:
+            errs.append("open %s: expected rc %d with %r, got %r" % (bdf, rc, text, o.get(bdf)))
+    if SATA in o and "not viable" not in o[SATA][1]:
+        errs.append("non-viable group refusal does not say so: %r" % o[SATA][1])
+
+
+def scenario_unsafe(serial, errs):
+    o = re.findall(r"^PG-VM: OPEN %s rc=(-?\d+)(.*)$" % NVME, serial, re.M)
+    if not o or o[0][0] != "-1" or "allow_unsafe_interrupts" not in o[0][1]:
+        errs.append("without interrupt remapping the open must fail with EPERM and name "
+                    "the knob: %r" % (o[:1],))
+    m = re.search(r"^PG-VM: MSIXMAP %s direct=(\d) why=(.*)$" % NVME, serial, re.M)
+    if not m or m.group(1) != "0" or not m.group(2):
+        errs.append("MSI-X direct map without interrupt remapping: %r" % (m and m.group(0)))
+    else:
+        print("  refused direct map: %s" % m.group(2))
+
+
+def scenario_bench(serial, errs):
+    m = re.search(r"^PG-VM: BENCH (.*)$", serial, re.M)
+    if not m:
+        errs.append("no BENCH line")
+    else:
+        print("bench: " + m.group(1))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
+    ap.add_argument("--pcigate", required=True)
+    ap.add_argument("--guest-tool", required=True)
+    ap.add_argument("--source", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--corpus", default="")
+    ap.add_argument("--timeout", type=int, default=150)
+    args = ap.parse_args()
+    h = vmlib.Harness(args, "vfio")
+    h.kernel_tree()  # skips when the guest kernel has no modules
+    serial = boot(h, args, SCENARIOS[args.scenario]["steps"])
+    errs = []
+    {"vfio": scenario_vfio, "vfio-unsafe": scenario_unsafe,
+     "vfio-bench": scenario_bench}[args.scenario](serial, errs)
+    n = len(checks(serial))
+    if errs:
+        print("\n".join("FAIL: " + e for e in errs))
+        print("(serial log: %s/serial.log)" % args.work)
+        sys.exit(1)
+    print("PASS: %s (%d distinct checks)" % (args.scenario, n))
+
+
+if __name__ == "__main__":
+    main()
