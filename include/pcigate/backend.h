@@ -424,7 +424,7 @@ PG_EXPORT void pg_vfio_dma_unmap_all(struct pg_backend *be);
 /**
  * Put the device in a safe state: every interrupt type disabled, Bus Master cleared,
  * reset (PG_RESET_ANY; a device without one is left so), every DMA mapping removed.
- * pg_backend_close() calls it. Each step runs whatever the previous ones returned.
+ * pg_backend_close() calls it unless the backend only ever read (config, BARs, info). Each step runs whatever the previous ones returned.
  * @return 0 or the first negative errno (a missing reset is not an error).
  */
 PG_EXPORT PG_MUST_CHECK int pg_vfio_quiesce(struct pg_backend *be);
@@ -452,6 +452,17 @@ PG_EXPORT bool pg_vfio_irq_remap(const char *root, const char *proc_root, const 
  */
 PG_EXPORT bool pg_vfio_msix_direct_map(struct pg_backend *be, const struct pg_mediator *m,
 				       const char **why);
+
+/**
+ * IOMMU group of a device and its other members with their drivers.
+ * @param root    sysfs root, NULL for "/sys"
+ * @param group   out: the group number
+ * @param members out: "0000:00:1f.0 (lpc_ich), 0000:00:1f.3 (no driver)" (truncated to
+ *                cap), or "no other member is listed"
+ * @return 0, -EINVAL, -ENODEV (no such device or no IOMMU group), -errno.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_iommu_group(const char *root, const char *bdf, int *group,
+					   char *members, size_t cap);
 
 /** Name of a driver bound to a device, read from ROOT/bus/pci/devices/BDF/driver.
  * @param out at least 64 bytes: "" when unbound

@@ -94,7 +94,8 @@ struct pg_guest {
 	struct pg_backend *be;                /* model, or read-only sysfs */
 	struct pg_policy *policy;
 	const struct pg_policy_entry *entry;  /* the policy entry for the device, or NULL */
-	bool live;                            /* a host device (sysfs) */
+	bool live;                            /* a host device (sysfs or vfio) */
+	bool vfio;                            /* "vfio:BDF": writable through vfio-pci */
 	char slot[32];                        /* the dump's slot, or the canonical BDF */
 	char desc[160];
 	const char *cmd;                      /* for messages (pg_guest_log()) */
@@ -122,5 +123,15 @@ void pg_guest_log(void *data, int level, const char *msg);
 int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
 		      struct pg_backend *be, struct pg_mediator_config *mc,
 		      struct pg_mediator **ret);
+
+/* vfio:BDF devices (cli-vfio.c). Open through the vfio backend (prints its error; the
+ * backend's warnings go to stderr prefixed with cmd, which must outlive the backend). */
+struct pg_backend;
+struct pg_mediator;
+int pg_cli_vfio_open(const char *cmd, const char *bdf, struct pg_backend **ret);
+/* "pcigate CMD: BDF: MSI-X table: trapped (why)" on stderr; nothing for other backends. */
+void pg_cli_vfio_decision(const char *cmd, struct pg_backend *be, const struct pg_mediator *m);
+/* The VFIO section of `inspect`: group and members, driver, reset, IR, MSI-X decision. */
+void pg_cli_vfio_facts(FILE *out, struct pg_backend *be, const struct pg_mediator *m);
 
 #endif

@@ -106,7 +106,9 @@ static int open_device(struct pg_serve *s, struct pg_mediator_config *mc)
 		return rc;
 	s->be = g.be;
 	s->policy = g.policy;
-	s->readonly = g.live; /* serve never writes a live device (config only, BARs ~0) */
+	/* serve never writes a live sysfs device (config only, BARs ~0); a vfio:BDF device is
+	 * the real thing: the mediator's writes reach it */
+	s->readonly = g.live && !g.vfio;
 	mc->policy = g.entry;
 	return 0;
 }

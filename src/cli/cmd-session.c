@@ -78,9 +78,12 @@ static struct pg_backend *inner(struct pg_backend *be)
 	return ((struct session *)pg_backend_priv(be))->g.be;
 }
 
+/* A read-only live device (sysfs); a vfio:BDF device is live and writable. */
 static bool live(struct pg_backend *be)
 {
-	return ((struct session *)pg_backend_priv(be))->g.live;
+	const struct pg_guest *g = &((struct session *)pg_backend_priv(be))->g;
+
+	return g->live && !g->vfio;
 }
 
 static void hw_line(struct pg_backend *be, const char *what, int rc)
@@ -596,7 +599,9 @@ int pg_cmd_session(int argc, char **argv)
 		rc = PG_EXIT_INPUT;
 		goto out;
 	}
-	printf("# session %s: %s, profile %s%s\n", s.g.slot, s.g.live ?
+	printf("# session %s: %s, profile %s%s\n", s.g.slot, s.g.vfio ?
+	       "VFIO device (writes, BAR accesses and resets reach it through the mediator)" :
+	       s.g.live ?
 	       "live device, read-only (writes, BAR accesses and resets are refused)" :
 	       "modelled device", pg_profile_name(pg_mediator_profile(s.m)),
 	       s.g.entry ? " (from the policy entry)" : "");

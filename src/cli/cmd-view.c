@@ -153,6 +153,20 @@ static int lookup_policy(const struct pg_guest_opts *o, struct pg_guest *g)
 	return 0;
 }
 
+/* A device bound to vfio-pci: the mediator's writes, resets and interrupts reach it. */
+static int open_vfio_dev(const struct pg_guest_opts *o, const char *bdf, struct pg_guest *g)
+{
+	int rc = pg_cli_vfio_open(o->cmd, bdf, &g->be);
+
+	if (rc < 0)
+		return rc;
+	g->live = true;
+	g->vfio = true;
+	(void)snprintf(g->slot, sizeof(g->slot), "%s", bdf);
+	(void)snprintf(g->desc, sizeof(g->desc), "VFIO device %s", bdf);
+	return 0;
+}
+
 int pg_guest_open(const struct pg_guest_opts *o, struct pg_guest *g)
 {
 	struct stat st;
@@ -160,8 +174,16 @@ int pg_guest_open(const struct pg_guest_opts *o, struct pg_guest *g)
 	int rc;
 
 	memset(g, 0, sizeof(*g));
+	rc = pg_vfio_spec_parse(o->device, bdf);
+	if (rc == -EINVAL) {
+		pg_cli_err("%s: '%s': not a PCI address after vfio: ([dddd:]bb:dd.f)", o->cmd,
+			   o->device);
+		return rc;
+	}
+	if (rc == 0)
+		rc = open_vfio_dev(o, bdf, g);
 	/* An existing path is a dump file; otherwise a BDF names a live host device. */
-	if (stat(o->device, &st) == 0 || pg_bdf_parse(o->device, bdf) < 0)
+	else if (stat(o->device, &st) == 0 || pg_bdf_parse(o->device, bdf) < 0)
 		rc = open_dump(o, g);
 	else
 		rc = open_live(o, bdf, g);
@@ -213,6 +235,8 @@ int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
 	if (rc < 0)
 		pg_cli_err("%s: %s: cannot mediate the device: %s", o->cmd, o->device,
 			   g->last_err[0] ? g->last_err : strerror(-rc));
+	else if (g->vfio)
+		pg_cli_vfio_decision(o->cmd, g->be, *ret);
 	return rc;
 }
 

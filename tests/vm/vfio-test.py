@@ -57,7 +57,7 @@ RESET = ["reset-ok", "reset-msix-off-hw", "reset-msix-off-guest", "reset-bar-res
          "reset-usable-after"]
 
 SCENARIOS = {
-    "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset msixmap hostile"},
+    "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset msixmap cli hostile"},
     "vfio-unsafe": {"intremap": "off", "steps": "unsafe"},
     "vfio-bench": {"intremap": "on", "steps": "bench"},
 }
@@ -80,7 +80,7 @@ def qemu_args(h, initrd, intremap, nvme_img):
 def boot(h, args, steps):
     h.scenario = "vfio"
     h.kmods = ["vfio-pci", "vfio_iommu_type1", "i2c-i801"]
-    h.bins = [args.guest_tool]
+    h.bins = [args.guest_tool, args.pcigate]
     params = {"EDU": EDU, "E1000E": E1000E, "NVME": NVME, "XHCI": XHCI, "SATA": SATA,
               "VFIO_STEPS": steps, "KMODS_EXTRA": "vfio_iommu_type1 i2c-i801"}
     t0 = time.monotonic()
@@ -158,6 +158,39 @@ def scenario_vfio(serial, errs):
             errs.append("open %s: expected rc %d with %r, got %r" % (bdf, rc, text, o.get(bdf)))
     if SATA in o and "not viable" not in o[SATA][1]:
         errs.append("non-viable group refusal does not say so: %r" % o[SATA][1])
+    scenario_cli(serial, errs)
+
+
+def scenario_cli(serial, errs):
+    """pcigate inspect/view/session with vfio:BDF, run inside the guest."""
+    m = re.search(r"PG-VM: CLI-BEGIN.*?PG-VM: CLI-END", serial, re.S)
+    if not m:
+        errs.append("the CLI step did not run")
+        return
+    out = m.group(0)
+    rcs = dict(re.findall(r"^PG-VM: CLI-RC (\S+) (\d+)$", out, re.M))
+    want_rc = {"inspect": "0", "inspect-nonviable": "3", "inspect-bad": "2", "view": "0",
+               "session": "0"}
+    for k, v in want_rc.items():
+        if rcs.get(k) != v:
+            errs.append("pcigate %s exited %s, expected %s" % (k, rcs.get(k), v))
+    for text in ("0000:00:04.0 (vfio)", "IOMMU group:          3",
+                 "driver:               vfio-pci", "reset_method:         flr",
+                 "interrupt remapping:  on", "MSI-X 65 vectors",
+                 "MSI-X table:          direct map allowed",
+                 "0000:00:1f.3 (i801_smbus)", "not a PCI address after vfio:",
+                 "0000:00:02.0 VFIO device", "00: 34 12 e8 11",
+                 "VFIO device (writes, BAR accesses and resets reach it"):
+        if text not in out:
+            errs.append("CLI output lacks %r" % text)
+    # Only the Command write reached the device; Interrupt Line and Cache Line stayed virtual.
+    hw = re.findall(r"^  hw cfg-write off=(0x[0-9a-f]+)", out, re.M)
+    if hw != ["0x004"]:
+        errs.append("session: writes that reached the device: %r, expected only 0x004" % hw)
+    m = re.search(r"^PG-VM: CLI-HW cmd=([0-9a-f]+) intline=([0-9a-f]+)$", out, re.M)
+    if not m or m.group(2) == "5a" or int(m.group(1), 16) & 4:
+        errs.append("after session: %r (Interrupt Line must not be 5a, Bus Master off after "
+                    "the quiesce at close)" % (m and m.group(0)))
 
 
 def scenario_unsafe(serial, errs):

@@ -39,6 +39,7 @@ static int set_irqs(struct pg_vfio_dev *d, unsigned type, uint32_t start, uint32
 
 	if (!s)
 		return -ENOMEM;
+	d->touched |= count > 0;
 	s->argsz = (uint32_t)len;
 	s->index = type;
 	s->start = start;
@@ -281,6 +282,7 @@ int pg_vfio_backend_reset(struct pg_backend *be, enum pg_reset_method method)
 	if (d->irq_on >= 0)
 		(void)irq_disable(d, (unsigned)d->irq_on);
 	d->mmap_checked = false; /* a reset clears Memory decode */
+	d->touched = true;
 	if (how == PG_VFIO_DEVICE_RESET)
 		r = ioctl(d->device, VFIO_DEVICE_RESET) < 0 ? -errno : 0;
 	else
@@ -337,6 +339,7 @@ int pg_vfio_dma_map(struct pg_backend *be, uint64_t iova, void *vaddr, uint64_t 
 	map.size = size;
 	if (ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map) < 0)
 		return -errno;
+	d->touched = true;
 	d->dma[d->ndma].iova = iova;
 	d->dma[d->ndma].size = size;
 	d->dma[d->ndma++].vaddr = map.vaddr;

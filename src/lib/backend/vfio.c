@@ -69,6 +69,10 @@ void pg_vfio_log(const struct pg_vfio_dev *d, int level, const char *fmt, ...)
 	d->log(d->log_data, level, msg);
 }
 
+static void group_members(const char *root, int group, const char *self, char *out,
+			  size_t cap);
+static int group_of(const char *root, const char *bdf, int *ret);
+
 static int fail(struct pg_vfio_error *err, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int fail(struct pg_vfio_error *err, int rc, const char *fmt, ...)
@@ -154,6 +158,21 @@ static int group_of(const char *root, const char *bdf, int *ret)
 	if (*end || end == name || v < 0 || v > INT_MAX)
 		return -EIO;
 	*ret = (int)v;
+	return 0;
+}
+
+int pg_iommu_group(const char *root, const char *bdf, int *group, char *members, size_t cap)
+{
+	char canon[13];
+	int g, r;
+
+	if (!bdf || !group || !members || !cap || pg_bdf_parse(bdf, canon) < 0)
+		return -EINVAL;
+	r = group_of(root_or_default(root), canon, &g);
+	if (r < 0)
+		return r == -ENOENT ? -ENODEV : r;
+	group_members(root_or_default(root), g, canon, members, cap);
+	*group = g;
 	return 0;
 }
 
@@ -637,6 +656,7 @@ int pg_vfio_region_rw(struct pg_vfio_dev *d, unsigned idx, uint64_t off, uint8_t
 	if (off >= rg->size || size > rg->size - off)
 		return -ERANGE;
 	if (rg->map && mmap_usable(d)) {
+		d->touched |= write;
 		if (write)
 			pg_mmio_write(rg->map + off, size, *val);
 		else
@@ -654,6 +674,7 @@ int pg_vfio_region_rw(struct pg_vfio_dev *d, unsigned idx, uint64_t off, uint8_t
 		return r;
 	}
 	if (write) {
+		d->touched = true;
 		if (idx == PG_VFIO_CFG_REGION)
 			d->mmap_checked = false;
 		pg_le_store(buf, size, *val);
@@ -759,11 +780,12 @@ static void vfio_destroy(void *priv)
 }
 
 /* Closing quiesces first: whoever closes (clean exit, error path, EOF) leaves the device
- * with interrupts off, Bus Master off, reset and no DMA mapping. */
+ * with interrupts off, Bus Master off, reset and no DMA mapping. A backend that only read
+ * (inspect, view) leaves the device as it found it. */
 static void vfio_close(void *priv)
 {
 	struct pg_vfio_dev *d = priv;
-	int r = pg_vfio_quiesce_dev(d);
+	int r = d->touched ? pg_vfio_quiesce_dev(d) : 0; /* inspect/view only read */
 
 	if (r < 0)
 		pg_vfio_log(d, LOG_WARNING, "quiescing at close: %s", strerror(-r));

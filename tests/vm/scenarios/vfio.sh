@@ -31,6 +31,18 @@ for step in $VFIO_STEPS; do
 		pg-vfio open "$XHCI"                   # the device is gone
 		pg-vfio open "$EDU"                    # the harness is still fine
 		;;
+	cli)
+		echo "PG-VM: CLI-BEGIN inspect"
+		pcigate inspect "vfio:$NVME"; echo "PG-VM: CLI-RC inspect $?"
+		pcigate inspect "vfio:$SATA"; echo "PG-VM: CLI-RC inspect-nonviable $?"
+		pcigate inspect vfio:zz; echo "PG-VM: CLI-RC inspect-bad $?"
+		pcigate view "vfio:$EDU" > /tmp/view.txt; echo "PG-VM: CLI-RC view $?"
+		head -3 /tmp/view.txt
+		printf 'w 0x3c 1 0x5a\nw 0x0c 1 0x10\nw 0x04 2 0x6\nr 0x04 2\n' |
+			pcigate session "vfio:$E1000E"; echo "PG-VM: CLI-RC session $?"
+		echo "PG-VM: CLI-HW cmd=$(setpci -s "$E1000E" COMMAND) intline=$(setpci -s "$E1000E" INTERRUPT_LINE)"
+		echo "PG-VM: CLI-END"
+		;;
 	bench) pg-vfio bench "$EDU" 20000 ;;
 	unsafe)
 		pg-vfio open "$NVME"                   # refused: no interrupt remapping

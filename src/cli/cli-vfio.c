@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Devices named "vfio:BDF" on the command line (inspect, view, session, serve, launch): open
+ * through the library's vfio backend, print its refusals once, and print what a user needs
+ * to judge the assignment: IOMMU group and members, driver, reset methods, interrupt
+ * remapping and the MSI-X direct-map decision with its reason.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <pcigate/backend.h>
+#include <pcigate/mediator.h>
+
+#include "cli.h"
+
+static void vfio_log(void *data, int level, const char *msg)
+{
+	const char *cmd = data;
+
+	if (level <= LOG_WARNING)
+		fprintf(stderr, "pcigate %s: %s\n", cmd, msg);
+}
+
+int pg_cli_vfio_open(const char *cmd, const char *bdf, struct pg_backend **ret)
+{
+	struct pg_vfio_config vc = { .log = vfio_log, .log_data = (void *)(uintptr_t)cmd };
+	struct pg_vfio_error err = { "" };
+	int r = pg_backend_vfio_open(bdf, &vc, ret, &err);
+
+	if (r < 0)
+		pg_cli_err("%s: vfio:%s: %s", cmd, bdf, err.msg[0] ? err.msg : strerror(-r));
+	return r;
+}
+
+void pg_cli_vfio_decision(const char *cmd, struct pg_backend *be, const struct pg_mediator *m)
+{
+	const char *why = "";
+	bool direct;
+
+	if (!pg_backend_is_vfio(be))
+		return;
+	direct = pg_vfio_msix_direct_map(be, m, &why);
+	fprintf(stderr, "pcigate %s: %s: MSI-X table: %s (%s)\n", cmd, pg_backend_name(be),
+		direct ? "may be mapped directly" : "trapped", why);
+}
+
+void pg_cli_vfio_facts(FILE *out, struct pg_backend *be, const struct pg_mediator *m)
+{
+	struct pg_vfio_info vi;
+	char members[512] = "", drv[64] = "";
+	const char *why = "";
+	int group = -1;
+	bool direct;
+
+	if (pg_vfio_info(be, &vi) < 0)
+		return;
+	if (pg_iommu_group(NULL, pg_backend_name(be), &group, members, sizeof(members)) < 0)
+		snprintf(members, sizeof(members), "unknown");
+	if (pg_pci_driver(NULL, pg_backend_name(be), drv) < 0)
+		drv[0] = '\0';
+	direct = pg_vfio_msix_direct_map(be, m, &why);
+	fprintf(out, "VFIO:\n"
+		"  IOMMU group:          %d; other members: %s\n"
+		"  driver:               %s\n"
+		"  reset_method:         %s (VFIO_DEVICE_RESET %s, hot reset %s)\n"
+		"  interrupt remapping:  %s (%s)\n"
+		"  interrupts:           INTx %u, MSI %u, MSI-X %u vectors\n"
+		"  MSI-X table:          %s (%s)\n",
+		vi.group, members, drv[0] ? drv : "none",
+		vi.reset_method[0] ? vi.reset_method : "none", vi.reset ? "offered" : "not offered",
+		vi.hot_reset ? "possible" : "not possible", vi.irq_remap ? "on" : "off",
+		vi.irq_remap_why, vi.irq_count[0], vi.irq_count[1], vi.irq_count[2],
+		direct ? "direct map allowed" : "trapped", why);
+}
