@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Tests of the vfio backend's host-independent parts (src/lib/backend/vfio.c, vfio-ctl.c):
+ * the "vfio:BDF" spec, the reset ladder, the DMA mapping checks, IOMMU group membership
+ * and drivers from a fake sysfs tree, the interrupt-remapping decision from fake /proc and
+ * module parameters, and the open path's refusals before any VFIO ioctl (no device, no
+ * IOMMU group, no /dev/vfio). The VFIO ioctls themselves run on real vfio-pci inside a
+ * QEMU guest (tests/vm/vfio-test.py): this host's devices are never touched.
+ *
+ * Oracles: the rules written in include/pcigate/backend.h (vfio section), which follow
+ * linux/vfio.h (type1 MAP_DMA takes page-aligned, non-overlapping ranges inside the IOMMU's
+ * IOVA ranges) and the PCI reset methods of the kernel's reset_method attribute.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <pcigate/backend.h>
+#include <pcigate/mediator.h>
+
+#include "backend/backend-private.h"
+
+static char root[64];
+
+/* ---- spec --------------------------------------------------------------------------- */
+
+static void test_spec(void **state)
+{
+	static const struct {
+		const char *in;
+		int rc;
+		const char *bdf;
+	} rows[] = {
+		{ "vfio:0000:00:02.0", 0, "0000:00:02.0" },
+		{ "vfio:00:1f.7", 0, "0000:00:1f.7" },
+		{ "vfio:ABCD:0A:1F.3", 0, "abcd:0a:1f.3" },
+		{ "vfio:", -EINVAL, NULL },
+		{ "vfio:zz", -EINVAL, NULL },
+		{ "vfio:00:20.0", -EINVAL, NULL },   /* device > 0x1f */
+		{ "vfio:00:02.8", -EINVAL, NULL },   /* function > 7 */
+		{ "vfio:0000:00:02.0 ", -EINVAL, NULL },
+		{ "VFIO:00:02.0", -ENOENT, NULL },   /* the prefix is exact */
+		{ "00:02.0", -ENOENT, NULL },
+		{ "/tmp/dump.txt", -ENOENT, NULL },
+		{ "", -ENOENT, NULL },
+	};
+	char bdf[13];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(bdf, 'x', sizeof(bdf));
+		assert_int_equal(pg_vfio_spec_parse(rows[i].in, bdf), rows[i].rc);
+		if (rows[i].bdf)
+			assert_string_equal(bdf, rows[i].bdf);
+		else
+			assert_int_equal(bdf[0], 'x'); /* untouched on failure */
+	}
+	assert_int_equal(pg_vfio_spec_parse(NULL, bdf), -EINVAL);
+	assert_int_equal(pg_vfio_spec_parse("vfio:00:02.0", NULL), -EINVAL);
+}
+
+/* ---- reset ladder ------------------------------------------------------------------- */
+
+static void test_reset_choose(void **state)
+{
+	enum { NO = -EOPNOTSUPP, DEV = PG_VFIO_DEVICE_RESET, HOT = PG_VFIO_HOT_RESET };
+	static const struct {
+		enum pg_reset_method m;
+		bool dev, hot;
+		const char *rm;
+		int want; /* NO, or the chosen way */
+	} rows[] = {
+		{ PG_RESET_ANY, true, false, "flr", DEV },
+		{ PG_RESET_ANY, true, true, "pm bus", DEV },      /* function reset first */
+		{ PG_RESET_ANY, false, true, "", HOT },           /* only a bus reset (no RESET) */
+		{ PG_RESET_ANY, false, false, "", NO },           /* edu: nothing */
+		{ PG_RESET_FLR, true, false, "flr", DEV },
+		{ PG_RESET_FLR, true, false, "flr pm bus", DEV },
+		{ PG_RESET_FLR, true, false, "pm flr", NO },      /* the kernel would try pm first */
+		{ PG_RESET_FLR, true, false, "flrx", NO },        /* whole words only */
+		{ PG_RESET_FLR, false, true, "flr", NO },         /* no VFIO_DEVICE_RESET */
+		{ PG_RESET_PM, true, false, "pm", DEV },
+		{ PG_RESET_PM, true, false, "flr pm", NO },
+		{ PG_RESET_PM, true, false, "", NO },
+		{ PG_RESET_BUS, true, true, "flr", HOT },
+		{ PG_RESET_BUS, true, false, "bus", NO },         /* other groups behind the bus */
+		{ PG_RESET_BUS, false, false, "", NO },
+	};
+	enum pg_vfio_reset_how how;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int r;
+
+		how = 0;
+		r = pg_vfio_reset_choose(rows[i].m, rows[i].dev, rows[i].hot, rows[i].rm, &how);
+		if (rows[i].want == NO) {
+			assert_int_equal(r, -EOPNOTSUPP);
+		} else {
+			assert_int_equal(r, 0);
+			assert_int_equal(how, rows[i].want);
+		}
+	}
+	assert_int_equal(pg_vfio_reset_choose((enum pg_reset_method)9, true, true, "", &how),
+			 -EINVAL);
+	assert_int_equal(pg_vfio_reset_choose(PG_RESET_ANY, true, false, NULL, &how), 0);
+}
+
+/* ---- DMA checks --------------------------------------------------------------------- */
+
+static void test_dma_check(void **state)
+{
+	struct pg_vfio_dev d;
+	static const struct {
+		uint64_t iova, vaddr, size;
+		int rc;
+	} rows[] = {
+		{ 0x100000, 0x7f0000000000, 0x10000, 0 },
+		{ 0x0, 0x7f0000000000, 0x1000, 0 },                 /* first page of range 0 */
+		{ 0x100000, 0x7f0000000000, 0, -EINVAL },           /* empty */
+		{ 0x100800, 0x7f0000000000, 0x1000, -EINVAL },      /* iova not page aligned */
+		{ 0x100000, 0x7f0000000800, 0x1000, -EINVAL },      /* vaddr not aligned */
+		{ 0x100000, 0x7f0000000000, 0x1800, -EINVAL },      /* size not aligned */
+		{ UINT64_MAX - 0xfff, 0x7f0000000000, 0x2000, -EINVAL }, /* wraps */
+		{ 0xfee00000, 0x7f0000000000, 0x1000, -ERANGE },    /* the MSI window hole */
+		{ 0xfed00000, 0x7f0000000000, 0x200000, -ERANGE },  /* runs into the hole */
+		{ 0x100000000, 0x7f0000000000, 0x1000, 0 },         /* range 1 */
+		{ 0x200000, 0x7f0000000000, 0x1000, -EEXIST },      /* inside a mapping */
+		{ 0x1ff000, 0x7f0000000000, 0x2000, -EEXIST },      /* straddles its start */
+		{ 0x20f000, 0x7f0000000000, 0x1000, -EEXIST },      /* its last page */
+		{ 0x210000, 0x7f0000000000, 0x1000, 0 },            /* right after it */
+		{ 0x1ff000, 0x7f0000000000, 0x1000, 0 },            /* right before it */
+	};
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	d.pgsize = 4096;
+	d.ranges[0] = (struct pg_vfio_range){ 0, 0xfedfffff };
+	d.ranges[1] = (struct pg_vfio_range){ 0xfef00000, 0x000fffffffffffffull };
+	d.nranges = 2;
+	d.dma[0] = (struct pg_vfio_dma){ 0x200000, 0x10000, 0x7f0000100000 };
+	d.ndma = 1;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		assert_int_equal(pg_vfio_dma_check(&d, rows[i].iova, rows[i].vaddr, rows[i].size),
+				 rows[i].rc);
+	/* No ranges reported: any IOVA, still aligned and non-overlapping. */
+	d.nranges = 0;
+	assert_int_equal(pg_vfio_dma_check(&d, 0xfee00000, 0x7f0000000000, 0x1000), 0);
+	/* A full table refuses more. */
+	d.ndma = PG_VFIO_MAX_DMA;
+	for (unsigned i = 0; i < PG_VFIO_MAX_DMA; i++)
+		d.dma[i] = (struct pg_vfio_dma){ 0x1000000ull * (i + 1), 0x1000, 0 };
+	assert_int_equal(pg_vfio_dma_check(&d, 0x100000, 0x7f0000000000, 0x1000), -ENOSPC);
+	/* A larger IOMMU page raises the alignment. */
+	d.ndma = 0;
+	d.pgsize = 0x200000;
+	assert_int_equal(pg_vfio_dma_check(&d, 0x100000, 0x7f0000000000, 0x200000), -EINVAL);
+	assert_int_equal(pg_vfio_dma_check(&d, 0x200000, 0x7f0000000000, 0x200000), 0);
+}
+
+/* ---- fake sysfs: groups, drivers, IR ------------------------------------------------ */
+
+static void mkdirs(const char *fmt, ...)
+{
+	char path[PATH_MAX], cmd[PATH_MAX + 16];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", path);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void link_to(const char *target, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+static void write_text(const char *text, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Group 6: 1f.0 (no driver), 1f.2 (vfio-pci), 1f.3 (i801_smbus); 02.0 has no group. */
+static void add_dev(const char *bdf, int group, const char *driver)
+{
+	char target[64];
+
+	mkdirs("%s/bus/pci/devices/%s", root, bdf);
+	if (group >= 0) {
+		snprintf(target, sizeof(target), "../../../../kernel/iommu_groups/%d", group);
+		link_to(target, "%s/bus/pci/devices/%s/iommu_group", root, bdf);
+		mkdirs("%s/kernel/iommu_groups/%d/devices", root, group);
+		link_to("../../../../bus/pci/devices/x", "%s/kernel/iommu_groups/%d/devices/%s", root,
+			group, bdf);
+	}
+	if (driver) {
+		snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", driver);
+		link_to(target, "%s/bus/pci/devices/%s/driver", root, bdf);
+	}
+}
+
+static int setup_tree(void **state)
+{
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/pg-vfio-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	add_dev("0000:00:1f.0", 6, NULL);
+	add_dev("0000:00:1f.2", 6, "vfio-pci");
+	add_dev("0000:00:1f.3", 6, "i801_smbus");
+	add_dev("0000:00:04.0", 3, "vfio-pci");
+	add_dev("0000:00:02.0", -1, NULL);
+	mkdirs("%s/module/vfio_iommu_type1/parameters", root);
+	mkdirs("%s/proc-ir", root);
+	mkdirs("%s/proc-noir", root);
+	write_text("  0:   42  IR-IO-APIC    2-edge      timer\n 24:  7  IR-PCI-MSI 65536-edge "
+		   "nvme0q0\n", "%s/proc-ir/interrupts", root);
+	write_text("  0:   42   IO-APIC    2-edge      timer\n", "%s/proc-noir/interrupts", root);
+	return 0;
+}
+
+static int teardown_tree(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_group_members(void **state)
+{
+	char members[512], drv[64];
+	int group = -1;
+
+	(void)state;
+	assert_int_equal(pg_iommu_group(root, "00:1f.2", &group, members, sizeof(members)), 0);
+	assert_int_equal(group, 6);
+	assert_string_equal(members, "0000:00:1f.0 (no driver), 0000:00:1f.3 (i801_smbus)");
+	assert_int_equal(pg_iommu_group(root, "0000:00:04.0", &group, members, sizeof(members)),
+			 0);
+	assert_int_equal(group, 3);
+	assert_string_equal(members, "no other member is listed");
+	/* Truncation never overflows. */
+	assert_int_equal(pg_iommu_group(root, "00:1f.0", &group, members, 20), 0);
+	assert_true(strlen(members) < 20);
+	assert_int_equal(pg_iommu_group(root, "0000:00:02.0", &group, members, sizeof(members)),
+			 -ENODEV);
+	assert_int_equal(pg_iommu_group(root, "00:1f.9", &group, members, sizeof(members)),
+			 -EINVAL);
+	assert_int_equal(pg_pci_driver(root, "00:1f.3", drv), 0);
+	assert_string_equal(drv, "i801_smbus");
+	assert_int_equal(pg_pci_driver(root, "00:1f.0", drv), 0);
+	assert_string_equal(drv, "");
+	assert_int_equal(pg_pci_driver(root, "00:1e.0", drv), -ENODEV);
+	assert_int_equal(pg_pci_driver(root, "junk", drv), -EINVAL);
+}
+
+static void test_irq_remap(void **state)
+{
+	char proc[128];
+	const char *why = NULL;
+
+	(void)state;
+	snprintf(proc, sizeof(proc), "%s/proc-ir", root);
+	assert_true(pg_vfio_irq_remap(root, proc, &why));
+	assert_non_null(strstr(why, "IR-"));
+	snprintf(proc, sizeof(proc), "%s/proc-noir", root);
+	write_text("N\n", "%s/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", root);
+	assert_false(pg_vfio_irq_remap(root, proc, &why));
+	assert_null(strstr(why, "allow_unsafe"));
+	write_text("Y\n", "%s/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", root);
+	assert_false(pg_vfio_irq_remap(root, proc, &why));
+	assert_non_null(strstr(why, "allow_unsafe_interrupts"));
+	snprintf(proc, sizeof(proc), "%s/no-such-proc", root);
+	assert_false(pg_vfio_irq_remap(root, proc, NULL));
+}
+
+/* ---- open refusals before any ioctl ------------------------------------------------- */
+
+static void test_open_refusals(void **state)
+{
+	struct pg_vfio_config vc = { .sysfs_root = root };
+	struct pg_vfio_error err;
+	struct pg_backend *be = (struct pg_backend *)&vc; /* must stay untouched */
+	char devroot[128];
+
+	(void)state;
+	assert_int_equal(pg_backend_vfio_open("zz", &vc, &be, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "'zz' is not a PCI address"));
+	assert_int_equal(pg_backend_vfio_open("00:1e.0", &vc, &be, &err), -ENODEV);
+	assert_non_null(strstr(err.msg, "no such PCI device"));
+	assert_int_equal(pg_backend_vfio_open("00:02.0", &vc, &be, &err), -ENODEV);
+	assert_non_null(strstr(err.msg, "no IOMMU group"));
+	snprintf(devroot, sizeof(devroot), "%s/dev-vfio", root); /* no container node */
+	vc.dev_root = devroot;
+	assert_int_equal(pg_backend_vfio_open("00:04.0", &vc, &be, &err), -ENODEV);
+	assert_non_null(strstr(err.msg, "vfio module loaded"));
+	assert_ptr_equal(be, (struct pg_backend *)&vc);
+	assert_int_equal(pg_backend_vfio_open(NULL, &vc, &be, NULL), -EINVAL);
+}
+
+/* Every vfio call refuses a backend that is not vfio (here a model) with -EINVAL. */
+static void test_not_vfio(void **state)
+{
+	static const uint8_t cfg[64] = { 0x34, 0x12, 0xe8, 0x11 };
+	struct pg_dump_dev dev;
+	struct pg_backend *be = NULL;
+	struct pg_vfio_info vi;
+	struct pg_irq_effect e;
+	const char *why = NULL;
+	int fd = -1;
+
+	(void)state;
+	memset(&dev, 0, sizeof(dev));
+	memcpy(dev.cfg, cfg, sizeof(cfg));
+	dev.len = 64;
+	assert_int_equal(pg_backend_model_new(&dev, "m", &be), 0);
+	memset(&e, 0, sizeof(e));
+	assert_false(pg_backend_is_vfio(be));
+	assert_int_equal(pg_vfio_info(be, &vi), -EINVAL);
+	assert_int_equal(pg_vfio_irq_set(be, PG_VFIO_IRQ_MSI, 0, 1, &fd), -EINVAL);
+	assert_int_equal(pg_vfio_irq_unmask(be), -EINVAL);
+	assert_int_equal(pg_vfio_irq_effect(be, NULL, &e, NULL, 0), -EINVAL);
+	assert_int_equal(pg_vfio_dma_map(be, 0, &vi, 4096, 0), -EINVAL);
+	assert_int_equal(pg_vfio_dma_unmap(be, 0, 4096), -EINVAL);
+	assert_int_equal(pg_vfio_quiesce(be), -EINVAL);
+	pg_vfio_dma_unmap_all(be); /* no effect, no crash */
+	assert_false(pg_vfio_msix_direct_map(be, NULL, &why));
+	assert_string_equal(why, "not a vfio device");
+	pg_backend_close(be);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spec),
+		cmocka_unit_test(test_reset_choose),
+		cmocka_unit_test(test_dma_check),
+		cmocka_unit_test(test_group_members),
+		cmocka_unit_test(test_irq_remap),
+		cmocka_unit_test(test_open_refusals),
+		cmocka_unit_test(test_not_vfio),
+	};
+
+	return cmocka_run_group_tests(tests, setup_tree, teardown_tree);
+}
