@@ -381,6 +381,10 @@ PG_EXPORT PG_MUST_CHECK int pg_vfio_irq_set(struct pg_backend *be, enum pg_vfio_
 /** Unmask INTx after the guest handled it (VFIO_IRQ_SET_ACTION_UNMASK). */
 PG_EXPORT PG_MUST_CHECK int pg_vfio_irq_unmask(struct pg_backend *be);
 
+/** Unmask INTx whenever fd (an eventfd, borrowed; -1 removes it) is signalled, e.g. a
+ *  VMM's resample eventfd at EOI. @return 0, -EINVAL, -errno of the ioctl. */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_irq_unmask_fd(struct pg_backend *be, int fd);
+
 /**
  * Carry out a mediator PG_EFFECT_IRQ on the device: INTx enable/disable; MSI enable with
  * 1 << MME vectors (vectors whose mask bit is set get no trigger) or disable; MSI-X enable

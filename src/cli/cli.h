@@ -59,6 +59,9 @@ int pg_serve_prepare(const struct pg_serve_opts *o, struct pg_serve **ret);
 /* Sandbox, then serve sockfd (owned) until EOF or a bad message; returns an exit code. */
 int pg_serve_run(struct pg_serve *s, int sockfd);
 void pg_serve_free(struct pg_serve *s);
+/* The vfio backend of a vfio:BDF device (launch quiesces it when its server is killed);
+ * NULL for other devices. Borrowed from s. */
+struct pg_backend *pg_serve_vfio(const struct pg_serve *s);
 
 /* --trace-backend (serve-trace.c): a backend wrapper that logs, as JSON Lines, every config
  * write (with the register's previous value), BAR write and reset that reaches the device,

@@ -26,11 +26,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
+
+#include <linux/vfio.h>
 
 #include <pcigate/pcigate.h>
 
@@ -45,6 +49,7 @@ struct pg_serve {
 	int audit_fd;          /* -1: stderr */
 	bool audit_owned;
 	struct pg_trace *trace;   /* --trace-backend; s->be is then its wrapper */
+	struct pg_backend *vfio;  /* vfio:BDF: the real backend (s->be may wrap it) */
 	char name[80];         /* log prefix: the device */
 };
 
@@ -109,6 +114,7 @@ static int open_device(struct pg_serve *s, struct pg_mediator_config *mc)
 	/* serve never writes a live sysfs device (config only, BARs ~0); a vfio:BDF device is
 	 * the real thing: the mediator's writes reach it */
 	s->readonly = g.live && !g.vfio;
+	s->vfio = g.vfio ? g.be : NULL;
 	mc->policy = g.entry;
 	return 0;
 }
@@ -145,6 +151,7 @@ int pg_serve_prepare(const struct pg_serve_opts *o, struct pg_serve **ret)
 			   strerror(-rc));
 		goto fail;
 	}
+	pg_cli_vfio_decision("serve", s->vfio, s->med); /* vfio: the MSI-X decision, why */
 	if (o->audit) {
 		s->audit_fd = open(o->audit, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
 				   O_NOCTTY, 0600);
@@ -177,6 +184,11 @@ void pg_serve_free(struct pg_serve *s)
 	free(s);
 }
 
+struct pg_backend *pg_serve_vfio(const struct pg_serve *s)
+{
+	return s ? s->vfio : NULL;
+}
+
 /* ---- sandbox --------------------------------------------------------------------------- */
 
 /*
@@ -201,13 +213,32 @@ static const int allowed_syscalls[] = {
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
-static int install_seccomp(void)
+/* A vfio:BDF device also needs config/BAR writes on its fd and these ioctls, and no other
+ * (no new group, device or container can be opened from the sandbox). */
+static const unsigned long vfio_ioctls[] = {
+	VFIO_DEVICE_SET_IRQS, VFIO_DEVICE_RESET, VFIO_DEVICE_PCI_HOT_RESET,
+	VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA,
+};
+
+static int allow_vfio(scmp_filter_ctx ctx)
+{
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(pwrite64), 0);
+
+	for (size_t i = 0; rc == 0 && i < sizeof(vfio_ioctls) / sizeof(vfio_ioctls[0]); i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				      SCMP_A1(SCMP_CMP_EQ, vfio_ioctls[i]));
+	return rc;
+}
+
+static int install_seccomp(bool vfio)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	int rc = ctx ? 0 : -ENOMEM;
 
 	for (size_t i = 0; rc == 0 && i < sizeof(allowed_syscalls) / sizeof(int); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_syscalls[i], 0);
+	if (rc == 0 && vfio)
+		rc = allow_vfio(ctx);
 	/* Memory may be mapped (guest RAM for DMA, malloc) but never made executable. */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
@@ -257,12 +288,21 @@ static int drop_privileges(const struct pg_serve_opts *o)
 	return 0;
 }
 
-static int sandbox(const struct pg_serve_opts *o)
+static int sandbox(const struct pg_serve_opts *o, bool vfio)
 {
 	int rc;
 
 	if (o->no_sandbox)
 		return 0;
+	/* VFIO_IOMMU_MAP_DMA pins guest RAM and counts it against RLIMIT_MEMLOCK once the
+	 * server is no longer root (CAP_IPC_LOCK gone): lift the limit while still root. */
+	if (vfio && geteuid() == 0) {
+		struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+		if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0)
+			fprintf(stderr, "pcigate serve: warning: RLIMIT_MEMLOCK: %s\n",
+				strerror(errno));
+	}
 	rc = drop_privileges(o);
 	if (rc < 0)
 		return rc;
@@ -270,7 +310,7 @@ static int sandbox(const struct pg_serve_opts *o)
 		pg_cli_err("serve: PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
 		return -errno;
 	}
-	rc = install_seccomp();
+	rc = install_seccomp(vfio);
 	if (rc < 0)
 		pg_cli_err("serve: cannot install the seccomp filter: %s", strerror(-rc));
 	return rc;
@@ -406,8 +446,12 @@ int pg_serve_run(struct pg_serve *s, int sockfd)
 		rc = PG_EXIT_INPUT;
 		goto out;
 	}
+	if (s->vfio && s->vfio != s->be && pg_proto_dev_set_vfio(dev, s->vfio) < 0) {
+		rc = PG_EXIT_INPUT;
+		goto out;
+	}
 	catch_term(sockfd);
-	if (sandbox(s->o) < 0) {
+	if (sandbox(s->o, s->vfio != NULL) < 0) {
 		rc = PG_EXIT_INPUT;
 		goto out;
 	}

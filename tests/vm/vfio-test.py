@@ -12,14 +12,17 @@ asserts that every expected check ran and passed, plus the open/refusal messages
                 interrupts (edu MSI: one eventfd signal per raise; nvme MSI-X through the
                 trapped path), DMA (edu round trip, unmapped IOVA, limits, shrunk memfd),
                 resets (nvme FLR, e1000e PM; resync), MSI-X direct-map decision, hostile
-                inputs (bad BDFs, non-viable group, removed device), quiesce on close.
+                inputs (bad BDFs, non-viable group, removed device), quiesce on close;
+                pcigate inspect/view/session vfio:BDF in the guest; `pcigate serve --device
+                vfio:BDF` driven by serve-client (SYNC_SYSMEM DMA, INTx irqfd, memfd shrink,
+                SIGTERM quiesce).
   vfio-unsafe   intremap=off: type1 refuses the group (pcigate never sets the knob); after
                 the test sets allow_unsafe_interrupts, the MSI-X direct map is refused
                 with the reason.
   vfio-bench    (suite vm-bench) mediated vs raw VFIO config and BAR reads.
 
-usage: vfio-test.py --scenario NAME --pcigate PATH --guest-tool PATH --source DIR --work DIR
-                    [--timeout S]
+usage: vfio-test.py --scenario NAME --pcigate PATH --guest-tool PATH --serve-client PATH
+                    --source DIR --work DIR [--timeout S]
 Exit status: 0 pass, 1 fail, 77 skip (QEMU, the guest kernel or its modules missing).
 """
 import argparse
@@ -57,7 +60,7 @@ RESET = ["reset-ok", "reset-msix-off-hw", "reset-msix-off-guest", "reset-bar-res
          "reset-usable-after"]
 
 SCENARIOS = {
-    "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset msixmap cli hostile"},
+    "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset msixmap cli serve hostile"},
     "vfio-unsafe": {"intremap": "off", "steps": "unsafe"},
     "vfio-bench": {"intremap": "on", "steps": "bench"},
 }
@@ -80,7 +83,7 @@ def qemu_args(h, initrd, intremap, nvme_img):
 def boot(h, args, steps):
     h.scenario = "vfio"
     h.kmods = ["vfio-pci", "vfio_iommu_type1", "i2c-i801"]
-    h.bins = [args.guest_tool, args.pcigate]
+    h.bins = [args.guest_tool, args.pcigate, args.serve_client]
     params = {"EDU": EDU, "E1000E": E1000E, "NVME": NVME, "XHCI": XHCI, "SATA": SATA,
               "VFIO_STEPS": steps, "KMODS_EXTRA": "vfio_iommu_type1 i2c-i801"}
     t0 = time.monotonic()
@@ -159,6 +162,8 @@ def scenario_vfio(serial, errs):
     if SATA in o and "not viable" not in o[SATA][1]:
         errs.append("non-viable group refusal does not say so: %r" % o[SATA][1])
     scenario_cli(serial, errs)
+    if not re.search(r"^vfio: PASS$", serial, re.M) or "PG-VM: SERVE-RC 0" not in serial:
+        errs.append("pcigate serve --device vfio:%s (serve-client vfio) failed" % EDU)
 
 
 def scenario_cli(serial, errs):
@@ -218,6 +223,7 @@ def main():
     ap.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
     ap.add_argument("--pcigate", required=True)
     ap.add_argument("--guest-tool", required=True)
+    ap.add_argument("--serve-client", required=True)
     ap.add_argument("--source", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--corpus", default="")

@@ -99,6 +99,7 @@ struct pg_vfio_dev {
 	unsigned ndma;
 	bool hot_reset;            /* a hot reset would affect only our group */
 	uint16_t pm_cap;           /* PM capability offset, 0 when none */
+	bool unmap_all;            /* the kernel has VFIO_DMA_UNMAP_FLAG_ALL */
 	bool touched;              /* written, reset, IRQ or DMA set up: quiesce at close */
 	bool mmap_checked;         /* mmap_ok is current (cleared by config writes, resets) */
 	bool mmap_ok;              /* Memory decode on and in D0: mappings may be touched */

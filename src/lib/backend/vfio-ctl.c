@@ -29,9 +29,9 @@
 
 /* ---- interrupts --------------------------------------------------------------------- */
 
-/* VFIO_DEVICE_SET_IRQS with ACTION_TRIGGER: count 0 disables the type, else eventfds. */
-static int set_irqs(struct pg_vfio_dev *d, unsigned type, uint32_t start, uint32_t count,
-		    const int *fds)
+/* VFIO_DEVICE_SET_IRQS: count 0 (DATA_NONE) disables the type, else eventfds. */
+static int set_irqs_at(struct pg_vfio_dev *d, unsigned type, uint32_t start, uint32_t count,
+		       const int *fds, uint32_t action)
 {
 	size_t len = sizeof(struct vfio_irq_set) + (size_t)count * sizeof(int32_t);
 	struct vfio_irq_set *s = calloc(1, len);
@@ -44,14 +44,19 @@ static int set_irqs(struct pg_vfio_dev *d, unsigned type, uint32_t start, uint32
 	s->index = type;
 	s->start = start;
 	s->count = count;
-	s->flags = VFIO_IRQ_SET_ACTION_TRIGGER |
-		   (count ? VFIO_IRQ_SET_DATA_EVENTFD : VFIO_IRQ_SET_DATA_NONE);
+	s->flags = action | (count ? VFIO_IRQ_SET_DATA_EVENTFD : VFIO_IRQ_SET_DATA_NONE);
 	for (uint32_t i = 0; i < count; i++)
 		((int32_t *)(void *)s->data)[i] = fds[i] < 0 ? -1 : fds[i];
 	if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, s) < 0)
 		r = -errno;
 	free(s);
 	return r;
+}
+
+static int set_irqs(struct pg_vfio_dev *d, unsigned type, uint32_t start, uint32_t count,
+		    const int *fds)
+{
+	return set_irqs_at(d, type, start, count, fds, VFIO_IRQ_SET_ACTION_TRIGGER);
 }
 
 static int irq_disable(struct pg_vfio_dev *d, unsigned type)
@@ -111,6 +116,15 @@ int pg_vfio_irq_unmask(struct pg_backend *be)
 	if (!d)
 		return -EINVAL;
 	return ioctl(d->device, VFIO_DEVICE_SET_IRQS, &s) < 0 ? -errno : 0;
+}
+
+int pg_vfio_irq_unmask_fd(struct pg_backend *be, int fd)
+{
+	struct pg_vfio_dev *d = pg_vfio_dev(be);
+
+	if (!d)
+		return -EINVAL;
+	return set_irqs_at(d, VFIO_PCI_INTX_IRQ_INDEX, 0, 1, &fd, VFIO_IRQ_SET_ACTION_UNMASK);
 }
 
 static int fd_of(const int *fds, unsigned nfds, unsigned i)
@@ -372,14 +386,32 @@ int pg_vfio_dma_unmap(struct pg_backend *be, uint64_t iova, uint64_t size)
 	return -ENOENT;
 }
 
+/*
+ * Our own mappings, then a sweep of the whole container: a process that shares the
+ * container (a server forked from a launcher) may have mapped more, and after it died only
+ * the sweep removes those (VFIO_DMA_UNMAP_FLAG_ALL, Linux 5.13+; else the whole IOVA space
+ * as one range, which type1 accepts for every mapping wholly inside it).
+ */
 static void unmap_all(struct pg_vfio_dev *d)
 {
+	struct vfio_iommu_type1_dma_unmap um = { .argsz = sizeof(um) };
+
 	while (d->ndma) {
 		int r = unmap_one(d, d->ndma - 1);
 
 		if (r < 0)
 			pg_vfio_log(d, LOG_WARNING, "VFIO_IOMMU_UNMAP_DMA: %s", strerror(-r));
 	}
+	if (d->container < 0)
+		return;
+	if (d->unmap_all) {
+		um.flags = VFIO_DMA_UNMAP_FLAG_ALL;
+	} else {
+		um.iova = 0;
+		um.size = UINT64_MAX & ~(d->pgsize ? d->pgsize - 1 : 4095);
+	}
+	if (ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &um) < 0)
+		pg_vfio_log(d, LOG_WARNING, "VFIO_IOMMU_UNMAP_DMA (all): %s", strerror(errno));
 }
 
 void pg_vfio_dma_unmap_all(struct pg_backend *be)

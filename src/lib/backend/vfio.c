@@ -388,6 +388,7 @@ static int attach(struct pg_vfio_dev *d, struct pg_vfio_error *err)
 		return fail(err, -errno, "%s: VFIO_SET_IOMMU: %s", d->bdf, strerror(errno));
 	}
 	iommu_info(d);
+	d->unmap_all = ioctl(d->container, VFIO_CHECK_EXTENSION, VFIO_UNMAP_ALL) > 0;
 	return 0;
 }
 

@@ -44,6 +44,7 @@ struct pg_proto_dev {
 	uint8_t rule[PG_PROTO_CFG_SPACE / 4];  /* enum dword_rule per config dword */
 	bool bar_hw[6];                        /* BAR reaches the hardware */
 	struct pg_sysmem *mem;
+	struct pg_backend *vfio;               /* DMA mappings and INTx routing, or NULL */
 	int irqfd, resamplefd;
 	struct pg_proto_dev_stats st;
 };
@@ -122,6 +123,8 @@ int pg_proto_dev_new(struct pg_mediator *m, struct pg_backend *be, unsigned flag
 		return -ENOMEM;
 	*d = (struct pg_proto_dev){ .med = m, .be = be, .flags = flags, .log = log,
 				    .log_data = log_data, .irqfd = -1, .resamplefd = -1 };
+	if (pg_backend_is_vfio(be) && !(flags & PG_PROTO_DEV_READONLY))
+		d->vfio = be;
 	rc = pg_sysmem_new(&d->mem);
 	if (rc < 0)
 		goto free_dev;
@@ -311,6 +314,36 @@ static int dev_reset(void *ctx)
 	return rc == -EOPNOTSUPP ? 0 : rc;
 }
 
+/*
+ * A VFIO device DMAs to guest memory through the IOMMU: every region of the new table is
+ * mapped at IOVA = GPA (the proxy's guest sees no IOMMU in front of the device), after the
+ * old table's mappings are removed. VFIO_IOMMU_MAP_DMA pins the pages, so a VMM that
+ * shrinks the file later cannot pull them from under the device, and a region the kernel
+ * cannot pin (already shrunk, out of the IOMMU's range) fails the message: fail closed,
+ * with no half-mapped table left behind.
+ */
+static int dma_sync(struct pg_proto_dev *d)
+{
+	int rc = 0;
+
+	pg_vfio_dma_unmap_all(d->vfio);
+	for (unsigned i = 0; rc == 0 && i < pg_sysmem_count(d->mem); i++) {
+		uint64_t gpa = 0, size = 0;
+		void *va = NULL;
+
+		rc = pg_sysmem_region(d->mem, i, &gpa, &size, &va);
+		if (rc == 0)
+			rc = pg_vfio_dma_map(d->vfio, gpa, va, size, 0);
+		if (rc < 0)
+			dlog(d, LOG_ERR, "%s: SYNC_SYSMEM: region %u (gpa 0x%llx, 0x%llx bytes) "
+			     "cannot be mapped for DMA: %s", pg_mediator_name(d->med), i,
+			     (unsigned long long)gpa, (unsigned long long)size, strerror(-rc));
+	}
+	if (rc < 0)
+		pg_vfio_dma_unmap_all(d->vfio);
+	return rc;
+}
+
 static int dev_sync_sysmem(void *ctx, struct pg_proto_msg *msg)
 {
 	struct pg_proto_dev *d = ctx;
@@ -321,6 +354,8 @@ static int dev_sync_sysmem(void *ctx, struct pg_proto_msg *msg)
 	rc = pg_sysmem_replace(d->mem, msg, &err);
 	if (rc < 0)
 		dlog(d, LOG_ERR, "%s: %s", pg_mediator_name(d->med), err.text);
+	else if (d->vfio)
+		rc = dma_sync(d);
 	return rc;
 }
 
@@ -335,7 +370,20 @@ static int dev_set_irqfd(void *ctx, struct pg_proto_msg *msg)
 	d->irqfd = msg->fds[0];
 	d->resamplefd = msg->fds[1];
 	msg->fds[0] = msg->fds[1] = -1;
-	return 0;
+	if (!d->vfio)
+		return 0;
+	/* VFIO: the device's INTx fires QEMU's irqfd directly; QEMU's resample (EOI) eventfd
+	 * unmasks it, as QEMU's own vfio-pci does with KVM. The proxy carries no MSI. */
+	{
+		int rc = pg_vfio_irq_set(d->vfio, PG_VFIO_IRQ_INTX, 0, 1, &d->irqfd);
+
+		if (rc == 0)
+			rc = pg_vfio_irq_unmask_fd(d->vfio, d->resamplefd);
+		if (rc < 0 && rc != -EINVAL) /* -EINVAL: the device has no INTx pin */
+			dlog(d, LOG_ERR, "%s: routing INTx to QEMU's irqfd: %s",
+			     pg_mediator_name(d->med), strerror(-rc));
+		return rc == -EINVAL ? 0 : rc;
+	}
 }
 
 static const struct pg_proto_handler dev_handler = {
@@ -380,5 +428,19 @@ int pg_proto_dev_quiesce(struct pg_proto_dev *dev)
 	rc = pg_backend_reset(dev->be, PG_RESET_ANY);
 	if (rc < 0 && rc != -EOPNOTSUPP)
 		return rc;
-	return bus_master_off(dev);
+	rc = bus_master_off(dev);
+	/* VFIO: interrupts off and every DMA mapping gone too. */
+	if (rc == 0 && dev->vfio)
+		rc = pg_vfio_quiesce(dev->vfio);
+	return rc;
+}
+
+int pg_proto_dev_set_vfio(struct pg_proto_dev *dev, struct pg_backend *vfio)
+{
+	if (!dev || (vfio && !pg_backend_is_vfio(vfio)))
+		return -EINVAL;
+	if (dev->flags & PG_PROTO_DEV_READONLY)
+		return -EROFS;
+	dev->vfio = vfio;
+	return 0;
 }

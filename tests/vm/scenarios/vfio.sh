@@ -43,6 +43,14 @@ for step in $VFIO_STEPS; do
 		echo "PG-VM: CLI-HW cmd=$(setpci -s "$E1000E" COMMAND) intline=$(setpci -s "$E1000E" INTERRUPT_LINE)"
 		echo "PG-VM: CLI-END"
 		;;
+	serve)
+		# serve drops root to "nobody" (the initramfs has no user database)
+		mkdir -p /etc
+		echo 'root:x:0:0:root:/:/bin/sh' > /etc/passwd
+		echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> /etc/passwd
+		printf 'root:x:0:\nnogroup:x:65534:\n' > /etc/group
+		serve-client /usr/bin/pcigate "vfio:$EDU" vfio; echo "PG-VM: SERVE-RC $?"
+		;;
 	bench) pg-vfio bench "$EDU" 20000 ;;
 	unsafe)
 		pg-vfio open "$NVME"                   # refused: no interrupt remapping
