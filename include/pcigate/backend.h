@@ -359,6 +359,22 @@ struct pg_vfio_info {
 /** @return 0, -EINVAL (NULL, or not a vfio backend). ret written on success. */
 PG_EXPORT PG_MUST_CHECK int pg_vfio_info(struct pg_backend *be, struct pg_vfio_info *ret);
 
+/** Where a VFIO region lives, for a VMM that maps a BAR itself (after
+ *  pg_vfio_msix_direct_map() allowed it for the MSI-X BAR) or reads it raw. */
+struct pg_vfio_region_desc {
+	int fd;             /**< the device fd: borrowed, owned by the backend */
+	uint64_t offset;    /**< of the region within fd */
+	uint64_t size;      /**< 0: the device has no such region */
+	uint32_t flags;     /**< VFIO_REGION_INFO_FLAG_* (READ 1, WRITE 2, MMAP 4) */
+};
+
+/**
+ * @param index 0..5 BARs, 6 ROM, 7 config
+ * @return 0, -EINVAL (not vfio, index > 7, NULL ret). ret written on success.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_region(struct pg_backend *be, unsigned index,
+					   struct pg_vfio_region_desc *ret);
+
 /** VFIO interrupt indexes (linux/vfio.h VFIO_PCI_*_IRQ_INDEX). */
 enum pg_vfio_irq {
 	PG_VFIO_IRQ_INTX = 0,

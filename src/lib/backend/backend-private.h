@@ -89,6 +89,7 @@ struct pg_vfio_dev {
 	char root[256];             /* sysfs root */
 	uint32_t dev_flags;
 	struct pg_vfio_region regions[PG_VFIO_NUM_REGIONS];
+	struct pg_bar_info bars[PG_CFG_NUM_BARS]; /* at open: BARs 0..5 and the ROM */
 	uint32_t irq_count[PG_VFIO_NUM_IRQ_TYPES];
 	int irq_on;                 /* enabled type (enum pg_vfio_irq) or -1 */
 	uint32_t irq_on_count;      /* vectors enabled for irq_on */

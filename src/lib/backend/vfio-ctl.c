@@ -490,6 +490,19 @@ int pg_vfio_info(struct pg_backend *be, struct pg_vfio_info *ret)
 	return 0;
 }
 
+int pg_vfio_region(struct pg_backend *be, unsigned index, struct pg_vfio_region_desc *ret)
+{
+	struct pg_vfio_dev *d = pg_vfio_dev(be);
+
+	if (!d || !ret || index > PG_VFIO_CFG_REGION)
+		return -EINVAL;
+	ret->fd = d->device;
+	ret->offset = d->regions[index].offset;
+	ret->size = d->regions[index].size;
+	ret->flags = d->regions[index].flags;
+	return 0;
+}
+
 /* BIR of the MSI-X table. */
 static int msix_bir(struct pg_vfio_dev *d)
 {

@@ -72,6 +72,7 @@ void pg_vfio_log(const struct pg_vfio_dev *d, int level, const char *fmt, ...)
 static void group_members(const char *root, int group, const char *self, char *out,
 			  size_t cap);
 static int group_of(const char *root, const char *bdf, int *ret);
+static void describe_bar(struct pg_vfio_dev *d, unsigned bar, struct pg_bar_info *info);
 
 static int fail(struct pg_vfio_error *err, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -497,6 +498,8 @@ static int open_device(struct pg_vfio_dev *d, struct pg_vfio_error *err)
 	if (!d->regions[PG_VFIO_CFG_REGION].size)
 		return fail(err, -EIO, "%s: no config region", d->bdf);
 	probe_hot_reset(d);
+	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
+		describe_bar(d, i, &d->bars[i]);
 	r = pg_vfio_find_cap(d, 0x01);
 	d->pm_cap = r > 0 ? (uint16_t)r : 0;
 	return 0;
@@ -709,24 +712,23 @@ static int vfio_cfg_write(struct pg_backend *be, uint16_t off, uint8_t size, uin
 	return pg_vfio_region_rw(pg_backend_priv(be), PG_VFIO_CFG_REGION, off, size, &v, true);
 }
 
-static int vfio_bar_info(struct pg_backend *be, unsigned bar, struct pg_bar_info *info)
+/* BAR descriptions from the region sizes and the BAR registers' type bits, computed once at
+ * open: every BAR access asks for them (backend.c checks bounds), and a config read per
+ * access would double its cost. */
+static void describe_bar(struct pg_vfio_dev *d, unsigned bar, struct pg_bar_info *info)
 {
-	struct pg_vfio_dev *d = pg_backend_priv(be);
 	const struct pg_vfio_region *rg = &d->regions[bar];
 	uint16_t reg = bar == PG_CFG_ROM_BAR ? 0x30 : (uint16_t)(0x10 + 4 * bar);
 	uint64_t v = 0;
 
+	memset(info, 0, sizeof(*info));
 	if (pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, reg, 4, &v, false) < 0)
 		v = 0;
 	if (!rg->size) {
-		uint64_t lo = 0;
-
 		/* The high half of a 64-bit BAR has no region of its own. */
-		if (bar > 0 && bar < PG_CFG_ROM_BAR && d->regions[bar - 1].size &&
-		    pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, (uint16_t)(reg - 4), 4, &lo, false) == 0 &&
-		    !(lo & 1) && (lo & 6) == 4)
+		if (bar > 0 && bar < PG_CFG_ROM_BAR && d->bars[bar - 1].kind == PG_BAR_MEM64)
 			info->kind = PG_BAR_MEM64_HI;
-		return 0;
+		return;
 	}
 	info->present = true;
 	info->size = rg->size;
@@ -742,6 +744,13 @@ static int vfio_bar_info(struct pg_backend *be, unsigned bar, struct pg_bar_info
 		info->prefetchable = (v & 8) != 0;
 		info->host_addr = v & ~0xfull;
 	}
+}
+
+static int vfio_bar_info(struct pg_backend *be, unsigned bar, struct pg_bar_info *info)
+{
+	struct pg_vfio_dev *d = pg_backend_priv(be);
+
+	*info = d->bars[bar];
 	return 0;
 }
 
