@@ -7,9 +7,11 @@
  * of config space, and waits for each RET (16 + 8 bytes, read as header then body, like
  * QEMU). Two servers, each in its own process, are measured in the same run, interleaved
  * round by round so that machine noise hits both alike:
- *   floor     reads each message exactly as pcigate's connection layer does (recvmsg of
- *             the header with a control buffer for fds, recvmsg of the payload) and
- *             answers a fixed RET: the raw socket round trip, no decoding, no mediation;
+ *   floor     reads each message exactly as pcigate's connection layer does (one recvmsg
+ *             of up to one maximum frame, with a control buffer for fds) and answers a
+ *             fixed RET: the raw socket round trip, no decoding, no mediation;
+ *   2-recv    the floor with the framing pcigate used before (one recvmsg for the header,
+ *             one for the payload): what reading each message with a single call saves;
  *   pcigate   pg_proto_serve_one() with the pg_proto_dev handler over a mediator (guest
  *             profile) on a model backend: decode, validation, mediation, reply.
  * Each round times every round trip with CLOCK_MONOTONIC; the median and mean round trip
@@ -25,9 +27,12 @@
  * of the two round trips (noisier). Numbers only: the exit status is non-zero only when
  * the device cannot be opened or a process fails.
  *
+ * PG_BENCH_CPU=N pins the client and every server to CPU N (children inherit it).
+ *
  * Usage: bench-serve [-n ROUND_TRIPS_PER_ROUND] [-r ROUNDS] [DUMP]
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,17 +115,23 @@ static ssize_t floor_recv(int fd, void *buf, size_t len)
 	return recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
 }
 
-static int64_t serve_floor(int fd)
+static int64_t serve_floor(int fd, bool two_calls)
 {
-	uint8_t hdr[PG_PROTO_HDR_SIZE], payload[PG_PROTO_CFG_SIZE], ret[PG_PROTO_REPLY_SIZE];
+	uint8_t msg[PG_PROTO_HDR_SIZE + PG_PROTO_MAX_PAYLOAD], ret[PG_PROTO_REPLY_SIZE];
 	int64_t n = 0;
 
 	pg_proto_encode_ret(0x12345678, ret);
 	/* Bounded by the client: each iteration consumes one message or ends at EOF. */
 	for (;;) {
-		if (floor_recv(fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr) ||
-		    floor_recv(fd, payload, sizeof(payload)) != (ssize_t)sizeof(payload))
+		if (two_calls) {
+			if (floor_recv(fd, msg, PG_PROTO_HDR_SIZE) != PG_PROTO_HDR_SIZE ||
+			    floor_recv(fd, msg + PG_PROTO_HDR_SIZE, PG_PROTO_CFG_SIZE) !=
+				    PG_PROTO_CFG_SIZE)
+				break;
+		} else if (floor_recv(fd, msg, sizeof(msg)) !=
+			   PG_PROTO_HDR_SIZE + PG_PROTO_CFG_SIZE) {
 			break;
+		}
 		if (send(fd, ret, sizeof(ret), MSG_NOSIGNAL) != (ssize_t)sizeof(ret))
 			break;
 		n++;
@@ -137,10 +148,13 @@ struct device {
 static int open_device(const char *path, struct device *d)
 {
 	struct pg_dump_error derr = { 0, "" };
+	struct pg_mediator_config cfg;
 	int rc = pg_backend_model_open(path, &d->be, &derr);
 
+	pg_mediator_config_init(&cfg); /* guest profile, no audit sink */
+	cfg.options = PG_MEDIATOR_TRANSPORT_QEMU72;
 	if (rc == 0)
-		rc = pg_mediator_new(d->be, NULL, &d->med); /* guest profile, no audit sink */
+		rc = pg_mediator_new(d->be, &cfg, &d->med);
 	if (rc == 0)
 		rc = pg_proto_dev_new(d->med, d->be, 0, NULL, NULL, &d->dev);
 	if (rc < 0)
@@ -171,7 +185,10 @@ static int64_t serve_pcigate(int fd, struct device *d)
 
 /* Fork a server on one end of a socketpair; it prints nothing and reports its CPU time per
  * message through a pipe. Returns the client's socket. */
-static int spawn(bool floor, struct device *d, pid_t *pid, int *report)
+enum server { FLOOR, PCIGATE, TWO_RECV, NSERVERS };
+static const char *const server_names[NSERVERS] = { "floor", "pcigate", "2-recv" };
+
+static int spawn(enum server kind, struct device *d, pid_t *pid, int *report)
 {
 	int sp[2], pp[2];
 
@@ -187,7 +204,7 @@ static int spawn(bool floor, struct device *d, pid_t *pid, int *report)
 		close(sp[0]);
 		close(pp[0]);
 		t0 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
-		n = floor ? serve_floor(sp[1]) : serve_pcigate(sp[1], d);
+		n = kind == PCIGATE ? serve_pcigate(sp[1], d) : serve_floor(sp[1], kind == TWO_RECV);
 		cpu = now_ns(CLOCK_PROCESS_CPUTIME_ID) - t0;
 		cpu = n > 0 ? cpu / n : -1;
 		_exit(write(pp[1], &cpu, sizeof(cpu)) == sizeof(cpu) && n > 0 ? 0 : 1);
@@ -204,14 +221,14 @@ struct result {
 	int64_t median_rt, mean_rt, server_cpu;
 };
 
-static int run_round(bool floor, struct device *d, unsigned n, int64_t *lat,
+static int run_round(enum server kind, struct device *d, unsigned n, int64_t *lat,
 		     struct result *res)
 {
 	uint8_t msg[64][28], reply[PG_PROTO_REPLY_SIZE];
 	int64_t sum = 0;
 	int report, st;
 	pid_t pid;
-	int fd = spawn(floor, d, &pid, &report);
+	int fd = spawn(kind, d, &pid, &report);
 
 	if (fd < 0)
 		return -1;
@@ -339,7 +356,7 @@ int main(int argc, char **argv)
 {
 	unsigned n = DEFAULT_N, rounds = DEFAULT_ROUNDS;
 	const char *path = PG_BENCH_CORPUS "/" DEVICE;
-	int64_t med[2][MAX_ROUNDS], mean[2][MAX_ROUNDS], cpu[2][MAX_ROUNDS];
+	int64_t med[NSERVERS][MAX_ROUNDS], mean[NSERVERS][MAX_ROUNDS], cpu[NSERVERS][MAX_ROUNDS];
 	struct device d = { NULL, NULL, NULL };
 	double serve_one, mediate;
 	int64_t *lat;
@@ -349,16 +366,28 @@ int main(int argc, char **argv)
 		      "[DUMP]\n", stderr);
 		return 2;
 	}
+	if (getenv("PG_BENCH_CPU")) {
+		/* Client and servers on one CPU: a round trip is then two context switches on
+		 * that CPU, not a cross-CPU wake-up whose cost depends on the other load. */
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(atoi(getenv("PG_BENCH_CPU")), &set);
+		if (sched_setaffinity(0, sizeof(set), &set) < 0)
+			perror("bench-serve: PG_BENCH_CPU");
+	}
 	lat = calloc(n, sizeof(*lat));
 	if (!lat || open_device(path, &d) < 0)
 		return 1;
 	printf("bench-serve: %s, guest profile; %u rounds x %u CFGREAD round trips per server\n",
 	       strrchr(path, '/') ? strrchr(path, '/') + 1 : path, rounds, n);
 	for (unsigned r = 0; r < rounds; r++) {
-		for (int k = 0; k < 2; k++) {
+		/* Rotate the order so that no server always runs first in a round. */
+		for (int j = 0; j < NSERVERS; j++) {
+			int k = (j + (int)r) % NSERVERS;
 			struct result res;
 
-			if (run_round(k == 0, &d, n, lat, &res) < 0) {
+			if (run_round((enum server)k, &d, n, lat, &res) < 0) {
 				fprintf(stderr, "bench-serve: a server process failed\n");
 				return 1;
 			}
@@ -369,13 +398,16 @@ int main(int argc, char **argv)
 	}
 	serve_one = inproc_serve_one(&d);
 	mediate = inproc_mediator(&d);
-	for (int k = 0; k < 2; k++) {
+	for (int k = 0; k < NSERVERS; k++) {
 		int64_t m = median_of(med[k], rounds), a = median_of(mean[k], rounds);
 
 		printf("  %-8s round trip: median %6lld ns, mean %6lld ns; server CPU %5lld ns per "
-		       "message (medians over rounds)\n", k ? "pcigate" : "floor", (long long)m,
+		       "message (medians over rounds)\n", server_names[k], (long long)m,
 		       (long long)a, (long long)median_of(cpu[k], rounds));
 	}
+	printf("  one recvmsg per message instead of two: server CPU x%.2f, round trip x%.2f "
+	       "(floor / 2-recv)\n", (double)cpu[FLOOR][rounds / 2] / (double)cpu[TWO_RECV][rounds / 2],
+	       (double)med[FLOOR][rounds / 2] / (double)med[TWO_RECV][rounds / 2]);
 	printf("  in-process, no socket: pg_proto_serve_one %.0f ns per CFGREAD (decode, mediate, "
 	       "reply); pg_mediator_cfg_read alone %.1f ns\n", serve_one, mediate);
 	printf("  mediation adds %.2f%% to the floor round trip (in-process cost / floor median); "

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: the whole test suite, exactly what CI runs (.ci/run).
-#   1. normal build, warnings as errors: unit + functional suites + vm (Linux guests under QEMU TCG)
+#   0. release build at -O3 (README command 1's flags), warnings as errors: compile only
+#   1. normal build, warnings as errors: unit + functional + style suites + vm (Linux guests under QEMU TCG)
 #   2. ASan + UBSan build, warnings as errors: unit + functional suites
 #   3. clang libFuzzer build: every fuzz target for PG_FUZZ_SECONDS (default 60) each
 # Prints each phase's duration and a closing "N passed, N failed" line.
@@ -48,8 +49,28 @@ phase() {
 	echo "   $name took $(( $(date +%s) - t0 )) s"
 }
 
+# build_only NAME BUILDDIR SETUP-ARGS...: configure (once) and compile with --werror, no
+# tests; counts as one passed or failed check.
+build_only() {
+	local name=$1 dir=$2; shift 2
+	local t0=$(date +%s)
+	echo "== $name =="
+	if { [ -f "$dir/build.ninja" ] || meson setup "$dir" --werror "$@" >"$dir.setup.log" 2>&1; } &&
+		ninja -C "$dir" >"$dir.build.log" 2>&1; then
+		total_pass=$((total_pass + 1)); echo "   -> built without warnings"
+	else
+		tail -n 60 "$dir.build.log" 2>/dev/null || cat "$dir.setup.log"
+		echo "build of $dir failed"; status=1; total_fail=$((total_fail + 1))
+	fi
+	echo "   $name took $(( $(date +%s) - t0 )) s"
+}
+
 mkdir -p "$broot"
-phase "normal build (gcc, -Werror)" "$broot/ci" "unit functional vm"
+# README command 1 builds with --buildtype=release (-O3): gcc's -Wmaybe-uninitialized and
+# -Wformat-overflow only fire with the optimiser on, which the debug builds below never use.
+build_only "release build (gcc -O3, -Werror, compile only)" "$broot/release-O3" \
+	--buildtype=release -Doptimization=3
+phase "normal build (gcc, -Werror)" "$broot/ci" "unit functional style vm"
 phase "sanitizer build (ASan+UBSan)" "$broot/asan" "unit functional" \
 	-Db_sanitize=address,undefined -Db_lundef=false
 if [ "${PG_SKIP_FUZZ:-0}" != 1 ]; then

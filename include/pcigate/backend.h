@@ -34,12 +34,23 @@ struct pg_bar_info {
 	bool accessible;      /**< bar_read/bar_write may touch it */
 };
 
+/**
+ * Reset methods. PG_RESET_ANY leaves the choice to the backend (the kernel's own order for
+ * sysfs and vfio); the others name one method: Function Level Reset (PCIe Base r5.0
+ * §6.6.2, or the Advanced Features capability's FLR), a PM D3hot -> D0 transition without
+ * No_Soft_Reset (PCI PM 1.2 §5.4) and a secondary bus reset of the parent bridge (PCI-to-PCI
+ * Bridge 1.2 §3.2.5.18).
+ */
 enum pg_reset_method {
 	PG_RESET_ANY = 0,     /**< the backend's preferred method */
 	PG_RESET_FLR,
 	PG_RESET_PM,
 	PG_RESET_BUS,
+	PG_RESET__COUNT
 };
+
+/** Most entries in an ordered list of reset methods (FLR, PM, bus; or ANY alone). */
+#define PG_RESET_MAX_METHODS 3u
 
 /** Operations of a backend. Every op returns 0 or a negative errno. */
 struct pg_backend_ops {
@@ -55,10 +66,24 @@ struct pg_backend_ops {
 			uint64_t *val);
 	int (*bar_write)(struct pg_backend *be, unsigned bar, uint64_t off, uint8_t size,
 			 uint64_t val);
-	/** Reset the function; -EOPNOTSUPP when the method is unavailable. */
-	int (*reset)(struct pg_backend *be, enum pg_reset_method method);
+	/**
+	 * Reset the function with the first of methods[0..n) the device supports, trying them
+	 * in this order, and set *used to the method that reset it. The list is what policy
+	 * allows: a method not in it must never be used (a device may hang or take its
+	 * neighbours down with a method the administrator excluded). Validated by
+	 * pg_backend_reset_list(): 1 <= n <= PG_RESET_MAX_METHODS, no repeats, PG_RESET_ANY
+	 * only as the single entry. -EOPNOTSUPP when none of the methods is available.
+	 */
+	int (*reset)(struct pg_backend *be, const enum pg_reset_method *methods, unsigned n,
+		     enum pg_reset_method *used);
 	/** Release priv; called once by pg_backend_close(). May be NULL. */
 	void (*destroy)(void *priv);
+	/**
+	 * Optional: read config bytes [0, len) into buf at once (len = cfg_len). A device
+	 * whose config reads are expensive system calls (sysfs) reads it in one go instead
+	 * of one op call per dword. NULL: pg_backend_snapshot() reads dword by dword.
+	 */
+	int (*cfg_read_all)(struct pg_backend *be, uint8_t *buf, uint16_t len);
 };
 
 /**
@@ -119,14 +144,30 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_bar_read(struct pg_backend *be, unsigned 
 						uint64_t off, uint8_t size, uint64_t *val);
 PG_EXPORT PG_MUST_CHECK int pg_backend_bar_write(struct pg_backend *be, unsigned bar,
 						 uint64_t off, uint8_t size, uint64_t val);
-/** Reset; -EOPNOTSUPP when the backend has no reset; -EINVAL for an unknown method. */
+/**
+ * Reset the function with the first method of an ordered list of allowed methods that the
+ * backend supports; methods outside the list are never used.
+ * @param methods borrowed: n distinct methods PG_RESET_FLR..PG_RESET_BUS in order of
+ *                preference, or the single entry PG_RESET_ANY (the backend's choice)
+ * @param n       1..PG_RESET_MAX_METHODS
+ * @param used    out, may be NULL: the method that reset the function, set on success only
+ * @return 0; -EINVAL (NULL be/methods, n out of range, an unknown or repeated method, ANY
+ *         mixed with others); -EOPNOTSUPP when the backend has no reset or supports none of
+ *         the methods; -EROFS for a read-only backend; another negative errno from it.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_backend_reset_list(struct pg_backend *be,
+						  const enum pg_reset_method *methods,
+						  unsigned n, enum pg_reset_method *used);
+
+/** pg_backend_reset_list() with the one method m. */
 PG_EXPORT PG_MUST_CHECK int pg_backend_reset(struct pg_backend *be, enum pg_reset_method m);
 
 /**
  * Snapshot the whole config space (cfg_len bytes) into buf (at least 4096 bytes) and the
  * BAR sizes the backend knows into sizes (may be NULL), ready for pg_cfg_parse().
- * Config is read dword by dword (bytes for a tail shorter than a dword); buf is zeroed
- * beyond cfg_len. For each BAR i, sizes marks i known with the backend's size when
+ * Config is read with the backend's cfg_read_all op when it has one (sysfs: one read of
+ * the config file), else dword by dword (bytes for a tail shorter than a dword); buf is
+ * zeroed beyond cfg_len. For each BAR i, sizes marks i known with the backend's size when
  * bar_info reports it present with a non-zero size, known with size 0 when it reports it
  * not present, and leaves it unknown when bar_info fails or the size is 0 (unknown).
  * sizes is written only on success.
@@ -175,8 +216,8 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_snapshot(struct pg_backend *be, uint8_t *
  * 0 and writes are dropped; an access not wholly inside [0, size) is -ERANGE; writes to
  * the expansion ROM are -EROFS.
  *
- * reset: restores the dump's config bytes and discards BAR RAM. PG_RESET_ANY always
- * works; PG_RESET_FLR when the dump has a PCIe capability with DevCap FLR (bit 28) or an
+ * reset: the first listed method the model supports restores the dump's config bytes and
+ * discards BAR RAM. PG_RESET_ANY always works; PG_RESET_FLR when the dump has a PCIe capability with DevCap FLR (bit 28) or an
  * Advanced Features capability with its FLR bit; PG_RESET_PM when it has a PM capability
  * with PMCSR No_Soft_Reset clear; otherwise (and always for PG_RESET_BUS) -EOPNOTSUPP.
  *
@@ -211,9 +252,13 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_model_open(const char *path, struct pg_ba
  * ROOT/bus/pci/devices/BDF/resource (lines "start end flags" in hex; line i is BAR i,
  * line 6 the ROM). Config accesses are pread()/pwrite() on the config file. With
  * PG_SYSFS_WRITABLE, BAR accesses use resourceN (pread()/pwrite() for I/O BARs, a shared
- * mapping for memory BARs, opened on first use) and reset writes "1" to the reset file
- * (PG_RESET_ANY only; other methods -EOPNOTSUPP). Without it nothing but config and
- * resource is ever opened.
+ * mapping for memory BARs, opened on first use) and reset writes "1" to the reset file.
+ * PG_RESET_ANY uses the kernel's order as it stands. A list of named methods is honoured
+ * through ROOT/.../BDF/reset_method (Linux 5.15+): the listed methods the kernel offers
+ * for the device ("flr" also matches "af_flr"), in the list's order, are written there,
+ * then the reset, then the previous reset_method content is written back; with no
+ * reset_method file, or none of the methods offered, the result is -EOPNOTSUPP and
+ * nothing is written. Without it nothing but config and resource is ever opened.
  *
  * @param bdf    "dddd:bb:dd.f" or "bb:dd.f" (domain 0); validated strictly
  * @param flags  0 (read-only) or PG_SYSFS_WRITABLE; other bits -EINVAL

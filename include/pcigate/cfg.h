@@ -355,7 +355,12 @@ struct pg_cap {
 	bool extended;        /**< from the extended (0x100+) list */
 	uint8_t version;      /**< extended capability version; 0 for standard */
 	uint16_t next;        /**< next pointer as read, low two bits masked */
-	uint16_t len;         /**< bytes, per-ID rule, clamped to the available config */
+	uint16_t len;         /**< bytes, per-ID rule, clamped to the available config: the one
+	                           source of capability geometry (the mediator sizes, hides and
+	                           checks capabilities from it) */
+	bool truncated;       /**< the per-ID length ran past the available bytes (standard:
+	                           256 or the config length) and len was clamped; a cap-truncated
+	                           or ecap-truncated diagnostic says so */
 	bool decoded;         /**< info holds decoded fields */
 	const char *name;     /**< static name, never NULL ("Unknown" for unrecognised IDs) */
 	union pg_cap_info info;

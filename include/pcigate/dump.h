@@ -25,8 +25,12 @@
  * reports that print it.
  *
  * The text is hostile: every line is length-bounded, offsets must be contiguous and
- * 16-byte aligned, bytes must be two hex digits, and the total is capped at 4096 bytes per
- * device and PG_DUMP_MAX_DEVICES devices. The first violation is an error naming the line.
+ * 16-byte aligned, bytes must be two hex digits, and a device holds at most 4096 bytes.
+ * The first violation is an error naming the line. Files are read in one pass with
+ * bounded memory (a 64 KiB buffer and one device): pg_dump_read_each() hands each device
+ * to the caller as soon as it ends and has no limit on the file size or the device count;
+ * the array-returning readers are bounded by what they must hold (the caller's capacity;
+ * PG_DUMP_MAX_TEXT bytes of text and PG_DUMP_MAX_DEVICES devices for a whole file).
  */
 #ifndef PCIGATE_DUMP_H
 #define PCIGATE_DUMP_H
@@ -37,8 +41,11 @@
 extern "C" {
 #endif
 
-#define PG_DUMP_MAX_DEVICES 256u
-#define PG_DUMP_MAX_TEXT (8u << 20)   /**< largest dump text accepted (8 MiB) */
+/** Most devices pg_dump_read_file() returns: every function of one PCI segment (256
+ *  buses x 32 devices x 8 functions); its array then takes about 280 MiB. */
+#define PG_DUMP_MAX_DEVICES 65536u
+#define PG_DUMP_MAX_TEXT (8u << 20)   /**< largest text of pg_dump_parse() and
+					   pg_dump_read_file() (8 MiB) */
 #define PG_DUMP_MAX_LINE 1024u        /**< longest line accepted */
 
 /** One device read from a dump. */
@@ -69,8 +76,8 @@ struct pg_dump_error {
  * @param err      out, may be NULL: filled on -EINVAL
  * @return 0; -EINVAL for malformed text (err says line and why), no device at all, or
  *         bad arguments (NULL ret_n, NULL text with len > 0, NULL devs with max > 0);
- *         -E2BIG when the text is too long (err line 0) or holds more than
- *         min(max, PG_DUMP_MAX_DEVICES) devices (err names the first header too many);
+ *         -E2BIG when the text is too long (err line 0) or holds more than max devices
+ *         (err names the first header too many);
  *         -ENOMEM. err is filled on every failure except bad arguments and -ENOMEM.
  * Thread-safety: reentrant.
  */
@@ -87,17 +94,41 @@ PG_EXPORT PG_MUST_CHECK int pg_dump_parse(const char *text, size_t len,
  * @param err   out, may be NULL: line and reason on -EINVAL; for I/O errors line 0 and
  *              the strerror text
  * The file is opened O_RDONLY | O_CLOEXEC | O_NONBLOCK and fstat()ed before reading:
- * only regular files are read (a FIFO or device node never blocks the caller), and at
- * most PG_DUMP_MAX_TEXT + 1 bytes are ever read.
+ * only regular files are read (a FIFO or device node never blocks the caller), in one
+ * pass of 64 KiB reads; at most PG_DUMP_MAX_TEXT + 64 KiB bytes are ever read.
  * @return 0; -errno from open/read (e.g. -ENOENT, -EACCES, -ELOOP); -EISDIR for a
  *         directory; -EINVAL for another non-regular file (err: "not a regular file") or
  *         malformed text (err: line and reason); -E2BIG when the file exceeds
- *         PG_DUMP_MAX_TEXT (err: "file too large") or holds too many devices; -ENOMEM.
+ *         PG_DUMP_MAX_TEXT (err: "file too large") or holds more than
+ *         PG_DUMP_MAX_DEVICES devices; -ENOMEM (err msg empty).
  *         Outputs are written on success only.
  * Thread-safety: reentrant.
  */
 PG_EXPORT PG_MUST_CHECK int pg_dump_read_file(const char *path, struct pg_dump_dev **ret_devs,
 					      size_t *ret_n, struct pg_dump_error *err);
+
+/**
+ * Read a dump file in one pass and call fn for each device as soon as its block ends.
+ * Memory stays bounded (a 64 KiB read buffer and one device) whatever the size of the
+ * file or the number of devices, neither of which is limited.
+ *
+ * @param path  borrowed; opened as for pg_dump_read_file()
+ * @param fn    called with data and the device (borrowed: valid during the call only);
+ *              returns 0 to go on, > 0 to stop reading (success: what follows is not
+ *              read or checked), or a negative errno to fail (returned, err names the
+ *              device's line)
+ * @param ret_n out, may be NULL: devices passed to fn; written on success only
+ * @param err   out, may be NULL: as for pg_dump_read_file()
+ * @return 0; -EINVAL (NULL path/fn, malformed text, no device, not a regular file);
+ *         -EISDIR; -errno from open/read; fn's negative errno; -ENOMEM. A failure can come
+ *         after fn has seen earlier devices.
+ * Thread-safety: reentrant.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_dump_read_each(const char *path,
+					      int (*fn)(void *data,
+							const struct pg_dump_dev *dev),
+					      void *data, size_t *ret_n,
+					      struct pg_dump_error *err);
 
 #ifdef __cplusplus
 }

@@ -18,7 +18,7 @@
 extern "C" {
 #endif
 
-#define PG_JSON_SCHEMA_VERSION 1
+#define PG_JSON_SCHEMA_VERSION 2
 #define PG_INSPECT_MAX_FINDINGS 32u
 
 enum pg_severity {
@@ -147,6 +147,23 @@ PG_EXPORT PG_MUST_CHECK int pg_report_text(const struct pg_report_dev *dev, char
  */
 PG_EXPORT PG_MUST_CHECK int pg_report_json(const struct pg_report_dev *devs, size_t n,
 					   char **ret);
+
+/**
+ * The same document streamed: pg_report_json_head(), then pg_report_json_device() for
+ * devices 0..n-1, then pg_report_json_tail(n); the concatenation of the texts equals
+ * pg_report_json() of the n devices. A caller writes each text as it gets it and can free
+ * each device right after, so memory does not grow with the number of devices.
+ * Each @param ret is out: NUL-terminated text owned by the caller (free()), written on
+ * success only. Reentrant; no state is kept between calls.
+ * @return 0, -EINVAL (NULL ret; for a device, NULL dev or a required member NULL),
+ *         -ENOMEM.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_report_json_head(char **ret);
+/** @param dev borrowed, as for pg_report_text(); @param index its position (0 first). */
+PG_EXPORT PG_MUST_CHECK int pg_report_json_device(const struct pg_report_dev *dev,
+						  size_t index, char **ret);
+/** @param ndevs how many devices were written. */
+PG_EXPORT PG_MUST_CHECK int pg_report_json_tail(size_t ndevs, char **ret);
 
 #ifdef __cplusplus
 }

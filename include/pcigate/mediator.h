@@ -137,7 +137,8 @@ struct pg_audit_record {
 	/** Stable id of the rule that decided: a row id ("hdr.command", "msi.control",
 	 *  "pcie.devctl", "policy:12", ...), "default-deny", "hidden-cap:<name>",
 	 *  "msix-table-access", "msix-pba", "irq-exclusive", "no-d3", "device-model:reset",
-	 *  or "rate-limit" in a summary record. Never NULL. */
+	 *  "reset:avoided", "reset:unsupported", or "rate-limit" in a summary record.
+	 *  Never NULL. */
 	const char *rule;
 	uint64_t suppressed;            /**< summary records: how many records were not emitted */
 };
@@ -224,7 +225,10 @@ enum pg_effect_kind {
 	PG_EFFECT_IRQ,
 	/** Guest requested a function reset (FLR in PCIe DevCtl or AF Control; never in the
 	 *  device-model profile, which refuses the request). The executor resets through
-	 *  the backend (policy reset preference order), restores the host-owned config
+	 *  the backend with the allowed method order (policy "prefer", else FLR, PM, bus;
+	 *  minus "avoid"); when no method is allowed or the backend has none of them the
+	 *  reset fails (-EPERM or -EOPNOTSUPP from pg_mediator_apply()) and is audited with
+	 *  rule "reset:avoided" or "reset:unsupported". On success it restores the host-owned config
 	 *  (BARs, ROM), reinitialises the virtual registers, then tells the callback.
 	 *  Every guest BAR mapping and interrupt route is void afterwards (the virtual BARs
 	 *  read 0, MSI/MSI-X are disabled, MSI-X entries masked). */
@@ -261,9 +265,15 @@ struct pg_effect {
 		} bar;
 		struct pg_irq_effect irq;
 		struct {
-			enum pg_reset_method methods[PG_POLICY_MAX_RESET]; /**< in order of preference */
-			uint8_t nmethods;     /**< 0: PG_RESET_ANY */
-			const char *why;      /**< static: "pcie-flr" or "af-flr" */
+			/** the methods policy allows, in order of preference, for
+			 *  pg_backend_reset_list(): PG_RESET_ANY alone when the policy names
+			 *  none (neither prefer nor avoid) */
+			enum pg_reset_method methods[PG_RESET_MAX_METHODS];
+			uint8_t nmethods;     /**< 0: policy avoids every method: refused */
+			const char *why;      /**< static: "pcie-flr", "af-flr" or "vmm" */
+			uint16_t off;         /**< register that requested it (0: the VMM) */
+			uint8_t size;         /**< its size (0: the VMM) */
+			uint32_t value;       /**< the request bit written (0: the VMM) */
 		} reset;
 		struct {
 			uint8_t bar;          /**< 0..5, or PG_CFG_ROM_BAR */
@@ -317,6 +327,46 @@ struct pg_mediator_ids {
 	uint8_t revision;
 };
 
+/**
+ * Options (bits of pg_mediator_config.options): transport limits that change what the
+ * guest sees, and executor modes. They are part of the one decision every frontend shares
+ * (`pcigate view --transport qemu72` prints what `pcigate serve` serves), never applied
+ * beside the mediator.
+ *
+ * Transport limits of QEMU 7.2's x-pci-proxy-dev (docs/serve.md): its proxy sizes
+ * BARs with an int and a 32-bit mask, registers every BAR as 32-bit and never maps the
+ * expansion ROM. Each is logged (LOG_WARNING when something is hidden, LOG_INFO for the
+ * 32-bit view) at creation.
+ */
+/** Hide the expansion ROM (the ROM register reads 0 and ignores writes), as the policy
+ *  flag no-rom does. */
+#define PG_MEDIATOR_OPT_NO_ROM 0x1u
+/** Show a 64-bit memory BAR as a 32-bit one: type bits 2:1 read 0 and its upper dword
+ *  reads 0 and ignores writes, so the guest keeps it below 4 GiB (the host's upper half is
+ *  still restored after a reset). A 64-bit BAR larger than 2 GiB is hidden. */
+#define PG_MEDIATOR_OPT_BARS_32BIT 0x2u
+/** Hide BARs of 2 GiB or more (the register reads 0 and ignores writes). */
+#define PG_MEDIATOR_OPT_MAX_BAR_2G 0x4u
+/** Hide I/O BARs smaller than 16 bytes (QEMU 7.2 sizes I/O BARs with mask 0xfffffff0). */
+#define PG_MEDIATOR_OPT_MIN_IO_BAR_16 0x8u
+/** No extended config space: 0x100 and above read 0 and ignore writes, as the policy flag
+ *  no-ext-cfg does (QEMU 7.2's proxy forwards the first 256 bytes only). */
+#define PG_MEDIATOR_OPT_NO_EXT_CFG 0x20u
+/** Every QEMU 7.2 proxy limit: what pg_proto_dev_new() requires. */
+#define PG_MEDIATOR_TRANSPORT_QEMU72 (PG_MEDIATOR_OPT_NO_ROM | PG_MEDIATOR_OPT_BARS_32BIT | \
+				      PG_MEDIATOR_OPT_MAX_BAR_2G | PG_MEDIATOR_OPT_MIN_IO_BAR_16 | \
+				      PG_MEDIATOR_OPT_NO_EXT_CFG)
+/**
+ * Read-only executor: nothing is ever written to the device. Decisions are the same
+ * (virtual registers update, audit records are emitted), but pg_mediator_apply() drops
+ * config writes, BAR writes, resets and restores; BAR reads outside the virtual MSI-X
+ * table and PBA read all ones without touching the device; pg_mediator_reset() does
+ * nothing and returns 0 (the virtual registers keep their values). How a live host device
+ * opened read-only is served.
+ */
+#define PG_MEDIATOR_OPT_READONLY 0x10u
+#define PG_MEDIATOR_OPT__ALL 0x3fu
+
 /** How to build a mediator. Initialise with pg_mediator_config_init(). */
 struct pg_mediator_config {
 	enum pg_profile profile;              /**< used when policy is NULL */
@@ -335,6 +385,7 @@ struct pg_mediator_config {
 	pg_clock_fn clock;                    /**< NULL: clock_gettime(CLOCK_REALTIME) */
 	void *clock_data;
 	struct pg_audit_rate rate;            /**< default {burst 20, per_sec 5} */
+	unsigned options;                     /**< PG_MEDIATOR_OPT_* bits; default 0 */
 };
 
 /** Fill cfg with defaults: guest profile, no policy, no callbacks, rate {20, 5}. */
@@ -350,7 +401,8 @@ PG_EXPORT void pg_mediator_config_init(struct pg_mediator_config *cfg);
  *             while the mediator uses it
  * @param cfg  borrowed; NULL means pg_mediator_config_init() defaults
  * @param ret  out: the mediator, owned by the caller (pg_mediator_free()); set on success only
- * @return 0; -EINVAL (NULL be/ret, profile out of range, a header type other than 0,
+ * @return 0; -EINVAL (NULL be/ret, profile out of range, unknown option bits, a header
+ *         type other than 0,
  *         config shorter than 64 bytes or a type 0 header cut short); -ENODEV (the config
  *         space reads all 0xff, i.e. no function answers: absent, surprise-removed, in
  *         D3cold or a master abort; or all 0x00: there is no device to serve, so none is
@@ -371,6 +423,9 @@ PG_EXPORT void pg_mediator_free(struct pg_mediator *m);
 
 /** The profile the mediator was compiled for. */
 PG_EXPORT enum pg_profile pg_mediator_profile(const struct pg_mediator *m);
+
+/** The PG_MEDIATOR_OPT_* bits the mediator was built with (0 for NULL). */
+PG_EXPORT unsigned pg_mediator_options(const struct pg_mediator *m);
 
 /** The device name used in audit records and logs; never NULL, borrowed from m. */
 PG_EXPORT const char *pg_mediator_name(const struct pg_mediator *m);
@@ -527,12 +582,25 @@ PG_EXPORT void pg_mediator_audit_flush(struct pg_mediator *m);
 
 /**
  * Reset the function on behalf of the VMM (e.g. QEMU's DEVICE_RESET): reset through the
- * backend in the policy's preferred order, restore the host-owned config and reinitialise
- * every virtual register to its compiled value. Equivalent to applying a PG_EFFECT_RESET.
- * @return 0 or a negative errno from the backend (-EOPNOTSUPP when no method works; the
- *         virtual registers are reinitialised in every case) or the effect callback.
+ * backend with the allowed method order (pg_mediator_reset_methods()), restore the
+ * host-owned config and reinitialise every virtual register to its compiled value.
+ * Equivalent to applying a PG_EFFECT_RESET with why "vmm".
+ * @return 0; -EPERM when the policy allows no method; -EOPNOTSUPP when the backend has
+ *         none of the allowed methods (both audited, rule "reset:avoided" /
+ *         "reset:unsupported", offset 0 size 0); another negative errno from the backend or
+ *         the effect callback. The virtual registers are reinitialised in every case.
  */
 PG_EXPORT PG_MUST_CHECK int pg_mediator_reset(struct pg_mediator *m);
+
+/**
+ * The reset methods the backend may use for this device, in order: the policy's "prefer"
+ * list, else FLR, PM, bus; minus "avoid"; PG_RESET_ANY alone when the policy names none.
+ * For callers that reset through the backend themselves (quiescing on shutdown).
+ * @param ret out: the methods; entries beyond the returned count are untouched
+ * @return the number of methods (0: the policy allows none, do not reset), -EINVAL.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_mediator_reset_methods(const struct pg_mediator *m,
+						      enum pg_reset_method ret[PG_RESET_MAX_METHODS]);
 
 #ifdef __cplusplus
 }

@@ -65,7 +65,7 @@ extern "C" {
 /* ---- profiles ------------------------------------------------------------------------- */
 
 /**
- * How much of a device a peer may touch (architecture.md "Profiles"). Shared with the
+ * How much of a device a peer may touch (pcigate-policy(5), PROFILES). Shared with the
  * mediator, which compiles a register table per profile.
  */
 enum pg_profile {

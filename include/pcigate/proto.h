@@ -4,17 +4,21 @@
  * @brief Server side of QEMU 7.2's multi-process PCI proxy protocol (mpqemu, the
  *        `x-pci-proxy-dev` device): framing, validation, fd handling and a dispatch loop.
  *
- * Wire format (host-endian, x86_64 ABI; design/qemu-proxy-protocol.md §1-§4): a 16-byte
+ * Wire format (host-endian, x86_64 ABI; docs/serve.md, mpqemu §1-§2;
+ * QEMU 7.2 include/hw/remote/mpqemu-link.h): a 16-byte
  * header {int cmd; 4 bytes padding; size_t size} followed by `size` payload bytes, fds as
  * SCM_RIGHTS on the same sendmsg. The server replies to CFGREAD/CFGWRITE/BAR_READ/BAR_WRITE/
  * DEVICE_RESET with one RET message carrying a u64, and never to SYNC_SYSMEM or SET_IRQFD.
  *
- * Threat model: the peer is a VMM that may be compromised (architecture.md). Every message
+ * Threat model: the peer is a VMM that may be compromised (docs/serve.md). Every message
  * is validated before anything acts on it, per a table of what each command allows:
  * - the payload size must be exactly the command's (never above PG_PROTO_MAX_PAYLOAD = 192;
- *   a larger size is rejected from the header alone, before any payload is read);
+ *   a larger size is rejected from the header alone: the connection reads at most one
+ *   maximum frame (16 + 192 bytes) at a time, one receive call per message, and keeps the
+ *   bytes of a following message for the next call);
  * - the number of fds must be within the command's range (SYNC_SYSMEM 1..8, SET_IRQFD
- *   exactly 2, all others 0); fds beyond what a command allows are closed immediately and
+ *   exactly 2, all others 0; an fd belongs to the message holding the last byte of the
+ *   read it arrived with); fds beyond what a command allows are closed immediately and
  *   the message is rejected; more than PG_PROTO_MAX_FDS in one message is rejected too;
  * - unknown commands and RET (a server->VMM message) are rejected;
  * - config accesses must have len 1, 2 or 4, be naturally aligned and end within 256 bytes
@@ -205,8 +209,10 @@ PG_EXPORT void pg_proto_conn_free(struct pg_proto_conn *conn);
 PG_EXPORT uint64_t pg_proto_conn_count(const struct pg_proto_conn *conn);
 
 /**
- * Read one whole message and validate it. On any error, every fd received for the message
- * has been closed and msg is untouched.
+ * Read one whole message and validate it, with one transport receive when the message is
+ * not already buffered (bytes of a following message are kept for the next call). On any
+ * error, every fd received (for this message and any buffered one) has been closed, the
+ * buffer is emptied and msg is untouched: the connection must then be closed.
  * @param msg out, written on success only; its fds are owned by the caller
  *            (pg_proto_msg_clear())
  * @return 1 (a message), 0 (EOF exactly at a message boundary), -EPROTO (invalid message,
@@ -314,8 +320,10 @@ struct pg_backend;
 
 /**
  * Binds a mediator (and its backend) to the mpqemu handler interface: the frontend of
- * `pcigate serve`. What it adds to the mediator is only what QEMU 7.2's x-pci-proxy-dev
- * requires (design/qemu-proxy-protocol.md §8, §10):
+ * `pcigate serve`. The mediator must have been built with PG_MEDIATOR_TRANSPORT_QEMU72
+ * (and PG_MEDIATOR_OPT_READONLY exactly when PG_PROTO_DEV_READONLY is given): what the
+ * guest sees is the mediator's one decision, so `pcigate view --transport qemu72` prints
+ * it. What QEMU 7.2's x-pci-proxy-dev requires (docs/serve.md):
  * - BAR messages carry absolute addresses: they are translated to (BAR, offset) from the
  *   mediator's guest view of the BARs (pg_mediator_bar_guest()), which sees the same config
  *   writes as QEMU's shadow. An address inside no BAR reads all ones and drops writes
@@ -326,14 +334,18 @@ struct pg_backend;
  *   dword reads 0 and ignores writes, so the BAR stays below 4 GiB where QEMU can route it.
  *   BARs QEMU cannot size (2 GiB or larger; I/O BARs under 16 bytes) and the expansion ROM
  *   (never mapped by the proxy) read 0 and ignore writes. These are transport limits, not
- *   policy decisions; they are reported through the log callback at creation.
- * - PG_PROTO_DEV_READONLY: nothing is ever written to the device. Config writes still
- *   update the mediator's virtual registers but their hardware effects are dropped; BAR
- *   accesses that would reach the hardware read all ones and drop writes; DEVICE_RESET
- *   is acknowledged without a reset (pg_mediator_reset() would act on the backend). This is how a live host device (sysfs
- *   backend, read-only) is served: config only.
+ *   policy decisions: mediator options, reported through the mediator's log callback.
+ * - PG_PROTO_DEV_READONLY (with the mediator's read-only executor): nothing is ever
+ *   written to the device. Config writes still update the mediator's virtual registers
+ *   but their hardware effects are dropped; BAR accesses that would reach the hardware
+ *   read all ones and drop writes; DEVICE_RESET is acknowledged without a reset. This is
+ *   how a live host device (sysfs backend, read-only) is served: config only. A BAR the
+ *   backend refuses (-EPERM) also reads all ones and drops writes.
+ * - DEVICE_RESET otherwise is pg_mediator_reset(): a reset the policy ("avoid") or the
+ *   backend refuses is returned to the VMM as an error (and audited by the mediator).
  * SYNC_SYSMEM replaces a pg_sysmem table (fds kept, mapped lazily); SET_IRQFD fds are kept
- * (replacing closes the old ones) although QEMU 7.2 under TCG never consumes them (§9).
+ * (replacing closes the old ones) although QEMU 7.2 under TCG never consumes them
+ * (docs/serve.md, mpqemu §7).
  */
 struct pg_proto_dev;
 
@@ -356,7 +368,9 @@ typedef void (*pg_proto_log_fn)(void *data, int level, const char *msg);
  * @param be    borrowed: the mediator's backend (BAR accessibility, quiesce)
  * @param flags 0 or PG_PROTO_DEV_READONLY
  * @param log   may be NULL
- * @return 0, -EINVAL (NULL m/be/ret, unknown flags), -ENOMEM, -errno from the backend.
+ * @return 0, -EINVAL (NULL m/be/ret, unknown flags, a mediator built without
+ *         PG_MEDIATOR_TRANSPORT_QEMU72 or whose PG_MEDIATOR_OPT_READONLY differs from
+ *         PG_PROTO_DEV_READONLY), -ENOMEM.
  */
 PG_EXPORT PG_MUST_CHECK int pg_proto_dev_new(struct pg_mediator *m, struct pg_backend *be,
 					     unsigned flags, pg_proto_log_fn log,
@@ -377,7 +391,8 @@ PG_EXPORT void pg_proto_dev_stats(const struct pg_proto_dev *dev, struct pg_prot
 
 /**
  * Fail closed after a bad message or a device failure: turn Bus Master off through the
- * backend (read-modify-write of Command), reset the function where the backend can, and
+ * backend (read-modify-write of Command), reset the function where the backend can with
+ * a method the policy allows (pg_mediator_reset_methods(); none allowed: no reset), and
  * turn Bus Master off again (a reset may restore a state with it on).
  * A READONLY device is not touched (returns 0).
  * @return 0 or the first negative errno (-EOPNOTSUPP from reset is not an error).

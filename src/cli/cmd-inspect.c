@@ -46,8 +46,8 @@ struct device {
 struct run {
 	struct inspect_opts opts;
 	struct pg_names *names;     /* NULL when pci.ids could not be opened at all */
-	struct device *devs;        /* JSON: every device, reported at the end */
-	size_t ndevs, capdevs;
+	size_t ndevs;               /* devices reported so far */
+	bool json_open;             /* the JSON head has been written */
 	bool input_error;
 	bool failed_threshold;
 	bool out_error;
@@ -218,7 +218,36 @@ static void emit_text(struct run *run, const struct device *d)
 	free(text);
 }
 
-/* Take ownership of d: print it now (text) or keep it for the JSON document. */
+/* JSON: write the device as the next element of "devices" (the head first, once). One
+ * device at a time, so memory stays flat whatever the number of devices. */
+static void emit_json(struct run *run, const struct device *d)
+{
+	struct pg_report_dev rd;
+	char *text = NULL;
+	int r = 0;
+
+	if (!run->json_open) {
+		r = pg_report_json_head(&text);
+		if (r == 0) {
+			fputs(text, stdout);
+			free(text);
+			run->json_open = true;
+		}
+	}
+	device_report_dev(d, &rd);
+	if (r == 0)
+		r = pg_report_json_device(&rd, run->ndevs, &text);
+	if (r < 0) {
+		pg_cli_err("%s: cannot render JSON: %s", d->name, strerror(-r));
+		run->out_error = true;
+		return;
+	}
+	fputs(text, stdout);
+	run->ndevs++;
+	free(text);
+}
+
+/* Take ownership of d: print it now (text or the next JSON element) and free it. */
 static int emit(struct run *run, struct device *d)
 {
 	const struct pg_inspect_result *res = &d->result;
@@ -226,24 +255,11 @@ static int emit(struct run *run, struct device *d)
 	for (unsigned i = 0; run->opts.fail_on_set && i < res->nfindings; i++)
 		if (res->findings[i].severity >= run->opts.fail_on)
 			run->failed_threshold = true;
-	if (!run->opts.json) {
+	if (run->opts.json)
+		emit_json(run, d);
+	else
 		emit_text(run, d);
-		device_free(d);
-		return 0;
-	}
-	if (run->ndevs == run->capdevs) {
-		size_t cap = run->capdevs ? run->capdevs * 2 : 16;
-		struct device *p = realloc(run->devs, cap * sizeof(*p));
-
-		if (!p) {
-			device_free(d);
-			return -ENOMEM;
-		}
-		run->devs = p;
-		run->capdevs = cap;
-	}
-	run->devs[run->ndevs++] = *d;
-	memset(d, 0, sizeof(*d));
+	device_free(d);
 	return 0;
 }
 
@@ -335,31 +351,38 @@ static void read_vfio(struct run *run, const char *bdf)
 	pg_backend_close(be);
 }
 
+struct dump_ctx {
+	struct run *run;
+	const char *path;
+};
+
+/* One device of a dump, reported as soon as the reader has it (memory stays flat). */
+static int dump_dev(void *data, const struct pg_dump_dev *dev)
+{
+	struct dump_ctx *c = data;
+	int r = add_device(c->run, "dump", c->path, dev->slot, dev->cfg, dev->len, &dev->sizes);
+
+	if (r < 0) {
+		pg_cli_err("%s:%u: %s", c->path, dev->line, strerror(-r));
+		c->run->input_error = true;
+	}
+	return 0;
+}
+
 static void read_dump(struct run *run, const char *path)
 {
 	struct pg_dump_error err = { 0, "" };
-	struct pg_dump_dev *devs = NULL;
-	size_t n = 0;
+	struct dump_ctx c = { run, path };
 	int r;
 
-	r = pg_dump_read_file(path, &devs, &n, &err);
+	r = pg_dump_read_each(path, dump_dev, &c, NULL, &err);
 	if (r < 0) {
 		if (err.line)
 			pg_cli_err("%s:%u: %s", path, err.line, err.msg);
 		else
 			pg_cli_err("%s: %s", path, err.msg[0] ? err.msg : strerror(-r));
 		run->input_error = true;
-		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		r = add_device(run, "dump", path, devs[i].slot, devs[i].cfg, devs[i].len,
-			       &devs[i].sizes);
-		if (r < 0) {
-			pg_cli_err("%s:%u: %s", path, devs[i].line, strerror(-r));
-			run->input_error = true;
-		}
-	}
-	free(devs);
 }
 
 /* Every device of this machine, in BDF order. The list is read twice (count, then fill);
@@ -390,31 +413,28 @@ static void read_all(struct run *run)
 
 /* ---- output ----------------------------------------------------------------------------- */
 
-static void print_json(struct run *run)
+/* Close the JSON document (writing the head first when no device was reported). */
+static void end_json(struct run *run)
 {
-	struct pg_report_dev *rds = calloc(run->ndevs ? run->ndevs : 1, sizeof(*rds));
-	char *text = NULL;
-	int r = -ENOMEM;
+	char *head = NULL, *tail = NULL;
+	int r = run->json_open ? 0 : pg_report_json_head(&head);
 
-	if (rds) {
-		for (size_t i = 0; i < run->ndevs; i++)
-			device_report_dev(&run->devs[i], &rds[i]);
-		r = pg_report_json(rds, run->ndevs, &text);
-	}
-	free(rds);
+	if (r == 0)
+		r = pg_report_json_tail(run->ndevs, &tail);
 	if (r < 0) {
 		pg_cli_err("cannot render JSON: %s", strerror(-r));
 		run->out_error = true;
-		return;
+	} else {
+		printf("%s%s\n", head ? head : "", tail);
 	}
-	printf("%s\n", text);
-	free(text);
+	free(head);
+	free(tail);
 }
 
 static int finish(struct run *run)
 {
 	if (run->opts.json)
-		print_json(run);
+		end_json(run);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		pg_cli_err("cannot write the report: %s", strerror(errno));
 		run->out_error = true;
@@ -460,9 +480,6 @@ int pg_cmd_inspect(int argc, char **argv)
 			read_bdf(&run, in[i].bdf);
 	}
 	r = finish(&run);
-	for (size_t i = 0; i < run.ndevs && run.opts.json; i++)
-		device_free(&run.devs[i]);
-	free(run.devs);
 	pg_names_close(run.names);
 	free(in);
 	return r;

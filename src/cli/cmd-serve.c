@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pcigate serve: serve one mediated device to QEMU 7.2's x-pci-proxy-dev over the mpqemu
- * socket (docs/serve.md, design/qemu-proxy-protocol.md).
+ * socket (docs/serve.md, "The mpqemu protocol"; QEMU 7.2 hw/remote/proxy.c).
  *
  * Thin wiring: the device comes from a backend (a dump file: model; a BDF: sysfs,
  * read-only), every access goes through the mediator (libpcigate), the protocol is
@@ -140,6 +140,8 @@ int pg_serve_prepare(const struct pg_serve_opts *o, struct pg_serve **ret)
 	if (rc < 0)
 		goto fail;
 	mc.profile = o->profile;
+	/* what QEMU 7.2's proxy can show, and never a write to a live device (mediator.h) */
+	mc.options = PG_MEDIATOR_TRANSPORT_QEMU72 | (s->readonly ? PG_MEDIATOR_OPT_READONLY : 0);
 	mc.name = s->name; /* audit records name the device as the log lines and trace do */
 	mc.log = serve_log;
 	mc.log_data = s;

@@ -137,12 +137,14 @@ static int rec_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, uint
 	return rc;
 }
 
-static int rec_reset(struct pg_backend *be, enum pg_reset_method method)
+static int rec_reset(struct pg_backend *be, const enum pg_reset_method *methods, unsigned n,
+		     enum pg_reset_method *used)
 {
-	int rc = live(be) ? -EROFS : pg_backend_reset(inner(be), method);
+	int rc = live(be) ? -EROFS : pg_backend_reset_list(inner(be), methods, n, used);
 	char buf[48];
 
-	(void)snprintf(buf, sizeof(buf), "  hw reset method=%s", pg_policy_reset_name(method));
+	(void)snprintf(buf, sizeof(buf), "  hw reset method=%s",
+		       pg_policy_reset_name(rc == 0 ? *used : methods[0]));
 	hw_line(be, buf, rc);
 	return rc;
 }

@@ -244,7 +244,8 @@ int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
 
 void pg_cmd_view_usage(FILE *out)
 {
-	fputs("usage: pcigate view [--profile P] [--policy FILE] [--sysfs-root DIR] DEVICE\n"
+	fputs("usage: pcigate view [--profile P] [--policy FILE] [--sysfs-root DIR]\n"
+	      "                    [--transport T] DEVICE\n"
 	      "\n"
 	      "Print the config space a guest sees through the mediator as an lspci -x style\n"
 	      "dump (256 bytes, or 4096 when the device has extended space) that\n"
@@ -255,14 +256,18 @@ void pg_cmd_view_usage(FILE *out)
 	      "  --profile P      guest (default), device-model or permissive\n"
 	      "  --policy FILE    per-device policy; its entry's profile replaces --profile\n"
 	      "  --sysfs-root DIR read live devices under DIR instead of /sys (testing)\n"
+	      "  --transport T    none (default) or qemu72: the view `pcigate serve` gives\n"
+	      "                   QEMU 7.2 (64-bit BARs as 32-bit, no ROM, no BAR >= 2 GiB)\n"
 	      "exit status: 0 success; 2 usage error; 3 the device could not be read or\n"
 	      "mediated (bridges are not), or the policy is invalid.\n", out);
 }
 
-/* Bytes of the view: what a guest's config space has (256, or 4096 with extended space). */
-static uint16_t view_len(const struct pg_backend *be)
+/* Bytes of the view: what a guest's config space has (256, or 4096 with extended space
+ * unless the transport has none). */
+static uint16_t view_len(const struct pg_backend *be, unsigned options)
 {
-	return pg_backend_cfg_len(be) > PG_CFG_STD_LEN ? PG_CFG_EXT_LEN : PG_CFG_STD_LEN;
+	return pg_backend_cfg_len(be) > PG_CFG_STD_LEN && !(options & PG_MEDIATOR_OPT_NO_EXT_CFG) ?
+	       PG_CFG_EXT_LEN : PG_CFG_STD_LEN;
 }
 
 /* Read the guest view. Bytes beyond the device's config length read as the mediator's
@@ -296,7 +301,18 @@ static int print_view(const struct pg_guest *g, const uint8_t *buf, uint16_t len
 	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -EIO;
 }
 
-static int parse_view(int argc, char **argv, struct pg_guest_opts *o)
+/* --transport qemu72: the view `pcigate serve` gives QEMU 7.2 (mediator options). */
+static int parse_transport(const char *v, unsigned *options)
+{
+	if (strcmp(v, "qemu72") && strcmp(v, "none")) {
+		pg_cli_err("view: --transport '%s': not qemu72 or none", v);
+		return PG_EXIT_USAGE;
+	}
+	*options = strcmp(v, "qemu72") ? 0 : PG_MEDIATOR_TRANSPORT_QEMU72;
+	return 0;
+}
+
+static int parse_view(int argc, char **argv, struct pg_guest_opts *o, unsigned *options)
 {
 	for (int i = 1; i < argc; i++) {
 		int r = pg_guest_parse_opt(argc, argv, &i, o);
@@ -305,6 +321,18 @@ static int parse_view(int argc, char **argv, struct pg_guest_opts *o)
 			return -r;
 		if (r > 0)
 			continue;
+		if (!strncmp(argv[i], "--transport=", 12) || !strcmp(argv[i], "--transport")) {
+			const char *v = argv[i][11] == '=' ? argv[i] + 12 : argv[i + 1];
+
+			if (!v) {
+				pg_cli_err("view: option '--transport' needs a value");
+				return PG_EXIT_USAGE;
+			}
+			i += argv[i][11] != '=';
+			if (parse_transport(v, options))
+				return PG_EXIT_USAGE;
+			continue;
+		}
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			pg_cmd_view_usage(stdout);
 			return -1;
@@ -333,18 +361,20 @@ int pg_cmd_view(int argc, char **argv)
 	struct pg_mediator *m = NULL;
 	struct pg_guest g;
 	uint8_t buf[PG_CFG_EXT_LEN];
+	unsigned options = 0;
 	uint16_t len;
 	int rc;
 
-	rc = parse_view(argc, argv, &o);
+	rc = parse_view(argc, argv, &o, &options);
 	if (rc)
 		return rc < 0 ? PG_EXIT_OK : rc;
 	if (pg_guest_open(&o, &g) < 0)
 		return PG_EXIT_INPUT;
 	pg_mediator_config_init(&mc);
+	mc.options = options;
 	rc = pg_guest_mediator(&o, &g, g.be, &mc, &m);
 	if (rc == 0) {
-		len = view_len(g.be);
+		len = view_len(g.be, options);
 		rc = read_view(m, pg_backend_cfg_len(g.be), buf, len);
 		if (rc < 0)
 			pg_cli_err("view: %s: reading config space: %s", o.device, strerror(-rc));

@@ -159,13 +159,15 @@ static int w_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, uint8_
 	return rc;
 }
 
-static int w_reset(struct pg_backend *be, enum pg_reset_method method)
+static int w_reset(struct pg_backend *be, const enum pg_reset_method *methods, unsigned n,
+		   enum pg_reset_method *used)
 {
 	const struct pg_trace *t = priv(be);
-	int rc = pg_backend_reset(t->inner, method);
+	int rc = pg_backend_reset_list(t->inner, methods, n, used);
 
+	/* "method": the one that reset, or the first allowed one when none did */
 	trace_emit(t, "\"trace\":\"reset\",\"method\":\"%s\",\"rc\":%d",
-		   pg_policy_reset_name(method), rc);
+		   pg_policy_reset_name(rc == 0 ? *used : methods[0]), rc);
 	return rc;
 }
 

@@ -5,7 +5,7 @@
  *
  *   test-cli-jsoncheck [--devices N] [--finding CODE]...
  *
- * Exits 0 when the text is one strict JSON object with schema_version 1, a string
+ * Exits 0 when the text is one strict JSON object with schema_version 2, a string
  * pcigate_version and a devices array (of N entries when given) whose every entry has a
  * findings array and a worst_severity, and some device has each finding CODE; 1 (with a
  * message) otherwise.
@@ -100,8 +100,8 @@ static int check(struct json_object *doc, long want_devices, char **findings, in
 
 	if (!json_object_is_type(doc, json_type_object))
 		return complain("not a JSON object", NULL);
-	if (!json_object_object_get_ex(doc, "schema_version", &v) || json_object_get_int(v) != 1)
-		return complain("schema_version is not 1", NULL);
+	if (!json_object_object_get_ex(doc, "schema_version", &v) || json_object_get_int(v) != 2)
+		return complain("schema_version is not 2", NULL);
 	if (!json_object_object_get_ex(doc, "pcigate_version", &v) ||
 	    !json_object_is_type(v, json_type_string))
 		return complain("pcigate_version is not a string", NULL);

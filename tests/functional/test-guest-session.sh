@@ -49,6 +49,10 @@ view-usage)
 	expect_rc 2; err_has "one DEVICE only"
 	run view --profile
 	expect_rc 2; err_has "needs a value"
+	run view --transport qemu "$NIC"
+	expect_rc 2; err_has "--transport 'qemu'"
+	run view --transport
+	expect_rc 2; err_has "needs a value"
 	run session
 	expect_rc 2; err_has "pcigate: session: no DEVICE given"
 	run help view

@@ -12,7 +12,7 @@
  *   byte 3   size (passed as is: 0-255, invalid ones included)
  *   byte 4-11 value (little endian; config writes use the low 32 bits)
  *
- * Every access is checked by the oracle of tests/functional/guest-oracle.h (derived from
+ * Every access is checked by the oracle of tests/common/guest-oracle.h (derived from
  * the profile rules independently of the mediator): no config write outside the bits the
  * profile opens, no BAR or ROM register write but the host's own value after a reset, no
  * write into a hidden capability, hidden bytes read 0x00, invalid accesses fail with
@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "fuzz-common.h"
-#include "../functional/guest-oracle.h"
+#include "guest-oracle.h"
 
 #define RECORD 12u
 #define MAX_RECORDS 512u
@@ -226,6 +226,7 @@ static void one_record(struct go_oracle *o, struct pg_mediator *m, const uint8_t
 		o->restore_ok = true;
 		if (pg_mediator_reset(m) != 0)
 			go_fail(o, "VMM reset failed");
+		go_virt_reset(o);
 		o->restore_ok = false;
 		return;
 	}

@@ -2,7 +2,7 @@
 /*
  * End-to-end tests of `pcigate serve` without QEMU: this program plays QEMU 7.2's side of
  * the mpqemu socket (same bytes, same order as x-pci-proxy-dev's realize, from
- * design/qemu-proxy-protocol.md §5) against a real `pcigate serve --fd 3` process.
+ * docs/serve.md, mpqemu §3) against a real `pcigate serve --fd 3` process.
  *
  * usage: serve-client PCIGATE DUMP MODE
  *   realize  SYNC_SYSMEM (memfd), SET_IRQFD, ID reads, the BAR probe of slots 0..6,

@@ -107,6 +107,7 @@ struct pg_vfio_dev {
 	bool irq_remap;
 	const char *irq_remap_why;
 	char reset_method[64];
+	int rm_fd;                  /* reset_method, open for narrowing the order; -1: none */
 	pg_vfio_log_fn log;
 	void *log_data;
 };
@@ -118,7 +119,8 @@ int pg_vfio_region_rw(struct pg_vfio_dev *d, unsigned idx, uint64_t off, uint8_t
 /* Offset of standard capability id (bounded walk of the config region), or -ENOENT. */
 int pg_vfio_find_cap(struct pg_vfio_dev *d, uint8_t id);
 /* The backend's reset op and pg_vfio_quiesce() on the private state (vfio-ctl.c). */
-int pg_vfio_backend_reset(struct pg_backend *be, enum pg_reset_method method);
+int pg_vfio_backend_reset(struct pg_backend *be, const enum pg_reset_method *methods,
+			  unsigned n, enum pg_reset_method *used);
 int pg_vfio_quiesce_dev(struct pg_vfio_dev *d);
 void pg_vfio_log(const struct pg_vfio_dev *d, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -128,15 +130,36 @@ void pg_vfio_log(const struct pg_vfio_dev *d, int level, const char *fmt, ...)
 int pg_vfio_dma_check(const struct pg_vfio_dev *d, uint64_t iova, uint64_t vaddr,
 		      uint64_t size) __attribute__((warn_unused_result));
 
-/* The reset ladder: how the device is reset for a requested method. */
+/* The reset ladder: how the device is reset for a list of allowed methods. */
 enum pg_vfio_reset_how {
 	PG_VFIO_DEVICE_RESET = 1,   /* VFIO_DEVICE_RESET (the kernel's reset_method order) */
 	PG_VFIO_HOT_RESET,          /* VFIO_DEVICE_PCI_HOT_RESET (secondary bus reset) */
 };
-/* Choose how to carry out method on a device with these facts: 0 and *how, or
- * -EOPNOTSUPP when this method is not available (pure). */
-int pg_vfio_reset_choose(enum pg_reset_method method, bool device_reset, bool hot_reset,
-			 const char *reset_method, enum pg_vfio_reset_how *how)
+/* Plan a reset for methods[0..n) (validated by pg_backend_reset_list()) on a device with
+ * these facts (pure): 0 with *how, *first (the method the kernel tries first, ANY for ANY)
+ * and order (the reset_method text to use for the reset, "" to leave it), or -EOPNOTSUPP,
+ * -EINVAL (an unknown method). */
+int pg_vfio_reset_plan(const enum pg_reset_method *methods, unsigned n, bool device_reset,
+		       bool hot_reset, bool can_reorder, const char *reset_method, char *order,
+		       size_t size, enum pg_vfio_reset_how *how, enum pg_reset_method *first)
 	__attribute__((warn_unused_result));
+
+/*
+ * Reset the sysfs device whose directory is dirfd with the first of methods[0..n) (a list
+ * pg_backend_reset_list() validated) the kernel offers, honouring the order through the
+ * reset_method file (sysfs-reset.c). @return 0 (*used set), -EOPNOTSUPP (no reset file,
+ * or named methods without a reset_method file or none offered), -EIO, -errno.
+ */
+/*
+ * The reset_method text to write: the kernel names of methods[0..n) that the offered list
+ * (the reset_method content) holds, in the methods' order, space-separated, into out.
+ * *first is the first method written. @return 0, -EOPNOTSUPP (none offered), -EIO (out too
+ * small).
+ */
+int pg_sysfs_reset_order(const char *offered, const enum pg_reset_method *methods, unsigned n,
+			 char *out, size_t size, enum pg_reset_method *first)
+	__attribute__((warn_unused_result));
+int pg_sysfs_reset_at(int dirfd, const enum pg_reset_method *methods, unsigned n,
+		      enum pg_reset_method *used) __attribute__((warn_unused_result));
 
 #endif

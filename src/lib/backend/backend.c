@@ -74,11 +74,6 @@ const char *pg_backend_kind(const struct pg_backend *be)
 	return be && be->ops->kind ? be->ops->kind : "custom";
 }
 
-static uint64_t size_mask(uint8_t size)
-{
-	return size >= 8 ? UINT64_MAX : (1ull << (8u * size)) - 1;
-}
-
 static bool cfg_access_ok(const struct pg_backend *be, uint16_t off, uint8_t size)
 {
 	return be && (size == 1 || size == 2 || size == 4) && off % size == 0 &&
@@ -96,13 +91,13 @@ int pg_backend_cfg_read(struct pg_backend *be, uint16_t off, uint8_t size, uint3
 	if (r < 0)
 		return r;
 	/* An implementation returning bits beyond the access must not leak them upward. */
-	*val = (uint32_t)(v & size_mask(size));
+	*val = (uint32_t)(v & pg_util_size_mask(size));
 	return 0;
 }
 
 int pg_backend_cfg_write(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t val)
 {
-	if (!cfg_access_ok(be, off, size) || (val & ~size_mask(size)))
+	if (!cfg_access_ok(be, off, size) || (val & ~pg_util_size_mask(size)))
 		return -EINVAL;
 	if (!be->ops->cfg_write)
 		return -EROFS;
@@ -163,7 +158,7 @@ int pg_backend_bar_read(struct pg_backend *be, unsigned bar, uint64_t off, uint8
 	r = be->ops->bar_read(be, bar, off, size, &v);
 	if (r < 0)
 		return r;
-	*val = v & size_mask(size);
+	*val = v & pg_util_size_mask(size);
 	return 0;
 }
 
@@ -172,7 +167,7 @@ int pg_backend_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, uint
 {
 	int r;
 
-	if (val & ~size_mask(size))
+	if (val & ~pg_util_size_mask(size))
 		return -EINVAL;
 	r = bar_access_check(be, bar, off, size);
 	if (r < 0)
@@ -182,13 +177,42 @@ int pg_backend_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, uint
 	return be->ops->bar_write(be, bar, off, size, val);
 }
 
-int pg_backend_reset(struct pg_backend *be, enum pg_reset_method m)
+/* A list the implementations can trust: known methods, no repeats, ANY only alone. */
+static bool reset_list_valid(const enum pg_reset_method *methods, unsigned n)
 {
-	if (!be || (unsigned)m > PG_RESET_BUS)
+	unsigned seen = 0;
+
+	if (!methods || n == 0 || n > PG_RESET_MAX_METHODS)
+		return false;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned m = (unsigned)methods[i];
+
+		if (m >= PG_RESET__COUNT || (seen & (1u << m)) || (m == PG_RESET_ANY && n != 1))
+			return false;
+		seen |= 1u << m;
+	}
+	return true;
+}
+
+int pg_backend_reset_list(struct pg_backend *be, const enum pg_reset_method *methods,
+			  unsigned n, enum pg_reset_method *used)
+{
+	enum pg_reset_method u = PG_RESET_ANY;
+	int rc;
+
+	if (!be || !reset_list_valid(methods, n))
 		return -EINVAL;
 	if (!be->ops->reset)
 		return -EOPNOTSUPP;
-	return be->ops->reset(be, m);
+	rc = be->ops->reset(be, methods, n, &u);
+	if (rc == 0 && used)
+		*used = u;
+	return rc;
+}
+
+int pg_backend_reset(struct pg_backend *be, enum pg_reset_method m)
+{
+	return pg_backend_reset_list(be, &m, 1, NULL);
 }
 
 /* Read the config space dword-wise (bytes for a tail that is not a whole dword). */
@@ -196,6 +220,8 @@ static int snapshot_cfg(struct pg_backend *be, uint8_t *buf)
 {
 	uint16_t off = 0;
 
+	if (be->ops->cfg_read_all)
+		return be->ops->cfg_read_all(be, buf, be->cfg_len);
 	while (off < be->cfg_len) {
 		uint8_t size = be->cfg_len - off >= 4 ? 4 : 1;
 		uint32_t v;

@@ -512,15 +512,21 @@ static void free_ram(struct model *m)
 	}
 }
 
-static int model_reset(struct pg_backend *be, enum pg_reset_method method)
+/* The first listed method the dump says the function supports; never an unlisted one. */
+static int model_reset(struct pg_backend *be, const enum pg_reset_method *methods,
+		       unsigned n, enum pg_reset_method *used)
 {
 	struct model *m = model_of(be);
 
-	if (!(m->resets & (1u << method)))
-		return -EOPNOTSUPP;
-	memcpy(m->cur, m->init, sizeof(m->cur));
-	free_ram(m);
-	return 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (!(m->resets & (1u << methods[i])))
+			continue;
+		memcpy(m->cur, m->init, sizeof(m->cur));
+		free_ram(m);
+		*used = methods[i];
+		return 0;
+	}
+	return -EOPNOTSUPP;
 }
 
 static void model_destroy(void *priv)

@@ -52,6 +52,11 @@ struct sysfs_dev {
 	int dirfd;                  /* ROOT/bus/pci/devices/BDF */
 	int cfg_fd;
 	bool writable;
+	/* The config bytes read at open (to learn cfg_len), handed to the first snapshot so
+	 * that opening and snapshotting a device reads its config file once, as lspci does
+	 * (every 4-byte piece of a sysfs config read is a config cycle in the kernel).
+	 * Dropped at the first snapshot and by any write or reset. */
+	uint8_t *open_cfg;
 	struct sysfs_bar bars[PG_CFG_NUM_BARS];
 };
 
@@ -136,6 +141,44 @@ static int sysfs_cfg_read(struct pg_backend *be, uint16_t off, uint8_t size, uin
 	return 0;
 }
 
+/* Read [0, len) of config with as few preads as the kernel allows (one for a whole file). */
+static int read_cfg_bulk(int fd, uint8_t *buf, size_t len, size_t *got)
+{
+	size_t n = 0;
+
+	while (n < len) {
+		ssize_t r = pread(fd, buf + n, len - n, (off_t)n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	*got = n;
+	return 0;
+}
+
+static int sysfs_cfg_read_all(struct pg_backend *be, uint8_t *buf, uint16_t len)
+{
+	struct sysfs_dev *d = dev_of(be);
+	size_t got = 0;
+	int r;
+
+	if (d->open_cfg) {
+		memcpy(buf, d->open_cfg, len);
+		free(d->open_cfg);
+		d->open_cfg = NULL;
+		return 0;
+	}
+	r = read_cfg_bulk(d->cfg_fd, buf, len, &got);
+	if (r < 0)
+		return r;
+	return got == len ? 0 : -EIO; /* the file shrank under us */
+}
+
 static int sysfs_cfg_write(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t val)
 {
 	struct sysfs_dev *d = dev_of(be);
@@ -144,6 +187,8 @@ static int sysfs_cfg_write(struct pg_backend *be, uint16_t off, uint8_t size, ui
 
 	if (!d->writable)
 		return -EROFS;
+	free(d->open_cfg);
+	d->open_cfg = NULL;
 	pg_le_store(buf, size, val);
 	r = pwrite(d->cfg_fd, buf, size, off);
 	if (r < 0)
@@ -277,24 +322,16 @@ static int sysfs_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, ui
 	return n == size ? 0 : -EIO;
 }
 
-static int sysfs_reset(struct pg_backend *be, enum pg_reset_method method)
+static int sysfs_reset(struct pg_backend *be, const enum pg_reset_method *methods,
+		       unsigned n, enum pg_reset_method *used)
 {
 	struct sysfs_dev *d = dev_of(be);
-	ssize_t n;
-	int fd;
 
 	if (!d->writable)
 		return -EROFS;
-	if (method != PG_RESET_ANY)
-		return -EOPNOTSUPP; /* choosing a method means rewriting reset_method */
-	fd = openat(d->dirfd, "reset", O_WRONLY | OPEN_FLAGS);
-	if (fd < 0)
-		return errno == ENOENT ? -EOPNOTSUPP : -errno;
-	n = write(fd, "1", 1);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	return n == 1 ? 0 : n < 0 ? (int)n : -EIO;
+	free(d->open_cfg); /* a reset changes the config: the bytes read at open are stale */
+	d->open_cfg = NULL;
+	return pg_sysfs_reset_at(d->dirfd, methods, n, used);
 }
 
 static void sysfs_destroy(void *priv)
@@ -311,6 +348,7 @@ static void sysfs_destroy(void *priv)
 	}
 	if (d->cfg_fd >= 0)
 		close(d->cfg_fd);
+	free(d->open_cfg);
 	if (d->dirfd >= 0)
 		close(d->dirfd);
 	free(d);
@@ -325,6 +363,7 @@ static const struct pg_backend_ops sysfs_ops = {
 	.bar_write = sysfs_bar_write,
 	.reset = sysfs_reset,
 	.destroy = sysfs_destroy,
+	.cfg_read_all = sysfs_cfg_read_all,
 };
 
 /* ---- open --------------------------------------------------------------------------- */
@@ -338,12 +377,14 @@ static int devices_path(char *buf, size_t cap, const char *root, const char *nam
 	return n < 0 ? -EINVAL : (size_t)n >= cap ? -ENAMETOOLONG : 0;
 }
 
-/* Open config and learn cfg_len: what a read of up to 4096 bytes returns. */
+/* Open config and learn cfg_len: what a read of up to 4096 bytes returns. The bytes are
+ * kept for the first snapshot (d->open_cfg). */
 static int open_config(struct sysfs_dev *d, uint16_t *ret_len)
 {
 	uint8_t buf[PG_CFG_EXT_LEN];
 	size_t len = 0;
 	struct stat st;
+	int r;
 
 	d->cfg_fd = openat(d->dirfd, "config", (d->writable ? O_RDWR : O_RDONLY) | OPEN_FLAGS);
 	if (d->cfg_fd < 0)
@@ -352,19 +393,15 @@ static int open_config(struct sysfs_dev *d, uint16_t *ret_len)
 		return -errno;
 	if (!S_ISREG(st.st_mode))
 		return -EIO;
-	while (len < sizeof(buf)) {
-		ssize_t r = pread(d->cfg_fd, buf + len, sizeof(buf) - len, (off_t)len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
+	r = read_cfg_bulk(d->cfg_fd, buf, sizeof(buf), &len);
+	if (r < 0)
+		return r;
 	if (!len)
 		return -EIO;
+	d->open_cfg = malloc(len);
+	if (!d->open_cfg)
+		return -ENOMEM;
+	memcpy(d->open_cfg, buf, len);
 	*ret_len = (uint16_t)len;
 	return 0;
 }

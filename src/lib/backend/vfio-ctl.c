@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <linux/vfio.h>
 
@@ -222,50 +223,45 @@ int pg_vfio_irq_effect(struct pg_backend *be, const struct pg_mediator *m,
 
 /* ---- resets ------------------------------------------------------------------------- */
 
-/* First entry of the kernel's reset_method ("flr pm bus" -> "flr"). */
-static bool first_method_is(const char *reset_method, const char *name)
-{
-	size_t n = strlen(name);
-
-	return !strncmp(reset_method, name, n) &&
-	       (reset_method[n] == '\0' || reset_method[n] == ' ');
-}
-
 /*
- * The one place that maps a requested method onto what VFIO offers (the reset-order logic
- * that the policy's preference list drives, one method at a time):
- * - ANY: the function reset the kernel offers, else a hot reset that only hits our group;
- * - FLR / PM: VFIO_DEVICE_RESET only when the kernel would use that method first (its
- *   reset_method order); the kernel falls back on its own, so this is the best we can
- *   promise without rewriting reset_method;
- * - BUS: a hot reset (secondary bus reset) when every affected function is ours.
+ * The one place that maps an ordered list of allowed reset methods onto what VFIO offers
+ * (the policy's preference order and its do-not-use exclusions are already in the list).
+ * - ANY alone: the function reset the kernel offers (its reset_method order), else a hot
+ *   reset that only hits our group.
+ * - Named methods: VFIO_DEVICE_RESET resets through the kernel's reset_method list, so the
+ *   list is narrowed to the allowed methods it offers, in the allowed order (order), which
+ *   requires rewriting reset_method for the reset (can_reorder) unless it already says
+ *   exactly that: a method the policy excluded is never left for the kernel to fall through
+ *   to (a device that hangs after a bus reset, say). When no allowed function method is
+ *   offered, BUS in the list means a hot reset, if only our group sits behind the bus.
  */
-int pg_vfio_reset_choose(enum pg_reset_method method, bool device_reset, bool hot_reset,
-			 const char *reset_method, enum pg_vfio_reset_how *how)
+int pg_vfio_reset_plan(const enum pg_reset_method *methods, unsigned n, bool device_reset,
+		       bool hot_reset, bool can_reorder, const char *reset_method, char *order,
+		       size_t size, enum pg_vfio_reset_how *how, enum pg_reset_method *first)
 {
 	const char *rm = reset_method ? reset_method : "";
+	bool bus = false;
 
-	switch (method) {
-	case PG_RESET_ANY:
-		if (device_reset) {
-			*how = PG_VFIO_DEVICE_RESET;
-			return 0;
-		}
-		break;
-	case PG_RESET_FLR:
-	case PG_RESET_PM:
-		if (device_reset && first_method_is(rm, method == PG_RESET_FLR ? "flr" : "pm")) {
-			*how = PG_VFIO_DEVICE_RESET;
-			return 0;
-		}
-		return -EOPNOTSUPP;
-	case PG_RESET_BUS:
-		break;
-	default:
-		return -EINVAL;
+	order[0] = '\0';
+	if (n == 1 && methods[0] == PG_RESET_ANY) {
+		*first = PG_RESET_ANY;
+		*how = device_reset ? PG_VFIO_DEVICE_RESET : PG_VFIO_HOT_RESET;
+		return device_reset || hot_reset ? 0 : -EOPNOTSUPP;
 	}
-	if (hot_reset) {
+	for (unsigned i = 0; i < n; i++) {
+		if (methods[i] <= PG_RESET_ANY || methods[i] >= PG_RESET__COUNT)
+			return -EINVAL;
+		bus |= methods[i] == PG_RESET_BUS;
+	}
+	if (device_reset && pg_sysfs_reset_order(rm, methods, n, order, size, first) == 0 &&
+	    (can_reorder || !strcmp(order, rm))) {
+		*how = PG_VFIO_DEVICE_RESET;
+		return 0;
+	}
+	order[0] = '\0';
+	if (bus && hot_reset) {
 		*how = PG_VFIO_HOT_RESET;
+		*first = PG_RESET_BUS;
 		return 0;
 	}
 	return -EOPNOTSUPP;
@@ -281,12 +277,40 @@ static int hot_reset(struct pg_vfio_dev *d)
 	return ioctl(d->device, VFIO_DEVICE_PCI_HOT_RESET, req) < 0 ? -errno : 0;
 }
 
-int pg_vfio_backend_reset(struct pg_backend *be, enum pg_reset_method method)
+static int write_methods(struct pg_vfio_dev *d, const char *text)
 {
-	struct pg_vfio_dev *d = pg_backend_priv(be);
+	ssize_t n = pwrite(d->rm_fd, text, strlen(text), 0);
+
+	return n == (ssize_t)strlen(text) ? 0 : n < 0 ? -errno : -EIO;
+}
+
+/* VFIO_DEVICE_RESET with reset_method narrowed to order for its duration. */
+static int device_reset(struct pg_vfio_dev *d, const char *order)
+{
+	bool narrow = order[0] && strcmp(order, d->reset_method);
+	int r = narrow ? write_methods(d, order) : 0, r2;
+
+	if (r < 0)
+		return r;
+	r = ioctl(d->device, VFIO_DEVICE_RESET) < 0 ? -errno : 0;
+	if (narrow) { /* the administrator's list back, whatever the reset did */
+		r2 = write_methods(d, d->reset_method[0] ? d->reset_method : "default");
+		if (r == 0)
+			r = r2;
+	}
+	return r;
+}
+
+/* Reset by the plan; interrupts are dropped first (see below). */
+static int do_reset(struct pg_vfio_dev *d, const enum pg_reset_method *methods, unsigned n,
+		    enum pg_reset_method *used)
+{
+	char order[64];
 	enum pg_vfio_reset_how how;
-	int r = pg_vfio_reset_choose(method, d->dev_flags & VFIO_DEVICE_FLAGS_RESET,
-				     d->hot_reset, d->reset_method, &how);
+	enum pg_reset_method first = PG_RESET_ANY;
+	int r = pg_vfio_reset_plan(methods, n, d->dev_flags & VFIO_DEVICE_FLAGS_RESET,
+				   d->hot_reset, d->rm_fd >= 0, d->reset_method, order,
+				   sizeof(order), &how, &first);
 
 	if (r < 0)
 		return r;
@@ -297,14 +321,19 @@ int pg_vfio_backend_reset(struct pg_backend *be, enum pg_reset_method method)
 		(void)irq_disable(d, (unsigned)d->irq_on);
 	d->mmap_checked = false; /* a reset clears Memory decode */
 	d->touched = true;
-	if (how == PG_VFIO_DEVICE_RESET)
-		r = ioctl(d->device, VFIO_DEVICE_RESET) < 0 ? -errno : 0;
-	else
-		r = hot_reset(d);
-	pg_vfio_log(d, r < 0 ? LOG_ERR : LOG_INFO, "reset (%s): %s",
+	r = how == PG_VFIO_DEVICE_RESET ? device_reset(d, order) : hot_reset(d);
+	pg_vfio_log(d, r < 0 ? LOG_ERR : LOG_INFO, "reset (%s%s%s): %s",
 		    how == PG_VFIO_DEVICE_RESET ? "VFIO_DEVICE_RESET" : "hot reset",
-		    r < 0 ? strerror(-r) : "done");
+		    order[0] ? ", reset_method " : "", order, r < 0 ? strerror(-r) : "done");
+	if (r == 0 && used)
+		*used = first;
 	return r;
+}
+
+int pg_vfio_backend_reset(struct pg_backend *be, const enum pg_reset_method *methods,
+			  unsigned n, enum pg_reset_method *used)
+{
+	return do_reset(pg_backend_priv(be), methods, n, used);
 }
 
 /* ---- DMA ---------------------------------------------------------------------------- */
@@ -426,7 +455,6 @@ void pg_vfio_dma_unmap_all(struct pg_backend *be)
 
 int pg_vfio_quiesce_dev(struct pg_vfio_dev *d)
 {
-	enum pg_vfio_reset_how how;
 	uint64_t cmd = 0;
 	int r = 0, s;
 
@@ -445,12 +473,11 @@ int pg_vfio_quiesce_dev(struct pg_vfio_dev *d)
 	}
 	if (s < 0 && !r)
 		r = s;
-	d->mmap_checked = false;
-	if (pg_vfio_reset_choose(PG_RESET_ANY, d->dev_flags & VFIO_DEVICE_FLAGS_RESET,
-				 d->hot_reset, d->reset_method, &how) == 0) {
-		s = how == PG_VFIO_DEVICE_RESET ? (ioctl(d->device, VFIO_DEVICE_RESET) < 0 ? -errno : 0)
-						: hot_reset(d);
-		if (s < 0 && !r)
+	{
+		static const enum pg_reset_method any = PG_RESET_ANY;
+
+		s = do_reset(d, &any, 1, NULL);
+		if (s < 0 && s != -EOPNOTSUPP && !r)
 			r = s;
 	}
 	unmap_all(d);

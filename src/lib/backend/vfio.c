@@ -207,24 +207,31 @@ static void group_members(const char *root, int group, const char *self, char *o
 		(void)snprintf(out, cap, "no other member is listed");
 }
 
+/* The kernel's reset_method, kept open read-write (root) so that a reset can narrow it to
+ * the methods the policy allows, also after the serve sandbox forbids opening files. */
 static void read_reset_method(struct pg_vfio_dev *d)
 {
-	char rel[64], *text = NULL;
-	size_t len = 0;
-	int dirfd = open(d->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char rel[64], buf[64];
+	ssize_t n;
+	int dirfd = open(d->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
 
 	d->reset_method[0] = '\0';
 	if (dirfd < 0)
 		return;
 	(void)snprintf(rel, sizeof(rel), "bus/pci/devices/%s/reset_method", d->bdf);
-	if (pg_util_read_file_at(dirfd, rel, 256, true, &text, &len) == 0) {
-		while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
-			len--;
-		pg_util_copy(d->reset_method, sizeof(d->reset_method), text,
-			     len < sizeof(d->reset_method) ? len : sizeof(d->reset_method) - 1);
-	}
-	free(text);
+	d->rm_fd = openat(dirfd, rel, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	fd = d->rm_fd >= 0 ? d->rm_fd : openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	close(dirfd);
+	if (fd < 0)
+		return;
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n > 0 && (size_t)n < sizeof(buf) - 1) { /* a longer list is not trusted */
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		memcpy(d->reset_method, buf, strlen(buf) + 1);
+	}
+	if (fd != d->rm_fd)
+		close(fd);
 }
 
 /* ---- interrupt remapping ------------------------------------------------------------ */
@@ -576,7 +583,7 @@ int pg_backend_vfio_open(const char *bdf, const struct pg_vfio_config *cfg,
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
-	d->container = d->group = d->device = -1;
+	d->container = d->group = d->device = d->rm_fd = -1;
 	d->irq_on = -1;
 	memcpy(d->bdf, canon, sizeof(canon));
 	memcpy(d->root, root, strlen(root) + 1);
@@ -780,6 +787,8 @@ static void vfio_destroy(void *priv)
 		if (d->regions[i].map)
 			(void)munmap((void *)(uintptr_t)d->regions[i].map,
 				     (size_t)d->regions[i].size);
+	if (d->rm_fd >= 0)
+		close(d->rm_fd);
 	if (d->device >= 0)
 		close(d->device);
 	if (d->group >= 0)

@@ -87,6 +87,7 @@ static void add_cap(struct pg_cfg_layout *l, uint16_t off, uint16_t id, bool ext
 			    "%s needs %u bytes, only %u before 0x%03x", c->name, want,
 			    avail_end - off, avail_end);
 		want = avail_end - off;
+		c->truncated = true;
 	}
 	c->len = (uint16_t)want;
 	if (ops && ops->unique)

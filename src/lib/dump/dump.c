@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Reader for `lspci -x`/`-xxx`/`-xxxx` text (the corpus format), one pass, line by line.
+ * Files are read in 64 KiB chunks and each device is handed on as soon as its block ends,
+ * so memory is one chunk plus one device whatever the file holds.
  *
  * Grammar (see dump.h; anything else is an error naming the line):
  *   header   = SLOT [WS description]          SLOT = [DOMAIN ":"] BB ":" DD "." F
@@ -13,7 +15,8 @@
  *
  * Threats: the text comes from files users download or paste (mailing lists, bug reports)
  * and may be crafted. Every line is bounded before it is examined (PG_DUMP_MAX_LINE), the
- * whole text is bounded (PG_DUMP_MAX_TEXT), the device count is bounded, every byte index
+ * text held in memory is bounded (PG_DUMP_MAX_TEXT; a streamed file needs no bound), the
+ * devices returned in an array are bounded by its capacity, every byte index
  * is derived from a validated offset (<= 0xff0, 16-aligned, contiguous), and descriptions
  * are reduced to printable ASCII so a dump cannot smuggle terminal escape sequences into
  * reports that print them.
@@ -24,6 +27,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <pcigate/dump.h>
 
@@ -41,7 +46,11 @@ enum pstate {
 };
 
 struct parser {
-	struct pg_dump_dev *devs; /* NULL: count only */
+	struct pg_dump_dev *devs; /* array sink (pg_dump_parse), or NULL */
+	/* callback sink (pg_dump_read_each): 0 go on, > 0 stop, < 0 fail */
+	int (*fn)(void *data, const struct pg_dump_dev *dev);
+	void *data;
+	bool stopped;             /* fn asked to stop */
 	size_t limit;             /* max devices accepted */
 	size_t n;                 /* devices completed */
 	struct pg_dump_error *err;
@@ -120,10 +129,18 @@ static int finish_device(struct parser *p)
 	if (p->cur.len == 0)
 		return fail(p, p->cur.line, -EINVAL, "device %s has no config bytes",
 			    p->cur.slot);
+	p->st = OUTSIDE;
 	if (p->devs)
 		memcpy(&p->devs[p->n], &p->cur, sizeof(p->cur));
 	p->n++;
-	p->st = OUTSIDE;
+	if (p->fn) {
+		int r = p->fn(p->data, &p->cur);
+
+		if (r < 0)
+			return fail(p, p->cur.line, r, "device %s refused by the caller: %s",
+				    p->cur.slot, strerror(-r));
+		p->stopped = r > 0;
+	}
 	return 0;
 }
 
@@ -369,29 +386,47 @@ static int one_line(struct parser *p, struct span v)
 		    "unrecognised line (expected a device header, 'OFF: bytes', '#' or blank)");
 }
 
-static int parse_text(struct parser *p, const char *text, size_t len)
+/*
+ * Feed the complete lines of buf[0, len) to the parser; *used says how far it got. Unless
+ * eof, a last line without its newline is left for the next call with more bytes (it can
+ * be at most PG_DUMP_MAX_LINE + 1 bytes before it is an error, so a caller's buffer of
+ * FEED_MIN bytes always makes progress). Stops early when the sink asked to.
+ */
+#define FEED_MIN (PG_DUMP_MAX_LINE + 2u)
+
+static int feed(struct parser *p, const char *buf, size_t len, bool eof, size_t *used)
 {
 	size_t pos = 0;
-	int r;
+	int r = 0;
 
-	while (pos < len) {
+	while (pos < len && !p->stopped) {
 		size_t rem = len - pos;
-		size_t scan = rem < PG_DUMP_MAX_LINE + 2 ? rem : PG_DUMP_MAX_LINE + 2;
-		const char *nl = memchr(text + pos, '\n', scan);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : rem;
+		size_t scan = rem < FEED_MIN ? rem : FEED_MIN;
+		const char *nl = memchr(buf + pos, '\n', scan);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : rem;
 
+		if (!nl && !eof && rem < FEED_MIN)
+			break; /* an incomplete line: wait for more bytes */
 		p->line++;
-		if (n && text[pos + n - 1] == '\r')
+		if (n && buf[pos + n - 1] == '\r')
 			n--;
 		if (n > PG_DUMP_MAX_LINE)
 			return fail(p, p->line, -EINVAL, "line longer than %u bytes",
 				    PG_DUMP_MAX_LINE);
-		r = one_line(p, (struct span){ text + pos, n });
+		r = one_line(p, (struct span){ buf + pos, n });
 		if (r < 0)
 			return r;
-		pos += nl ? (size_t)(nl - (text + pos)) + 1 : rem;
+		pos += nl ? (size_t)(nl - (buf + pos)) + 1 : rem;
 	}
-	r = finish_device(p);
+	*used = pos;
+	return 0;
+}
+
+/* End of the text: close the open device; a text without a device is an error. */
+static int finish_text(struct parser *p)
+{
+	int r = p->stopped ? 0 : finish_device(p);
+
 	if (r < 0)
 		return r;
 	if (!p->n)
@@ -399,11 +434,12 @@ static int parse_text(struct parser *p, const char *text, size_t len)
 	return 0;
 }
 
-/* Shared by pg_dump_parse() and pg_dump_read_file(); devs NULL counts only. */
+/* pg_dump_parse(): the whole text is in memory. */
 static int dump_parse(const char *text, size_t len, struct pg_dump_dev *devs, size_t max,
 		      size_t *ret_n, struct pg_dump_error *err)
 {
 	struct parser *p;
+	size_t used = 0;
 	int r;
 
 	if (len > PG_DUMP_MAX_TEXT) {
@@ -418,9 +454,11 @@ static int dump_parse(const char *text, size_t len, struct pg_dump_dev *devs, si
 	if (!p)
 		return -ENOMEM;
 	p->devs = devs;
-	p->limit = max < PG_DUMP_MAX_DEVICES ? max : PG_DUMP_MAX_DEVICES;
+	p->limit = max; /* the caller's array: the only bound on the count */
 	p->err = err;
-	r = parse_text(p, text, len);
+	r = feed(p, text, len, true, &used);
+	if (r == 0)
+		r = finish_text(p);
 	if (r == 0)
 		*ret_n = p->n;
 	free(p);
@@ -446,46 +484,154 @@ static void io_error(struct pg_dump_error *err, int rc, const char *what)
 		 strerror_r(-rc, buf, sizeof(buf)));
 }
 
+/* Open a dump file as pg_util_read_file_at() would: regular files only, never blocking. */
+static int open_dump(const char *path, size_t cap, struct pg_dump_error *err)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int r;
+
+	if (fd < 0) {
+		r = -errno;
+		io_error(err, r, "cannot read the file");
+		return r;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		if (r == -EINVAL && err) {
+			err->line = 0;
+			snprintf(err->msg, sizeof(err->msg), "not a regular file");
+		} else {
+			io_error(err, r, "cannot read the file");
+		}
+		close(fd);
+		return r;
+	}
+	if (cap && st.st_size > 0 && (uint64_t)st.st_size > cap) {
+		io_error(err, -E2BIG, "file too large"); /* refused before a byte is read */
+		close(fd);
+		return -E2BIG;
+	}
+	return fd;
+}
+
+#define READ_CHUNK (64u << 10) /* read buffer: memory stays this + one device */
+
+/* One pass over the file, bounded memory; cap (0: none) bounds the bytes read. */
+static int read_each(const char *path, size_t cap, struct parser *p)
+{
+	char *buf = malloc(READ_CHUNK);
+	size_t have = 0, total = 0;
+	bool eof = false;
+	int fd, r = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	fd = open_dump(path, cap, p->err);
+	if (fd < 0) {
+		free(buf);
+		return fd;
+	}
+	while (!eof && !p->stopped) {
+		size_t used = 0;
+		ssize_t n = read(fd, buf + have, READ_CHUNK - have);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			io_error(p->err, r, "cannot read the file");
+			break;
+		}
+		eof = n == 0;
+		have += (size_t)n;
+		total += (size_t)n;
+		if (cap && total > cap) {
+			r = -E2BIG;
+			io_error(p->err, r, "file too large");
+			break;
+		}
+		r = feed(p, buf, have, eof, &used);
+		if (r < 0)
+			break;
+		memmove(buf, buf + used, have - used);
+		have -= used;
+	}
+	close(fd);
+	free(buf);
+	return r < 0 ? r : finish_text(p);
+}
+
+int pg_dump_read_each(const char *path, int (*fn)(void *data, const struct pg_dump_dev *dev),
+		      void *data, size_t *ret_n, struct pg_dump_error *err)
+{
+	struct parser *p;
+	int r;
+
+	if (!path || !fn)
+		return -EINVAL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->fn = fn;
+	p->data = data;
+	p->limit = SIZE_MAX;
+	p->err = err;
+	r = read_each(path, 0, p);
+	if (r == 0 && ret_n)
+		*ret_n = p->n;
+	free(p);
+	return r;
+}
+
+/* pg_dump_read_file(): collect into an array that grows by doubling. */
+struct collect {
+	struct pg_dump_dev *devs;
+	size_t n, cap;
+};
+
+static int collect_dev(void *data, const struct pg_dump_dev *dev)
+{
+	struct collect *c = data;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 1;
+		struct pg_dump_dev *d = realloc(c->devs, cap * sizeof(*d));
+
+		if (!d)
+			return -ENOMEM;
+		c->devs = d;
+		c->cap = cap;
+	}
+	c->devs[c->n++] = *dev;
+	return 0;
+}
+
 int pg_dump_read_file(const char *path, struct pg_dump_dev **ret_devs, size_t *ret_n,
 		      struct pg_dump_error *err)
 {
-	struct pg_dump_dev *devs = NULL;
-	size_t len = 0, n = 0;
-	char *text = NULL;
+	struct collect c = { NULL, 0, 0 };
+	struct parser *p;
 	int r;
 
 	if (!path || !ret_devs || !ret_n)
 		return -EINVAL;
-	r = pg_util_read_file_at(AT_FDCWD, path, PG_DUMP_MAX_TEXT, false, &text, &len);
-	if (r == -EINVAL) {
-		if (err) {
-			err->line = 0;
-			snprintf(err->msg, sizeof(err->msg), "not a regular file");
-		}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->fn = collect_dev;
+	p->data = &c;
+	p->limit = PG_DUMP_MAX_DEVICES;
+	p->err = err;
+	r = read_each(path, PG_DUMP_MAX_TEXT, p);
+	free(p);
+	if (r == -ENOMEM && err)
+		err->msg[0] = '\0'; /* out of memory is not the file's fault */
+	if (r < 0) {
+		free(c.devs);
 		return r;
 	}
-	if (r < 0) {
-		io_error(err, r, r == -E2BIG ? "file too large" : "cannot read the file");
-		return r;
-	}
-	/* Two passes: count, then fill an array of exactly that size (a device is 4 KiB;
-	 * allocating PG_DUMP_MAX_DEVICES up front would cost 1 MiB for every small file). */
-	r = dump_parse(text, len, NULL, PG_DUMP_MAX_DEVICES, &n, err);
-	if (r < 0)
-		goto out_free_text;
-	devs = calloc(n, sizeof(*devs));
-	if (!devs) {
-		r = -ENOMEM;
-		goto out_free_text;
-	}
-	r = dump_parse(text, len, devs, n, &n, err);
-	if (r < 0) {
-		free(devs);
-		goto out_free_text;
-	}
-	*ret_devs = devs;
-	*ret_n = n;
-out_free_text:
-	free(text);
-	return r;
+	*ret_devs = c.devs;
+	*ret_n = c.n;
+	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The JSON report (schema: docs/json-schema.md, docs/pcigate-inspect.schema.json), built as
- * a json-c object tree so quoting and escaping are json-c's job, never ours. Every key
+ * one json-c object tree per device so quoting and escaping are json-c's job, never ours,
+ * and streamed one device at a time. Every key
  * written here is documented there, and tests/unit/inspect/test-report-json.c checks the
  * two agree: change them together. Within a schema_version keys are only ever added.
  *
@@ -10,6 +11,7 @@
  * whatever a hostile file name or dump contains.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,9 +46,14 @@ static void put_int(struct jb *jb, struct json_object *obj, const char *key, int
 	put(jb, obj, key, json_object_new_int64(v));
 }
 
-static void put_u64(struct jb *jb, struct json_object *obj, const char *key, uint64_t v)
+/* A 64-bit value (address, size, serial number) as a "0x..." hex string: JSON numbers are
+ * IEEE doubles for jq and JavaScript, which round integers above 2^53 silently. */
+static void put_hex64(struct jb *jb, struct json_object *obj, const char *key, uint64_t v)
 {
-	put(jb, obj, key, json_object_new_uint64(v));
+	char buf[24];
+
+	(void)snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+	put(jb, obj, key, json_object_new_string(buf));
 }
 
 static void put_bool(struct jb *jb, struct json_object *obj, const char *key, bool v)
@@ -149,9 +156,9 @@ static void put_bars(struct jb *jb, struct json_object *dev, const struct pg_cfg
 		put_int(jb, o, "register", b->reg);
 		put_bool(jb, o, "prefetchable", b->prefetchable);
 		put_bool(jb, o, "rom_enabled", b->rom_enabled);
-		put_u64(jb, o, "address", b->addr);
+		put_hex64(jb, o, "address", b->addr);
 		if (b->size_known)
-			put_u64(jb, o, "size", b->size);
+			put_hex64(jb, o, "size", b->size);
 		else
 			put_str(jb, o, "size", NULL);
 	}
@@ -169,8 +176,10 @@ static void put_fields(struct jb *jb, struct json_object *cap, const struct pg_c
 
 		if (f[i].type == PG_FIELD_BOOL)
 			put_bool(jb, o, f[i].name, v != 0);
+		else if (f[i].type == PG_FIELD_U64)
+			put_hex64(jb, o, f[i].name, v);
 		else
-			put_u64(jb, o, f[i].name, v);
+			put_int(jb, o, f[i].name, (int64_t)v);
 	}
 }
 
@@ -231,13 +240,10 @@ static void put_findings(struct jb *jb, struct json_object *dev,
 	put_str(jb, dev, "worst_severity", r->nfindings ? pg_severity_name(r->worst) : "none");
 }
 
-static void put_device(struct jb *jb, struct json_object *arr, const struct pg_report_dev *d)
+static void put_device(struct jb *jb, struct json_object *o, const struct pg_report_dev *d)
 {
 	const struct pg_cfg_layout *l = d->layout;
-	struct json_object *o = add_object(jb, arr);
 
-	if (!o)
-		return;
 	put_str(jb, o, "source", d->source);
 	put_str(jb, o, "name", d->name);
 	put_str(jb, o, "slot", d->slot);
@@ -258,37 +264,147 @@ static void put_device(struct jb *jb, struct json_object *arr, const struct pg_r
 	put_findings(jb, o, d->result);
 }
 
-int pg_report_json(const struct pg_report_dev *devs, size_t n, char **ret)
+/*
+ * Streaming: the document is head + one text per device + tail, so a caller can write
+ * each device as soon as it is inspected and free it (memory stays flat however many
+ * devices there are). Each device is its own json-c tree, rendered like the whole
+ * document would be (pretty, two spaces per level) and re-indented to sit inside
+ * "devices". JSON strings never hold a raw newline (json-c escapes it), so indenting
+ * after each newline cannot touch a value.
+ */
+#define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | \
+		    JSON_C_TO_STRING_NOSLASHESCAPE)
+#define DEV_INDENT "    "
+
+static bool dev_valid(const struct pg_report_dev *d)
+{
+	return d && d->layout && d->result && d->source && d->name;
+}
+
+int pg_report_json_head(char **ret)
+{
+	struct json_object *v;
+	const char *q;
+	char *text = NULL;
+	int n;
+
+	if (!ret)
+		return -EINVAL;
+	v = json_object_new_string(pg_version());
+	q = v ? json_object_to_json_string_ext(v, JSON_FLAGS) : NULL;
+	n = q ? asprintf(&text, "{\n  \"schema_version\": %d,\n  \"pcigate_version\": %s,\n"
+			 "  \"devices\": [", PG_JSON_SCHEMA_VERSION, q) : -1;
+	json_object_put(v);
+	if (n < 0)
+		return -ENOMEM;
+	*ret = text;
+	return 0;
+}
+
+/* Copy text into a new string with DEV_INDENT after every newline, after prefix. */
+static char *indent(const char *prefix, const char *text)
+{
+	size_t nl = 0, plen = strlen(prefix), tlen = strlen(text), o;
+	char *out;
+
+	for (const char *p = text; *p; p++)
+		nl += *p == '\n';
+	out = malloc(plen + tlen + nl * (sizeof(DEV_INDENT) - 1) + 1);
+	if (!out)
+		return NULL;
+	memcpy(out, prefix, plen);
+	o = plen;
+	for (const char *p = text; *p; p++) {
+		out[o++] = *p;
+		if (*p == '\n') {
+			memcpy(out + o, DEV_INDENT, sizeof(DEV_INDENT) - 1);
+			o += sizeof(DEV_INDENT) - 1;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+int pg_report_json_device(const struct pg_report_dev *dev, size_t index, char **ret)
 {
 	struct jb jb = { false };
-	struct json_object *root, *arr;
+	struct json_object *o;
 	const char *text;
-	char *copy;
-	int r = -ENOMEM;
+	char *out = NULL;
+
+	if (!ret || !dev_valid(dev))
+		return -EINVAL;
+	o = json_object_new_object();
+	if (!o)
+		return -ENOMEM;
+	put_device(&jb, o, dev);
+	text = jb.oom ? NULL : json_object_to_json_string_ext(o, JSON_FLAGS);
+	if (text)
+		out = indent(index ? ",\n" DEV_INDENT : "\n" DEV_INDENT, text);
+	json_object_put(o);
+	if (!out)
+		return -ENOMEM;
+	*ret = out;
+	return 0;
+}
+
+int pg_report_json_tail(size_t ndevs, char **ret)
+{
+	char *t;
+
+	if (!ret)
+		return -EINVAL;
+	t = strdup(ndevs ? "\n  ]\n}" : " ]\n}");
+	if (!t)
+		return -ENOMEM;
+	*ret = t;
+	return 0;
+}
+
+/* Append part (owned) to *doc (owned, grown); frees part. */
+static int append(char **doc, size_t *len, char *part)
+{
+	size_t n = strlen(part);
+	char *p = realloc(*doc, *len + n + 1);
+
+	if (!p) {
+		free(part);
+		return -ENOMEM;
+	}
+	memcpy(p + *len, part, n + 1);
+	*doc = p;
+	*len += n;
+	free(part);
+	return 0;
+}
+
+int pg_report_json(const struct pg_report_dev *devs, size_t n, char **ret)
+{
+	char *doc = NULL, *part = NULL;
+	size_t len = 0;
+	int r;
 
 	if (!ret || (!devs && n))
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++)
-		if (!devs[i].layout || !devs[i].result || !devs[i].source || !devs[i].name)
+		if (!dev_valid(&devs[i]))
 			return -EINVAL;
-	root = json_object_new_object();
-	if (!root)
-		return -ENOMEM;
-	put_int(&jb, root, "schema_version", PG_JSON_SCHEMA_VERSION);
-	put_str(&jb, root, "pcigate_version", pg_version());
-	arr = put(&jb, root, "devices", json_object_new_array());
-	for (size_t i = 0; arr && !jb.oom && i < n; i++)
-		put_device(&jb, arr, &devs[i]);
-	if (jb.oom)
-		goto out_put;
-	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-						   JSON_C_TO_STRING_SPACED |
-						   JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (!text || !(copy = strdup(text)))
-		goto out_put;
-	*ret = copy;
-	r = 0;
-out_put:
-	json_object_put(root);
-	return r;
+	r = pg_report_json_head(&part);
+	if (r == 0)
+		r = append(&doc, &len, part);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		r = pg_report_json_device(&devs[i], i, &part);
+		if (r == 0)
+			r = append(&doc, &len, part);
+	}
+	if (r == 0)
+		r = pg_report_json_tail(n, &part);
+	if (r == 0)
+		r = append(&doc, &len, part);
+	if (r < 0) {
+		free(doc);
+		return r;
+	}
+	*ret = doc;
+	return 0;
 }

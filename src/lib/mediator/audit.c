@@ -50,6 +50,16 @@ void pg_med_log(const struct pg_mediator *m, int level, const char *fmt, ...)
 	m->log(m->log_data, level, msg);
 }
 
+const char *pg_med_cap_short(bool extended, uint16_t id, char *buf, size_t n)
+{
+	const char *s = pg_policy_cap_name(extended, id);
+
+	if (s)
+		return s;
+	(void)snprintf(buf, n, "%s0x%02x", extended ? "ext:" : "", id);
+	return buf;
+}
+
 void pg_med_hidden_rule(const struct pg_mediator *m, uint16_t h, char *buf, size_t n)
 {
 	char tmp[24];

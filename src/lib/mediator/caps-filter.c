@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Capability filtering (config-space-reference.md §5.8).
+ * Capability filtering: which capabilities the guest sees (PCI 3.0 §6.7 capability list,
+ * PCIe r5.0 §7.6 extended capabilities).
  *
  * Each capability the parser found (bounded, validated walks) is either visible, with a
  * virtual header whose next pointer skips hidden ones, or hidden: its bytes read 0 and
@@ -22,6 +23,7 @@
 #include <syslog.h>
 
 #include "mediator-private.h"
+#include "regs.h"
 
 #define EXT_FIRST 0x100u
 
@@ -46,54 +48,6 @@ static const struct handler *find_handler(bool extended, uint16_t id)
 		if (std_handlers[i].id == id)
 			return &std_handlers[i];
 	return NULL;
-}
-
-int pg_med_ro_rows(struct pg_mediator *m, uint16_t from, uint16_t to, const char *id)
-{
-	struct pg_reg r;
-	int rc;
-
-	for (uint32_t p = from; p < to;) {
-		uint8_t s = (p % 4u == 0 && p + 4u <= to) ? 4 : (p % 2u == 0 && p + 2u <= to) ? 2 : 1;
-
-		memset(&r, 0, sizeof(r));
-		r.off = (uint16_t)p;
-		r.size = s;
-		r.ro = pg_size_mask(s);
-		r.perm_open = r.ro;
-		pg_reg_set_id(&r, id, NULL);
-		rc = pg_med_add(m, &r, NULL);
-		if (rc < 0)
-			return rc;
-		p += s;
-	}
-	return 0;
-}
-
-/* Architected length of the capabilities we mediate, so a hidden one hides all of its
- * bytes even when the parser only knows its header; else the parser's (clamped) length. */
-static uint16_t cap_len(const struct pg_mediator *m, const struct pg_cap *c)
-{
-	uint32_t len = c->len, want = 0, end = c->extended ? m->cfg_len : PG_CFG_STD_LEN;
-	uint16_t ctl = (uint16_t)pg_med_snap(m, (uint16_t)(c->offset + 2u), 2);
-
-	if (!c->extended) {
-		switch (c->id) {
-		case PG_CAP_PM: want = 8; break;
-		case PG_CAP_MSIX: want = 12; break;
-		case PG_CAP_AF: want = 6; break;
-		case PG_CAP_MSI:
-			want = 10u + ((ctl & 0x80u) ? 4u : 0u) + ((ctl & 0x100u) ? 10u : 0u);
-			break;
-		case PG_CAP_EXP: want = (ctl & 0xfu) >= 2 ? 0x3cu : 0x24u; break;
-		default: break;
-		}
-	}
-	if (want > len)
-		len = want;
-	if (c->offset + len > end)
-		len = end > c->offset ? end - c->offset : 0;
-	return (uint16_t)len;
 }
 
 static int add_cap_header(struct pg_mediator *m, struct pg_med_cap *mc, char *name)
@@ -159,7 +113,7 @@ static void link_std(struct pg_mediator *m)
 		any = true;
 	}
 	if (st) {
-		st->value = st->init = any ? 0x0010u : 0;
+		st->value = st->init = any ? STATUS_CAP_LIST : 0;
 		/* with nothing to list, CAP_LIST is RsvdP like any reserved bit (Xen a3c8fb450a) */
 	}
 }
@@ -177,7 +131,7 @@ static void set_next_ext(struct pg_mediator *m, uint16_t idx, uint16_t next)
  * could poke the hidden header without a trace. */
 static void placeholder_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 {
-	uint64_t gv = (w->val >> ((w->off - r->off) * 8u)) & pg_size_mask(w->size);
+	uint64_t gv = pg_wctx_guest_value(r, w);
 	char rule[48];
 
 	pg_med_hidden_rule(m, r->priv, rule, sizeof(rule));
@@ -248,16 +202,20 @@ int pg_med_caps_init(struct pg_mediator *m, const struct pg_cfg_layout *l,
 		mc->off = c->offset;
 		mc->id = c->id;
 		mc->extended = c->extended;
-		mc->len = cap_len(m, c);
+		mc->len = c->len; /* the parser's geometry: one source (cfg.h) */
 		mc->hdr_row = PG_ROW_NONE;
+		mc->src = c;
 		if (pg_med_cap_allowed(m, pol, c->extended, c->id))
 			init_cap(m, mc);
 	}
 	link_std(m);
 	rc = link_ext(m);
+	if (rc == 0)
+		hide_rest(m);
+	for (uint16_t i = 0; i < m->ncaps; i++)
+		m->caps[i].src = NULL; /* the layout is freed after compilation */
 	if (rc < 0)
 		return rc;
-	hide_rest(m);
 	/* no-ext-cfg: the whole extended space is hidden in every profile (even permissive
 	 * gaps, which otherwise reach the hardware) */
 	if ((m->pflags & PG_POLICY_F_NO_EXT_CFG) && m->cfg_len > PG_CFG_STD_LEN)

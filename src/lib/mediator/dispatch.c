@@ -91,7 +91,7 @@ static void audit_row(struct pg_mediator *m, struct pg_reg *r, const struct pg_w
 	uint32_t vdeny = r->deny & r->virt & w->bm;
 	uint32_t hdeny = r->deny & ~r->virt & w->bm;
 	uint32_t perm = r->paudit & w->bm;
-	uint64_t gv = (w->val >> ((w->off - r->off) * 8u)) & pg_size_mask(w->size);
+	uint64_t gv = pg_wctx_guest_value(r, w);
 
 	if (((w->val ^ r->value) & vdeny) || (w->val & hdeny))
 		pg_med_audit(m, PG_SPACE_CFG, 0, w->off, w->size, gv, PG_AUDIT_DENIED, r->id);

@@ -1,12 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Effects: how decisions describe what must happen, and the executor that makes it happen.
- *
- * The executor is the only mediator code that touches the device, and only through the
- * backend. Config writes are read-modify-write with RW1C bits written as 0 unless the
- * guest wrote a 1 there, so a partial write can never clear an error bit by accident
- * (Xen vpci_write_helper). On any failure the executor stops and returns the error: the
- * caller is expected to fail closed (stop forwarding, quarantine).
+ * Effects: how decisions describe what must happen (no I/O here; exec.c carries them out).
+ * Hooks queue effects and refuse bits through these helpers.
  */
 #include <errno.h>
 #include <string.h>
@@ -50,7 +45,7 @@ static void narrow(uint8_t size, uint32_t mask, unsigned *ret_first, uint8_t *re
 	}
 }
 
-static void cfg_effect(struct pg_effect *e, uint16_t off, uint8_t size, uint32_t value,
+void pg_med_cfg_effect(struct pg_effect *e, uint16_t off, uint8_t size, uint32_t value,
 		       uint32_t mask, uint32_t rw1c)
 {
 	unsigned first = 0;
@@ -71,7 +66,7 @@ bool pg_med_push_cfg(struct pg_write_decision *d, uint16_t off, uint8_t size, ui
 {
 	if (d->neffects >= PG_MEDIATOR_MAX_EFFECTS)
 		return false;
-	cfg_effect(&d->effects[d->neffects++], off, size, value, mask, rw1c); /* in place */
+	pg_med_cfg_effect(&d->effects[d->neffects++], off, size, value, mask, rw1c); /* in place */
 	return true;
 }
 
@@ -81,18 +76,7 @@ void pg_med_post_cfg(struct pg_wctx *w, uint16_t off, uint8_t size, uint32_t val
 	struct pg_effect e;
 
 	memset(&e, 0, sizeof(e));
-	cfg_effect(&e, off, size, value, mask, 0);
-	pg_med_post(w, &e);
-}
-
-void pg_med_post_irq(struct pg_mediator *m, struct pg_wctx *w, enum pg_irq_type type,
-		     uint16_t vector)
-{
-	struct pg_effect e;
-
-	memset(&e, 0, sizeof(e));
-	e.kind = PG_EFFECT_IRQ;
-	pg_med_irq_effect(m, type, vector, &e.u.irq);
+	pg_med_cfg_effect(&e, off, size, value, mask, 0);
 	pg_med_post(w, &e);
 }
 
@@ -110,7 +94,7 @@ void pg_med_hw_bits(struct pg_wctx *w, uint32_t bits, uint32_t want, uint16_t *h
 void pg_med_deny(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w, uint32_t bits,
 		 const char *rule, bool hard)
 {
-	uint64_t gv = (w->val >> ((w->off - r->off) * 8u)) & pg_size_mask(w->size);
+	uint64_t gv = pg_wctx_guest_value(r, w);
 
 	if (!hard && m->profile == PG_PROFILE_PERMISSIVE) {
 		pg_med_audit(m, PG_SPACE_CFG, 0, w->off, w->size, gv, PG_AUDIT_PERMISSIVE, rule);
@@ -121,160 +105,16 @@ void pg_med_deny(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w, uin
 	pg_med_audit(m, PG_SPACE_CFG, 0, w->off, w->size, gv, PG_AUDIT_DENIED, rule);
 }
 
-/* ---- executor --------------------------------------------------------------------------- */
-
-static int exec_cfg(struct pg_mediator *m, const struct pg_effect *e)
+void pg_med_reset_effect(const struct pg_mediator *m, const char *why, uint16_t off,
+			 uint8_t size, uint32_t value, struct pg_effect *ret)
 {
-	uint32_t all = pg_size_mask(e->u.cfg.size);
-	uint32_t cur = 0, nv;
-	int rc;
-
-	if (!e->u.cfg.write_mask)
-		return 0;
-	if (((e->u.cfg.write_mask | e->u.cfg.rw1c_mask) & all) != all) {
-		rc = pg_backend_cfg_read(m->be, e->u.cfg.off, e->u.cfg.size, &cur);
-		if (rc < 0)
-			return rc;
-	}
-	nv = (cur & ~(e->u.cfg.write_mask | e->u.cfg.rw1c_mask)) |
-	     (e->u.cfg.value & e->u.cfg.write_mask);
-	return pg_backend_cfg_write(m->be, e->u.cfg.off, e->u.cfg.size, nv & all);
+	memset(ret, 0, sizeof(*ret));
+	ret->kind = PG_EFFECT_RESET;
+	memcpy(ret->u.reset.methods, m->reset_order, sizeof(m->reset_order));
+	ret->u.reset.nmethods = m->n_reset;
+	ret->u.reset.why = why;
+	ret->u.reset.off = off;
+	ret->u.reset.size = size;
+	ret->u.reset.value = value;
 }
 
-static int notify(struct pg_mediator *m, const struct pg_effect *e)
-{
-	return m->effect ? m->effect(m->effect_data, e) : 0;
-}
-
-/* Try the policy's reset methods in order; a method the backend lacks is skipped. */
-static int exec_reset_methods(struct pg_mediator *m, const struct pg_effect *e)
-{
-	int rc = -EOPNOTSUPP;
-
-	if (!e->u.reset.nmethods)
-		return pg_backend_reset(m->be, PG_RESET_ANY);
-	for (unsigned i = 0; i < e->u.reset.nmethods && i < PG_POLICY_MAX_RESET; i++) {
-		rc = pg_backend_reset(m->be, e->u.reset.methods[i]);
-		if (rc != -EOPNOTSUPP)
-			return rc;
-	}
-	return rc;
-}
-
-static int exec_reset(struct pg_mediator *m, const struct pg_effect *e)
-{
-	int rc = exec_reset_methods(m, e);
-
-	/* The guest's view starts over whatever happened: a failed reset must not leave
-	 * half-valid virtual state (fail closed: the caller sees the error). */
-	pg_med_reinit_virtual(m);
-	if (rc < 0) {
-		pg_med_log(m, LOG_ERR, "reset (%s) failed: %s", e->u.reset.why ? e->u.reset.why : "",
-			   strerror(-rc));
-		return rc;
-	}
-	rc = pg_med_restore_host(m);
-	return rc < 0 ? rc : notify(m, e);
-}
-
-int pg_mediator_apply(struct pg_mediator *m, const struct pg_write_decision *d)
-{
-	int rc = 0;
-
-	if (!m || !d || d->neffects > PG_MEDIATOR_MAX_EFFECTS)
-		return -EINVAL;
-	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
-		const struct pg_effect *e = &d->effects[i];
-
-		switch (e->kind) {
-		case PG_EFFECT_CFG_WRITE:
-			rc = exec_cfg(m, e);
-			break;
-		case PG_EFFECT_BAR_WRITE:
-			rc = pg_backend_bar_write(m->be, e->u.bar.bar, e->u.bar.off, e->u.bar.size,
-						  e->u.bar.value);
-			break;
-		case PG_EFFECT_RESET:
-			rc = exec_reset(m, e);
-			break;
-		case PG_EFFECT_RESTORE:
-			rc = pg_med_restore_host(m);
-			if (rc == 0)
-				rc = notify(m, e);
-			break;
-		case PG_EFFECT_IRQ:
-		case PG_EFFECT_BAR_MAP:
-		case PG_EFFECT_PM_STATE:
-			rc = notify(m, e);
-			break;
-		default:
-			rc = -EINVAL;
-			break;
-		}
-	}
-	return rc;
-}
-
-/* Rewrite the config the host owns: BARs and ROM as they were at compile time (the guest
- * never programs them) and the Command bits the guest may drive on hardware. Needed after
- * a reset or a D3hot->D0 transition without No_Soft_Reset, which clear them. */
-int pg_med_restore_host(struct pg_mediator *m)
-{
-	int rc;
-
-	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
-		const struct pg_med_bar *b = &m->bars[i];
-		uint16_t reg = i == PG_CFG_ROM_BAR ? 0x30 : (uint16_t)(0x10 + 4 * i);
-
-		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
-			continue; /* the high half goes with its low half */
-		rc = pg_backend_cfg_write(m->be, reg, 4, b->kind == PG_BAR_ROM ?
-					  b->host_lo & ~1u : b->host_lo);
-		if (rc == 0 && b->kind == PG_BAR_MEM64)
-			rc = pg_backend_cfg_write(m->be, (uint16_t)(reg + 4), 4, b->host_hi);
-		if (rc < 0)
-			return rc;
-	}
-	{
-		/* I/O, Memory, Bus Master and INTx Disable as cmd_hw says; in the device-model
-		 * profile only INTx Disable: the decode bits belong to the host there, and its
-		 * reset path (e.g. Linux pci_reset_function's save/restore) brings them back */
-		uint32_t keep = m->profile == PG_PROFILE_DEVICE_MODEL ? 0x0400u : 0x0407u;
-		struct pg_effect e;
-
-		memset(&e, 0, sizeof(e));
-		cfg_effect(&e, 0x04, 2, m->cmd_hw & keep, keep, 0);
-		return exec_cfg(m, &e);
-	}
-}
-
-void pg_med_reinit_virtual(struct pg_mediator *m)
-{
-	for (uint16_t i = 0; i < m->rt.nrows; i++) {
-		struct pg_reg *r = &m->rt.rows[i];
-
-		r->value = r->init;
-	}
-	m->cmd_hw = 0; /* after a reset Command reads 0 on hardware, */
-	m->msi.hw_ctrl = m->msix.hw_ctrl = 0; /* and MSI/MSI-X are disabled */
-	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
-		m->bars[i].last_mapped = false;
-		m->bars[i].last_addr = 0;
-	}
-	pg_med_msix_reinit(m);
-}
-
-int pg_mediator_reset(struct pg_mediator *m)
-{
-	struct pg_write_decision d;
-
-	if (!m)
-		return -EINVAL;
-	memset(&d, 0, sizeof(d));
-	d.neffects = 1;
-	d.effects[0].kind = PG_EFFECT_RESET;
-	memcpy(d.effects[0].u.reset.methods, m->reset_prefer, sizeof(m->reset_prefer));
-	d.effects[0].u.reset.nmethods = m->n_reset_prefer;
-	d.effects[0].u.reset.why = "vmm";
-	return pg_mediator_apply(m, &d);
-}

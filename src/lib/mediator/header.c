@@ -4,19 +4,19 @@
  *
  * Identity (IDs, class, revision, subsystem, header type) is emulated from the device's
  * snapshot, optionally overridden: under default deny nothing may read through by
- * accident (the gap Xen's DomU vPCI still has, config-space-reference.md §5.2). The
+ * accident (the gap Xen's DomU vPCI still has; PCI 3.0 §6.2.1). The
  * multifunction bit is cleared: the guest gets one function, and a set bit would make it
  * probe siblings that are not passed through.
  *
- * BARs and ROM are fully virtual (§5.6): the guest programs addresses and sizes BARs
+ * BARs and ROM are fully virtual (PCI 3.0 §6.2.5): the guest programs addresses and sizes BARs
  * against the backend's validated sizes, hardware BARs keep the host's values, and the
  * guest never learns host physical addresses (the virtual BARs start at 0). A change of a
  * BAR address or of memory/I/O decode yields a PG_EFFECT_BAR_MAP so the frontend can
  * (un)map the guest range.
  *
- * Command (§5.3): Memory, I/O and Bus Master reach the hardware (guest profile); INTx
+ * Command (PCI 3.0 §6.2.2): Memory, I/O and Bus Master reach the hardware (guest profile); INTx
  * Disable reaches it as guest value OR MSI/MSI-X enabled (Xen cmd_write); the other bits
- * are virtual; bits 11-15 RsvdP. Status (§5.4): error bits RW1C to hardware, CAP_LIST
+ * are virtual; bits 11-15 RsvdP. Status (PCI 3.0 §6.2.3): error bits RW1C to hardware, CAP_LIST
  * virtual (set when a capability remains visible), RsvdZ 0x0046, the rest read-only.
  */
 #include <errno.h>
@@ -25,43 +25,8 @@
 #include <syslog.h>
 
 #include "mediator-private.h"
+#include "regs.h"
 #include "util/util.h"
-
-#define CMD_IO 0x0001u
-#define CMD_MEM 0x0002u
-#define CMD_INTX_DISABLE 0x0400u
-#define ROM_ENABLE 0x1u
-
-static int add_emul(struct pg_mediator *m, uint16_t off, uint8_t size, const char *id,
-		    uint32_t value)
-{
-	struct pg_reg r;
-
-	memset(&r, 0, sizeof(r));
-	r.off = off;
-	r.size = size;
-	r.virt = r.ro = pg_size_mask(size);
-	r.value = value & pg_size_mask(size);
-	pg_reg_set_id(&r, id, NULL);
-	return pg_med_add(m, &r, NULL);
-}
-
-/* A virtual register the guest may write freely; open selects whether the permissive
- * profile sends it to the hardware. */
-static int add_virt(struct pg_mediator *m, uint16_t off, uint8_t size, const char *id,
-		    uint32_t value, bool open)
-{
-	struct pg_reg r;
-
-	memset(&r, 0, sizeof(r));
-	r.off = off;
-	r.size = size;
-	r.virt = pg_size_mask(size);
-	r.value = value & r.virt;
-	r.perm_open = open ? r.virt : 0;
-	pg_reg_set_id(&r, id, NULL);
-	return pg_med_add(m, &r, NULL);
-}
 
 uint32_t pg_med_guest_cmd(const struct pg_mediator *m)
 {
@@ -70,24 +35,6 @@ uint32_t pg_med_guest_cmd(const struct pg_mediator *m)
 	if (!r)
 		return 0;
 	return (r->value & r->virt) | (m->cmd_hw & ~r->virt);
-}
-
-static uint16_t intx_want(const struct pg_mediator *m)
-{
-	bool off = (pg_med_guest_cmd(m) & CMD_INTX_DISABLE) || pg_med_msi_enabled(m) ||
-		   pg_med_msix_enabled(m) || (m->pflags & PG_POLICY_F_NO_INTX);
-
-	return off ? CMD_INTX_DISABLE : 0;
-}
-
-void pg_med_intx_sync(struct pg_mediator *m, struct pg_wctx *w)
-{
-	uint16_t want = intx_want(m);
-
-	if ((m->cmd_hw & CMD_INTX_DISABLE) == want)
-		return;
-	m->cmd_hw = (uint16_t)((m->cmd_hw & ~CMD_INTX_DISABLE) | want);
-	pg_med_post_cfg(w, 0x04, 2, want, CMD_INTX_DISABLE);
 }
 
 /* Guest address of BAR i and whether it is a real mapping (decode on, not 0, not the
@@ -103,8 +50,8 @@ static bool bar_state(const struct pg_mediator *m, unsigned i, uint64_t *ret_add
 
 	if (!lo || b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
 		return false;
-	lo_mask = (uint32_t)amask & (b->kind == PG_BAR_IO ? ~3u :
-				     b->kind == PG_BAR_ROM ? ~0x7ffu : ~0xfu);
+	lo_mask = (uint32_t)amask & (b->kind == PG_BAR_IO ? ~BAR_IO_FLAGS :
+				     b->kind == PG_BAR_ROM ? ~ROM_FLAGS : ~BAR_MEM_FLAGS);
 	lo_bits = lo->value & lo_mask;
 	if (b->kind == PG_BAR_MEM64) {
 		hi = pg_med_crow(m, (uint16_t)(b->row + 1u));
@@ -151,7 +98,7 @@ static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wct
 
 	m->cmd_hw = (uint16_t)((m->cmd_hw & ~hwbits) | (w->val & hwbits));
 	if (w->bm & CMD_INTX_DISABLE) {
-		uint16_t want = intx_want(m);
+		uint16_t want = pg_med_intx_want(m);
 
 		m->cmd_hw = (uint16_t)((m->cmd_hw & ~CMD_INTX_DISABLE) | want);
 		w->hw_mask |= CMD_INTX_DISABLE;
@@ -166,51 +113,54 @@ static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wct
 static void bar_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 {
 	const struct pg_med_bar *b = &m->bars[r->priv];
-	uint32_t flags = pg_med_snap(m, r->off, 4);
+	uint32_t flags = b->flags;
 
 	switch (b->kind) {
 	case PG_BAR_MEM64_HI:
 		r->value &= (uint32_t)(~(m->bars[r->priv - 1u].size - 1u) >> 32);
 		break;
 	case PG_BAR_IO:
-		r->value = (r->value & (uint32_t)~(b->size - 1u) & ~3u) | (flags & 3u);
+		r->value = (r->value & (uint32_t)~(b->size - 1u) & ~BAR_IO_FLAGS) | flags;
 		break;
 	case PG_BAR_ROM:
-		r->value = (r->value & (uint32_t)~(b->size - 1u) & ~0x7ffu) | (r->value & ROM_ENABLE);
+		r->value = (r->value & (uint32_t)~(b->size - 1u) & ~ROM_FLAGS) |
+			   (r->value & ROM_ENABLE);
 		break;
 	default:
-		r->value = (r->value & (uint32_t)~(b->size - 1u) & ~0xfu) | (flags & 0xfu);
+		r->value = (r->value & (uint32_t)~(b->size - 1u) & ~BAR_MEM_FLAGS) | flags;
 		break;
 	}
 	pg_med_bars_sync(m, w);
 }
 
+/* A BAR or the ROM: fully virtual, sized against the backend's size (bar_write); one the
+ * guest does not see reads 0 and ignores writes. */
+static const struct pg_row_def row_bar = {
+	.size = 4, .virt = 0xffffffffu, .write = bar_write,
+};
+
+static const struct pg_row_def row_bar_absent = {
+	.size = 4, .virt = 0xffffffffu, .ro = 0xffffffffu,
+};
+
 static int add_bar(struct pg_mediator *m, unsigned i, uint16_t reg)
 {
 	struct pg_med_bar *b = &m->bars[i];
+	bool absent = b->kind == PG_BAR_NONE;
 	struct pg_reg r;
 	char id[PG_REG_ID_LEN];
 
 	(void)snprintf(id, sizeof(id), i == PG_CFG_ROM_BAR ? "hdr.rom" : "hdr.bar%u", i);
-	if (b->kind == PG_BAR_NONE)
-		return add_emul(m, reg, 4, id, 0);
-	memset(&r, 0, sizeof(r));
-	r.off = reg;
-	r.size = 4;
-	r.virt = 0xffffffffu;
-	r.write = bar_write;
+	pg_med_def_row(m, reg, absent ? &row_bar_absent : &row_bar,
+		       b->kind == PG_BAR_ROM || b->kind == PG_BAR_MEM64_HI ? 0 : b->flags, &r);
 	r.priv = (uint16_t)i;
-	if (b->kind == PG_BAR_IO)
-		r.value = pg_med_snap(m, reg, 4) & 3u;
-	else if (b->kind != PG_BAR_ROM && b->kind != PG_BAR_MEM64_HI)
-		r.value = pg_med_snap(m, reg, 4) & 0xfu;
-	memcpy(r.id, id, sizeof(r.id));
-	return pg_med_add(m, &r, &b->row);
+	pg_reg_set_id(&r, id, NULL);
+	return pg_med_add(m, &r, absent ? NULL : &b->row);
 }
 
 /* Accept a BAR only when the backend's description agrees with the config and its size is
  * one real hardware could have: a hostile or buggy backend must not make the guest size a
- * BAR wrongly (QEMU aborts on a non power of two, qemu-proxy-protocol.md §10.2). */
+ * BAR wrongly (QEMU aborts on a BAR size that is not a power of two: PCI 3.0 §6.2.5.1). */
 static bool bar_size_ok(enum pg_bar_kind kind, uint64_t size)
 {
 	if (!pg_util_is_pow2(size))
@@ -229,18 +179,46 @@ static bool bar_size_ok(enum pg_bar_kind kind, uint64_t size)
 	}
 }
 
+/* The transport limits (PG_MEDIATOR_OPT_*, mediator.h): may the guest see this BAR, and
+ * does a 64-bit one become 32-bit? Logged once, here, for every frontend. */
+static bool transport_allows(struct pg_mediator *m, unsigned i, enum pg_bar_kind kind,
+			     uint64_t size, bool *as32)
+{
+	bool big = size >= (1ull << 31);
+
+	*as32 = kind == PG_BAR_MEM64 && (m->opts & PG_MEDIATOR_OPT_BARS_32BIT);
+	if (kind == PG_BAR_IO && size < 16 && (m->opts & PG_MEDIATOR_OPT_MIN_IO_BAR_16)) {
+		pg_med_log(m, LOG_WARNING, "BAR%u: I/O BAR of %llu bytes hidden (QEMU 7.2 "
+			   "mis-sizes I/O BARs under 16 bytes)", i, (unsigned long long)size);
+		return false;
+	}
+	if (big && ((m->opts & PG_MEDIATOR_OPT_MAX_BAR_2G) || (*as32 && size > (1ull << 31)))) {
+		pg_med_log(m, LOG_WARNING, "BAR%u: %llu bytes hidden (QEMU 7.2's proxy cannot "
+			   "size BARs of 2 GiB or more)", i, (unsigned long long)size);
+		return false;
+	}
+	if (*as32)
+		pg_med_log(m, LOG_INFO, "BAR%u: 64-bit BAR shown as 32-bit (QEMU 7.2's proxy "
+			   "registers 32-bit BARs only)", i);
+	return true;
+}
+
 static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsigned i)
 {
 	struct pg_med_bar *b = &m->bars[i];
 	enum pg_bar_kind kind = l->bars[i].kind;
 	struct pg_bar_info info;
-	uint16_t reg = i == PG_CFG_ROM_BAR ? 0x30 : (uint16_t)(0x10 + 4 * i);
+	uint16_t reg = i == PG_CFG_ROM_BAR ? REG_ROM : (uint16_t)(REG_BAR0 + 4 * i);
 
 	memset(b, 0, sizeof(*b));
 	b->row = PG_ROW_NONE;
+	bool as32 = false;
+
 	if (i == PG_CFG_ROM_BAR) {
 		kind = PG_BAR_ROM;
-		if (m->pflags & PG_POLICY_F_NO_ROM)
+		/* no-rom, or a transport that never maps the ROM (a ROM the guest sees could
+		 * never be read) */
+		if ((m->pflags & PG_POLICY_F_NO_ROM) || (m->opts & PG_MEDIATOR_OPT_NO_ROM))
 			return;
 	}
 	if (kind != PG_BAR_IO && kind != PG_BAR_MEM32 && kind != PG_BAR_MEM64 &&
@@ -255,13 +233,21 @@ static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsi
 			   pg_bar_kind_name(kind));
 		return;
 	}
-	b->kind = kind;
+	if (!transport_allows(m, i, kind, info.size, &as32))
+		return;
+	b->kind = as32 ? PG_BAR_MEM32 : kind;
 	b->size = info.size;
 	b->prefetchable = l->bars[i].prefetchable;
 	b->host_lo = pg_med_snap(m, reg, 4);
+	/* the flag bits the guest reads: I/O bits 1:0; memory type and prefetchable, with
+	 * the type bits 2:1 cleared for a 64-bit BAR shown as 32-bit */
+	b->flags = kind == PG_BAR_IO ? b->host_lo & BAR_IO_FLAGS :
+		   b->host_lo & (as32 ? BAR_MEM_FLAGS & ~BAR_MEM_TYPE : BAR_MEM_FLAGS);
 	if (kind == PG_BAR_MEM64) {
+		b->host64 = true;
 		b->host_hi = pg_med_snap(m, (uint16_t)(reg + 4), 4);
-		m->bars[i + 1].kind = PG_BAR_MEM64_HI;
+		/* the upper half: a guest-programmed dword, or (32-bit view) absent */
+		m->bars[i + 1].kind = as32 ? PG_BAR_NONE : PG_BAR_MEM64_HI;
 		m->bars[i + 1].row = PG_ROW_NONE;
 	}
 }
@@ -279,11 +265,30 @@ static int add_bars(struct pg_mediator *m, const struct pg_cfg_layout *l)
 	}
 	probe_bar(m, l, PG_CFG_ROM_BAR);
 	for (unsigned i = 0; i < 6 && rc == 0; i++)
-		rc = add_bar(m, i, (uint16_t)(0x10 + 4 * i));
+		rc = add_bar(m, i, (uint16_t)(REG_BAR0 + 4 * i));
 	if (rc == 0)
-		rc = add_bar(m, PG_CFG_ROM_BAR, 0x30);
+		rc = add_bar(m, PG_CFG_ROM_BAR, REG_ROM);
 	return rc;
 }
+
+/* Command (PCI 3.0 §6.2.2): the decode bits reach the hardware (guest profile), INTx
+ * Disable through the hook (irq.c), the rest virtual, bits 11-15 RsvdP. In the device-model
+ * profile the decode bits are virtual too (the host enables the device). */
+static const struct pg_row_def row_command = {
+	.rel = REG_COMMAND, .size = 2, .id = "hdr.command",
+	.pass = CMD_DECODE, .virt = 0x07ffu & ~CMD_DECODE, .rsvdp = CMD_RSVD,
+	.perm_open = 0xffffu & ~(CMD_DECODE | CMD_INTX_DISABLE), /* all but decode, INTx */
+	.snap = 0xffffu, .write = command_write,
+};
+
+/* Status (§6.2.3): error bits RW1C to hardware, CAP_LIST virtual (set by the capability
+ * filter when a capability remains visible), RsvdZ, the rest read-only. Device-model:
+ * nothing but the interrupt enables may reach hardware, so the error bits are read-only
+ * there and a clearing attempt is audited. */
+static const struct pg_row_def row_status = {
+	.rel = REG_STATUS, .size = 2, .id = "hdr.status",
+	.ro = STATUS_RO, .virt = STATUS_CAP_LIST, .rsvdz = STATUS_RSVDZ, .rw1c = STATUS_RW1C,
+};
 
 static int add_command_status(struct pg_mediator *m)
 {
@@ -291,111 +296,121 @@ static int add_command_status(struct pg_mediator *m)
 	struct pg_reg c, s;
 	int rc;
 
-	memset(&c, 0, sizeof(c));
-	c.off = 0x04;
-	c.size = 2;
-	c.pass = dm ? 0 : 0x0007u;
-	c.virt = dm ? 0x07ffu : 0x07f8u;
-	c.rsvdp = 0xf800u;
-	c.perm_open = 0xfbf8u;     /* everything but the decode bits and INTx Disable */
-	c.value = pg_med_snap(m, 0x04, 2) & c.virt;
-	c.write = command_write;
-	memcpy(c.id, "hdr.command", sizeof("hdr.command"));
-	m->cmd_hw = (uint16_t)(pg_med_snap(m, 0x04, 2) & (0x0007u | CMD_INTX_DISABLE));
+	pg_med_def_row(m, 0, &row_command, 0, &c);
+	if (dm) {
+		c.virt |= c.pass;
+		c.value = pg_med_snap(m, REG_COMMAND, 2) & c.virt;
+		c.pass = 0;
+	}
+	m->cmd_hw = (uint16_t)(pg_med_snap(m, REG_COMMAND, 2) & (CMD_DECODE | CMD_INTX_DISABLE));
 	rc = pg_med_add(m, &c, &m->row_cmd);
 	if (rc < 0)
 		return rc;
-
-	memset(&s, 0, sizeof(s));
-	s.off = 0x06;
-	s.size = 2;
-	s.ro = 0x06b9u;            /* Imm. Readiness, Interrupt, CAP_LIST, 66MHz, FB2B, DEVSEL */
-	s.virt = 0x0010u;          /* CAP_LIST: set by the capability filter */
-	s.rsvdz = 0x0046u;
-	/* device-model: nothing but the interrupt enables may reach hardware, so the error
-	 * bits are read-only there and a clearing attempt is audited */
-	s.rw1c = dm ? 0 : 0xf900u;
-	s.deny = dm ? 0xf900u : 0;
-	memcpy(s.id, "hdr.status", sizeof("hdr.status"));
+	pg_med_def_row(m, 0, &row_status, 0, &s);
+	if (dm) {
+		s.deny = s.rw1c;
+		s.rw1c = 0;
+	}
 	return pg_med_add(m, &s, &m->row_status);
 }
 
-static int add_identity(struct pg_mediator *m, const struct pg_cfg_layout *l,
-			const struct pg_mediator_ids *ids)
-{
-	struct pg_mediator_ids z;
-	uint32_t cls;
-	int rc;
+#define EMUL(r, s, n, sn) { .rel = (r), .size = (s), .id = (n), .virt = 0xffffffffu, \
+			    .ro = 0xffffffffu, .snap = (sn) }
 
-	if (!ids) {
-		memset(&z, 0, sizeof(z));
-		ids = &z;
-	}
-	cls = ids->has_class ? ids->class_code : l->class_code;
-	rc = add_emul(m, 0x00, 2, "hdr.vendor", ids->has_vendor ? ids->vendor : l->vendor);
-	if (!rc)
-		rc = add_emul(m, 0x02, 2, "hdr.device", ids->has_device ? ids->device : l->device);
-	if (!rc)
-		rc = add_emul(m, 0x08, 1, "hdr.revision",
-			      ids->has_revision ? ids->revision : l->revision);
-	if (!rc)
-		rc = add_emul(m, 0x09, 1, "hdr.progif", cls & 0xffu);
-	if (!rc)
-		rc = add_emul(m, 0x0a, 2, "hdr.class", (cls >> 8) & 0xffffu);
-	if (!rc)
-		rc = add_emul(m, 0x0e, 1, "hdr.type", l->header_type & 0x7fu);
-	if (!rc)
-		rc = add_emul(m, 0x2c, 2, "hdr.subvendor",
-			      ids->has_subsys ? ids->subvendor : l->subsys_vendor);
-	if (!rc)
-		rc = add_emul(m, 0x2e, 2, "hdr.subdevice",
-			      ids->has_subsys ? ids->subdevice : l->subsys_device);
-	return rc;
-}
+/* Identity, emulated from the snapshot (overridable): never read through by accident.
+ * Header Type without its multifunction bit: the guest gets one function. */
+enum { ID_VENDOR, ID_DEVICE, ID_REVISION, ID_PROGIF, ID_CLASS, ID_TYPE, ID_SUBVENDOR,
+       ID_SUBDEVICE, ID__COUNT };
 
-/* Cache Line Size, Latency Timer and BIST may be opened by a policy rule instead. */
-static int add_misc(struct pg_mediator *m, const struct pg_policy_entry *pol)
+static const struct pg_row_def id_rows[ID__COUNT] = {
+	[ID_VENDOR] = EMUL(REG_VENDOR, 2, "hdr.vendor", 0xffffu),
+	[ID_DEVICE] = EMUL(REG_DEVICE, 2, "hdr.device", 0xffffu),
+	[ID_REVISION] = EMUL(REG_REVISION, 1, "hdr.revision", 0xffu),
+	[ID_PROGIF] = EMUL(REG_PROGIF, 1, "hdr.progif", 0xffu),
+	[ID_CLASS] = EMUL(REG_CLASS, 2, "hdr.class", 0xffffu),
+	[ID_TYPE] = EMUL(REG_HEADER_TYPE, 1, "hdr.type", HDR_TYPE_LAYOUT),
+	[ID_SUBVENDOR] = EMUL(REG_SUBVENDOR, 2, "hdr.subvendor", 0xffffu),
+	[ID_SUBDEVICE] = EMUL(REG_SUBDEVICE, 2, "hdr.subdevice", 0xffffu),
+};
+
+static int add_identity(struct pg_mediator *m, const struct pg_mediator_ids *ids)
 {
-	struct pg_reg b;
+	uint32_t over[ID__COUNT] = { 0 };
+	bool has[ID__COUNT] = { false };
 	int rc = 0;
 
-	if (!pg_med_policy_covers(pol, 0x0c))
-		rc = add_virt(m, 0x0c, 1, "hdr.cacheline", m->snap[0x0c], true);
-	if (!rc && !pg_med_policy_covers(pol, 0x0d))
-		rc = add_virt(m, 0x0d, 1, "hdr.latency", m->snap[0x0d], true);
-	if (!rc && !pg_med_policy_covers(pol, 0x0f)) {
-		/* BIST reads "not capable"; Start (bit 6) could run a self-test that resets
-		 * the function, so a guest setting it is refused and audited */
-		memset(&b, 0, sizeof(b));
-		b.off = 0x0f;
-		b.size = 1;
-		b.virt = 0xffu;
-		b.ro = 0xbfu;
-		b.deny = 0x40u;
-		b.perm_open = 0xffu;
-		memcpy(b.id, "hdr.bist", sizeof("hdr.bist"));
-		rc = pg_med_add(m, &b, NULL);
+	if (ids) {
+		has[ID_VENDOR] = ids->has_vendor;
+		over[ID_VENDOR] = ids->vendor;
+		has[ID_DEVICE] = ids->has_device;
+		over[ID_DEVICE] = ids->device;
+		has[ID_REVISION] = ids->has_revision;
+		over[ID_REVISION] = ids->revision;
+		has[ID_PROGIF] = has[ID_CLASS] = ids->has_class;
+		over[ID_PROGIF] = ids->class_code & 0xffu;
+		over[ID_CLASS] = (ids->class_code >> 8) & 0xffffu;
+		has[ID_SUBVENDOR] = has[ID_SUBDEVICE] = ids->has_subsys;
+		over[ID_SUBVENDOR] = ids->subvendor;
+		over[ID_SUBDEVICE] = ids->subdevice;
 	}
-	if (!rc)
-		rc = add_emul(m, 0x28, 4, "hdr.cis", 0);
-	if (!rc)
-		/* Interrupt Line is emulation (the guest's routing), not a denial: virtual in every
-		 * profile, starting at 0 rather than the host's line */
-		rc = add_virt(m, 0x3c, 1, "hdr.intline", 0, false);
-	if (!rc)
-		rc = add_emul(m, 0x3d, 1, "hdr.intpin", (m->pflags & PG_POLICY_F_NO_INTX) ? 0 :
-			      m->snap[0x3d]);
-	if (!rc)
-		rc = add_emul(m, 0x3e, 1, "hdr.mingnt", m->snap[0x3e]);
-	if (!rc)
-		rc = add_emul(m, 0x3f, 1, "hdr.maxlat", m->snap[0x3f]);
+	for (unsigned i = 0; i < ID__COUNT && rc == 0; i++) {
+		struct pg_reg r;
+
+		pg_med_def_row(m, 0, &id_rows[i], 0, &r);
+		if (has[i])
+			r.value = over[i] & r.virt;
+		rc = pg_med_add(m, &r, NULL);
+	}
 	return rc;
 }
+
+/* Cache Line Size and Latency Timer are the guest's (virtual; permissive: the device's).
+ * BIST reads "not capable"; Start could run a self-test that resets the function, so a
+ * guest setting it is refused and audited. A policy rule may open any of the three. */
+static const struct pg_row_def misc_policy_rows[] = {
+	{ .rel = REG_CACHE_LINE, .size = 1, .id = "hdr.cacheline", .virt = 0xffu,
+	  .perm_open = 0xffu, .snap = 0xffu },
+	{ .rel = REG_LATENCY, .size = 1, .id = "hdr.latency", .virt = 0xffu,
+	  .perm_open = 0xffu, .snap = 0xffu },
+	{ .rel = REG_BIST, .size = 1, .id = "hdr.bist", .virt = 0xffu,
+	  .ro = 0xffu & ~BIST_START, .deny = BIST_START, .perm_open = 0xffu },
+};
+
+/* Interrupt Line is emulation (the guest's routing), not a denial: virtual in every
+ * profile, starting at 0 rather than the host's line. Interrupt Pin reads 0 with the
+ * no-intx flag (hook-free: its value is set at init). */
+static const struct pg_row_def misc_rows[] = {
+	EMUL(REG_CIS, 4, "hdr.cis", 0),
+	{ .rel = REG_INT_LINE, .size = 1, .id = "hdr.intline", .virt = 0xffu },
+	EMUL(REG_INT_PIN, 1, "hdr.intpin", 0xffu),
+	EMUL(REG_MIN_GNT, 1, "hdr.mingnt", 0xffu),
+	EMUL(REG_MAX_LAT, 1, "hdr.maxlat", 0xffu),
+};
+
+static int add_misc(struct pg_mediator *m, const struct pg_policy_entry *pol)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(misc_policy_rows) / sizeof(misc_policy_rows[0]); i++)
+		if (rc == 0 && !pg_med_policy_covers(pol, misc_policy_rows[i].rel))
+			rc = pg_med_add_def(m, 0, &misc_policy_rows[i], 0, NULL);
+	for (size_t i = 0; i < sizeof(misc_rows) / sizeof(misc_rows[0]) && rc == 0; i++) {
+		struct pg_reg r;
+
+		pg_med_def_row(m, 0, &misc_rows[i], 0, &r);
+		if (r.off == REG_INT_PIN && (m->pflags & PG_POLICY_F_NO_INTX))
+			r.value = 0;
+		rc = pg_med_add(m, &r, NULL);
+	}
+	return rc;
+}
+
+static const struct pg_row_def row_capptr = EMUL(REG_CAP_PTR, 1, "hdr.capptr", 0);
 
 int pg_med_header_init(struct pg_mediator *m, const struct pg_cfg_layout *l,
 		       const struct pg_policy_entry *pol, const struct pg_mediator_ids *ids)
 {
-	int rc = add_identity(m, l, ids);
+	int rc = add_identity(m, ids);
 
 	if (!rc)
 		rc = add_command_status(m);
@@ -404,8 +419,6 @@ int pg_med_header_init(struct pg_mediator *m, const struct pg_cfg_layout *l,
 	if (!rc)
 		rc = add_bars(m, l);
 	if (!rc)
-		rc = add_emul(m, 0x34, 1, "hdr.capptr", 0);
-	if (!rc)
-		m->row_capptr = (uint16_t)(m->rt.nrows - 1u);
+		rc = pg_med_add_def(m, 0, &row_capptr, 0, &m->row_capptr);
 	return rc;
 }

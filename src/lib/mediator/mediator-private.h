@@ -30,6 +30,8 @@
 
 #include <pcigate/mediator.h>
 
+#include "util/util.h"
+
 #define PG_MAP_HIDDEN 0x8000u
 #define PG_ROW_NONE 0xffffu
 #define PG_MED_HIDE_NO_EXT 0x7fffu /* hidden index: the no-ext-cfg policy flag */
@@ -87,9 +89,15 @@ static inline struct pg_reg *pg_regtable_row_at(const struct pg_regtable *t, uin
 	return (e && !(e & PG_MAP_HIDDEN)) ? &t->rows[e - 1u] : NULL;
 }
 
+/* The bits of a size-byte access: util's one size-mask helper, at register width. */
+static inline uint64_t pg_size_mask64(uint8_t size)
+{
+	return pg_util_size_mask(size);
+}
+
 static inline uint32_t pg_size_mask(uint8_t size)
 {
-	return size >= 4 ? 0xffffffffu : ((1u << (size * 8u)) - 1u);
+	return (uint32_t)pg_util_size_mask(size > 4 ? 4 : size);
 }
 
 /* ---- the mediator ------------------------------------------------------------------- */
@@ -100,6 +108,8 @@ struct pg_med_bar {
 	uint64_t size;
 	uint16_t row;              /* row of the (low) register */
 	uint32_t host_lo, host_hi; /* hardware register values at compile time (restore) */
+	bool host64;               /* the hardware BAR is 64-bit: restore host_hi too */
+	uint32_t flags;            /* type/prefetch bits the guest reads (I/O: bits 1:0) */
 	bool last_mapped;          /* what the last BAR_MAP effect said */
 	uint64_t last_addr;
 };
@@ -107,10 +117,13 @@ struct pg_med_bar {
 struct pg_med_cap {
 	uint16_t off;
 	uint16_t id;
-	uint16_t len;
+	uint16_t len;              /* the cfg parser's length (clamped to the config) */
 	bool extended;
 	bool visible;
 	uint16_t hdr_row;
+	/* The parser's capability: geometry and decoded fields for the handlers. Borrowed
+	 * from the layout, valid only while the mediator is compiled (NULL afterwards). */
+	const struct pg_cap *src;
 };
 
 struct pg_med_msix_entry {
@@ -134,8 +147,11 @@ struct pg_mediator {
 	void *clock_data;
 
 	uint32_t pflags;               /* enum pg_policy_flag bits */
-	enum pg_reset_method reset_prefer[PG_POLICY_MAX_RESET];
-	uint8_t n_reset_prefer;
+	unsigned opts;                 /* PG_MEDIATOR_OPT_* bits */
+	/* Reset methods the policy allows, in order (see reset_order() in mediator.c);
+	 * n_reset 0: none allowed, every reset is refused. */
+	enum pg_reset_method reset_order[PG_RESET_MAX_METHODS];
+	uint8_t n_reset;
 
 	struct pg_regtable rt;
 	struct pg_med_bar bars[PG_CFG_NUM_BARS];
@@ -168,7 +184,10 @@ struct pg_mediator {
 		bool present;
 		bool no_soft_reset;
 		uint16_t row_pmcsr;
+		bool d1, d2;               /* D1/D2 supported (PMC) */
 	} pm;
+	bool pcie_flr;                 /* DevCap Function Level Reset capable */
+	bool af_flr;                   /* Advanced Features: TP and FLR capable */
 
 	struct {
 		struct pg_audit_counters c;
@@ -194,19 +213,38 @@ struct pg_wctx {
 	bool overflow;
 };
 
-/* effects.c */
+/* A register row as data: named masks in designated initialisers, rel the offset from
+ * the base the row is added at (a capability, or 0 for the header). Masks wider than size
+ * are cut to it. snap names the virtual bits whose compile-time value is the device's
+ * (the snapshot); a caller adds computed bits through value. */
+struct pg_row_def {
+	uint16_t rel;
+	uint8_t size;
+	const char *id;
+	uint32_t pass, rw1c, rsvdp, rsvdz, ro, deny, virt, wo, perm_open;
+	uint32_t snap;
+	pg_reg_hook write;
+};
+
+/* The guest's value of the bytes it wrote in this row segment (for audit records). */
+static inline uint64_t pg_wctx_guest_value(const struct pg_reg *r, const struct pg_wctx *w)
+{
+	return (w->val >> ((w->off - r->off) * 8u)) & pg_size_mask(w->size);
+}
+
+/* effects.c: building effects (no I/O) */
 bool pg_med_push(struct pg_write_decision *d, const struct pg_effect *e);
 void pg_med_post(struct pg_wctx *w, const struct pg_effect *e);
 /* Queue a config write of (value, mask) bits in a register at off of size bytes, narrowed
  * to the smallest naturally aligned chunk holding the masked bytes. */
 bool pg_med_push_cfg(struct pg_write_decision *d, uint16_t off, uint8_t size, uint32_t value,
 		     uint32_t mask, uint32_t rw1c);
+/* Fill e as that config write (narrowed like pg_med_push_cfg()). */
+void pg_med_cfg_effect(struct pg_effect *e, uint16_t off, uint8_t size, uint32_t value,
+		       uint32_t mask, uint32_t rw1c);
 void pg_med_post_cfg(struct pg_wctx *w, uint16_t off, uint8_t size, uint32_t value,
 		     uint32_t mask);
-void pg_med_post_irq(struct pg_mediator *m, struct pg_wctx *w, enum pg_irq_type type,
-		     uint16_t vector);
-void pg_med_irq_effect(const struct pg_mediator *m, enum pg_irq_type type, uint16_t vector,
-		       struct pg_irq_effect *ret);
+
 /* Queue bits of the row being written for the hardware with value want, unless *hw (the
  * mediator's record of those bits on the device) already holds them; updates *hw. */
 void pg_med_hw_bits(struct pg_wctx *w, uint32_t bits, uint32_t want, uint16_t *hw);
@@ -215,8 +253,31 @@ void pg_med_hw_bits(struct pg_wctx *w, uint32_t bits, uint32_t want, uint16_t *h
  * audited as permissive instead. */
 void pg_med_deny(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w, uint32_t bits,
 		 const char *rule, bool hard);
+/* A PG_EFFECT_RESET carrying the allowed method order; off/size/value name the request
+ * (the register and bit the guest wrote; 0 for a VMM reset) for the audit record. */
+void pg_med_reset_effect(const struct pg_mediator *m, const char *why, uint16_t off,
+			 uint8_t size, uint32_t value, struct pg_effect *ret);
+
+/* exec.c: the executor */
 int pg_med_restore_host(struct pg_mediator *m) __attribute__((warn_unused_result));
 void pg_med_reinit_virtual(struct pg_mediator *m);
+
+/* irq.c: interrupt mode */
+bool pg_med_msi_enabled(const struct pg_mediator *m);
+bool pg_med_msix_enabled(const struct pg_mediator *m);
+/* A PG_EFFECT_IRQ describing type (vector: an MSI-X entry or PG_IRQ_ALL_VECTORS). */
+void pg_med_irq_effect(const struct pg_mediator *m, enum pg_irq_type type, uint16_t vector,
+		       struct pg_effect *ret);
+void pg_med_post_irq(struct pg_mediator *m, struct pg_wctx *w, enum pg_irq_type type,
+		     uint16_t vector);
+/* One type at a time: a write of row r turning enable on while the other message type is
+ * enabled is refused and audited ("irq-exclusive"). Returns false when it refused. */
+bool pg_med_irq_exclusive(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w,
+			  enum pg_irq_type type, uint32_t enable);
+/* Command INTx Disable as the hardware should have it (guest value OR MSI/MSI-X on OR
+ * the no-intx flag), and queue its write when it differs from what the hardware has. */
+uint16_t pg_med_intx_want(const struct pg_mediator *m);
+void pg_med_intx_sync(struct pg_mediator *m, struct pg_wctx *w);
 
 /* audit.c */
 void pg_med_audit(struct pg_mediator *m, enum pg_access_space space, uint8_t bar,
@@ -226,34 +287,42 @@ void pg_med_log(const struct pg_mediator *m, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* "hidden-cap:<name>" for map entry h into buf. */
 void pg_med_hidden_rule(const struct pg_mediator *m, uint16_t h, char *buf, size_t n);
+/* The policy name of a capability ("msix", "ext:aer"), or "0x.." / "ext:0x.." in buf. */
+const char *pg_med_cap_short(bool extended, uint16_t id, char *buf, size_t n);
 
-/* profile.c */
+/* profile.c: rows and what a profile/policy opens */
 /* Add a row, applying the profile (permissive opening) first. */
 int pg_med_add(struct pg_mediator *m, const struct pg_reg *r, uint16_t *ret_idx)
+	__attribute__((warn_unused_result));
+/* The row def describes at base, with value added to its snapshot bits, into *ret. */
+void pg_med_def_row(const struct pg_mediator *m, uint16_t base, const struct pg_row_def *def,
+		    uint32_t value, struct pg_reg *ret);
+int pg_med_add_def(struct pg_mediator *m, uint16_t base, const struct pg_row_def *def,
+		   uint32_t value, uint16_t *ret_idx) __attribute__((warn_unused_result));
+/* Add every row of defs[0..n) lying within the first len bytes from base; ret_idx (may be
+ * NULL, else n entries) gets each row's index, PG_ROW_NONE when it was not added. */
+int pg_med_add_defs(struct pg_mediator *m, uint16_t base, const struct pg_row_def *defs,
+		    size_t n, uint32_t len, uint16_t *ret_idx) __attribute__((warn_unused_result));
+/* Register generic read-only rows over [from, to): used for visible caps without handler. */
+int pg_med_ro_rows(struct pg_mediator *m, uint16_t from, uint16_t to, const char *id)
 	__attribute__((warn_unused_result));
 bool pg_med_cap_allowed(const struct pg_mediator *m, const struct pg_policy_entry *pol,
 			bool extended, uint16_t id);
 int pg_med_policy_rows(struct pg_mediator *m, const struct pg_policy_entry *pol)
 	__attribute__((warn_unused_result));
 bool pg_med_policy_covers(const struct pg_policy_entry *pol, uint16_t off);
-const char *pg_med_cap_short(bool extended, uint16_t id, char *buf, size_t n);
 
 /* header.c */
 int pg_med_header_init(struct pg_mediator *m, const struct pg_cfg_layout *l,
 		       const struct pg_policy_entry *pol, const struct pg_mediator_ids *ids)
 	__attribute__((warn_unused_result));
 void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w);
-/* Command INTx Disable as the hardware should have it (guest value OR MSI/MSI-X on). */
-void pg_med_intx_sync(struct pg_mediator *m, struct pg_wctx *w);
 /* Command as the guest sees it (virtual bits and the hardware bits it wrote). */
 uint32_t pg_med_guest_cmd(const struct pg_mediator *m);
 
 /* caps-filter.c */
 int pg_med_caps_init(struct pg_mediator *m, const struct pg_cfg_layout *l,
 		     const struct pg_policy_entry *pol) __attribute__((warn_unused_result));
-/* Register generic read-only rows over [from, to): used for visible caps without handler. */
-int pg_med_ro_rows(struct pg_mediator *m, uint16_t from, uint16_t to, const char *id)
-	__attribute__((warn_unused_result));
 
 /* Capability handlers: register rows for the capability at cap (its header row is added
  * by caps-filter.c). Return 0 or a negative errno (then the capability is hidden). */
@@ -267,8 +336,6 @@ int pg_med_pcie_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 	__attribute__((warn_unused_result));
 int pg_med_af_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 	__attribute__((warn_unused_result));
-bool pg_med_msi_enabled(const struct pg_mediator *m);
-bool pg_med_msix_enabled(const struct pg_mediator *m);
 void pg_med_msix_reinit(struct pg_mediator *m);
 /* Record where a hidden MSI-X capability's table and PBA are, when valid, so they stay
  * trapped (read 0, writes audited). */

@@ -13,6 +13,7 @@
 #include <syslog.h>
 
 #include "mediator-private.h"
+#include "regs.h"
 
 void pg_mediator_config_init(struct pg_mediator_config *cfg)
 {
@@ -22,6 +23,42 @@ void pg_mediator_config_init(struct pg_mediator_config *cfg)
 	cfg->profile = PG_PROFILE_GUEST;
 	cfg->rate.burst = 20;
 	cfg->rate.per_sec = 5;
+}
+
+/*
+ * The reset methods the backend may use, in order: the policy's "prefer" list, else FLR,
+ * PM, bus (PCIe Base r5.0 §6.6.2 FLR first: it resets one function only, where a bus reset
+ * takes every function behind the bridge), minus every method in "avoid" either way. With
+ * neither list the backend chooses (PG_RESET_ANY). Everything avoided leaves nothing: a
+ * reset is then refused (-EPERM), never done some other way.
+ */
+static void reset_order(struct pg_mediator *m, const struct pg_policy_entry *pol)
+{
+	static const enum pg_reset_method dflt[] = { PG_RESET_FLR, PG_RESET_PM, PG_RESET_BUS };
+	const enum pg_reset_method *from = dflt;
+	unsigned n = PG_RESET_MAX_METHODS;
+
+	m->n_reset = 0;
+	if (!pol || (!pol->n_reset_prefer && !pol->reset_avoid)) {
+		m->reset_order[m->n_reset++] = PG_RESET_ANY;
+		return;
+	}
+	if (pol->n_reset_prefer) {
+		from = pol->reset_prefer;
+		n = pol->n_reset_prefer < PG_POLICY_MAX_RESET ? pol->n_reset_prefer :
+								PG_POLICY_MAX_RESET;
+	}
+	for (unsigned i = 0; i < n && m->n_reset < PG_RESET_MAX_METHODS; i++) {
+		bool dup = false;
+
+		if (from[i] == PG_RESET_ANY || (unsigned)from[i] >= PG_RESET__COUNT ||
+		    (pol->reset_avoid & PG_POLICY_RESET_BIT(from[i])))
+			continue;
+		for (unsigned k = 0; k < m->n_reset; k++)
+			dup |= m->reset_order[k] == from[i];
+		if (!dup)
+			m->reset_order[m->n_reset++] = from[i];
+	}
 }
 
 static void copy_config(struct pg_mediator *m, const struct pg_mediator_config *cfg,
@@ -41,15 +78,13 @@ static void copy_config(struct pg_mediator *m, const struct pg_mediator_config *
 	m->clock = cfg->clock;
 	m->clock_data = cfg->clock_data;
 	m->audit_state.rate = cfg->rate;
+	m->opts = cfg->options;
 	m->audit_state.tokens = (uint64_t)cfg->rate.burst * 1000000000ull;
-	if (pol) {
+	if (pol)
 		m->pflags = pol->flags;
-		for (unsigned i = 0; i < pol->n_reset_prefer && i < PG_POLICY_MAX_RESET; i++) {
-			if (pol->reset_avoid & PG_POLICY_RESET_BIT(pol->reset_prefer[i]))
-				continue;
-			m->reset_prefer[m->n_reset_prefer++] = pol->reset_prefer[i];
-		}
-	}
+	if (cfg->options & PG_MEDIATOR_OPT_NO_EXT_CFG)
+		m->pflags |= PG_POLICY_F_NO_EXT_CFG; /* one rule for both: caps-filter.c */
+	reset_order(m, pol);
 }
 
 static int snapshot(struct pg_mediator *m, struct pg_cfg_layout **ret)
@@ -138,7 +173,8 @@ int pg_mediator_new(struct pg_backend *be, const struct pg_mediator_config *cfg,
 		pg_mediator_config_init(&defaults);
 		cfg = &defaults;
 	}
-	if ((unsigned)(cfg->policy ? cfg->policy->profile : cfg->profile) >= PG_PROFILE__COUNT)
+	if ((unsigned)(cfg->policy ? cfg->policy->profile : cfg->profile) >= PG_PROFILE__COUNT ||
+	    (cfg->options & ~PG_MEDIATOR_OPT__ALL))
 		return -EINVAL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -162,6 +198,11 @@ void pg_mediator_free(struct pg_mediator *m)
 	pg_regtable_free(&m->rt);
 	free(m->msix.table);
 	free(m);
+}
+
+unsigned pg_mediator_options(const struct pg_mediator *m)
+{
+	return m ? m->opts : 0;
 }
 
 enum pg_profile pg_mediator_profile(const struct pg_mediator *m)
@@ -258,7 +299,7 @@ int pg_mediator_bar_decide_read(struct pg_mediator *m, unsigned bar, uint64_t of
 	d.off = off;
 	d.size = size;
 	if (!pg_med_msix_bar_read(m, bar, off, size, &d))
-		d.hw_mask = size == 8 ? ~0ull : (1ull << (8u * size)) - 1u;
+		d.hw_mask = pg_size_mask64(size);
 	*ret = d;
 	return 0;
 }
@@ -272,8 +313,7 @@ int pg_mediator_bar_decide_write(struct pg_mediator *m, unsigned bar, uint64_t o
 	if (rc < 0 || !ret)
 		return rc < 0 ? rc : -EINVAL;
 	ret->neffects = 0;
-	if (size < 8)
-		value &= (1ull << (8u * size)) - 1u;
+	value &= pg_size_mask64(size);
 	if (pg_med_msix_bar_write(m, bar, off, size, value, ret))
 		return 0;
 	memset(&e, 0, sizeof(e));
@@ -298,6 +338,10 @@ int pg_mediator_bar_read(struct pg_mediator *m, unsigned bar, uint64_t off, uint
 	rc = pg_mediator_bar_decide_read(m, bar, off, size, &d);
 	if (rc < 0)
 		return rc;
+	if (d.hw_mask && (m->opts & PG_MEDIATOR_OPT_READONLY)) {
+		*val = d.value | d.hw_mask; /* nothing behind it may be touched: reads as absent */
+		return 0;
+	}
 	if (d.hw_mask) {
 		rc = pg_backend_bar_read(m->be, bar, off, size, &hw);
 		if (rc < 0)
@@ -330,16 +374,17 @@ int pg_mediator_bar_guest(const struct pg_mediator *m, unsigned bar, struct pg_m
 	memset(&g, 0, sizeof(g));
 	g.kind = b->kind;
 	if (b->kind != PG_BAR_NONE && b->kind != PG_BAR_MEM64_HI) {
-		uint32_t flags = b->kind == PG_BAR_IO ? 3u : b->kind == PG_BAR_ROM ? 0x7ffu : 0xfu;
+		uint32_t flags = b->kind == PG_BAR_IO ? BAR_IO_FLAGS : b->kind == PG_BAR_ROM ?
+				 ROM_FLAGS : BAR_MEM_FLAGS;
 
 		lo = pg_med_crow(m, b->row);
 		hi = b->kind == PG_BAR_MEM64 ? pg_med_crow(m, (uint16_t)(b->row + 1u)) : NULL;
 		g.prefetchable = b->prefetchable;
 		g.size = b->size;
 		g.guest_addr = (lo ? lo->value & ~flags : 0) | (hi ? (uint64_t)hi->value << 32 : 0);
-		g.decode = pg_med_guest_cmd(m) & (b->kind == PG_BAR_IO ? 0x1u : 0x2u);
+		g.decode = pg_med_guest_cmd(m) & (b->kind == PG_BAR_IO ? CMD_IO : CMD_MEM);
 		if (b->kind == PG_BAR_ROM)
-			g.decode = g.decode && lo && (lo->value & 1u);
+			g.decode = g.decode && lo && (lo->value & ROM_ENABLE);
 		g.mapped = b->last_mapped;
 	}
 	*ret = g;
@@ -360,7 +405,7 @@ int pg_mediator_msix_entry(const struct pg_mediator *m, uint16_t index,
 	e = &m->msix.table[index];
 	ret->addr = e->addr_lo | (uint64_t)e->addr_hi << 32;
 	ret->data = e->data;
-	ret->masked = e->ctrl & 1u;
+	ret->masked = e->ctrl & MSIX_ENTRY_MASKED;
 	return 0;
 }
 
@@ -370,20 +415,4 @@ bool pg_mediator_cap_visible(const struct pg_mediator *m, bool extended, uint16_
 		if (m->caps[i].extended == extended && m->caps[i].id == id && m->caps[i].visible)
 			return true;
 	return false;
-}
-
-enum pg_irq_type pg_mediator_irq_type(const struct pg_mediator *m)
-{
-	const struct pg_reg *cmd;
-
-	if (!m)
-		return PG_IRQ_NONE;
-	if (pg_med_msix_enabled(m))
-		return PG_IRQ_MSIX;
-	if (pg_med_msi_enabled(m))
-		return PG_IRQ_MSI;
-	cmd = pg_med_crow(m, m->row_cmd);
-	if (cmd && !(cmd->value & 0x0400u) && m->snap[0x3d] && !(m->pflags & PG_POLICY_F_NO_INTX))
-		return PG_IRQ_INTX;
-	return PG_IRQ_NONE;
 }

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * MSI-X (config-space-reference.md §5.11, §6).
+ * MSI-X (PCI 3.0 §6.8.2).
  *
  * Message Control: Enable and Function Mask are virtual (the VMM routes interrupts from
  * the PG_EFFECT_IRQ they produce); in the device-model profile they also reach the
  * hardware, when they change there (a refused enable writes nothing). Table Size is
- * read-only, bits 11-13 RsvdP. Table and PBA locations are read-only and must name an
- * implemented memory BAR that contains them, without overlapping each other (Xen
- * 53859596c0): otherwise the capability is hidden, with one warning per capability.
+ * read-only, bits 11-13 RsvdP. Table and PBA locations (as the cfg parser decoded them)
+ * are read-only and must name an implemented memory BAR that contains them, without
+ * overlapping each other (Xen 53859596c0): otherwise the capability is hidden, with one
+ * warning per capability.
  *
  * The table is trapped on the BAR path: entries are virtual (a guest-written address must
  * never reach the device, which would let it DMA-write anywhere an MSI can), only aligned
@@ -21,11 +22,7 @@
 #include <syslog.h>
 
 #include "mediator-private.h"
-
-#define MSIX_ENABLE 0x8000u
-#define MSIX_MASKALL 0x4000u
-#define MSIX_QSIZE 0x07ffu
-#define ENTRY_BYTES 16u
+#include "regs.h"
 
 static uint32_t ctrl(const struct pg_mediator *m)
 {
@@ -36,14 +33,12 @@ static uint32_t ctrl(const struct pg_mediator *m)
 
 static void ctrl_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 {
-	bool was = w->old & MSIX_ENABLE;
+	const uint32_t bits = MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL;
 
-	if (!was && (r->value & MSIX_ENABLE) && pg_med_msi_enabled(m))
-		pg_med_deny(m, r, w, MSIX_ENABLE, "irq-exclusive", false);
-	if (m->profile == PG_PROFILE_DEVICE_MODEL && (w->bm & (MSIX_ENABLE | MSIX_MASKALL)))
-		pg_med_hw_bits(w, (MSIX_ENABLE | MSIX_MASKALL) & w->bm, r->value,
-			       &m->msix.hw_ctrl);
-	if ((r->value ^ w->old) & (MSIX_ENABLE | MSIX_MASKALL))
+	(void)pg_med_irq_exclusive(m, r, w, PG_IRQ_MSIX, MSIX_CTRL_ENABLE);
+	if (m->profile == PG_PROFILE_DEVICE_MODEL && (w->bm & bits))
+		pg_med_hw_bits(w, bits & w->bm, r->value, &m->msix.hw_ctrl);
+	if ((r->value ^ w->old) & bits)
 		pg_med_post_irq(m, w, PG_IRQ_MSIX, PG_IRQ_ALL_VECTORS);
 	pg_med_intx_sync(m, w);
 }
@@ -54,7 +49,8 @@ void pg_med_msix_reinit(struct pg_mediator *m)
 		return;
 	for (uint16_t i = 0; i < m->msix.nent; i++) {
 		memset(&m->msix.table[i], 0, sizeof(m->msix.table[i]));
-		m->msix.table[i].ctrl = 1u; /* entries come out of reset masked (PCIe §7.7.2) */
+		/* entries come out of reset masked (PCI 3.0 §6.8.2.9) */
+		m->msix.table[i].ctrl = MSIX_ENTRY_MASKED;
 	}
 }
 
@@ -71,22 +67,21 @@ static bool region_ok(const struct pg_mediator *m, uint8_t bir, uint32_t off, ui
 	return (uint64_t)off + len <= b->size;
 }
 
-/* Check the table/PBA layout of the capability at c. Both the handler and, once the
- * capability is hidden, the trap set-up (pg_med_msix_note_hidden()) check it: the problem
- * is logged for the first of them only. */
-static int check_layout(struct pg_mediator *m, uint16_t c, uint16_t nent)
+/* Check the table/PBA layout the parser decoded against the BARs the guest sees. Both the
+ * handler and, once the capability is hidden, the trap set-up (pg_med_msix_note_hidden())
+ * check it: the problem is logged for the first of them only. */
+static int check_layout(struct pg_mediator *m, uint16_t c, const struct pg_cap_msix *x)
 {
-	uint32_t t = pg_med_snap(m, (uint16_t)(c + 4u), 4);
-	uint32_t p = pg_med_snap(m, (uint16_t)(c + 8u), 4);
-	uint32_t tlen = (uint32_t)nent * ENTRY_BYTES;
+	uint32_t tlen = (uint32_t)x->table_size * MSIX_ENTRY_BYTES;
 	bool say = m->msix.warned_cap != c;
 	int rc = 0;
 
-	m->msix.tbir = (uint8_t)(t & 7u);
-	m->msix.toff = t & ~7u;
-	m->msix.pbir = (uint8_t)(p & 7u);
-	m->msix.poff = p & ~7u;
-	m->msix.plen = ((nent + 63u) / 64u) * 8u;
+	m->msix.tbir = x->table_bir;
+	m->msix.toff = x->table_offset;
+	m->msix.pbir = x->pba_bir;
+	m->msix.poff = x->pba_offset;
+	m->msix.plen = ((x->table_size + MSIX_PBA_BITS_PER_QWORD - 1u) /
+			MSIX_PBA_BITS_PER_QWORD) * 8u;
 	if (!region_ok(m, m->msix.tbir, m->msix.toff, tlen) ||
 	    !region_ok(m, m->msix.pbir, m->msix.poff, m->msix.plen)) {
 		if (say)
@@ -107,66 +102,56 @@ static int check_layout(struct pg_mediator *m, uint16_t c, uint16_t nent)
 	return rc;
 }
 
-static int add_rows(struct pg_mediator *m, uint16_t c, uint16_t ctl)
-{
-	struct pg_reg r;
-	int rc;
+static const struct pg_row_def msix_rows[] = {
+	{ .rel = MSIX_CTRL, .size = 2, .id = "msix.control",
+	  .virt = MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL | MSIX_CTRL_QSIZE,
+	  .ro = MSIX_CTRL_QSIZE, .rsvdp = MSIX_CTRL_RSVD, .snap = MSIX_CTRL_QSIZE,
+	  .write = ctrl_write },
+	/* Table and PBA locations: the guest reads the device's, never moves them */
+	{ .rel = MSIX_TABLE, .size = 4, .id = "msix.table", .virt = 0xffffffffu,
+	  .ro = 0xffffffffu, .snap = 0xffffffffu },
+	{ .rel = MSIX_PBA, .size = 4, .id = "msix.pba", .virt = 0xffffffffu,
+	  .ro = 0xffffffffu, .snap = 0xffffffffu },
+};
 
-	memset(&r, 0, sizeof(r));
-	r.off = (uint16_t)(c + 2u);
-	r.size = 2;
-	r.virt = MSIX_ENABLE | MSIX_MASKALL | MSIX_QSIZE;
-	r.ro = MSIX_QSIZE;
-	r.rsvdp = 0x3800u;
-	r.value = ctl & MSIX_QSIZE;
-	r.write = ctrl_write;
-	memcpy(r.id, "msix.control", sizeof("msix.control"));
-	rc = pg_med_add(m, &r, &m->msix.row_ctrl);
-	memset(&r, 0, sizeof(r));
-	r.off = (uint16_t)(c + 4u);
-	r.size = 4;
-	r.virt = r.ro = 0xffffffffu;
-	r.value = pg_med_snap(m, r.off, 4);
-	memcpy(r.id, "msix.table", sizeof("msix.table"));
-	if (!rc)
-		rc = pg_med_add(m, &r, NULL);
-	r.off = (uint16_t)(c + 8u);
-	r.value = pg_med_snap(m, r.off, 4);
-	memcpy(r.id, "msix.pba", sizeof("msix.pba"));
-	if (!rc)
-		rc = pg_med_add(m, &r, NULL);
-	return rc;
+/* The first MSI-X capability whose layout is valid; NULL-safe for a missing decode. */
+static const struct pg_cap_msix *usable(const struct pg_med_cap *cap)
+{
+	if (!cap->src || cap->src->truncated || !cap->src->decoded)
+		return NULL;
+	return &cap->src->info.msix;
 }
 
 int pg_med_msix_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 {
-	uint16_t c = cap->off;
-	uint16_t ctl = (uint16_t)pg_med_snap(m, (uint16_t)(c + 2u), 2);
-	uint16_t nent = (uint16_t)((ctl & MSIX_QSIZE) + 1u);
+	const struct pg_cap_msix *x = usable(cap);
+	uint16_t idx[sizeof(msix_rows) / sizeof(msix_rows[0])];
 	struct pg_med_msix_entry *table;
 	int rc;
 
 	if (m->msix.present)
 		return -EEXIST;
 	m->msix.hidden = false; /* a note from an earlier hidden MSI-X capability */
-	if (c + 12u > PG_CFG_STD_LEN || c + 12u > m->cfg_len)
+	if (!x)
 		return -ERANGE;
-	rc = check_layout(m, c, nent);
+	rc = check_layout(m, cap->off, x);
 	if (rc < 0)
 		return rc;
-	table = calloc(nent, sizeof(*table));
+	table = calloc(x->table_size, sizeof(*table));
 	if (!table)
 		return -ENOMEM;
-	rc = add_rows(m, c, ctl);
+	rc = pg_med_add_defs(m, cap->off, msix_rows, sizeof(msix_rows) / sizeof(msix_rows[0]),
+			     MSIX_LEN, idx);
 	if (rc < 0) {
 		free(table);
 		return rc;
 	}
 	free(m->msix.table);
 	m->msix.table = table;
-	m->msix.nent = nent;
-	m->msix.cap = c;
-	m->msix.hw_ctrl = ctl & (MSIX_ENABLE | MSIX_MASKALL);
+	m->msix.row_ctrl = idx[0];
+	m->msix.nent = x->table_size;
+	m->msix.cap = cap->off;
+	m->msix.hw_ctrl = x->control & (MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL);
 	m->msix.present = true;
 	pg_med_msix_reinit(m);
 	return 0;
@@ -177,7 +162,7 @@ int pg_med_msix_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 static bool in_table(const struct pg_mediator *m, unsigned bar, uint64_t off)
 {
 	return (m->msix.present || m->msix.hidden) && bar == m->msix.tbir &&
-	       off >= m->msix.toff && off < m->msix.toff + (uint64_t)m->msix.nent * ENTRY_BYTES;
+	       off >= m->msix.toff && off < m->msix.toff + (uint64_t)m->msix.nent * MSIX_ENTRY_BYTES;
 }
 
 static bool in_pba(const struct pg_mediator *m, unsigned bar, uint64_t off)
@@ -188,14 +173,13 @@ static bool in_pba(const struct pg_mediator *m, unsigned bar, uint64_t off)
 
 void pg_med_msix_note_hidden(struct pg_mediator *m, const struct pg_med_cap *cap)
 {
-	uint16_t c = cap->off;
-	uint16_t nent = (uint16_t)((pg_med_snap(m, (uint16_t)(c + 2u), 2) & MSIX_QSIZE) + 1u);
+	const struct pg_cap_msix *x = usable(cap);
 
-	if (m->msix.present || m->msix.hidden || c + 12u > PG_CFG_STD_LEN || c + 12u > m->cfg_len)
+	if (m->msix.present || m->msix.hidden || !x)
 		return;
-	if (check_layout(m, c, nent) < 0)
+	if (check_layout(m, cap->off, x) < 0)
 		return;
-	m->msix.nent = nent;
+	m->msix.nent = x->table_size;
 	m->msix.hidden = true;
 }
 
@@ -220,7 +204,7 @@ static uint32_t entry_dword(const struct pg_med_msix_entry *e, unsigned dw)
 	case 0: return e->addr_lo;
 	case 1: return e->addr_hi;
 	case 2: return e->data;
-	default: return e->ctrl & 1u; /* Vector Control: only Mask is implemented */
+	default: return e->ctrl & MSIX_ENTRY_MASKED; /* Vector Control: only Mask */
 	}
 }
 
@@ -241,13 +225,13 @@ bool pg_med_msix_bar_read(struct pg_mediator *m, unsigned bar, uint64_t off, uin
 		return false;
 	rel = off - m->msix.toff;
 	if ((size != 4 && size != 8) || rel % size) {
-		ret->value = PG_MEDIATOR_BAD_ACCESS & (size == 8 ? ~0ull : (1ull << (8 * size)) - 1);
+		ret->value = PG_MEDIATOR_BAD_ACCESS & pg_size_mask64(size);
 		pg_med_audit(m, PG_SPACE_BAR, (uint8_t)bar, off, size, 0, PG_AUDIT_DENIED,
 			     "msix-table-access");
 		return true;
 	}
-	e = &m->msix.table[rel / ENTRY_BYTES];
-	dw = (unsigned)(rel % ENTRY_BYTES) / 4u;
+	e = &m->msix.table[rel / MSIX_ENTRY_BYTES];
+	dw = (unsigned)(rel % MSIX_ENTRY_BYTES) / 4u;
 	ret->value = entry_dword(e, dw);
 	if (size == 8)
 		ret->value |= (uint64_t)entry_dword(e, dw + 1u) << 32;
@@ -260,7 +244,7 @@ static void entry_store(struct pg_med_msix_entry *e, unsigned dw, uint32_t v)
 	case 0: e->addr_lo = v & ~3u; break; /* dword aligned: bits 1:0 are RsvdP */
 	case 1: e->addr_hi = v; break;
 	case 2: e->data = v; break;
-	default: e->ctrl = v & 1u; break;
+	default: e->ctrl = v & MSIX_ENTRY_MASKED; break;
 	}
 }
 
@@ -268,9 +252,7 @@ static void push_irq(struct pg_mediator *m, uint16_t idx, struct pg_write_decisi
 {
 	struct pg_effect fx;
 
-	memset(&fx, 0, sizeof(fx));
-	fx.kind = PG_EFFECT_IRQ;
-	pg_med_irq_effect(m, PG_IRQ_MSIX, idx, &fx.u.irq);
+	pg_med_irq_effect(m, PG_IRQ_MSIX, idx, &fx);
 	(void)pg_med_push(d, &fx);
 }
 
@@ -296,17 +278,18 @@ bool pg_med_msix_bar_write(struct pg_mediator *m, unsigned bar, uint64_t off, ui
 			     "msix-table-access");
 		return true;
 	}
-	e = &m->msix.table[rel / ENTRY_BYTES];
+	e = &m->msix.table[rel / MSIX_ENTRY_BYTES];
 	before = *e;
-	dw = (unsigned)(rel % ENTRY_BYTES) / 4u;
+	dw = (unsigned)(rel % MSIX_ENTRY_BYTES) / 4u;
 	entry_store(e, dw, (uint32_t)value);
 	if (size == 8)
 		entry_store(e, dw + 1u, (uint32_t)(value >> 32));
 	/* With MSI-X enabled, (un)masking an entry or changing an unmasked one re-routes; a
 	 * masked entry takes effect when it is unmasked (vPCI re-programs on unmask). */
-	if ((ctrl(m) & MSIX_ENABLE) && (((before.ctrl ^ e->ctrl) & 1u) ||
-					 (!(e->ctrl & 1u) && memcmp(&before, e, sizeof(*e)))))
-		push_irq(m, (uint16_t)(rel / ENTRY_BYTES), d);
+	if ((ctrl(m) & MSIX_CTRL_ENABLE) &&
+	    (((before.ctrl ^ e->ctrl) & MSIX_ENTRY_MASKED) ||
+	     (!(e->ctrl & MSIX_ENTRY_MASKED) && memcmp(&before, e, sizeof(*e)))))
+		push_irq(m, (uint16_t)(rel / MSIX_ENTRY_BYTES), d);
 	return true;
 }
 

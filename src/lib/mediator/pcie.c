@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * PCI Express capability and Advanced Features (config-space-reference.md §5.12, §5.15).
+ * PCI Express capability (PCIe r5.0 §7.5.3) and Advanced Features (PCI AF ECN).
  *
  * Only Endpoint, Legacy Endpoint and RCiEP functions are mediated (xen_pt, QEMU vfio):
  * port registers (slot, root) have no meaning for an assigned function. Capabilities,
@@ -30,22 +30,7 @@
 #include <syslog.h>
 
 #include "mediator-private.h"
-
-#define DEVCAP_FLR (1u << 28)
-#define DEVCTL_FLR 0x8000u
-#define AF_CAP_TP 0x01u
-#define AF_CAP_FLR 0x02u
-#define AF_CTRL_FLR 0x01u
-
-enum { V_NONE = 0, V_SNAP };
-
-struct prow {
-	uint8_t rel, size;
-	const char *id;
-	uint32_t pass, rw1c, rsvdz, ro, deny, virt, perm_open;
-	uint8_t val;
-	pg_reg_hook hook;
-};
+#include "regs.h"
 
 /* A guest FLR request becomes a reset effect; bit is the request bit in row r. The
  * device-model profile refuses it: there the toolstack, not the device model, owns
@@ -60,114 +45,102 @@ static void post_reset(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *
 		pg_med_deny(m, r, w, bit, "device-model:reset", true);
 		return;
 	}
-	memset(&e, 0, sizeof(e));
-	e.kind = PG_EFFECT_RESET;
-	memcpy(e.u.reset.methods, m->reset_prefer, sizeof(m->reset_prefer));
-	e.u.reset.nmethods = m->n_reset_prefer;
-	e.u.reset.why = why;
+	pg_med_reset_effect(m, why, r->off, r->size, bit, &e);
 	pg_med_post(w, &e);
 }
 
 static void devctl_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 {
-	uint32_t devcap = pg_med_snap(m, (uint16_t)(r->off - 4u), 4);
-
 	/* FLR on a function without the capability is a no-op, as on hardware */
-	if ((w->bm & DEVCTL_FLR) && (w->val & DEVCTL_FLR) && (devcap & DEVCAP_FLR))
+	if ((w->bm & DEVCTL_FLR) && (w->val & DEVCTL_FLR) && m->pcie_flr)
 		post_reset(m, r, w, DEVCTL_FLR, "pcie-flr");
 }
 
-#define EMUL(o, s, n) { (o), (s), (n), 0, 0, 0, 0xffffffffu, 0, 0xffffffffu, 0, V_SNAP, NULL }
-#define HWRO(o, s, n) { (o), (s), (n), 0, 0, 0, 0xffffffffu, 0, 0, 0xffffffffu, V_NONE, NULL }
+/* Read-only, the device's value as the guest's (capabilities, flags). */
+#define EMUL(r, s, n) { .rel = (r), .size = (s), .id = (n), .ro = 0xffffffffu, \
+			.virt = 0xffffffffu, .snap = 0xffffffffu }
+/* Read-only from the hardware (status the guest observes, port registers). */
+#define HWRO(r, s, n) { .rel = (r), .size = (s), .id = (n), .ro = 0xffffffffu, \
+			.perm_open = 0xffffffffu }
 
-static const struct prow pcie_v1[] = {
-	EMUL(0x02, 2, "pcie.flags"),
-	EMUL(0x04, 4, "pcie.devcap"),
-	{ 0x08, 2, "pcie.devctl", 0x091fu, 0, 0, 0x8000u, 0x0200u, 0xf6e0u, 0x76e0u, V_SNAP,
-	  devctl_write },
-	{ 0x0a, 2, "pcie.devsta", 0, 0x004fu, 0xff80u, 0x0030u, 0, 0, 0, V_NONE, NULL },
-	EMUL(0x0c, 4, "pcie.lnkcap"),
-	{ 0x10, 2, "pcie.lnkctl", 0, 0, 0, 0, 0x0030u, 0xffffu, 0xffffu, V_SNAP, NULL },
-	HWRO(0x12, 2, "pcie.lnksta"),
-	HWRO(0x14, 4, "pcie.sltcap"),
-	HWRO(0x18, 2, "pcie.sltctl"),
-	HWRO(0x1a, 2, "pcie.sltsta"),
-	HWRO(0x1c, 2, "pcie.rtctl"),
-	HWRO(0x1e, 2, "pcie.rtcap"),
-	HWRO(0x20, 4, "pcie.rtsta"),
+/* Link registers the host owns: Link Disable and Retrain would take the shared link down
+ * (refused), the rest is virtual so guests can read back their ASPM settings. */
+static const struct pg_row_def pcie_v1[] = {
+	EMUL(EXP_FLAGS, 2, "pcie.flags"),
+	EMUL(EXP_DEVCAP, 4, "pcie.devcap"),
+	{ .rel = EXP_DEVCTL, .size = 2, .id = "pcie.devctl",
+	  .pass = DEVCTL_ERR_ENABLES | DEVCTL_RELAXED | DEVCTL_EXT_TAG | DEVCTL_NOSNOOP,
+	  .ro = DEVCTL_FLR, .deny = DEVCTL_PHANTOM,
+	  .virt = DEVCTL_FLR | DEVCTL_READRQ | DEVCTL_AUX_PM | DEVCTL_PHANTOM | DEVCTL_PAYLOAD,
+	  .perm_open = DEVCTL_READRQ | DEVCTL_AUX_PM | DEVCTL_PHANTOM | DEVCTL_PAYLOAD,
+	  .snap = 0xffffu, .write = devctl_write },
+	{ .rel = EXP_DEVSTA, .size = 2, .id = "pcie.devsta", .rw1c = DEVSTA_RW1C,
+	  .rsvdz = DEVSTA_RSVDZ, .ro = DEVSTA_RO },
+	EMUL(EXP_LNKCAP, 4, "pcie.lnkcap"),
+	{ .rel = EXP_LNKCTL, .size = 2, .id = "pcie.lnkctl",
+	  .deny = LNKCTL_DISABLE | LNKCTL_RETRAIN, .virt = 0xffffu, .perm_open = 0xffffu,
+	  .snap = 0xffffu },
+	HWRO(EXP_LNKSTA, 2, "pcie.lnksta"),
+	HWRO(EXP_SLTCAP, 4, "pcie.sltcap"),
+	HWRO(EXP_SLTCTL, 2, "pcie.sltctl"),
+	HWRO(EXP_SLTSTA, 2, "pcie.sltsta"),
+	HWRO(EXP_RTCTL, 2, "pcie.rtctl"),
+	HWRO(EXP_RTCAP, 2, "pcie.rtcap"),
+	HWRO(EXP_RTSTA, 4, "pcie.rtsta"),
 };
 
-static const struct prow pcie_v2[] = {
-	EMUL(0x24, 4, "pcie.devcap2"),
-	{ 0x28, 2, "pcie.devctl2", 0x035fu, 0, 0, 0, 0x0020u, 0xfca0u, 0xfca0u, V_SNAP, NULL },
-	HWRO(0x2a, 2, "pcie.devsta2"),
-	EMUL(0x2c, 4, "pcie.lnkcap2"),
-	{ 0x30, 2, "pcie.lnkctl2", 0, 0, 0, 0, 0x0410u, 0xffffu, 0xffffu, V_SNAP, NULL },
-	HWRO(0x32, 2, "pcie.lnksta2"),
-	HWRO(0x34, 4, "pcie.sltcap2"),
-	HWRO(0x38, 2, "pcie.sltctl2"),
-	HWRO(0x3a, 2, "pcie.sltsta2"),
+/* Version 2 registers. DevCtl2 bits that need support along the path (the host decides)
+ * are virtual; ARI Forwarding is a port bit and refused. */
+static const struct pg_row_def pcie_v2[] = {
+	EMUL(EXP_DEVCAP2, 4, "pcie.devcap2"),
+	{ .rel = EXP_DEVCTL2, .size = 2, .id = "pcie.devctl2",
+	  .pass = DEVCTL2_COMP_TIMEOUT | DEVCTL2_ATOMIC_REQ | DEVCTL2_IDO,
+	  .deny = DEVCTL2_ARI, .virt = DEVCTL2_ARI | DEVCTL2_PATH,
+	  .perm_open = DEVCTL2_ARI | DEVCTL2_PATH, .snap = 0xffffu },
+	HWRO(EXP_DEVSTA2, 2, "pcie.devsta2"),
+	EMUL(EXP_LNKCAP2, 4, "pcie.lnkcap2"),
+	{ .rel = EXP_LNKCTL2, .size = 2, .id = "pcie.lnkctl2",
+	  .deny = LNKCTL2_ENTER_COMP | LNKCTL2_COMP_SOS, .virt = 0xffffu,
+	  .perm_open = 0xffffu, .snap = 0xffffu },
+	HWRO(EXP_LNKSTA2, 2, "pcie.lnksta2"),
+	HWRO(EXP_SLTCAP2, 4, "pcie.sltcap2"),
+	HWRO(EXP_SLTCTL2, 2, "pcie.sltctl2"),
+	HWRO(EXP_SLTSTA2, 2, "pcie.sltsta2"),
 };
 
-static int add_prow(struct pg_mediator *m, uint16_t c, const struct prow *t)
-{
-	uint32_t all = pg_size_mask(t->size);
-	struct pg_reg r;
-
-	memset(&r, 0, sizeof(r));
-	r.off = (uint16_t)(c + t->rel);
-	r.size = t->size;
-	r.pass = t->pass;
-	r.rw1c = t->rw1c;
-	r.rsvdz = t->rsvdz;
-	r.ro = t->ro & all;
-	r.deny = t->deny;
-	r.virt = t->virt & all;
-	r.perm_open = t->perm_open & all;
-	r.write = t->hook;
-	if (m->profile == PG_PROFILE_DEVICE_MODEL) {
-		r.virt |= r.pass;
-		r.pass = 0;
-		r.deny |= r.rw1c;
-		r.rw1c = 0;
-	}
-	if (t->val == V_SNAP)
-		r.value = pg_med_snap(m, r.off, r.size) & r.virt;
-	pg_reg_set_id(&r, t->id, NULL);
-	return pg_med_add(m, &r, NULL);
-}
-
-/* Register the rows of t that lie within the first len bytes of the capability. */
-static int add_table(struct pg_mediator *m, uint16_t c, const struct prow *t, size_t n,
+/* Register the rows of t lying within the first len bytes of the capability; in the
+ * device-model profile nothing here reaches the hardware (pass bits become virtual, RW1C
+ * bits audited read-only). */
+static int add_table(struct pg_mediator *m, uint16_t c, const struct pg_row_def *t, size_t n,
 		     uint32_t len)
 {
 	int rc = 0;
 
-	for (size_t i = 0; i < n && rc == 0; i++)
-		if ((uint32_t)t[i].rel + t[i].size <= len)
-			rc = add_prow(m, c, &t[i]);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct pg_reg r;
+
+		if ((uint32_t)t[i].rel + t[i].size > len)
+			continue;
+		pg_med_def_row(m, c, &t[i], 0, &r);
+		if (m->profile == PG_PROFILE_DEVICE_MODEL) {
+			r.virt |= r.pass;
+			r.value = pg_med_snap(m, r.off, r.size) & r.virt & (t[i].snap | r.pass);
+			r.pass = 0;
+			r.deny |= r.rw1c;
+			r.rw1c = 0;
+		}
+		rc = pg_med_add(m, &r, NULL);
+	}
 	return rc;
 }
 
-/* Bytes of a mediated function's capability (PCIe 1.1 §7.8, as the cfg parser's
- * pg_pcie_length()): version 1 ends after the link registers (after Device Status for an
- * RCiEP, which has no link); version 2 is the full structure (an RCiEP lacks link and
- * slot registers). Version 1 endpoints sit at 0xe0 on real devices: asking for a root
- * port's 0x24 bytes there would hide their PCI Express capability. */
-static uint32_t pcie_len(bool v2, uint8_t type)
-{
-	if (v2)
-		return type == PG_PCIE_RC_IEP ? 0x2cu : 0x3cu;
-	return type == PG_PCIE_RC_IEP ? 0x0cu : 0x14u;
-}
-
+/* Only Endpoint, Legacy Endpoint and RCiEP functions are mediated. The capability's length
+ * (version 1: up to the last register group the type has; version 2: the full structure)
+ * is the cfg parser's (PCIe r5.0 §7.5.3; PCIe 1.1 §7.8 for version 1). */
 int pg_med_pcie_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 {
-	uint16_t c = cap->off;
-	uint16_t flags = (uint16_t)pg_med_snap(m, (uint16_t)(c + 2u), 2);
-	uint8_t type = (uint8_t)((flags >> 4) & 0xfu);
-	bool v2 = (flags & 0xfu) >= 2;
-	uint32_t len = pcie_len(v2, type);
+	const struct pg_cap_pcie *info = &cap->src->info.pcie;
+	uint8_t type = info->port_type;
 	int rc;
 
 	for (uint16_t i = 0; i < m->ncaps; i++)
@@ -180,11 +153,13 @@ int pg_med_pcie_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 			   pg_pcie_type_name(type));
 		return -EOPNOTSUPP;
 	}
-	if (c + len > PG_CFG_STD_LEN || c + len > m->cfg_len)
+	if (cap->src->truncated || !cap->src->decoded)
 		return -ERANGE;
-	rc = add_table(m, c, pcie_v1, sizeof(pcie_v1) / sizeof(pcie_v1[0]), len);
-	if (!rc && v2)
-		rc = add_table(m, c, pcie_v2, sizeof(pcie_v2) / sizeof(pcie_v2[0]), len);
+	m->pcie_flr = info->flr;
+	rc = add_table(m, cap->off, pcie_v1, sizeof(pcie_v1) / sizeof(pcie_v1[0]), cap->len);
+	if (!rc && info->version >= 2)
+		rc = add_table(m, cap->off, pcie_v2, sizeof(pcie_v2) / sizeof(pcie_v2[0]),
+			       cap->len);
 	return rc;
 }
 
@@ -192,25 +167,25 @@ int pg_med_pcie_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 
 static void af_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 {
-	uint8_t afcap = m->snap[r->off - 1u];
-
 	/* vfio requires both TP and FLR capability before it treats this as an FLR */
-	if ((w->val & AF_CTRL_FLR) && (afcap & AF_CAP_TP) && (afcap & AF_CAP_FLR))
+	if ((w->val & AF_CTRL_FLR) && m->af_flr)
 		post_reset(m, r, w, AF_CTRL_FLR, "af-flr");
 }
 
-static const struct prow af_rows[] = {
-	EMUL(0x02, 1, "af.len"),
-	EMUL(0x03, 1, "af.cap"),
-	{ 0x04, 1, "af.control", 0, 0, 0, 0xffu, 0, 0xffu, 0, V_NONE, af_write },
-	HWRO(0x05, 1, "af.status"),
+static const struct pg_row_def af_rows[] = {
+	EMUL(AF_LEN_REG, 1, "af.len"),
+	EMUL(AF_CAP, 1, "af.cap"),
+	{ .rel = AF_CTRL, .size = 1, .id = "af.control", .ro = 0xffu, .virt = 0xffu,
+	  .write = af_write },
+	HWRO(AF_STATUS, 1, "af.status"),
 };
 
 int pg_med_af_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 {
-	uint16_t c = cap->off;
+	const struct pg_cap_af *info = &cap->src->info.af;
 
-	if (c + 6u > PG_CFG_STD_LEN || c + 6u > m->cfg_len)
+	if (cap->src->truncated || !cap->src->decoded)
 		return -ERANGE;
-	return add_table(m, c, af_rows, sizeof(af_rows) / sizeof(af_rows[0]), 6);
+	m->af_flr = info->tp && info->flr;
+	return add_table(m, cap->off, af_rows, sizeof(af_rows) / sizeof(af_rows[0]), AF_LEN);
 }

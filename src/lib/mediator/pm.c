@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Power Management capability (config-space-reference.md §5.9).
+ * Power Management capability (PCI PM 1.2 §3.2).
  *
  * PMC is read-only with PME_Support reading 0: PME is not forwarded to guests (vfio,
  * pciback). PMCSR: PowerState is trapped: a change yields a PG_EFFECT_PM_STATE (the VMM
@@ -16,11 +16,7 @@
 #include <string.h>
 
 #include "mediator-private.h"
-
-#define PMC_D1 0x0200u
-#define PMC_D2 0x0400u
-#define PMCSR_STATE 0x0003u
-#define PMCSR_NSR 0x0008u
+#include "regs.h"
 
 static void post_state(struct pg_mediator *m, struct pg_wctx *w, uint8_t from, uint8_t to)
 {
@@ -42,12 +38,11 @@ static void post_state(struct pg_mediator *m, struct pg_wctx *w, uint8_t from, u
 
 static void pmcsr_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 {
-	uint16_t pmc = (uint16_t)pg_med_snap(m, (uint16_t)(r->off - 2u), 2);
 	uint8_t from = (uint8_t)(w->old & PMCSR_STATE), to = (uint8_t)(r->value & PMCSR_STATE);
 
 	if (!(w->bm & PMCSR_STATE))
 		return;
-	if ((to == 1 && !(pmc & PMC_D1)) || (to == 2 && !(pmc & PMC_D2))) {
+	if ((to == 1 && !m->pm.d1) || (to == 2 && !m->pm.d2)) {
 		r->value = (r->value & ~PMCSR_STATE) | from;
 		to = from;
 	}
@@ -64,44 +59,50 @@ static void pmcsr_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx 
 	post_state(m, w, from, to);
 }
 
+static const struct pg_row_def row_pmc = {
+	.rel = PM_PMC, .size = 2, .id = "pm.pmc",
+	.virt = 0xffffu, .ro = 0xffffu, .snap = (uint16_t)~PMC_PME_SUPPORT, /* PME_Support: 0 */
+};
+
+/* PowerState is trapped (pmcsr_write); Data_Select passes (guest profile); PME_Status
+ * reads a virtual 0; Data_Scale and No_Soft_Reset read from the hardware. */
+static const struct pg_row_def row_pmcsr = {
+	.rel = PM_PMCSR, .size = 2, .id = "pm.pmcsr",
+	.pass = PMCSR_DATA_SEL,
+	.virt = PMCSR_PME_STATUS | PMCSR_PME_EN | PMCSR_STATE,
+	.ro = PMCSR_PME_STATUS | PMCSR_DATA_SCALE | PMCSR_NSR,
+	.rsvdp = PMCSR_RSVD,
+	.perm_open = PMCSR_RSVD | PMCSR_PME_EN,
+	.snap = PMCSR_STATE,
+	.write = pmcsr_write,
+};
+
 int pg_med_pm_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 {
-	uint16_t c = cap->off;
-	bool dm = m->profile == PG_PROFILE_DEVICE_MODEL;
-	uint16_t pmcsr = (uint16_t)pg_med_snap(m, (uint16_t)(c + 4u), 2);
+	const struct pg_cap_pm *info = &cap->src->info.pm;
 	struct pg_reg r;
 	int rc;
 
 	if (m->pm.present)
 		return -EEXIST;
-	if (c + 8u > PG_CFG_STD_LEN || c + 8u > m->cfg_len)
+	if (cap->src->truncated || !cap->src->decoded)
 		return -ERANGE;
-	memset(&r, 0, sizeof(r));
-	r.off = (uint16_t)(c + 2u);
-	r.size = 2;
-	r.virt = r.ro = 0xffffu;
-	r.value = pg_med_snap(m, r.off, 2) & 0x07ffu; /* PME_Support reads 0 */
-	memcpy(r.id, "pm.pmc", sizeof("pm.pmc"));
-	rc = pg_med_add(m, &r, NULL);
-
-	memset(&r, 0, sizeof(r));
-	r.off = (uint16_t)(c + 4u);
-	r.size = 2;
-	r.pass = dm ? 0 : 0x1e00u;         /* Data_Select */
-	r.virt = 0x8103u | (dm ? 0x1e00u : 0); /* PME_Status, PME_En, PowerState */
-	r.ro = 0x8000u | 0x6008u;          /* PME_Status (virtual 0), Data_Scale, NSR */
-	r.rsvdp = 0x00f4u;
-	r.perm_open = 0x01f4u;
-	r.value = pmcsr & PMCSR_STATE;
-	r.write = pmcsr_write;
-	memcpy(r.id, "pm.pmcsr", sizeof("pm.pmcsr"));
+	rc = pg_med_add_def(m, cap->off, &row_pmc, 0, NULL);
+	pg_med_def_row(m, cap->off, &row_pmcsr, 0, &r);
+	if (m->profile == PG_PROFILE_DEVICE_MODEL) {
+		r.virt |= r.pass; /* nothing but the interrupt enables reaches the hardware */
+		r.pass = 0;
+	}
 	if (!rc)
 		rc = pg_med_add(m, &r, &m->pm.row_pmcsr);
 	if (!rc)
-		rc = pg_med_ro_rows(m, (uint16_t)(c + 6u), (uint16_t)(c + 8u), "pm.data");
+		rc = pg_med_ro_rows(m, (uint16_t)(cap->off + PM_DATA),
+				    (uint16_t)(cap->off + PM_LEN), "pm.data");
 	if (rc < 0)
 		return rc;
 	m->pm.present = true;
-	m->pm.no_soft_reset = pmcsr & PMCSR_NSR;
+	m->pm.no_soft_reset = info->no_soft_reset;
+	m->pm.d1 = info->d1;
+	m->pm.d2 = info->d2;
 	return 0;
 }

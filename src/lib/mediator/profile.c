@@ -41,6 +41,75 @@ int pg_med_add(struct pg_mediator *m, const struct pg_reg *r, uint16_t *ret_idx)
 	return pg_regtable_add(&m->rt, &x, ret_idx);
 }
 
+void pg_med_def_row(const struct pg_mediator *m, uint16_t base, const struct pg_row_def *def,
+		    uint32_t value, struct pg_reg *ret)
+{
+	uint32_t all = pg_size_mask(def->size);
+
+	memset(ret, 0, sizeof(*ret));
+	ret->off = (uint16_t)(base + def->rel);
+	ret->size = def->size;
+	ret->pass = def->pass & all;
+	ret->rw1c = def->rw1c & all;
+	ret->rsvdp = def->rsvdp & all;
+	ret->rsvdz = def->rsvdz & all;
+	ret->ro = def->ro & all;
+	ret->deny = def->deny & all;
+	ret->virt = def->virt & all;
+	ret->wo = def->wo & all;
+	ret->perm_open = def->perm_open & all;
+	ret->value = ((pg_med_snap(m, ret->off, def->size) & def->snap) | value) & ret->virt;
+	ret->write = def->write;
+	pg_reg_set_id(ret, def->id, NULL);
+}
+
+int pg_med_add_def(struct pg_mediator *m, uint16_t base, const struct pg_row_def *def,
+		   uint32_t value, uint16_t *ret_idx)
+{
+	struct pg_reg r;
+
+	pg_med_def_row(m, base, def, value, &r);
+	return pg_med_add(m, &r, ret_idx);
+}
+
+int pg_med_add_defs(struct pg_mediator *m, uint16_t base, const struct pg_row_def *defs,
+		    size_t n, uint32_t len, uint16_t *ret_idx)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		uint16_t idx = PG_ROW_NONE;
+
+		if ((uint32_t)defs[i].rel + defs[i].size <= len)
+			rc = pg_med_add_def(m, base, &defs[i], 0, &idx);
+		if (ret_idx)
+			ret_idx[i] = idx;
+	}
+	return rc;
+}
+
+int pg_med_ro_rows(struct pg_mediator *m, uint16_t from, uint16_t to, const char *id)
+{
+	struct pg_reg r;
+	int rc;
+
+	for (uint32_t p = from; p < to;) {
+		uint8_t s = (p % 4u == 0 && p + 4u <= to) ? 4 : (p % 2u == 0 && p + 2u <= to) ? 2 : 1;
+
+		memset(&r, 0, sizeof(r));
+		r.off = (uint16_t)p;
+		r.size = s;
+		r.ro = pg_size_mask(s);
+		r.perm_open = r.ro;
+		pg_reg_set_id(&r, id, NULL);
+		rc = pg_med_add(m, &r, NULL);
+		if (rc < 0)
+			return rc;
+		p += s;
+	}
+	return 0;
+}
+
 /* Guest and device-model allow-list (Xen supported_caps[] plus PM and a filtered PCIe
  * capability, which Linux drivers need for MPS/ASPM/FLR handling). */
 static bool default_allowed(enum pg_profile p, bool extended, uint16_t id)
@@ -79,16 +148,6 @@ bool pg_med_policy_covers(const struct pg_policy_entry *pol, uint16_t off)
 			return true;
 	}
 	return false;
-}
-
-const char *pg_med_cap_short(bool extended, uint16_t id, char *buf, size_t n)
-{
-	const char *s = pg_policy_cap_name(extended, id);
-
-	if (s)
-		return s;
-	(void)snprintf(buf, n, "%s0x%02x", extended ? "ext:" : "", id);
-	return buf;
 }
 
 /* One policy rule as a row. Bits outside an access rule's mask read 0 and their changes

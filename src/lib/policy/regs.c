@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "policy-private.h"
+#include "util/util.h"
 
 struct header_range {
 	uint8_t lo, hi; /* inclusive */
@@ -66,11 +67,6 @@ uint8_t pp_access_parse(const char *text)
 	return 0;
 }
 
-static uint32_t size_mask(uint8_t size)
-{
-	return size == 4 ? 0xffffffffu : (1u << (8u * size)) - 1u;
-}
-
 /* Placement: inside config space, naturally aligned, clear of the refused header bytes. */
 static int check_place(struct pp_ctx *c, const struct pp_reg *rr)
 {
@@ -105,7 +101,7 @@ static int check_place(struct pp_ctx *c, const struct pp_reg *rr)
 static int check_values(struct pp_ctx *c, struct pp_reg *rr)
 {
 	struct pg_policy_reg *r = &rr->r;
-	uint32_t full = size_mask(r->size);
+	uint32_t full = (uint32_t)pg_util_size_mask(r->size);
 
 	if (!rr->has_access && !rr->has_emulate)
 		return pp_fail(c, &rr->m_start, -EINVAL,

@@ -19,11 +19,24 @@
 
 #include "proto-private.h"
 
+/* One maximum-size frame: the most a connection ever buffers. */
+#define PG_PROTO_RX_CAP (PG_PROTO_HDR_SIZE + PG_PROTO_MAX_PAYLOAD)
+/* fds received but not yet handed to a message: one message's worth for the message being
+ * read and one for the next (only a hostile peer gets near this). */
+#define PG_PROTO_PEND_FDS (2u * PG_PROTO_MAX_FDS)
+
 struct pg_proto_conn {
 	const struct pg_proto_transport *tp;
 	void *ctx;
 	uint64_t count;  /**< messages received and validated */
+	uint8_t rx[PG_PROTO_RX_CAP];   /**< received bytes, rx[0] starts a message */
+	size_t rx_len;
+	int pend[PG_PROTO_PEND_FDS];   /**< received fds (owned), in arrival order */
+	size_t pend_at[PG_PROTO_PEND_FDS]; /**< offset in rx of the byte each fd came with */
+	unsigned npend;
 };
+
+static void pend_drop(struct pg_proto_conn *c);
 
 /* ---- socket transport --------------------------------------------------------------- */
 
@@ -167,6 +180,7 @@ void pg_proto_conn_free(struct pg_proto_conn *conn)
 {
 	if (!conn)
 		return;
+	pend_drop(conn);
 	if (conn->tp->destroy)
 		conn->tp->destroy(conn->ctx);
 	free(conn);
@@ -179,90 +193,154 @@ uint64_t pg_proto_conn_count(const struct pg_proto_conn *conn)
 
 /* ---- receiving ----------------------------------------------------------------------- */
 
-/* fds collected for one message so far; owned here until handed to the message. */
-struct fdacc {
-	int fds[PG_PROTO_MAX_FDS];
-	unsigned n;
-};
-
 /*
- * Read exactly len bytes, adding any fds to acc. Returns 1, 0 (EOF before the first byte
- * when at_boundary) or a negative errno. Each iteration consumes at least one byte, and
- * len is at most PG_PROTO_MAX_PAYLOAD, so the loop is bounded.
+ * One receive call per message: the connection asks the transport for up to one
+ * maximum-size frame (PG_PROTO_RX_CAP bytes) and keeps whatever arrived beyond the current
+ * message for the next call. QEMU sends one message per sendmsg() and waits for the reply,
+ * so a read normally returns exactly one message; a second message (an unsolicited
+ * SYNC_SYSMEM queued behind a request) stays buffered. The buffer never holds more than one
+ * maximum frame, so a header announcing a huge payload still costs nothing: it is rejected
+ * from its 16 bytes, and what came with it is dropped with the connection.
+ *
+ * Which message an fd belongs to: SCM_RIGHTS travel with the bytes of the sendmsg() that
+ * carried them, and Linux ends a stream read right after the first segment that brought
+ * fds (net/unix/af_unix.c, unix_stream_read_generic). So fds belong to the message that
+ * holds the last byte of the read they arrived with; that is QEMU's message exactly, and
+ * for a hostile peer it is one deterministic message whose fd count is then validated.
  */
-static int read_exact(struct pg_proto_conn *c, uint8_t *buf, size_t len, bool at_boundary,
-		      const char *what, struct fdacc *acc, struct pg_proto_error *err)
+static void pend_drop(struct pg_proto_conn *c)
 {
-	size_t got = 0;
+	for (unsigned i = 0; i < c->npend; i++)
+		(void)close(c->pend[i]);
+	c->npend = 0;
+	c->rx_len = 0;
+}
 
-	while (got < len) {
-		int fds[PG_PROTO_MAX_FDS];
-		unsigned nfds = 0;
-		bool trunc = false;
-		ssize_t n = c->tp->recv(c->ctx, buf + got, len - got, fds, &nfds, &trunc);
+/* One transport read into the buffer; fds are pinned to the last byte received. Returns
+ * bytes read (> 0), 0 at EOF, or a negative errno (err filled). */
+static ssize_t rx_fill(struct pg_proto_conn *c, struct pg_proto_error *err)
+{
+	int fds[PG_PROTO_MAX_FDS];
+	unsigned nfds = 0;
+	bool trunc = false;
+	size_t room = sizeof(c->rx) - c->rx_len;
+	ssize_t n = c->tp->recv(c->ctx, c->rx + c->rx_len, room, fds, &nfds, &trunc);
 
-		for (unsigned i = 0; i < nfds && i < PG_PROTO_MAX_FDS; i++) {
-			if (acc->n < PG_PROTO_MAX_FDS) {
-				acc->fds[acc->n++] = fds[i];
-			} else {
-				(void)close(fds[i]);
-				trunc = true;
-			}
+	for (unsigned i = 0; i < nfds && i < PG_PROTO_MAX_FDS; i++) {
+		if (n > 0 && c->npend < PG_PROTO_PEND_FDS) {
+			c->pend[c->npend] = fds[i];
+			c->pend_at[c->npend++] = c->rx_len + (size_t)n - 1;
+		} else {
+			(void)close(fds[i]);
+			trunc = true;
 		}
-		if (trunc)
-			return pg_proto_fail(err, -EPROTO, "more than %u fds in one message",
-					     PG_PROTO_MAX_FDS);
+	}
+	if (trunc)
+		return pg_proto_fail(err, -EPROTO, "more than %u fds in one message",
+				     PG_PROTO_MAX_FDS);
+	if (n < 0)
+		return pg_proto_fail(err, (int)n, "receiving a message: %s", strerror((int)-n));
+	if ((size_t)n > room)
+		return pg_proto_fail(err, -EIO, "transport returned too many bytes");
+	c->rx_len += (size_t)n;
+	return n;
+}
+
+/* Make the first need bytes of the buffer available. 1, 0 (EOF at a message boundary),
+ * or a negative errno. Each read adds at least one byte and need <= PG_PROTO_RX_CAP, so
+ * the loop is bounded. */
+static int rx_need(struct pg_proto_conn *c, size_t need, struct pg_proto_error *err)
+{
+	while (c->rx_len < need) {
+		ssize_t n = rx_fill(c, err);
+
 		if (n < 0)
-			return pg_proto_fail(err, (int)n, "receiving the %s: %s", what,
-					     strerror((int)-n));
-		if (n == 0) {
-			if (got == 0 && at_boundary && acc->n == 0)
-				return 0;
-			return pg_proto_fail(err, -EPROTO, "EOF after %zu of %zu %s bytes", got,
-					     len, what);
-		}
-		if ((size_t)n > len - got)
-			return pg_proto_fail(err, -EIO, "transport returned too many bytes");
-		got += (size_t)n;
+			return (int)n;
+		if (n > 0)
+			continue;
+		if (c->rx_len == 0 && c->npend == 0)
+			return 0;
+		if (c->rx_len < PG_PROTO_HDR_SIZE)
+			return pg_proto_fail(err, -EPROTO, "EOF after %zu of %u header bytes",
+					     c->rx_len, PG_PROTO_HDR_SIZE);
+		return pg_proto_fail(err, -EPROTO, "EOF after %zu of %zu payload bytes",
+				     c->rx_len - PG_PROTO_HDR_SIZE, need - PG_PROTO_HDR_SIZE);
 	}
 	return 1;
+}
+
+/* Move the fds pinned inside the first len bytes into fds[] (at most PG_PROTO_MAX_FDS;
+ * -EPROTO beyond) and drop the message's bytes from the buffer. */
+static int rx_take(struct pg_proto_conn *c, size_t len, int *fds, unsigned *nfds,
+		   struct pg_proto_error *err)
+{
+	unsigned keep = 0, n = 0;
+	int rc = 0;
+
+	for (unsigned i = 0; i < c->npend; i++) {
+		if (c->pend_at[i] >= len) {
+			c->pend[keep] = c->pend[i];
+			c->pend_at[keep++] = c->pend_at[i] - len;
+		} else if (n < PG_PROTO_MAX_FDS) {
+			fds[n++] = c->pend[i];
+		} else {
+			(void)close(c->pend[i]);
+			rc = pg_proto_fail(err, -EPROTO, "more than %u fds in one message",
+					   PG_PROTO_MAX_FDS);
+		}
+	}
+	c->npend = keep;
+	memmove(c->rx, c->rx + len, c->rx_len - len);
+	c->rx_len -= len;
+	*nfds = n;
+	if (rc < 0)
+		pg_proto_close_fds(fds, n);
+	return rc;
 }
 
 int pg_proto_recv(struct pg_proto_conn *conn, struct pg_proto_msg *msg,
 		  struct pg_proto_error *err)
 {
-	uint8_t hbuf[PG_PROTO_HDR_SIZE], payload[PG_PROTO_MAX_PAYLOAD];
-	struct fdacc acc = { .n = 0 };
+	uint8_t payload[PG_PROTO_MAX_PAYLOAD];
+	int fds[PG_PROTO_MAX_FDS];
 	struct pg_proto_hdr hdr;
 	struct pg_proto_msg tmp;
+	unsigned nfds = 0;
+	size_t len;
 	int rc;
 
 	if (!conn || !msg)
 		return pg_proto_fail(err, -EINVAL, "NULL argument");
-	rc = read_exact(conn, hbuf, sizeof(hbuf), true, "header", &acc, err);
+	rc = rx_need(conn, PG_PROTO_HDR_SIZE, err);
 	if (rc <= 0)
-		goto close_fds;
-	rc = pg_proto_decode_header(hbuf, &hdr, err);
+		goto drop;
+	rc = pg_proto_decode_header(conn->rx, &hdr, err);
 	if (rc < 0)
-		goto close_fds;
-	if (hdr.size) {
-		rc = read_exact(conn, payload, hdr.size, false, "payload", &acc, err);
-		if (rc <= 0)
-			goto close_fds;
+		goto drop;
+	len = PG_PROTO_HDR_SIZE + hdr.size;
+	rc = rx_need(conn, len, err);
+	if (rc <= 0)
+		goto drop;
+	memcpy(payload, conn->rx + PG_PROTO_HDR_SIZE, hdr.size);
+	rc = rx_take(conn, len, fds, &nfds, err);
+	if (rc < 0)
+		goto drop;
+	rc = pg_proto_decode(&hdr, payload, nfds, &tmp, err);
+	if (rc < 0) {
+		pg_proto_close_fds(fds, nfds);
+		goto drop;
 	}
-	rc = pg_proto_decode(&hdr, payload, acc.n, &tmp, err);
-	if (rc < 0)
-		goto close_fds;
-	memcpy(tmp.fds, acc.fds, acc.n * sizeof(int));
-	for (unsigned i = acc.n; i < PG_PROTO_MAX_FDS; i++)
+	memcpy(tmp.fds, fds, nfds * sizeof(int));
+	for (unsigned i = nfds; i < PG_PROTO_MAX_FDS; i++)
 		tmp.fds[i] = -1;
-	tmp.nfds = acc.n;
+	tmp.nfds = nfds;
 	*msg = tmp;
 	conn->count++;
 	return 1;
 
-close_fds:
-	pg_proto_close_fds(acc.fds, acc.n);
+drop:
+	/* A failed message ends the connection: nothing buffered is kept or acted on. */
+	pend_drop(conn);
 	return rc;
 }
 

@@ -3,11 +3,11 @@
  * A mediated device served over mpqemu (the frontend behind `pcigate serve`): the
  * pg_proto_handler ops implemented on top of the mediator.
  *
- * Decide, then act: every config and BAR access goes through the mediator; this file adds
- * only what QEMU 7.2's proxy needs (see proto.h): absolute-address BAR routing, a 32-bit
- * view of 64-bit BARs, hiding what QEMU cannot size or map, and a read-only mode that never
- * lets an effect reach the device. Threat: the VMM is possibly compromised, so a BAR
- * address that matches no BAR is answered with all ones, never guessed.
+ * Decide, then act: every config and BAR access goes through the mediator, which was
+ * built with QEMU 7.2's transport limits (a 32-bit view of 64-bit BARs, hiding what QEMU
+ * cannot size or map) and, for a live device, its read-only executor (mediator.h); this
+ * file adds only absolute-address BAR routing. Threat: the VMM is possibly compromised, so
+ * a BAR address that matches no BAR is answered with all ones, never guessed.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -21,19 +21,8 @@
 
 #include "proto-private.h"
 
-#define BAR_REG0 0x10u
-#define ROM_REG 0x30u
 #define CMD_REG 0x04u
 #define CMD_BUS_MASTER 0x0004u
-#define QEMU_MAX_BAR (UINT64_C(1) << 31) /* QEMU computes the size as int (§10.3) */
-#define QEMU_MIN_IO_BAR 16u              /* QEMU sizes with mask 0xfffffff0 */
-
-/* What the adapter does with one config dword (only the BAR/ROM dwords are not PASS). */
-enum dword_rule {
-	DW_PASS = 0,   /* through the mediator unchanged */
-	DW_HIDE,       /* reads 0, writes dropped: QEMU cannot use this register */
-	DW_AS_32BIT,   /* low dword of a 64-bit BAR: type bits 2:1 read 0 */
-};
 
 struct pg_proto_dev {
 	struct pg_mediator *med;
@@ -41,8 +30,6 @@ struct pg_proto_dev {
 	unsigned flags;
 	pg_proto_log_fn log;
 	void *log_data;
-	uint8_t rule[PG_PROTO_CFG_SPACE / 4];  /* enum dword_rule per config dword */
-	bool bar_hw[6];                        /* BAR reaches the hardware */
 	struct pg_sysmem *mem;
 	struct pg_backend *vfio;               /* DMA mappings and INTx routing, or NULL */
 	int irqfd, resamplefd;
@@ -65,49 +52,17 @@ static void dlog(struct pg_proto_dev *d, int level, const char *fmt, ...)
 	d->log(d->log_data, level, buf);
 }
 
-/* Decide the dword rule of BAR i from the mediator's guest view (QEMU 7.2 limits). */
-static void classify_bar(struct pg_proto_dev *d, unsigned i)
+/* The guest view is the mediator's alone: QEMU 7.2's limits and the read-only mode are
+ * options it was compiled with (mediator.h), so `pcigate view --transport qemu72` shows
+ * what is served here. A mediator built without them would serve something else. */
+static bool mediator_fits(const struct pg_mediator *m, unsigned flags)
 {
-	struct pg_mediator_bar b;
-	unsigned dw = (BAR_REG0 >> 2) + i;
-	const char *name = pg_mediator_name(d->med);
+	unsigned want = PG_MEDIATOR_TRANSPORT_QEMU72 |
+			((flags & PG_PROTO_DEV_READONLY) ? PG_MEDIATOR_OPT_READONLY : 0);
+	unsigned have = pg_mediator_options(m);
 
-	if (pg_mediator_bar_guest(d->med, i, &b) < 0 || b.kind == PG_BAR_NONE)
-		return;
-	if (b.kind == PG_BAR_MEM64_HI) {
-		d->rule[dw] = DW_HIDE;
-		return;
-	}
-	if (b.kind == PG_BAR_IO && b.size < QEMU_MIN_IO_BAR) {
-		dlog(d, LOG_WARNING, "%s: BAR%u: I/O BAR of %llu bytes hidden (QEMU 7.2 "
-		     "mis-sizes I/O BARs under 16 bytes)", name, i, (unsigned long long)b.size);
-		d->rule[dw] = DW_HIDE;
-	} else if (b.size >= QEMU_MAX_BAR) {
-		dlog(d, LOG_WARNING, "%s: BAR%u: %llu bytes hidden (QEMU 7.2's proxy cannot size "
-		     "BARs of 2 GiB or more)", name, i, (unsigned long long)b.size);
-		d->rule[dw] = DW_HIDE;
-	} else if (b.kind == PG_BAR_MEM64) {
-		dlog(d, LOG_INFO, "%s: BAR%u: 64-bit BAR shown as 32-bit (QEMU 7.2's proxy "
-		     "registers 32-bit BARs only)", name, i);
-		d->rule[dw] = DW_AS_32BIT;
-	}
-}
-
-static int init_layout(struct pg_proto_dev *d)
-{
-	for (unsigned i = 0; i < 6; i++) {
-		struct pg_bar_info info;
-		int rc = pg_backend_bar_info(d->be, i, &info);
-
-		if (rc < 0)
-			return rc;
-		d->bar_hw[i] = !(d->flags & PG_PROTO_DEV_READONLY) && info.present &&
-			       info.accessible;
-		classify_bar(d, i);
-	}
-	/* The proxy never probes or maps 0x30: a ROM the guest sees could never be read. */
-	d->rule[ROM_REG >> 2] = DW_HIDE;
-	return 0;
+	return (have & want) == want &&
+	       !!(have & PG_MEDIATOR_OPT_READONLY) == !!(flags & PG_PROTO_DEV_READONLY);
 }
 
 int pg_proto_dev_new(struct pg_mediator *m, struct pg_backend *be, unsigned flags,
@@ -116,7 +71,7 @@ int pg_proto_dev_new(struct pg_mediator *m, struct pg_backend *be, unsigned flag
 	struct pg_proto_dev *d;
 	int rc;
 
-	if (!m || !be || !ret || (flags & ~PG_PROTO_DEV_READONLY))
+	if (!m || !be || !ret || (flags & ~PG_PROTO_DEV_READONLY) || !mediator_fits(m, flags))
 		return -EINVAL;
 	d = calloc(1, sizeof(*d));
 	if (!d)
@@ -126,19 +81,12 @@ int pg_proto_dev_new(struct pg_mediator *m, struct pg_backend *be, unsigned flag
 	if (pg_backend_is_vfio(be) && !(flags & PG_PROTO_DEV_READONLY))
 		d->vfio = be;
 	rc = pg_sysmem_new(&d->mem);
-	if (rc < 0)
-		goto free_dev;
-	rc = init_layout(d);
-	if (rc < 0)
-		goto free_mem;
+	if (rc < 0) {
+		free(d);
+		return rc;
+	}
 	*ret = d;
 	return 0;
-
-free_mem:
-	pg_sysmem_free(d->mem);
-free_dev:
-	free(d);
-	return rc;
 }
 
 static void close_irqfds(struct pg_proto_dev *d)
@@ -170,65 +118,20 @@ void pg_proto_dev_stats(const struct pg_proto_dev *dev, struct pg_proto_dev_stat
 		*ret = dev->st;
 }
 
-/* Execute a write decision, minus the effects a READONLY device or a BAR without hardware
- * access must never see. */
-static int apply_filtered(struct pg_proto_dev *d, const struct pg_write_decision *wd)
-{
-	struct pg_write_decision f = { .neffects = 0 };
-	bool ro = d->flags & PG_PROTO_DEV_READONLY;
-
-	for (unsigned i = 0; i < wd->neffects && i < PG_MEDIATOR_MAX_EFFECTS; i++) {
-		const struct pg_effect *e = &wd->effects[i];
-		bool drop = (e->kind == PG_EFFECT_CFG_WRITE && ro) ||
-			    (e->kind == PG_EFFECT_RESET && ro) ||
-			    (e->kind == PG_EFFECT_RESTORE && ro) ||
-			    (e->kind == PG_EFFECT_BAR_WRITE &&
-			     (e->u.bar.bar >= 6 || !d->bar_hw[e->u.bar.bar]));
-
-		if (drop)
-			d->st.dropped++;
-		else
-			f.effects[f.neffects++] = *e;
-	}
-	return pg_mediator_apply(d->med, &f);
-}
-
 static int dev_cfg_read(void *ctx, uint16_t addr, uint8_t len, uint32_t *val)
 {
 	struct pg_proto_dev *d = ctx;
-	uint8_t rule = d->rule[(addr >> 2) & 63];
-	uint32_t v;
-	int rc;
 
 	d->st.cfg_reads++;
-	if (rule == DW_HIDE) {
-		*val = 0;
-		return 0;
-	}
-	rc = pg_mediator_cfg_read(d->med, addr, len, &v);
-	if (rc < 0)
-		return rc;
-	if (rule == DW_AS_32BIT && (addr & 3) == 0)
-		v &= ~UINT32_C(0x6);
-	*val = v;
-	return 0;
+	return pg_mediator_cfg_read(d->med, addr, len, val);
 }
 
 static int dev_cfg_write(void *ctx, uint16_t addr, uint8_t len, uint32_t val)
 {
 	struct pg_proto_dev *d = ctx;
-	struct pg_write_decision wd;
-	int rc;
 
 	d->st.cfg_writes++;
-	if (d->rule[(addr >> 2) & 63] == DW_HIDE) {
-		d->st.dropped++;
-		return 0;
-	}
-	if (!(d->flags & PG_PROTO_DEV_READONLY))
-		return pg_mediator_cfg_write(d->med, addr, len, val);
-	rc = pg_mediator_decide_write(d->med, addr, len, val, &wd);
-	return rc < 0 ? rc : apply_filtered(d, &wd);
+	return pg_mediator_cfg_write(d->med, addr, len, val);
 }
 
 /* Which BAR holds [addr, addr + size) in the guest view; -1 when none. */
@@ -239,8 +142,7 @@ static int route(struct pg_proto_dev *d, uint64_t addr, uint8_t size, bool memor
 		struct pg_mediator_bar b;
 		bool is_mem;
 
-		if (d->rule[(BAR_REG0 >> 2) + i] == DW_HIDE ||
-		    pg_mediator_bar_guest(d->med, i, &b) < 0 || !b.size)
+		if (pg_mediator_bar_guest(d->med, i, &b) < 0 || !b.size)
 			continue;
 		if (b.kind != PG_BAR_IO && b.kind != PG_BAR_MEM32 && b.kind != PG_BAR_MEM64)
 			continue;
@@ -255,10 +157,11 @@ static int route(struct pg_proto_dev *d, uint64_t addr, uint8_t size, bool memor
 	return -1;
 }
 
+/* A BAR the backend refuses to touch (-EPERM: not accessible) reads all ones and drops
+ * writes: QEMU has no way to report an error to the guest. */
 static int dev_bar_read(void *ctx, uint64_t addr, uint8_t size, bool memory, uint64_t *val)
 {
 	struct pg_proto_dev *d = ctx;
-	struct pg_read_decision rd;
 	uint64_t off;
 	int bar, rc;
 
@@ -268,20 +171,17 @@ static int dev_bar_read(void *ctx, uint64_t addr, uint8_t size, bool memory, uin
 		*val = UINT64_MAX;
 		return 0;
 	}
-	if (d->bar_hw[bar])
-		return pg_mediator_bar_read(d->med, (unsigned)bar, off, size, val);
-	/* No hardware access: virtual bits (MSI-X table) from the mediator, the rest ones. */
-	rc = pg_mediator_bar_decide_read(d->med, (unsigned)bar, off, size, &rd);
-	if (rc < 0)
-		return rc;
-	*val = rd.value | rd.hw_mask;
-	return 0;
+	rc = pg_mediator_bar_read(d->med, (unsigned)bar, off, size, val);
+	if (rc == -EPERM) {
+		*val = UINT64_MAX;
+		rc = 0;
+	}
+	return rc;
 }
 
 static int dev_bar_write(void *ctx, uint64_t addr, uint8_t size, bool memory, uint64_t val)
 {
 	struct pg_proto_dev *d = ctx;
-	struct pg_write_decision wd;
 	uint64_t off;
 	int bar, rc;
 
@@ -291,10 +191,12 @@ static int dev_bar_write(void *ctx, uint64_t addr, uint8_t size, bool memory, ui
 		d->st.dropped++;
 		return 0;
 	}
-	if (d->bar_hw[bar] && !(d->flags & PG_PROTO_DEV_READONLY))
-		return pg_mediator_bar_write(d->med, (unsigned)bar, off, size, val);
-	rc = pg_mediator_bar_decide_write(d->med, (unsigned)bar, off, size, val, &wd);
-	return rc < 0 ? rc : apply_filtered(d, &wd);
+	rc = pg_mediator_bar_write(d->med, (unsigned)bar, off, size, val);
+	if (rc == -EPERM) {
+		d->st.dropped++;
+		rc = 0;
+	}
+	return rc;
 }
 
 static int dev_reset(void *ctx)
@@ -303,15 +205,17 @@ static int dev_reset(void *ctx)
 	int rc;
 
 	d->st.resets++;
-	/* READONLY: pg_mediator_reset() acts through the backend, so it is never called; the
-	 * virtual registers keep their values until the guest's firmware reprograms them
-	 * (QEMU resets its own shadow, and no BAR is routed before decode is enabled again). */
-	if (d->flags & PG_PROTO_DEV_READONLY)
-		return 0;
-	/* The virtual registers are reinitialised in every case (mediator.h); a backend that
-	 * cannot reset is not a failure of the VMM's reset. */
+	/* READONLY: the mediator's read-only executor resets nothing and keeps the virtual
+	 * registers until the guest's firmware reprograms them (QEMU resets its own shadow,
+	 * and no BAR is routed before decode is enabled again). */
+	/* A reset the policy or the backend refuses is an error the VMM sees (the mediator
+	 * audited it and reinitialised the virtual registers): reporting success would let
+	 * the guest believe the device state was cleared. */
 	rc = pg_mediator_reset(d->med);
-	return rc == -EOPNOTSUPP ? 0 : rc;
+	if (rc < 0)
+		dlog(d, LOG_ERR, "%s: device reset refused: %s", pg_mediator_name(d->med),
+		     strerror(-rc));
+	return rc;
 }
 
 /*
@@ -413,7 +317,8 @@ static int bus_master_off(struct pg_proto_dev *dev)
 
 int pg_proto_dev_quiesce(struct pg_proto_dev *dev)
 {
-	int rc;
+	enum pg_reset_method order[PG_RESET_MAX_METHODS];
+	int rc, n;
 
 	if (!dev)
 		return -EINVAL;
@@ -425,7 +330,12 @@ int pg_proto_dev_quiesce(struct pg_proto_dev *dev)
 	rc = bus_master_off(dev);
 	if (rc < 0)
 		return rc;
-	rc = pg_backend_reset(dev->be, PG_RESET_ANY);
+	/* Only methods the policy allows; none allowed or none available: Bus Master off is
+	 * what stops DMA, the reset only clears device state. */
+	n = pg_mediator_reset_methods(dev->med, order);
+	if (n < 0)
+		return n;
+	rc = n ? pg_backend_reset_list(dev->be, order, (unsigned)n, NULL) : 0;
 	if (rc < 0 && rc != -EOPNOTSUPP)
 		return rc;
 	rc = bus_master_off(dev);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Guest RAM table from SYNC_SYSMEM (design/qemu-proxy-protocol.md §7): at most 8 regions,
+ * Guest RAM table from SYNC_SYSMEM (docs/serve.md, mpqemu §5): at most 8 regions,
  * each {gpa, size, offset, fd}. The server's own accesses use pread()/pwrite() on the fd;
  * a region is mapped only to register it with an IOMMU for device DMA
  * (pg_sysmem_region()), and that mapping is never dereferenced by the server.
@@ -222,8 +222,9 @@ int pg_sysmem_region(struct pg_sysmem *mem, unsigned i, uint64_t *gpa, uint64_t 
 			return -EFAULT;
 		p = mmap(NULL, (size_t)r->size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd,
 			 (off_t)r->offset);
+		/* errno > 0 after a failed mmap(); never let a failure read as success. */
 		if (p == MAP_FAILED)
-			return -errno;
+			return errno > 0 ? -errno : -EIO;
 		r->map = p;
 	}
 	*gpa = r->gpa;

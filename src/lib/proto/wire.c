@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Pure decoding and encoding of QEMU 7.2 mpqemu messages (design/qemu-proxy-protocol.md
- * §2-§4). No I/O, no fds: the fuzzer and the connection layer share this code.
+ * Pure decoding and encoding of QEMU 7.2 mpqemu messages (QEMU 7.2
+ * include/hw/remote/mpqemu-link.h; docs/serve.md, mpqemu §1-§2). No I/O, no fds: the
+ * fuzzer and the connection layer share this code.
  *
  * The peer is a possibly compromised VMM. What each command may carry is one row of
  * rules[] (payload size, fd range, reply); the decoders of the payloads check every field
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "proto-private.h"
+#include "util/util.h"
 
 _Static_assert(sizeof(size_t) == 8, "mpqemu layouts are those of a 64-bit host");
 
@@ -64,11 +66,6 @@ static uint64_t ld64(const uint8_t *p)
 	return v;
 }
 
-static uint64_t width_mask(unsigned bytes)
-{
-	return bytes >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * bytes)) - 1;
-}
-
 static int decode_cfg(const struct pg_proto_rule *r, const uint8_t *p, unsigned nfds,
 		      struct pg_proto_msg *m, struct pg_proto_error *err)
 {
@@ -88,7 +85,7 @@ static int decode_cfg(const struct pg_proto_rule *r, const uint8_t *p, unsigned 
 	if (addr % (uint32_t)len)
 		return pg_proto_fail(err, -EPROTO, "%s: addr 0x%x is not aligned to len %d", name,
 				     addr, (int)len);
-	if (write && (val & ~(uint32_t)width_mask((unsigned)len)))
+	if (write && (val & ~(uint32_t)pg_util_size_mask((unsigned)len)))
 		return pg_proto_fail(err, -EPROTO, "%s: val 0x%x is wider than len %d", name, val,
 				     (int)len);
 	c->addr = (uint16_t)addr;
@@ -121,7 +118,7 @@ static int decode_bar(const struct pg_proto_rule *r, const uint8_t *p, unsigned 
 	if (!memory && addr > 0xffff)
 		return pg_proto_fail(err, -EPROTO, "%s: I/O port 0x%llx is beyond 0xffff", name,
 				     (unsigned long long)addr);
-	if (write && (val & ~width_mask(size)))
+	if (write && (val & ~pg_util_size_mask(size)))
 		return pg_proto_fail(err, -EPROTO, "%s: val 0x%llx is wider than size %u", name,
 				     (unsigned long long)val, size);
 	b->addr = addr;

@@ -58,6 +58,13 @@ PG_WARN_UNUSED int pg_util_parse_size(const char *s, size_t n, uint64_t max, uin
  */
 size_t pg_util_copy(char *dst, size_t cap, const char *src, size_t n);
 
+/** The bits of a value of bytes bytes (1..8; 8 or more: all 64): the one size-mask helper
+ *  of the library (config and BAR accesses, wire values, policy rules). */
+static inline uint64_t pg_util_size_mask(unsigned bytes)
+{
+	return bytes >= 8 ? UINT64_MAX : (UINT64_C(1) << (8u * bytes)) - 1u;
+}
+
 /**
  * Read a whole regular file into memory.
  *

@@ -95,9 +95,12 @@ static int rec_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, uint
 	return 0;
 }
 
-static int rec_reset(struct pg_backend *be, enum pg_reset_method m)
+/* Records the first method (off) and how many were allowed (size). */
+static int rec_reset(struct pg_backend *be, const enum pg_reset_method *methods, unsigned n,
+		     enum pg_reset_method *used)
 {
-	log_call(be, OP_RESET, 0, m, 0, 0);
+	log_call(be, OP_RESET, 0, methods[0], (uint8_t)n, 0);
+	*used = methods[0];
 	return 0;
 }
 
@@ -391,6 +394,29 @@ static void test_lifecycle(void **state)
 	assert_int_equal(pg_backend_reset(be, PG_RESET_FLR), 0);
 	assert_int_equal(r->calls[r->ncalls - 1].off, PG_RESET_FLR);
 	assert_int_equal(pg_backend_reset(be, (enum pg_reset_method)9), -EINVAL);
+	{
+		/* an ordered list reaches the op whole; bad lists never do */
+		static const enum pg_reset_method pm_bus[] = { PG_RESET_PM, PG_RESET_BUS };
+		static const enum pg_reset_method dup[] = { PG_RESET_PM, PG_RESET_PM };
+		static const enum pg_reset_method any_flr[] = { PG_RESET_ANY, PG_RESET_FLR };
+		static const enum pg_reset_method four[] = { PG_RESET_FLR, PG_RESET_PM,
+							     PG_RESET_BUS, PG_RESET_ANY };
+		enum pg_reset_method used = PG_RESET_BUS;
+		unsigned n = r->ncalls;
+
+		assert_int_equal(pg_backend_reset_list(be, pm_bus, 2, &used), 0);
+		assert_int_equal(used, PG_RESET_PM);
+		assert_int_equal(r->calls[r->ncalls - 1].off, PG_RESET_PM);
+		assert_int_equal(r->calls[r->ncalls - 1].size, 2);
+		n = r->ncalls;
+		assert_int_equal(pg_backend_reset_list(be, dup, 2, NULL), -EINVAL);
+		assert_int_equal(pg_backend_reset_list(be, any_flr, 2, NULL), -EINVAL);
+		assert_int_equal(pg_backend_reset_list(be, four, 4, NULL), -EINVAL);
+		assert_int_equal(pg_backend_reset_list(be, pm_bus, 0, NULL), -EINVAL);
+		assert_int_equal(pg_backend_reset_list(be, NULL, 1, NULL), -EINVAL);
+		assert_int_equal(pg_backend_reset_list(NULL, pm_bus, 1, NULL), -EINVAL);
+		assert_int_equal(r->ncalls, n);
+	}
 	pg_backend_close(be);
 	assert_int_equal(destroyed, 1);
 	pg_backend_close(NULL);

@@ -445,6 +445,20 @@ static void test_reset_restores(void **state)
 		assert_memory_equal(before, after, 256);
 		assert_int_equal(bar_rd(be, 1, 16, 4), 0);
 	}
+	{
+		/* a list: the first supported method, never one outside it */
+		static const enum pg_reset_method bus_pm[] = { PG_RESET_BUS, PG_RESET_PM };
+		static const enum pg_reset_method bus[] = { PG_RESET_BUS };
+		enum pg_reset_method used = PG_RESET_ANY;
+
+		wr(be, 0x14, 4, 0xffffffffu);
+		assert_int_equal(pg_backend_reset_list(be, bus, 1, &used), -EOPNOTSUPP);
+		assert_int_equal(rd(be, 0x14, 4), 0xfff00000);
+		assert_int_equal(pg_backend_reset_list(be, bus_pm, 2, &used), 0);
+		assert_int_equal(used, PG_RESET_PM);
+		assert_int_equal(pg_backend_snapshot(be, after, NULL), 256);
+		assert_memory_equal(before, after, 256);
+	}
 	free(before);
 	free(after);
 	pg_backend_close(be);

@@ -32,6 +32,7 @@
 
 #include <cmocka.h>
 
+#include "backend/backend-private.h"
 #include "fdcount.h"
 
 #include <pcigate/backend.h>
@@ -276,6 +277,61 @@ static void test_fake_readonly(void **state)
 	free(file);
 }
 
+/* Read system calls this process has made so far (/proc/self/io "syscr"), or -1. */
+static long read_calls(void)
+{
+	char buf[512], *p;
+	int fd = open("/proc/self/io", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	p = strstr(buf, "syscr: ");
+	return p ? strtol(p + 7, NULL, 10) : -1;
+}
+
+/* Config of a live device is read in bulk, once: lspci reads a 4 KiB config space with a
+ * handful of preads, and each dword of a sysfs config read is a config cycle in the
+ * kernel. Opening reads the file once (to learn its length) and the first snapshot reuses
+ * those bytes; a later snapshot is one more bulk read, not one read per dword. */
+static void test_fake_bulk_reads(void **state)
+{
+	uint8_t *buf = malloc(PG_CFG_EXT_LEN), *file = malloc(PG_CFG_EXT_LEN);
+	long c0 = read_calls(), c1 = read_calls(), probe = c1 - c0, open_reads, snap1, snap2;
+	struct pg_backend *be;
+	int fd;
+
+	(void)state;
+	assert_non_null(buf);
+	assert_non_null(file);
+	if (c0 < 0)
+		skip(); /* no I/O accounting in this kernel */
+	c0 = read_calls();
+	be = open_dev("0000:01:00.0", 0);
+	c1 = read_calls();
+	open_reads = c1 - c0 - probe;
+	assert_int_equal(pg_backend_snapshot(be, buf, NULL), 4096);
+	c0 = read_calls();
+	snap1 = c0 - c1 - probe;
+	assert_int_equal(pg_backend_snapshot(be, buf, NULL), 4096);
+	snap2 = read_calls() - c0 - probe;
+	pg_backend_close(be);
+	/* config (one 4 KiB pread) and resource (read to EOF) */
+	if (open_reads > 4 || snap1 != 0 || snap2 > 2)
+		fail_msg("read calls: open %ld (<= 4), first snapshot %ld (0), second %ld (<= 2)",
+			 open_reads, snap1, snap2);
+	fd = open(dev_path("0000:01:00.0", "config"), O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, file, PG_CFG_EXT_LEN), 4096);
+	close(fd);
+	assert_memory_equal(buf, file, 4096);
+	free(buf);
+	free(file);
+}
+
 static void test_fake_mem64_and_short(void **state)
 {
 	struct pg_backend *be = open_dev("0000:00:01.0", 0);
@@ -379,6 +435,73 @@ static void test_fake_reset(void **state)
 	pg_backend_close(be);
 }
 
+/* Issue 7: an ordered list of allowed methods goes to reset_method; a method the policy
+ * excluded is never written, and the administrator's list is put back. */
+static void test_fake_reset_order(void **state)
+{
+	static const enum pg_reset_method pm[] = { PG_RESET_PM };
+	static const enum pg_reset_method bus_flr[] = { PG_RESET_BUS, PG_RESET_FLR };
+	struct pg_backend *be = open_dev("0000:01:00.0", PG_SYSFS_WRITABLE);
+	enum pg_reset_method used = PG_RESET_ANY;
+	size_t len;
+	char *text;
+
+	(void)state;
+	write_bytes(dev_path("0000:01:00.0", "reset_method"), "flr bus\n", 8);
+	write_bytes(dev_path("0000:01:00.0", "reset"), "", 0);
+	/* PM is not offered: refused, nothing written */
+	assert_int_equal(pg_backend_reset_list(be, pm, 1, &used), -EOPNOTSUPP);
+	text = read_text(dev_path("0000:01:00.0", "reset"), &len);
+	assert_int_equal(len, 0);
+	free(text);
+	assert_int_equal(pg_backend_reset_list(be, bus_flr, 2, &used), 0);
+	assert_int_equal(used, PG_RESET_BUS);
+	text = read_text(dev_path("0000:01:00.0", "reset"), &len);
+	assert_int_equal(len, 1);
+	assert_int_equal(text[0], '1');
+	free(text);
+	text = read_text(dev_path("0000:01:00.0", "reset_method"), &len);
+	assert_string_equal(text, "flr bus"); /* restored */
+	free(text);
+	assert_int_equal(unlink(dev_path("0000:01:00.0", "reset_method")), 0);
+	pg_backend_close(be);
+}
+
+/* The text written to reset_method, table-driven. */
+static void test_reset_order_text(void **state)
+{
+	static const struct {
+		const char *offered;
+		enum pg_reset_method m[3];
+		unsigned n;
+		int rc;
+		const char *want;
+		enum pg_reset_method first;
+	} cases[] = {
+		{ "flr pm bus", { PG_RESET_BUS, PG_RESET_PM }, 2, 0, "bus pm", PG_RESET_BUS },
+		{ "af_flr bus", { PG_RESET_FLR }, 1, 0, "af_flr", PG_RESET_FLR },
+		{ "device_specific flr af_flr", { PG_RESET_PM, PG_RESET_FLR }, 2, 0, "flr af_flr",
+		  PG_RESET_FLR },
+		{ "acpi bus", { PG_RESET_FLR, PG_RESET_PM }, 2, -EOPNOTSUPP, "", PG_RESET_ANY },
+		{ "", { PG_RESET_BUS }, 1, -EOPNOTSUPP, "", PG_RESET_ANY },
+		{ "busy pmx", { PG_RESET_BUS, PG_RESET_PM }, 2, -EOPNOTSUPP, "", PG_RESET_ANY },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum pg_reset_method first = PG_RESET_ANY;
+		char out[64];
+		int rc = pg_sysfs_reset_order(cases[i].offered, cases[i].m, cases[i].n, out,
+					      sizeof(out), &first);
+
+		assert_int_equal(rc, cases[i].rc);
+		if (rc == 0) {
+			assert_string_equal(out, cases[i].want);
+			assert_int_equal(first, cases[i].first);
+		}
+	}
+}
+
 /* ---- errors ------------------------------------------------------------------------- */
 
 static void expect_open(const char *bdf, unsigned flags, const char *r, int rc)
@@ -387,7 +510,7 @@ static void expect_open(const char *bdf, unsigned flags, const char *r, int rc)
 	int got = pg_backend_sysfs_open(bdf, flags, r, &be);
 
 	if (got != rc)
-		fail_msg("open %s (root %s): %d, want %d", bdf, r, got, rc);
+		fail_msg("open %s (root %s): %d, want %d", bdf ? bdf : "(null)", r, got, rc);
 	assert_ptr_equal(be, (void *)0x1); /* no partial object */
 }
 
@@ -699,9 +822,12 @@ int main(void)
 {
 	const struct CMUnitTest fake[] = {
 		cmocka_unit_test(test_fake_readonly),
+		cmocka_unit_test(test_fake_bulk_reads),
 		cmocka_unit_test(test_fake_mem64_and_short),
 		cmocka_unit_test(test_fake_writable),
 		cmocka_unit_test(test_fake_reset),
+		cmocka_unit_test(test_fake_reset_order),
+		cmocka_unit_test(test_reset_order_text),
 		cmocka_unit_test(test_fake_errors),
 		cmocka_unit_test(test_fake_list),
 		cmocka_unit_test(test_fake_list_errors),

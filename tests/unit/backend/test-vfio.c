@@ -72,49 +72,77 @@ static void test_spec(void **state)
 
 /* ---- reset ladder ------------------------------------------------------------------- */
 
-static void test_reset_choose(void **state)
+static void test_reset_plan(void **state)
 {
 	enum { NO = -EOPNOTSUPP, DEV = PG_VFIO_DEVICE_RESET, HOT = PG_VFIO_HOT_RESET };
+#define A PG_RESET_ANY
+#define F PG_RESET_FLR
+#define P PG_RESET_PM
+#define B PG_RESET_BUS
 	static const struct {
-		enum pg_reset_method m;
-		bool dev, hot;
-		const char *rm;
-		int want; /* NO, or the chosen way */
+		enum pg_reset_method m[3];
+		unsigned n;
+		bool dev, hot, reorder;
+		const char *rm;          /* the kernel's reset_method */
+		int want;                /* NO, DEV or HOT */
+		const char *order;       /* reset_method for the reset ("" leave it) */
+		enum pg_reset_method first;
 	} rows[] = {
-		{ PG_RESET_ANY, true, false, "flr", DEV },
-		{ PG_RESET_ANY, true, true, "pm bus", DEV },      /* function reset first */
-		{ PG_RESET_ANY, false, true, "", HOT },           /* only a bus reset (no RESET) */
-		{ PG_RESET_ANY, false, false, "", NO },           /* edu: nothing */
-		{ PG_RESET_FLR, true, false, "flr", DEV },
-		{ PG_RESET_FLR, true, false, "flr pm bus", DEV },
-		{ PG_RESET_FLR, true, false, "pm flr", NO },      /* the kernel would try pm first */
-		{ PG_RESET_FLR, true, false, "flrx", NO },        /* whole words only */
-		{ PG_RESET_FLR, false, true, "flr", NO },         /* no VFIO_DEVICE_RESET */
-		{ PG_RESET_PM, true, false, "pm", DEV },
-		{ PG_RESET_PM, true, false, "flr pm", NO },
-		{ PG_RESET_PM, true, false, "", NO },
-		{ PG_RESET_BUS, true, true, "flr", HOT },
-		{ PG_RESET_BUS, true, false, "bus", NO },         /* other groups behind the bus */
-		{ PG_RESET_BUS, false, false, "", NO },
+		/* ANY: the kernel's own choice, else a hot reset of our group only */
+		{ { A }, 1, true, false, true, "flr", DEV, "", A },
+		{ { A }, 1, true, true, false, "pm bus", DEV, "", A },
+		{ { A }, 1, false, true, true, "", HOT, "", A },
+		{ { A }, 1, false, false, true, "", NO, "", A },            /* edu: nothing */
+		/* named methods narrow the kernel's list to the allowed ones, in order */
+		{ { F }, 1, true, false, true, "flr", DEV, "flr", F },
+		{ { F }, 1, true, false, false, "flr", DEV, "flr", F },     /* already exact */
+		{ { F }, 1, true, false, true, "flr pm bus", DEV, "flr", F },
+		{ { F }, 1, true, false, false, "flr pm bus", NO, "", A },  /* cannot narrow */
+		{ { P, F }, 2, true, false, true, "flr pm", DEV, "pm flr", P },
+		{ { F, P }, 2, true, false, true, "pm", DEV, "pm", P },     /* FLR not offered */
+		{ { F }, 1, true, false, true, "pm bus", NO, "", A },       /* excluded stay out */
+		{ { F }, 1, false, true, true, "flr", NO, "", A },          /* no DEVICE_RESET */
+		{ { F }, 1, true, false, true, "flrx", NO, "", A },         /* whole words only */
+		{ { F }, 1, true, false, true, "af_flr", DEV, "af_flr", F }, /* AF FLR is FLR */
+		/* BUS: the kernel's bus method when offered, else a hot reset */
+		{ { B }, 1, true, false, true, "flr bus", DEV, "bus", B },
+		{ { B }, 1, true, true, true, "flr", HOT, "", B },
+		{ { F, B }, 2, true, true, true, "pm", HOT, "", B },
+		{ { B }, 1, true, false, true, "flr", NO, "", A },          /* other groups */
+		{ { P }, 1, true, true, true, "flr", NO, "", A },           /* BUS not allowed */
 	};
-	enum pg_vfio_reset_how how;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		int r;
+		enum pg_vfio_reset_how how = 0;
+		enum pg_reset_method first = (enum pg_reset_method)7;
+		char order[64] = "junk";
+		int r = pg_vfio_reset_plan(rows[i].m, rows[i].n, rows[i].dev, rows[i].hot,
+					   rows[i].reorder, rows[i].rm, order, sizeof(order), &how,
+					   &first);
 
-		how = 0;
-		r = pg_vfio_reset_choose(rows[i].m, rows[i].dev, rows[i].hot, rows[i].rm, &how);
 		if (rows[i].want == NO) {
 			assert_int_equal(r, -EOPNOTSUPP);
-		} else {
-			assert_int_equal(r, 0);
-			assert_int_equal(how, rows[i].want);
+			continue;
 		}
+		assert_int_equal(r, 0);
+		assert_int_equal(how, rows[i].want);
+		assert_string_equal(order, rows[i].order);
+		assert_int_equal(first, rows[i].first);
 	}
-	assert_int_equal(pg_vfio_reset_choose((enum pg_reset_method)9, true, true, "", &how),
-			 -EINVAL);
-	assert_int_equal(pg_vfio_reset_choose(PG_RESET_ANY, true, false, NULL, &how), 0);
+	{
+		const enum pg_reset_method bad[1] = { (enum pg_reset_method)9 };
+		enum pg_vfio_reset_how how;
+		enum pg_reset_method first;
+		char order[64];
+
+		assert_int_equal(pg_vfio_reset_plan(bad, 1, true, true, true, "flr", order,
+						    sizeof(order), &how, &first), -EINVAL);
+	}
+#undef A
+#undef F
+#undef P
+#undef B
 }
 
 /* ---- DMA checks --------------------------------------------------------------------- */
@@ -363,7 +391,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spec),
-		cmocka_unit_test(test_reset_choose),
+		cmocka_unit_test(test_reset_plan),
 		cmocka_unit_test(test_dma_check),
 		cmocka_unit_test(test_group_members),
 		cmocka_unit_test(test_irq_remap),

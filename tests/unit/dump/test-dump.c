@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -286,14 +287,23 @@ static void test_limits(void **state)
 	(void)state;
 	check_bad("max 1", two, strlen(two), 1, -E2BIG, 3, "more than 1 devices");
 	check_bad("max 0", two, strlen(two), 0, -E2BIG, 1, "more than 0 devices");
-	/* PG_DUMP_MAX_DEVICES + 1 devices with room for more: still refused. */
-	t = malloc((PG_DUMP_MAX_DEVICES + 1) * 80);
+	/* No arbitrary device limit: 1000 devices parse when the array has room; the
+	 * array's capacity is the bound, named at the first header too many. */
+	t = malloc(1000 * 80);
 	assert_non_null(t);
 	t[0] = '\0';
-	for (unsigned i = 0; i <= PG_DUMP_MAX_DEVICES; i++)
-		snprintf(t + strlen(t), 80, "%02x:00.0 d\n" L00, i & 0xff);
-	check_bad("257 devices", t, strlen(t), PG_DUMP_MAX_DEVICES + 8, -E2BIG,
-		  PG_DUMP_MAX_DEVICES * 2 + 1, "more than 256");
+	for (unsigned i = 0; i < 1000; i++)
+		snprintf(t + strlen(t), 80, "%02x:%02x.0 d\n" L00, i & 0xff, (i >> 8) & 0x1f);
+	{
+		struct pg_dump_dev *many = calloc(1000, sizeof(*many));
+
+		assert_non_null(many);
+		assert_int_equal(pg_dump_parse(t, strlen(t), many, 1000, &n, NULL), 0);
+		assert_int_equal(n, 1000);
+		assert_string_equal(many[999].slot, "e7:03.0");
+		free(many);
+	}
+	check_bad("257 devices in 256", t, strlen(t), 256, -E2BIG, 256 * 2 + 1, "more than 256");
 	free(t);
 	/* Oversized text is refused before it is examined. */
 	t = malloc(big);
@@ -565,6 +575,106 @@ static void test_files(void **state)
 	assert_int_equal(pg_dump_read_file(path, NULL, &n, NULL), -EINVAL);
 }
 
+/* ---- one pass, bounded memory: pg_dump_read_each() ------------------------------------ */
+
+struct each {
+	size_t n, stop_at;
+	int fail_at_rc;
+	char last[32];
+};
+
+static int each_fn(void *data, const struct pg_dump_dev *dev)
+{
+	struct each *e = data;
+
+	e->n++;
+	snprintf(e->last, sizeof(e->last), "%s", dev->slot);
+	if (e->fail_at_rc && e->n == e->stop_at)
+		return e->fail_at_rc;
+	return e->stop_at && e->n == e->stop_at ? 1 : 0;
+}
+
+static long maxrss_kib(void)
+{
+	struct rusage ru;
+
+	assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
+	return ru.ru_maxrss;
+}
+
+/* Write ndev devices of 256 bytes each (about 1.2 KiB of text per device). */
+static void write_many(const char *path, unsigned ndev, const char *tail)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	for (unsigned i = 0; i < ndev; i++) {
+		fprintf(f, "%04x:%02x:%02x.0 d\n", i >> 13, (i >> 5) & 0xff, i & 0x1f);
+		for (unsigned off = 0; off < 256; off += 16)
+			fprintf(f, "%02x: 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f\n", off);
+		fputc('\n', f);
+	}
+	fputs(tail, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void test_read_each(void **state)
+{
+	struct pg_dump_error err = { 0, "" };
+	struct pg_dump_dev *devs = NULL;
+	struct each e = { 0 };
+	char path[128];
+	long rss0;
+	size_t n = 0;
+
+	(void)state;
+	/* 10,000 devices, 8.6 MB of text: more than the 8 MiB an in-memory text may have
+	 * and far more than 256 devices. Streamed in one pass, memory does not grow with it. */
+	snprintf(path, sizeof(path), "%s/many.txt", tmpdir);
+	write_many(path, 10000, "");
+	rss0 = maxrss_kib();
+	if (pg_dump_read_each(path, each_fn, &e, &n, &err) != 0)
+		fail_msg("%s:%u: %s", path, err.line, err.msg);
+	assert_int_equal(n, 10000);
+	assert_int_equal(e.n, 10000);
+	assert_string_equal(e.last, "0001:38:0f.0");
+	if (maxrss_kib() - rss0 > 2048)
+		fail_msg("streaming 8.6 MB of dump raised the peak RSS by %ld KiB",
+			 maxrss_kib() - rss0);
+	/* The whole-file reader is bounded by its text cap, with a clear error. */
+	expect_file_error(path, -E2BIG, 0, "too large");
+
+	/* 300 devices: refused before (256 at most), read now, in order. */
+	snprintf(path, sizeof(path), "%s/300.txt", tmpdir);
+	write_many(path, 300, "");
+	assert_int_equal(pg_dump_read_file(path, &devs, &n, &err), 0);
+	assert_int_equal(n, 300);
+	assert_string_equal(devs[299].slot, "0000:09:0b.0");
+	assert_int_equal(devs[299].len, 256);
+	free(devs);
+
+	/* Stop after the first device: what follows (malformed here) is not read. */
+	snprintf(path, sizeof(path), "%s/stop.txt", tmpdir);
+	write_many(path, 3, "zz not a line\n");
+	memset(&e, 0, sizeof(e));
+	e.stop_at = 1;
+	assert_int_equal(pg_dump_read_each(path, each_fn, &e, &n, &err), 0);
+	assert_int_equal(n, 1);
+	/* Read to the end, the malformed line is an error naming it. */
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(pg_dump_read_each(path, each_fn, &e, NULL, &err), -EINVAL);
+	assert_int_equal(err.line, 3 * 18 + 1);
+	assert_int_equal(e.n, 3);
+	/* A callback's error is returned and names the device's header line. */
+	memset(&e, 0, sizeof(e));
+	e.stop_at = 2;
+	e.fail_at_rc = -ENOSPC;
+	assert_int_equal(pg_dump_read_each(path, each_fn, &e, NULL, &err), -ENOSPC);
+	assert_int_equal(err.line, 19);
+	assert_int_equal(pg_dump_read_each(NULL, each_fn, &e, NULL, NULL), -EINVAL);
+	assert_int_equal(pg_dump_read_each(path, NULL, &e, NULL, NULL), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -577,6 +687,7 @@ int main(void)
 		cmocka_unit_test(test_lspci_fixtures),
 		cmocka_unit_test(test_lspci_live),
 		cmocka_unit_test_setup_teardown(test_files, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_read_each, setup_tmp, teardown_tmp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
  * key must also be named in docs/json-schema.md, and every finding code in the man page.
  */
 #include <errno.h>
+#include <regex.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -146,6 +147,24 @@ static void check_range(struct json_object *v, struct json_object *s, const char
 		fail_msg("%s: %s above maximum", where, json_object_to_json_string(v));
 }
 
+/* "pattern" applies to strings only (JSON Schema), as a POSIX extended regex. */
+static void check_pattern(struct json_object *v, struct json_object *s, const char *where)
+{
+	struct json_object *pat;
+	regex_t re;
+	int rc;
+
+	if (json_object_get_type(v) != json_type_string ||
+	    !json_object_object_get_ex(s, "pattern", &pat))
+		return;
+	assert_int_equal(regcomp(&re, json_object_get_string(pat), REG_EXTENDED | REG_NOSUB), 0);
+	rc = regexec(&re, json_object_get_string(v), 0, NULL, 0);
+	regfree(&re);
+	if (rc != 0)
+		fail_msg("%s: %s does not match %s", where, json_object_to_json_string(v),
+			 json_object_get_string(pat));
+}
+
 static void validate(struct json_object *v, struct json_object *s, const char *where,
 		     int depth);
 
@@ -193,6 +212,7 @@ static void validate(struct json_object *v, struct json_object *s, const char *w
 	if (json_object_object_get_ex(s, "type", &t))
 		check_type(v, t, where);
 	check_range(v, s, where);
+	check_pattern(v, s, where);
 	if (json_object_get_type(v) == json_type_object)
 		validate_object(v, s, where, depth);
 	if (json_object_get_type(v) == json_type_array &&
@@ -306,8 +326,8 @@ static void test_round_trip(void **state)
 	assert_string_equal(json_object_get_string(get(get(d0, "header"), "kind")), "endpoint");
 	bars = get(d0, "bars");
 	assert_int_equal(json_object_array_length(bars), 2); /* BAR0 and the ROM */
-	assert_int_equal(json_object_get_int64(get(json_object_array_get_idx(bars, 0), "size")),
-			 0x4000);
+	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(bars, 0), "size")),
+			    "0x4000");
 	assert_int_equal(json_object_get_int(get(json_object_array_get_idx(bars, 1), "index")),
 			 PG_CFG_ROM_BAR);
 	assert_true(json_object_get_boolean(get(json_object_array_get_idx(bars, 1),
@@ -451,6 +471,80 @@ static void test_docs(void **state)
 	}
 }
 
+/* 64-bit values are hex strings, exact where a JSON number would be rounded: a Device
+ * Serial Number and a BAR address above 2^53 (jq and JavaScript read numbers as doubles). */
+static void test_hex64(void **state)
+{
+	struct devset ds = { .n = 0 };
+	struct json_object *doc, *dev, *bar, *cap;
+	struct cfgb c;
+	(void)state;
+
+	cb_init(&c, 0x8086, 0x10c9, 0x020000, 0, PG_CFG_EXT_LEN);
+	cb_pcie(&c, 0x40, PG_PCIE_ENDPOINT, false);
+	cb_bar64(&c, 0, 0xfedcba9876543000ull);
+	cb_size(&c, 0, 0x1000);
+	cb_ecap(&c, 0x100, PG_ECAP_DSN, 1);
+	cb_w32(&c, 0x104, 0x89abcdefu);
+	cb_w32(&c, 0x108, 0xfffffffeu); /* serial 0xfffffffe89abcdef: 2^64 - 6,253,826,577 */
+	add_dev(&ds, &c, "dsn.txt");
+	doc = render(ds.devs, 1);
+	validate(doc, schema_root, "$", 0);
+	dev = json_object_array_get_idx(get(doc, "devices"), 0);
+	bar = json_object_array_get_idx(get(dev, "bars"), 0);
+	assert_string_equal(json_object_get_string(get(bar, "address")), "0xfedcba9876543000");
+	assert_string_equal(json_object_get_string(get(bar, "size")), "0x1000");
+	cap = NULL;
+	for (size_t i = 0; i < json_object_array_length(get(dev, "capabilities")); i++) {
+		struct json_object *k = json_object_array_get_idx(get(dev, "capabilities"), i);
+
+		if (json_object_get_int(get(k, "id")) == PG_ECAP_DSN &&
+		    json_object_get_boolean(get(k, "extended")))
+			cap = k;
+	}
+	assert_non_null(cap);
+	assert_string_equal(json_object_get_string(get(get(cap, "fields"), "serial")),
+			    "0xfffffffe89abcdef");
+	json_object_put(doc);
+	free_set(&ds);
+}
+
+/* Streamed (head, each device, tail) is exactly the whole document, for 0, 1 and 2
+ * devices, and each device's text is independent of the others (rendered alone). */
+static void test_stream(void **state)
+{
+	struct devset ds;
+	(void)state;
+
+	build_set(&ds);
+	for (size_t n = 0; n <= ds.n; n++) {
+		char *whole = NULL, *part = NULL, *cat = calloc(1, 1 << 20);
+		size_t len = 0;
+
+		assert_non_null(cat);
+		assert_int_equal(pg_report_json(n ? ds.devs : NULL, n, &whole), 0);
+		assert_int_equal(pg_report_json_head(&part), 0);
+		len += (size_t)sprintf(cat + len, "%s", part);
+		free(part);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(pg_report_json_device(&ds.devs[i], i, &part), 0);
+			len += (size_t)sprintf(cat + len, "%s", part);
+			free(part);
+		}
+		assert_int_equal(pg_report_json_tail(n, &part), 0);
+		len += (size_t)sprintf(cat + len, "%s", part);
+		free(part);
+		assert_string_equal(cat, whole);
+		json_object_put(render(n ? ds.devs : NULL, n)); /* and it parses */
+		free(whole);
+		free(cat);
+	}
+	assert_int_equal(pg_report_json_device(NULL, 0, (char **)&ds), -EINVAL);
+	assert_int_equal(pg_report_json_head(NULL), -EINVAL);
+	assert_int_equal(pg_report_json_tail(0, NULL), -EINVAL);
+	free_set(&ds);
+}
+
 static void test_bad_args(void **state)
 {
 	struct devset ds;
@@ -477,6 +571,8 @@ int main(void)
 		cmocka_unit_test(test_key_sets),
 		cmocka_unit_test(test_enums),
 		cmocka_unit_test(test_docs),
+		cmocka_unit_test(test_hex64),
+		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_bad_args),
 	};
 

@@ -45,6 +45,7 @@ struct fake {
 	unsigned nbar_reads;
 	uint64_t bar_val;             /* what every BAR read returns */
 	unsigned resets;
+	unsigned reset_calls;         /* backend reset requests, successful or not */
 	enum pg_reset_method last_reset;
 	uint8_t reset_ok;             /* bit m: method m works */
 	int fail_write;               /* non-zero: cfg_write returns it */
@@ -109,15 +110,24 @@ static int fake_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, uin
 	return 0;
 }
 
-static int fake_reset(struct pg_backend *be, enum pg_reset_method m)
+/* Resets with the first listed method in reset_ok (ANY always works), like a backend. */
+static int fake_reset(struct pg_backend *be, const enum pg_reset_method *methods, unsigned n,
+		      enum pg_reset_method *used)
 {
 	struct fake *f = pg_backend_priv(be);
 
-	if (m != PG_RESET_ANY && !(f->reset_ok & (1u << m)))
-		return -EOPNOTSUPP;
-	f->resets++;
-	f->last_reset = m;
-	return 0;
+	f->reset_calls++;
+	for (unsigned i = 0; i < n; i++) {
+		enum pg_reset_method m = methods[i];
+
+		if (m != PG_RESET_ANY && !(f->reset_ok & (1u << m)))
+			continue;
+		f->resets++;
+		f->last_reset = m;
+		*used = m;
+		return 0;
+	}
+	return -EOPNOTSUPP;
 }
 
 static const struct pg_backend_ops fake_ops = {

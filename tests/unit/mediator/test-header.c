@@ -296,6 +296,95 @@ static void test_not_endpoint(void **state)
 	assert_int_equal(pg_mediator_new(NULL, NULL, &t->m), -EINVAL);
 }
 
+static struct mt *mt_new_opts(unsigned options, uint64_t io_size, uint64_t bar2_size)
+{
+	struct mt *t = calloc(1, sizeof(*t));
+	struct pg_mediator_config cfg;
+
+	assert_non_null(t);
+	mt_device(&t->f);
+	t->f.bars[4].size = io_size;
+	t->f.bars[2].size = bar2_size;
+	mt_config(t, &cfg, PG_PROFILE_GUEST);
+	cfg.options = options;
+	assert_int_equal(mt_open_cfg(t, &cfg), 0);
+	return t;
+}
+
+/* Issue 7: QEMU 7.2's limits are mediator options (one guest view for view and serve). */
+static void test_transport_qemu72(void **state)
+{
+	struct pg_mediator_bar b;
+	struct mt *t = mt_new_opts(PG_MEDIATOR_TRANSPORT_QEMU72, 8, 1ull << 31);
+
+	(void)state;
+	assert_int_equal(pg_mediator_options(t->m), PG_MEDIATOR_TRANSPORT_QEMU72);
+	/* BAR0: 64-bit shown as 32-bit; its upper dword reads 0 and ignores writes */
+	assert_int_equal(mt_rd(t, 0x10, 4), 0x00000000);
+	assert_int_equal(mt_wr(t, 0x10, 4, 0xffffffff), 0);
+	assert_int_equal(mt_rd(t, 0x10, 4), 0xffffc000);     /* 16 KiB, type bits 2:1 = 0 */
+	assert_int_equal(mt_wr(t, 0x14, 4, 0xffffffff), 0);
+	assert_int_equal(mt_rd(t, 0x14, 4), 0);
+	assert_int_equal(pg_mediator_bar_guest(t->m, 0, &b), 0);
+	assert_int_equal(b.kind, PG_BAR_MEM32);
+	assert_int_equal(pg_mediator_bar_guest(t->m, 1, &b), 0);
+	assert_int_equal(b.kind, PG_BAR_NONE);
+	/* BAR2 of 2 GiB, the 8-byte I/O BAR4 and the ROM: hidden */
+	assert_int_equal(mt_wr(t, 0x18, 4, 0xffffffff), 0);
+	assert_int_equal(mt_rd(t, 0x18, 4), 0);
+	assert_int_equal(mt_wr(t, 0x20, 4, 0xffffffff), 0);
+	assert_int_equal(mt_rd(t, 0x20, 4), 0);
+	assert_int_equal(mt_wr(t, 0x30, 4, 0xffffffff), 0);
+	assert_int_equal(mt_rd(t, 0x30, 4), 0);
+	/* no extended space: the AER header reads 0 */
+	assert_int_equal(mt_rd(t, 0x100, 4), 0);
+	assert_int_equal(t->f.nwrites, 0);
+	/* a reset still restores the host's 64-bit BAR, both halves */
+	memset(t->f.cfg + 0x10, 0, 8);
+	assert_int_equal(pg_mediator_reset(t->m), 0);
+	assert_int_equal(mt_hw(t, 0x10, 4), 0xfe000004);
+	assert_int_equal(mt_hw(t, 0x14, 4), 0x00000001);
+	mt_free(t);
+
+	/* without the options the same device keeps its 64-bit BAR, I/O BAR and ROM */
+	t = mt_new_opts(0, 8, 0x1000);
+	assert_int_equal(mt_rd(t, 0x10, 4), 0x00000004);
+	assert_int_equal(mt_rd(t, 0x20, 4), 0x00000001);
+	mt_free(t);
+}
+
+/* The read-only executor: decisions as usual, nothing reaches the device. */
+static void test_readonly_executor(void **state)
+{
+	struct mt *t = mt_new_opts(PG_MEDIATOR_OPT_READONLY, 0x20, 0x1000);
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(mt_wr(t, 0x04, 2, 0x0007), 0);        /* would pass to hardware */
+	assert_int_equal(mt_rd(t, 0x04, 2) & 0x7, 0x6);         /* pass bits: the device's */
+	assert_int_equal(mt_wr(t, MT_PCIE + 8, 2, 0x8000), 0);  /* FLR: no reset */
+	assert_int_equal(pg_mediator_reset(t->m), 0);
+	assert_int_equal(t->f.reset_calls, 0);
+	assert_int_equal(pg_mediator_bar_write(t->m, 2, 0x10, 4, 0x1234), 0);
+	assert_int_equal(pg_mediator_bar_read(t->m, 2, 0x10, 4, &v), 0);
+	assert_true(v == 0xffffffffu);                          /* reads as absent */
+	assert_int_equal(t->f.nwrites, 0);
+	assert_int_equal(t->f.nbar_writes + t->f.nbar_reads, 0);
+	mt_free(t);
+	assert_int_equal(pg_mediator_new(NULL, NULL, NULL), -EINVAL);
+	{
+		struct mt t0;
+		struct pg_mediator_config cfg;
+
+		memset(&t0, 0, sizeof(t0));
+		mt_device(&t0.f);
+		mt_config(&t0, &cfg, PG_PROFILE_GUEST);
+		cfg.options = 0x1000u; /* unknown option bit */
+		assert_int_equal(mt_open_cfg(&t0, &cfg), -EINVAL);
+		pg_backend_close(t0.be);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +397,8 @@ int main(void)
 		cmocka_unit_test(test_misc_registers),
 		cmocka_unit_test(test_bad_backend_bar),
 		cmocka_unit_test(test_not_endpoint),
+		cmocka_unit_test(test_transport_qemu72),
+		cmocka_unit_test(test_readonly_executor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,7 +9,7 @@
  * config reads and writes at offsets up to 0x1100 (misaligned, dword-crossing, beyond the
  * config length), sizes 0-8 (invalid ones included), random values, and BAR accesses on
  * the MSI-X BAR (table, PBA, around them, beyond the BAR). Every access is checked by the
- * independent oracle of tests/functional/guest-oracle.h (invariants W1 W2 R1 I1 B1 there):
+ * independent oracle of tests/common/guest-oracle.h (invariants W1 W2 R1 R2 A1 I1 B1 there):
  * the recording backend checks each config write against the bits the profile's rules
  * open, hidden bytes must read 0x00, invalid accesses must fail with -EINVAL and change
  * nothing, and no BAR access may reach the MSI-X table or PBA. The bridge must be refused
@@ -30,7 +30,7 @@
 
 #include <cmocka.h>
 
-#include "../../functional/guest-oracle.h"
+#include "guest-oracle.h"
 
 #define DEFAULT_SEED 0x5eed2024c0ffee01ull
 #define PER_PROFILE 1000000ul /* per endpoint and profile */

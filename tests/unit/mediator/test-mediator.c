@@ -62,9 +62,11 @@ static int w_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, uint8_
 				    val);
 }
 
-static int w_reset(struct pg_backend *be, enum pg_reset_method m)
+static int w_reset(struct pg_backend *be, const enum pg_reset_method *methods, unsigned n,
+		   enum pg_reset_method *used)
 {
-	return pg_backend_reset(((struct wrap *)pg_backend_priv(be))->inner, m);
+	return pg_backend_reset_list(((struct wrap *)pg_backend_priv(be))->inner, methods, n,
+				     used);
 }
 
 static const struct pg_backend_ops wrap_ops = {

@@ -145,6 +145,74 @@ static void test_flr_policy_order(void **state)
 	mt_free(t);
 }
 
+static bool audited(const struct mt *t, const char *rule, uint64_t off)
+{
+	for (unsigned i = 0; i < t->rec.naudits; i++)
+		if (strcmp(t->rec.audits[i].rule, rule) == 0 && t->rec.audits[i].offset == off &&
+		    t->rec.audits[i].verdict == PG_AUDIT_DENIED)
+			return true;
+	return false;
+}
+
+/* Issue 7: "reset: { avoid: [...] }" was never enforced (a guest FLR still reset the
+ * device with method "any"). The backend now receives only the allowed order, and with
+ * nothing allowed the reset is refused, returned to the caller and audited. */
+static void test_flr_reset_avoid(void **state)
+{
+	const uint32_t all = PG_POLICY_RESET_BIT(PG_RESET_FLR) | PG_POLICY_RESET_BIT(PG_RESET_PM) |
+			     PG_POLICY_RESET_BIT(PG_RESET_BUS);
+	enum pg_reset_method order[PG_RESET_MAX_METHODS];
+	struct pg_policy_entry pol;
+	struct mt *t;
+
+	(void)state;
+	memset(&pol, 0, sizeof(pol));
+	pol.reset_avoid = all;
+	t = mt_new(PG_PROFILE_GUEST, &pol);
+	assert_int_equal(pg_mediator_reset_methods(t->m, order), 0);
+	assert_int_equal(mt_wr(t, DEVCTL, 2, 0x8000), -EPERM);
+	assert_int_equal(t->f.reset_calls, 0);             /* the backend is never asked */
+	assert_true(audited(t, "reset:avoided", DEVCTL));
+	assert_int_equal(pg_mediator_reset(t->m), -EPERM);   /* the VMM's reset too */
+	assert_true(audited(t, "reset:avoided", 0));
+	assert_int_equal(t->f.reset_calls, 0);
+	assert_int_equal(mt_count(t, PG_EFFECT_RESET), 0);   /* never reported as done */
+	mt_free(t);
+
+	/* avoid FLR only: the default order without it; the backend has FLR and PM */
+	memset(&pol, 0, sizeof(pol));
+	pol.reset_avoid = PG_POLICY_RESET_BIT(PG_RESET_FLR);
+	t = mt_new(PG_PROFILE_GUEST, &pol);
+	t->f.reset_ok = (uint8_t)((1u << PG_RESET_FLR) | (1u << PG_RESET_PM));
+	assert_int_equal(pg_mediator_reset_methods(t->m, order), 2);
+	assert_int_equal(order[0], PG_RESET_PM);
+	assert_int_equal(order[1], PG_RESET_BUS);
+	assert_int_equal(mt_wr(t, DEVCTL, 2, 0x8000), 0);
+	assert_int_equal(t->f.resets, 1);
+	assert_int_equal(t->f.last_reset, PG_RESET_PM);
+	mt_free(t);
+
+	/* allowed but not available: -EOPNOTSUPP, audited with the register */
+	memset(&pol, 0, sizeof(pol));
+	pol.reset_prefer[0] = PG_RESET_BUS;
+	pol.n_reset_prefer = 1;
+	pol.reset_avoid = PG_POLICY_RESET_BIT(PG_RESET_FLR);
+	t = mt_new(PG_PROFILE_GUEST, &pol);
+	assert_int_equal(pg_mediator_reset_methods(t->m, order), 1);
+	assert_int_equal(mt_wr(t, DEVCTL, 2, 0x8000), -EOPNOTSUPP);
+	assert_int_equal(t->f.reset_calls, 1);
+	assert_int_equal(t->f.resets, 0);
+	assert_true(audited(t, "reset:unsupported", DEVCTL));
+	mt_free(t);
+
+	/* no policy: the backend chooses */
+	t = mt_new(PG_PROFILE_GUEST, NULL);
+	assert_int_equal(pg_mediator_reset_methods(t->m, order), 1);
+	assert_int_equal(order[0], PG_RESET_ANY);
+	assert_int_equal(pg_mediator_reset_methods(NULL, order), -EINVAL);
+	mt_free(t);
+}
+
 static void test_flr_without_capability(void **state)
 {
 	struct mt t0, *t = &t0;
@@ -264,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_devsta_rw1c),
 		cmocka_unit_test(test_flr),
 		cmocka_unit_test(test_flr_policy_order),
+		cmocka_unit_test(test_flr_reset_avoid),
 		cmocka_unit_test(test_flr_without_capability),
 		cmocka_unit_test(test_af_flr),
 		cmocka_unit_test(test_dm_flr_denied),

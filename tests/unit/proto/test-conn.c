@@ -141,6 +141,8 @@ static void pair_close(struct pair *p)
 	close(p->peer);
 }
 
+static void send_sysmem(int sk, int ram);
+
 /* ---- a recording handler -------------------------------------------------------------- */
 
 struct rec {
@@ -434,14 +436,16 @@ static void test_fds_on_payload(void **state)
 	assert_int_equal(pg_test_open_fds(), before);
 }
 
-/* An oversized header is rejected before its payload is read: the bytes stay unread. */
+/* An oversized header is rejected from the header alone: its payload is never read or
+ * buffered. At most one maximum-size frame (header + 192 bytes) leaves the socket; the
+ * announced payload beyond it stays unread. */
 static void test_oversize_not_read(void **state)
 {
 	int sv[2];
 	struct pg_proto_conn *c;
 	struct pg_proto_error err = { 0, "" };
 	struct pg_proto_msg m;
-	uint8_t b[PG_PROTO_HDR_SIZE + 64];
+	uint8_t b[PG_PROTO_HDR_SIZE + 1024];
 	int spy;
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
@@ -449,14 +453,132 @@ static void test_oversize_not_read(void **state)
 	assert_int_equal(pg_proto_conn_new_socket(sv[1], &c), 0);
 	memset(b, 0x5a, sizeof(b));
 	build(b, PG_PROTO_CFGREAD, NULL, 0);
-	put64(b + 8, 64);
+	put64(b + 8, 1024);
 	send_fds(sv[0], b, sizeof(b), NULL, 0);
 	assert_int_equal(pg_proto_recv(c, &m, &err), -EPROTO);
-	assert_non_null(strstr(err.text, "size 64"));
-	assert_int_equal(recv(spy, b, sizeof(b), MSG_DONTWAIT), 64);
+	assert_non_null(strstr(err.text, "size 1024"));
+	assert_int_equal(recv(spy, b, sizeof(b), MSG_DONTWAIT),
+			 (ssize_t)(sizeof(b) - PG_PROTO_HDR_SIZE - PG_PROTO_MAX_PAYLOAD));
 	pg_proto_conn_free(c);
 	close(spy);
 	close(sv[0]);
+}
+
+/* ---- one receive call per message, over a real socket ------------------------------- */
+
+struct counted {
+	int fd;
+	unsigned calls;
+};
+
+/* recvmsg exactly as the socket transport does it, counting the calls. */
+static ssize_t counted_recv(void *ctx, void *buf, size_t len, int fds[PG_PROTO_MAX_FDS],
+			    unsigned *nfds, bool *ctrunc)
+{
+	struct counted *k = ctx;
+	union {
+		char buf[CMSG_SPACE(PG_PROTO_MAX_FDS * sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			     .msg_controllen = sizeof(ctl.buf) };
+	ssize_t n;
+
+	k->calls++;
+	*nfds = 0;
+	*ctrunc = (bool)false;
+	n = recvmsg(k->fd, &mh, MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return -errno;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		size_t nf = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		for (size_t i = 0; i < nf && *nfds < PG_PROTO_MAX_FDS; i++)
+			memcpy(&fds[(*nfds)++], CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+	}
+	return n;
+}
+
+static int counted_send(void *ctx, const void *buf, size_t len)
+{
+	struct counted *k = ctx;
+
+	return send(k->fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -EIO;
+}
+
+static const struct pg_proto_transport counted_tp = { counted_recv, counted_send, NULL };
+
+/* QEMU sends one message per sendmsg and waits for each reply: every message is read with
+ * one receive call. A message queued behind another (an unsolicited SYNC_SYSMEM behind a
+ * request) is kept for the next call, and its fds stay with it (the kernel ends a read
+ * after the segment that carried fds). */
+static void test_one_recv_per_message(void **state)
+{
+	static const int cmds[] = { PG_PROTO_SYNC_SYSMEM, PG_PROTO_SET_IRQFD, PG_PROTO_CFGREAD,
+				    PG_PROTO_BAR_READ, PG_PROTO_CFGWRITE, PG_PROTO_BAR_WRITE,
+				    PG_PROTO_DEVICE_RESET };
+	struct rec r = { .irq = { -1, -1 } };
+	struct pg_proto_error err = { 0, "" };
+	uint8_t cfg[PG_PROTO_CFG_SIZE] = { 0 }, bar[PG_PROTO_BAR_SIZE] = { 0 };
+	unsigned before = pg_test_open_fds();
+	int sv[2], ram = memfd_of(0x200000), ev[2];
+	struct counted k;
+	struct pg_proto_conn *c;
+	enum pg_proto_cmd cmd;
+
+	put32(cfg + 8, 4);
+	put32(bar + 16, 4);
+	bar[20] = 1;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	k.fd = sv[1];
+	k.calls = 0;
+	assert_int_equal(pg_proto_conn_new(&counted_tp, &k, &c), 0);
+	for (unsigned i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (cmds[i] == PG_PROTO_SYNC_SYSMEM) {
+			send_sysmem(sv[0], ram);
+		} else if (cmds[i] == PG_PROTO_SET_IRQFD) {
+			ev[0] = eventfd(0, EFD_CLOEXEC);
+			ev[1] = eventfd(0, EFD_CLOEXEC);
+			send_msg(sv[0], PG_PROTO_SET_IRQFD, NULL, 0, ev, 2);
+			close(ev[0]);
+			close(ev[1]);
+		} else if (cmds[i] == PG_PROTO_CFGREAD || cmds[i] == PG_PROTO_CFGWRITE) {
+			send_msg(sv[0], cmds[i], cfg, sizeof(cfg), NULL, 0);
+		} else if (cmds[i] == PG_PROTO_DEVICE_RESET) {
+			send_msg(sv[0], cmds[i], NULL, 0, NULL, 0);
+		} else {
+			send_msg(sv[0], cmds[i], bar, sizeof(bar), NULL, 0);
+		}
+		if (pg_proto_serve_one(c, &rec_handler, &r, &cmd, &err) != 1)
+			fail_msg("%s: %s", pg_proto_cmd_name(cmds[i]), err.text);
+		assert_int_equal(cmd, cmds[i]);
+		if (k.calls != i + 1)
+			fail_msg("%s: %u receive calls for %u messages", pg_proto_cmd_name(cmds[i]),
+				 k.calls, i + 1);
+		if (cmds[i] != PG_PROTO_SYNC_SYSMEM && cmds[i] != PG_PROTO_SET_IRQFD)
+			(void)read_ret(sv[0]);
+	}
+	/* A request with an unsolicited SYNC_SYSMEM queued behind it: two messages, at most
+	 * two calls, the fds go to SYNC_SYSMEM and the request is accepted without fds. */
+	send_msg(sv[0], PG_PROTO_CFGREAD, cfg, sizeof(cfg), NULL, 0);
+	send_sysmem(sv[0], ram);
+	k.calls = 0;
+	assert_int_equal(pg_proto_serve_one(c, &rec_handler, &r, &cmd, &err), 1);
+	assert_int_equal(cmd, PG_PROTO_CFGREAD);
+	assert_int_equal(pg_proto_serve_one(c, &rec_handler, &r, &cmd, &err), 1);
+	assert_int_equal(cmd, PG_PROTO_SYNC_SYSMEM);
+	assert_true(k.calls <= 2);
+	assert_int_equal(r.sysmems, 2);
+	(void)read_ret(sv[0]);
+	close(sv[0]);
+	assert_int_equal(pg_proto_serve_one(c, &rec_handler, &r, &cmd, &err), 0);
+	pg_proto_conn_free(c);
+	close(sv[1]);
+	close(r.irq[0]);
+	close(r.irq[1]);
+	close(ram);
+	assert_int_equal(pg_test_open_fds(), before);
 }
 
 /* EOF inside the header and inside the payload is an error; at the boundary it is not. */
@@ -653,6 +775,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_messages_close_fds),
 		cmocka_unit_test(test_fds_on_payload),
 		cmocka_unit_test(test_oversize_not_read),
+		cmocka_unit_test(test_one_recv_per_message),
 		cmocka_unit_test(test_eof),
 		cmocka_unit_test(test_short_reads),
 		cmocka_unit_test(test_sysmem_no_leak),

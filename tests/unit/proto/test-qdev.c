@@ -35,6 +35,7 @@ struct fixture {
 
 static int open_fixture(struct fixture *f, unsigned flags)
 {
+	struct pg_mediator_config cfg;
 	const char *dir = getenv("PG_CORPUS");
 	char path[4096];
 
@@ -44,12 +45,60 @@ static int open_fixture(struct fixture *f, unsigned flags)
 	snprintf(path, sizeof(path), "%s/%s", dir, NVME);
 	if (pg_backend_model_open(path, &f->be, NULL) < 0)
 		return -1;
-	if (pg_mediator_new(f->be, NULL, &f->med) < 0)
+	pg_mediator_config_init(&cfg);
+	cfg.options = PG_MEDIATOR_TRANSPORT_QEMU72 |
+		      ((flags & PG_PROTO_DEV_READONLY) ? PG_MEDIATOR_OPT_READONLY : 0);
+	if (pg_mediator_new(f->be, &cfg, &f->med) < 0)
 		return -1;
 	if (pg_proto_dev_new(f->med, f->be, flags, NULL, NULL, &f->dev) < 0)
 		return -1;
 	f->h = pg_proto_dev_handler();
 	return 0;
+}
+
+static void count_audit(void *data, const struct pg_audit_record *rec)
+{
+	if (strcmp(rec->rule, "reset:avoided") == 0)
+		(*(unsigned *)data)++;
+}
+
+/* Issue 7: with "reset: { avoid: [flr, pm, bus] }" a VMM reset used to reach the backend
+ * as "any" (and an unsupported method read as success). Now it is refused, the VMM sees
+ * the error, the audit records it, and quiesce does not reset either. */
+static void test_reset_refused(void **state)
+{
+	struct pg_policy_entry pol;
+	struct pg_mediator_config cfg;
+	struct fixture f0, *f = &f0;
+	unsigned audits = 0;
+	uint32_t cls = 0;
+	char path[4096];
+
+	(void)state;
+	memset(f, 0, sizeof(*f));
+	memset(&pol, 0, sizeof(pol));
+	pol.reset_avoid = PG_POLICY_RESET_BIT(PG_RESET_FLR) | PG_POLICY_RESET_BIT(PG_RESET_PM) |
+			  PG_POLICY_RESET_BIT(PG_RESET_BUS);
+	pg_mediator_config_init(&cfg);
+	cfg.options = PG_MEDIATOR_TRANSPORT_QEMU72;
+	cfg.policy = &pol;
+	cfg.audit = count_audit;
+	cfg.audit_data = &audits;
+	snprintf(path, sizeof(path), "%s/%s", getenv("PG_CORPUS"), NVME);
+	assert_int_equal(pg_backend_model_open(path, &f->be, NULL), 0);
+	assert_int_equal(pg_mediator_new(f->be, &cfg, &f->med), 0);
+	assert_int_equal(pg_proto_dev_new(f->med, f->be, 0, NULL, NULL, &f->dev), 0);
+	f->h = pg_proto_dev_handler();
+	assert_int_equal(f->h->reset(f->dev), -EPERM);
+	assert_int_equal(audits, 1);
+	/* quiesce: Bus Master off but no reset (a reset would restore Cache Line Size) */
+	assert_int_equal(pg_backend_cfg_write(f->be, 0x0c, 1, 0x10), 0);
+	assert_int_equal(pg_proto_dev_quiesce(f->dev), 0);
+	assert_int_equal(pg_backend_cfg_read(f->be, 0x0c, 1, &cls), 0);
+	assert_int_equal(cls, 0x10);
+	pg_proto_dev_free(f->dev);
+	pg_mediator_free(f->med);
+	pg_backend_close(f->be);
 }
 
 static int setup_rw(void **state)
@@ -262,6 +311,9 @@ static void test_args(void **state)
 
 	assert_int_equal(pg_proto_dev_new(NULL, f->be, 0, NULL, NULL, &d), -EINVAL);
 	assert_int_equal(pg_proto_dev_new(f->med, f->be, 0x80, NULL, NULL, &d), -EINVAL);
+	/* the mediator must carry the transport's view: read-write mediator, read-only dev */
+	assert_int_equal(pg_proto_dev_new(f->med, f->be, PG_PROTO_DEV_READONLY, NULL, NULL, &d),
+			 -EINVAL);
 	assert_null(d);
 	assert_int_equal(pg_proto_dev_quiesce(NULL), -EINVAL);
 	pg_proto_dev_free(NULL);
@@ -278,6 +330,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_realize_probe, setup_ro, teardown),
 		cmocka_unit_test_setup_teardown(test_fds, setup_rw, teardown),
 		cmocka_unit_test_setup_teardown(test_args, setup_rw, teardown),
+		cmocka_unit_test(test_reset_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,8 +7,8 @@
  * hostile or broken device can name a BIR that is no memory BAR at all (reserved 6/7, an
  * I/O BAR, the upper half of a 64-bit BAR, an unimplemented slot), place the structures
  * past the end of their BAR, or overlap table and PBA. Each is a diagnostic, so policy
- * can hide the capability rather than trap the wrong range (the AMD FCH SATA BIR-to-a-
- * zero-size-BAR case in config-space-reference.md §10).
+ * can hide the capability rather than trap the wrong range (an AMD FCH SATA controller's
+ * BIR names a zero-size BAR; Xen commit 53859596c0).
  */
 #include "caps-private.h"
 

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Register offsets and bits the mediator names: one definition each, so a row table, a
+ * hook and the executor cannot disagree about where a register is or what a bit means.
+ * Offsets of capability registers are relative to the capability header.
+ *
+ * Sources: PCI Local Bus Specification 3.0 (§6.2 header, §6.8.1 MSI, §6.8.2 MSI-X), PCI
+ * Bus Power Management Interface Specification 1.2 (§3.2 PM capability), PCI Express Base
+ * Specification r5.0 (§7.5.3 PCI Express capability), PCI Advanced Features ECN (AF
+ * capability), PCI-to-PCI Bridge Architecture 1.2 (none here: bridges are not mediated).
+ */
+#ifndef PG_MEDIATOR_REGS_H
+#define PG_MEDIATOR_REGS_H
+
+/* ---- type 0 header (PCI 3.0 §6.2) ------------------------------------------------------- */
+#define REG_VENDOR 0x00u
+#define REG_DEVICE 0x02u
+#define REG_COMMAND 0x04u
+#define REG_STATUS 0x06u
+#define REG_REVISION 0x08u
+#define REG_PROGIF 0x09u
+#define REG_CLASS 0x0au
+#define REG_CACHE_LINE 0x0cu
+#define REG_LATENCY 0x0du
+#define REG_HEADER_TYPE 0x0eu
+#define REG_BIST 0x0fu
+#define REG_BAR0 0x10u
+#define REG_CIS 0x28u
+#define REG_SUBVENDOR 0x2cu
+#define REG_SUBDEVICE 0x2eu
+#define REG_ROM 0x30u
+#define REG_CAP_PTR 0x34u
+#define REG_INT_LINE 0x3cu
+#define REG_INT_PIN 0x3du
+#define REG_MIN_GNT 0x3eu
+#define REG_MAX_LAT 0x3fu
+
+#define CMD_IO 0x0001u
+#define CMD_MEM 0x0002u
+#define CMD_MASTER 0x0004u
+#define CMD_DECODE (CMD_IO | CMD_MEM | CMD_MASTER)
+#define CMD_INTX_DISABLE 0x0400u
+#define CMD_RSVD 0xf800u                 /* bits 11-15 */
+
+#define STATUS_CAP_LIST 0x0010u
+#define STATUS_RO 0x06b9u                /* Imm. Readiness, Interrupt, CAP_LIST, 66MHz,
+                                            FB2B, DEVSEL timing */
+#define STATUS_RSVDZ 0x0046u
+#define STATUS_RW1C 0xf900u              /* the error bits */
+
+#define HDR_TYPE_LAYOUT 0x7fu             /* Header Type without the multifunction bit */
+#define BIST_START 0x40u
+
+#define BAR_IO_FLAGS 0x3u                /* I/O indicator and reserved bit */
+#define BAR_MEM_FLAGS 0xfu               /* I/O indicator, type, prefetchable */
+#define BAR_MEM_TYPE 0x6u                /* bits 2:1, 10b for 64-bit */
+#define ROM_ENABLE 0x1u
+#define ROM_FLAGS 0x7ffu                 /* enable and reserved bits */
+
+/* ---- Power Management (PCI PM 1.2 §3.2) ------------------------------------------------- */
+#define PM_PMC 0x02u
+#define PM_PMCSR 0x04u
+#define PM_DATA 0x06u                    /* PMCSR_BSE and Data */
+#define PM_LEN 0x08u
+
+#define PMC_D1 0x0200u
+#define PMC_D2 0x0400u
+#define PMC_PME_SUPPORT 0xf800u
+#define PMCSR_STATE 0x0003u
+#define PMCSR_NSR 0x0008u                /* No_Soft_Reset */
+#define PMCSR_PME_EN 0x0100u
+#define PMCSR_DATA_SEL 0x1e00u
+#define PMCSR_DATA_SCALE 0x6000u
+#define PMCSR_PME_STATUS 0x8000u
+#define PMCSR_RSVD 0x00f4u
+
+/* ---- MSI (PCI 3.0 §6.8.1) --------------------------------------------------------------- */
+#define MSI_CTRL 0x02u
+#define MSI_ADDR 0x04u
+#define MSI_ADDR_HI 0x08u                /* 64-bit capable only */
+
+#define MSI_CTRL_ENABLE 0x0001u
+#define MSI_CTRL_MMC 0x000eu
+#define MSI_CTRL_MMC_SHIFT 1
+#define MSI_CTRL_MME 0x0070u
+#define MSI_CTRL_MME_SHIFT 4
+#define MSI_CTRL_64BIT 0x0080u
+#define MSI_CTRL_PVM 0x0100u
+#define MSI_CTRL_RSVD 0xfe00u
+#define MSI_MM_MAX 5u                    /* 32 vectors; 6 and 7 are reserved */
+#define MSI_ADDR_RSVD 0x3u               /* dword aligned */
+
+/* ---- MSI-X (PCI 3.0 §6.8.2) ------------------------------------------------------------- */
+#define MSIX_CTRL 0x02u
+#define MSIX_TABLE 0x04u
+#define MSIX_PBA 0x08u
+#define MSIX_LEN 0x0cu
+
+#define MSIX_CTRL_QSIZE 0x07ffu
+#define MSIX_CTRL_RSVD 0x3800u
+#define MSIX_CTRL_MASKALL 0x4000u
+#define MSIX_CTRL_ENABLE 0x8000u
+#define MSIX_ENTRY_BYTES 16u
+#define MSIX_ENTRY_MASKED 0x1u           /* Vector Control bit 0 */
+#define MSIX_PBA_BITS_PER_QWORD 64u
+
+/* ---- PCI Express (PCIe r5.0 §7.5.3) ----------------------------------------------------- */
+#define EXP_FLAGS 0x02u
+#define EXP_DEVCAP 0x04u
+#define EXP_DEVCTL 0x08u
+#define EXP_DEVSTA 0x0au
+#define EXP_LNKCAP 0x0cu
+#define EXP_LNKCTL 0x10u
+#define EXP_LNKSTA 0x12u
+#define EXP_SLTCAP 0x14u
+#define EXP_SLTCTL 0x18u
+#define EXP_SLTSTA 0x1au
+#define EXP_RTCTL 0x1cu
+#define EXP_RTCAP 0x1eu
+#define EXP_RTSTA 0x20u
+#define EXP_DEVCAP2 0x24u
+#define EXP_DEVCTL2 0x28u
+#define EXP_DEVSTA2 0x2au
+#define EXP_LNKCAP2 0x2cu
+#define EXP_LNKCTL2 0x30u
+#define EXP_LNKSTA2 0x32u
+#define EXP_SLTCAP2 0x34u
+#define EXP_SLTCTL2 0x38u
+#define EXP_SLTSTA2 0x3au
+
+#define DEVCAP_FLR 0x10000000u
+#define DEVCTL_ERR_ENABLES 0x000fu       /* correctable .. unsupported request reporting */
+#define DEVCTL_RELAXED 0x0010u
+#define DEVCTL_PAYLOAD 0x00e0u
+#define DEVCTL_EXT_TAG 0x0100u
+#define DEVCTL_PHANTOM 0x0200u
+#define DEVCTL_AUX_PM 0x0400u
+#define DEVCTL_NOSNOOP 0x0800u
+#define DEVCTL_READRQ 0x7000u
+#define DEVCTL_FLR 0x8000u
+#define DEVSTA_RW1C 0x004fu              /* error detected bits, Emergency Power
+                                            Reduction Detected */
+#define DEVSTA_RO 0x0030u                /* AUX power, transactions pending */
+#define DEVSTA_RSVDZ 0xff80u
+#define LNKCTL_DISABLE 0x0010u
+#define LNKCTL_RETRAIN 0x0020u
+#define DEVCTL2_COMP_TIMEOUT 0x001fu     /* value and disable */
+#define DEVCTL2_ARI 0x0020u
+#define DEVCTL2_ATOMIC_REQ 0x0040u
+#define DEVCTL2_IDO 0x0300u              /* request and completion enables */
+#define DEVCTL2_PATH 0xfc80u             /* AtomicOp Egress Blocking, Emergency Power
+                                            Reduction, LTR, 10-bit tags, OBFF, End-End
+                                            TLP Prefix Blocking: need path support */
+#define LNKCTL2_ENTER_COMP 0x0010u
+#define LNKCTL2_COMP_SOS 0x0400u
+
+/* ---- Advanced Features (PCI AF ECN) ----------------------------------------------------- */
+#define AF_LEN_REG 0x02u
+#define AF_CAP 0x03u
+#define AF_CTRL 0x04u
+#define AF_STATUS 0x05u
+#define AF_LEN 0x06u
+
+#define AF_CAP_TP 0x01u
+#define AF_CAP_FLR 0x02u
+#define AF_CTRL_FLR 0x01u
+
+#endif
