@@ -39,6 +39,19 @@ from vmlib import fail  # noqa: E402
 
 EDU, E1000E, NVME, XHCI, SATA = ("0000:00:02.0", "0000:00:03.0", "0000:00:04.0",
                                  "0000:00:05.0", "0000:00:1f.2")
+NVME_RP = "0000:01:00.0"  # a second nvme behind a PCIe root port: "bus" reset possible
+
+# Ordered lists of allowed reset methods -> (rc, method used). On the root bus nvme offers
+# only FLR (no bus to reset); behind a root port the kernel offers FLR and a bus reset
+# (reset_method "flr bus"), and its group is alone behind the port, so a hot reset works
+# too. Lists come from the policy's order with its exclusions applied: what is not listed
+# must never be used, and "used" is the method that really reset the function.
+RESETLISTS = {
+    NVME: {"flr": (0, "flr"), "pm": (-95, "-"), "bus": (-95, "-"),
+           "pm,flr": (0, "flr"), "bus,flr": (0, "flr")},
+    NVME_RP: {"flr": (0, "flr"), "pm": (-95, "-"), "bus": (0, "bus"),
+              "pm,flr": (0, "flr"), "bus,flr": (0, "bus")},
+}
 
 CFG = ["cfg-bar-write-ok", "cfg-bar-guest-view", "cfg-bar-hw-unchanged",
        "cfg-intline-hw-unchanged", "cfg-cacheline-hw-unchanged", "cfg-hidden-cap-view",
@@ -60,7 +73,7 @@ RESET = ["reset-ok", "reset-msix-off-hw", "reset-msix-off-guest", "reset-bar-res
          "reset-usable-after"]
 
 SCENARIOS = {
-    "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset msixmap cli serve hostile"},
+    "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset resetlist msixmap cli serve hostile"},
     "vfio-unsafe": {"intremap": "off", "steps": "unsafe"},
     "vfio-bench": {"intremap": "on", "steps": "bench"},
 }
@@ -80,20 +93,28 @@ def qemu_args(h, initrd, intremap, nvme_img):
             "-device", "e1000e,addr=03.0",
             "-drive", "file=%s,if=none,id=nv0,format=raw" % nvme_img,
             "-device", "nvme,serial=pg,drive=nv0,addr=04.0",
-            "-device", "qemu-xhci,addr=05.0"]
+            "-device", "qemu-xhci,addr=05.0",
+            # native PCIe hotplug (pciehp) owns the root port's slot, as on real hosts:
+            # with QEMU's default ACPI hotplug the slot has no reset op (bus reset ENOTTY)
+            "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
+            "-device", "pcie-root-port,id=rp1,chassis=1,slot=1,addr=06.0",
+            "-drive", "file=%s,if=none,id=nv1,format=raw" % (nvme_img + "2"),
+            "-device", "nvme,serial=pg2,drive=nv1,bus=rp1"]
 
 
 def boot(h, args, steps):
     h.scenario = "vfio"
     h.kmods = ["vfio-pci", "vfio_iommu_type1", "i2c-i801"]
     h.bins = [args.guest_tool, args.pcigate, args.serve_client]
-    params = {"EDU": EDU, "E1000E": E1000E, "NVME": NVME, "XHCI": XHCI, "SATA": SATA,
+    params = {"EDU": EDU, "E1000E": E1000E, "NVME": NVME, "NVME_RP": NVME_RP, "XHCI": XHCI,
+              "SATA": SATA,
               "VFIO_STEPS": steps, "KMODS_EXTRA": "vfio_iommu_type1 i2c-i801"}
     t0 = time.monotonic()
     initrd = h.build_initramfs(params)
     img = os.path.join(h.work, "nvme.img")
-    with open(img, "wb") as f:
-        f.truncate(16 << 20)
+    for path in (img, img + "2"):
+        with open(path, "wb") as f:
+            f.truncate(16 << 20)
     cmd = qemu_args(h, initrd, SCENARIOS[args.scenario]["intremap"], img)
     t1 = time.monotonic()
     h.qemu_log = open(os.path.join(h.work, "qemu.stderr"), "w")
@@ -165,6 +186,14 @@ def scenario_vfio(serial, errs):
     if SATA in o and "not viable" not in o[SATA][1]:
         errs.append("non-viable group refusal does not say so: %r" % o[SATA][1])
     scenario_cli(serial, errs)
+    got = {}
+    for m in re.finditer(r"^PG-VM: RESETLIST (\S+) (\S+) rc=(-?\d+) used=(\S+)$", serial, re.M):
+        got.setdefault(m.group(1), {})[m.group(2)] = (int(m.group(3)), m.group(4))
+    for bdf, want in RESETLISTS.items():
+        if got.get(bdf) != want:
+            errs.append("reset lists on %s: got %r, expected %r" % (bdf, got.get(bdf), want))
+    if len(checks(serial).get("resetlist-method-restored", [])) != 10:
+        errs.append("reset_method restore was not checked after every list")
     if not re.search(r"^vfio: PASS$", serial, re.M) or "PG-VM: SERVE-RC 0" not in serial:
         errs.append("pcigate serve --device vfio:%s (serve-client vfio) failed" % EDU)
 

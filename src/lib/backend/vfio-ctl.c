@@ -301,33 +301,60 @@ static int device_reset(struct pg_vfio_dev *d, const char *order)
 	return r;
 }
 
-/* Reset by the plan; interrupts are dropped first (see below). */
-static int do_reset(struct pg_vfio_dev *d, const enum pg_reset_method *methods, unsigned n,
-		    enum pg_reset_method *used)
+/* One method (or ANY) by the plan; -EOPNOTSUPP when it is not available. */
+static int reset_one(struct pg_vfio_dev *d, enum pg_reset_method m)
 {
 	char order[64];
 	enum pg_vfio_reset_how how;
-	enum pg_reset_method first = PG_RESET_ANY;
-	int r = pg_vfio_reset_plan(methods, n, d->dev_flags & VFIO_DEVICE_FLAGS_RESET,
-				   d->hot_reset, d->rm_fd >= 0, d->reset_method, order,
-				   sizeof(order), &how, &first);
+	enum pg_reset_method first;
+	int r = pg_vfio_reset_plan(&m, 1, d->dev_flags & VFIO_DEVICE_FLAGS_RESET, d->hot_reset,
+				   d->rm_fd >= 0, d->reset_method, order, sizeof(order), &how,
+				   &first);
 
 	if (r < 0)
 		return r;
-	/* A reset leaves MSI/MSI-X disabled as far as the mediator is concerned (it
-	 * reinitialises its virtual registers): drop the kernel's routes too, so device and
-	 * mediator agree, and the guest re-enables through the mediator. */
+	r = how == PG_VFIO_DEVICE_RESET ? device_reset(d, order) : hot_reset(d);
+	/* The kernel offered a bus reset it then could not do for this function alone
+	 * (ENOTTY: e.g. a slot without a reset op): the group-wide hot reset may. */
+	if (r == -ENOTTY && m == PG_RESET_BUS && how == PG_VFIO_DEVICE_RESET && d->hot_reset) {
+		how = PG_VFIO_HOT_RESET;
+		r = hot_reset(d);
+	}
+	pg_vfio_log(d, r < 0 ? LOG_WARNING : LOG_INFO, "reset (%s%s%s): %s",
+		    how == PG_VFIO_DEVICE_RESET ? "VFIO_DEVICE_RESET" : "hot reset",
+		    order[0] ? ", reset_method " : "", order, r < 0 ? strerror(-r) : "done");
+	return r;
+}
+
+/*
+ * The allowed methods one at a time, in order, so that *used is the method that really
+ * reset the function (the kernel does not say which entry of a longer reset_method list
+ * worked). A method the kernel cannot carry out (-ENOTTY, -EOPNOTSUPP) moves on to the
+ * next; any other error stops. Interrupts are dropped first: a reset leaves MSI/MSI-X
+ * disabled as far as the mediator is concerned (it reinitialises its virtual registers),
+ * so the kernel's routes go too, device and mediator agree, and the guest re-enables
+ * through the mediator.
+ */
+static int do_reset(struct pg_vfio_dev *d, const enum pg_reset_method *methods, unsigned n,
+		    enum pg_reset_method *used)
+{
+	int r = -EOPNOTSUPP;
+
 	if (d->irq_on >= 0)
 		(void)irq_disable(d, (unsigned)d->irq_on);
 	d->mmap_checked = false; /* a reset clears Memory decode */
 	d->touched = true;
-	r = how == PG_VFIO_DEVICE_RESET ? device_reset(d, order) : hot_reset(d);
-	pg_vfio_log(d, r < 0 ? LOG_ERR : LOG_INFO, "reset (%s%s%s): %s",
-		    how == PG_VFIO_DEVICE_RESET ? "VFIO_DEVICE_RESET" : "hot reset",
-		    order[0] ? ", reset_method " : "", order, r < 0 ? strerror(-r) : "done");
-	if (r == 0 && used)
-		*used = first;
-	return r;
+	for (unsigned i = 0; i < n && i < PG_RESET_MAX_METHODS; i++) {
+		r = reset_one(d, methods[i]);
+		if (r == 0) {
+			if (used)
+				*used = methods[i];
+			return 0;
+		}
+		if (r != -ENOTTY && r != -EOPNOTSUPP)
+			return r;
+	}
+	return -EOPNOTSUPP;
 }
 
 int pg_vfio_backend_reset(struct pg_backend *be, const enum pg_reset_method *methods,

@@ -12,6 +12,7 @@
  *   pg-vfio msix BDF       (nvme) MSI-X through the mediator: the kernel programs the table
  *   pg-vfio dma BDF        (edu) DMA round trip through mapped memory, unmapped IOVA, limits
  *   pg-vfio reset BDF      (nvme, e1000e) reset effect, state resynced afterwards
+ *   pg-vfio resetlist BDF  ordered lists of allowed reset methods (policy order/exclusions)
  *   pg-vfio open BDF       open and print the outcome (hostile-input scenarios)
  *   pg-vfio msixmap BDF    print the MSI-X direct-map decision
  *   pg-vfio bench BDF N    mediated vs raw config/BAR reads, eventfd wake-up latency
@@ -521,6 +522,58 @@ static void do_reset(struct pg_backend *be)
 	close(x.fds[0]);
 }
 
+/* ---- reset lists (policy order and exclusions) --------------------------------------- */
+
+static void sysfs_reset_method(char *out, size_t cap)
+{
+	char path[96];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/reset_method", g_bdf);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, out, cap - 1) : -1;
+	out[n > 0 ? n : 0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Each list through pg_backend_reset_list(); prints "RESETLIST BDF LIST rc=R used=U" and
+ * checks that the kernel's reset_method reads as before afterwards (read from sysfs). */
+static void do_resetlist(struct pg_backend *be)
+{
+	static const char *const names[] = { "any", "flr", "pm", "bus" };
+	static const struct {
+		enum pg_reset_method m[3];
+		unsigned n;
+	} lists[] = {
+		{ { PG_RESET_FLR }, 1 },
+		{ { PG_RESET_PM }, 1 },
+		{ { PG_RESET_BUS }, 1 },
+		{ { PG_RESET_PM, PG_RESET_FLR }, 2 },
+		{ { PG_RESET_BUS, PG_RESET_FLR }, 2 },
+	};
+	char before[128], after[128];
+
+	sysfs_reset_method(before, sizeof(before));
+	printf("PG-VM: INFO %s reset_method=\"%s\"\n", g_bdf, before);
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		enum pg_reset_method used = PG_RESET_ANY;
+		char list[32] = "";
+		int r = pg_backend_reset_list(be, lists[i].m, lists[i].n, &used);
+
+		for (unsigned k = 0; k < lists[i].n; k++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 k ? "," : "", names[lists[i].m[k]]);
+		printf("PG-VM: RESETLIST %s %s rc=%d used=%s\n", g_bdf, list, r,
+		       r == 0 ? names[used] : "-");
+		sysfs_reset_method(after, sizeof(after));
+		check("resetlist-method-restored", !strcmp(before, after), "%s -> %s", before,
+		      after);
+	}
+}
+
 /* ---- bench -------------------------------------------------------------------------- */
 
 static double now_ns(void)
@@ -649,6 +702,8 @@ int main(int argc, char **argv)
 		do_dma(be);
 	} else if (!strcmp(argv[1], "reset")) {
 		do_reset(be);
+	} else if (!strcmp(argv[1], "resetlist")) {
+		do_resetlist(be);
 	} else if (!strcmp(argv[1], "msixmap")) {
 		struct pg_mediator *m = mediate(be, PG_PROFILE_GUEST, NULL);
 		bool ok = pg_vfio_msix_direct_map(be, m, &why);

@@ -1,7 +1,7 @@
 # VFIO scenarios (tests/vm/vfio-test.py): QEMU's edu, e1000e and nvme bound to vfio-pci in a
 # q35 guest with an emulated Intel IOMMU, driven through libpcigate by /usr/bin/pg-vfio.
 # Each step prints "PG-VM: CHECK NAME ok|FAIL" lines; the host asserts on them.
-# Parameters (params.sh): EDU E1000E NVME XHCI SATA (BDFs), VFIO_STEPS (which steps).
+# Parameters (params.sh): EDU E1000E NVME NVME_RP XHCI SATA (BDFs), VFIO_STEPS (which steps).
 . /scenarios/lib.sh
 
 bind() {
@@ -13,7 +13,7 @@ bind() {
 modprobe vfio-pci || echo "PG-VM: MODPROBE vfio-pci failed"
 for m in $KMODS_EXTRA; do modprobe "$m" || echo "PG-VM: MODPROBE $m failed"; done
 echo "PG-VM: IR $(grep -c ' IR-' /proc/interrupts) unsafe=$(cat /sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts)"
-for d in $EDU $E1000E $NVME $XHCI $SATA; do bind "$d"; done
+for d in $EDU $E1000E $NVME $NVME_RP $XHCI $SATA; do bind "$d"; done
 
 for step in $VFIO_STEPS; do
 	case $step in
@@ -22,6 +22,7 @@ for step in $VFIO_STEPS; do
 	msix) pg-vfio msix "$NVME" ;;
 	dma) pg-vfio dma "$EDU" ;;
 	reset) pg-vfio reset "$NVME"; pg-vfio reset "$E1000E" ;;
+	resetlist) pg-vfio resetlist "$NVME"; pg-vfio resetlist "$NVME_RP" ;;
 	msixmap) pg-vfio msixmap "$NVME" ;;
 	hostile)
 		pg-vfio open zz:1
