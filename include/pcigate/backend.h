@@ -529,6 +529,29 @@ PG_EXPORT bool pg_vfio_msix_direct_map(struct pg_backend *be, const struct pg_me
 PG_EXPORT PG_MUST_CHECK int pg_iommu_group(const char *root, const char *bdf, int *group,
 					   char *members, size_t cap);
 
+/**
+ * Bind a device to vfio-pci: driver_override "vfio-pci", unbind from its driver, then
+ * drivers_probe; success when vfio-pci holds it (already holding it is success too).
+ * Refused before anything is written: host bridges, any bridge (class 06h, header type not
+ * 0), and a device whose IOMMU group has another member bound to a driver other than
+ * vfio-pci, pci-stub or pcieport (the error names them).
+ * @param root sysfs root, NULL for "/sys"
+ * @param err  out, may be NULL
+ * @return 0; -EINVAL (bad BDF), -ENODEV (no device, no IOMMU group), -EPERM (a bridge),
+ *         -EBUSY (group not viable), -ENOENT (vfio-pci not loaded), -EIO (vfio-pci did not
+ *         take it), -errno of a sysfs write.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_assign(const char *root, const char *bdf,
+					   struct pg_vfio_error *err);
+
+/**
+ * Give a device back: clear driver_override, unbind from vfio-pci, drivers_probe (a host
+ * driver may take it). A device bound to no driver is just re-probed.
+ * @return 0; -EINVAL (bad BDF), -ENODEV, -EBUSY (bound to another driver), -errno.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_release(const char *root, const char *bdf,
+					    struct pg_vfio_error *err);
+
 /** Name of a driver bound to a device, read from ROOT/bus/pci/devices/BDF/driver.
  * @param out at least 64 bytes: "" when unbound
  * @return 0, -EINVAL, -ENODEV (no such device). */

@@ -35,6 +35,11 @@ int pg_cmd_inspect(int argc, char **argv);
 void pg_cmd_inspect_usage(FILE *out);
 
 int pg_cmd_policy(int argc, char **argv);
+
+/* assign and release (cmd-assign.c) */
+int pg_cmd_assign(int argc, char **argv);
+int pg_cmd_release(int argc, char **argv);
+void pg_cmd_assign_usage(FILE *out);
 void pg_cmd_policy_usage(FILE *out);
 
 /* serve and launch (cmd-serve.c, cmd-launch.c) */

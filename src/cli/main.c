@@ -27,6 +27,10 @@ static const struct pg_cli_cmd commands[] = {
 	  "print the config space a guest sees through the mediator (lspci -x format)" },
 	{ "session", pg_cmd_session, pg_cmd_session_usage,
 	  "run guest config accesses from stdin through the mediator and show the results" },
+	{ "assign", pg_cmd_assign, pg_cmd_assign_usage,
+	  "bind a device to vfio-pci (refusing bridges and non-viable IOMMU groups)" },
+	{ "release", pg_cmd_release, pg_cmd_assign_usage,
+	  "give a device bound to vfio-pci back to the host's drivers" },
 	{ "help", cmd_help, help_usage, "show the commands, or the usage of one command" },
 };
 

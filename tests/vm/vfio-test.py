@@ -73,7 +73,7 @@ RESET = ["reset-ok", "reset-msix-off-hw", "reset-msix-off-guest", "reset-bar-res
          "reset-usable-after"]
 
 SCENARIOS = {
-    "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset resetlist msixmap cli serve hostile"},
+    "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset resetlist msixmap cli serve hostile assign"},
     "vfio-unsafe": {"intremap": "off", "steps": "unsafe"},
     "vfio-bench": {"intremap": "on", "steps": "bench"},
 }
@@ -186,6 +186,7 @@ def scenario_vfio(serial, errs):
     if SATA in o and "not viable" not in o[SATA][1]:
         errs.append("non-viable group refusal does not say so: %r" % o[SATA][1])
     scenario_cli(serial, errs)
+    scenario_assign(serial, errs)
     got = {}
     for m in re.finditer(r"^PG-VM: RESETLIST (\S+) (\S+) rc=(-?\d+) used=(\S+)$", serial, re.M):
         got.setdefault(m.group(1), {})[m.group(2)] = (int(m.group(3)), m.group(4))
@@ -228,6 +229,36 @@ def scenario_cli(serial, errs):
     if not m or m.group(2) == "5a" or int(m.group(1), 16) & 4:
         errs.append("after session: %r (Interrupt Line must not be 5a, Bus Master off after "
                     "the quiesce at close)" % (m and m.group(0)))
+
+
+def scenario_assign(serial, errs):
+    """pcigate assign/release in the guest; driver links read back from sysfs."""
+    got = {m.group(1): dict(kv.split("=", 1) for kv in m.group(2).split())
+           for m in re.finditer(r"^PG-VM: ASSIGN (\S+) (.*)$", serial, re.M)}
+    want = {
+        "hostbridge": {"rc": "3"}, "rootport": {"rc": "3", "drv": "pcieport"},
+        "isa": {"rc": "3"}, "bad": {"rc": "2"},
+        "release": {"rc": "0", "drv": "none", "override": "(null)"},  # the kernel's "unset"
+        "assign": {"rc": "0", "drv": "vfio-pci"},
+        "release-sata": {"rc": "0", "drv": "none"},
+        "nonviable": {"rc": "3", "drv": "none", "override": "(null)"},  # nothing written
+    }
+    for k, w in want.items():
+        g = got.get(k, {})
+        for kk, vv in w.items():
+            if g.get(kk, "") != vv:
+                errs.append("assign step %s: %s=%r, expected %r" % (k, kk, g.get(kk), vv))
+    for text in ("0000:00:00.0: a host bridge is never assigned",
+                 "0000:00:06.0: a bridge (class 060400, header type 1)",
+                 "0000:00:1f.0: a bridge (class 060100",
+                 "%s: released from vfio-pci" % NVME, "%s: bound to vfio-pci" % NVME):
+        if text not in serial:
+            errs.append("assign output lacks %r" % text)
+    if not re.search(r"0000:00:1f\.2: IOMMU group \d+ would not be viable: "
+                     r"0000:00:1f\.3 \(i801_smbus\) must be released", serial):
+        errs.append("the non-viable refusal does not name 0000:00:1f.3 (i801_smbus)")
+    if len(re.findall(r"^PG-VM: OPEN %s rc=0$" % NVME, serial, re.M)) < 1:
+        errs.append("%s could not be opened after release + assign" % NVME)
 
 
 def scenario_unsafe(serial, errs):

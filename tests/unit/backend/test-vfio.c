@@ -256,6 +256,24 @@ static void add_dev(const char *bdf, int group, const char *driver)
 	}
 }
 
+/* A config file with class code and header type (the first 16 bytes are enough). */
+static void add_config(const char *bdf, unsigned cls, unsigned hdr)
+{
+	char path[PATH_MAX];
+	uint8_t b[64] = { 0x86, 0x80, 0x34, 0x12 };
+	FILE *f;
+
+	b[0x09] = (uint8_t)cls;
+	b[0x0a] = (uint8_t)(cls >> 8);
+	b[0x0b] = (uint8_t)(cls >> 16);
+	b[0x0e] = (uint8_t)hdr;
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/config", root, bdf);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(b, 1, sizeof(b), f), sizeof(b));
+	fclose(f);
+}
+
 static int setup_tree(void **state)
 {
 	(void)state;
@@ -266,6 +284,21 @@ static int setup_tree(void **state)
 	add_dev("0000:00:1f.3", 6, "i801_smbus");
 	add_dev("0000:00:04.0", 3, "vfio-pci");
 	add_dev("0000:00:02.0", -1, NULL);
+	add_dev("0000:00:00.0", 0, NULL);              /* host bridge */
+	add_dev("0000:00:1c.0", 7, "pcieport");        /* root port */
+	add_dev("0000:00:1d.0", 8, NULL);              /* bridge class, header 0 */
+	add_dev("0000:00:05.0", 9, NULL);              /* assignable, vfio-pci not loaded */
+	add_dev("0000:00:06.0", 10, "e1000e");         /* assignable, group alone */
+	add_config("0000:00:1f.0", 0x060100, 0);
+	add_config("0000:00:1f.2", 0x010601, 0);
+	add_config("0000:00:1f.3", 0x0c0500, 0);
+	add_config("0000:00:04.0", 0x010802, 0);
+	add_config("0000:00:00.0", 0x060000, 0);
+	add_config("0000:00:1c.0", 0x060400, 1);
+	add_config("0000:00:1d.0", 0x068000, 0);
+	add_config("0000:00:05.0", 0x0c0330, 0);
+	add_config("0000:00:06.0", 0x020000, 0);
+	add_config("0000:00:02.0", 0x00ff00, 0);
 	mkdirs("%s/module/vfio_iommu_type1/parameters", root);
 	mkdirs("%s/proc-ir", root);
 	mkdirs("%s/proc-noir", root);
@@ -356,6 +389,48 @@ static void test_open_refusals(void **state)
 	assert_int_equal(pg_backend_vfio_open(NULL, &vc, &be, NULL), -EINVAL);
 }
 
+/* assign/release refuse before writing anything; the fake tree has no kernel behind its
+ * files, so only refusals and the already-assigned case can succeed here (binding itself
+ * runs in the VM scenario). */
+static void test_assign_refusals(void **state)
+{
+	static const struct {
+		const char *bdf;
+		int rc;
+		const char *text;
+	} rows[] = {
+		{ "zz", -EINVAL, "not a PCI address" },
+		{ "00:1e.0", -ENODEV, "no such PCI device" },
+		{ "00:00.0", -EPERM, "host bridge" },
+		{ "00:1c.0", -EPERM, "bridge (class 060400, header type 1)" },
+		{ "00:1d.0", -EPERM, "bridge (class 068000" },
+		{ "00:1f.0", -EPERM, "bridge (class 060100" },      /* ISA bridge */
+		{ "00:1f.2", -EBUSY, "0000:00:1f.3 (i801_smbus) must be released" },
+		{ "00:02.0", -ENODEV, "no IOMMU group" },
+		{ "00:05.0", -ENOENT, "vfio-pci is not loaded" },
+		{ "00:04.0", 0, "" },                               /* already vfio-pci */
+	};
+	struct pg_vfio_error err;
+	char path[PATH_MAX];
+	struct stat st;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(pg_vfio_assign(root, rows[i].bdf, &err), rows[i].rc);
+		if (!strstr(err.msg, rows[i].text))
+			fail_msg("%s: %s", rows[i].bdf, err.msg);
+	}
+	/* nothing was written: no driver_override appeared anywhere */
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:1f.2/driver_override", root);
+	assert_int_equal(stat(path, &st), -1);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:05.0/driver_override", root);
+	assert_int_equal(stat(path, &st), -1);
+	assert_int_equal(pg_vfio_release(root, "00:06.0", &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "bound to e1000e, not vfio-pci"));
+	assert_int_equal(pg_vfio_release(root, "00:1e.0", &err), -ENODEV);
+	assert_int_equal(pg_vfio_release(root, "0000:00:20.0", &err), -EINVAL);
+}
+
 /* Every vfio call refuses a backend that is not vfio (here a model) with -EINVAL. */
 static void test_not_vfio(void **state)
 {
@@ -397,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_irq_remap),
 		cmocka_unit_test(test_open_refusals),
 		cmocka_unit_test(test_not_vfio),
+		cmocka_unit_test(test_assign_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, setup_tree, teardown_tree);

@@ -44,6 +44,18 @@ for step in $VFIO_STEPS; do
 		echo "PG-VM: CLI-HW cmd=$(setpci -s "$E1000E" COMMAND) intline=$(setpci -s "$E1000E" INTERRUPT_LINE)"
 		echo "PG-VM: CLI-END"
 		;;
+	assign)
+		drv() { l=$(readlink "/sys/bus/pci/devices/$1/driver") && basename "$l" || echo none; }
+		pcigate assign 0000:00:00.0; echo "PG-VM: ASSIGN hostbridge rc=$?"
+		pcigate assign 0000:00:06.0; echo "PG-VM: ASSIGN rootport rc=$? drv=$(drv 0000:00:06.0)"
+		pcigate assign 0000:00:1f.0; echo "PG-VM: ASSIGN isa rc=$?"
+		pcigate assign zz; echo "PG-VM: ASSIGN bad rc=$?"
+		pcigate release "$NVME"; echo "PG-VM: ASSIGN release rc=$? drv=$(drv "$NVME") override=$(cat "/sys/bus/pci/devices/$NVME/driver_override")"
+		pcigate assign "$NVME"; echo "PG-VM: ASSIGN assign rc=$? drv=$(drv "$NVME") dev=$(ls /dev/vfio | grep -c .)"
+		pcigate release "$SATA"; echo "PG-VM: ASSIGN release-sata rc=$? drv=$(drv "$SATA")"
+		pcigate assign "$SATA"; echo "PG-VM: ASSIGN nonviable rc=$? drv=$(drv "$SATA") override=$(cat "/sys/bus/pci/devices/$SATA/driver_override")"
+		pg-vfio open "$NVME"                   # usable again after release + assign
+		;;
 	serve)
 		# serve drops root to "nobody" (the initramfs has no user database)
 		mkdir -p /etc
