@@ -15,6 +15,9 @@ packages=(
 	strace
 	# libFuzzer targets and the sanitizer runtime
 	clang libclang-rt-14-dev
+	# virtio: qemu-storage-daemon's vhost-user-blk export is the real device of the
+	# virtio-blk functional tests and benchmark
+	qemu-system-common
 )
 
 missing=()

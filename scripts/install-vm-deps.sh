@@ -15,7 +15,9 @@
 set -euo pipefail
 
 cache=${PG_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pcigate/vm}
-packages=(qemu-system-x86 busybox-static pciutils python3 strace gcc libc6-dev kmod)
+# dpdk-dev: dpdk-testpmd with the vhost PMD, the packed-ring vhost-user device of the virtio
+# tests (about 220 packages, hence here and not in install-deps.sh; those tests skip without)
+packages=(qemu-system-x86 busybox-static pciutils python3 strace gcc libc6-dev kmod dpdk-dev)
 
 say() { echo "install-vm-deps: $*"; }
 die() { echo "install-vm-deps: error: $*" >&2; exit 1; }

@@ -4,15 +4,20 @@
 #   1. normal build, warnings as errors: unit + functional + style suites + vm (Linux guests under QEMU TCG)
 #   2. ASan + UBSan build, warnings as errors: unit + functional suites
 #   3. clang libFuzzer build: every fuzz target for PG_FUZZ_SECONDS (default 60) each
-# Prints each phase's duration and a closing "N passed, N failed" line.
-# Environment: PG_FUZZ_SECONDS, PG_SKIP_FUZZ=1 (local iteration only), PG_BUILD_ROOT.
+# Prints each phase's duration, each skipped test with its reason, and a closing
+# "N passed, N failed, N skipped" line. A test that ran in an earlier run on this machine
+# and now skips fails the suite (scripts/skip-check.py; state in ~/.cache/pcigate/):
+# the install scripts above must have provided what it needs.
+# Environment: PG_FUZZ_SECONDS, PG_SKIP_FUZZ=1 (local iteration only), PG_BUILD_ROOT,
+# PG_TEST_STATE (the state file), PG_ALLOW_NEW_SKIPS=1 (report such skips, do not fail).
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
 fuzz_seconds=${PG_FUZZ_SECONDS:-60}
 broot=${PG_BUILD_ROOT:-build}
-total_pass=0 total_fail=0 total_skip=0 status=0
+total_pass=0 total_fail=0 total_skip=0 skip_regressions=0 status=0
+state=${PG_TEST_STATE:-${XDG_CACHE_HOME:-$HOME/.cache}/pcigate/test-state.json}
 t_start=$(date +%s)
 
 bash scripts/install-deps.sh || exit 1
@@ -27,6 +32,13 @@ count_results() {
 	f=$(grep -cE '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$log" || true)
 	total_pass=$((total_pass + p)); total_fail=$((total_fail + f)); total_skip=$((total_skip + s))
 	echo "   -> $p passed, $f failed, $s skipped"
+	# Name every skip; a test that ran here before and skips now fails the suite.
+	python3 scripts/skip-check.py --state "$state" --phase "$2" "$log"
+	case $? in
+	0) ;;
+	1) skip_regressions=$((skip_regressions + 1)); status=1 ;;
+	*) echo "   skip check failed"; status=1 ;;
+	esac
 }
 
 # phase NAME BUILDDIR SUITES SETUP-ARGS...: configure (once), build, test, time it.
@@ -45,7 +57,7 @@ phase() {
 	for s in $suites; do args+=(--suite "$s"); done
 	meson test -C "$dir" --print-errorlogs --num-processes "$(nproc)" "${args[@]}" || rc=$?
 	[ $rc -eq 0 ] || status=1
-	count_results "$dir"
+	count_results "$dir" "$(basename "$dir")"
 	echo "   $name took $(( $(date +%s) - t0 )) s"
 }
 
@@ -81,5 +93,6 @@ else
 fi
 
 echo "suite duration: $(( $(date +%s) - t_start )) s"
-echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped" \
+	"$([ $skip_regressions -gt 0 ] && echo "($skip_regressions phase(s) skip tests that ran here before)")"
 exit $status

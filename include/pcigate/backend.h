@@ -162,6 +162,47 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_reset_list(struct pg_backend *be,
 /** pg_backend_reset_list() with the one method m. */
 PG_EXPORT PG_MUST_CHECK int pg_backend_reset(struct pg_backend *be, enum pg_reset_method m);
 
+/* ---- forwarding backend ----------------------------------------------------------------- */
+
+/**
+ * What a forwarding backend reports: one call for every config write, BAR write and reset
+ * that went to the inner backend (or was refused on the way, rc then the refusal). Reads
+ * are not reported (a guest scans config space constantly). Every member may be NULL.
+ */
+struct pg_backend_observer {
+	/** old: the register's value before the write, when old_valid (it is read from the
+	 *  inner backend first; never for a refused write). */
+	void (*cfg_write)(void *data, uint16_t off, uint8_t size, uint32_t val, bool old_valid,
+			  uint32_t old, int rc);
+	void (*bar_write)(void *data, unsigned bar, uint64_t off, uint8_t size, uint64_t val,
+			  int rc);
+	/** method: the one that reset the function, or on failure the first one asked for. */
+	void (*reset)(void *data, enum pg_reset_method method, int rc);
+};
+
+/** Refuse everything that could change or touch the device: config writes (-EROFS), BAR
+ *  reads and writes (-EPERM), resets (-EROFS), without reaching the inner backend. Config
+ *  reads and BAR info still pass. */
+#define PG_FORWARD_READONLY 0x1u
+
+/**
+ * A backend that forwards every operation to inner and tells obs what reached it: the
+ * one way to record what a device receives (pcigate session's "hw" lines, serve's
+ * --trace-backend, tests), and to put a live device behind a read-only fence whatever the
+ * layer above decides.
+ * @param inner borrowed: must outlive the wrapper, and is not closed with it
+ * @param flags 0 or PG_FORWARD_READONLY
+ * @param obs   borrowed, may be NULL; must outlive the wrapper
+ * @param data  passed to the observer
+ * @param ret   out: same cfg_len and name as inner, kind "forward"; config snapshots
+ *              are read in bulk through inner (pg_backend_snapshot())
+ * @return 0, -EINVAL (NULL inner/ret, unknown flags), -ENOMEM.
+ * Thread-safety: as any backend; the observer is called on the caller's thread.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_backend_forward_new(struct pg_backend *inner, unsigned flags,
+						   const struct pg_backend_observer *obs,
+						   void *data, struct pg_backend **ret);
+
 /**
  * Snapshot the whole config space (cfg_len bytes) into buf (at least 4096 bytes) and the
  * BAR sizes the backend knows into sizes (may be NULL), ready for pg_cfg_parse().

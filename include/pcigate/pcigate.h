@@ -39,5 +39,7 @@ PG_EXPORT const char *pg_version(void);
 #include <pcigate/mediator.h>
 #include <pcigate/policy.h>
 #include <pcigate/proto.h>
+#include <pcigate/serve.h>
+#include <pcigate/virtio.h>
 
 #endif

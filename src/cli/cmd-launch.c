@@ -218,7 +218,7 @@ static pid_t spawn_qemu(const struct launch_opts *o, int sp[][2])
 	_exit(127);
 }
 
-static pid_t spawn_server(struct pg_serve **srv, unsigned idx, unsigned n, int sp[][2])
+static pid_t spawn_server(struct pg_cli_server *srv, unsigned idx, unsigned n, int sp[][2])
 {
 	int rc;
 	pid_t pid;
@@ -231,13 +231,13 @@ static pid_t spawn_server(struct pg_serve **srv, unsigned idx, unsigned n, int s
 	/* Keep only this device and its socket end. */
 	for (unsigned d = 0; d < n; d++) {
 		if (d != idx) {
-			pg_serve_free(srv[d]);
+			pg_cli_server_close(&srv[d]);
 			(void)close(sp[d][0]);
 		}
 		(void)close(sp[d][1]);
 	}
-	rc = pg_serve_run(srv[idx], sp[idx][0]);
-	pg_serve_free(srv[idx]);
+	rc = pg_cli_server_run(&srv[idx], sp[idx][0], false);
+	pg_cli_server_close(&srv[idx]);
 	exit(rc);
 }
 
@@ -252,14 +252,16 @@ static int status_code(int st)
  * before the fork), so it does it: interrupts off, Bus Master off, reset, and every DMA
  * mapping of the container removed, including the dead server's.
  */
-static void quiesce_dead(const struct launch_opts *o, struct pg_serve *srv, unsigned d, int st)
+static void quiesce_dead(const struct launch_opts *o, struct pg_cli_server *srv, unsigned d,
+			 int st)
 {
-	struct pg_backend *be = pg_serve_vfio(srv);
 	int rc;
 
-	if (!be || !WIFSIGNALED(st))
+	if (!WIFSIGNALED(st))
 		return;
-	rc = pg_vfio_quiesce(be);
+	rc = pg_serve_quiesce_orphan(srv->s);
+	if (rc == -EOPNOTSUPP)
+		return; /* nothing shared with the dead server (model, read-only sysfs) */
 	fprintf(stderr, "pcigate: launch: server for %s was killed by signal %d; %s%s\n",
 		o->devices[d], WTERMSIG(st), rc < 0 ? "quiescing the device failed: " :
 		"device quiesced (interrupts off, bus master off, reset, DMA unmapped)",
@@ -268,7 +270,7 @@ static void quiesce_dead(const struct launch_opts *o, struct pg_serve *srv, unsi
 
 /* Wait for QEMU and every server; kill QEMU when the timeout fires. */
 static int wait_all(const struct launch_opts *o, pid_t qemu, const pid_t *servers,
-		    struct pg_serve **srv)
+		    struct pg_cli_server *srv)
 {
 	unsigned left = o->ndevices + 1;
 	int qemu_rc = 0, server_rc = 0;
@@ -296,7 +298,7 @@ static int wait_all(const struct launch_opts *o, pid_t qemu, const pid_t *server
 		}
 		for (unsigned d = 0; d < o->ndevices; d++)
 			if (servers[d] == p)
-				quiesce_dead(o, srv[d], d, st);
+				quiesce_dead(o, &srv[d], d, st);
 		for (unsigned d = 0; d < o->ndevices; d++)
 			if (servers[d] == p && status_code(st) != 0) {
 				fprintf(stderr, "pcigate: launch: server for %s exited with %d\n",
@@ -309,7 +311,7 @@ static int wait_all(const struct launch_opts *o, pid_t qemu, const pid_t *server
 	return qemu_rc ? qemu_rc : server_rc;
 }
 
-static int run(struct launch_opts *o, struct pg_serve **srv)
+static int run(struct launch_opts *o, struct pg_cli_server *srv)
 {
 	int sp[MAX_DEVICES][2];
 	pid_t servers[MAX_DEVICES], qemu;
@@ -347,9 +349,9 @@ int pg_cmd_launch(int argc, char **argv)
 				 .qemu = "qemu-system-x86_64", .memory = "512M",
 				 .machine = "pc" };
 	struct pg_serve_opts sopts[MAX_DEVICES];
-	struct pg_serve *srv[MAX_DEVICES] = { NULL };
+	struct pg_cli_server srv[MAX_DEVICES];
+	unsigned d, opened = 0;
 	int rc;
-	unsigned d;
 
 	rc = parse_launch(argc, argv, &o);
 	if (rc)
@@ -357,14 +359,15 @@ int pg_cmd_launch(int argc, char **argv)
 	for (d = 0; d < o.ndevices; d++) {
 		sopts[d] = o.serve;
 		sopts[d].device = o.devices[d];
-		if (pg_serve_prepare(&sopts[d], &srv[d]) < 0) {
+		if (pg_cli_server_open(&sopts[d], &srv[d]) < 0) {
 			rc = PG_EXIT_INPUT;
 			goto out;
 		}
+		opened++;
 	}
 	rc = run(&o, srv);
 out:
-	for (d = 0; d < o.ndevices; d++)
-		pg_serve_free(srv[d]);
+	for (d = 0; d < opened; d++)
+		pg_cli_server_close(&srv[d]);
 	return rc;
 }

@@ -43,7 +43,7 @@ struct session {
 	struct pg_guest_opts o;
 	bool strict;
 	struct pg_guest g;
-	struct pg_backend *wrap;  /* recording wrapper over g.be */
+	struct pg_backend *wrap;  /* forwarding backend over g.be: reports what reaches it */
 	struct pg_mediator *m;
 	FILE *ev;                 /* consequences of the current access (memstream) */
 	unsigned long lines, accesses, malformed;
@@ -71,24 +71,11 @@ static void put_hex(FILE *f, uint64_t v, unsigned size)
 	fprintf(f, "0x%0*llx", w, (unsigned long long)v);
 }
 
-/* ---- recording backend: forwards to the device, reports what reaches it ------------------ */
+/* ---- what reaches the device: "hw" lines from a forwarding backend's observer ---------- */
 
-static struct pg_backend *inner(struct pg_backend *be)
+static void hw_line(struct session *s, const char *what, int rc)
 {
-	return ((struct session *)pg_backend_priv(be))->g.be;
-}
-
-/* A read-only live device (sysfs); a vfio:BDF device is live and writable. */
-static bool live(struct pg_backend *be)
-{
-	const struct pg_guest *g = &((struct session *)pg_backend_priv(be))->g;
-
-	return g->live && !g->vfio;
-}
-
-static void hw_line(struct pg_backend *be, const char *what, int rc)
-{
-	FILE *f = evout(pg_backend_priv(be));
+	FILE *f = evout(s);
 
 	fputs(what, f);
 	if (rc < 0)
@@ -96,68 +83,40 @@ static void hw_line(struct pg_backend *be, const char *what, int rc)
 	fputc('\n', f);
 }
 
-static int rec_cfg_read(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t *val)
+static void hw_cfg_write(void *data, uint16_t off, uint8_t size, uint32_t val, bool old_valid,
+			 uint32_t old, int rc)
 {
-	return pg_backend_cfg_read(inner(be), off, size, val);
-}
-
-static int rec_cfg_write(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t val)
-{
-	/* a live device is never written, whatever the mediator decided */
-	int rc = live(be) ? -EROFS : pg_backend_cfg_write(inner(be), off, size, val);
 	char buf[80];
 
+	(void)old_valid;
+	(void)old;
 	(void)snprintf(buf, sizeof(buf), "  hw cfg-write off=0x%03x size=%u value=0x%0*x", off,
 		       size, 2 * size, val);
-	hw_line(be, buf, rc);
-	return rc;
+	hw_line(data, buf, rc);
 }
 
-static int rec_bar_info(struct pg_backend *be, unsigned bar, struct pg_bar_info *info)
+static void hw_bar_write(void *data, unsigned bar, uint64_t off, uint8_t size, uint64_t val,
+			 int rc)
 {
-	return pg_backend_bar_info(inner(be), bar, info);
-}
-
-static int rec_bar_read(struct pg_backend *be, unsigned bar, uint64_t off, uint8_t size,
-			uint64_t *val)
-{
-	/* never read a live device's BAR: reads can have side effects */
-	return live(be) ? -EPERM : pg_backend_bar_read(inner(be), bar, off, size, val);
-}
-
-static int rec_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, uint8_t size,
-			 uint64_t val)
-{
-	int rc = live(be) ? -EPERM : pg_backend_bar_write(inner(be), bar, off, size, val);
 	char buf[96];
 
 	(void)snprintf(buf, sizeof(buf), "  hw bar-write bar=%u off=0x%llx size=%u value=0x%0*llx",
 		       bar, (unsigned long long)off, size, 2 * size, (unsigned long long)val);
-	hw_line(be, buf, rc);
-	return rc;
+	hw_line(data, buf, rc);
 }
 
-static int rec_reset(struct pg_backend *be, const enum pg_reset_method *methods, unsigned n,
-		     enum pg_reset_method *used)
+static void hw_reset(void *data, enum pg_reset_method method, int rc)
 {
-	int rc = live(be) ? -EROFS : pg_backend_reset_list(inner(be), methods, n, used);
 	char buf[48];
 
-	(void)snprintf(buf, sizeof(buf), "  hw reset method=%s",
-		       pg_policy_reset_name(rc == 0 ? *used : methods[0]));
-	hw_line(be, buf, rc);
-	return rc;
+	(void)snprintf(buf, sizeof(buf), "  hw reset method=%s", pg_policy_reset_name(method));
+	hw_line(data, buf, rc);
 }
 
-static const struct pg_backend_ops rec_ops = {
-	.kind = "session",
-	.cfg_read = rec_cfg_read,
-	.cfg_write = rec_cfg_write,
-	.bar_info = rec_bar_info,
-	.bar_read = rec_bar_read,
-	.bar_write = rec_bar_write,
-	.reset = rec_reset,
-	.destroy = NULL, /* priv is the session; the device backend is closed with it */
+static const struct pg_backend_observer hw_observer = {
+	.cfg_write = hw_cfg_write,
+	.bar_write = hw_bar_write,
+	.reset = hw_reset,
 };
 
 /* ---- audit and effects ------------------------------------------------------------------ */
@@ -563,10 +522,12 @@ static int session_open(struct session *s)
 	struct pg_mediator_config mc;
 	int rc;
 
-	if (pg_guest_open(&s->o, &s->g) < 0)
+	if (pg_cli_guest_open(&s->o, &s->g) < 0)
 		return -EIO;
-	rc = pg_backend_new(&rec_ops, s, pg_backend_cfg_len(s->g.be), pg_backend_name(s->g.be),
-			    &s->wrap);
+	/* A live device is never written, whatever the mediator decided: the fence refuses
+	 * writes, BAR accesses and resets, and the refusals are reported as hw lines. */
+	rc = pg_backend_forward_new(s->g.dev.be, s->g.dev.live ? PG_FORWARD_READONLY : 0, &hw_observer, s,
+				    &s->wrap);
 	if (rc < 0) {
 		pg_cli_err("session: %s: %s", s->o.device, strerror(-rc));
 		return rc;
@@ -603,12 +564,12 @@ int pg_cmd_session(int argc, char **argv)
 		rc = PG_EXIT_INPUT;
 		goto out;
 	}
-	printf("# session %s: %s, profile %s%s\n", s.g.slot, s.g.vfio ?
+	printf("# session %s: %s, profile %s%s\n", s.g.dev.slot, s.g.dev.vfio ?
 	       "VFIO device (writes, BAR accesses and resets reach it through the mediator)" :
-	       s.g.live ?
+	       s.g.dev.live ?
 	       "live device, read-only (writes, BAR accesses and resets are refused)" :
 	       "modelled device", pg_profile_name(pg_mediator_profile(s.m)),
-	       s.g.entry ? " (from the policy entry)" : "");
+	       s.g.dev.entry ? " (from the policy entry)" : "");
 	rc = run_input(&s);
 	pg_mediator_audit_flush(s.m);
 	print_summary(&s);
@@ -619,6 +580,6 @@ int pg_cmd_session(int argc, char **argv)
 out:
 	pg_mediator_free(s.m);
 	pg_backend_close(s.wrap);
-	pg_guest_close(&s.g);
+	pg_cli_guest_close(&s.g);
 	return rc;
 }

@@ -13,12 +13,12 @@
  * config and resource files are read). Reads never change the device.
  *
  * This file also holds what `pcigate session` shares with view: options, opening the
- * device and the policy entry, building the mediator.
+ * device and the policy entry (libpcigate's pg_guest_open(), as serve does), building the
+ * mediator.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <syslog.h>
 
 #include <pcigate/pcigate.h>
@@ -64,143 +64,31 @@ int pg_guest_parse_opt(int argc, char **argv, int *i, struct pg_guest_opts *o)
 	return 1;
 }
 
-/* The first device of a dump file, modelled. The dump is read here rather than through
- * pg_backend_model_open() so that its slot and description can head the view. */
-static int open_dump(const struct pg_guest_opts *o, struct pg_guest *g)
+int pg_cli_guest_open(const struct pg_guest_opts *o, struct pg_guest *g)
 {
-	struct pg_dump_error derr = { 0, "" };
-	struct pg_dump_dev *devs = NULL;
-	size_t n = 0;
+	struct pg_guest_error err = { "" };
 	int rc;
 
-	rc = pg_dump_read_file(o->device, &devs, &n, &derr);
-	if (rc == 0)
-		rc = pg_backend_model_new(&devs[0], o->device, &g->be);
+	memset(g, 0, sizeof(*g));
+	rc = pg_guest_open(o->device, o->policy, o->sysfs_root, &g->dev, &err);
 	if (rc < 0) {
-		if (derr.msg[0] && derr.line)
-			pg_cli_err("%s: %s:%u: %s", o->cmd, o->device, derr.line, derr.msg);
-		else if (derr.msg[0])
-			pg_cli_err("%s: %s: %s", o->cmd, o->device, derr.msg);
-		else
-			pg_cli_err("%s: %s: %s", o->cmd, o->device,
-				   rc == -EINVAL ? "a BAR size annotation does not fit the device"
-						 : strerror(-rc));
-		free(devs);
+		pg_cli_err("%s: %s", o->cmd, err.msg);
 		return rc;
 	}
-	if (n > 1)
+	if (g->dev.ndevs > 1)
 		fprintf(stderr, "pcigate %s: %s holds %zu devices; using the first (%s)\n",
-			o->cmd, o->device, n, devs[0].slot);
-	(void)snprintf(g->slot, sizeof(g->slot), "%s", devs[0].slot);
-	(void)snprintf(g->desc, sizeof(g->desc), "%s", devs[0].desc);
-	free(devs);
-	return 0;
-}
-
-/* A live host device, read-only whatever the caller later asks: neither view nor session
- * ever writes real hardware (pg_backend_sysfs_open() without PG_SYSFS_WRITABLE opens only
- * the config and resource files and refuses config writes with -EROFS). */
-static int open_live(const struct pg_guest_opts *o, const char *bdf, struct pg_guest *g)
-{
-	uint32_t id = 0, cls = 0;
-	int rc = pg_backend_sysfs_open(bdf, 0, o->sysfs_root, &g->be);
-
-	if (rc < 0) {
-		pg_cli_err("%s: %s: %s", o->cmd, o->device,
-			   rc == -ENODEV ? "no such PCI device" : strerror(-rc));
-		return rc;
-	}
-	g->live = true;
-	(void)snprintf(g->slot, sizeof(g->slot), "%s", bdf);
-	if (pg_backend_cfg_read(g->be, 0x00, 4, &id) < 0 ||
-	    pg_backend_cfg_read(g->be, 0x08, 4, &cls) < 0)
-		id = cls = 0;
-	(void)snprintf(g->desc, sizeof(g->desc), "Class %04x: Device %04x:%04x (rev %02x)",
-		       cls >> 16, id & 0xffffu, id >> 16, cls & 0xffu);
-	return 0;
-}
-
-static int lookup_policy(const struct pg_guest_opts *o, struct pg_guest *g)
-{
-	struct pg_policy_error perr = { 0, 0, "" };
-	uint32_t id = 0, rev = 0, sub = 0;
-	int rc;
-
-	if (!o->policy)
-		return 0;
-	rc = pg_policy_load_file(o->policy, &g->policy, &perr);
-	if (rc < 0) {
-		if (perr.line)
-			pg_cli_err("%s: --policy %s:%u:%u: %s", o->cmd, o->policy, perr.line,
-				   perr.column, perr.msg);
-		else
-			pg_cli_err("%s: --policy %s: %s", o->cmd, o->policy,
-				   perr.msg[0] ? perr.msg : strerror(-rc));
-		return rc;
-	}
-	if (pg_backend_cfg_read(g->be, 0x00, 4, &id) < 0 ||
-	    pg_backend_cfg_read(g->be, 0x08, 1, &rev) < 0 ||
-	    pg_backend_cfg_read(g->be, 0x2c, 4, &sub) < 0) {
-		pg_cli_err("%s: %s: cannot read its IDs", o->cmd, o->device);
-		return -EIO;
-	}
-	g->entry = pg_policy_lookup(g->policy, (uint16_t)id, (uint16_t)(id >> 16), (uint16_t)sub,
-				    (uint16_t)(sub >> 16), (uint8_t)rev);
-	if (!g->entry)
+			o->cmd, o->device, g->dev.ndevs, g->dev.slot);
+	if (o->policy && !g->dev.entry)
 		fprintf(stderr, "pcigate %s: %s: no entry in %s for %04x:%04x; profile %s\n",
-			o->cmd, o->device, o->policy, id & 0xffffu, id >> 16,
+			o->cmd, o->device, o->policy, g->dev.ids & 0xffffu, g->dev.ids >> 16,
 			pg_profile_name(o->profile));
 	return 0;
 }
 
-/* A device bound to vfio-pci: the mediator's writes, resets and interrupts reach it. */
-static int open_vfio_dev(const struct pg_guest_opts *o, const char *bdf, struct pg_guest *g)
+void pg_cli_guest_close(struct pg_guest *g)
 {
-	int rc = pg_cli_vfio_open(o->cmd, bdf, &g->be);
-
-	if (rc < 0)
-		return rc;
-	g->live = true;
-	g->vfio = true;
-	(void)snprintf(g->slot, sizeof(g->slot), "%s", bdf);
-	(void)snprintf(g->desc, sizeof(g->desc), "VFIO device %s", bdf);
-	return 0;
-}
-
-int pg_guest_open(const struct pg_guest_opts *o, struct pg_guest *g)
-{
-	struct stat st;
-	char bdf[13];
-	int rc;
-
-	memset(g, 0, sizeof(*g));
-	rc = pg_vfio_spec_parse(o->device, bdf);
-	if (rc == -EINVAL) {
-		pg_cli_err("%s: '%s': not a PCI address after vfio: ([dddd:]bb:dd.f)", o->cmd,
-			   o->device);
-		return rc;
-	}
-	if (rc == 0)
-		rc = open_vfio_dev(o, bdf, g);
-	/* An existing path is a dump file; otherwise a BDF names a live host device. */
-	else if (stat(o->device, &st) == 0 || pg_bdf_parse(o->device, bdf) < 0)
-		rc = open_dump(o, g);
-	else
-		rc = open_live(o, bdf, g);
-	if (rc == 0)
-		rc = lookup_policy(o, g);
-	if (rc < 0)
-		pg_guest_close(g);
-	return rc;
-}
-
-void pg_guest_close(struct pg_guest *g)
-{
-	if (!g)
-		return;
-	pg_backend_close(g->be);
-	pg_policy_free(g->policy);
-	memset(g, 0, sizeof(*g));
+	if (g)
+		pg_guest_close(&g->dev);
 }
 
 void pg_guest_log(void *data, int level, const char *msg)
@@ -223,8 +111,8 @@ int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
 	int rc;
 
 	mc->profile = o->profile;
-	mc->policy = g->entry;
-	mc->name = g->slot;
+	mc->policy = g->dev.entry;
+	mc->name = g->dev.slot;
 	mc->log = pg_guest_log;
 	mc->log_data = g;
 	g->cmd = o->cmd;
@@ -235,8 +123,8 @@ int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
 	if (rc < 0)
 		pg_cli_err("%s: %s: cannot mediate the device: %s", o->cmd, o->device,
 			   g->last_err[0] ? g->last_err : strerror(-rc));
-	else if (g->vfio)
-		pg_cli_vfio_decision(o->cmd, g->be, *ret);
+	else if (g->dev.vfio)
+		pg_cli_vfio_decision(o->cmd, g->dev.be, *ret);
 	return rc;
 }
 
@@ -291,7 +179,7 @@ static int read_view(struct pg_mediator *m, uint16_t cfg_len, uint8_t *buf, uint
 
 static int print_view(const struct pg_guest *g, const uint8_t *buf, uint16_t len)
 {
-	printf("%s %s\n", g->slot, g->desc);
+	printf("%s %s\n", g->dev.slot, g->dev.desc);
 	for (uint32_t off = 0; off < len; off += 16) {
 		printf(off < 0x100 ? "%02x:" : "%03x:", off);
 		for (unsigned i = 0; i < 16; i++)
@@ -368,14 +256,14 @@ int pg_cmd_view(int argc, char **argv)
 	rc = parse_view(argc, argv, &o, &options);
 	if (rc)
 		return rc < 0 ? PG_EXIT_OK : rc;
-	if (pg_guest_open(&o, &g) < 0)
+	if (pg_cli_guest_open(&o, &g) < 0)
 		return PG_EXIT_INPUT;
 	pg_mediator_config_init(&mc);
 	mc.options = options;
-	rc = pg_guest_mediator(&o, &g, g.be, &mc, &m);
+	rc = pg_guest_mediator(&o, &g, g.dev.be, &mc, &m);
 	if (rc == 0) {
-		len = view_len(g.be, options);
-		rc = read_view(m, pg_backend_cfg_len(g.be), buf, len);
+		len = view_len(g.dev.be, options);
+		rc = read_view(m, pg_backend_cfg_len(g.dev.be), buf, len);
 		if (rc < 0)
 			pg_cli_err("view: %s: reading config space: %s", o.device, strerror(-rc));
 	}
@@ -385,6 +273,6 @@ int pg_cmd_view(int argc, char **argv)
 			pg_cli_err("view: writing the dump: %s", strerror(-rc));
 	}
 	pg_mediator_free(m);
-	pg_guest_close(&g);
+	pg_cli_guest_close(&g);
 	return rc < 0 ? PG_EXIT_INPUT : PG_EXIT_OK;
 }

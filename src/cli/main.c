@@ -31,6 +31,8 @@ static const struct pg_cli_cmd commands[] = {
 	  "bind a device to vfio-pci (refusing bridges and non-viable IOMMU groups)" },
 	{ "release", pg_cmd_release, pg_cmd_assign_usage,
 	  "give a device bound to vfio-pci back to the host's drivers" },
+	{ "virtio-blk", pg_cmd_virtio_blk, pg_cmd_virtio_blk_usage,
+	  "block I/O through hardened virtio rings to a vhost-user-blk back end" },
 	{ "help", cmd_help, help_usage, "show the commands, or the usage of one command" },
 };
 

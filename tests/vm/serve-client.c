@@ -13,6 +13,12 @@
  *            exit 1 and name the bad field on stderr.
  *   sandbox  serve --sandbox-check: after the sandbox, open() and socket() must fail with
  *            EPERM (and, when started as root, the uid must no longer be 0).
+ *   probe    the sandbox observed from outside serve's code: sandbox-probe.so (path in
+ *            $PG_SANDBOX_PROBE) is LD_PRELOADed into a real serve; after the sandbox, at
+ *            serve's first recvmsg, it tries exec, ptrace, connect, open and socket and
+ *            reports each result on an inherited pipe. Sandboxed, every one must fail
+ *            with EPERM; a --no-sandbox control run must see none fail with EPERM
+ *            (proving the probe really observes the calls). Serving still works.
  *   term     serve --trace-backend: Bus Master on through a Command write, then SIGTERM:
  *            serve must close the socket, exit 0 and say so, and its backend trace must
  *            show the quiesce (Bus Master 1 -> 0, a reset) and a final config without Bus
@@ -67,6 +73,8 @@ struct child {
 	int out;     /* the child's stdout+stderr */
 };
 
+static int probe_fd = -1; /* mode probe: the write end handed to the server as fd 4 */
+
 static void spawn(struct child *c, char **argv)
 {
 	int sv[2], p[2];
@@ -80,8 +88,16 @@ static void spawn(struct child *c, char **argv)
 		/* The server's end becomes fd 3, inherited like QEMU's fd= socket. */
 		if (dup2(sv[1], 3) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
 			_exit(126);
-		/* LeakSanitizer cannot run under seccomp (it needs ptrace and /proc). */
-		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+		if (probe_fd >= 0) {
+			/* dup2 onto itself keeps FD_CLOEXEC: clear it explicitly. */
+			if (dup2(probe_fd, 4) < 0 || fcntl(4, F_SETFD, 0) < 0)
+				_exit(126);
+			setenv("PG_PROBE_FD", "4", 1);
+			setenv("LD_PRELOAD", getenv("PG_SANDBOX_PROBE"), 1);
+		}
+		/* LeakSanitizer cannot run under seccomp (it needs ptrace and /proc); the probe
+		 * is preloaded ahead of an ASan runtime. */
+		setenv("ASAN_OPTIONS", "detect_leaks=0:verify_asan_link_order=0", 1);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -315,6 +331,62 @@ static void mode_sandbox(char *pcigate, char *dump)
 		check(strstr(out, "uid 0 ") == NULL, "still root after the sandbox");
 }
 
+/* One run of serve with the probe preloaded: one CFGREAD served, then EOF. Returns the
+ * probe's report. */
+static void probe_run(char *pcigate, char *dump, bool sandboxed, char *report, size_t cap)
+{
+	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3",
+			 sandboxed ? NULL : "--no-sandbox", NULL };
+	struct child c;
+	char out[8192];
+	size_t n = 0;
+	ssize_t r;
+	int pp[2], rc;
+
+	report[0] = 0;
+	if (pipe2(pp, O_CLOEXEC) < 0) {
+		check(false, "pipe: %s", strerror(errno));
+		return;
+	}
+	probe_fd = pp[1];
+	spawn(&c, argv);
+	probe_fd = -1;
+	close(pp[1]);
+	check(cfg(c.sk, false, 0x00, 0, 2) == (dump_ids(dump) & 0xffff),
+	      "%s: vendor read through the probed server", sandboxed ? "sandboxed" : "control");
+	rc = finish(&c, out, sizeof(out));
+	while (n + 1 < cap && (r = read(pp[0], report + n, cap - 1 - n)) > 0)
+		n += (size_t)r;
+	report[n] = 0;
+	close(pp[0]);
+	check(rc == 0, "%s serve exited %d:\n%s", sandboxed ? "sandboxed" : "control", rc, out);
+	printf("probe (%s):\n%s", sandboxed ? "sandboxed" : "--no-sandbox", report);
+}
+
+static void mode_probe(char *pcigate, char *dump)
+{
+	static const char *const calls[] = { "exec", "ptrace", "connect", "open", "socket" };
+	char rep[1024], line[64];
+
+	if (!getenv("PG_SANDBOX_PROBE")) {
+		check(false, "PG_SANDBOX_PROBE is not set (meson sets it)");
+		return;
+	}
+	probe_run(pcigate, dump, true, rep, sizeof(rep));
+	check(strstr(rep, "done\n") != NULL, "sandboxed: the probe did not run");
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		snprintf(line, sizeof(line), "%s EPERM\n", calls[i]);
+		check(strstr(rep, line) != NULL, "sandboxed: %s did not fail with EPERM", calls[i]);
+	}
+	probe_run(pcigate, dump, false, rep, sizeof(rep));
+	check(strstr(rep, "done\n") != NULL, "control: the probe did not run");
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		snprintf(line, sizeof(line), "%s EPERM\n", calls[i]);
+		check(strstr(rep, line) == NULL, "control: %s failed with EPERM without the "
+		      "sandbox: the probe cannot tell", calls[i]);
+	}
+}
+
 /* The backend trace after the quiesce record: 1 when Bus Master went 1 -> 0, then a reset
  * succeeded, and the final config has Bus Master off. */
 static bool trace_shows_quiesce(FILE *f)
@@ -509,7 +581,8 @@ static void mode_vfio(char *pcigate, char *spec)
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: serve-client PCIGATE DUMP realize|bad|sandbox|term|vfio\n");
+		fprintf(stderr,
+			"usage: serve-client PCIGATE DUMP realize|bad|sandbox|term|probe|vfio\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -521,6 +594,8 @@ int main(int argc, char **argv)
 		mode_sandbox(argv[1], argv[2]);
 	else if (!strcmp(argv[3], "term"))
 		mode_term(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "probe"))
+		mode_probe(argv[1], argv[2]);
 	else if (!strcmp(argv[3], "vfio"))
 		mode_vfio(argv[1], argv[2]);
 	else

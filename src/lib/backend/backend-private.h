@@ -161,5 +161,8 @@ int pg_sysfs_reset_order(const char *offered, const enum pg_reset_method *method
 	__attribute__((warn_unused_result));
 int pg_sysfs_reset_at(int dirfd, const enum pg_reset_method *methods, unsigned n,
 		      enum pg_reset_method *used) __attribute__((warn_unused_result));
+/* Read config [0, cfg_len) of be into buf (at least cfg_len bytes) the way
+ * pg_backend_snapshot() does: in bulk when the backend can. */
+int pg_backend_read_cfg(struct pg_backend *be, uint8_t *buf) __attribute__((warn_unused_result));
 
 #endif

@@ -216,7 +216,7 @@ int pg_backend_reset(struct pg_backend *be, enum pg_reset_method m)
 }
 
 /* Read the config space dword-wise (bytes for a tail that is not a whole dword). */
-static int snapshot_cfg(struct pg_backend *be, uint8_t *buf)
+int pg_backend_read_cfg(struct pg_backend *be, uint8_t *buf)
 {
 	uint16_t off = 0;
 
@@ -244,7 +244,7 @@ int pg_backend_snapshot(struct pg_backend *be, uint8_t *buf, struct pg_cfg_bar_s
 	if (!be || !buf)
 		return -EINVAL;
 	memset(buf, 0, PG_CFG_EXT_LEN);
-	r = snapshot_cfg(be, buf);
+	r = pg_backend_read_cfg(be, buf);
 	if (r < 0)
 		return r;
 	if (!sizes)

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -429,6 +430,30 @@ static const dispatch_fn dispatch[PG_PROTO_CMD_MAX] = {
 	[PG_PROTO_DEVICE_RESET] = do_reset,
 };
 
+/* A refused message, named with its fields so that a log line says what was refused. */
+static int handler_failed(struct pg_proto_error *err, const struct pg_proto_rule *r,
+			  const struct pg_proto_msg *m, int hrc)
+{
+	char what[96] = "";
+
+	if (m->cmd == PG_PROTO_CFGREAD || m->cmd == PG_PROTO_CFGWRITE)
+		(void)snprintf(what, sizeof(what), " (addr 0x%02x, len %u)", m->u.cfg.addr,
+			       m->u.cfg.len);
+	else if (m->cmd == PG_PROTO_BAR_READ || m->cmd == PG_PROTO_BAR_WRITE)
+		(void)snprintf(what, sizeof(what), " (addr 0x%llx, size %u, %s)",
+			       (unsigned long long)m->u.bar.addr, m->u.bar.size,
+			       m->u.bar.memory ? "memory" : "I/O");
+	if (r->write && m->cmd == PG_PROTO_CFGWRITE)
+		(void)snprintf(what, sizeof(what), " (addr 0x%02x, len %u, val 0x%x)",
+			       m->u.cfg.addr, m->u.cfg.len, m->u.cfg.val);
+	else if (r->write && m->cmd == PG_PROTO_BAR_WRITE)
+		(void)snprintf(what, sizeof(what), " (addr 0x%llx, size %u, %s, val 0x%llx)",
+			       (unsigned long long)m->u.bar.addr, m->u.bar.size,
+			       m->u.bar.memory ? "memory" : "I/O", (unsigned long long)m->u.bar.val);
+	return pg_proto_fail(err, hrc, "%s handler failed%s: %s", r->name, what,
+			     strerror(-hrc));
+}
+
 int pg_proto_serve_one(struct pg_proto_conn *conn, const struct pg_proto_handler *h, void *ctx,
 		       enum pg_proto_cmd *cmd, struct pg_proto_error *err)
 {
@@ -457,6 +482,6 @@ int pg_proto_serve_one(struct pg_proto_conn *conn, const struct pg_proto_handler
 					     strerror(-rc));
 	}
 	if (hrc < 0)
-		return pg_proto_fail(err, hrc, "%s handler failed: %s", r->name, strerror(-hrc));
+		return handler_failed(err, r, &m, hrc);
 	return 1;
 }

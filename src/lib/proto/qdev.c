@@ -123,6 +123,13 @@ static int dev_cfg_read(void *ctx, uint16_t addr, uint8_t len, uint32_t *val)
 	struct pg_proto_dev *d = ctx;
 
 	d->st.cfg_reads++;
+	/* Past the device's config (a dump of 64 bytes, as `lspci -x` prints): the guest's
+	 * 256-byte space still has these bytes; they read the mediator's fixed byte, as in
+	 * `pcigate view`, instead of failing the message and closing the connection. */
+	if ((uint32_t)addr + len > pg_backend_cfg_len(d->be)) {
+		*val = PG_MEDIATOR_DENY_BYTE * (len == 4 ? 0x01010101u : len == 2 ? 0x0101u : 1u);
+		return 0;
+	}
 	return pg_mediator_cfg_read(d->med, addr, len, val);
 }
 
@@ -131,13 +138,27 @@ static int dev_cfg_write(void *ctx, uint16_t addr, uint8_t len, uint32_t val)
 	struct pg_proto_dev *d = ctx;
 
 	d->st.cfg_writes++;
+	if ((uint32_t)addr + len > pg_backend_cfg_len(d->be)) {
+		d->st.dropped++; /* past the device's config (see dev_cfg_read) */
+		return 0;
+	}
 	return pg_mediator_cfg_write(d->med, addr, len, val);
 }
 
-/* Which BAR holds [addr, addr + size) in the guest view; -1 when none. */
+/* Which BAR holds [addr, addr + size) in the guest view; -1 when none. A BAR decodes only
+ * while the guest's Command register enables its space (Memory Space bit 1, I/O Space
+ * bit 0; PCI Local Bus 3.0 §6.2.2): a compromised QEMU may send BAR messages whatever its
+ * shadow says, and hardware would ignore them too. */
 static int route(struct pg_proto_dev *d, uint64_t addr, uint8_t size, bool memory,
 		 uint64_t *off)
 {
+	uint32_t cmd = 0;
+
+	if (pg_mediator_cfg_read(d->med, CMD_REG, 2, &cmd) < 0 ||
+	    !(cmd & (memory ? 0x2u : 0x1u))) {
+		d->st.unrouted++;
+		return -1;
+	}
 	for (unsigned i = 0; i < 6; i++) {
 		struct pg_mediator_bar b;
 		bool is_mem;

@@ -333,9 +333,14 @@ static void test_handler_failure(void **state)
 	assert_int_equal(pg_proto_serve_one(p.conn, &rec_handler, &r, NULL, &err), -EIO);
 	assert_true(read_ret(p.peer) == UINT64_MAX); /* QEMU reports this as a failure */
 	assert_non_null(strstr(err.text, "CFGREAD handler failed"));
-	send_cfg(p.peer, PG_PROTO_CFGWRITE, 0x04, 0, 2);
+	/* the refused message is named with its fields, not just "handler failed" */
+	assert_string_equal(err.text, "CFGREAD handler failed (addr 0x00, len 4): "
+			    "Input/output error");
+	send_cfg(p.peer, PG_PROTO_CFGWRITE, 0x04, 0x7, 2);
 	assert_int_equal(pg_proto_serve_one(p.conn, &rec_handler, &r, NULL, &err), -EIO);
 	assert_true(read_ret(p.peer) == UINT64_MAX);
+	assert_string_equal(err.text, "CFGWRITE handler failed (addr 0x04, len 2, val 0x7): "
+			    "Input/output error");
 	pair_close(&p);
 }
 

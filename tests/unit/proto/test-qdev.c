@@ -218,6 +218,67 @@ static void test_bar_routing(void **state)
 	assert_true(st.bar_reads == 4 && st.bar_writes == 3);
 }
 
+/* A BAR decodes only while the guest enabled its space in Command (PCI Local Bus 3.0
+ * §6.2.2): with Memory Space off, BAR messages are not routed, whatever QEMU sends. */
+static void test_bar_decode_off(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_proto_dev_stats st;
+	uint64_t v = 0, hw = 0;
+
+	program_bar0(f, 0xfeb00000);
+	wr(f, 0x04, 2, 0x0004); /* Bus Master only: memory decode off */
+	assert_int_equal(f->h->bar_write(f->dev, 0xfeb00100, 4, true, 0xcafef00d), 0);
+	assert_int_equal(pg_backend_bar_read(f->be, 0, 0x100, 4, &hw), 0);
+	assert_true(hw != 0xcafef00d); /* never reached the device */
+	assert_int_equal(f->h->bar_read(f->dev, 0xfeb00100, 4, true, &v), 0);
+	assert_true(v == UINT64_MAX);
+	pg_proto_dev_stats(f->dev, &st);
+	assert_true(st.unrouted == 2);
+	wr(f, 0x04, 2, 0x0006); /* decode on again: routed */
+	assert_int_equal(f->h->bar_write(f->dev, 0xfeb00100, 4, true, 0xcafef00d), 0);
+	assert_int_equal(f->h->bar_read(f->dev, 0xfeb00100, 4, true, &v), 0);
+	assert_true(v == 0xcafef00d);
+}
+
+/* A device modelled from a 64-byte dump (what `lspci -x` prints): the guest's reads past
+ * the dump read 0, like `pcigate view` shows them, and writes there are dropped; neither
+ * is a handler failure (which would close QEMU's connection). */
+static void test_short_dump(void **state)
+{
+	static const char text[] =
+		"00:02.0 short\n"
+		"00: 86 80 d3 10 00 00 10 00 01 00 00 02 00 00 00 00\n"
+		"10: 00 00 bf fe 00 00 00 00 00 00 00 00 00 00 00 00\n"
+		"20: 00 00 00 00 00 00 00 00 00 00 00 00 86 80 00 00\n"
+		"30: 00 00 00 00 00 00 00 00 00 00 00 00 00 01 00 00\n";
+	struct fixture g = { 0 };
+	struct pg_mediator_config cfg;
+	struct pg_dump_dev dev;
+	size_t n = 0;
+	uint32_t v = 0xdeadbeef;
+
+	(void)state;
+	assert_int_equal(pg_dump_parse(text, sizeof(text) - 1, &dev, 1, &n, NULL), 0);
+	assert_int_equal(pg_backend_model_new(&dev, "short", &g.be), 0);
+	pg_mediator_config_init(&cfg);
+	cfg.options = PG_MEDIATOR_TRANSPORT_QEMU72; /* what serve builds (qdev requires it) */
+	assert_int_equal(pg_mediator_new(g.be, &cfg, &g.med), 0);
+	assert_int_equal(pg_proto_dev_new(g.med, g.be, 0, NULL, NULL, &g.dev), 0);
+	g.h = pg_proto_dev_handler();
+	assert_int_equal(rd(&g, 0x00, 4), 0x10d38086);
+	for (uint16_t off = 0x40; off < 0x100; off += 4)
+		if (rd(&g, off, 4) != 0)
+			fail_msg("read at 0x%02x past the 64-byte dump is not 0", off);
+	assert_int_equal(rd(&g, 0xfe, 2), 0);
+	assert_int_equal(g.h->cfg_write(g.dev, 0x80, 4, 0x12345678), 0);
+	assert_int_equal(g.h->cfg_read(g.dev, 0x80, 4, &v), 0);
+	assert_int_equal(v, 0);
+	pg_proto_dev_free(g.dev);
+	pg_mediator_free(g.med);
+	pg_backend_close(g.be);
+}
+
 static void test_upper_half_hidden(void **state)
 {
 	struct fixture *f = *state;
@@ -324,6 +385,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_realize_probe, setup_rw, teardown),
 		cmocka_unit_test_setup_teardown(test_bar_routing, setup_rw, teardown),
+		cmocka_unit_test_setup_teardown(test_bar_decode_off, setup_rw, teardown),
+		cmocka_unit_test_setup_teardown(test_short_dump, setup_rw, teardown),
 		cmocka_unit_test_setup_teardown(test_upper_half_hidden, setup_rw, teardown),
 		cmocka_unit_test_setup_teardown(test_quiesce, setup_rw, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly, setup_ro, teardown),

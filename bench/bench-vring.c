@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bench-vring: what the device-distrusting checks cost. Two threads poll one 256-entry ring
+ * (in the style of Linux tools/virtio/ringtest): a driver thread that keeps the
+ * ring full and a device thread (the test device, tests/unit/virtio/vdev.c) that uses each
+ * buffer at once. The driver is either libpcigate's hardened queue or an unvalidated
+ * baseline loop over the same layout (trusts used idx, id and len, keeps no in-flight
+ * state), in the same program and run, A/B interleaved; median of the repetitions.
+ * Modes: split and packed, driver publishing every 1 or every 16 buffers.
+ *
+ * Usage: bench-vring [BUFFERS_PER_RUN (default 2000000)] [REPETITIONS (default 7)]
+ * Environment: BENCH_VRING_INLINE=1 runs only the same-thread table; BENCH_VRING_ONLY
+ * selects variants (see report()).
+ * Prints Mbuf/s per variant and the hardened/baseline ratio per mode.
+ */
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <pcigate/virtio.h>
+
+#include "../tests/unit/virtio/vdev.h"
+
+#define NUM 256u
+#define BASE 0x10000000ull
+#define MEM (1u << 20)
+
+struct ctx {
+	uint8_t *mem;
+	struct vdev_ring dev;
+	atomic_bool stop;
+	bool packed;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t s;
+
+	CPU_ZERO(&s);
+	CPU_SET(cpu, &s);
+	(void)pthread_setaffinity_np(pthread_self(), sizeof(s), &s);
+}
+
+static void *device(void *arg)
+{
+	struct ctx *c = arg;
+	struct vdev_buf b;
+
+	pin(1);
+	while (!atomic_load_explicit(&c->stop, memory_order_relaxed))
+		if (vdev_pop(&c->dev, &b) == 1)
+			vdev_push(&c->dev, b.id, b.writable, b.ndesc);
+	return NULL;
+}
+
+/* ---- baseline: the same ring formats, no validation, no private in-flight state ------- */
+
+struct base {
+	uint8_t *mem;
+	bool packed;
+	uint16_t free_head, next[NUM], avail, pub, last_used;
+	bool avail_wrap, used_wrap;
+	void *tok[NUM];
+};
+
+#define DESC(b, i) ((uint64_t *)(void *)((b)->mem + 16u * (i)))
+#define AVAIL16(b, i) ((uint16_t *)(void *)((b)->mem + 16u * NUM + 2u * (i)))
+#define USED(b) ((b)->mem + ((16u * NUM + 6u + 2u * NUM + 63u) & ~63u))
+
+static void base_add(struct base *b, uint64_t addr, uint32_t len, void *tok)
+{
+	uint16_t id = b->free_head;
+	uint8_t *d;
+
+	b->free_head = b->next[id];
+	b->tok[id] = tok;
+	if (!b->packed) {
+		d = b->mem + 16u * id;
+		memcpy(d, &addr, 8);
+		memcpy(d + 8, &len, 4);
+		*(uint32_t *)(void *)(d + 12) = 2u;              /* WRITE, next 0 */
+		*AVAIL16(b, 2u + (b->avail & (NUM - 1u))) = id;
+		b->avail++;
+		return;
+	}
+	d = b->mem + 16u * b->avail;
+	memcpy(d, &addr, 8);
+	memcpy(d + 8, &len, 4);
+	*(uint16_t *)(void *)(d + 12) = id;
+	__atomic_store_n((uint16_t *)(void *)(d + 14),
+			 (uint16_t)(2u | (b->avail_wrap ? 0x80u : 0x8000u)), __ATOMIC_RELEASE);
+	if (++b->avail == NUM) {
+		b->avail = 0;
+		b->avail_wrap = !b->avail_wrap;
+	}
+}
+
+static void base_kick(struct base *b)
+{
+	if (!b->packed) {
+		__atomic_store_n(AVAIL16(b, 1), b->avail, __ATOMIC_RELEASE);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		(void)__atomic_load_n((uint16_t *)(void *)(USED(b) + 4 + 8 * NUM), __ATOMIC_RELAXED);
+		return;
+	}
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	(void)__atomic_load_n((uint32_t *)(void *)(b->mem + 16u * NUM + 64u), __ATOMIC_RELAXED);
+}
+
+static void *base_get(struct base *b)
+{
+	uint16_t id;
+	void *tok;
+
+	if (!b->packed) {
+		uint8_t *u = USED(b);
+
+		if (__atomic_load_n((uint16_t *)(void *)(u + 2), __ATOMIC_ACQUIRE) == b->last_used)
+			return NULL;
+		id = (uint16_t)*(uint32_t *)(void *)(u + 4 + 8u * (b->last_used & (NUM - 1u)));
+		b->last_used++;
+		*AVAIL16(b, 2u + NUM) = b->last_used;            /* used_event */
+	} else {
+		uint8_t *d = b->mem + 16u * b->last_used;
+		uint16_t f = __atomic_load_n((uint16_t *)(void *)(d + 14), __ATOMIC_ACQUIRE);
+
+		if (!!(f & 0x80u) != b->used_wrap || !!(f & 0x8000u) != b->used_wrap)
+			return NULL;
+		id = *(uint16_t *)(void *)(d + 12);
+		if (++b->last_used == NUM) {
+			b->last_used = 0;
+			b->used_wrap = !b->used_wrap;
+		}
+	}
+	tok = b->tok[id];
+	b->next[id] = b->free_head;
+	b->free_head = id;
+	return tok;
+}
+
+/* ---- the same library code built without its checks (vring-unhardened.c) ------------- */
+int ub_vq_new(const struct pg_vq_config *cfg, struct pg_vq **ret);
+int ub_vq_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned nsegs, void *token);
+bool ub_vq_kick_prepare(struct pg_vq *vq);
+int ub_vq_get(struct pg_vq *vq, void **token, uint32_t *len);
+
+enum variant { HAND, UNHARDENED, HARDENED };
+
+/* ---- runs -------------------------------------------------------------------------------- */
+
+static int toks[NUM];
+
+static double run(bool packed, enum variant v, unsigned batch, unsigned long n, bool inline_dev)
+{
+	struct ctx c = { .packed = packed };
+	struct pg_vq_config qc = { .layout = packed ? PG_VQ_PACKED : PG_VQ_SPLIT, .num = NUM,
+				   .event_idx = true, .device_addr = BASE };
+	struct pg_vq *vq = NULL;
+	struct base b = { .packed = packed, .avail_wrap = true, .used_wrap = true };
+	unsigned long added = 0, done = 0;
+	unsigned inflight = 0, nb = 0;
+	uint64_t d, drv, dev;
+	pthread_t th;
+	double t0, t;
+
+	if (posix_memalign((void **)&c.mem, 4096, MEM))
+		abort();
+	memset(c.mem, 0, MEM);
+	qc.mem = c.mem;
+	b.mem = c.mem;
+	for (unsigned i = 0; i < NUM; i++)
+		b.next[i] = (uint16_t)((i + 1u) % NUM);
+	if ((v == UNHARDENED ? ub_vq_new(&qc, &vq) : pg_vq_new(&qc, &vq)) < 0)
+		abort();
+	pg_vq_addrs(vq, &d, &drv, &dev);
+	vdev_init(&c.dev, packed, false, NUM, c.mem + (d - BASE), c.mem + (drv - BASE),
+		  c.mem + (dev - BASE), c.mem, BASE, MEM);
+	if (!inline_dev)
+		pthread_create(&th, NULL, device, &c);
+	pin(0);
+	t0 = now();
+	while (done < n) {
+		while (inflight < NUM && added < n) {
+			int *tok = &toks[added % NUM];
+
+			struct pg_vq_seg sg = { BASE + 0x80000u, 64, true };
+
+			if (v == HARDENED) {
+				if (pg_vq_add(vq, &sg, 1, tok) < 0)
+					abort();
+			} else if (v == UNHARDENED) {
+				if (ub_vq_add(vq, &sg, 1, tok) < 0)
+					abort();
+			} else {
+				base_add(&b, BASE + 0x80000u, 64, tok);
+			}
+			inflight++;
+			added++;
+			if (++nb == batch) {
+				nb = 0;
+				if (v == HARDENED)
+					(void)pg_vq_kick_prepare(vq);
+				else if (v == UNHARDENED)
+					(void)ub_vq_kick_prepare(vq);
+				else
+					base_kick(&b);
+			}
+		}
+		if (inline_dev) {
+			struct vdev_buf vb;
+
+			while (vdev_pop(&c.dev, &vb) == 1)
+				vdev_push(&c.dev, vb.id, vb.writable, vb.ndesc);
+		}
+		for (;;) {
+			void *tok;
+			uint32_t len;
+
+			if (v == HARDENED) {
+				if (pg_vq_get(vq, &tok, &len) != 1)
+					break;
+			} else if (v == UNHARDENED) {
+				if (ub_vq_get(vq, &tok, &len) != 1)
+					break;
+			} else if (!base_get(&b)) {
+				break;
+			}
+			inflight--;
+			done++;
+		}
+	}
+	t = now() - t0;
+	atomic_store(&c.stop, true);
+	if (!inline_dev)
+		pthread_join(th, NULL);
+	if (pg_vq_broken(vq))
+		abort();
+	pg_vq_free(vq);
+	free(c.mem);
+	return (double)n / t / 1e6;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* BENCH_VRING_ONLY=any of b (hand loop), u (unhardened), h (hardened): run only those
+ * (the others print 1.00), e.g. for an instruction count under valgrind. */
+static void report(bool inline_dev, unsigned long n, unsigned reps)
+{
+	const char *only = getenv("BENCH_VRING_ONLY");
+	static const struct { bool packed; unsigned batch; } modes[] = {
+		{ false, 16 }, { false, 1 }, { true, 16 }, { true, 1 } };
+
+	if (inline_dev)
+		printf("same thread (device stepped inline, no cache-line transfers: the CPU cost "
+		       "of the driver code itself); Mbuf/s (median)\n");
+	else
+		printf("bench-vring: %lu buffers per run, %u interleaved A/B runs per mode, ring "
+		       "%u, polling, driver CPU0 / device CPU1; Mbuf/s (median)\n", n, reps, NUM);
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		double r[3][64], med[3];
+
+		for (unsigned k = 0; k < reps; k++)
+			for (int v = HAND; v <= HARDENED; v++)
+				r[v][k] = only && !strchr(only, "buh"[v]) ? 1.0 :
+					  run(modes[m].packed, (enum variant)v, modes[m].batch, n,
+					      inline_dev);
+		for (int v = HAND; v <= HARDENED; v++) {
+			qsort(r[v], reps, sizeof(double), cmp);
+			med[v] = r[v][reps / 2];
+		}
+		printf("%-6s batch %2u: unhardened %7.2f  hardened %7.2f  ratio %.3f  "
+		       "| hand-written loop %7.2f (hardened/hand %.3f)\n",
+		       modes[m].packed ? "packed" : "split", modes[m].batch, med[UNHARDENED],
+		       med[HARDENED], med[HARDENED] / med[UNHARDENED], med[HAND],
+		       med[HARDENED] / med[HAND]);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 0) : 2000000ul;
+	unsigned reps = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 0) : 7u;
+	if (!n || !reps || reps > 64)
+		return 2;
+	for (int pass = getenv("BENCH_VRING_INLINE") ? 1 : 0; pass < 2; pass++)
+		report(pass == 1, n, reps);
+	return 0;
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/**
+ * @file serve.h
+ * @brief Serving a mediated device to a guest: opening the device for a guest, and the
+ *        server around the QEMU 7.2 mpqemu frontend (sandbox, privilege drop, signals,
+ *        quiescing), so that a VMM or a libvirt hook can embed what `pcigate serve`,
+ *        `view` and `session` do (docs/serve.md). The CLI only parses options.
+ *
+ * Errors: functions return 0 (or a documented positive value) or a negative errno; where a
+ * struct pg_guest_error is passed it receives one line naming the bad input. The library
+ * never prints: a server reports through its log callback (syslog levels, no newline) and
+ * writes audit and trace records only to the fds its caller gave it.
+ *
+ * Thread-safety: objects must not be used from two threads at once. pg_serve_attach() and
+ * pg_serve_loop() change process-wide state (signal handlers, credentials, a seccomp
+ * filter): at most one server per process, as `pcigate launch` does (one process per
+ * device).
+ */
+#ifndef PCIGATE_SERVE_H
+#define PCIGATE_SERVE_H
+
+#include <pcigate/export.h>
+#include <pcigate/policy.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pg_backend;
+struct pg_policy;
+struct pg_policy_entry;
+
+/* ---- a device opened for a guest ---------------------------------------------------- */
+
+/** A device as a guest will see it, before any mediator: its backend and policy entry. */
+struct pg_guest_dev {
+	struct pg_backend *be;                /**< owned: a model, or a read-only sysfs device */
+	struct pg_policy *policy;             /**< owned; NULL without a policy file */
+	const struct pg_policy_entry *entry;  /**< borrowed from policy; NULL when none matches */
+	bool live;                            /**< a host device (sysfs), never written */
+	bool vfio;                            /**< "vfio:BDF": bound to vfio-pci, written */
+	size_t ndevs;                         /**< devices in the dump (the first is used); 1 live */
+	char slot[32];                        /**< the dump's slot, or the canonical BDF */
+	char desc[160];                       /**< the dump's description, or class and IDs */
+	uint32_t ids;                         /**< vendor | device << 16, for messages */
+};
+
+/** Why opening failed: one line naming the input (no trailing newline). */
+struct pg_guest_error {
+	char msg[320];
+};
+
+/**
+ * Open a device for a guest, exactly as `pcigate view`, `session` and `serve` do.
+ * @param device     borrowed: "vfio:BDF" is a device bound to vfio-pci, opened through
+ *                   the vfio backend (writable: what the mediator passes reaches it); an
+ *                   existing path is an `lspci -x` dump file (its first device is
+ *                   modelled); otherwise a BDF names a live host device, opened read-only
+ *                   through sysfs (only config and resource are read)
+ * @param policy     borrowed, may be NULL: a policy file; the entry matching the device's
+ *                   IDs is looked up (ret->entry NULL when none matches)
+ * @param sysfs_root borrowed, may be NULL (/sys)
+ * @param ret        out: filled on success only; release with pg_guest_close()
+ * @param err        out, may be NULL: on failure "DEVICE: reason" or "--policy FILE: ..."
+ * @return 0, -EINVAL (NULL device/ret, malformed dump or policy, a bad BDF after vfio:),
+ *         -ENODEV (no such PCI device), -E2BIG, -ENOMEM, -EIO (the device's IDs cannot be
+ *         read), pg_backend_vfio_open()'s errors (-EBUSY: group not viable, -EPERM: no
+ *         interrupt remapping) or another negative errno from reading the inputs.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_guest_open(const char *device, const char *policy,
+					  const char *sysfs_root, struct pg_guest_dev *ret,
+					  struct pg_guest_error *err);
+
+/** Close the backend and free the policy; g is zeroed. NULL is accepted. */
+PG_EXPORT void pg_guest_close(struct pg_guest_dev *g);
+
+/* ---- a server --------------------------------------------------------------------------- */
+
+struct pg_serve;
+
+/** Log sink: syslog level and one message without a trailing newline. */
+typedef void (*pg_serve_log_fn)(void *data, int level, const char *msg);
+
+/** What to serve and how. Fields are borrowed for the lifetime of the server. */
+struct pg_serve_config {
+	const char *device;          /**< required: dump path or BDF (pg_guest_open()) */
+	enum pg_profile profile;     /**< replaced by the policy entry's profile when one matches */
+	const char *policy;          /**< may be NULL */
+	const char *sysfs_root;      /**< may be NULL */
+	const char *user;            /**< run as after setup; NULL: root drops to "nobody" */
+	bool no_sandbox;             /**< no privilege drop, no seccomp (debugging only) */
+	int audit_fd;                /**< JSON Lines audit records; -1: none (default) */
+	int trace_fd;                /**< JSON Lines backend trace (docs/serve.md); -1: none */
+	pg_serve_log_fn log;         /**< may be NULL */
+	void *log_data;
+};
+
+/** Defaults: guest profile, audit_fd and trace_fd -1, everything else zero. */
+PG_EXPORT void pg_serve_config_init(struct pg_serve_config *c);
+
+/**
+ * Open the device and policy, build the mediator and, with trace_fd, the backend trace.
+ * Nothing is sandboxed yet: the caller may still open what it needs (a listening socket).
+ * @param c   borrowed until pg_serve_free()
+ * @param ret out, written on success only
+ * @return 0, -EINVAL (NULL c/ret/device), pg_guest_open()'s errors, the mediator's errors
+ *         (-EINVAL for a bridge), -ENOMEM. Each failure is logged (LOG_ERR) first.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_serve_new(const struct pg_serve_config *c,
+					 struct pg_serve **ret);
+
+/**
+ * Take the connected AF_UNIX stream socket, install the SIGTERM/SIGINT handlers (stop
+ * serving and quiesce, docs/serve.md "Stopping") and the sandbox: drop privileges to
+ * c->user (root without one: "nobody"), set no_new_privs and load the seccomp allow-list
+ * (a refused call fails with EPERM). Afterwards the process cannot open files, create or
+ * connect sockets, exec or ptrace.
+ * @param sockfd owned from the call on, whatever the result (closed by pg_serve_free())
+ * @return 0, -EINVAL (NULL s, already attached), -ENOTSOCK (not a connected AF_UNIX stream
+ *         socket), -EPERM/-ENOENT (the user cannot be switched to), the seccomp load's
+ *         errno, -ENOMEM. Each failure is logged.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_serve_attach(struct pg_serve *s, int sockfd);
+
+/** pg_serve_loop()'s result: the connection was closed on an error. */
+#define PG_SERVE_CLOSED 1
+
+/**
+ * Serve the attached socket until the peer disconnects, SIGTERM/SIGINT, a bad message or
+ * a device failure. On a signal or an error the device is quiesced (Bus Master off,
+ * reset where the backend can; a live device is never touched). Logs a LOG_INFO summary.
+ * @return 0 (peer disconnected, or stopped by a signal and quiesced), PG_SERVE_CLOSED (the
+ *         connection was closed on a bad message or device failure, or quiescing failed;
+ *         logged at LOG_ERR naming the message and the reason), -EINVAL (not attached).
+ */
+PG_EXPORT PG_MUST_CHECK int pg_serve_loop(struct pg_serve *s);
+
+/**
+ * For a supervisor whose server process (forked after pg_serve_new()) died without
+ * quiescing, e.g. by SIGKILL: a vfio:BDF device is still open here, so quiesce it
+ * (interrupts off, Bus Master off, reset, every DMA mapping of the container removed,
+ * including the dead process's).
+ * @return 0, -EOPNOTSUPP (not a vfio device: nothing is shared that needs it), -EINVAL,
+ *         or pg_vfio_quiesce()'s error.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_serve_quiesce_orphan(struct pg_serve *s);
+
+/** Free the server: the connection, the mediator, the device and the policy. NULL is
+ *  accepted. The audit and trace fds are not closed (they are the caller's). */
+PG_EXPORT void pg_serve_free(struct pg_serve *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

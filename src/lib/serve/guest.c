@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * pg_guest_open(): a device as a guest will see it, for view, session and serve alike.
+ * DEVICE is vfio:BDF (vfio backend: a device bound to vfio-pci, the real thing), a dump file
+ * (model backend, its first device) or a BDF (sysfs backend, always read-only: only the
+ * config and resource files are opened, and config writes are refused with -EROFS by the
+ * backend itself). The policy entry is chosen from the IDs the
+ * device presents. Errors are one line in struct pg_guest_error; nothing is printed.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <pcigate/backend.h>
+#include <pcigate/dump.h>
+#include <pcigate/serve.h>
+
+static int gfail(struct pg_guest_error *err, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int gfail(struct pg_guest_error *err, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		va_start(ap, fmt);
+		(void)vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+struct first_dev {
+	struct pg_dump_dev dev;
+	size_t n;
+};
+
+/* Keep the first device; count the others (the whole file is still checked). */
+static int keep_first(void *data, const struct pg_dump_dev *dev)
+{
+	struct first_dev *f = data;
+
+	if (f->n++ == 0)
+		f->dev = *dev;
+	return 0;
+}
+
+static int open_dump(const char *device, struct pg_guest_dev *g, struct pg_guest_error *err)
+{
+	struct pg_dump_error derr = { 0, "" };
+	struct first_dev *f = calloc(1, sizeof(*f));
+	int rc;
+
+	if (!f)
+		return -ENOMEM;
+	rc = pg_dump_read_each(device, keep_first, f, NULL, &derr);
+	if (rc == 0)
+		rc = pg_backend_model_new(&f->dev, device, &g->be);
+	if (rc < 0) {
+		if (derr.msg[0] && derr.line)
+			gfail(err, rc, "%s:%u: %s", device, derr.line, derr.msg);
+		else if (derr.msg[0])
+			gfail(err, rc, "%s: %s", device, derr.msg);
+		else
+			gfail(err, rc, "%s: %s", device, rc == -EINVAL ?
+			      "a BAR size annotation does not fit the device" : strerror(-rc));
+		free(f);
+		return rc;
+	}
+	g->ndevs = f->n;
+	(void)snprintf(g->slot, sizeof(g->slot), "%s", f->dev.slot);
+	(void)snprintf(g->desc, sizeof(g->desc), "%s", f->dev.desc);
+	free(f);
+	return 0;
+}
+
+static int open_live(const char *device, const char *bdf, const char *root,
+		     struct pg_guest_dev *g, struct pg_guest_error *err)
+{
+	uint32_t id = 0, cls = 0;
+	int rc = pg_backend_sysfs_open(bdf, 0, root, &g->be);
+
+	if (rc < 0)
+		return gfail(err, rc, "%s: %s", device,
+			     rc == -ENODEV ? "no such PCI device" : strerror(-rc));
+	g->live = true;
+	g->ndevs = 1;
+	(void)snprintf(g->slot, sizeof(g->slot), "%s", bdf);
+	if (pg_backend_cfg_read(g->be, 0x00, 4, &id) < 0 ||
+	    pg_backend_cfg_read(g->be, 0x08, 4, &cls) < 0)
+		id = cls = 0;
+	(void)snprintf(g->desc, sizeof(g->desc), "Class %04x: Device %04x:%04x (rev %02x)",
+		       cls >> 16, id & 0xffffu, id >> 16, cls & 0xffu);
+	return 0;
+}
+
+/* A device bound to vfio-pci (vfio:BDF): written through the mediator, never read-only. */
+static int open_vfio(const char *bdf, const char *root, struct pg_guest_dev *g,
+		     struct pg_guest_error *err)
+{
+	struct pg_vfio_config vc = { .sysfs_root = root };
+	struct pg_vfio_error verr = { "" };
+	int rc = pg_backend_vfio_open(bdf, &vc, &g->be, &verr);
+
+	if (rc < 0)
+		return gfail(err, rc, "%s", verr.msg[0] ? verr.msg : strerror(-rc));
+	g->vfio = true;
+	g->ndevs = 1;
+	(void)snprintf(g->slot, sizeof(g->slot), "%s", bdf);
+	(void)snprintf(g->desc, sizeof(g->desc), "VFIO device %s", bdf);
+	return 0;
+}
+
+static int lookup_policy(const char *device, const char *policy, struct pg_guest_dev *g,
+			 struct pg_guest_error *err)
+{
+	struct pg_policy_error perr = { 0, 0, "" };
+	uint32_t id = 0, rev = 0, sub = 0;
+	int rc;
+
+	if (pg_backend_cfg_read(g->be, 0x00, 4, &id) == 0)
+		g->ids = id;
+	if (!policy)
+		return 0;
+	if (pg_backend_cfg_read(g->be, 0x00, 4, &id) < 0 ||
+	    pg_backend_cfg_read(g->be, 0x08, 1, &rev) < 0 ||
+	    pg_backend_cfg_read(g->be, 0x2c, 4, &sub) < 0)
+		return gfail(err, -EIO, "%s: cannot read its IDs", device);
+	rc = pg_policy_load_file(policy, &g->policy, &perr);
+	if (rc < 0) {
+		if (perr.line)
+			return gfail(err, rc, "--policy %s:%u:%u: %s", policy, perr.line,
+				     perr.column, perr.msg);
+		return gfail(err, rc, "--policy %s: %s", policy,
+			     perr.msg[0] ? perr.msg : strerror(-rc));
+	}
+	g->entry = pg_policy_lookup(g->policy, (uint16_t)id, (uint16_t)(id >> 16), (uint16_t)sub,
+				    (uint16_t)(sub >> 16), (uint8_t)rev);
+	return 0;
+}
+
+int pg_guest_open(const char *device, const char *policy, const char *sysfs_root,
+		  struct pg_guest_dev *ret, struct pg_guest_error *err)
+{
+	struct pg_guest_dev g;
+	struct stat st;
+	char bdf[13];
+	int rc;
+
+	if (!device || !ret)
+		return gfail(err, -EINVAL, "no device given");
+	memset(&g, 0, sizeof(g));
+	rc = pg_vfio_spec_parse(device, bdf);
+	if (rc == -EINVAL)
+		return gfail(err, rc, "%s: not a PCI address after vfio: ([dddd:]bb:dd.f)",
+			     device);
+	if (rc == 0)
+		rc = open_vfio(bdf, sysfs_root, &g, err);
+	/* An existing path is a dump file; otherwise a BDF names a live host device. */
+	else if (stat(device, &st) == 0 || pg_bdf_parse(device, bdf) < 0)
+		rc = open_dump(device, &g, err);
+	else
+		rc = open_live(device, bdf, sysfs_root, &g, err);
+	if (rc == 0)
+		rc = lookup_policy(device, policy, &g, err);
+	if (rc < 0) {
+		pg_guest_close(&g);
+		return rc;
+	}
+	*ret = g;
+	return 0;
+}
+
+void pg_guest_close(struct pg_guest_dev *g)
+{
+	if (!g)
+		return;
+	pg_backend_close(g->be);
+	pg_policy_free(g->policy);
+	memset(g, 0, sizeof(*g));
+}

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A server of one mediated device to QEMU 7.2's x-pci-proxy-dev over the mpqemu socket
+ * (docs/serve.md): the process policy around the proto frontend. The device comes from
+ * pg_guest_open() (a dump: model; a BDF: sysfs, read-only; vfio:BDF: vfio-pci, written,
+ * its guest RAM mapped for DMA by the frontend), every access goes through the
+ * mediator, the protocol is the proto module. What lives here: audit output (JSON Lines on
+ * the caller's fd), the backend trace, signals, the sandbox (sandbox.c) and failing closed.
+ *
+ * A bad message closes the connection and leaves the device quiesced (Bus Master off,
+ * reset where possible).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "serve-private.h"
+
+void pg_serve_config_init(struct pg_serve_config *c)
+{
+	if (!c)
+		return;
+	memset(c, 0, sizeof(*c));
+	c->profile = PG_PROFILE_GUEST;
+	c->audit_fd = -1;
+	c->trace_fd = -1;
+}
+
+void pg_serve_logf(const struct pg_serve *s, int level, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!s->c->log)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	s->c->log(s->c->log_data, level, msg);
+}
+
+/* The mediator's and the frontend's messages, prefixed with nothing: they name the
+ * device themselves. */
+static void fwd_log(void *data, int level, const char *msg)
+{
+	pg_serve_logf(data, level, "%s", msg);
+}
+
+/* One record = one line, written with a single write(2) so that several servers sharing an
+ * O_APPEND file (pcigate launch) never interleave within a line. */
+static void serve_audit(void *data, const struct pg_audit_record *rec)
+{
+	struct pg_serve *s = data;
+	char *json = NULL;
+	size_t n;
+
+	if (s->c->audit_fd < 0 || pg_audit_record_to_json(rec, &json) < 0)
+		return;
+	n = strlen(json);
+	json[n] = '\n'; /* replaces the NUL; the write below is length-counted */
+	if (write(s->c->audit_fd, json, n + 1) != (ssize_t)(n + 1))
+		pg_serve_logf(s, LOG_WARNING, "audit record lost");
+	free(json);
+}
+
+/* Prime lazily initialised libc/json-c state (time zone, hash seed) that would otherwise
+ * try to open files on the first audit record, after the sandbox forbids it. */
+static void audit_warm_up(void)
+{
+	struct pg_audit_record r = { .device = "warm-up", .rule = "warm-up" };
+	char *json = NULL;
+
+	if (pg_audit_record_to_json(&r, &json) == 0)
+		free(json);
+}
+
+static int open_device(struct pg_serve *s, struct pg_mediator_config *mc)
+{
+	struct pg_guest_error gerr = { "" };
+	int rc = pg_guest_open(s->c->device, s->c->policy, s->c->sysfs_root, &s->g, &gerr);
+
+	if (rc < 0) {
+		pg_serve_logf(s, LOG_ERR, "%s", gerr.msg);
+		return rc;
+	}
+	if (s->g.ndevs > 1)
+		pg_serve_logf(s, LOG_NOTICE, "%s holds %zu devices; using the first (%s)",
+			      s->c->device, s->g.ndevs, s->g.slot);
+	if (s->c->policy && !s->g.entry)
+		pg_serve_logf(s, LOG_NOTICE, "%s: no entry in %s for %04x:%04x; profile %s",
+			      s->c->device, s->c->policy, s->g.ids & 0xffffu, s->g.ids >> 16,
+			      pg_profile_name(s->c->profile));
+	s->be = s->g.be;
+	mc->policy = s->g.entry;
+	return 0;
+}
+
+int pg_serve_new(const struct pg_serve_config *c, struct pg_serve **ret)
+{
+	struct pg_mediator_config mc;
+	struct pg_serve *s;
+	const char *base;
+	int rc;
+
+	if (!c || !ret || !c->device)
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->c = c;
+	s->sockfd = -1;
+	/* Log prefix: a BDF, or a dump file's base name (the path can be long). */
+	base = strrchr(c->device, '/');
+	(void)snprintf(s->name, sizeof(s->name), "%s", base ? base + 1 : c->device);
+	pg_mediator_config_init(&mc);
+	rc = open_device(s, &mc);
+	if (rc == 0 && c->trace_fd >= 0) {
+		rc = pg_trace_new(c->trace_fd, s, &s->be, &s->trace);
+		if (rc < 0)
+			pg_serve_logf(s, LOG_ERR, "backend trace: %s", strerror(-rc));
+	}
+	if (rc < 0)
+		goto fail;
+	mc.profile = c->profile;
+	/* what QEMU 7.2's proxy can show, and never a write to a live device (mediator.h) */
+	mc.options = PG_MEDIATOR_TRANSPORT_QEMU72 | (s->g.live ? PG_MEDIATOR_OPT_READONLY : 0);
+	mc.name = s->name; /* audit records name the device as the log lines and trace do */
+	mc.log = fwd_log;
+	mc.log_data = s;
+	mc.audit = serve_audit;
+	mc.audit_data = s;
+	rc = pg_mediator_new(s->be, &mc, &s->med);
+	if (rc < 0) {
+		pg_serve_logf(s, LOG_ERR, "--device %s: cannot build the mediator: %s", c->device,
+			      strerror(-rc));
+		goto fail;
+	}
+	if (s->g.vfio) {
+		const char *why = "";
+		bool direct = pg_vfio_msix_direct_map(s->g.be, s->med, &why);
+
+		pg_serve_logf(s, LOG_NOTICE, "%s: MSI-X table: %s (%s)", s->name,
+			      direct ? "may be mapped directly" : "trapped", why);
+	}
+	audit_warm_up();
+	*ret = s;
+	return 0;
+
+fail:
+	pg_serve_free(s);
+	return rc;
+}
+
+void pg_serve_free(struct pg_serve *s)
+{
+	if (!s)
+		return;
+	pg_proto_dev_free(s->dev);
+	pg_proto_conn_free(s->conn);
+	if (s->sockfd >= 0)
+		(void)close(s->sockfd);
+	pg_mediator_free(s->med);
+	pg_trace_free(s->trace); /* the wrapper, before the device it wraps */
+	pg_guest_close(&s->g);
+	free(s);
+}
+
+/* ---- signals --------------------------------------------------------------------------- */
+
+/*
+ * SIGTERM/SIGINT: stop serving and quiesce the device (docs/serve.md, "Stopping"). The
+ * handler only records the signal and shuts down the read side of the socket, which wakes
+ * the blocked recvmsg() with EOF (the library retries EINTR, so a plain EINTR would not);
+ * queued requests are still answered, then the loop sees the flag and the main path
+ * quiesces. Quiescing cannot happen inside a handler: the mediator and backend are not
+ * async-signal-safe. Process-wide: one server per process.
+ */
+static volatile sig_atomic_t term_signal;
+static volatile sig_atomic_t term_fd = -1;
+
+static void on_term(int sig)
+{
+	int saved = errno;
+
+	term_signal = sig;
+	if (term_fd >= 0)
+		(void)shutdown(term_fd, SHUT_RD);
+	errno = saved;
+}
+
+static void catch_term(int sockfd)
+{
+	struct sigaction sa = { .sa_handler = on_term };
+
+	(void)sigemptyset(&sa.sa_mask);
+	term_signal = 0;
+	term_fd = sockfd;
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGINT, &sa, NULL);
+}
+
+/* ---- attach and serve ------------------------------------------------------------------ */
+
+int pg_serve_attach(struct pg_serve *s, int sockfd)
+{
+	int rc;
+
+	if (!s || s->conn || s->sockfd >= 0) {
+		if (sockfd >= 0)
+			(void)close(sockfd);
+		return -EINVAL;
+	}
+	s->sockfd = sockfd;
+	rc = pg_proto_conn_new_socket(sockfd, &s->conn);
+	if (rc < 0) {
+		pg_serve_logf(s, LOG_ERR, "socket fd %d: %s", sockfd, rc == -ENOTSOCK ?
+			      "not a connected AF_UNIX stream socket" : strerror(-rc));
+		return rc;
+	}
+	s->sockfd = -1; /* the connection owns it now */
+	rc = pg_proto_dev_new(s->med, s->be, s->g.live ? PG_PROTO_DEV_READONLY : 0, fwd_log, s,
+			      &s->dev);
+	if (rc < 0) {
+		pg_serve_logf(s, LOG_ERR, "%s: %s", s->name, strerror(-rc));
+		return rc;
+	}
+	/* vfio behind the trace wrapper: the frontend still needs the real backend for DMA
+	 * mappings, INTx routing and quiescing (proto.h). */
+	if (s->g.vfio && s->be != s->g.be) {
+		rc = pg_proto_dev_set_vfio(s->dev, s->g.be);
+		if (rc < 0)
+			return rc;
+	}
+	catch_term(sockfd);
+	return pg_serve_sandbox(s);
+}
+
+int pg_serve_quiesce_orphan(struct pg_serve *s)
+{
+	if (!s)
+		return -EINVAL;
+	if (!s->g.vfio)
+		return -EOPNOTSUPP;
+	return pg_vfio_quiesce(s->g.be);
+}
+
+static void report_stats(const struct pg_serve *s)
+{
+	struct pg_proto_dev_stats st;
+
+	pg_proto_dev_stats(s->dev, &st);
+	pg_serve_logf(s, LOG_INFO, "%s: %llu messages: cfg %llu R / %llu W, bar %llu R / %llu W, "
+		      "reset %llu, sync-sysmem %llu, irqfd %llu, unrouted %llu, dropped %llu",
+		      s->name, (unsigned long long)pg_proto_conn_count(s->conn),
+		      (unsigned long long)st.cfg_reads, (unsigned long long)st.cfg_writes,
+		      (unsigned long long)st.bar_reads, (unsigned long long)st.bar_writes,
+		      (unsigned long long)st.resets, (unsigned long long)st.sysmem,
+		      (unsigned long long)st.irqfd, (unsigned long long)st.unrouted,
+		      (unsigned long long)st.dropped);
+}
+
+static int quiesce(const struct pg_serve *s, const char *why)
+{
+	int rc;
+
+	pg_trace_event(s->trace, "quiesce", why);
+	rc = pg_proto_dev_quiesce(s->dev);
+	if (rc < 0)
+		pg_serve_logf(s, LOG_ERR, "%s: quiescing the device failed: %s", s->name,
+			      strerror(-rc));
+	else if (!s->g.live)
+		pg_serve_logf(s, LOG_NOTICE, "%s: device quiesced (bus master off, reset)",
+			      s->name);
+	return rc;
+}
+
+int pg_serve_loop(struct pg_serve *s)
+{
+	struct pg_proto_error err = { 0, "" };
+	enum pg_proto_cmd cmd = PG_PROTO_CMD_MAX;
+	uint64_t before = 0, bad;
+	int rc = 0;
+
+	if (!s || !s->conn || !s->dev)
+		return -EINVAL;
+	/* Bounded by the peer: each iteration consumes one message or ends the loop. */
+	while (!term_signal) {
+		before = pg_proto_conn_count(s->conn);
+		rc = pg_proto_serve_one(s->conn, pg_proto_dev_handler(), s->dev, &cmd, &err);
+		if (rc <= 0)
+			break;
+	}
+	pg_mediator_audit_flush(s->med);
+	report_stats(s);
+	if (term_signal) {
+		const char *sig = term_signal == SIGINT ? "SIGINT" : "SIGTERM";
+
+		pg_serve_logf(s, LOG_NOTICE, "%s: %s after message %llu: stopping", s->name, sig,
+			      (unsigned long long)pg_proto_conn_count(s->conn));
+		rc = quiesce(s, sig) < 0 ? PG_SERVE_CLOSED : 0;
+	} else if (rc < 0) {
+		/* The bad message: the one received and refused, or the next one when it
+		 * could not even be received. */
+		bad = pg_proto_conn_count(s->conn) > before ? pg_proto_conn_count(s->conn)
+							     : before + 1;
+		pg_serve_logf(s, LOG_ERR, "%s: closing the connection after message %llu: %s",
+			      s->name, (unsigned long long)bad, err.text);
+		(void)quiesce(s, "error");
+		rc = PG_SERVE_CLOSED;
+	}
+	pg_trace_config(s->trace, "final");
+	term_fd = -1;
+	return rc;
+}

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Split virtqueues (virtio 1.2 §2.7), driver side, not trusting the device.
+ *
+ * Layout in the queue's memory: descriptor table (16 * num, §2.7.5), available ring
+ * (flags, idx, ring[num], used_event: §2.7.6) and, on the next 64-byte boundary, the used
+ * ring (flags, idx, {id, len}[num], avail_event: §2.7.8), then the indirect tables.
+ *
+ * The device writes only the used ring; it can also scribble on the descriptor table and
+ * the available ring (they are in its memory), so nothing the driver needs is read back
+ * from them: chain links live in `link`, flags in `dflags`, lengths in `buf` (closes
+ * reference G1, where Linux follows a NEXT flag the device can set). The only reads of
+ * device-written memory are used->idx, one used element, used->flags or avail_event, and
+ * the flags of a completed chain's descriptors, compared with what the driver wrote to
+ * catch a device that writes its read-only table.
+ */
+#ifndef PG_VIRTIO_SPLIT_RING_H
+#define PG_VIRTIO_SPLIT_RING_H
+
+#include <errno.h>
+#include <string.h>
+
+#include "virtio-private.h"
+
+#define USED_ALIGN 64u
+
+static size_t used_off(uint16_t num)
+{
+	size_t avail_end = 16u * (size_t)num + 6u + 2u * (size_t)num;
+
+	return (avail_end + USED_ALIGN - 1u) & ~(size_t)(USED_ALIGN - 1u);
+}
+
+static size_t pg_vq_split_bytes(uint16_t num)
+{
+	size_t end = used_off(num) + 6u + 8u * (size_t)num;
+
+	return (end + 63u) & ~(size_t)63u;
+}
+
+/* Shared-ring field addresses. */
+#define AVAIL_FLAGS(vq) (&(vq)->avail[0])
+#define AVAIL_IDX(vq) (&(vq)->avail[1])
+#define AVAIL_RING(vq, i) (&(vq)->avail[2 + (i)])
+#define USED_EVENT(vq) (&(vq)->avail[2 + (vq)->num])
+#define USED_FLAGS(vq) ((uint16_t *)(void *)(vq)->used)
+#define USED_IDX(vq) ((uint16_t *)(void *)((vq)->used + 2))
+#define USED_ID(vq, i) ((uint32_t *)(void *)((vq)->used + 4 + 8 * (size_t)(i)))
+#define USED_LEN(vq, i) ((uint32_t *)(void *)((vq)->used + 8 + 8 * (size_t)(i)))
+#define AVAIL_EVENT(vq) ((uint16_t *)(void *)((vq)->used + 4 + 8 * (size_t)(vq)->num))
+
+static int pg_vq_split_init(struct pg_vq *vq)
+{
+	uint8_t *m = vq->cfg.mem;
+	size_t uo = used_off(vq->num);
+
+	vq->desc = (struct vq_desc *)(void *)m;
+	vq->avail = (uint16_t *)(void *)(m + 16u * (size_t)vq->num);
+	vq->used = m + uo;
+	vq->desc_addr = vq->cfg.device_addr;
+	vq->drv_addr = vq->cfg.device_addr + 16u * (size_t)vq->num;
+	vq->dev_addr = vq->cfg.device_addr + uo;
+	/* Free list through the private links: 0 -> 1 -> ... -> num-1. In-order queues use
+	 * descriptors in ring order (§2.7.9 "driver uses descriptors in ring order"), which
+	 * this same list gives when chains are returned in order. */
+	for (unsigned i = 0; i < vq->num; i++)
+		vq->link[i] = (uint16_t)((i + 1u) % vq->num);
+	vq->num_free = vq->num;
+	return 0;
+}
+
+static void write_desc(struct vq_desc *d, uint64_t addr, uint32_t len, uint16_t flags,
+		       uint16_t next)
+{
+	d->addr = addr;
+	d->len = len;
+	d->a = flags;
+	d->b = next;
+}
+
+/* Fill the indirect table of head id (§2.7.5.3) and point ring descriptor head at it. */
+static void put_indirect(struct pg_vq *vq, uint16_t head, const struct pg_vq_seg *segs,
+			 unsigned nsegs)
+{
+	struct vq_desc *t = vq->ind + (size_t)head * PG_VQ_MAX_SEGS;
+
+	for (unsigned i = 0; i < nsegs; i++) {
+		uint16_t f = (uint16_t)((segs[i].write ? VQ_F_WRITE : 0u) |
+					(i + 1u < nsegs ? VQ_F_NEXT : 0u));
+
+		write_desc(&t[i], segs[i].addr, segs[i].len, f, (uint16_t)(i + 1u));
+	}
+	write_desc(&vq->desc[head], vq->ind_addr + (uint64_t)head * PG_VQ_MAX_SEGS * 16u,
+		   nsegs * 16u, VQ_F_INDIRECT, 0);
+	vq->dflags[head] = VQ_F_INDIRECT;
+}
+
+static int pg_vq_split_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned nsegs,
+		    uint32_t writable, void *token)
+{
+	bool ind = vq->ind && nsegs > 1;
+	unsigned need = ind ? 1u : nsegs;
+	uint16_t head = vq->free_head, i = head, last = head;
+
+	if (vq->num_free < need)
+		return -ENOSPC;
+	if (ind) {
+		put_indirect(vq, head, segs, nsegs);
+		i = vq->link[head];
+	} else {
+		for (unsigned k = 0; k < nsegs; k++) {
+			uint16_t f = (uint16_t)((segs[k].write ? VQ_F_WRITE : 0u) |
+						(k + 1u < nsegs ? VQ_F_NEXT : 0u));
+
+			write_desc(&vq->desc[i], segs[k].addr, segs[k].len, f, vq->link[i]);
+			vq->dflags[i] = f;
+			last = i;
+			i = vq->link[i];
+		}
+	}
+	vq->free_head = i;
+	vq->num_free = (uint16_t)(vq->num_free - need);
+	vq->buf[head] = (struct vq_buf){ token, writable, (uint16_t)need, last };
+	if (vq->cfg.in_order)
+		vq->fifo[(vq->fifo_head + vq->in_flight) % vq->num] = head;
+	vq->in_flight++;
+	vq_st16(AVAIL_RING(vq, vq->next_avail & (vq->num - 1u)), head);
+	vq->next_avail++;
+	return 0;
+}
+
+static bool pg_vq_split_kick_prepare(struct pg_vq *vq)
+{
+	uint16_t old = vq->published, new_idx = vq->next_avail;
+
+	vq_st16_rel(AVAIL_IDX(vq), new_idx);
+	vq->published = new_idx;
+	/* The index store must be visible before the device's suppression word is read, or
+	 * both sides may decide the other will act (§2.7.10). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (vq->cfg.event_idx)
+		return vq_need_event(vq_ld16(AVAIL_EVENT(vq)), new_idx, old);
+	return !(vq_ld16(USED_FLAGS(vq)) & VQ_USED_F_NO_NOTIFY);
+}
+
+/* Return a completed chain to the free list (private links only) and report it. */
+static inline __attribute__((always_inline)) int split_detach(struct pg_vq *vq, uint16_t id, uint32_t len, void **token, uint32_t *ret_len)
+{
+	struct vq_buf *b = &vq->buf[id];
+
+	/* The device has no business writing the descriptor table (device-read-only, §2.7.5):
+	 * compare what it now holds with what the driver wrote. Only compared, never used:
+	 * the walk below follows private links for exactly b->ndesc steps. */
+	for (uint16_t k = 0, i = id; VQ_HARDEN(k < b->ndesc); k++, i = vq->link[i]) {
+		uint16_t f = vq_ld16(&vq->desc[i].a);
+
+		if (VQ_HARDEN(f != vq->dflags[i]))
+			return pg_vq_fail(vq, PG_VQ_FAULT_DESC_FLAGS, f, vq->dflags[i],
+					  "descriptor flags changed by the device");
+	}
+	*token = b->token;
+	*ret_len = len;
+	b->token = NULL;
+	if (!vq->cfg.in_order) {
+		vq->link[b->last] = vq->free_head;
+		vq->free_head = id;
+	}
+	vq->num_free = (uint16_t)(vq->num_free + b->ndesc);
+	vq->in_flight--;
+	if (vq->cfg.in_order)
+		vq->fifo_head = (uint16_t)((vq->fifo_head + 1u) % vq->num);
+	vq->last_used++;
+	if (vq->cfg.event_idx && vq->cb_enabled)
+		vq_st16(USED_EVENT(vq), vq->last_used);
+	return 1;
+}
+
+/* In-order (§2.7.9): the device may write one used element, for the last buffer of a
+ * batch, and advance used->idx by the batch size. The id must be exactly the head of the
+ * d-th buffer in flight (reference G5: Linux only compares it). */
+static int split_get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, void **token,
+			uint32_t *len)
+{
+	uint16_t slot = (uint16_t)(used_idx - 1u) & (uint16_t)(vq->num - 1u);
+	uint32_t id = vq_ld32(USED_ID(vq, slot));
+	uint32_t ulen = vq_ld32(USED_LEN(vq, slot));
+	uint16_t expect = vq->fifo[(vq->fifo_head + d - 1u) % vq->num];
+	int rc;
+
+	if (VQ_HARDEN(id >= vq->num))
+		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
+	if (VQ_HARDEN(id != expect))
+		return pg_vq_fail(vq, PG_VQ_FAULT_ID_ORDER, id, expect,
+				  "in-order batch ends with another id");
+	rc = pg_vq_check_len(vq, expect, ulen, &vq->batch_len);
+	if (rc < 0)
+		return rc;
+	vq->batch_left = d;
+	return 0;
+}
+
+static int split_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
+{
+	uint16_t id = vq->fifo[vq->fifo_head];
+	uint32_t l;
+
+	/* Skipped buffers were used completely (§2.8.8 wording; same rule for split). */
+	vq->batch_left--;
+	l = vq->batch_left ? vq->buf[id].writable : vq->batch_len;
+	return split_detach(vq, id, l, token, len);
+}
+
+static int pg_vq_split_get(struct pg_vq *vq, void **token, uint32_t *len)
+{
+	uint16_t used_idx, d, slot;
+	uint32_t id, ulen, l;
+	int rc;
+
+	if (vq->batch_left)
+		return split_next_in_batch(vq, token, len);
+	used_idx = vq_ld16_acq(USED_IDX(vq));
+	if (used_idx == vq->last_used)
+		return 0;
+	/* Reference G2: the index may only advance over buffers in flight. A backwards jump
+	 * shows up as a huge u16 distance and is caught by the same test. */
+	d = (uint16_t)(used_idx - vq->last_used);
+	if (VQ_HARDEN(d > vq->in_flight))
+		return pg_vq_fail(vq, PG_VQ_FAULT_USED_IDX, d, vq->in_flight,
+				  d >= 0x8000u ? "used idx moved backwards" :
+				  "used idx advanced beyond the buffers in flight");
+	if (vq->cfg.in_order) {
+		rc = split_get_in_order(vq, d, used_idx, token, len);
+		return rc < 0 ? rc : split_next_in_batch(vq, token, len);
+	}
+	slot = vq->last_used & (uint16_t)(vq->num - 1u);
+	id = vq_ld32(USED_ID(vq, slot));
+	ulen = vq_ld32(USED_LEN(vq, slot));
+	if (VQ_HARDEN(id >= vq->num))
+		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
+	/* Spectre v1 (reference G4): num is a power of 2, so masking bounds the index even on
+	 * a mispredicted path, for one instruction. */
+	id &= VQ_HARDEN(1) ? vq->num - 1u : UINT32_MAX;
+	if (VQ_HARDEN(!vq->buf[id].token))
+		return pg_vq_fail(vq, PG_VQ_FAULT_ID_NOT_IN_FLIGHT, id, vq->in_flight,
+				  "used id is not the head of a buffer in flight");
+	rc = pg_vq_check_len(vq, id, ulen, &l);
+	if (rc < 0)
+		return rc;
+	return split_detach(vq, (uint16_t)id, l, token, len);
+}
+
+static bool pg_vq_split_enable_cb(struct pg_vq *vq)
+{
+	if (vq->cfg.event_idx)
+		vq_st16(USED_EVENT(vq), vq->last_used);
+	else
+		vq_st16(AVAIL_FLAGS(vq), 0);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return vq->batch_left || vq_ld16(USED_IDX(vq)) != vq->last_used;
+}
+
+static void pg_vq_split_disable_cb(struct pg_vq *vq)
+{
+	/* With event index the device ignores the flag (§2.7.7); used_event simply stops
+	 * being refreshed. */
+	if (!vq->cfg.event_idx)
+		vq_st16(AVAIL_FLAGS(vq), VQ_AVAIL_F_NO_INTERRUPT);
+}
+
+#endif
