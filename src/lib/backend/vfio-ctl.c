@@ -581,7 +581,7 @@ bool pg_vfio_msix_direct_map(struct pg_backend *be, const struct pg_mediator *m,
 	} else if (!pg_mediator_msix_table_mappable(m, d->irq_remap, &w)) {
 		/* the mediator's reason (no MSI-X, policy, no isolation) */
 	} else if ((bir = msix_bir(d)) < 0 || bir >= (int)PG_VFIO_ROM_REGION) {
-		w = "no MSI-X table in a BAR";
+		w = "the device has no MSI-X table in a BAR: nothing to map";
 	} else if (!d->regions[bir].msix_mappable) {
 		w = "the kernel does not report VFIO_REGION_INFO_CAP_MSIX_MAPPABLE for the "
 		    "table's BAR: the table and PBA pages are trapped";
