@@ -76,14 +76,15 @@ SCENARIOS = {
     "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset resetlist msixmap cli serve hostile assign"},
     "vfio-unsafe": {"intremap": "off", "steps": "unsafe"},
     "vfio-bench": {"intremap": "on", "steps": "bench"},
+    "vfio-nested": {"intremap": "on", "steps": "nested"},
 }
 
 
-def qemu_args(h, initrd, intremap, nvme_img):
+def qemu_args(h, initrd, intremap, nvme_img, mem="1024"):
     # no_timer_check: on a loaded host TCG can miss the kernel's early timer-through-IO-APIC
     # check, which then panics ("timer doesn't work through Interrupt-remapped IO-APIC").
     return [h.qemu, "-machine", "q35", "-accel", "tcg", "-cpu", "max", "-smp", "1",
-            "-m", "1024", "-nographic", "-no-reboot", "-vga", "none", "-nic", "none",
+            "-m", mem, "-nographic", "-no-reboot", "-vga", "none", "-nic", "none",
             "-kernel", h.kernel, "-initrd", initrd,
             "-append", "console=ttyS0 intel_iommu=on iommu=pt panic=-1 quiet loglevel=4 "
                        "no_timer_check "
@@ -102,12 +103,37 @@ def qemu_args(h, initrd, intremap, nvme_img):
             "-device", "nvme,serial=pg2,drive=nv1,bus=rp1"]
 
 
+def nested_files(h):
+    """The inner guest of vfio-nested: QEMU's firmware, the kernel and an initramfs whose
+    /init reads edu's registers through the proxied BAR (busybox, setpci, pg-guest)."""
+    sdir = os.path.join(h.src, "tests/vm/scenarios")
+    inner = os.path.join(h.work, "inner.cpio")
+    subprocess.run([sys.executable, os.path.join(h.src, "tests/vm/mkinitramfs.py"), inner,
+                    "--busybox", h.busybox, "--init", os.path.join(sdir, "nested-init.sh"),
+                    "--bin", h.build_guest_tool(), "--bin", h.tools[1]],
+                   check=True, timeout=60)
+    files = ["%s:nested/vmlinuz" % h.kernel, "%s:nested/inner.cpio" % inner]
+    for src, dst in (("/usr/share/seabios/bios-256k.bin", "usr/share/seabios/bios-256k.bin"),
+                     ("/usr/share/qemu/linuxboot_dma.bin", "usr/share/qemu/linuxboot_dma.bin"),
+                     ("/usr/share/qemu/kvmvapic.bin", "usr/share/qemu/kvmvapic.bin"),
+                     # Debian builds TCG as a loadable QEMU module
+                     ("/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so",
+                      "usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so")):
+        if not os.path.exists(src):
+            vmlib.skip("%s not found (QEMU firmware for the inner guest)" % src)
+        files.append("%s:%s" % (src, dst))
+    return files
+
+
 def boot(h, args, steps):
     h.scenario = "vfio"
     h.kmods = ["vfio-pci", "vfio_iommu_type1", "i2c-i801"]
     h.bins = [args.guest_tool, args.pcigate, args.serve_client]
+    if args.scenario == "vfio-nested":
+        h.bins.append(h.qemu)
+        h.files = nested_files(h)
     params = {"EDU": EDU, "E1000E": E1000E, "NVME": NVME, "NVME_RP": NVME_RP, "XHCI": XHCI,
-              "SATA": SATA,
+              "SATA": SATA, "NESTED_TIMEOUT": str(max(args.timeout - 60, 30)),
               "VFIO_STEPS": steps, "KMODS_EXTRA": "vfio_iommu_type1 i2c-i801"}
     t0 = time.monotonic()
     initrd = h.build_initramfs(params)
@@ -115,7 +141,8 @@ def boot(h, args, steps):
     for path in (img, img + "2"):
         with open(path, "wb") as f:
             f.truncate(16 << 20)
-    cmd = qemu_args(h, initrd, SCENARIOS[args.scenario]["intremap"], img)
+    cmd = qemu_args(h, initrd, SCENARIOS[args.scenario]["intremap"], img,
+                    "2048" if args.scenario == "vfio-nested" else "1024")
     t1 = time.monotonic()
     h.qemu_log = open(os.path.join(h.work, "qemu.stderr"), "w")
     h._devs = []
@@ -281,6 +308,21 @@ def scenario_bench(serial, errs):
         print("bench: " + m.group(1))
 
 
+def scenario_nested(serial, errs):
+    """Timing of the nested boot, and edu's registers as the inner guest read them."""
+    start = re.search(r"^PG-VM: NESTED-START uptime=([\d.]+)", serial, re.M)
+    end = re.search(r"^PG-VM: NESTED-END rc=(\d+) uptime=([\d.]+)", serial, re.M)
+    begin = re.search(r"PG-NESTED: BEGIN uptime=([\d.]+)", serial)
+    if start and end:
+        print("nested: launch to inner power-off %.1f s of outer guest time (rc %s); inner "
+              "guest uptime at /init %s s" % (float(end.group(2)) - float(start.group(1)),
+                                               end.group(1), begin and begin.group(1)))
+    if not re.search(r"PG-NESTED: mmio r32 0x0 0x010000ed", serial):
+        errs.append("the inner guest did not read edu's ID (0x010000ed) through pcigate")
+    if not re.search(r"PG-NESTED: mmio r32 0x4 0xedcba987", serial):
+        errs.append("the inner guest's edu liveness check (~0x12345678) failed")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
@@ -296,8 +338,8 @@ def main():
     h.kernel_tree()  # skips when the guest kernel has no modules
     serial = boot(h, args, SCENARIOS[args.scenario]["steps"])
     errs = []
-    {"vfio": scenario_vfio, "vfio-unsafe": scenario_unsafe,
-     "vfio-bench": scenario_bench}[args.scenario](serial, errs)
+    {"vfio": scenario_vfio, "vfio-unsafe": scenario_unsafe, "vfio-bench": scenario_bench,
+     "vfio-nested": scenario_nested}[args.scenario](serial, errs)
     n = len(checks(serial))
     if errs:
         print("\n".join("FAIL: " + e for e in errs))

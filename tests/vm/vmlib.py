@@ -245,6 +245,7 @@ class Harness:
         self.vm_seconds = 0.0
         self.kmods = []  # guest kernel modules a scenario loads (build_initramfs copies them)
         self.bins = []   # more guest programs (dynamic ones come with their libraries)
+        self.files = []  # more "SRC:DST" files for the initramfs
 
     @staticmethod
     def _find_kernel():
@@ -314,6 +315,8 @@ class Harness:
                "--bin", self.build_guest_tool()]
         for t in self.tools + self.bins:
             cmd += ["--bin", t]
+        for f in self.files:
+            cmd += ["--file", f]
         if self.kmods:
             cmd += ["--kmod-root", self.kernel_tree()]
             for m in self.kmods:

@@ -124,6 +124,9 @@ int pg_vfio_backend_reset(struct pg_backend *be, const enum pg_reset_method *met
 int pg_vfio_quiesce_dev(struct pg_vfio_dev *d);
 void pg_vfio_log(const struct pg_vfio_dev *d, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Format err->msg (err may be NULL) and return rc: the open/assign refusals. */
+int pg_vfio_fail(struct pg_vfio_error *err, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Validate a new DMA mapping against the table and the IOMMU's limits (pure; see
  * pg_vfio_dma_map() for the errors). */

@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,19 +27,7 @@
 
 #define OPEN_FLAGS (O_CLOEXEC | O_NOFOLLOW)
 
-static int fail(struct pg_vfio_error *err, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(struct pg_vfio_error *err, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		va_start(ap, fmt);
-		(void)vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
+#define fail pg_vfio_fail
 
 static int write_at(const char *root, const char *rel, const char *text)
 {
@@ -58,6 +45,22 @@ static int write_at(const char *root, const char *rel, const char *text)
 		n = -errno;
 	close(fd);
 	return n == (ssize_t)strlen(text) ? 0 : n < 0 ? (int)n : -EIO;
+}
+
+/* driver_override := override, unbind from the current driver (when bound), then
+ * drivers_probe: the kernel's sequence for moving a device to another driver. */
+static int rebind(const char *root, const char *bdf, const char *override, bool bound)
+{
+	char rel[96];
+	int r;
+
+	(void)snprintf(rel, sizeof(rel), "bus/pci/devices/%s/driver_override", bdf);
+	r = write_at(root, rel, override);
+	if (r == 0 && bound) {
+		(void)snprintf(rel, sizeof(rel), "bus/pci/devices/%s/driver/unbind", bdf);
+		r = write_at(root, rel, bdf);
+	}
+	return r < 0 ? r : write_at(root, "bus/pci/drivers_probe", bdf);
 }
 
 /* Header type (low 7 bits) and class code from the config file (64 bytes readable by all). */
@@ -136,18 +139,25 @@ static int check_assignable(const char *root, const char *bdf, struct pg_vfio_er
 	return check_group(root, bdf, err);
 }
 
-int pg_vfio_assign(const char *root, const char *bdf, struct pg_vfio_error *err)
+/* The BDF both commands take, canonical; err cleared. */
+static int target(const char *bdf, char canon[13], struct pg_vfio_error *err)
 {
-	char canon[13], rel[96], drv[64], path[PATH_MAX];
-	const char *r0 = root ? root : "/sys";
-	int r;
-
 	if (err)
 		err->msg[0] = '\0';
 	if (!bdf || pg_bdf_parse(bdf, canon) < 0)
 		return fail(err, -EINVAL, "'%s' is not a PCI address ([dddd:]bb:dd.f)",
 			    bdf ? bdf : "");
-	r = check_assignable(r0, canon, err);
+	return 0;
+}
+
+int pg_vfio_assign(const char *root, const char *bdf, struct pg_vfio_error *err)
+{
+	char canon[13], drv[64], path[PATH_MAX];
+	const char *r0 = root ? root : "/sys";
+	int r = target(bdf, canon, err);
+
+	if (r == 0)
+		r = check_assignable(r0, canon, err);
 	if (r < 0)
 		return r;
 	if (pg_pci_driver(r0, canon, drv) < 0)
@@ -157,14 +167,7 @@ int pg_vfio_assign(const char *root, const char *bdf, struct pg_vfio_error *err)
 	if ((size_t)snprintf(path, sizeof(path), "%s/bus/pci/drivers/vfio-pci", r0) >=
 		    sizeof(path) || access(path, F_OK) < 0)
 		return fail(err, -ENOENT, "%s: vfio-pci is not loaded (modprobe vfio-pci)", canon);
-	(void)snprintf(rel, sizeof(rel), "bus/pci/devices/%s/driver_override", canon);
-	r = write_at(r0, rel, "vfio-pci");
-	if (r == 0 && drv[0]) {
-		(void)snprintf(rel, sizeof(rel), "bus/pci/devices/%s/driver/unbind", canon);
-		r = write_at(r0, rel, canon);
-	}
-	if (r == 0)
-		r = write_at(r0, "bus/pci/drivers_probe", canon);
+	r = rebind(r0, canon, "vfio-pci", drv[0] != '\0');
 	if (r < 0)
 		return fail(err, r, "%s: binding to vfio-pci: %s", canon, strerror(-r));
 	if (pg_pci_driver(r0, canon, drv) < 0 || strcmp(drv, "vfio-pci"))
@@ -175,30 +178,20 @@ int pg_vfio_assign(const char *root, const char *bdf, struct pg_vfio_error *err)
 
 int pg_vfio_release(const char *root, const char *bdf, struct pg_vfio_error *err)
 {
-	char canon[13], rel[96], drv[64];
+	char canon[13], drv[64];
 	const char *r0 = root ? root : "/sys";
-	int r;
+	int r = target(bdf, canon, err);
 
-	if (err)
-		err->msg[0] = '\0';
-	if (!bdf || pg_bdf_parse(bdf, canon) < 0)
-		return fail(err, -EINVAL, "'%s' is not a PCI address ([dddd:]bb:dd.f)",
-			    bdf ? bdf : "");
+	if (r < 0)
+		return r;
 	r = pg_pci_driver(r0, canon, drv);
 	if (r < 0)
 		return fail(err, r, "%s: no such PCI device", canon);
 	if (drv[0] && strcmp(drv, "vfio-pci"))
 		return fail(err, -EBUSY, "%s: bound to %s, not vfio-pci: nothing to release",
 			    canon, drv);
-	/* Clear the override first, so the probe below offers the device to host drivers. */
-	(void)snprintf(rel, sizeof(rel), "bus/pci/devices/%s/driver_override", canon);
-	r = write_at(r0, rel, "\n");
-	if (r == 0 && drv[0]) {
-		(void)snprintf(rel, sizeof(rel), "bus/pci/devices/%s/driver/unbind", canon);
-		r = write_at(r0, rel, canon);
-	}
-	if (r == 0)
-		r = write_at(r0, "bus/pci/drivers_probe", canon);
+	/* An empty override: the probe offers the device to the host's drivers. */
+	r = rebind(r0, canon, "\n", drv[0] != '\0');
 	if (r < 0)
 		return fail(err, r, "%s: giving the device back: %s", canon, strerror(-r));
 	return 0;

@@ -74,9 +74,9 @@ static void group_members(const char *root, int group, const char *self, char *o
 static int group_of(const char *root, const char *bdf, int *ret);
 static void describe_bar(struct pg_vfio_dev *d, unsigned bar, struct pg_bar_info *info);
 
-static int fail(struct pg_vfio_error *err, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int fail(struct pg_vfio_error *err, int rc, const char *fmt, ...)
+#define fail pg_vfio_fail
+
+int pg_vfio_fail(struct pg_vfio_error *err, int rc, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -65,6 +65,18 @@ for step in $VFIO_STEPS; do
 		serve-client /usr/bin/pcigate "vfio:$EDU" vfio; echo "PG-VM: SERVE-RC $?"
 		;;
 	bench) pg-vfio bench "$EDU" 20000 ;;
+	nested)
+		# pcigate launch in this guest serves edu (vfio) to an inner guest (TCG in TCG)
+		mkdir -p /etc
+		echo 'root:x:0:0:root:/:/bin/sh' > /etc/passwd
+		echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> /etc/passwd
+		printf 'root:x:0:\nnogroup:x:65534:\n' > /etc/group
+		echo "PG-VM: NESTED-START uptime=$(cut -d' ' -f1 /proc/uptime)"
+		pcigate launch --device "vfio:$EDU" --memory 192M --timeout "$NESTED_TIMEOUT" --verbose \
+			-- -nographic -no-reboot -nic none -vga none -kernel /nested/vmlinuz \
+			-initrd /nested/inner.cpio -append "console=ttyS0 quiet panic=-1 no_timer_check"
+		echo "PG-VM: NESTED-END rc=$? uptime=$(cut -d' ' -f1 /proc/uptime)"
+		;;
 	unsafe)
 		pg-vfio open "$NVME"                   # refused: no interrupt remapping
 		echo Y > /sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts
