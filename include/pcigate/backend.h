@@ -528,8 +528,20 @@ PG_EXPORT PG_MUST_CHECK int pg_vfio_dma_unmap(struct pg_backend *be, uint64_t io
 PG_EXPORT void pg_vfio_dma_unmap_all(struct pg_backend *be);
 
 /**
+ * The resets quiescing may use (pg_vfio_quiesce(), and the close after writes): the
+ * policy's allowed methods in order (pg_mediator_reset_methods()), so that a method the
+ * administrator excluded (a device that hangs after a bus reset) is never used on the way
+ * out either. Default: PG_RESET_ANY alone. n 0: quiescing never resets.
+ * @return 0, -EINVAL (not vfio, n > PG_RESET_MAX_METHODS, an unknown method, ANY mixed).
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_set_quiesce_resets(struct pg_backend *be,
+						       const enum pg_reset_method *methods,
+						       unsigned n);
+
+/**
  * Put the device in a safe state: every interrupt type disabled, Bus Master cleared,
- * reset (PG_RESET_ANY; a device without one is left so), every DMA mapping removed.
+ * reset with the allowed methods (pg_vfio_set_quiesce_resets(); a device without one is
+ * left so), Bus Master cleared again, every DMA mapping removed.
  * pg_backend_close() calls it unless the backend only ever read (config, BARs, info). Each step runs whatever the previous ones returned.
  * @return 0 or the first negative errno (a missing reset is not an error).
  */

@@ -101,6 +101,8 @@ struct pg_vfio_dev {
 	bool hot_reset;            /* a hot reset would affect only our group */
 	uint16_t pm_cap;           /* PM capability offset, 0 when none */
 	bool unmap_all;            /* the kernel has VFIO_DMA_UNMAP_FLAG_ALL */
+	enum pg_reset_method quiesce[PG_RESET_MAX_METHODS]; /* resets quiescing may use */
+	unsigned nquiesce;         /* default 1 (ANY); 0: quiescing never resets */
 	bool touched;              /* written, reset, IRQ or DMA set up: quiesce at close */
 	bool mmap_checked;         /* mmap_ok is current (cleared by config writes, resets) */
 	bool mmap_ok;              /* Memory decode on and in D0: mappings may be touched */

@@ -480,9 +480,21 @@ void pg_vfio_dma_unmap_all(struct pg_backend *be)
 
 /* ---- quiesce, info, MSI-X decision -------------------------------------------------- */
 
-int pg_vfio_quiesce_dev(struct pg_vfio_dev *d)
+/* Bus Master off in the config region; 0 when it already was. */
+static int bus_master_off(struct pg_vfio_dev *d)
 {
 	uint64_t cmd = 0;
+	int s = pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, 0x04, 2, &cmd, false);
+
+	if (s == 0 && (cmd & 0x4)) {
+		cmd &= ~0x4ull; /* no DMA, no MSI from here on */
+		s = pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, 0x04, 2, &cmd, true);
+	}
+	return s;
+}
+
+int pg_vfio_quiesce_dev(struct pg_vfio_dev *d)
+{
 	int r = 0, s;
 
 	if (!d || d->device < 0)
@@ -493,22 +505,37 @@ int pg_vfio_quiesce_dev(struct pg_vfio_dev *d)
 			r = s; /* EINVAL: a type the device does not have */
 	}
 	d->irq_on = -1;
-	s = pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, 0x04, 2, &cmd, false);
-	if (s == 0 && (cmd & 0x4)) {
-		cmd &= ~0x4ull; /* Bus Master off: no DMA, no MSI from here on */
-		s = pg_vfio_region_rw(d, PG_VFIO_CFG_REGION, 0x04, 2, &cmd, true);
-	}
+	s = bus_master_off(d);
 	if (s < 0 && !r)
 		r = s;
-	{
-		static const enum pg_reset_method any = PG_RESET_ANY;
-
-		s = do_reset(d, &any, 1, NULL);
+	/* Only the methods the owner allowed (the policy's list; none: no reset). */
+	if (d->nquiesce) {
+		s = do_reset(d, d->quiesce, d->nquiesce, NULL);
 		if (s < 0 && s != -EOPNOTSUPP && !r)
+			r = s;
+		s = bus_master_off(d); /* a reset may restore a saved Command */
+		if (s < 0 && !r)
 			r = s;
 	}
 	unmap_all(d);
 	return r;
+}
+
+int pg_vfio_set_quiesce_resets(struct pg_backend *be, const enum pg_reset_method *methods,
+			       unsigned n)
+{
+	struct pg_vfio_dev *d = pg_vfio_dev(be);
+
+	if (!d || n > PG_RESET_MAX_METHODS || (n && !methods))
+		return -EINVAL;
+	for (unsigned i = 0; i < n; i++)
+		if ((unsigned)methods[i] >= PG_RESET__COUNT ||
+		    (methods[i] == PG_RESET_ANY && n != 1))
+			return -EINVAL;
+	for (unsigned i = 0; i < n; i++)
+		d->quiesce[i] = methods[i];
+	d->nquiesce = n;
+	return 0;
 }
 
 int pg_vfio_quiesce(struct pg_backend *be)

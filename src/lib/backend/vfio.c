@@ -585,6 +585,8 @@ int pg_backend_vfio_open(const char *bdf, const struct pg_vfio_config *cfg,
 		return -ENOMEM;
 	d->container = d->group = d->device = d->rm_fd = -1;
 	d->irq_on = -1;
+	d->quiesce[0] = PG_RESET_ANY;
+	d->nquiesce = 1;
 	memcpy(d->bdf, canon, sizeof(canon));
 	memcpy(d->root, root, strlen(root) + 1);
 	d->log = cfg ? cfg->log : NULL;

@@ -65,6 +65,23 @@ static bool mediator_fits(const struct pg_mediator *m, unsigned flags)
 	       !!(have & PG_MEDIATOR_OPT_READONLY) == !!(flags & PG_PROTO_DEV_READONLY);
 }
 
+/* The vfio backend quiesces (also when it is closed) with the policy's reset methods. */
+static int use_vfio(struct pg_proto_dev *dev, struct pg_backend *vfio)
+{
+	enum pg_reset_method order[PG_RESET_MAX_METHODS];
+	int n = vfio ? pg_mediator_reset_methods(dev->med, order) : 0;
+
+	if (n < 0)
+		return n;
+	if (vfio) {
+		n = pg_vfio_set_quiesce_resets(vfio, order, (unsigned)n);
+		if (n < 0)
+			return n;
+	}
+	dev->vfio = vfio;
+	return 0;
+}
+
 int pg_proto_dev_new(struct pg_mediator *m, struct pg_backend *be, unsigned flags,
 		     pg_proto_log_fn log, void *log_data, struct pg_proto_dev **ret)
 {
@@ -78,9 +95,9 @@ int pg_proto_dev_new(struct pg_mediator *m, struct pg_backend *be, unsigned flag
 		return -ENOMEM;
 	*d = (struct pg_proto_dev){ .med = m, .be = be, .flags = flags, .log = log,
 				    .log_data = log_data, .irqfd = -1, .resamplefd = -1 };
-	if (pg_backend_is_vfio(be) && !(flags & PG_PROTO_DEV_READONLY))
-		d->vfio = be;
-	rc = pg_sysmem_new(&d->mem);
+	rc = pg_backend_is_vfio(be) && !(flags & PG_PROTO_DEV_READONLY) ? use_vfio(d, be) : 0;
+	if (rc == 0)
+		rc = pg_sysmem_new(&d->mem);
 	if (rc < 0) {
 		free(d);
 		return rc;
@@ -345,6 +362,10 @@ int pg_proto_dev_quiesce(struct pg_proto_dev *dev)
 		return -EINVAL;
 	if (dev->flags & PG_PROTO_DEV_READONLY)
 		return 0;
+	/* VFIO: interrupts off, Bus Master off, a reset with the policy's methods (set when
+	 * the backend was named), Bus Master off again, every DMA mapping gone. */
+	if (dev->vfio)
+		return pg_vfio_quiesce(dev->vfio);
 	/* Straight to the backend: stopping DMA must not depend on what the guest view says.
 	 * Bus Master goes off first (stop DMA now), then the reset, then off again: a reset
 	 * may restore a state with Bus Master on (the model backend restores its dump). */
@@ -359,12 +380,9 @@ int pg_proto_dev_quiesce(struct pg_proto_dev *dev)
 	rc = n ? pg_backend_reset_list(dev->be, order, (unsigned)n, NULL) : 0;
 	if (rc < 0 && rc != -EOPNOTSUPP)
 		return rc;
-	rc = bus_master_off(dev);
-	/* VFIO: interrupts off and every DMA mapping gone too. */
-	if (rc == 0 && dev->vfio)
-		rc = pg_vfio_quiesce(dev->vfio);
-	return rc;
+	return bus_master_off(dev);
 }
+
 
 int pg_proto_dev_set_vfio(struct pg_proto_dev *dev, struct pg_backend *vfio)
 {
@@ -372,6 +390,5 @@ int pg_proto_dev_set_vfio(struct pg_proto_dev *dev, struct pg_backend *vfio)
 		return -EINVAL;
 	if (dev->flags & PG_PROTO_DEV_READONLY)
 		return -EROFS;
-	dev->vfio = vfio;
-	return 0;
+	return use_vfio(dev, vfio);
 }

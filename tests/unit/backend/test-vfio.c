@@ -456,6 +456,11 @@ static void test_not_vfio(void **state)
 	assert_int_equal(pg_vfio_dma_map(be, 0, &vi, 4096, 0), -EINVAL);
 	assert_int_equal(pg_vfio_dma_unmap(be, 0, 4096), -EINVAL);
 	assert_int_equal(pg_vfio_quiesce(be), -EINVAL);
+	{
+		const enum pg_reset_method flr = PG_RESET_FLR;
+
+		assert_int_equal(pg_vfio_set_quiesce_resets(be, &flr, 1), -EINVAL);
+	}
 	pg_vfio_dma_unmap_all(be); /* no effect, no crash */
 	assert_false(pg_vfio_msix_direct_map(be, NULL, &why));
 	assert_string_equal(why, "not a vfio device");
