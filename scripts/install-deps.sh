@@ -13,6 +13,9 @@ packages=(
 	scdoc
 	# functional tests: strace proves the live inspect opens nothing for writing
 	strace
+	# unit tests of the topology module: sysfs trees built by umockdev's testbed
+	# guard unit tests: umockdev's fake sysfs (libumockdev-dev pulls GLib)
+	umockdev libumockdev-dev
 	# libFuzzer targets and the sanitizer runtime
 	clang libclang-rt-14-dev
 	# virtio: qemu-storage-daemon's vhost-user-blk export is the real device of the

@@ -128,6 +128,14 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_cfg_read(struct pg_backend *be, uint16_t 
 PG_EXPORT PG_MUST_CHECK int pg_backend_cfg_write(struct pg_backend *be, uint16_t off,
 						 uint8_t size, uint32_t val);
 /**
+ * Read-modify-write in one validated call: the bits of mask take value's, the others keep
+ * the device's current ones (read first, unless mask covers every bit of size). Bits of
+ * value outside mask are ignored. Same validation and errors as pg_backend_cfg_write();
+ * a read error is returned before anything is written.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_backend_cfg_update(struct pg_backend *be, uint16_t off,
+						  uint8_t size, uint32_t value, uint32_t mask);
+/**
  * BAR access: bar < PG_CFG_NUM_BARS, size 1/2/4/8 and aligned, else -EINVAL.
  *
  * pg_backend_bar_info() zeroes *info before calling the op and writes it on success only.
@@ -220,14 +228,19 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_snapshot(struct pg_backend *be, uint8_t *
 /* ---- model backend ------------------------------------------------------------------ */
 
 /**
- * Default BAR size when a dump carries no annotation for an implemented BAR: the natural
- * alignment of the programmed address (its lowest set bit), clamped to
- * [PG_MODEL_MIN_MEM_BAR, PG_MODEL_MAX_DEFAULT_BAR] for memory (and the ROM) and
- * [PG_MODEL_MIN_IO_BAR, PG_MODEL_MAX_DEFAULT_IO_BAR] for I/O; an unprogrammed (zero
- * address) memory BAR gets PG_MODEL_MIN_MEM_BAR, an unprogrammed I/O BAR
- * PG_MODEL_MIN_IO_BAR. A BAR register that reads all zero is not implemented unless
- * annotated (then it is a 32-bit non-prefetchable memory BAR, or the ROM); a ROM register
- * reading zero is not implemented unless annotated.
+ * Default BAR size when a dump gives no size for an implemented BAR (no `# pcigate:`
+ * annotation, no `lspci -vvv` Region line): the natural alignment of the programmed
+ * address (its lowest set bit), clamped to [PG_MODEL_MIN_MEM_BAR, PG_MODEL_MAX_DEFAULT_BAR]
+ * for memory (and the ROM) and [PG_MODEL_MIN_IO_BAR, PG_MODEL_MAX_DEFAULT_IO_BAR] for I/O;
+ * an unprogrammed (zero address) memory BAR gets PG_MODEL_MIN_MEM_BAR, an unprogrammed I/O
+ * BAR PG_MODEL_MIN_IO_BAR. A BAR register that reads all zero is ambiguous (an unassigned
+ * 32-bit memory BAR reads the same as none): with a size in the dump it is a 32-bit
+ * non-prefetchable memory BAR (size > 0) or not implemented (size 0); without one it is a
+ * 32-bit memory BAR when the MSI-X table or PBA lives in it (sized to hold them: the
+ * smallest power of two, at least PG_MODEL_MIN_MEM_BAR), and otherwise taken as not
+ * implemented. A ROM register reading zero is not implemented unless sized. Every size
+ * invented this way, and every zero BAR taken as absent, is reported by
+ * pg_backend_model_guesses(), so a program can warn instead of silently inventing.
  */
 #define PG_MODEL_MIN_MEM_BAR 4096u
 #define PG_MODEL_MAX_DEFAULT_BAR (1u << 20)
@@ -257,8 +270,13 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_snapshot(struct pg_backend *be, uint8_t *
  * 0 and writes are dropped; an access not wholly inside [0, size) is -ERANGE; writes to
  * the expansion ROM are -EROFS.
  *
- * reset: the first listed method the model supports restores the dump's config bytes and
- * discards BAR RAM. PG_RESET_ANY always works; PG_RESET_FLR when the dump has a PCIe capability with DevCap FLR (bit 28) or an
+ * reset: puts config space in its power-on state and discards BAR RAM. In the header every
+ * writable and RW1C bit reads 0 (Command 0, so no decode and no Bus Master; BAR and ROM
+ * addresses 0; Status errors, bus numbers and windows 0) and read-only bits keep the
+ * dump's value; PM goes to D0 with PME_En off, MSI and MSI-X are disabled (Function Mask
+ * off), PCIe Device Control takes its defaults (0x2810) and Device Status errors clear;
+ * other capability bytes keep the dump's value. The first listed method the model supports
+ * is used: PG_RESET_ANY always works; PG_RESET_FLR when the dump has a PCIe capability with DevCap FLR (bit 28) or an
  * Advanced Features capability with its FLR bit; PG_RESET_PM when it has a PM capability
  * with PMCSR No_Soft_Reset clear; otherwise (and always for PG_RESET_BUS) -EOPNOTSUPP.
  *
@@ -271,6 +289,22 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_snapshot(struct pg_backend *be, uint8_t *
  */
 PG_EXPORT PG_MUST_CHECK int pg_backend_model_new(const struct pg_dump_dev *dev,
 						 const char *name, struct pg_backend **ret);
+
+/** What a model backend had to assume because its dump did not say. */
+struct pg_model_guesses {
+	uint8_t guessed;  /**< bit i: BAR i (PG_CFG_ROM_BAR: the ROM) got an invented size */
+	uint8_t absent;   /**< bit i: BAR i reads 0, has no size: taken as not implemented */
+	uint64_t size[PG_CFG_NUM_BARS]; /**< the invented sizes (bytes), where guessed */
+};
+
+/**
+ * What the model backend be assumed about its BARs (see PG_MODEL_MIN_MEM_BAR).
+ * @param be  borrowed
+ * @param ret out, written on success
+ * @return 0; -EINVAL for NULL arguments or a backend that is not a model.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_backend_model_guesses(const struct pg_backend *be,
+						     struct pg_model_guesses *ret);
 
 /**
  * Model the first device of a dump file; the backend is named after path.

@@ -55,6 +55,14 @@ enum pg_bar_kind {
 	PG_BAR_MEM_BELOW1M,/**< legacy type 01b (below 1 MiB); reserved since PCI 2.2 */
 	PG_BAR_ROM,        /**< expansion ROM */
 	PG_BAR_INVALID,    /**< 64-bit BAR in the last slot, or reserved type 11b */
+	/**
+	 * The register reads 0 and no size is known: a 32-bit non-prefetchable memory BAR
+	 * that was never assigned an address reads exactly like an unimplemented one (PCI
+	 * 3.0 §6.2.5.1: only sizing tells them apart), so it is neither "none" nor usable.
+	 * With a size from the backend (sysfs `resource`) or the dump (annotation, lspci -v
+	 * Region line) the BAR is PG_BAR_MEM32 (size > 0, address 0) or PG_BAR_NONE.
+	 */
+	PG_BAR_UNKNOWN,
 };
 
 /** One decoded BAR. Sizes come from the backend (pg_cfg_bar_sizes) when it can size. */
@@ -101,6 +109,8 @@ enum pg_diag_code {
 	PG_DIAG_MSIX_BAR_SMALL,     /**< "msix-bar-small": table or PBA runs past its BAR */
 	PG_DIAG_MSIX_OVERLAP,       /**< "msix-overlap": table and PBA overlap */
 	PG_DIAG_CAP_DUPLICATE,      /**< "cap-duplicate": a capability that must be unique repeats */
+	PG_DIAG_VENDOR_INVALID,     /**< "vendor-invalid": Vendor ID 0xffff or 0x0000 (no function
+	                                 answers) although other bytes differ */
 	PG_DIAG__COUNT
 };
 
@@ -441,7 +451,30 @@ PG_EXPORT const char *pg_cap_name(bool extended, uint16_t id);
 /** Name of a PCIe device/port type ("Endpoint", "Root Port", ...); never NULL. */
 PG_EXPORT const char *pg_pcie_type_name(uint8_t type);
 
-/** Name of a BAR kind ("io", "mem32", "mem64", ...); never NULL. */
+/**
+ * Name of a header layout with its type number, for messages: "type 0",
+ * "type 1 (PCI-to-PCI bridge)", "type 2 (CardBus bridge)", "unknown type 0x7f".
+ * @param header_type the raw Header Type byte (bit 7, multi-function, is ignored)
+ * @param buf out: at least 40 bytes; returned
+ */
+PG_EXPORT const char *pg_hdr_layout_name(uint8_t header_type, char *buf, size_t n);
+
+/**
+ * Why a function must not be handed to a guest as an endpoint, or NULL when it may.
+ *
+ * One rule for everything that asks (inspect's "bridge" finding, the mediator's refusal):
+ * a type 1 (PCI-to-PCI) or type 2 (CardBus) header, or a bridge class (base class 0x06:
+ * host, ISA, EISA, MCA, PCI-to-PCI, ... bridges) on any header. A host bridge or an ISA/LPC bridge with a type 0 header still owns platform
+ * resources (the root complex, legacy I/O ports and interrupts of the whole machine).
+ * @param l borrowed
+ * @return a static phrase ("host bridge", "ISA bridge", "PCI-to-PCI bridge header", ...)
+ *         or NULL; NULL also when the header is not known (fewer than 16 bytes, or no
+ *         device: cfg-all-ones, cfg-all-zero, vendor-invalid). An unknown header layout is
+ *         no bridge here (its registers cannot be read at all; the caller refuses it).
+ */
+PG_EXPORT const char *pg_cfg_bridge_kind(const struct pg_cfg_layout *l);
+
+/** Name of a BAR kind ("io", "mem32", "mem64", "unknown", ...); never NULL. */
 PG_EXPORT const char *pg_bar_kind_name(enum pg_bar_kind kind);
 
 /* ---- field descriptors: generic access to decoded fields for reports ---------------- */

@@ -11,7 +11,8 @@
  *
  *     # pcigate: bar0=0x4000 bar2=1M rom=64K
  *
- * (sizes in bytes, decimal or 0x-hex, optional K/M/G suffix, each a power of two; each
+ * (sizes in bytes, decimal or 0x-hex, optional K/M/G suffix, each a power of two or 0 for
+ * a BAR that is not implemented, which a register reading 0 cannot tell by itself; each
  * key bar0..bar5/rom at most once per device; an annotation outside a device block is an
  * error, not a comment).
  *

@@ -13,6 +13,7 @@
 #define PCIGATE_INSPECT_H
 
 #include <pcigate/cfg.h>
+#include <pcigate/topology.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -73,8 +74,9 @@ PG_EXPORT PG_MUST_CHECK int pg_inspect(const struct pg_cfg_layout *layout,
 PG_EXPORT const char *pg_finding_name(enum pg_finding_code code);
 /** "info", "low", "medium" or "high"; "unknown" if out of range. Static storage. */
 PG_EXPORT const char *pg_severity_name(enum pg_severity sev);
-/** Parse "info"/"low"/"medium"/"high" (exactly, lower case) into *ret (written on
- *  success only); -EINVAL otherwise or for NULL arguments. Reentrant. */
+/** Parse "info"/"low"/"medium"/"high" in any case ("HIGH", as text reports print it)
+ *  into *ret (written on success only); -EINVAL otherwise or for NULL arguments.
+ *  Reentrant. */
 PG_EXPORT PG_MUST_CHECK int pg_severity_parse(const char *text, enum pg_severity *ret);
 
 /* ---- names from pci.ids (through libpci) --------------------------------------------- */
@@ -127,6 +129,9 @@ struct pg_report_dev {
 	const struct pg_cfg_layout *layout;
 	const struct pg_inspect_result *result;
 	struct pg_dev_names names; /**< members may be NULL */
+	/** Live devices: IOMMU group, driver, reset methods, ACS isolation (pg_topo_read());
+	 *  NULL for dumps or when it could not be read. */
+	const struct pg_topo_dev *topology;
 };
 
 /**

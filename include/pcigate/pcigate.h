@@ -40,6 +40,7 @@ PG_EXPORT const char *pg_version(void);
 #include <pcigate/policy.h>
 #include <pcigate/proto.h>
 #include <pcigate/serve.h>
+#include <pcigate/topology.h>
 #include <pcigate/virtio.h>
 
 #endif

@@ -34,9 +34,27 @@ void pg_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int pg_cmd_inspect(int argc, char **argv);
 void pg_cmd_inspect_usage(FILE *out);
+/* inspect --tree / --dot (inspect-tree.c): every device under root (NULL: /sys); names may
+ * be NULL. Prints its errors; returns an exit code. */
+struct pg_names;
+int pg_inspect_topology(const char *root, struct pg_names *names, bool dot);
+
+int pg_cmd_dump(int argc, char **argv);
+void pg_cmd_dump_usage(FILE *out);
 
 int pg_cmd_policy(int argc, char **argv);
 void pg_cmd_policy_usage(FILE *out);
+
+/* guard (cmd-guard.c, guard-daemon.c) */
+#define PG_GUARD_SOCKET "/run/pcigate/guard.sock"
+struct pg_guard_rules;
+int pg_cmd_guard(int argc, char **argv);
+void pg_cmd_guard_usage(FILE *out);
+/* `guard run`: the daemon. */
+int pg_guard_run(int argc, char **argv);
+/* Load a rule file; on failure why gets "FILE:LINE:COL: error: REASON". Returns
+ * PG_EXIT_OK, PG_EXIT_FINDING (invalid) or PG_EXIT_INPUT (unreadable). */
+int pg_guard_cli_load(const char *path, struct pg_guard_rules **ret, char *why, size_t size);
 
 /* serve and launch (cmd-serve.c, cmd-launch.c) */
 struct pg_serve_opts {
@@ -110,6 +128,16 @@ void pg_guest_log(void *data, int level, const char *msg);
 int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
 		      struct pg_backend *be, struct pg_mediator_config *mc,
 		      struct pg_mediator **ret);
+
+/* BAR sizes (bar-notes.c). pg_cli_size: "16K", "1M", "4096"-style compact size in buf
+ * (at least 24 bytes), returned. pg_cli_warn_guesses: one warning line on stderr naming
+ * the BAR sizes a model backend guessed and the zero BARs it took as absent; nothing for
+ * a backend that is not a model or guessed nothing. */
+#include <stdint.h>
+const char *pg_cli_size(uint64_t size, char *buf, size_t n);
+/* The dump annotation key of BAR slot i: "bar0".."bar5", "rom" (buf at least 8 bytes). */
+const char *pg_cli_bar_key(unsigned i, char *buf, size_t n);
+void pg_cli_warn_guesses(const char *cmd, const char *device, const struct pg_backend *be);
 
 /* vfio:BDF devices (cli-vfio.c). Open through the vfio backend (prints its error; the
  * backend's warnings go to stderr prefixed with cmd, which must outlive the backend). */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pcigate inspect [--json] [--fail-on SEVERITY] [BDF... | --dump FILE...]
+ * pcigate inspect --tree | --dot
  *
  * Reads devices (live ones read-only through the sysfs backend: config and resource files
  * only, never a BAR), parses, inspects and reports them. The whole command line is checked
@@ -22,6 +23,9 @@ struct inspect_opts {
 	bool json;
 	bool fail_on_set;
 	enum pg_severity fail_on;
+	bool tree, dot;             /* the topology of every device instead of reports */
+	bool one_line;              /* --short: one line per device */
+	const char *sysfs_root;     /* live devices under this root instead of /sys (tests) */
 };
 
 /* One command-line input in order of appearance. */
@@ -36,6 +40,7 @@ struct input {
 struct device {
 	struct pg_cfg_layout *layout;
 	struct pg_inspect_result result;
+	struct pg_topo_dev *topo;   /* live devices: their surroundings, or NULL */
 	const char *source;
 	char *name;
 	char slot[32];
@@ -51,25 +56,36 @@ struct run {
 	bool input_error;
 	bool failed_threshold;
 	bool out_error;
+	size_t unprivileged;        /* live devices read in fewer than 256 bytes */
+	char first_short[13];
 };
 
 void pg_cmd_inspect_usage(FILE *out)
 {
 	fputs("usage: pcigate inspect [--json] [--fail-on SEVERITY] [BDF... | --dump FILE...]\n"
+	      "       pcigate inspect --tree | --dot\n"
 	      "\n"
 	      "Report what makes PCI devices risky to pass through to a VM. With no BDF and\n"
-	      "no --dump, every device in /sys/bus/pci/devices is read (config and resource\n"
-	      "files only, read-only).\n"
+	      "no --dump, every device in /sys/bus/pci/devices is read (config, resource and\n"
+	      "sysfs attributes only, read-only). A live device's report adds its IOMMU group\n"
+	      "and the other members, the bound driver, the kernel's reset_method and whether\n"
+	      "ACS isolates it upstream.\n"
 	      "\n"
 	      "  BDF              a live device, [dddd:]bb:dd.f\n"
 	      "  vfio:BDF         a device bound to vfio-pci, read through VFIO, with its\n"
 	      "                   IOMMU group and members, driver, reset methods, interrupt\n"
 	      "                   remapping and the MSI-X direct-map decision (text only)\n"
-	      "  --dump FILE      an `lspci -x` style dump (may repeat; a file may hold\n"
-	      "                   several devices)\n"
+	      "  --dump FILE      an `lspci -x` or `lspci -vvv -xxxx` style dump, or what\n"
+	      "                   `pcigate dump` writes (may repeat; several devices per file)\n"
 	      "  --json           print one JSON document (docs/json-schema.md)\n"
 	      "  --fail-on SEV    exit 1 when a device has a finding of severity SEV or\n"
-	      "                   more (info, low, medium, high)\n"
+	      "                   more (info, low, medium, high; any case)\n"
+	      "  --short          one line per device: address, name, worst severity and the\n"
+	      "                   most severe finding\n"
+	      "  --tree           print this machine's PCI topology as a tree (bridges, IOMMU\n"
+	      "                   groups, drivers, ACS)\n"
+	      "  --dot            the same as a Graphviz DOT graph\n"
+	      "  --sysfs-root DIR read live devices under DIR instead of /sys (testing)\n"
 	      "  -h, --help       show this help\n"
 	      "\n"
 	      "exit status: 0 success; 1 a finding at or above --fail-on; 2 usage error;\n"
@@ -108,6 +124,15 @@ static int parse_option(int argc, char **argv, int *i, struct inspect_opts *o,
 
 	if (!strcmp(a, "--json")) {
 		o->json = true;
+	} else if (!strcmp(a, "--short")) {
+		o->one_line = true;
+	} else if (!strcmp(a, "--tree")) {
+		o->tree = true;
+	} else if (!strcmp(a, "--dot")) {
+		o->dot = true;
+	} else if (is_opt(a, "--sysfs-root")) {
+		if (!(o->sysfs_root = opt_value(argc, argv, i, "--sysfs-root")))
+			return -EINVAL;
 	} else if (is_opt(a, "--fail-on")) {
 		if (!(v = opt_value(argc, argv, i, "--fail-on")))
 			return -EINVAL;
@@ -175,6 +200,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o, struct inpu
 
 static void device_free(struct device *d)
 {
+	free(d->topo);
 	pg_cfg_free(d->layout);
 	free(d->name);
 	memset(d, 0, sizeof(*d));
@@ -194,10 +220,48 @@ static void device_report_dev(const struct device *d, struct pg_report_dev *rd)
 	rd->slot = d->slot[0] ? d->slot : NULL;
 	rd->layout = d->layout;
 	rd->result = &d->result;
+	rd->topology = d->topo;
 	rd->names.vendor = d->has_name[0] ? d->names[0] : NULL;
 	rd->names.device = d->has_name[1] ? d->names[1] : NULL;
 	rd->names.subsystem = d->has_name[2] ? d->names[2] : NULL;
 	rd->names.class_name = d->has_name[3] ? d->names[3] : NULL;
+}
+
+/* Append s to line with control characters replaced (names come from pci.ids). */
+static void put_clean(char *line, size_t cap, const char *s)
+{
+	size_t used = strlen(line);
+
+	for (; s && *s && used + 1 < cap; s++)
+		line[used++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+	line[used] = '\0';
+}
+
+/* --short: "ADDRESS  NAME [vvvv:dddd]  WORST  code: why" */
+static void emit_short(const struct device *d)
+{
+	const struct pg_inspect_result *r = &d->result;
+	char line[512] = "";
+
+	put_clean(line, sizeof(line), d->slot[0] && strcmp(d->slot, d->name) ? d->name : "");
+	put_clean(line, sizeof(line), d->slot[0] && strcmp(d->slot, d->name) ? " " : "");
+	put_clean(line, sizeof(line), d->slot[0] ? d->slot : d->name);
+	put_clean(line, sizeof(line), "  ");
+	put_clean(line, sizeof(line), d->has_name[3] ? d->names[3] : "Class");
+	put_clean(line, sizeof(line), ": ");
+	put_clean(line, sizeof(line), d->has_name[0] ? d->names[0] : "");
+	put_clean(line, sizeof(line), d->has_name[0] && d->has_name[1] ? " " : "");
+	put_clean(line, sizeof(line), d->has_name[1] ? d->names[1] : "");
+	printf("%s [%04x:%04x]  ", line, d->layout->vendor, d->layout->device);
+	if (!r->nfindings) {
+		printf("none\n");
+		return;
+	}
+	line[0] = '\0';
+	put_clean(line, sizeof(line), r->findings[0].why);
+	for (const char *s = pg_severity_name(r->worst); *s; s++)
+		putchar(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s);
+	printf("  %s: %s\n", pg_finding_name(r->findings[0].code), line);
 }
 
 static void emit_text(struct run *run, const struct device *d)
@@ -206,6 +270,11 @@ static void emit_text(struct run *run, const struct device *d)
 	char *text = NULL;
 	int r;
 
+	if (run->opts.one_line) {
+		emit_short(d);
+		run->ndevs++;
+		return;
+	}
 	device_report_dev(d, &rd);
 	r = pg_report_text(&rd, &text);
 	if (r < 0) {
@@ -263,14 +332,40 @@ static int emit(struct run *run, struct device *d)
 	return 0;
 }
 
-/* Parse, inspect and name one device's config bytes, then emit it. */
+/* A live device read in fewer than 256 bytes (Linux shows the rest of config space only
+ * to CAP_SYS_ADMIN): its capabilities are out of sight, so "cfg-short" and "no-reset"
+ * would blame the device for the reader's privilege. They are dropped and the run says
+ * once, at the end, how to see everything. */
+static void drop_unprivileged(struct run *run, struct device *d)
+{
+	struct pg_inspect_result *r = &d->result;
+	unsigned k = 0;
+
+	if (!run->unprivileged++)
+		snprintf(run->first_short, sizeof(run->first_short), "%s", d->name);
+	r->worst = PG_SEV_INFO;
+	for (unsigned i = 0; i < r->nfindings; i++) {
+		if (r->findings[i].code == PG_FIND_CFG_SHORT ||
+		    r->findings[i].code == PG_FIND_NO_RESET)
+			continue;
+		r->findings[k++] = r->findings[i];
+		if (r->findings[i].severity > r->worst)
+			r->worst = r->findings[i].severity;
+	}
+	r->nfindings = k;
+}
+
+/* Parse, inspect and name one device's config bytes, then emit it. topo (owned, may be
+ * NULL) is a live device's surroundings. */
 static int add_device(struct run *run, const char *source, const char *name, const char *slot,
-		      const uint8_t *cfg, size_t len, const struct pg_cfg_bar_sizes *sizes)
+		      const uint8_t *cfg, size_t len, const struct pg_cfg_bar_sizes *sizes,
+		      struct pg_topo_dev *topo)
 {
 	struct device d = { 0 };
 	struct pg_dev_names n;
 	int r;
 
+	d.topo = topo;
 	d.source = source;
 	d.name = strdup(name);
 	if (!d.name)
@@ -282,6 +377,8 @@ static int add_device(struct run *run, const char *source, const char *name, con
 	r = pg_inspect(d.layout, &d.result);
 	if (r < 0)
 		goto fail;
+	if (!strcmp(source, "sysfs") && len < PG_CFG_STD_LEN)
+		drop_unprivileged(run, &d);
 	pg_names_lookup(run->names, d.layout, &n);
 	copy_name(&d, 0, n.vendor);
 	copy_name(&d, 1, n.device);
@@ -295,6 +392,21 @@ fail:
 
 /* ---- inputs ----------------------------------------------------------------------------- */
 
+/* A live device's IOMMU group, driver, reset methods and ACS path; NULL (and a note)
+ * when they cannot be read: the report is still worth having. */
+static struct pg_topo_dev *read_topology(struct run *run, const char *bdf)
+{
+	struct pg_topo_dev *t = malloc(sizeof(*t));
+	int r = t ? pg_topo_read(run->opts.sysfs_root, bdf, t) : -ENOMEM;
+
+	if (r < 0) {
+		fprintf(stderr, "pcigate inspect: %s: topology not read: %s\n", bdf, strerror(-r));
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
 static void read_bdf(struct run *run, const char *bdf)
 {
 	uint8_t cfg[PG_CFG_EXT_LEN];
@@ -302,7 +414,7 @@ static void read_bdf(struct run *run, const char *bdf)
 	struct pg_backend *be = NULL;
 	int r;
 
-	r = pg_backend_sysfs_open(bdf, 0, NULL, &be);
+	r = pg_backend_sysfs_open(bdf, 0, run->opts.sysfs_root, &be);
 	if (r < 0) {
 		pg_cli_err("%s: %s", bdf, r == -ENODEV ? "no such PCI device" : strerror(-r));
 		run->input_error = true;
@@ -315,7 +427,8 @@ static void read_bdf(struct run *run, const char *bdf)
 		run->input_error = true;
 		return;
 	}
-	r = add_device(run, "sysfs", bdf, bdf, cfg, (size_t)r, &sizes);
+	r = add_device(run, "sysfs", bdf, bdf, cfg, (size_t)r, &sizes,
+		       read_topology(run, bdf));
 	if (r < 0) {
 		pg_cli_err("%s: %s", bdf, strerror(-r));
 		run->input_error = true;
@@ -338,7 +451,8 @@ static void read_vfio(struct run *run, const char *bdf)
 	}
 	r = pg_backend_snapshot(be, cfg, &sizes);
 	if (r >= 0)
-		r = add_device(run, "vfio", bdf, bdf, cfg, (size_t)r, &sizes);
+		r = add_device(run, "vfio", bdf, bdf, cfg, (size_t)r, &sizes,
+			       read_topology(run, bdf));
 	if (r < 0) {
 		pg_cli_err("%s: %s", bdf, strerror(-r));
 		run->input_error = true;
@@ -360,7 +474,8 @@ struct dump_ctx {
 static int dump_dev(void *data, const struct pg_dump_dev *dev)
 {
 	struct dump_ctx *c = data;
-	int r = add_device(c->run, "dump", c->path, dev->slot, dev->cfg, dev->len, &dev->sizes);
+	int r = add_device(c->run, "dump", c->path, dev->slot, dev->cfg, dev->len, &dev->sizes,
+			   NULL);
 
 	if (r < 0) {
 		pg_cli_err("%s:%u: %s", c->path, dev->line, strerror(-r));
@@ -395,10 +510,11 @@ static void read_all(struct run *run)
 	size_t n = 0, got = 0;
 	int r;
 
-	r = pg_sysfs_list(NULL, NULL, 0, &n);
+	r = pg_sysfs_list(run->opts.sysfs_root, NULL, 0, &n);
 	if (r >= 0 && n) {
 		bdfs = calloc(n + HOTPLUG_SLACK, sizeof(*bdfs));
-		r = bdfs ? pg_sysfs_list(NULL, bdfs, n + HOTPLUG_SLACK, &got) : -ENOMEM;
+		r = bdfs ? pg_sysfs_list(run->opts.sysfs_root, bdfs, n + HOTPLUG_SLACK, &got)
+			 : -ENOMEM;
 	}
 	if (r < 0) {
 		pg_cli_err("/sys/bus/pci/devices: %s", strerror(-r));
@@ -435,6 +551,12 @@ static int finish(struct run *run)
 {
 	if (run->opts.json)
 		end_json(run);
+	if (run->unprivileged)
+		fprintf(stderr, "pcigate inspect: %s%s was read in 64 bytes only: without root "
+			"(CAP_SYS_ADMIN) the kernel hides the rest of config space, so capabilities, "
+			"resets and isolation are not judged (cfg-short and no-reset are not "
+			"reported); run `sudo pcigate inspect` for the full report\n",
+			run->first_short, run->unprivileged > 1 ? " (and others)" : "");
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		pg_cli_err("cannot write the report: %s", strerror(errno));
 		run->out_error = true;
@@ -469,6 +591,18 @@ int pg_cmd_inspect(int argc, char **argv)
 	}
 	if (pg_names_open(&run.names) < 0)
 		run.names = NULL; /* reports simply carry no names */
+	if (run.opts.tree || run.opts.dot) {
+		if (nin || run.opts.json || (run.opts.tree && run.opts.dot)) {
+			pg_cli_err("inspect: --tree and --dot show every device of this machine, "
+				   "alone (no BDF, --dump, --json, or each other)");
+			r = PG_EXIT_USAGE;
+		} else {
+			r = pg_inspect_topology(run.opts.sysfs_root, run.names, run.opts.dot);
+		}
+		pg_names_close(run.names);
+		free(in);
+		return r;
+	}
 	if (!nin)
 		read_all(&run);
 	for (size_t i = 0; i < nin; i++) {

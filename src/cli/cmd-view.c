@@ -78,6 +78,7 @@ int pg_cli_guest_open(const struct pg_guest_opts *o, struct pg_guest *g)
 	if (g->dev.ndevs > 1)
 		fprintf(stderr, "pcigate %s: %s holds %zu devices; using the first (%s)\n",
 			o->cmd, o->device, g->dev.ndevs, g->dev.slot);
+	pg_cli_warn_guesses(o->cmd, o->device, g->dev.be);
 	if (o->policy && !g->dev.entry)
 		fprintf(stderr, "pcigate %s: %s: no entry in %s for %04x:%04x; profile %s\n",
 			o->cmd, o->device, o->policy, g->dev.ids & 0xffffu, g->dev.ids >> 16,
@@ -150,12 +151,24 @@ void pg_cmd_view_usage(FILE *out)
 	      "mediated (bridges are not), or the policy is invalid.\n", out);
 }
 
-/* Bytes of the view: what a guest's config space has (256, or 4096 with extended space
- * unless the transport has none). */
-static uint16_t view_len(const struct pg_backend *be, unsigned options)
+/* Bytes of the view: what a guest's config space has, 4096 only for a function with
+ * extended config space (PCIe, PCI-X mode 2) read beyond 256 bytes, and only when the
+ * transport carries it. A conventional function has 256 bytes even when its dump holds
+ * 4096 (lspci -xxxx pads with zeros or ones). */
+static uint16_t view_len(struct pg_backend *be, unsigned options)
 {
-	return pg_backend_cfg_len(be) > PG_CFG_STD_LEN && !(options & PG_MEDIATOR_OPT_NO_EXT_CFG) ?
-	       PG_CFG_EXT_LEN : PG_CFG_STD_LEN;
+	uint8_t *buf = malloc(PG_CFG_EXT_LEN);
+	struct pg_cfg_layout *l = NULL;
+	uint16_t len = PG_CFG_STD_LEN;
+	int n = buf && !(options & PG_MEDIATOR_OPT_NO_EXT_CFG) ? pg_backend_snapshot(be, buf, NULL)
+								 : -ENOMEM;
+
+	if (n > (int)PG_CFG_STD_LEN && pg_cfg_parse(buf, (size_t)n, NULL, &l) == 0 &&
+	    l->ext_walked)
+		len = PG_CFG_EXT_LEN;
+	pg_cfg_free(l);
+	free(buf);
+	return len;
 }
 
 /* Read the guest view. Bytes beyond the device's config length read as the mediator's

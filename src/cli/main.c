@@ -17,6 +17,8 @@ static void help_usage(FILE *out);
 static const struct pg_cli_cmd commands[] = {
 	{ "inspect", pg_cmd_inspect, pg_cmd_inspect_usage,
 	  "report what makes PCI devices risky to pass through to a VM" },
+	{ "dump", pg_cmd_dump, pg_cmd_dump_usage,
+	  "print a live device's config space and BAR sizes as a dump inspect/view read back" },
 	{ "policy", pg_cmd_policy, pg_cmd_policy_usage,
 	  "check policy files, or show which entry applies to a device" },
 	{ "serve", pg_cmd_serve, pg_cmd_serve_usage,
@@ -31,6 +33,8 @@ static const struct pg_cli_cmd commands[] = {
 	  "bind a device to vfio-pci (refusing bridges and non-viable IOMMU groups)" },
 	{ "release", pg_cmd_release, pg_cmd_assign_usage,
 	  "give a device bound to vfio-pci back to the host's drivers" },
+	{ "guard", pg_cmd_guard, pg_cmd_guard_usage,
+	  "quarantine hot-plugged PCI devices and authorize them by rules" },
 	{ "virtio-blk", pg_cmd_virtio_blk, pg_cmd_virtio_blk_usage,
 	  "block I/O through hardened virtio rings to a vhost-user-blk back end" },
 	{ "help", cmd_help, help_usage, "show the commands, or the usage of one command" },

@@ -98,6 +98,22 @@ static inline char *rp_run(char *const argv[], const char *err_path, size_t *ret
 	return buf;
 }
 
+/* A whole file as a malloc'd NUL-terminated buffer, or NULL. */
+static inline char *rp_read_file(const char *path, size_t *ret_len)
+{
+	size_t len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+
+	if (fd < 0)
+		return NULL;
+	buf = rp_read_all(fd, &len);
+	close(fd);
+	if (buf && ret_len)
+		*ret_len = len;
+	return buf;
+}
+
 static inline int rp_cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

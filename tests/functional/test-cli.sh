@@ -32,7 +32,114 @@ need_sysfs() {
 		skip "no PCI devices in /sys/bus/pci/devices"
 }
 
+# fake_dev ROOT BDF PARENT-PATH CLASS HDR PORT-TYPE ACS-CTRL LEN: a function in a fake sysfs
+# tree ROOT: ROOT/devices/PARENT-PATH/BDF with a config attribute (PCIe capability of
+# PORT-TYPE at 0x40 unless it is "none", ACS with control ACS-CTRL at 0x100 unless "-",
+# LEN bytes) and an empty resource table, linked from ROOT/bus/pci/devices.
+fake_dev() {
+	local root=$1 bdf=$2 path=$3/$2 dir
+	dir=$root/devices/$path
+	mkdir -p "$dir" "$root/bus/pci/devices"
+	python3 - "$dir/config" "$4" "$5" "$6" "$7" "$8" <<'PY'
+import struct, sys
+out, cls, hdr, port, acs, n = sys.argv[1], int(sys.argv[2], 16), int(sys.argv[3], 16), \
+    sys.argv[4], sys.argv[5], int(sys.argv[6])
+b = bytearray(4096)
+struct.pack_into('<HHBBBB', b, 0, 0x8086, 0x1234, 0, 0, (cls >> 8) & 0xff, cls >> 16)
+b[0x0e] = hdr
+if port != 'none':
+    struct.pack_into('<H', b, 0x06, 0x10); b[0x34] = 0x40
+    b[0x40], b[0x41] = 0x10, 0
+    struct.pack_into('<H', b, 0x42, 0x2 | int(port, 16) << 4)
+if acs != '-':
+    struct.pack_into('<IHH', b, 0x100, 0x0d | 1 << 16, 0x5f, int(acs, 16))
+open(out, 'wb').write(bytes(b[:n]))
+PY
+	: >"$dir/resource"
+	ln -s "../../../devices/$path" "$root/bus/pci/devices/$bdf"
+}
+
 case "$case_name" in
+short-unprivileged)
+	need_corpus
+	# --fail-on takes severities in any case ("HIGH", as reports print them)
+	run inspect --fail-on HIGH --dump "$CORPUS/$ROOT_PORT"
+	expect_rc 1
+	run inspect --fail-on Medium --short --dump "$CORPUS/$SAS" --dump "$CORPUS/$ROOT_PORT"
+	expect_rc 1; err_empty
+	[ "$(wc -l <"$tmp/out")" -eq 2 ] || fail "--short: not one line per device"
+	grep -q "^$CORPUS/$ROOT_PORT [0-9a-f:.]*  .* \[1022:1414\]  HIGH  bridge: " "$tmp/out" ||
+		fail "--short line of the root port"
+	# A live device read in 64 bytes (what a non-root user gets): no cfg-short or no-reset
+	# blamed on the device, and one note saying how to see the rest.
+	s=$tmp/sys
+	fake_dev "$s" 0000:02:00.0 pci0000:00 020000 00 0 - 64
+	run inspect --sysfs-root "$s" 02:00.0
+	expect_rc 0
+	out_has "config     64 bytes"; out_lacks "cfg-short"; out_lacks "no-reset"
+	err_has "0000:02:00.0 was read in 64 bytes only: without root"
+	err_has "run \`sudo pcigate inspect\` for the full report"
+	run inspect --sysfs-root "$s" --short --fail-on medium 02:00.0
+	expect_rc 0; out_has "0000:02:00.0  "; out_has "  none"
+	;;
+live-topology)
+	# A fake tree: a root port with full ACS above a NIC (driver igb, group 7, alone,
+	# reset_method "flr bus"), a root port without ACS above a two-function card that
+	# shares group 8.
+	s=$tmp/sys
+	fake_dev "$s" 0000:00:1c.0 pci0000:00 060400 01 4 1d 4096
+	fake_dev "$s" 0000:03:00.0 pci0000:00/0000:00:1c.0 020000 00 0 - 4096
+	fake_dev "$s" 0000:00:1d.0 pci0000:00 060400 01 4 - 4096
+	fake_dev "$s" 0000:04:00.0 pci0000:00/0000:00:1d.0 020000 80 0 - 4096
+	fake_dev "$s" 0000:04:00.1 pci0000:00/0000:00:1d.0 020000 80 0 - 4096
+	d3=$s/devices/pci0000:00/0000:00:1c.0/0000:03:00.0
+	ln -s ../../../../bus/pci/drivers/igb "$d3/driver"
+	echo "flr bus" >"$d3/reset_method"
+	mkdir -p "$s/kernel/iommu_groups/7/devices" "$s/kernel/iommu_groups/8/devices"
+	ln -s ../../../../kernel/iommu_groups/7 "$d3/iommu_group"
+	ln -s ../../../../bus/pci/devices/0000:03:00.0 "$s/kernel/iommu_groups/7/devices/0000:03:00.0"
+	for f in 0 1; do
+		ln -s ../../../../kernel/iommu_groups/8 \
+			"$s/devices/pci0000:00/0000:00:1d.0/0000:04:00.$f/iommu_group"
+		ln -s ../../../../bus/pci/devices/0000:04:00.$f \
+			"$s/kernel/iommu_groups/8/devices/0000:04:00.$f"
+	done
+	run inspect --sysfs-root "$s" 03:00.0
+	expect_rc 0; err_empty
+	out_has "  iommu      group 7, alone in it"
+	out_has "  driver     igb"
+	out_has "  reset      flr bus (the kernel's reset_method, in order)"
+	out_has "  upstream   0000:00:1c.0"
+	out_has "  isolation  ACS isolates every bridge above"
+	run inspect --sysfs-root "$s" 04:00.1
+	expect_rc 0
+	out_has "  iommu      group 8 with 1 other function: 0000:04:00.0"
+	out_has "  driver     none"
+	out_has "  reset      none listed"
+	out_has "  isolation  NOT isolated at 0000:00:1d.0 (no ACS capability)"
+	run inspect --sysfs-root "$s" --json 04:00.0 03:00.0
+	expect_rc 0
+	"$JSONCHECK" --devices 2 <"$tmp/out" || fail "JSON with topology"
+	out_has '"acs": "gap"'; out_has '"acs_at": "0000:00:1d.0"'; out_has '"iommu_group": 8'
+	out_has '"reset_method": "flr bus"'; out_has '"driver": "igb"'
+	run inspect --sysfs-root "$s" --tree
+	expect_rc 0; err_empty
+	out_has "0000:00:1c.0 "; out_has "ACS: isolates)"
+	out_has "0000:00:1d.0 "; out_has "ACS: no ACS capability)"
+	grep -q '^|-- 0000:04:00.0 .*(group 8)$' "$tmp/out" || fail "04:00.0 is not a child"
+	grep -q '^`-- 0000:04:00.1 ' "$tmp/out" || fail "04:00.1 is not the last child"
+	grep -q '^`-- 0000:03:00.0 .*(group 7, igb)$' "$tmp/out" || fail "03:00.0 line"
+	[ "$(wc -l <"$tmp/out")" -eq 5 ] || fail "not one line per function"
+	run inspect --sysfs-root "$s" --dot
+	expect_rc 0
+	out_has "digraph pci {"; out_has '"0000:00:1d.0" -> "0000:04:00.1";'
+	out_has 'subgraph "cluster_iommu_8"'; out_has ', color=red];'
+	if command -v dot >/dev/null; then
+		dot -Tsvg "$tmp/out" >/dev/null || fail "dot rejects the graph"
+	fi
+	run inspect --tree --json
+	expect_rc 2; err_has "--tree and --dot show every device"
+	;;
 version)
 	run --version
 	expect_rc 0; out_has "pcigate "; err_empty
@@ -208,9 +315,13 @@ live-readonly)
 	grep -E '/sys/|openat2?\([0-9]+,' "$tmp/trace" >"$tmp/sys" || fail "no sysfs access traced"
 	grep -q '"/sys/bus/pci/devices", O_RDONLY' "$tmp/sys" || fail "device list not read"
 	grep -q '"config"\|/config"' "$tmp/sys" || fail "config files were not read"
+	# The topology module opens /sys, each device directory (by its BDF), reset_method and
+	# an IOMMU group's device list; links (driver, iommu_group) are read with readlinkat.
 	allowed='"/sys/bus/pci/devices(/[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])?"'
 	allowed+='|"/sys/bus/pci/devices/[0-9a-f:.]+/(config|resource)"'
-	allowed+='|openat2?\([0-9]+, "(config|resource)"'
+	allowed+='|"/sys", O_RDONLY'
+	allowed+='|openat2?\([0-9]+, "([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]|config|resource|'
+	allowed+='reset_method|kernel/iommu_groups/[0-9]+/devices)"'
 	if grep -v -E "$allowed" "$tmp/sys" >"$tmp/other"; then
 		fail "opened other files: $(head -3 "$tmp/other")"
 	fi

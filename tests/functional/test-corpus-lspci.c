@@ -40,6 +40,8 @@
 #include <pcigate/cfg.h>
 #include <pcigate/dump.h>
 
+#include "runprog.h"
+
 #define CORPUS_FILES 316u
 #define MAX_OUT (4u << 20)   /* lspci output cap per file */
 #define MAX_LCAPS 1100u      /* more than any walk can print (48 + 960 + markers) */
@@ -263,63 +265,18 @@ static int parse_lspci(const char *out, size_t len, struct lcap *caps, size_t ma
  * warnings). Returns the output (malloc'd, NUL-terminated) or NULL with why set. */
 static char *run_lspci(const char *path, size_t *ret_len, char *why, size_t whylen)
 {
-	int fds[2], status;
-	size_t len = 0, cap = 65536;
-	char *buf = NULL;
-	pid_t pid;
+	char lspci[] = "lspci", f[] = "-F", vvv[] = "-vvv", file[4200];
+	char *argv[] = { lspci, f, file, vvv, NULL };
+	int status = -1;
+	char *buf;
 
-	if (pipe2(fds, O_CLOEXEC) < 0) {
-		snprintf(why, whylen, "pipe: %s", strerror(errno));
-		return NULL;
-	}
-	pid = fork();
-	if (pid < 0) {
-		snprintf(why, whylen, "fork: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-		if (dup2(fds[1], STDOUT_FILENO) < 0 || devnull < 0 ||
-		    dup2(devnull, STDERR_FILENO) < 0)
-			_exit(126);
-		execlp("lspci", "lspci", "-F", path, "-vvv", (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	buf = malloc(cap + 1);
-	for (ssize_t r = 1; buf && r > 0;) {
-		if (len == cap) {
-			char *nb = cap < MAX_OUT ? realloc(buf, 2 * cap + 1) : NULL;
-
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fds[0], buf + len, cap - len);
-		if (r > 0)
-			len += (size_t)r;
-		else if (r < 0 && errno == EINTR)
-			r = 1;
-	}
-	close(fds[0]);
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		snprintf(why, whylen, "lspci failed (status 0x%x)", status);
+	snprintf(file, sizeof(file), "%s", path);
+	buf = rp_run(argv, NULL, ret_len, &status, why, whylen);
+	if (buf && status != 0) {
+		snprintf(why, whylen, "lspci failed (exit %d)", status);
 		free(buf);
-		return NULL;
+		buf = NULL;
 	}
-	if (!buf) {
-		snprintf(why, whylen, "lspci output too large or out of memory");
-		return NULL;
-	}
-	buf[len] = '\0';
-	*ret_len = len;
 	return buf;
 }
 
@@ -413,34 +370,14 @@ static const struct exception *find_exception(const struct exception *tab, const
 	return NULL;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static size_t list_corpus(const char *dir, char ***ret)
 {
-	size_t n = 0, cap = 512;
-	char **names = calloc(cap, sizeof(*names));
-	struct dirent *e;
-	DIR *d = opendir(dir);
+	size_t n = rp_list_dir(dir, ".txt", 512, ret);
 
-	assert_non_null(names);
-	if (!d)
-		fail_msg("%s: %s", dir, strerror(errno));
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-
-		if (len < 5 || strcmp(e->d_name + len - 4, ".txt"))
-			continue;
-		assert_true(n < cap);
-		names[n] = strdup(e->d_name);
-		assert_non_null(names[n]);
-		n++;
+	if (n == (size_t)-1) {
+		fail_msg("%s: cannot list it (or more than 512 dumps)", dir);
+		return 0;
 	}
-	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
-	*ret = names;
 	return n;
 }
 

@@ -112,6 +112,77 @@ view-bridge)
 	expect_rc 3; err_has "cannot mediate the device"; err_has "not an endpoint"
 	[ ! -s "$tmp/out" ] || fail "a refused device printed a view"
 	;;
+view-bridge-type0)
+	# A host bridge with a type 0 header: refused by the same rule as inspect's "bridge".
+	host=8086-0044_intel-core-processor-dram-controller_4096.txt
+	[ -n "$CORPUS" ] && [ -f "$CORPUS/$host" ] || skip "corpus not found (PG_CORPUS)"
+	run view "$CORPUS/$host"
+	expect_rc 3; err_has "header type 0, class 0600 (host bridge): not an endpoint"
+	run inspect --dump "$CORPUS/$host"
+	expect_rc 0; out_has "HIGH bridge: host bridge (header type 0, class 0600)"
+	# The message names the layout, never the raw Header Type byte (0x81 here).
+	[ -f "$CORPUS/$ROOT_PORT" ] || skip "corpus not found (PG_CORPUS)"
+	run view "$CORPUS/$ROOT_PORT"
+	expect_rc 3; err_has "header type 1 (PCI-to-PCI bridge) multi-function, class 0604"
+	! grep -q "0x81" "$tmp/err" || fail "raw header byte in the refusal"
+	;;
+view-conventional)
+	# A conventional function (no PCIe capability) dumped in 4096 bytes has 256 bytes of
+	# config space: its view has 16 lines, not 256.
+	scsi=1000-0021_broadcom-lsi-53c1010-66mhz-ultra3-scsi-adapter_256.txt
+	[ -n "$CORPUS" ] && [ -f "$CORPUS/$scsi" ] || skip "corpus not found (PG_CORPUS)"
+	{ cat "$CORPUS/$scsi"
+	  for o in $(seq 256 16 4080); do
+		printf '%03x: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n' "$o"
+	  done; } >"$tmp/scsi-4096.txt"
+	run view "$tmp/scsi-4096.txt"
+	expect_rc 0
+	[ "$(wc -l <"$tmp/out")" -eq 17 ] || fail "not 256 bytes (16 lines + header)"
+	;;
+view-bar-sizes)
+	# A dump without sizes: one warning naming what was guessed and what was taken as
+	# absent. lspci -vvv Region lines give every size: no warning at all.
+	nvme=144d-a808_samsung-electronics-co-nvme-ssd-controller-sm981_256.txt
+	[ -n "$CORPUS" ] && [ -f "$CORPUS/$nvme" ] || skip "corpus not found (PG_CORPUS)"
+	run view "$CORPUS/$nvme"
+	expect_rc 0; err_has "BAR sizes missing from the dump; guessed bar0="
+	err_has "BAR2, BAR3, BAR4, BAR5, ROM read 0, taken as not implemented"
+	awk '/^00:01.0 /{on=1} on && /^$/{exit} on' "$DATA/dump/lspci-vvvxxxx-local.txt" \
+		>"$tmp/virtio.txt"
+	grep -q 'Region 0: .*size=512K' "$tmp/virtio.txt" || fail "fixture lacks a Region line"
+	run view "$tmp/virtio.txt"
+	expect_rc 0; err_empty
+	run inspect --dump "$tmp/virtio.txt"
+	expect_rc 0; out_has "BAR0  mem64 addr=0x4000000000 size=512K"
+	! grep -q "unknown" "$tmp/out" || fail "a BAR stayed unknown despite lspci's sizes"
+	;;
+dump-live-fake)
+	# pcigate dump writes a live device's config and the kernel's BAR sizes; inspect
+	# --dump and view read it back with nothing left to guess (no warning, every size).
+	fake_sysfs 0000:01:00.0 "$NIC" "$DATA/sysfs/82576.resource"
+	run dump --sysfs-root "$tmp/sys" 01:00.0
+	expect_rc 0; err_empty
+	head -1 "$tmp/out" | grep -q '^0000:01:00.0 ' || fail "header line"
+	# From 82576.resource: BAR0 128K, BAR1 4M, BAR2 I/O 32, BAR3 16K, BAR4/5 none, ROM 512K.
+	out_has "# pcigate: bar0=128K bar1=4M bar2=32 bar3=16K bar4=0 bar5=0 rom=512K"
+	[ "$(grep -c '^[0-9a-f]*: ' "$tmp/out")" -eq 256 ] || fail "not 4096 bytes"
+	cp "$tmp/out" "$tmp/card.txt"
+	cmp <(awk '/^[0-9a-f]+: /' "$tmp/card.txt") <(awk '/^[0-9a-f]+: /' "$NIC") ||
+		fail "config bytes differ from the device's"
+	run inspect --dump "$tmp/card.txt"
+	expect_rc 0; err_empty
+	out_has "BAR0  mem32 addr=0xe0800000 size=128K"; out_has "BAR2  io addr=0x1020 size=0x20"
+	out_lacks "unknown"
+	run view "$tmp/card.txt"
+	expect_rc 0; err_empty
+	run dump --sysfs-root "$tmp/sys" 01:00.0 02:00.0
+	expect_rc 3; err_has "dump: 0000:02:00.0: no such PCI device"
+	out_has "0000:01:00.0 "
+	run dump
+	expect_rc 2; err_has "no BDF given"
+	run dump 01:00.0x
+	expect_rc 2; err_has "is not a PCI address"
+	;;
 view-live-fake)
 	fake_sysfs 0000:01:00.0 "$NIC" "$DATA/sysfs/82576.resource"
 	cp "$tmp/sys/bus/pci/devices/0000:01:00.0/config" "$tmp/config.before"

@@ -180,6 +180,13 @@ static void extra_msix_table_big(const struct pg_cfg_layout *l)
 	}
 }
 
+/* The zero BAR the table names is "unknown", not "none": nothing says it is absent. */
+static void extra_msix_zero_unsized(const struct pg_cfg_layout *l)
+{
+	assert_int_equal(l->bars[3].kind, PG_BAR_UNKNOWN);
+	assert_false(l->bars[3].size_known);
+}
+
 static void extra_msix_bir6(const struct pg_cfg_layout *l)
 {
 	assert_int_equal(l->bars[PG_CFG_ROM_BAR].kind, PG_BAR_ROM);
@@ -230,6 +237,7 @@ static struct hostile_case cases[] = {
 	{ "bar-64-last-bridge", 0, 0, false, 0, extra_bar_64_last_bridge },
 	{ "bar-reserved", 0, 0, false, 0, extra_bar_reserved },
 	{ "msix-bir-absent", 1, 0, false, 0, NULL },
+	{ "msix-bir-zero-unsized", 1, 0, false, 0, extra_msix_zero_unsized },
 	{ "msix-bir6", 1, 0, false, 0, extra_msix_bir6 },
 	{ "msix-bir7", 1, 0, false, 0, NULL },
 	{ "msix-bir-upper", 1, 0, false, 0, extra_msix_upper },

@@ -44,6 +44,12 @@ expect=(
 	"$libdir/libpcigate.so.0"
 	"$libdir/pkgconfig/pcigate.pc"
 	"$includedir/pcigate/pcigate.h"
+	"$mandir/man8/pcigate-guard.8"
+	"$mandir/man5/pcigate-guard-rules.5"
+	"$systemdunitdir/pcigate-guard.service"
+	"$sysconfdir/pcigate/guard/rules.yaml"
+	"$datadir/initramfs-tools/scripts/init-top/pcigate-guard"
+	"$datadir/initramfs-tools/hooks/pcigate-guard"
 )
 for f in "${expect[@]}"; do
 	[ -s "$dest$f" ] || bad "$f is not installed (or empty)"
@@ -61,6 +67,12 @@ for f in "$dest$sysconfdir"/pcigate/*.yaml; do
 	"$bin" policy check "$f" >/dev/null || bad "example policy ${f#"$dest"} is invalid"
 done
 
+# pcigate guard: the shipped rule file is valid; its unit runs the installed binary.
+"$bin" guard check "$dest$sysconfdir/pcigate/guard/rules.yaml" >/dev/null ||
+	bad "the installed guard rules are invalid"
+grep -q "^ExecStart=$bindir/pcigate guard run --rules $sysconfdir/pcigate/guard/rules.yaml " \
+	"$dest$systemdunitdir/pcigate-guard.service" || bad "pcigate-guard.service ExecStart"
+
 # systemd unit: placeholders substituted, ExecStart is the installed binary.
 unit="$dest$systemdunitdir/pcigate-serve@.service"
 ! grep -n '@[a-z]*@' "$unit" || bad "unsubstituted placeholder in the unit"
@@ -71,6 +83,9 @@ if command -v systemd-analyze >/dev/null; then
 	out=$(systemd-analyze verify --man=no --root="$dest" "$systemdunitdir/pcigate-serve@.service" 2>&1 |
 		grep -v 'sysinit.target not found')
 	[ -z "$out" ] || bad "systemd-analyze verify: $out"
+	out=$(systemd-analyze verify --man=no --root="$dest" "$systemdunitdir/pcigate-guard.service" 2>&1 |
+		grep -v 'sysinit.target not found')
+	[ -z "$out" ] || bad "systemd-analyze verify (pcigate-guard.service): $out"
 else
 	echo "note: systemd-analyze not found, unit not verified"
 fi

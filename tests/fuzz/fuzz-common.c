@@ -73,9 +73,12 @@ void fuzz_check_layout(const struct pg_cfg_layout *l, const uint8_t *buf, size_t
 	CHECK((unsigned)l->kind <= PG_HDR_UNKNOWN);
 	CHECK(l->nbars <= 6);
 	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
-		CHECK((unsigned)l->bars[i].kind <= PG_BAR_INVALID);
+		CHECK((unsigned)l->bars[i].kind <= PG_BAR_UNKNOWN);
 		CHECK(pg_bar_kind_name(l->bars[i].kind) != NULL);
 		CHECK(l->bars[i].size_known || l->bars[i].size == 0);
+		/* "unknown" is exactly a zero register without a size. */
+		CHECK(l->bars[i].kind != PG_BAR_UNKNOWN ||
+		      (!l->bars[i].size_known && l->bars[i].addr == 0));
 	}
 	for (unsigned i = l->nbars; i < PG_CFG_NUM_BARS - 1; i++)
 		CHECK(l->bars[i].kind == PG_BAR_NONE);

@@ -114,7 +114,7 @@ def nested_files(h):
                     "--busybox", h.busybox, "--init", os.path.join(sdir, "nested-init.sh"),
                     "--bin", h.build_guest_tool(), "--bin", h.tools[1]],
                    check=True, timeout=60)
-    files = ["%s:nested/vmlinuz" % h.kernel, "%s:nested/inner.cpio" % inner]
+    files = [(h.kernel, "nested/vmlinuz"), (inner, "nested/inner.cpio")]
     for src, dst in (("/usr/share/seabios/bios-256k.bin", "usr/share/seabios/bios-256k.bin"),
                      ("/usr/share/qemu/linuxboot_dma.bin", "usr/share/qemu/linuxboot_dma.bin"),
                      ("/usr/share/qemu/kvmvapic.bin", "usr/share/qemu/kvmvapic.bin"),
@@ -123,7 +123,7 @@ def nested_files(h):
                       "usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so")):
         if not os.path.exists(src):
             vmlib.skip("%s not found (QEMU firmware for the inner guest)" % src)
-        files.append("%s:%s" % (src, dst))
+        files.append((src, dst))
     return files
 
 

@@ -244,8 +244,8 @@ class Harness:
         self.kernel = self._find_kernel()
         self.vm_seconds = 0.0
         self.kmods = []  # guest kernel modules a scenario loads (build_initramfs copies them)
-        self.bins = []   # more guest programs (dynamic ones come with their libraries)
-        self.files = []  # more "SRC:DST" files for the initramfs
+        self.bins = []   # extra host programs for the initramfs (with their libraries)
+        self.files = []  # extra (source, initramfs path) pairs
 
     @staticmethod
     def _find_kernel():
@@ -313,10 +313,12 @@ class Harness:
                "--file", os.path.join(sdir, self.scenario + ".sh") +
                ":scenarios/%s.sh" % self.scenario,
                "--bin", self.build_guest_tool()]
-        for t in self.tools + self.bins:
+        for t in self.tools:
             cmd += ["--bin", t]
-        for f in self.files:
-            cmd += ["--file", f]
+        for b in self.bins:
+            cmd += ["--bin", b]
+        for src, dst in self.files:
+            cmd += ["--file", "%s:%s" % (src, dst)]
         if self.kmods:
             cmd += ["--kmod-root", self.kernel_tree()]
             for m in self.kmods:

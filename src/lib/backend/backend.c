@@ -104,6 +104,26 @@ int pg_backend_cfg_write(struct pg_backend *be, uint16_t off, uint8_t size, uint
 	return be->ops->cfg_write(be, off, size, val);
 }
 
+int pg_backend_cfg_update(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t value,
+			  uint32_t mask)
+{
+	uint32_t all, cur = 0;
+	int r;
+
+	if (!cfg_access_ok(be, off, size))
+		return -EINVAL;
+	if (!be->ops->cfg_write)
+		return -EROFS;
+	all = (uint32_t)pg_util_size_mask(size);
+	mask &= all;
+	if (mask != all) {
+		r = be->ops->cfg_read(be, off, size, &cur);
+		if (r < 0)
+			return r;
+	}
+	return be->ops->cfg_write(be, off, size, ((cur & ~mask) | (value & mask)) & all);
+}
+
 int pg_backend_bar_info(struct pg_backend *be, unsigned bar, struct pg_bar_info *info)
 {
 	struct pg_bar_info tmp;

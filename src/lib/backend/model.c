@@ -114,7 +114,10 @@ struct model_bar {
 struct model {
 	uint16_t len;
 	uint8_t resets;                  /* bit per enum pg_reset_method supported */
-	uint8_t init[PG_CFG_EXT_LEN];    /* the dump: reset target */
+	uint8_t guessed;                 /* bit per BAR whose size the dump did not give */
+	uint8_t absent;                  /* bit per BAR read 0, unsized, taken as absent */
+	uint8_t init[PG_CFG_EXT_LEN];    /* the dump */
+	uint8_t poweron[PG_CFG_EXT_LEN]; /* the reset target: the dump in power-on state */
 	uint8_t cur[PG_CFG_EXT_LEN];
 	uint8_t wmask[PG_CFG_EXT_LEN];
 	uint8_t w1c[PG_CFG_EXT_LEN];
@@ -248,7 +251,7 @@ struct kind_rule {
 	uint8_t reg_bytes;
 };
 
-static const struct kind_rule kind_rules[PG_BAR_INVALID + 1] = {
+static const struct kind_rule kind_rules[PG_BAR_UNKNOWN + 1] = {
 	[PG_BAR_IO] = { 4, MAX_IO_BAR, 0xffffffffu & ~(uint64_t)BAR_IO_FLAGS, 4 },
 	[PG_BAR_MEM32] = { MIN_MEM_BAR, 1ull << 31, 0xffffffffu & ~(uint64_t)BAR_MEM_FLAGS, 4 },
 	[PG_BAR_MEM64] = { MIN_MEM_BAR, 1ull << 63, ~(uint64_t)BAR_MEM_FLAGS, 8 },
@@ -287,18 +290,80 @@ static int bar_error(struct pg_dump_error *err, const struct pg_dump_dev *dev, u
 	return -EINVAL;
 }
 
-/* Give BAR slot i (or the ROM) its size: the annotation when there is one, else the
- * documented default. An annotation makes an all-zero BAR a 32-bit memory BAR (a dump of
- * an unconfigured device), and must fit what the register can express. */
-static int size_bar(struct model_bar *b, uint64_t addr, const struct pg_dump_dev *dev,
-		    unsigned i, struct pg_dump_error *err)
+/* Bytes of BAR i that the MSI-X table and PBA need, 0 when neither lives there. A BAR
+ * register reading 0 that MSI-X names is implemented (an unassigned 32-bit memory BAR):
+ * dropping it would hide MSI-X from every guest. */
+static uint64_t msix_need(const struct pg_cfg_layout *l, unsigned i)
+{
+	const struct pg_cap *c = pg_cfg_find_cap(l, false, PG_CAP_MSIX);
+	const struct pg_cap_msix *x;
+	uint64_t need = 0, t, p;
+
+	if (!c || !c->decoded)
+		return 0;
+	x = &c->info.msix;
+	t = (uint64_t)x->table_offset + (uint64_t)x->table_size * 16u;
+	p = (uint64_t)x->pba_offset + ((uint64_t)x->table_size + 63u) / 64u * 8u;
+	if (x->table_bir == i)
+		need = t;
+	if (x->pba_bir == i && p > need)
+		need = p;
+	return need;
+}
+
+/* Smallest power of two >= n, at least PG_MODEL_MIN_MEM_BAR, at most 2 GiB. */
+static uint64_t pow2_at_least(uint64_t n)
+{
+	uint64_t v = PG_MODEL_MIN_MEM_BAR;
+
+	while (v < n && v < (1ull << 31))
+		v <<= 1;
+	return v;
+}
+
+/* A BAR the dump gives no size for: the documented default for an implemented one; for
+ * a register reading 0, an unassigned 32-bit memory BAR when MSI-X lives in it, else
+ * not implemented. Every size invented here is recorded (pg_backend_model_guesses()). */
+static void guess_bar(struct model *m, struct model_bar *b, uint64_t addr, unsigned i,
+		      const struct pg_cfg_layout *l)
+{
+	/* An Enhanced Allocation function hardwires its BARs to 0 (EA ECN): there a zero
+	 * register is not an unassigned BAR, whatever MSI-X names. */
+	uint64_t need = i < PG_CFG_ROM_BAR && !pg_cfg_find_cap(l, false, PG_CAP_EA)
+				? msix_need(l, i) : 0;
+
+	if (b->kind == PG_BAR_NONE && need) {
+		b->kind = PG_BAR_MEM32;
+		b->size = pow2_at_least(need);
+	} else if (kind_rules[b->kind].max) {
+		b->size = default_size(b->kind, addr);
+	} else {
+		if (b->kind == PG_BAR_NONE)
+			m->absent |= (uint8_t)(1u << i);
+		return;
+	}
+	m->guessed |= (uint8_t)(1u << i);
+}
+
+/* Give BAR slot i (or the ROM) its size: the dump's when it has one, else a recorded
+ * guess. A non-zero size makes an all-zero BAR a 32-bit memory BAR (a dump of an
+ * unconfigured device) and must fit what the register can express; size 0 says the BAR
+ * is not implemented, which a register that is not zero contradicts. */
+static int size_bar(struct model *m, struct model_bar *b, uint64_t addr,
+		    const struct pg_dump_dev *dev, unsigned i, const struct pg_cfg_layout *l,
+		    struct pg_dump_error *err)
 {
 	bool annotated = dev->sizes.known & (1u << i);
 	const struct kind_rule *rule;
 
 	if (!annotated) {
-		if (kind_rules[b->kind].max)
-			b->size = default_size(b->kind, addr);
+		guess_bar(m, b, addr, i, l);
+		return 0;
+	}
+	if (!dev->sizes.size[i]) {
+		if (b->kind != PG_BAR_NONE)
+			return bar_error(err, dev, i, "size 0 (not implemented) but the register "
+					 "is not zero");
 		return 0;
 	}
 	if (b->kind == PG_BAR_NONE)
@@ -314,7 +379,8 @@ static int size_bar(struct model_bar *b, uint64_t addr, const struct pg_dump_dev
 }
 
 static int setup_bars(struct model *m, const struct pg_dump_dev *dev,
-		      const struct hdr_shape *shape, struct pg_dump_error *err)
+		      const struct hdr_shape *shape, const struct pg_cfg_layout *l,
+		      struct pg_dump_error *err)
 {
 	uint64_t addr;
 	int r;
@@ -332,7 +398,7 @@ static int setup_bars(struct model *m, const struct pg_dump_dev *dev,
 			continue;
 		}
 		decode_bar(m->bars, i, shape->nbars, m->init, &addr);
-		r = size_bar(&m->bars[i], addr, dev, i, err);
+		r = size_bar(m, &m->bars[i], addr, dev, i, l, err);
 		if (r < 0)
 			return r;
 	}
@@ -344,7 +410,8 @@ static int setup_bars(struct model *m, const struct pg_dump_dev *dev,
 	}
 	addr = pg_le_load(m->init + shape->rom_reg, 4);
 	m->bars[PG_CFG_ROM_BAR].kind = addr ? PG_BAR_ROM : PG_BAR_NONE;
-	return size_bar(&m->bars[PG_CFG_ROM_BAR], addr & ROM_ADDR_MASK, dev, PG_CFG_ROM_BAR, err);
+	return size_bar(m, &m->bars[PG_CFG_ROM_BAR], addr & ROM_ADDR_MASK, dev, PG_CFG_ROM_BAR, l,
+			err);
 }
 
 static void setup_ram_len(struct model *m)
@@ -389,6 +456,51 @@ static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
 	return true;
 }
 
+/* ---- creation: the power-on state ---------------------------------------------------- */
+
+/* Control registers of capabilities whose power-on value the spec fixes; a row keeps the
+ * bits of keep and sets those of set. The model's capability bodies are plain RW (it
+ * cannot tell their RO fields from RW ones), so only these registers are reset; the rest
+ * of a body keeps the dump's bytes. */
+static const struct poweron_row {
+	uint8_t cap;
+	uint8_t rel, size;
+	uint16_t keep, set;
+} poweron_rows[] = {
+	{ PG_CAP_PM, 4, 2, 0x60fcu, 0 },     /* PMCSR: D0; PME_En, Data_Select 0; PME_Status
+						(RW1C) clear (PCI PM 1.2 §3.2.4) */
+	{ PG_CAP_MSI, 2, 2, 0xff8eu, 0 },    /* Enable 0, Multiple Message Enable 0 */
+	{ PG_CAP_MSIX, 2, 2, 0x3fffu, 0 },   /* Enable 0, Function Mask 0 (PCI 3.0 §6.8.2.3) */
+	{ PG_CAP_EXP, 8, 2, 0, 0x2810u },    /* DevCtl defaults: RO 1, No Snoop 1, MRRS 512 B
+						(PCIe 4.0 §7.5.3.4) */
+	{ PG_CAP_EXP, 10, 2, 0xfff0u, 0 },   /* DevSta error bits (RW1C) clear */
+};
+
+/* What a reset (FLR, or D3hot->D0 without No_Soft_Reset) leaves: the power-on state, not
+ * the running state the dump was taken in (PCIe 4.0 §6.6.2). In the header every
+ * writable and RW1C bit reads 0 (Command 0: no decode, no Bus Master; BAR and ROM
+ * addresses 0; Status errors clear; bus numbers and windows 0); read-only bits (IDs,
+ * class, BAR flag bits, capability pointer) keep the dump's value. */
+static void setup_poweron(struct model *m, const struct pg_cfg_layout *l)
+{
+	for (unsigned b = 0; b < PG_CFG_HDR_LEN; b++)
+		m->poweron[b] = (uint8_t)(m->init[b] & ~m->wmask[b] & ~m->w1c[b] & ~m->wzero[b]);
+	for (size_t i = 0; i < sizeof(poweron_rows) / sizeof(poweron_rows[0]); i++) {
+		const struct poweron_row *r = &poweron_rows[i];
+		const struct pg_cap *c = pg_cfg_find_cap(l, false, r->cap);
+		uint32_t off;
+		uint64_t v;
+
+		if (!c || c->offset < PG_CFG_HDR_LEN || r->rel + r->size > c->len)
+			continue;
+		off = (uint32_t)c->offset + r->rel;
+		if (off + r->size > m->len)
+			continue;
+		v = pg_le_load(m->init + off, r->size);
+		pg_le_store(m->poweron + off, r->size, (v & r->keep) | r->set);
+	}
+}
+
 /* Build masks, BARs and reset methods of a fresh model whose init/cur/len are set. */
 static int model_setup(struct model *m, const struct pg_dump_dev *dev,
 		       struct pg_dump_error *err)
@@ -397,25 +509,28 @@ static int model_setup(struct model *m, const struct pg_dump_dev *dev,
 	struct pg_cfg_layout *l = NULL;
 	int r;
 
+	memcpy(m->poweron, m->init, sizeof(m->poweron));
 	if (all_bytes(m->init, m->len, 0xff) || all_bytes(m->init, m->len, 0)) {
 		m->resets = 1u << PG_RESET_ANY;
 		return 0; /* nobody answers: every byte RO, no BARs */
 	}
-	r = setup_bars(m, dev, shape, err);
-	if (r < 0)
-		return r;
-	setup_ram_len(m);
 	r = pg_cfg_parse(m->init, m->len, NULL, &l);
 	if (r < 0)
 		return r;
+	r = setup_bars(m, dev, shape, l, err);
+	if (r < 0)
+		goto out_free;
+	setup_ram_len(m);
 	apply_rows(m, common_rows, sizeof(common_rows) / sizeof(common_rows[0]));
 	if (shape->rows)
 		apply_rows(m, shape->rows, shape->nrows);
 	apply_bar_masks(m, shape);
 	apply_caps(m, l);
 	m->resets = find_resets(m, l);
+	setup_poweron(m, l);
+out_free:
 	pg_cfg_free(l);
-	return 0;
+	return r;
 }
 
 /* ---- ops ---------------------------------------------------------------------------- */
@@ -521,7 +636,7 @@ static int model_reset(struct pg_backend *be, const enum pg_reset_method *method
 	for (unsigned i = 0; i < n; i++) {
 		if (!(m->resets & (1u << methods[i])))
 			continue;
-		memcpy(m->cur, m->init, sizeof(m->cur));
+		memcpy(m->cur, m->poweron, sizeof(m->cur));
 		free_ram(m);
 		*used = methods[i];
 		return 0;
@@ -576,6 +691,22 @@ int pg_model_new_err(const struct pg_dump_dev *dev, const char *name, struct pg_
 out_free:
 	model_destroy(m);
 	return r;
+}
+
+int pg_backend_model_guesses(const struct pg_backend *be, struct pg_model_guesses *ret)
+{
+	const struct model *m;
+
+	if (!be || !ret || strcmp(pg_backend_kind(be), model_ops.kind))
+		return -EINVAL;
+	m = pg_backend_priv(be);
+	memset(ret, 0, sizeof(*ret));
+	ret->guessed = m->guessed;
+	ret->absent = m->absent;
+	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
+		if (m->guessed & (1u << i))
+			ret->size[i] = m->bars[i].size;
+	return 0;
 }
 
 int pg_backend_model_new(const struct pg_dump_dev *dev, const char *name, struct pg_backend **ret)

@@ -51,6 +51,8 @@ void pg_cfg_diag(struct pg_cfg_layout *l, enum pg_diag_code code, uint16_t off,
 
 /* Header and BAR decoding (header.c). */
 void pg_cfg_parse_header(struct pg_cfg_layout *l, const struct pg_cfg_bar_sizes *sizes);
+/* vendor-invalid when the Vendor ID is 0xffff or 0x0000 (header.c). */
+void pg_cfg_check_vendor(struct pg_cfg_layout *l);
 
 /* Capability chain walks (walk.c). */
 void pg_cfg_walk_std(struct pg_cfg_layout *l);

@@ -5,6 +5,8 @@
  * non-root lspci, posts cut short): every field is read only when its bytes exist, and a
  * cut structure is reported once as cfg-short.
  */
+#include <stdio.h>
+
 #include "cfg-private.h"
 
 #define HDR_VENDOR 0x00
@@ -23,6 +25,7 @@
 #define HDR2_SUBSYS_ID 0x42
 #define HDR_INT_LINE 0x3c
 #define HDR_INT_PIN 0x3d
+#define CLASS_BRIDGE 0x06u
 
 #define BAR_IO 0x1u
 #define BAR_MEM_TYPE_MASK 0x6u
@@ -52,14 +55,19 @@ static bool have(const struct pg_cfg_layout *l, uint32_t off, uint32_t n)
 	return off + n <= l->len;
 }
 
+/* A size from the backend or the dump settles what the register alone cannot: a BAR
+ * reading 0 is a 32-bit memory BAR without an address when it has a size, and not
+ * implemented when its size is 0. Without a size it stays PG_BAR_UNKNOWN. */
 static void apply_size(struct pg_bar *b, unsigned idx, const struct pg_cfg_bar_sizes *sizes)
 {
-	if (sizes && (sizes->known & (1u << idx))) {
-		b->size = sizes->size[idx];
-		b->size_known = true;
-		if (!b->size && b->kind != PG_BAR_MEM64_HI)
-			b->kind = PG_BAR_NONE; /* the backend sized it: not implemented */
-	}
+	if (!sizes || !(sizes->known & (1u << idx)))
+		return;
+	b->size = sizes->size[idx];
+	b->size_known = true;
+	if (!b->size && b->kind != PG_BAR_MEM64_HI)
+		b->kind = PG_BAR_NONE; /* the backend sized it: not implemented */
+	else if (b->size && b->kind == PG_BAR_UNKNOWN)
+		b->kind = PG_BAR_MEM32; /* implemented, never assigned an address */
 }
 
 static void decode_bar(struct pg_cfg_layout *l, unsigned i, const struct pg_cfg_bar_sizes *sizes)
@@ -77,7 +85,7 @@ static void decode_bar(struct pg_cfg_layout *l, unsigned i, const struct pg_cfg_
 		b->addr = v & ~0xfu;
 		switch (v & BAR_MEM_TYPE_MASK) {
 		case BAR_MEM_TYPE_32:
-			b->kind = v ? PG_BAR_MEM32 : PG_BAR_NONE;
+			b->kind = v ? PG_BAR_MEM32 : PG_BAR_UNKNOWN;
 			break;
 		case BAR_MEM_TYPE_1M:
 			b->kind = PG_BAR_MEM_BELOW1M;
@@ -198,4 +206,62 @@ void pg_cfg_parse_header(struct pg_cfg_layout *l, const struct pg_cfg_bar_sizes 
 		l->int_line = cfg_rd8(l, HDR_INT_LINE);
 		l->int_pin = cfg_rd8(l, HDR_INT_PIN);
 	}
+}
+
+/* Vendor ID 0xffff is what a read with no function behind it returns, and 0x0000 is no
+ * vendor either (PCI 3.0 §6.2.1). The all-ones and all-zero cases are caught before the
+ * header is decoded; a config space that has such a Vendor ID but other bytes set (a
+ * function caught mid-reset, a torn read, a crafted dump) is no device to trust either. */
+void pg_cfg_check_vendor(struct pg_cfg_layout *l)
+{
+	if (!have(l, HDR_VENDOR, 2) || (l->vendor != 0xffffu && l->vendor != 0))
+		return;
+	pg_cfg_diag(l, PG_DIAG_VENDOR_INVALID, HDR_VENDOR,
+		    "Vendor ID 0x%04x names no vendor (no function answers)", l->vendor);
+}
+
+const char *pg_hdr_layout_name(uint8_t header_type, char *buf, size_t n)
+{
+	static const char *const names[] = {
+		"type 0", "type 1 (PCI-to-PCI bridge)", "type 2 (CardBus bridge)",
+	};
+	unsigned type = header_type & 0x7fu;
+
+	if (!buf || !n)
+		return "";
+	if (type < sizeof(names) / sizeof(names[0]))
+		snprintf(buf, n, "%s", names[type]);
+	else
+		snprintf(buf, n, "unknown type 0x%02x", type);
+	return buf;
+}
+
+/* Bridge sub-classes (PCI Code and ID Assignment 1.x, base class 0x06). */
+static const char *const bridge_subclasses[] = {
+	"host bridge", "ISA bridge", "EISA bridge", "MicroChannel bridge",
+	"PCI-to-PCI bridge", "PCMCIA bridge", "NuBus bridge", "CardBus bridge",
+	"RACEway bridge", "semi-transparent PCI-to-PCI bridge", "InfiniBand-to-PCI bridge",
+	"Advanced Switching-to-PCI bridge",
+};
+
+const char *pg_cfg_bridge_kind(const struct pg_cfg_layout *l)
+{
+	unsigned sub;
+
+	if (!l || !have(l, 0, 0x10))
+		return NULL;
+	for (uint16_t i = 0; i < l->ndiags && i < PG_CFG_MAX_DIAGS; i++)
+		if (l->diags[i].code == PG_DIAG_CFG_ALL_ONES ||
+		    l->diags[i].code == PG_DIAG_CFG_ALL_ZERO ||
+		    l->diags[i].code == PG_DIAG_VENDOR_INVALID)
+			return NULL; /* no device: nothing about its class is meaningful */
+	if (l->kind == PG_HDR_BRIDGE)
+		return "PCI-to-PCI bridge header";
+	if (l->kind == PG_HDR_CARDBUS)
+		return "CardBus bridge header";
+	if ((l->class_code >> 16) != CLASS_BRIDGE)
+		return NULL;
+	sub = (l->class_code >> 8) & 0xffu;
+	return sub < sizeof(bridge_subclasses) / sizeof(bridge_subclasses[0])
+		       ? bridge_subclasses[sub] : "bridge";
 }

@@ -76,6 +76,7 @@ int pg_cfg_parse_into(const uint8_t *buf, size_t len, const struct pg_cfg_bar_si
 	}
 
 	pg_cfg_parse_header(l, sizes);
+	pg_cfg_check_vendor(l);
 	pg_cfg_walk_std(l);
 	l->nstd = l->ncaps;
 	pg_cfg_walk_ext(l);

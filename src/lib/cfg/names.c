@@ -31,6 +31,7 @@ static const char *const diag_names[PG_DIAG__COUNT] = {
 	[PG_DIAG_MSIX_BAR_SMALL] = "msix-bar-small",
 	[PG_DIAG_MSIX_OVERLAP] = "msix-overlap",
 	[PG_DIAG_CAP_DUPLICATE] = "cap-duplicate",
+	[PG_DIAG_VENDOR_INVALID] = "vendor-invalid",
 };
 
 const char *pg_diag_name(enum pg_diag_code code)
@@ -66,6 +67,7 @@ static const char *const bar_kinds[] = {
 	[PG_BAR_MEM_BELOW1M] = "mem-below-1m",
 	[PG_BAR_ROM] = "rom",
 	[PG_BAR_INVALID] = "invalid",
+	[PG_BAR_UNKNOWN] = "unknown",
 };
 
 const char *pg_bar_kind_name(enum pg_bar_kind kind)

@@ -32,6 +32,7 @@
 
 #include <pcigate/dump.h>
 
+#include "dump-private.h"
 #include "util/util.h"
 
 #define BYTES_PER_LINE 16u
@@ -57,6 +58,7 @@ struct parser {
 	enum pstate st;
 	unsigned line;            /* 1-based number of the current line */
 	uint8_t annotated;        /* annotation keys seen in the current device */
+	struct pg_dump_regions regions; /* lspci -v Region lines of the current device */
 	struct pg_dump_dev cur;   /* device being built */
 };
 
@@ -129,6 +131,7 @@ static int finish_device(struct parser *p)
 	if (p->cur.len == 0)
 		return fail(p, p->cur.line, -EINVAL, "device %s has no config bytes",
 			    p->cur.slot);
+	pg_dump_regions_apply(&p->regions, &p->cur);
 	p->st = OUTSIDE;
 	if (p->devs)
 		memcpy(&p->devs[p->n], &p->cur, sizeof(p->cur));
@@ -204,6 +207,7 @@ static int start_device(struct parser *p, struct span v)
 	copy_desc(p->cur.desc, sizeof(p->cur.desc), skip_ws(rest));
 	p->cur.line = p->line;
 	p->annotated = 0;
+	memset(&p->regions, 0, sizeof(p->regions));
 	p->st = HEADER;
 	return 0;
 }
@@ -316,7 +320,7 @@ static int annot_item(struct parser *p, struct span t)
 	if (pg_util_parse_size(val.s, val.n, ANNOT_MAX_SIZE, &size) < 0)
 		return fail(p, p->line, -EINVAL, "bad size '%.*s' for %.*s",
 			    (int)(val.n > 24 ? 24 : val.n), val.s, (int)k.n, k.s);
-	if (!pg_util_is_pow2(size))
+	if (size && !pg_util_is_pow2(size)) /* 0: the BAR is not implemented */
 		return fail(p, p->line, -EINVAL, "size of %.*s (0x%llx) is not a power of two",
 			    (int)k.n, k.s, (unsigned long long)size);
 	p->annotated |= (uint8_t)(1u << idx);
@@ -372,8 +376,11 @@ static int one_line(struct parser *p, struct span v)
 	if (v.s[0] == '#')
 		return comment(p, v);
 	if (is_ws(v.s[0])) {
-		if (p->st == HEADER)
-			return 0; /* lspci -v decode line: ignored */
+		if (p->st == HEADER) {
+			/* lspci -v decode line: only its BAR sizes are used */
+			pg_dump_region_line(&p->regions, v.s, v.n);
+			return 0;
+		}
 		return fail(p, p->line, -EINVAL, "unexpected indented line %s",
 			    p->st == HEX ? "among the config bytes" : "outside a device block");
 	}

@@ -13,11 +13,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "inspect-private.h"
 
-#define CLASS_BRIDGE_BASE 0x06u
-#define CLASS_HOST_BRIDGE 0x0600u
 #define CLASS_PCI_BRIDGE 0x0604u
 #define CLASS_SEMI_PCI_BRIDGE 0x0609u
 #define HDR_TYPE_BYTES 0x10u        /* bytes needed to know class and header type */
@@ -65,16 +64,21 @@ static const struct pg_cap *decoded_cap(const struct pg_cfg_layout *l, bool ext,
 }
 
 /* Class and header type are only known once the first 16 bytes exist. */
-static bool header_known(const struct pg_cfg_layout *l)
+static bool no_device_diag(const struct pg_cfg_layout *l)
 {
-	return l->len >= HDR_TYPE_BYTES && !find_diag(l, PG_DIAG_CFG_ALL_ONES) &&
-	       !find_diag(l, PG_DIAG_CFG_ALL_ZERO);
+	return find_diag(l, PG_DIAG_CFG_ALL_ONES) || find_diag(l, PG_DIAG_CFG_ALL_ZERO) ||
+	       find_diag(l, PG_DIAG_VENDOR_INVALID);
 }
 
+static bool header_known(const struct pg_cfg_layout *l)
+{
+	return l->len >= HDR_TYPE_BYTES && !no_device_diag(l);
+}
+
+/* The same rule the mediator refuses by (pg_cfg_bridge_kind()). */
 static bool is_bridge(const struct pg_cfg_layout *l)
 {
-	return header_known(l) && (l->kind == PG_HDR_BRIDGE || l->kind == PG_HDR_CARDBUS ||
-				   (l->class_code >> 16) == CLASS_BRIDGE_BASE);
+	return header_known(l) && pg_cfg_bridge_kind(l) != NULL;
 }
 
 static bool is_short(const struct pg_cfg_layout *l)
@@ -91,6 +95,9 @@ static void check_no_device(const struct pg_cfg_layout *l, struct hit *h)
 			      "(absent, powered off or behind a dead link)");
 	else if (find_diag(l, PG_DIAG_CFG_ALL_ZERO))
 		hit_set(h, 0, "config space reads all zeros: no usable device");
+	else if (find_diag(l, PG_DIAG_VENDOR_INVALID))
+		hit_set(h, 0, "Vendor ID reads 0x%04x: no function answers (a torn read, a "
+			      "function in reset, or a crafted dump)", l->vendor);
 }
 
 static void check_header_unsupported(const struct pg_cfg_layout *l, struct hit *h)
@@ -107,16 +114,10 @@ static void check_header_unsupported(const struct pg_cfg_layout *l, struct hit *
 static void check_bridge(const struct pg_cfg_layout *l, struct hit *h)
 {
 	unsigned cls = (unsigned)(l->class_code >> 8);
-	const char *what = "bridge class";
+	const char *what;
 
-	if (!is_bridge(l))
+	if (!header_known(l) || !(what = pg_cfg_bridge_kind(l)))
 		return;
-	if (l->kind == PG_HDR_BRIDGE)
-		what = "PCI-to-PCI bridge header";
-	else if (l->kind == PG_HDR_CARDBUS)
-		what = "CardBus bridge header";
-	else if (cls == CLASS_HOST_BRIDGE)
-		what = "host bridge";
 	hit_set(h, 0, "%s (header type %u, class %04x): bridges are not assignable", what,
 		l->header_type & 0x7fu, cls);
 }
@@ -278,6 +279,18 @@ static void check_no_reset(const struct pg_cfg_layout *l, struct hit *h)
 		is_short(l) ? " (config is short: capabilities may be missing)" : "");
 }
 
+/* Why ACS may be missing from what we see: ACS is an extended capability, which a
+ * conventional function cannot have at all, and a PCIe function may have beyond a short
+ * read. Nothing to add when the whole extended space was examined. */
+static const char *acs_visibility(const struct pg_cfg_layout *l)
+{
+	if (!ext_space_owner(l))
+		return " (conventional PCI: no extended config space, so no ACS)";
+	if (!l->ext_walked || l->len < PG_CFG_EXT_LEN)
+		return " (extended config not visible)";
+	return "";
+}
+
 static void check_no_acs(const struct pg_cfg_layout *l, struct hit *h)
 {
 	const struct pg_cap *exp = decoded_cap(l, false, PG_CAP_EXP);
@@ -294,8 +307,7 @@ static void check_no_acs(const struct pg_cfg_layout *l, struct hit *h)
 	if (!what || pg_cfg_find_cap(l, true, PG_ECAP_ACS))
 		return;
 	hit_set(h, exp ? exp->offset : 0x0e, "%s without ACS: peer-to-peer requests can bypass "
-					     "the IOMMU%s", what,
-		l->ext_walked ? "" : " (extended config not visible)");
+					     "the IOMMU%s", what, acs_visibility(l));
 }
 
 static void check_vendor_cap(const struct pg_cfg_layout *l, struct hit *h)
@@ -381,7 +393,8 @@ static bool msix_bar_usable(const struct pg_cfg_layout *l, uint8_t bir)
 	if (bir >= l->nbars || bir >= PG_CFG_ROM_BAR)
 		return false;
 	k = l->bars[bir].kind;
-	return k == PG_BAR_MEM32 || k == PG_BAR_MEM64 || k == PG_BAR_MEM_BELOW1M;
+	return k == PG_BAR_MEM32 || k == PG_BAR_MEM64 || k == PG_BAR_MEM_BELOW1M ||
+	       k == PG_BAR_UNKNOWN;
 }
 
 /* Measure one page [p, p + 4 KiB) clipped to lim (the BAR end, or the page end when the
@@ -470,10 +483,16 @@ static void check_msix_shared(const struct pg_cfg_layout *l, struct hit *h)
 				     msix_bar_usable(l, x->pba_bir) };
 	for (size_t i = 0; i < 2; i++) {
 		struct page_share ps = { 0, 0, 0 };
+		const struct pg_bar *bar;
+		const char *bound;
 
 		if (!s[i].usable)
 			continue; /* msix-invalid reports it */
 		measure_struct(l, s, 2, i, &ps);
+		/* Without the BAR's size nothing after the structures is counted: what is
+		 * reported is then a lower bound, and says so. */
+		bar = &l->bars[s[i].bir];
+		bound = bar->size_known && bar->size ? "" : "at least ";
 		if (ps.leading) {
 			/* Something of the BAR sits before the structure in its page: a trap on
 			 * the page also traps those registers, and a mapping of them exposes the
@@ -486,10 +505,11 @@ static void check_msix_shared(const struct pg_cfg_layout *l, struct hit *h)
 		}
 		if ((ps.between || ps.trailing) && !h->found) {
 			h->severity = PG_SEV_LOW;
-			hit_set(h, c->offset, "MSI-X %s (BAR%u+0x%llx) page also spans %llu BAR "
-					      "bytes outside table and PBA (padding or registers)",
-				s[i].what, s[i].bir, (unsigned long long)s[i].start,
-				(unsigned long long)(ps.between + ps.trailing));
+			hit_set(h, c->offset, "MSI-X %s (BAR%u+0x%llx) page also spans %s%llu BAR "
+					      "bytes outside table and PBA (padding or registers%s)",
+				s[i].what, s[i].bir, (unsigned long long)s[i].start, bound,
+				(unsigned long long)(ps.between + ps.trailing),
+				*bound ? "; BAR size unknown" : "");
 		}
 	}
 }
@@ -535,8 +555,7 @@ int pg_inspect(const struct pg_cfg_layout *layout, struct pg_inspect_result *out
 	memset(out, 0, sizeof(*out));
 	out->worst = PG_SEV_INFO;
 	/* Nothing else about a device that does not answer is meaningful. */
-	no_device = find_diag(layout, PG_DIAG_CFG_ALL_ONES) ||
-		    find_diag(layout, PG_DIAG_CFG_ALL_ZERO);
+	no_device = no_device_diag(layout);
 	for (unsigned code = 0; code < PG_FIND__COUNT; code++) {
 		const struct finding_rule *rule = &rules[code];
 		struct hit h = { .severity = rule->severity };
@@ -585,7 +604,7 @@ int pg_severity_parse(const char *text, enum pg_severity *ret)
 	if (!text || !ret)
 		return -EINVAL;
 	for (unsigned i = 0; i < sizeof(severity_names) / sizeof(severity_names[0]); i++) {
-		if (!strcmp(text, severity_names[i])) {
+		if (!strcasecmp(text, severity_names[i])) { /* "HIGH" as reports print it */
 			*ret = (enum pg_severity)i;
 			return 0;
 		}

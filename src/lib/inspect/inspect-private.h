@@ -20,4 +20,8 @@ static inline bool pg_inspect_bar_reported(const struct pg_bar *b)
 	return b->kind != PG_BAR_NONE && b->kind != PG_BAR_MEM64_HI;
 }
 
+/* The topology lines of a live device's text report (report-topo.c). */
+struct pg_strbuf;
+void pg_report_topo_text(struct pg_strbuf *sb, const struct pg_topo_dev *t);
+
 #endif

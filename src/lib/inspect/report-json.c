@@ -240,6 +240,45 @@ static void put_findings(struct jb *jb, struct json_object *dev,
 	put_str(jb, dev, "worst_severity", r->nfindings ? pg_severity_name(r->worst) : "none");
 }
 
+/* "topology": null for a dump; for a live device its IOMMU group, driver, the kernel's
+ * reset methods and the ACS verdict on the bridges above (pg_topo_read()). */
+static void put_topology(struct jb *jb, struct json_object *dev, const struct pg_topo_dev *t)
+{
+	struct json_object *o, *arr;
+
+	if (!t) {
+		put_str(jb, dev, "topology", NULL); /* JSON null */
+		return;
+	}
+	if (!(o = put(jb, dev, "topology", json_object_new_object())))
+		return;
+	if (t->iommu_group >= 0)
+		put_int(jb, o, "iommu_group", t->iommu_group);
+	else
+		put_str(jb, o, "iommu_group", NULL);
+	arr = put(jb, o, "iommu_group_members", json_object_new_array());
+	for (unsigned i = 0; arr && i < t->ngroup; i++)
+		if (json_object_array_add(arr, json_object_new_string(t->group[i])) < 0)
+			jb->oom = true;
+	put_bool(jb, o, "iommu_group_truncated", t->group_truncated);
+	put_str(jb, o, "driver", t->driver[0] ? t->driver : NULL);
+	put_str(jb, o, "reset_method", t->has_reset_method ? t->reset_method : NULL);
+	arr = put(jb, o, "upstream", json_object_new_array());
+	for (unsigned i = 0; arr && i < t->nupstream; i++) {
+		struct json_object *b = add_object(jb, arr);
+
+		if (!b)
+			continue;
+		put_str(jb, b, "bdf", t->upstream[i].bdf);
+		put_bool(jb, b, "isolates", t->upstream[i].isolates);
+		put_bool(jb, b, "known", t->upstream[i].known);
+		put_str(jb, b, "why", t->upstream[i].why);
+	}
+	put_str(jb, o, "acs", pg_topo_acs_name(t->acs));
+	put_str(jb, o, "acs_at", t->acs != PG_TOPO_ACS_ISOLATED && t->acs_at < t->nupstream
+					 ? t->upstream[t->acs_at].bdf : NULL);
+}
+
 static void put_device(struct jb *jb, struct json_object *o, const struct pg_report_dev *d)
 {
 	const struct pg_cfg_layout *l = d->layout;
@@ -261,6 +300,7 @@ static void put_device(struct jb *jb, struct json_object *o, const struct pg_rep
 	put_bars(jb, o, l);
 	put_caps(jb, o, l);
 	put_diags(jb, o, l);
+	put_topology(jb, o, d->topology);
 	put_findings(jb, o, d->result);
 }
 

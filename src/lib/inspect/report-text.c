@@ -101,6 +101,11 @@ static void put_bars(struct pg_strbuf *sb, const struct pg_cfg_layout *l)
 		if (!any)
 			pg_strbuf_printf(sb, "  bars\n");
 		any = true;
+		if (b->kind == PG_BAR_UNKNOWN) {
+			pg_strbuf_printf(sb, "    BAR%u  unknown: reads 0, size unknown (an unassigned "
+					 "32-bit memory BAR, or none)\n", i);
+			continue;
+		}
 		if (i == PG_CFG_ROM_BAR)
 			pg_strbuf_printf(sb, "    ROM   %s%s", pg_bar_kind_name(b->kind),
 					 b->rom_enabled ? " enabled" : " disabled");
@@ -210,6 +215,8 @@ int pg_report_text(const struct pg_report_dev *dev, char **ret)
 	put_bars(&sb, dev->layout);
 	put_caps(&sb, dev->layout);
 	put_diags(&sb, dev->layout);
+	if (dev->topology)
+		pg_report_topo_text(&sb, dev->topology);
 	put_findings(&sb, dev->result);
 	return pg_strbuf_finish(&sb, ret);
 }

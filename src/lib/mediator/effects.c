@@ -26,50 +26,6 @@ void pg_med_post(struct pg_wctx *w, const struct pg_effect *e)
 	w->post[w->npost++] = *e;
 }
 
-/* Smallest naturally aligned chunk (1, 2 or 4 bytes) of a size-byte register holding every
- * byte of mask (mask non-zero and within size). */
-static void narrow(uint8_t size, uint32_t mask, unsigned *ret_first, uint8_t *ret_n)
-{
-	unsigned lo = (unsigned)__builtin_ctz(mask) / 8u;
-	unsigned hi = (31u - (unsigned)__builtin_clz(mask)) / 8u;
-
-	if (lo == hi) {
-		*ret_first = lo;
-		*ret_n = 1;
-	} else if (lo / 2u == hi / 2u) {
-		*ret_first = lo & ~1u;
-		*ret_n = 2;
-	} else {
-		*ret_first = 0;
-		*ret_n = size;
-	}
-}
-
-void pg_med_cfg_effect(struct pg_effect *e, uint16_t off, uint8_t size, uint32_t value,
-		       uint32_t mask, uint32_t rw1c)
-{
-	unsigned first = 0;
-	uint8_t n = size;
-
-	if (mask & pg_size_mask(size))
-		narrow(size, mask & pg_size_mask(size), &first, &n);
-	e->kind = PG_EFFECT_CFG_WRITE;
-	e->u.cfg.off = (uint16_t)(off + first);
-	e->u.cfg.size = n;
-	e->u.cfg.value = (value >> (8u * first)) & pg_size_mask(n);
-	e->u.cfg.write_mask = (mask >> (8u * first)) & pg_size_mask(n);
-	e->u.cfg.rw1c_mask = (rw1c >> (8u * first)) & pg_size_mask(n);
-}
-
-bool pg_med_push_cfg(struct pg_write_decision *d, uint16_t off, uint8_t size, uint32_t value,
-		     uint32_t mask, uint32_t rw1c)
-{
-	if (d->neffects >= PG_MEDIATOR_MAX_EFFECTS)
-		return false;
-	pg_med_cfg_effect(&d->effects[d->neffects++], off, size, value, mask, rw1c); /* in place */
-	return true;
-}
-
 void pg_med_post_cfg(struct pg_wctx *w, uint16_t off, uint8_t size, uint32_t value,
 		     uint32_t mask)
 {

@@ -18,19 +18,13 @@
 static int exec_cfg(struct pg_mediator *m, const struct pg_effect *e)
 {
 	uint32_t all = pg_size_mask(e->u.cfg.size);
-	uint32_t cur = 0, nv;
-	int rc;
 
 	if (!e->u.cfg.write_mask)
 		return 0;
-	if (((e->u.cfg.write_mask | e->u.cfg.rw1c_mask) & all) != all) {
-		rc = pg_backend_cfg_read(m->be, e->u.cfg.off, e->u.cfg.size, &cur);
-		if (rc < 0)
-			return rc;
-	}
-	nv = (cur & ~(e->u.cfg.write_mask | e->u.cfg.rw1c_mask)) |
-	     (e->u.cfg.value & e->u.cfg.write_mask);
-	return pg_backend_cfg_write(m->be, e->u.cfg.off, e->u.cfg.size, nv & all);
+	/* RW1C bits outside write_mask are written as 0: part of the mask, value 0 */
+	return pg_backend_cfg_update(m->be, e->u.cfg.off, e->u.cfg.size,
+				     e->u.cfg.value & e->u.cfg.write_mask & all,
+				     e->u.cfg.write_mask | e->u.cfg.rw1c_mask);
 }
 
 static int notify(struct pg_mediator *m, const struct pg_effect *e)
@@ -88,7 +82,7 @@ int pg_mediator_apply(struct pg_mediator *m, const struct pg_write_decision *d)
 	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
 		const struct pg_effect *e = &d->effects[i];
 
-		if (readonly_drops(m, e))
+		if (__builtin_expect(m->opts & PG_MEDIATOR_OPT_READONLY, 0) && readonly_drops(m, e))
 			continue;
 		switch (e->kind) {
 		case PG_EFFECT_CFG_WRITE:

@@ -97,7 +97,7 @@ static inline uint64_t pg_size_mask64(uint8_t size)
 
 static inline uint32_t pg_size_mask(uint8_t size)
 {
-	return (uint32_t)pg_util_size_mask(size > 4 ? 4 : size);
+	return (uint32_t)pg_util_size_mask(size); /* 8 bytes: all 32 bits */
 }
 
 /* ---- the mediator ------------------------------------------------------------------- */
@@ -235,13 +235,55 @@ static inline uint64_t pg_wctx_guest_value(const struct pg_reg *r, const struct 
 /* effects.c: building effects (no I/O) */
 bool pg_med_push(struct pg_write_decision *d, const struct pg_effect *e);
 void pg_med_post(struct pg_wctx *w, const struct pg_effect *e);
-/* Queue a config write of (value, mask) bits in a register at off of size bytes, narrowed
- * to the smallest naturally aligned chunk holding the masked bytes. */
-bool pg_med_push_cfg(struct pg_write_decision *d, uint16_t off, uint8_t size, uint32_t value,
-		     uint32_t mask, uint32_t rw1c);
-/* Fill e as that config write (narrowed like pg_med_push_cfg()). */
-void pg_med_cfg_effect(struct pg_effect *e, uint16_t off, uint8_t size, uint32_t value,
-		       uint32_t mask, uint32_t rw1c);
+/* pg_med_cfg_effect() fills e as a config write of (value, mask) bits in a register at off
+ * of size bytes, narrowed to the smallest naturally aligned chunk holding the masked
+ * bytes; pg_med_push_cfg() queues one (false when the decision is full). Inline: every
+ * hardware write of the hot path builds one. */
+/* Smallest naturally aligned chunk (1, 2 or 4 bytes) of a size-byte register holding every
+ * byte of mask (mask non-zero and within size). */
+static inline void pg_med_narrow(uint8_t size, uint32_t mask, unsigned *ret_first, uint8_t *ret_n)
+{
+	unsigned lo = (unsigned)__builtin_ctz(mask) / 8u;
+	unsigned hi = (31u - (unsigned)__builtin_clz(mask)) / 8u;
+
+	if (lo == hi) {
+		*ret_first = lo;
+		*ret_n = 1;
+	} else if (lo / 2u == hi / 2u) {
+		*ret_first = lo & ~1u;
+		*ret_n = 2;
+	} else {
+		*ret_first = 0;
+		*ret_n = size;
+	}
+}
+
+static inline void pg_med_cfg_effect(struct pg_effect *e, uint16_t off, uint8_t size, uint32_t value,
+		       uint32_t mask, uint32_t rw1c)
+{
+	unsigned first = 0;
+	uint8_t n = size;
+
+	if (mask & pg_size_mask(size))
+		pg_med_narrow(size, mask & pg_size_mask(size), &first, &n);
+	e->kind = PG_EFFECT_CFG_WRITE;
+	e->u.cfg.off = (uint16_t)(off + first);
+	e->u.cfg.size = n;
+	e->u.cfg.value = (value >> (8u * first)) & pg_size_mask(n);
+	e->u.cfg.write_mask = (mask >> (8u * first)) & pg_size_mask(n);
+	e->u.cfg.rw1c_mask = (rw1c >> (8u * first)) & pg_size_mask(n);
+}
+
+static inline bool pg_med_push_cfg(struct pg_write_decision *d, uint16_t off, uint8_t size, uint32_t value,
+		     uint32_t mask, uint32_t rw1c)
+{
+	if (d->neffects >= PG_MEDIATOR_MAX_EFFECTS)
+		return false;
+	pg_med_cfg_effect(&d->effects[d->neffects++], off, size, value, mask, rw1c); /* in place */
+	return true;
+}
+
+
 void pg_med_post_cfg(struct pg_wctx *w, uint16_t off, uint8_t size, uint32_t value,
 		     uint32_t mask);
 

@@ -121,6 +121,11 @@ static int check_present(const struct pg_mediator *m, const struct pg_cfg_layout
 				   "no vendor ID");
 			return -ENODEV;
 		}
+		if (d->code == PG_DIAG_VENDOR_INVALID) {
+			pg_med_log(m, LOG_ERR, "Vendor ID reads 0x%04x (no function answers): "
+				   "not an endpoint, not mediated", l->vendor);
+			return -ENODEV;
+		}
 		if (d->code == PG_DIAG_CFG_SHORT && d->offset < PG_CFG_HDR_LEN) {
 			pg_med_log(m, LOG_ERR, "config space too short: the type 0 header is "
 				   "cut at 0x%02x: not mediated", d->offset);
@@ -140,11 +145,18 @@ static int compile(struct pg_mediator *m, const struct pg_mediator_config *cfg)
 	rc = check_present(m, l);
 	if (rc < 0)
 		goto out_free;
-	if (l->kind != PG_HDR_ENDPOINT) {
+	if (l->kind != PG_HDR_ENDPOINT || pg_cfg_bridge_kind(l)) {
 		/* bridges expose bus numbers and windows that steer host traffic (vfio refuses
-		 * them too); unknown layouts cannot be mediated row by row */
-		pg_med_log(m, LOG_ERR, "header type 0x%02x is not an endpoint: not mediated",
-			   l->header_type);
+		 * them too), and a host or ISA bridge with a type 0 header still owns the root
+		 * complex or the machine's legacy I/O: the same rule as inspect's "bridge"
+		 * finding. Unknown layouts cannot be mediated row by row. */
+		char hdr[40];
+		const char *bridge = pg_cfg_bridge_kind(l);
+
+		pg_med_log(m, LOG_ERR, "header %s%s, class %04x%s%s%s: not an endpoint, not mediated",
+			   pg_hdr_layout_name(l->header_type, hdr, sizeof(hdr)),
+			   l->multifunction ? " multi-function" : "", (unsigned)(l->class_code >> 8),
+			   bridge ? " (" : "", bridge ? bridge : "", bridge ? ")" : "");
 		rc = -EINVAL;
 		goto out_free;
 	}

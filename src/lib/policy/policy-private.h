@@ -88,6 +88,23 @@ int pp_version_value(struct pp_ctx *c);
 /* Walk the whole stream (after pp_init) and fill c->pol. */
 int pp_parse_policy(struct pp_ctx *c);
 
+/* One key of a mapping: the key event is current; the handler pulls and consumes the value
+ * itself. */
+struct pp_key {
+	const char *name;
+	int (*fn)(struct pp_ctx *c, void *obj, const yaml_mark_t *key);
+};
+
+/* The schema walker's building blocks, shared with the guard rule format (src/lib/guard):
+ * walk a mapping whose start is the current event against a key table (unknown and
+ * duplicate keys fail; at most 32 keys; ret_seen may be NULL); pull the next event and
+ * require a mapping; pull a list and call item() for each of at most max items. */
+int pp_walk_map(struct pp_ctx *c, const char *what, const struct pp_key *keys, size_t n,
+		void *obj, uint32_t *ret_seen);
+int pp_expect_map(struct pp_ctx *c, const char *what);
+int pp_walk_seq(struct pp_ctx *c, const char *what, size_t max,
+		int (*item)(struct pp_ctx *c, void *obj, size_t idx), void *obj);
+
 /* ---- regs.c -------------------------------------------------------------------------- */
 
 /* Field marks of a register rule being parsed, for errors that point at the bad value. */

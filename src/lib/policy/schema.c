@@ -16,12 +16,6 @@
 
 #define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-struct pp_key {
-	const char *name;
-	/* The key event is current; the handler pulls and consumes the value itself. */
-	int (*fn)(struct pp_ctx *c, void *obj, const yaml_mark_t *key);
-};
-
 /* Walk a mapping whose MAPPING_START is the current event. what names it in messages;
  * ret_seen (may be NULL) gets bit i set for each keys[i] present. */
 static int walk_map(struct pp_ctx *c, const char *what, const struct pp_key *keys, size_t n,
@@ -596,4 +590,23 @@ int pp_parse_policy(struct pp_ctx *c)
 		return pp_fail(c, &c->ev.start_mark, -EINVAL,
 			       "a policy file holds exactly one YAML document");
 	return 0;
+}
+
+/* ---- shared with other YAML formats (guard rules) ----------------------------------- */
+
+int pp_walk_map(struct pp_ctx *c, const char *what, const struct pp_key *keys, size_t n,
+		void *obj, uint32_t *ret_seen)
+{
+	return walk_map(c, what, keys, n, obj, ret_seen);
+}
+
+int pp_expect_map(struct pp_ctx *c, const char *what)
+{
+	return expect_map(c, what);
+}
+
+int pp_walk_seq(struct pp_ctx *c, const char *what, size_t max,
+		int (*item)(struct pp_ctx *c, void *obj, size_t idx), void *obj)
+{
+	return walk_seq(c, what, max, item, obj);
 }

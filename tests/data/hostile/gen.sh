@@ -553,14 +553,25 @@ expect bar-reserved-type 0x10
 end
 
 # ---- MSI-X against the BARs -----------------------------------------------------------
-# Table in BAR3, which is not implemented.
+# Table in BAR3, which is not implemented (sized 0: a zero register alone could be an
+# unassigned BAR).
 dev msix-bir-absent 256
-note # pcigate: bar0=16K
+note # pcigate: bar0=16K bar3=0
 ep 0x0160
 w32 0x10 0xfe000000
 w8 0x34 0x40
 msix 0x40 0x00 8 3 0x0000 0 0x2000
 expect msix-bir 0x40
+end
+
+# Table in BAR3, which reads 0 and has no size: an unassigned 32-bit memory BAR reads the
+# same (PCI 3.0 §6.2.5.1), so nothing can be held against the device.
+dev msix-bir-zero-unsized 256
+note # pcigate: bar0=16K
+ep 0x016f
+w32 0x10 0xfe000000
+w8 0x34 0x40
+msix 0x40 0x00 8 3 0x0000 3 0x2000
 end
 
 # Table BIR 6 (the expansion ROM slot: BIR values 6 and 7 are reserved).

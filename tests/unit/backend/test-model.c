@@ -419,6 +419,25 @@ static void test_bar_ram(void **state)
 
 /* ---- reset -------------------------------------------------------------------------- */
 
+/* What a reset leaves of device A (PCI 3.0 §6.2, PCIe 4.0 §6.6.2, §7.5.3.4): the dump with
+ * every writable header register at its power-on value 0 (read-only bits such as the BAR
+ * type and prefetch flags stay), Status error bits clear, and PCIe Device Control at its
+ * defaults. The Bus Master bit of the dump must not survive. */
+static void power_on_a(uint8_t *want, const uint8_t *dump)
+{
+	memcpy(want, dump, 256);
+	pg_le_store(want + 0x04, 2, 0x0000);      /* Command: no decode, no Bus Master */
+	pg_le_store(want + 0x06, 2, 0x0010);      /* Status: RW1C errors clear, CAP_LIST */
+	pg_le_store(want + 0x10, 4, 0x00000001);  /* BAR0 I/O: flag kept, address 0 */
+	pg_le_store(want + 0x14, 4, 0x00000000);  /* BAR1 mem32 */
+	pg_le_store(want + 0x18, 4, 0x0000000c);  /* BAR2 mem64 prefetchable: flags kept */
+	pg_le_store(want + 0x1c, 4, 0x00000000);  /* BAR3 upper half */
+	pg_le_store(want + 0x20, 4, 0x00000008);  /* BAR4 mem32 prefetchable */
+	pg_le_store(want + 0x30, 4, 0x00000000);  /* ROM: address 0, decode off */
+	want[0x3c] = 0;                           /* Interrupt Line */
+	pg_le_store(want + 0x58, 2, 0x2810);      /* DevCtl: RO, No Snoop, MRRS 512 B */
+}
+
 static void test_reset_restores(void **state)
 {
 	struct pg_backend *be = model(dev_a);
@@ -428,7 +447,8 @@ static void test_reset_restores(void **state)
 	(void)state;
 	assert_non_null(before);
 	assert_non_null(after);
-	assert_int_equal(pg_backend_snapshot(be, before, NULL), 256);
+	assert_int_equal(pg_backend_snapshot(be, after, NULL), 256);
+	power_on_a(before, after);
 	for (size_t m = 0; m < sizeof(ok) / sizeof(ok[0]); m++) {
 		wr(be, 0x04, 2, 0x0000);
 		wr(be, 0x06, 2, 0xffff);
@@ -443,7 +463,11 @@ static void test_reset_restores(void **state)
 		assert_int_equal(pg_backend_reset(be, ok[m]), 0);
 		assert_int_equal(pg_backend_snapshot(be, after, NULL), 256);
 		assert_memory_equal(before, after, 256);
+		assert_int_equal(rd(be, 0x04, 2) & 0x0004u, 0); /* Bus Master off */
 		assert_int_equal(bar_rd(be, 1, 16, 4), 0);
+		/* The BARs still size: reset cleared addresses, not the decoders. */
+		wr(be, 0x14, 4, 0xffffffffu);
+		assert_int_equal(rd(be, 0x14, 4), 0xfff00000);
 	}
 	{
 		/* a list: the first supported method, never one outside it */
@@ -622,6 +646,70 @@ static void test_annotation_implements(void **state)
 	pg_backend_close(be);
 }
 
+/* ---- guessed sizes -------------------------------------------------------------------- */
+
+/* A NIC dumped with its BARs unassigned (they read 0, as on an I210 the firmware skipped):
+ * BAR0 registers, BAR3 holding the MSI-X table (16 entries at 0) and PBA (at 0x2000). */
+static void dev_unassigned(struct pg_dump_dev *d)
+{
+	struct cfgbuild c;
+
+	cb_header(&c, 0x8086, 0x1533, 0x020000, 0x00, 0x40);
+	cb_w32(&c, 0x18, 0x0000e001);            /* BAR2 I/O at 0xe000, no size given */
+	cb_cap(&c, 0x40, PG_CAP_MSIX, 0);
+	cb_w16(&c, 0x42, 15);                    /* 16 entries */
+	cb_w32(&c, 0x44, 0x00000003);            /* table: BIR 3, offset 0 */
+	cb_w32(&c, 0x48, 0x00002003);            /* PBA: BIR 3, offset 0x2000 */
+	to_dev(d, &c, 256);
+}
+
+static void test_guesses(void **state)
+{
+	struct pg_backend *be = model(dev_unassigned);
+	struct pg_model_guesses g;
+	struct pg_bar_info info;
+	struct pg_dump_dev *d = calloc(1, sizeof(*d));
+
+	(void)state;
+	assert_non_null(d);
+	assert_int_equal(pg_backend_model_guesses(be, &g), 0);
+	/* BAR3 holds MSI-X, so it exists: a 32-bit memory BAR big enough for the PBA end
+	 * (0x2008), rounded to a power of two. BAR2 gets the documented default. */
+	assert_int_equal(g.guessed, (1u << 3) | (1u << 2));
+	assert_int_equal(g.size[3], 0x4000);
+	assert_int_equal(g.size[2], PG_MODEL_MAX_DEFAULT_IO_BAR); /* 0xe000: 8K-aligned, clamped */
+	assert_int_equal(g.absent, (1u << 0) | (1u << 1) | (1u << 4) | (1u << 5) |
+				   (1u << PG_CFG_ROM_BAR));
+	assert_int_equal(pg_backend_bar_info(be, 3, &info), 0);
+	assert_true(info.present);
+	assert_int_equal(info.kind, PG_BAR_MEM32);
+	assert_int_equal(info.size, 0x4000);
+	pg_backend_close(be);
+
+	/* Sizes in the dump: nothing is guessed, and size 0 says "not implemented". */
+	dev_unassigned(d);
+	set_size(d, 0, 128u << 10);
+	for (unsigned i = 1; i < PG_CFG_NUM_BARS; i++)
+		set_size(d, i, i == 2 ? 32 : i == 3 ? 16u << 10 : 0);
+	assert_int_equal(pg_backend_model_new(d, NULL, &be), 0);
+	assert_int_equal(pg_backend_model_guesses(be, &g), 0);
+	assert_int_equal(g.guessed, 0);
+	assert_int_equal(g.absent, 0);
+	assert_int_equal(pg_backend_bar_info(be, 0, &info), 0);
+	assert_true(info.present);
+	assert_int_equal(info.size, 128u << 10);
+	assert_int_equal(pg_backend_bar_info(be, 4, &info), 0);
+	assert_false(info.present);
+	pg_backend_close(be);
+
+	/* Size 0 for a BAR whose register is not zero contradicts the dump. */
+	dev_unassigned(d);
+	set_size(d, 2, 0);
+	assert_int_equal(pg_backend_model_new(d, NULL, &be), -EINVAL);
+	free(d);
+	assert_int_equal(pg_backend_model_guesses(NULL, &g), -EINVAL);
+}
+
 /* ---- files -------------------------------------------------------------------------- */
 
 static void test_open_fixture(void **state)
@@ -651,7 +739,7 @@ static void test_open_fixture(void **state)
 	/* PM with No_Soft_Reset clear and DevCap FLR: both resets work. */
 	assert_int_equal(pg_backend_reset(be, PG_RESET_FLR), 0);
 	assert_int_equal(pg_backend_reset(be, PG_RESET_PM), 0);
-	assert_int_equal(rd(be, 0x18, 4), 0x00001021);
+	assert_int_equal(rd(be, 0x18, 4), 0x00000001); /* power-on: I/O flag, address 0 */
 	pg_backend_close(be);
 
 	snprintf(path, sizeof(path), "%s/dump/no-such-file.txt", data);
@@ -736,13 +824,24 @@ static uint32_t xorshift(uint32_t *s)
 	return *s;
 }
 
-static void storm_and_reset(struct pg_backend *be, const uint8_t *dump, uint16_t len,
+/* A storm of writes leaves no trace after a reset: the result equals the reset state of
+ * an untouched model of the same dump, has Command 0 (no Bus Master, no decode) and only
+ * zero addresses in its memory BARs. */
+static void storm_and_reset(struct pg_backend *be, const struct pg_dump_dev *dev,
 			    const char *name)
 {
-	uint8_t *buf = malloc(PG_CFG_EXT_LEN);
+	const uint8_t *dump = dev->cfg;
+	uint16_t len = dev->len;
+	uint8_t *buf = malloc(PG_CFG_EXT_LEN), *fresh = malloc(PG_CFG_EXT_LEN);
+	struct pg_backend *clean = NULL;
 	uint32_t seed = 0x12345678u;
 
 	assert_non_null(buf);
+	assert_non_null(fresh);
+	assert_int_equal(pg_backend_model_new(dev, name, &clean), 0);
+	assert_int_equal(pg_backend_reset(clean, PG_RESET_ANY), 0);
+	assert_int_equal(pg_backend_snapshot(clean, fresh, NULL), len);
+	pg_backend_close(clean);
 	for (unsigned n = 0; n < 2000; n++) {
 		uint8_t size = (uint8_t)(1u << (xorshift(&seed) % 3));
 		uint16_t off = (uint16_t)((xorshift(&seed) % len) & ~(size - 1u));
@@ -756,9 +855,17 @@ static void storm_and_reset(struct pg_backend *be, const uint8_t *dump, uint16_t
 	assert_int_equal(rd(be, 8, 4), pg_le_load(dump + 8, 4));
 	assert_int_equal(pg_backend_reset(be, PG_RESET_ANY), 0);
 	assert_int_equal(pg_backend_snapshot(be, buf, NULL), len);
-	if (memcmp(buf, dump, len))
-		fail_msg("%s: reset did not restore the dump", name);
+	if (memcmp(buf, fresh, len))
+		fail_msg("%s: the writes survived a reset", name);
+	/* Identity survives; Command's RW bits (PCI 3.0 §6.2.2: 0-6, 8-10; bit 7 is
+	 * hardwired) are 0 unless nobody answers (an all-ones dump). */
+	if (memcmp(buf, dump, 4) || memcmp(buf + 8, dump + 8, 4))
+		fail_msg("%s: reset changed the IDs or class", name);
+	if (pg_le_load(dump, 2) != 0xffff && (pg_le_load(buf + 4, 2) & 0x077fu) != 0)
+		fail_msg("%s: Command 0x%04x after reset, want 0", name,
+			 (unsigned)pg_le_load(buf + 4, 2));
 	free(buf);
+	free(fresh);
 }
 
 static void corpus_one(const char *path, const char *name)
@@ -781,7 +888,7 @@ static void corpus_one(const char *path, const char *name)
 		if (info.present)
 			check_sizing(be, devs[0].cfg, i, &info, name);
 	}
-	storm_and_reset(be, devs[0].cfg, devs[0].len, name);
+	storm_and_reset(be, &devs[0], name);
 	pg_backend_close(be);
 	free(devs);
 	free(snap);
@@ -853,6 +960,7 @@ int main(void)
 		cmocka_unit_test(test_reset_methods),
 		cmocka_unit_test(test_annotation_errors),
 		cmocka_unit_test(test_annotation_implements),
+		cmocka_unit_test(test_guesses),
 		cmocka_unit_test(test_open_fixture),
 		cmocka_unit_test(test_open_bad_annotation),
 		cmocka_unit_test(test_corpus),

@@ -118,13 +118,13 @@ static const struct ext_case ext_lengths[] = {
 
 static const struct pg_cfg_layout *parse_one(const struct ext_case *c, uint16_t at)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 
 	tc_init(&t, c->port_type == RP || c->port_type == PG_PCIE_DOWNSTREAM ? 1 : 0);
 	tc_pcie(&t, 0x40, c->port_type, c->width, c->devcap2);
 	if (at != ECAP)
-		tc_ext(&t, ECAP, PG_ECAP_LTR, 1);
-	tc_ext(&t, at, c->id, c->version);
+		cb_add_ecap(&t, ECAP, PG_ECAP_LTR, 1);
+	cb_add_ecap(&t, at, c->id, c->version);
 	tc_apply(&t, at, c->w);
 	return tc_parse(&t, PG_CFG_EXT_LEN, NULL);
 }
@@ -176,7 +176,7 @@ static void test_random_contents(void **state)
 	(void)state;
 	for (unsigned round = 0; round < 64; round++) {
 		for (uint16_t id = 0; id < 0x40; id++) {
-			struct tcfg t;
+			struct cfgbuild t;
 			const struct pg_cfg_layout *l;
 			uint16_t at = (uint16_t)(0x100u + ((seed >> 8) % 0x3c0u) * 4u);
 
@@ -186,14 +186,14 @@ static void test_random_contents(void **state)
 				t.b[b] = (uint8_t)(seed >> 16);
 			}
 			t.std_link = 0x34;
-			tc_w8(&t, 0x34, 0);
+			cb_w8(&t, 0x34, 0);
 			tc_pcie(&t, 0x40, (uint8_t)(seed >> 4), (uint8_t)(seed >> 9),
 				(uint32_t)seed);
-			tc_std(&t, (uint8_t)(0x80u + (seed >> 24) % 0x1fu * 4u), (uint8_t)id);
+			cb_add_cap(&t, (uint8_t)(0x80u + (seed >> 24) % 0x1fu * 4u), (uint8_t)id);
 			t.ext_last = 0;
 			if (at != ECAP)
-				tc_ext(&t, ECAP, 0, 0);
-			tc_ext(&t, at, id, (uint8_t)seed);
+				cb_add_ecap(&t, ECAP, 0, 0);
+			cb_add_ecap(&t, at, id, (uint8_t)seed);
 			l = tc_parse(&t, PG_CFG_EXT_LEN, NULL);
 			for (uint16_t i = 0; i < l->ncaps; i++) {
 				const struct pg_cap *c = &l->caps[i];
@@ -233,28 +233,28 @@ static void test_decode_aer(void **state)
 
 static void test_decode_isolation(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cfg_layout *l;
 	const struct pg_cap *c;
 
 	(void)state;
 	tc_init(&t, 1);
 	tc_pcie(&t, 0x40, RP, 4, 0);
-	tc_ext(&t, 0x100, PG_ECAP_ACS, 1);
-	tc_w16(&t, 0x104, 0x107f); /* all capabilities, 16-bit egress vector */
-	tc_w16(&t, 0x106, 0x001d);
-	tc_ext(&t, 0x110, PG_ECAP_ARI, 1);
-	tc_w16(&t, 0x114, 0x0803);
-	tc_ext(&t, 0x118, PG_ECAP_ATS, 1);
-	tc_w16(&t, 0x11c, 0x0020); /* queue depth 0 = 32, page aligned */
-	tc_w16(&t, 0x11e, 0x8003);
-	tc_ext(&t, 0x120, PG_ECAP_PRI, 1);
-	tc_w16(&t, 0x124, 0x0001);
-	tc_w32(&t, 0x128, 512);
-	tc_w32(&t, 0x12c, 256);
-	tc_ext(&t, 0x130, PG_ECAP_PASID, 1);
-	tc_w16(&t, 0x134, 0x1406); /* exec, priv, width 20 */
-	tc_w16(&t, 0x136, 0x0001);
+	cb_add_ecap(&t, 0x100, PG_ECAP_ACS, 1);
+	cb_w16(&t, 0x104, 0x107f); /* all capabilities, 16-bit egress vector */
+	cb_w16(&t, 0x106, 0x001d);
+	cb_add_ecap(&t, 0x110, PG_ECAP_ARI, 1);
+	cb_w16(&t, 0x114, 0x0803);
+	cb_add_ecap(&t, 0x118, PG_ECAP_ATS, 1);
+	cb_w16(&t, 0x11c, 0x0020); /* queue depth 0 = 32, page aligned */
+	cb_w16(&t, 0x11e, 0x8003);
+	cb_add_ecap(&t, 0x120, PG_ECAP_PRI, 1);
+	cb_w16(&t, 0x124, 0x0001);
+	cb_w32(&t, 0x128, 512);
+	cb_w32(&t, 0x12c, 256);
+	cb_add_ecap(&t, 0x130, PG_ECAP_PASID, 1);
+	cb_w16(&t, 0x134, 0x1406); /* exec, priv, width 20 */
+	cb_w16(&t, 0x136, 0x0001);
 	l = tc_parse(&t, PG_CFG_EXT_LEN, NULL);
 	assert_int_equal(l->ndiags, 0);
 	c = tc_cap_at(l, true, 0x100);
@@ -283,29 +283,29 @@ static void test_decode_isolation(void **state)
 
 static void test_decode_sriov_rebar(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cfg_layout *l;
 	const struct pg_cap *c;
 
 	(void)state;
 	tc_init(&t, 0);
 	tc_pcie(&t, 0x40, EP, 8, 0);
-	tc_ext(&t, 0x100, PG_ECAP_SRIOV, 1);
-	tc_w32(&t, 0x104, 0x00000002);
-	tc_w16(&t, 0x108, 0x0019);
-	tc_w16(&t, 0x10c, 64);
-	tc_w16(&t, 0x10e, 64);
-	tc_w16(&t, 0x110, 8);
-	tc_w16(&t, 0x114, 0x80);
-	tc_w16(&t, 0x116, 2);
-	tc_w16(&t, 0x11a, 0x10ed);
-	tc_w32(&t, 0x11c, 0x553);
-	tc_w32(&t, 0x120, 0x1);
-	tc_ext(&t, 0x140, PG_ECAP_REBAR, 1);
-	tc_w32(&t, 0x144, 0x0001fff0);       /* 1 MiB .. 128 GiB */
-	tc_w32(&t, 0x148, 0x00000840);       /* BAR0, 2 entries, size 8 (256 MiB) */
-	tc_w32(&t, 0x14c, 0x000000f0);
-	tc_w32(&t, 0x150, 0x00000202);       /* BAR2, size 2 */
+	cb_add_ecap(&t, 0x100, PG_ECAP_SRIOV, 1);
+	cb_w32(&t, 0x104, 0x00000002);
+	cb_w16(&t, 0x108, 0x0019);
+	cb_w16(&t, 0x10c, 64);
+	cb_w16(&t, 0x10e, 64);
+	cb_w16(&t, 0x110, 8);
+	cb_w16(&t, 0x114, 0x80);
+	cb_w16(&t, 0x116, 2);
+	cb_w16(&t, 0x11a, 0x10ed);
+	cb_w32(&t, 0x11c, 0x553);
+	cb_w32(&t, 0x120, 0x1);
+	cb_add_ecap(&t, 0x140, PG_ECAP_REBAR, 1);
+	cb_w32(&t, 0x144, 0x0001fff0);       /* 1 MiB .. 128 GiB */
+	cb_w32(&t, 0x148, 0x00000840);       /* BAR0, 2 entries, size 8 (256 MiB) */
+	cb_w32(&t, 0x14c, 0x000000f0);
+	cb_w32(&t, 0x150, 0x00000202);       /* BAR2, size 2 */
 	l = tc_parse(&t, PG_CFG_EXT_LEN, NULL);
 	assert_int_equal(l->ndiags, 0);
 	c = tc_cap_at(l, true, 0x100);
@@ -332,31 +332,40 @@ static void test_decode_sriov_rebar(void **state)
 	assert_int_equal(c->info.rebar.bars[2].sizes, 0);
 	assert_int_equal(tc_field(c, "bar1_index"), 2);
 	assert_int_equal(tc_field(c, "bar0_cur_size"), 8);
+	/* Reports list the two declared entries, not six slots: nbars + 3 fields each. */
+	{
+		size_t nf = 0;
+		const struct pg_field *f = pg_cap_fields(c, &nf);
+
+		assert_non_null(f);
+		assert_int_equal(nf, 1 + 3 * 2);
+		assert_string_equal(f[nf - 1].name, "bar1_cur_size");
+	}
 }
 
 static void test_decode_power(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cfg_layout *l;
 	const struct pg_cap *c;
 
 	(void)state;
 	tc_init(&t, 1);
 	tc_pcie(&t, 0x40, RP, 4, 0);
-	tc_ext(&t, 0x100, PG_ECAP_DPC, 1);
-	tc_w16(&t, 0x104, 0x04e0);
-	tc_w16(&t, 0x106, 0x000d);
-	tc_w16(&t, 0x108, 0x0001);
-	tc_ext(&t, 0x140, PG_ECAP_LTR, 1);
-	tc_w16(&t, 0x144, 0x1003);
-	tc_w16(&t, 0x146, 0x0c01);
-	tc_ext(&t, 0x148, PG_ECAP_L1SS, 1);
-	tc_w32(&t, 0x14c, 0x0028281f);
-	tc_w32(&t, 0x150, 0x40a0280f);
-	tc_w32(&t, 0x154, 0x00000028);
-	tc_ext(&t, 0x164, PG_ECAP_PTM, 1);
-	tc_w32(&t, 0x168, 0x00000a07);
-	tc_w32(&t, 0x16c, 0x00000001);
+	cb_add_ecap(&t, 0x100, PG_ECAP_DPC, 1);
+	cb_w16(&t, 0x104, 0x04e0);
+	cb_w16(&t, 0x106, 0x000d);
+	cb_w16(&t, 0x108, 0x0001);
+	cb_add_ecap(&t, 0x140, PG_ECAP_LTR, 1);
+	cb_w16(&t, 0x144, 0x1003);
+	cb_w16(&t, 0x146, 0x0c01);
+	cb_add_ecap(&t, 0x148, PG_ECAP_L1SS, 1);
+	cb_w32(&t, 0x14c, 0x0028281f);
+	cb_w32(&t, 0x150, 0x40a0280f);
+	cb_w32(&t, 0x154, 0x00000028);
+	cb_add_ecap(&t, 0x164, PG_ECAP_PTM, 1);
+	cb_w32(&t, 0x168, 0x00000a07);
+	cb_w32(&t, 0x16c, 0x00000001);
 	l = tc_parse(&t, PG_CFG_EXT_LEN, NULL);
 	assert_int_equal(l->ndiags, 0);
 	c = tc_cap_at(l, true, 0x100);
@@ -381,25 +390,25 @@ static void test_decode_power(void **state)
 
 static void test_decode_identity(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cfg_layout *l;
 	const struct pg_cap *c;
 
 	(void)state;
 	tc_init(&t, 0);
 	tc_pcie(&t, 0x40, EP, 4, 0);
-	tc_ext(&t, 0x100, PG_ECAP_DSN, 1);
-	tc_w32(&t, 0x104, 0x4c3c70aa);
-	tc_w32(&t, 0x108, 0x001a11ff);
-	tc_ext(&t, 0x170, PG_ECAP_VNDR, 1);
-	tc_w32(&t, 0x174, 0x0182abcd);
-	tc_ext(&t, 0x190, PG_ECAP_DVSEC, 1);
-	tc_w32(&t, 0x194, 0x01811e98);
-	tc_w16(&t, 0x198, 0x0003);
-	tc_ext(&t, 0x1b0, PG_ECAP_DOE, 1);
-	tc_w32(&t, 0x1b4, 0x0000000b);
-	tc_w32(&t, 0x1b8, 0x00000002);
-	tc_w32(&t, 0x1bc, 0x80000000);
+	cb_add_ecap(&t, 0x100, PG_ECAP_DSN, 1);
+	cb_w32(&t, 0x104, 0x4c3c70aa);
+	cb_w32(&t, 0x108, 0x001a11ff);
+	cb_add_ecap(&t, 0x170, PG_ECAP_VNDR, 1);
+	cb_w32(&t, 0x174, 0x0182abcd);
+	cb_add_ecap(&t, 0x190, PG_ECAP_DVSEC, 1);
+	cb_w32(&t, 0x194, 0x01811e98);
+	cb_w16(&t, 0x198, 0x0003);
+	cb_add_ecap(&t, 0x1b0, PG_ECAP_DOE, 1);
+	cb_w32(&t, 0x1b4, 0x0000000b);
+	cb_w32(&t, 0x1b8, 0x00000002);
+	cb_w32(&t, 0x1bc, 0x80000000);
 	l = tc_parse(&t, PG_CFG_EXT_LEN, NULL);
 	assert_int_equal(l->ndiags, 0);
 	c = tc_cap_at(l, true, 0x100);
@@ -442,16 +451,16 @@ static void test_dpc_flit(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct tcfg t;
+		struct cfgbuild t;
 		const struct pg_cfg_layout *l;
 		const struct pg_cap *c;
 
 		tc_init(&t, 1);
 		tc_pcie(&t, 0x40, RP, 4, 0);
 		if (cases[i].flit)
-			tc_w16(&t, 0x42, 0x8042);
-		tc_ext(&t, ECAP, PG_ECAP_DPC, 1);
-		tc_w16(&t, ECAP + 4, cases[i].dcap);
+			cb_w16(&t, 0x42, 0x8042);
+		cb_add_ecap(&t, ECAP, PG_ECAP_DPC, 1);
+		cb_w16(&t, ECAP + 4, cases[i].dcap);
 		l = tc_parse(&t, PG_CFG_EXT_LEN, NULL);
 		c = tc_cap_at(l, true, ECAP);
 		assert_int_equal(c->len, cases[i].len);
@@ -522,15 +531,15 @@ static void test_duplicates(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct tcfg t;
+		struct cfgbuild t;
 		const struct pg_cfg_layout *l;
 
 		tc_init(&t, 1);
 		tc_pcie(&t, 0x40, RP, 1, 0);
-		tc_ext(&t, 0x100, cases[i].id, 1);
-		tc_ext(&t, 0x200, cases[i].id, 1);
-		tc_w32(&t, 0x104, 0x01000001); /* VSEC/DVSEC length 0x10 */
-		tc_w32(&t, 0x204, 0x01000001);
+		cb_add_ecap(&t, 0x100, cases[i].id, 1);
+		cb_add_ecap(&t, 0x200, cases[i].id, 1);
+		cb_w32(&t, 0x104, 0x01000001); /* VSEC/DVSEC length 0x10 */
+		cb_w32(&t, 0x204, 0x01000001);
 		l = tc_parse(&t, PG_CFG_EXT_LEN, NULL);
 		assert_int_equal(l->ncaps - l->nstd, 2);
 		assert_int_equal(tc_ndiag(l, PG_DIAG_CAP_DUPLICATE, NULL), cases[i].unique ? 1 : 0);
@@ -541,14 +550,14 @@ static void test_duplicates(void **state)
  * first, and a function without one (PCI-X mode 2) is sized as an endpoint. */
 static void test_aer_without_pcie(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cfg_layout *l;
 
 	(void)state;
 	tc_init(&t, 0);
-	tc_std(&t, 0x40, PG_CAP_PCIX);
-	tc_w32(&t, 0x44, 0x80000000);
-	tc_ext(&t, 0x100, PG_ECAP_AER, 1);
+	cb_add_cap(&t, 0x40, PG_CAP_PCIX);
+	cb_w32(&t, 0x44, 0x80000000);
+	cb_add_ecap(&t, 0x100, PG_ECAP_AER, 1);
 	l = tc_parse(&t, PG_CFG_EXT_LEN, NULL);
 	assert_int_equal(tc_cap_at(l, true, 0x100)->len, 0x2c);
 	assert_false(tc_cap_at(l, true, 0x100)->info.aer.root);

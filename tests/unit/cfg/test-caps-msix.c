@@ -44,7 +44,13 @@ static const struct msix_case cases[] = {
 	{ "valid, sizes unknown", BARS_MEM, 2048, 0, 0xfffff000, 0, 0x10, 0, 0, 0, 0, 0, NULL },
 	{ "table I/O BAR", BARS_MEM, 8, 1, 0, 0, 0x800, 0, 0, 1, 0, 0, "table BIR 1 is an I/O" },
 	{ "PBA upper half", BARS_MEM, 8, 0, 0, 3, 0, 0, 0, 1, 0, 0, "PBA BIR 3 is the upper half" },
-	{ "table unimplemented", BARS_MEM, 8, 4, 0, 0, 0x800, 0, 0, 1, 0, 0, "not implemented" },
+	/* BAR4 reads 0: sized 0 it is not implemented; unsized it may be an unassigned
+	 * 32-bit memory BAR (PCI 3.0 §6.2.5.1), so nothing can be said against it. */
+	{ "table unimplemented", BARS_MEM, 8, 4, 0, 0, 0x800, 0x10, 0, 1, 0, 0, "not implemented" },
+	{ "table in unassigned BAR", BARS_MEM, 8, 4, 0, 0, 0x800, 0x10, 4 * KIB, 0, 0, 0, NULL },
+	{ "table in zero BAR, unsized", BARS_MEM, 8, 4, 0, 0, 0x800, 0, 0, 0, 0, 0, NULL },
+	{ "unassigned BAR too small", BARS_MEM, 257, 4, 0, 4, 0x1010, 0x10, 4 * KIB, 0, 2, 0,
+	  "runs past BAR4" },
 	{ "table invalid BAR", BARS_MEM, 8, 5, 0, 0, 0x800, 0, 0, 1, 0, 0, "invalid BAR" },
 	{ "BIR 6 reserved", BARS_MEM, 8, 6, 0, 0, 0x800, 0, 0, 1, 0, 0, "table BIR 6 is reserved" },
 	{ "BIR 7 both", BARS_MEM, 8, 7, 0, 7, 0x800, 0, 0, 2, 0, 0, "BIR 7 is reserved" },
@@ -70,7 +76,7 @@ static const struct msix_case cases[] = {
 	{ "EA, no entry", BARS_EA, 8, 0, 0, 2, 0x800, 0, 0, 1, 0, 0, "BIR 0 is not" },
 };
 
-static void setup_bars(struct tcfg *t, enum bar_setup bars)
+static void setup_bars(struct cfgbuild *t, enum bar_setup bars)
 {
 	switch (bars) {
 	case BARS_MEM:
@@ -89,21 +95,21 @@ static void setup_bars(struct tcfg *t, enum bar_setup bars)
 	case BARS_EA:
 		tc_init(t, 0);
 		/* EA after MSI-X in the chain: MSI-X is decoded before the walker reaches it. */
-		tc_std(t, 0x80, PG_CAP_EA);
-		tc_w8(t, 0x82, 2);
-		tc_w32(t, 0x84, 0x80000022);  /* enabled, 2 dwords, BEI 2, memory */
-		tc_w32(t, 0x88, 0xfe000000);
-		tc_w32(t, 0x8c, 0x00000ffc);  /* MaxOffset 0xfff: 4 KiB */
-		tc_w32(t, 0x90, 0x00000032);  /* disabled, BEI 3 */
-		tc_w32(t, 0x94, 0xfd000000);
-		tc_w32(t, 0x98, 0x00000ffc);
+		cb_add_cap(t, 0x80, PG_CAP_EA);
+		cb_w8(t, 0x82, 2);
+		cb_w32(t, 0x84, 0x80000022);  /* enabled, 2 dwords, BEI 2, memory */
+		cb_w32(t, 0x88, 0xfe000000);
+		cb_w32(t, 0x8c, 0x00000ffc);  /* MaxOffset 0xfff: 4 KiB */
+		cb_w32(t, 0x90, 0x00000032);  /* disabled, BEI 3 */
+		cb_w32(t, 0x94, 0xfd000000);
+		cb_w32(t, 0x98, 0x00000ffc);
 		break;
 	}
 }
 
 static void run_case(const struct msix_case *c)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	struct pg_cfg_bar_sizes sizes = { .known = c->sized };
 	const struct pg_cfg_layout *l;
 	const struct pg_cap *cap;
@@ -112,12 +118,12 @@ static void run_case(const struct msix_case *c)
 		sizes.size[i] = c->size;
 	setup_bars(&t, c->bars);
 	/* insert MSI-X first in the chain, keeping what setup_bars linked after it */
-	tc_w8(&t, CAP, PG_CAP_MSIX);
-	tc_w8(&t, CAP + 1, t.b[0x34]);
-	tc_w8(&t, 0x34, CAP);
-	tc_w16(&t, CAP + 2, (uint16_t)(0x8000u | (c->entries - 1u)));
-	tc_w32(&t, CAP + 4, c->toff | c->tbir);
-	tc_w32(&t, CAP + 8, c->poff | c->pbir);
+	cb_w8(&t, CAP, PG_CAP_MSIX);
+	cb_w8(&t, CAP + 1, t.b[0x34]);
+	cb_w8(&t, 0x34, CAP);
+	cb_w16(&t, CAP + 2, (uint16_t)(0x8000u | (c->entries - 1u)));
+	cb_w32(&t, CAP + 4, c->toff | c->tbir);
+	cb_w32(&t, CAP + 8, c->poff | c->pbir);
 	l = tc_parse(&t, PG_CFG_STD_LEN, &sizes);
 	cap = tc_cap_at(l, false, CAP);
 	assert_int_equal(cap->info.msix.table_size, c->entries);
@@ -155,16 +161,16 @@ static void test_msix_cases(void **state)
 
 static void test_msix_control(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cap *cap;
 
 	(void)state;
 	tc_init(&t, 0);
 	tc_bar(&t, 0, 0xfe000000);
-	tc_std(&t, CAP, PG_CAP_MSIX);
-	tc_w16(&t, CAP + 2, 0x47ff); /* mask all, 2048 entries, disabled */
-	tc_w32(&t, CAP + 4, 0x00000000);
-	tc_w32(&t, CAP + 8, 0x00008000);
+	cb_add_cap(&t, CAP, PG_CAP_MSIX);
+	cb_w16(&t, CAP + 2, 0x47ff); /* mask all, 2048 entries, disabled */
+	cb_w32(&t, CAP + 4, 0x00000000);
+	cb_w32(&t, CAP + 8, 0x00008000);
 	cap = tc_cap_at(tc_parse(&t, PG_CFG_STD_LEN, NULL), false, CAP);
 	assert_int_equal(cap->len, 12);
 	assert_int_equal(cap->info.msix.control, 0x47ff);
@@ -178,15 +184,15 @@ static void test_msix_control(void **state)
 /* A backend that sized a BAR to 0 makes it unimplemented: the BIR is then refused. */
 static void test_msix_bar_sized_zero(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	struct pg_cfg_bar_sizes sizes = { .known = 0x01 };
 	const struct pg_cfg_layout *l;
 
 	(void)state;
 	tc_init(&t, 0);
 	tc_bar(&t, 0, 0xfe000000);
-	tc_std(&t, CAP, PG_CAP_MSIX);
-	tc_w32(&t, CAP + 8, 0x00000800);
+	cb_add_cap(&t, CAP, PG_CAP_MSIX);
+	cb_w32(&t, CAP + 8, 0x00000800);
 	l = tc_parse(&t, PG_CFG_STD_LEN, &sizes);
 	assert_int_equal(tc_ndiag(l, PG_DIAG_MSIX_BIR, "BIR 0 is not implemented"), 2);
 }

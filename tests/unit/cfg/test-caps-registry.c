@@ -155,7 +155,7 @@ static void test_every_field_resolves(void **state)
 		PG_ECAP_DPC, PG_ECAP_L1SS, PG_ECAP_PTM, PG_ECAP_DVSEC, PG_ECAP_VF_REBAR,
 		PG_ECAP_DOE,
 	};
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cfg_layout *l;
 	unsigned ndecoded = 0;
 
@@ -166,9 +166,9 @@ static void test_every_field_resolves(void **state)
 	t.b[0x34] = 0;
 	tc_pcie(&t, 0x40, PG_PCIE_ENDPOINT, 4, 0);
 	for (size_t i = 0; i < sizeof(std_ids); i++)
-		tc_std(&t, (uint8_t)(0x80u + 0x14u * i), std_ids[i]);
+		cb_add_cap(&t, (uint8_t)(0x80u + 0x14u * i), std_ids[i]);
 	for (size_t i = 0; i < sizeof(ext_ids) / sizeof(ext_ids[0]); i++)
-		tc_ext(&t, (uint16_t)(0x100u + 0x80u * i), ext_ids[i], 1);
+		cb_add_ecap(&t, (uint16_t)(0x100u + 0x80u * i), ext_ids[i], 1);
 	l = tc_parse(&t, PG_CFG_EXT_LEN, NULL);
 	assert_int_equal(l->ncaps, 1 + sizeof(std_ids) + sizeof(ext_ids) / sizeof(ext_ids[0]));
 	for (uint16_t i = 0; i < l->ncaps; i++) {
@@ -199,14 +199,14 @@ static void test_every_field_resolves(void **state)
 
 static void test_fields_undecoded(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cfg_layout *l;
 	size_t n = 99;
 
 	(void)state;
 	tc_init(&t, 0);
-	tc_std(&t, 0x40, PG_CAP_HT);   /* sized, not decoded */
-	tc_std(&t, 0x60, 0x30);        /* unknown */
+	cb_add_cap(&t, 0x40, PG_CAP_HT);   /* sized, not decoded */
+	cb_add_cap(&t, 0x60, 0x30);        /* unknown */
 	l = tc_parse(&t, PG_CFG_STD_LEN, NULL);
 	assert_false(tc_cap_at(l, false, 0x40)->decoded);
 	assert_null(pg_cap_fields(tc_cap_at(l, false, 0x40), &n));

@@ -85,12 +85,12 @@ static void test_std_lengths(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(std_lengths) / sizeof(std_lengths[0]); i++) {
 		const struct len_case *c = &std_lengths[i];
-		struct tcfg t;
+		struct cfgbuild t;
 		const struct pg_cfg_layout *l;
 		const struct pg_cap *cap;
 
 		tc_init(&t, c->hdr_type);
-		tc_std(&t, CAP, c->id);
+		cb_add_cap(&t, CAP, c->id);
 		tc_apply(&t, CAP, c->w);
 		l = tc_parse(&t, PG_CFG_STD_LEN, NULL);
 		cap = tc_cap_at(l, false, CAP);
@@ -105,15 +105,15 @@ static void test_std_lengths(void **state)
  * and its decoder sees zeros for the missing registers. */
 static void test_truncation(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cfg_layout *l;
 	const struct pg_cap *cap;
 
 	(void)state;
 	/* 64-bit maskable MSI (0x18 bytes) at 0xf0: 0x10 bytes left in the region. */
 	tc_init(&t, 0);
-	tc_std(&t, 0xf0, PG_CAP_MSI);
-	tc_w16(&t, 0xf2, 0x0181);
+	cb_add_cap(&t, 0xf0, PG_CAP_MSI);
+	cb_w16(&t, 0xf2, 0x0181);
 	l = tc_parse(&t, PG_CFG_STD_LEN, NULL);
 	cap = tc_cap_at(l, false, 0xf0);
 	assert_int_equal(cap->len, 0x10);
@@ -129,8 +129,8 @@ static void test_truncation(void **state)
 
 	/* A vendor-specific length byte of 0xff at 0x50 is clamped at the region end. */
 	tc_init(&t, 0);
-	tc_std(&t, 0x50, PG_CAP_VNDR);
-	tc_w8(&t, 0x52, 0xff);
+	cb_add_cap(&t, 0x50, PG_CAP_VNDR);
+	cb_w8(&t, 0x52, 0xff);
 	l = tc_parse(&t, PG_CFG_STD_LEN, NULL);
 	cap = tc_cap_at(l, false, 0x50);
 	assert_int_equal(cap->len, 0xb0);
@@ -141,7 +141,7 @@ static void test_truncation(void **state)
 /* A dump that stops inside a capability: clamped to the data, missing registers zero. */
 static void test_truncation_short_dump(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cfg_layout *l;
 	const struct pg_cap *cap;
 
@@ -150,10 +150,10 @@ static void test_truncation_short_dump(void **state)
 	 * judgement is made from the zeros. */
 	tc_init(&t, 0);
 	tc_bar(&t, 0, 0xfe000000);
-	tc_std(&t, CAP, PG_CAP_MSIX);
-	tc_w16(&t, CAP + 2, 0x0007);
-	tc_w32(&t, CAP + 4, 0x00002003);
-	tc_w32(&t, CAP + 8, 0x00003000);
+	cb_add_cap(&t, CAP, PG_CAP_MSIX);
+	cb_w16(&t, CAP + 2, 0x0007);
+	cb_w32(&t, CAP + 4, 0x00002003);
+	cb_w32(&t, CAP + 8, 0x00003000);
 	l = tc_parse(&t, CAP + 8, NULL);
 	cap = tc_cap_at(l, false, CAP);
 	assert_int_equal(cap->len, 8);
@@ -165,10 +165,10 @@ static void test_truncation_short_dump(void **state)
 
 	/* PCIe v1 endpoint cut after DevCap: later registers read as zero. */
 	tc_init(&t, 0);
-	tc_std(&t, CAP, PG_CAP_EXP);
-	tc_w16(&t, CAP + 2, 0x0001);
-	tc_w32(&t, CAP + 4, 0x10000001);
-	tc_w16(&t, CAP + 0x12, 0x0041);
+	cb_add_cap(&t, CAP, PG_CAP_EXP);
+	cb_w16(&t, CAP + 2, 0x0001);
+	cb_w32(&t, CAP + 4, 0x10000001);
+	cb_w16(&t, CAP + 0x12, 0x0041);
 	l = tc_parse(&t, CAP + 8, NULL);
 	cap = tc_cap_at(l, false, CAP);
 	assert_int_equal(cap->len, 8);
@@ -179,14 +179,14 @@ static void test_truncation_short_dump(void **state)
 
 static void test_decode_pm(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cap *cap;
 
 	(void)state;
 	tc_init(&t, 0);
-	tc_std(&t, CAP, PG_CAP_PM);
-	tc_w16(&t, CAP + 2, 0xfe03); /* v3, D1, D2, PME from all states */
-	tc_w16(&t, CAP + 4, 0x010b); /* D3hot, NoSoftRst, PME_En */
+	cb_add_cap(&t, CAP, PG_CAP_PM);
+	cb_w16(&t, CAP + 2, 0xfe03); /* v3, D1, D2, PME from all states */
+	cb_w16(&t, CAP + 4, 0x010b); /* D3hot, NoSoftRst, PME_En */
 	cap = tc_cap_at(tc_parse(&t, PG_CFG_STD_LEN, NULL), false, CAP);
 	assert_true(cap->decoded);
 	assert_int_equal(cap->info.pm.version, 3);
@@ -217,13 +217,13 @@ static void test_decode_msi(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(msi_cases) / sizeof(msi_cases[0]); i++) {
 		const struct msi_case *c = &msi_cases[i];
-		struct tcfg t;
+		struct cfgbuild t;
 		const struct pg_cfg_layout *l;
 		const struct pg_cap *cap;
 
 		tc_init(&t, 0);
-		tc_std(&t, CAP, PG_CAP_MSI);
-		tc_w16(&t, CAP + 2, c->ctrl);
+		cb_add_cap(&t, CAP, PG_CAP_MSI);
+		cb_w16(&t, CAP + 2, c->ctrl);
 		l = tc_parse(&t, PG_CFG_STD_LEN, NULL);
 		cap = tc_cap_at(l, false, CAP);
 		assert_int_equal(cap->info.msi.control, c->ctrl);
@@ -240,20 +240,20 @@ static void test_decode_msi(void **state)
 
 static void test_decode_pcie(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cap *cap;
 
 	(void)state;
 	tc_init(&t, 1);
-	tc_std(&t, CAP, PG_CAP_EXP);
-	tc_w16(&t, CAP + 0x02, 0x0742); /* v2 root port, slot, irq 3 */
-	tc_w32(&t, CAP + 0x04, 0x10008003); /* FLR, payload 1024 */
-	tc_w16(&t, CAP + 0x08, 0x2810);
-	tc_w16(&t, CAP + 0x0a, 0x0009);
-	tc_w32(&t, CAP + 0x0c, 0x04000104); /* 16 GT/s x16 */
-	tc_w16(&t, CAP + 0x12, 0x1083);     /* 8 GT/s x8 */
-	tc_w32(&t, CAP + 0x24, 0x00200000);
-	tc_w16(&t, CAP + 0x28, 0x0020);
+	cb_add_cap(&t, CAP, PG_CAP_EXP);
+	cb_w16(&t, CAP + 0x02, 0x0742); /* v2 root port, slot, irq 3 */
+	cb_w32(&t, CAP + 0x04, 0x10008003); /* FLR, payload 1024 */
+	cb_w16(&t, CAP + 0x08, 0x2810);
+	cb_w16(&t, CAP + 0x0a, 0x0009);
+	cb_w32(&t, CAP + 0x0c, 0x04000104); /* 16 GT/s x16 */
+	cb_w16(&t, CAP + 0x12, 0x1083);     /* 8 GT/s x8 */
+	cb_w32(&t, CAP + 0x24, 0x00200000);
+	cb_w16(&t, CAP + 0x28, 0x0020);
 	cap = tc_cap_at(tc_parse(&t, PG_CFG_STD_LEN, NULL), false, CAP);
 	assert_int_equal(cap->len, 0x3c);
 	assert_int_equal(cap->info.pcie.version, 2);
@@ -275,7 +275,7 @@ static void test_decode_pcie(void **state)
 
 	/* Version 1: DevCap2/DevCtl2 lie beyond the capability and read as zero even when
 	 * the bytes there are not zero. */
-	tc_w16(&t, CAP + 0x02, 0x0001);
+	cb_w16(&t, CAP + 0x02, 0x0001);
 	cap = tc_cap_at(tc_parse(&t, PG_CFG_STD_LEN, NULL), false, CAP);
 	assert_int_equal(cap->len, 0x14);
 	assert_int_equal(cap->info.pcie.devcap2, 0);
@@ -284,21 +284,21 @@ static void test_decode_pcie(void **state)
 
 static void test_decode_small(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cfg_layout *l;
 
 	(void)state;
 	tc_init(&t, 0);
-	tc_std(&t, 0x40, PG_CAP_AF);
-	tc_w8(&t, 0x42, 6);
-	tc_w8(&t, 0x43, 0x03);
-	tc_std(&t, 0x48, PG_CAP_VPD);
-	tc_w16(&t, 0x4a, 0x8123);
-	tc_std(&t, 0x50, PG_CAP_VNDR);
-	tc_w8(&t, 0x52, 0x0c);
-	tc_std(&t, 0x60, PG_CAP_PCIX);
-	tc_w16(&t, 0x62, 0x1003);
-	tc_w32(&t, 0x64, 0x40010008);
+	cb_add_cap(&t, 0x40, PG_CAP_AF);
+	cb_w8(&t, 0x42, 6);
+	cb_w8(&t, 0x43, 0x03);
+	cb_add_cap(&t, 0x48, PG_CAP_VPD);
+	cb_w16(&t, 0x4a, 0x8123);
+	cb_add_cap(&t, 0x50, PG_CAP_VNDR);
+	cb_w8(&t, 0x52, 0x0c);
+	cb_add_cap(&t, 0x60, PG_CAP_PCIX);
+	cb_w16(&t, 0x62, 0x1003);
+	cb_w32(&t, 0x64, 0x40010008);
 	l = tc_parse(&t, PG_CFG_STD_LEN, NULL);
 	assert_true(tc_cap_at(l, false, 0x40)->info.af.tp);
 	assert_true(tc_cap_at(l, false, 0x40)->info.af.flr);
@@ -330,13 +330,13 @@ static void test_pcix_ext_space(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct tcfg t;
+		struct cfgbuild t;
 		const struct pg_cfg_layout *l;
 
 		tc_init(&t, cases[i].hdr_type);
-		tc_std(&t, CAP, PG_CAP_PCIX);
-		tc_w32(&t, CAP + 4, cases[i].status);
-		tc_ext(&t, 0x100, PG_ECAP_DSN, 1);
+		cb_add_cap(&t, CAP, PG_CAP_PCIX);
+		cb_w32(&t, CAP + 4, cases[i].status);
+		cb_add_ecap(&t, 0x100, PG_ECAP_DSN, 1);
 		l = tc_parse(&t, PG_CFG_EXT_LEN, NULL);
 		assert_int_equal(tc_cap_at(l, false, CAP)->info.pcix.bridge,
 				 cases[i].hdr_type == 1);
@@ -376,12 +376,12 @@ static void test_field_diags(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(field_cases) / sizeof(field_cases[0]); i++) {
 		const struct field_case *c = &field_cases[i];
-		struct tcfg t;
+		struct cfgbuild t;
 		const struct pg_cfg_layout *l;
 		unsigned want = c->detail ? 1 : 0;
 
 		tc_init(&t, c->hdr_type);
-		tc_std(&t, CAP, c->id);
+		cb_add_cap(&t, CAP, c->id);
 		tc_apply(&t, CAP, c->w);
 		l = tc_parse(&t, PG_CFG_STD_LEN, NULL);
 		if (tc_ndiag(l, PG_DIAG_CAP_FIELD, NULL) != want ||
@@ -409,14 +409,14 @@ static void test_duplicates(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct tcfg t;
+		struct cfgbuild t;
 		const struct pg_cfg_layout *l;
 
 		tc_init(&t, 0);
-		tc_std(&t, 0x40, cases[i].id);
-		tc_std(&t, 0x80, cases[i].id);
-		tc_w8(&t, 0x42, 6); /* keeps AF and vendor-specific lengths valid */
-		tc_w8(&t, 0x82, 6);
+		cb_add_cap(&t, 0x40, cases[i].id);
+		cb_add_cap(&t, 0x80, cases[i].id);
+		cb_w8(&t, 0x42, 6); /* keeps AF and vendor-specific lengths valid */
+		cb_w8(&t, 0x82, 6);
 		l = tc_parse(&t, PG_CFG_STD_LEN, NULL);
 		assert_int_equal(l->nstd, 2);
 		assert_int_equal(tc_ndiag(l, PG_DIAG_CAP_DUPLICATE, NULL), cases[i].unique ? 1 : 0);
@@ -429,18 +429,18 @@ static void test_duplicates(void **state)
  * bytes) at 0x40 overlaps a capability at 0x50, a 32-bit plain one (0x0a) does not. */
 static void test_overlap_from_length(void **state)
 {
-	struct tcfg t;
+	struct cfgbuild t;
 	const struct pg_cfg_layout *l;
 
 	(void)state;
 	tc_init(&t, 0);
-	tc_std(&t, 0x40, PG_CAP_MSI);
-	tc_w16(&t, 0x42, 0x0180);
-	tc_std(&t, 0x50, PG_CAP_PM);
+	cb_add_cap(&t, 0x40, PG_CAP_MSI);
+	cb_w16(&t, 0x42, 0x0180);
+	cb_add_cap(&t, 0x50, PG_CAP_PM);
 	l = tc_parse(&t, PG_CFG_STD_LEN, NULL);
 	assert_int_equal(tc_ndiag(l, PG_DIAG_CAP_OVERLAP, NULL), 1);
 
-	tc_w16(&t, 0x42, 0x0000);
+	cb_w16(&t, 0x42, 0x0000);
 	l = tc_parse(&t, PG_CFG_STD_LEN, NULL);
 	assert_int_equal(tc_ndiag(l, PG_DIAG_CAP_OVERLAP, NULL), 0);
 }

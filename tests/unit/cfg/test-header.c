@@ -76,8 +76,19 @@ static void b_unknown(struct cfgbuild *c)
 	cb_header(c, 0x104c, 0xac56, 0x060700, 0x7f, 0);
 }
 
+/* A memory BAR register reading 0 is either not implemented or a 32-bit memory BAR never
+ * assigned an address (PCI 3.0 §6.2.5.1: only sizing tells): without sizes it is
+ * "unknown", with a size it is settled. */
+#define UNK { PG_BAR_UNKNOWN, 0, false, 0 }
+
 static const struct pg_cfg_bar_sizes sized = {
 	.size = { 0x20000, 0x20, 0x100000, 0, 0, 0, 0x8000 },
+	.known = 0x7f,
+};
+
+/* BAR4 reads 0 but has 16 KiB: a BAR the firmware left unassigned. */
+static const struct pg_cfg_bar_sizes zero_sized = {
+	.size = { 0x20000, 0x20, 0x100000, 0, 0x4000, 0x1000, 0x8000 },
 	.known = 0x7f,
 };
 
@@ -85,7 +96,7 @@ static const struct hdr_case cases[] = {
 	{ "endpoint BAR kinds", b_endpoint, 256, NULL, PG_HDR_ENDPOINT, 6,
 	  { { PG_BAR_MEM32, 0xfebc0000, false, 0 }, { PG_BAR_IO, 0xe000, false, 0 },
 	    { PG_BAR_MEM64, 0x1c0000000ull, true, 0 }, { PG_BAR_MEM64_HI, 0, false, 0 },
-	    { PG_BAR_NONE, 0, false, 0 }, { PG_BAR_MEM_BELOW1M, 0, false, 0 },
+	    UNK, { PG_BAR_MEM_BELOW1M, 0, false, 0 },
 	    { PG_BAR_ROM, 0xfeb00000, false, 0 } },
 	  PG_DIAG__COUNT, 0 },
 	{ "endpoint BAR sizes from backend", b_endpoint, 256, &sized, PG_HDR_ENDPOINT, 6,
@@ -95,14 +106,16 @@ static const struct hdr_case cases[] = {
 	    { PG_BAR_ROM, 0xfeb00000, false, 0x8000 } },
 	  PG_DIAG__COUNT, 0 },
 	{ "64-bit BAR in last slot", b_bar64_last, 256, NULL, PG_HDR_ENDPOINT, 6,
-	  { [5] = { PG_BAR_INVALID, 0xd0000000, false, 0 } }, PG_DIAG_BAR_64_LAST, 0x24 },
+	  { UNK, UNK, UNK, UNK, UNK, { PG_BAR_INVALID, 0xd0000000, false, 0 } },
+	  PG_DIAG_BAR_64_LAST, 0x24 },
 	{ "reserved memory type", b_reserved, 256, NULL, PG_HDR_ENDPOINT, 6,
-	  { [0] = { PG_BAR_INVALID, 0xd0000000, false, 0 } }, PG_DIAG_BAR_RESERVED, 0x10 },
+	  { { PG_BAR_INVALID, 0xd0000000, false, 0 }, UNK, UNK, UNK, UNK, UNK },
+	  PG_DIAG_BAR_RESERVED, 0x10 },
 	{ "bridge: two BARs and ROM at 0x38", b_bridge, 256, NULL, PG_HDR_BRIDGE, 2,
-	  { [0] = { PG_BAR_MEM32, 0xf7000000, false, 0 },
+	  { [0] = { PG_BAR_MEM32, 0xf7000000, false, 0 }, [1] = UNK,
 	    [6] = { PG_BAR_ROM, 0xf6000000, false, 0 } },
 	  PG_DIAG__COUNT, 0 },
-	{ "cardbus recognised", b_cardbus, 256, NULL, PG_HDR_CARDBUS, 1, { { 0 } },
+	{ "cardbus recognised", b_cardbus, 256, NULL, PG_HDR_CARDBUS, 1, { UNK },
 	  PG_DIAG_HDR_CARDBUS, 0x0e },
 	{ "unknown header type", b_unknown, 256, NULL, PG_HDR_UNKNOWN, 0, { { 0 } },
 	  PG_DIAG_HDR_UNKNOWN, 0x0e },
@@ -110,6 +123,13 @@ static const struct hdr_case cases[] = {
 	  { { PG_BAR_MEM32, 0xfebc0000, false, 0 }, { PG_BAR_IO, 0xe000, false, 0 },
 	    { PG_BAR_MEM64, 0x1c0000000ull, true, 0 }, { PG_BAR_MEM64_HI, 0, false, 0 } },
 	  PG_DIAG_CFG_SHORT, 0x20 },
+	{ "zero BARs sized: unassigned mem32 or none", b_endpoint, 256, &zero_sized,
+	  PG_HDR_ENDPOINT, 6,
+	  { { PG_BAR_MEM32, 0xfebc0000, false, 0x20000 }, { PG_BAR_IO, 0xe000, false, 0x20 },
+	    { PG_BAR_MEM64, 0x1c0000000ull, true, 0x100000 }, { PG_BAR_MEM64_HI, 0, false, 0 },
+	    { PG_BAR_MEM32, 0, false, 0x4000 }, { PG_BAR_MEM_BELOW1M, 0, false, 0x1000 },
+	    { PG_BAR_ROM, 0xfeb00000, false, 0x8000 } },
+	  PG_DIAG__COUNT, 0 },
 };
 
 static void run_case(void **state)
@@ -224,9 +244,70 @@ static void test_diag_cap(void **state)
 		assert_string_not_equal(pg_diag_name((enum pg_diag_code)i), "unknown");
 }
 
+/* Vendor ID 0xffff or 0x0000 with other bytes set: no device (PCI 3.0 §6.2.1). */
+static void test_vendor_invalid(void **state)
+{
+	static const uint16_t vendors[] = { 0xffff, 0x0000 };
+	struct cfgbuild c;
+	struct pg_cfg_layout l;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(vendors) / sizeof(vendors[0]); i++) {
+		cb_header(&c, vendors[i], 0x1234, 0x020000, 0, 0);
+		assert_int_equal(pg_cfg_parse_into(c.b, 256, NULL, &l), 0);
+		assert_int_equal(l.ndiags, 1);
+		assert_int_equal(l.diags[0].code, PG_DIAG_VENDOR_INVALID);
+		assert_string_equal(pg_diag_name(l.diags[0].code), "vendor-invalid");
+		assert_null(pg_cfg_bridge_kind(&l)); /* no device: no class either */
+	}
+	cb_header(&c, 0x8086, 0x1234, 0x020000, 0, 0);
+	assert_int_equal(pg_cfg_parse_into(c.b, 256, NULL, &l), 0);
+	assert_int_equal(l.ndiags, 0);
+}
+
+/* One bridge rule for inspect and the mediator: header types 1 and 2, and base class 0x06
+ * on any header (PCI Code and ID Assignment: 0600 host, 0601 ISA, 0604 PCI-to-PCI...). */
+static void test_bridge_kind(void **state)
+{
+	static const struct {
+		uint32_t class_code;
+		uint8_t type;
+		const char *want; /* NULL: not a bridge */
+	} rows[] = {
+		{ 0x020000, 0, NULL },
+		{ 0x060000, 0, "host bridge" },
+		{ 0x060100, 0, "ISA bridge" },
+		{ 0x068000, 0, "bridge" },
+		{ 0x060400, 1, "PCI-to-PCI bridge header" },
+		{ 0x020000, 1, "PCI-to-PCI bridge header" },
+		{ 0x060700, 2, "CardBus bridge header" },
+		{ 0x0c0330, 0x7f, NULL },
+	};
+	struct cfgbuild c;
+	struct pg_cfg_layout l;
+	char buf[40];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *got;
+
+		cb_header(&c, 0x8086, 0x1234, rows[i].class_code, rows[i].type, 0);
+		assert_int_equal(pg_cfg_parse_into(c.b, 256, NULL, &l), 0);
+		got = pg_cfg_bridge_kind(&l);
+		if (!rows[i].want)
+			assert_null(got);
+		else
+			assert_string_equal(got, rows[i].want);
+	}
+	assert_string_equal(pg_hdr_layout_name(0x81, buf, sizeof(buf)),
+			    "type 1 (PCI-to-PCI bridge)");
+	assert_string_equal(pg_hdr_layout_name(0x00, buf, sizeof(buf)), "type 0");
+	assert_string_equal(pg_hdr_layout_name(0x7f, buf, sizeof(buf)), "unknown type 0x7f");
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 4];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 6];
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -236,5 +317,7 @@ int main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_all_ones_and_zero);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_tiny);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_diag_cap);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_vendor_invalid);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_bridge_kind);
 	return _cmocka_run_group_tests("cfg-header", tests, n, NULL, NULL);
 }

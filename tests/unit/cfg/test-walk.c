@@ -247,6 +247,41 @@ static void test_max_ext_loop(void **state)
 	pg_cfg_free(l);
 }
 
+/* Diagnostic texts name the capability and the offsets involved, formatted as documented. */
+static void test_diag_text(void **state)
+{
+	struct cfgbuild c;
+	struct pg_cfg_layout *l = NULL;
+	char want[96];
+	bool dup = false, past = false;
+
+	(void)state;
+	cb_header(&c, 0x8086, 0x1234, 0x020000, 0, 0x40);
+	cb_cap(&c, 0x40, PG_CAP_MSI, 0x50);
+	cb_cap(&c, 0x50, PG_CAP_MSI, 0x60);
+	cb_pcie(&c, 0x60, 0, PG_PCIE_ENDPOINT);
+	cb_ecap(&c, 0x100, PG_ECAP_DSN, 1, 0x200);
+	assert_int_equal(pg_cfg_parse(c.b, 0x200, NULL, &l), 0);
+	for (uint16_t i = 0; i < l->ndiags; i++) {
+		const struct pg_diag *d = &l->diags[i];
+
+		if (d->code == PG_DIAG_CAP_DUPLICATE) {
+			snprintf(want, sizeof(want), "second %s capability (first at 0x%03x)", "MSI",
+				 0x40);
+			assert_string_equal(d->detail, want);
+			dup = true;
+		}
+		if (d->code == PG_DIAG_ECAP_PTR_PAST_END) {
+			snprintf(want, sizeof(want),
+				 "next pointer 0x%03x is beyond the %u bytes available", 0x200, 0x200);
+			assert_string_equal(d->detail, want);
+			past = true;
+		}
+	}
+	assert_true(dup && past);
+	pg_cfg_free(l);
+}
+
 static void test_bad_args(void **state)
 {
 	uint8_t buf[8] = { 0 };
@@ -261,7 +296,7 @@ static void test_bad_args(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 3];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 4];
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -270,5 +305,6 @@ int main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_max_ext_chain);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_max_ext_loop);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_bad_args);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_diag_text);
 	return _cmocka_run_group_tests("cfg-walk", tests, n, NULL, NULL);
 }

@@ -19,7 +19,7 @@
 
 struct fcase {
 	const char *name;
-	void (*build)(struct cfgb *c);
+	void (*build)(struct cfgbuild *c);
 	int codes[MAXC];               /* expected codes, any order, NONE-terminated */
 	int sev_code;                  /* a code whose severity is checked, or NONE */
 	enum pg_severity sev;
@@ -27,25 +27,25 @@ struct fcase {
 
 /* ---- builders -------------------------------------------------------------------------- */
 
-static void b_nvme(struct cfgb *c)
+static void b_nvme(struct cfgbuild *c)
 {
 	cb_nvme(c);
 }
 
-static void b_nvme_sized(struct cfgb *c)
+static void b_nvme_sized(struct cfgbuild *c)
 {
 	cb_nvme(c);
 	cb_size(c, 0, 0x4000); /* table page 0x2000 holds 528 table bytes + 3568 more */
 	cb_size(c, 1, 0);
 }
 
-static void b_msix_leading(struct cfgb *c)
+static void b_msix_leading(struct cfgbuild *c)
 {
 	cb_nvme(c);
 	cb_w32(c, 0x54, 0x2800); /* table at 0x2800: 2 KiB of BAR0 precede it in its page */
 }
 
-static void b_msix_exact_pages(struct cfgb *c)
+static void b_msix_exact_pages(struct cfgbuild *c)
 {
 	/* 256 entries fill the last page of a 16 KiB BAR0; the 32-byte PBA fills a 32-byte
 	 * BAR2: no byte of either page is anything but MSI-X. */
@@ -56,183 +56,191 @@ static void b_msix_exact_pages(struct cfgb *c)
 	cb_size(c, 1, 0);
 	cb_size(c, 2, 0x20);
 	cb_msix(c, 0x50, 256, 0, 0x3000, 2, 0);
-	cb_pcie(c, 0x70, PG_PCIE_ENDPOINT, true);
+	cb_add_pcie(c, 0x70, PG_PCIE_ENDPOINT, true);
 }
 
-static void b_msix_bad_bir(struct cfgb *c)
+static void b_msix_bad_bir(struct cfgbuild *c)
 {
 	cb_nvme(c);
-	cb_w32(c, 0x54, 0x2000 | 3); /* BAR3 is not implemented */
+	cb_w32(c, 0x54, 0x2000 | 1); /* BAR1 is the upper half of 64-bit BAR0 */
 }
 
-static void b_root_port_acs(struct cfgb *c)
+/* BAR3 reads 0 and nothing sizes it: it may be a memory BAR the firmware never assigned
+ * (I210/I211/I225 NICs, virtio functions), so MSI-X in it is no fault of the device. */
+static void b_msix_zero_bar(struct cfgbuild *c)
+{
+	cb_nvme(c);
+	cb_w32(c, 0x54, 0x2000 | 3);
+}
+
+static void b_root_port_acs(struct cfgbuild *c)
 {
 	cb_init(c, 0x8086, 0x1901, 0x060400, 0x01, PG_CFG_EXT_LEN);
 	cb_pm(c, 0x40, false);
-	cb_pcie(c, 0x60, PG_PCIE_ROOT_PORT, false);
-	cb_ecap(c, 0x100, PG_ECAP_ACS, 1);
+	cb_add_pcie(c, 0x60, PG_PCIE_ROOT_PORT, false);
+	cb_add_ecap(c, 0x100, PG_ECAP_ACS, 1);
 	cb_w16(c, 0x104, 0x001f);
 }
 
-static void b_root_port(struct cfgb *c)
+static void b_root_port(struct cfgbuild *c)
 {
 	cb_init(c, 0x8086, 0x1901, 0x060400, 0x01, PG_CFG_EXT_LEN);
-	cb_pcie(c, 0x60, PG_PCIE_ROOT_PORT, false);
-	cb_ecap(c, 0x100, PG_ECAP_AER, 2);
+	cb_add_pcie(c, 0x60, PG_PCIE_ROOT_PORT, false);
+	cb_add_ecap(c, 0x100, PG_ECAP_AER, 2);
 }
 
-static void b_downstream(struct cfgb *c)
+static void b_downstream(struct cfgbuild *c)
 {
 	cb_init(c, 0x10b5, 0x8796, 0x060400, 0x01, PG_CFG_EXT_LEN);
-	cb_pcie(c, 0x68, PG_PCIE_DOWNSTREAM, false);
+	cb_add_pcie(c, 0x68, PG_PCIE_DOWNSTREAM, false);
 }
 
-static void b_host_bridge(struct cfgb *c)
+static void b_host_bridge(struct cfgbuild *c)
 {
 	cb_init(c, 0x8086, 0x0d57, 0x060000, 0x00, PG_CFG_STD_LEN);
 }
 
-static void b_loop(struct cfgb *c)
+static void b_loop(struct cfgbuild *c)
 {
 	cb_init(c, 0x1234, 0x5678, 0x020000, 0x00, PG_CFG_EXT_LEN);
-	cb_pcie(c, 0x40, PG_PCIE_ENDPOINT, true);
+	cb_add_pcie(c, 0x40, PG_PCIE_ENDPOINT, true);
 	cb_w8(c, 0x41, 0x40); /* next pointer back to itself */
 }
 
-static void b_ptr_low(struct cfgb *c)
+static void b_ptr_low(struct cfgbuild *c)
 {
 	cb_init(c, 0x1234, 0x5678, 0x020000, 0x00, PG_CFG_EXT_LEN);
-	cb_pcie(c, 0x40, PG_PCIE_ENDPOINT, true);
+	cb_add_pcie(c, 0x40, PG_PCIE_ENDPOINT, true);
 	cb_w8(c, 0x41, 0x20); /* next pointer into the header */
 }
 
-static void b_duplicate(struct cfgb *c)
+static void b_duplicate(struct cfgbuild *c)
 {
 	cb_init(c, 0x1234, 0x5678, 0x020000, 0x00, PG_CFG_EXT_LEN);
 	cb_pm(c, 0x40, false);
 	cb_pm(c, 0x48, false);
-	cb_pcie(c, 0x60, PG_PCIE_ENDPOINT, true);
+	cb_add_pcie(c, 0x60, PG_PCIE_ENDPOINT, true);
 }
 
-static void b_ecap_truncated_full(struct cfgb *c)
+static void b_ecap_truncated_full(struct cfgbuild *c)
 {
 	cb_nvme(c);
-	cb_ecap(c, 0xff8, PG_ECAP_SRIOV, 1); /* 0x40 bytes cannot fit before 0x1000 */
+	cb_add_ecap(c, 0xff8, PG_ECAP_SRIOV, 1); /* 0x40 bytes cannot fit before 0x1000 */
 }
 
-static void b_ecap_truncated_short(struct cfgb *c)
+static void b_ecap_truncated_short(struct cfgbuild *c)
 {
 	cb_nvme(c);
 	c->len = 0x110; /* a dump cut inside AER at 0x100 */
 }
 
-static void b_short64(struct cfgb *c)
+static void b_short64(struct cfgbuild *c)
 {
 	cb_nvme(c);
 	c->len = PG_CFG_HDR_LEN;
 }
 
-static void b_pcie256(struct cfgb *c)
+static void b_pcie256(struct cfgbuild *c)
 {
 	cb_nvme(c);
 	c->len = PG_CFG_STD_LEN;
 }
 
-static void b_no_reset(struct cfgb *c)
+static void b_no_reset(struct cfgbuild *c)
 {
 	cb_init(c, 0x1234, 0x5678, 0x020000, 0x00, PG_CFG_EXT_LEN);
 	cb_pm(c, 0x40, true);
-	cb_pcie(c, 0x60, PG_PCIE_ENDPOINT, false);
+	cb_add_pcie(c, 0x60, PG_PCIE_ENDPOINT, false);
 }
 
-static void b_pm_reset(struct cfgb *c)
+static void b_pm_reset(struct cfgbuild *c)
 {
 	cb_init(c, 0x1234, 0x5678, 0x020000, 0x00, PG_CFG_EXT_LEN);
 	cb_pm(c, 0x40, false);
-	cb_pcie(c, 0x60, PG_PCIE_ENDPOINT, false);
+	cb_add_pcie(c, 0x60, PG_PCIE_ENDPOINT, false);
 }
 
-static void b_af_flr(struct cfgb *c)
+static void b_af_flr(struct cfgbuild *c)
 {
 	cb_init(c, 0x1234, 0x5678, 0x040300, 0x00, PG_CFG_STD_LEN);
 	cb_pm(c, 0x40, true);
 	cb_af(c, 0x50, true, true);
 }
 
-static void b_af_flr_no_tp(struct cfgb *c)
+static void b_af_flr_no_tp(struct cfgbuild *c)
 {
 	cb_init(c, 0x1234, 0x5678, 0x040300, 0x00, PG_CFG_STD_LEN);
 	cb_pm(c, 0x40, true);
 	cb_af(c, 0x50, true, false);
 }
 
-static void b_vendor(struct cfgb *c)
+static void b_vendor(struct cfgbuild *c)
 {
 	cb_nvme(c);
 	cb_vndr(c, 0xb0, 8);
 }
 
-static void b_dvsec(struct cfgb *c)
+static void b_dvsec(struct cfgbuild *c)
 {
 	cb_nvme(c);
-	cb_ecap(c, 0x140, PG_ECAP_DVSEC, 1);
+	cb_add_ecap(c, 0x140, PG_ECAP_DVSEC, 1);
 	cb_w32(c, 0x144, 0x1e98 | 1u << 16 | 0x010u << 20);
 }
 
-static void b_ats(struct cfgb *c)
+static void b_ats(struct cfgbuild *c)
 {
 	cb_nvme(c);
-	cb_ecap(c, 0x140, PG_ECAP_ATS, 1);
-	cb_ecap(c, 0x180, PG_ECAP_PASID, 1);
+	cb_add_ecap(c, 0x140, PG_ECAP_ATS, 1);
+	cb_add_ecap(c, 0x180, PG_ECAP_PASID, 1);
 }
 
-static void b_sriov(struct cfgb *c)
+static void b_sriov(struct cfgbuild *c)
 {
 	cb_nvme(c);
-	cb_ecap(c, 0x140, PG_ECAP_SRIOV, 1);
+	cb_add_ecap(c, 0x140, PG_ECAP_SRIOV, 1);
 	cb_w16(c, 0x14e, 64); /* TotalVFs */
 }
 
-static void b_multifunction(struct cfgb *c)
+static void b_multifunction(struct cfgbuild *c)
 {
 	cb_nvme(c);
 	cb_w8(c, 0x0e, 0x80);
 }
 
-static void b_multifunction_acs(struct cfgb *c)
+static void b_multifunction_acs(struct cfgbuild *c)
 {
 	b_multifunction(c);
-	cb_ecap(c, 0x140, PG_ECAP_ACS, 1);
+	cb_add_ecap(c, 0x140, PG_ECAP_ACS, 1);
 }
 
-static void b_type1_wrong_class(struct cfgb *c)
+static void b_type1_wrong_class(struct cfgbuild *c)
 {
 	cb_init(c, 0x1234, 0x5678, 0x020000, 0x01, PG_CFG_STD_LEN);
 }
 
-static void b_type0_bridge_class(struct cfgb *c)
+static void b_type0_bridge_class(struct cfgbuild *c)
 {
 	cb_init(c, 0x1234, 0x5678, 0x060400, 0x00, PG_CFG_STD_LEN);
 }
 
-static void b_cardbus(struct cfgb *c)
+static void b_cardbus(struct cfgbuild *c)
 {
 	cb_init(c, 0x1180, 0x0476, 0x060700, 0x02, PG_CFG_STD_LEN);
 }
 
-static void b_unknown_hdr(struct cfgb *c)
+static void b_unknown_hdr(struct cfgbuild *c)
 {
 	cb_init(c, 0x1234, 0x5678, 0x020000, 0x05, PG_CFG_STD_LEN);
 }
 
-static void b_all_ones(struct cfgb *c)
+static void b_all_ones(struct cfgbuild *c)
 {
 	memset(c, 0, sizeof(*c));
 	memset(c->b, 0xff, PG_CFG_STD_LEN);
 	c->len = PG_CFG_STD_LEN;
 }
 
-static void b_all_zero(struct cfgb *c)
+static void b_all_zero(struct cfgbuild *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->len = PG_CFG_STD_LEN;
@@ -249,6 +257,7 @@ static const struct fcase cases[] = {
 	  PG_FIND_MSIX_SHARED_PAGE, PG_SEV_MEDIUM },
 	{ "msix-bad-bir", b_msix_bad_bir, { PG_FIND_MSIX_INVALID, NONE }, PG_FIND_MSIX_INVALID,
 	  PG_SEV_HIGH },
+	{ "msix-zero-bar-unsized", b_msix_zero_bar, { NONE }, NONE, 0 },
 	{ "root-port-with-acs", b_root_port_acs, { PG_FIND_BRIDGE, NONE }, PG_FIND_BRIDGE,
 	  PG_SEV_HIGH },
 	{ "root-port-no-acs", b_root_port, { PG_FIND_BRIDGE, PG_FIND_NO_ACS, NONE },
@@ -301,7 +310,7 @@ static void format_codes(const struct pg_inspect_result *r, char *buf, size_t n)
 
 static void run_case(const struct fcase *fc)
 {
-	struct cfgb c;
+	struct cfgbuild c;
 	struct pg_cfg_layout *l = NULL;
 	struct pg_inspect_result r;
 	enum pg_severity worst = PG_SEV_INFO;
@@ -351,11 +360,11 @@ static void test_cases(void **state)
 /* The healthy NVMe must stay free of medium/high findings whatever the BAR sizes say. */
 static void test_healthy_has_no_risk(void **state)
 {
-	static void (*const builds[])(struct cfgb *) = { b_nvme, b_nvme_sized, b_pm_reset };
+	static void (*const builds[])(struct cfgbuild *) = { b_nvme, b_nvme_sized, b_pm_reset };
 	(void)state;
 
 	for (size_t i = 0; i < sizeof(builds) / sizeof(builds[0]); i++) {
-		struct cfgb c;
+		struct cfgbuild c;
 		struct pg_cfg_layout *l = NULL;
 		struct pg_inspect_result r;
 
@@ -370,7 +379,7 @@ static void test_healthy_has_no_risk(void **state)
 /* A why names what it found: the diagnostic and its offset, the MSI-X structure. */
 static void test_why_text(void **state)
 {
-	struct cfgb c;
+	struct cfgbuild c;
 	struct pg_cfg_layout *l = NULL;
 	struct pg_inspect_result r;
 	(void)state;
@@ -392,10 +401,110 @@ static void test_why_text(void **state)
 	pg_cfg_free(l);
 }
 
+/* The first finding named code, or NULL. */
+static const struct pg_finding *finding(const struct pg_inspect_result *r,
+					enum pg_finding_code code)
+{
+	for (unsigned i = 0; i < r->nfindings; i++)
+		if (r->findings[i].code == code)
+			return &r->findings[i];
+	return NULL;
+}
+
+/* A table of 16 entries (256 bytes) at BAR0+0 and the PBA at +0x800: 1792 bytes between
+ * them share the page. Without BAR0's size nothing after the PBA can be counted, so the
+ * count is a lower bound and must say so; with the size it is exact (and larger). */
+static void test_msix_shared_bound(void **state)
+{
+	struct cfgbuild c;
+	struct pg_cfg_layout *l = NULL;
+	struct pg_inspect_result r;
+	const struct pg_finding *f;
+	(void)state;
+
+	cb_init(&c, 0x8086, 0x1533, 0x020000, 0x00, PG_CFG_EXT_LEN);
+	cb_bar32(&c, 0, 0xfe000000);
+	cb_msix(&c, 0x50, 16, 0, 0, 0, 0x800);
+	cb_add_pcie(&c, 0x70, PG_PCIE_ENDPOINT, true);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_non_null(f = finding(&r, PG_FIND_MSIX_SHARED_PAGE));
+	assert_int_equal(f->severity, PG_SEV_LOW);
+	assert_non_null(strstr(f->why, "at least 1792 BAR bytes"));
+	assert_non_null(strstr(f->why, "BAR size unknown"));
+	pg_cfg_free(l);
+
+	cb_size(&c, 0, 0x4000);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, &c.sizes, &l), 0);
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_non_null(f = finding(&r, PG_FIND_MSIX_SHARED_PAGE));
+	/* 1792 between, plus 4096 - 0x808 after the PBA's 8 bytes = 3832 */
+	assert_non_null(strstr(f->why, "spans 3832 BAR bytes"));
+	assert_null(strstr(f->why, "at least"));
+	pg_cfg_free(l);
+}
+
+/* no-acs on a conventional multi-function device read in full: ACS is an extended
+ * capability, which a conventional function cannot have, so the reason is the function's
+ * kind, not a short read (the old text blamed "extended config not visible"). */
+static void test_no_acs_conventional(void **state)
+{
+	struct cfgbuild c;
+	struct pg_cfg_layout *l = NULL;
+	struct pg_inspect_result r;
+	const struct pg_finding *f;
+	(void)state;
+
+	cb_init(&c, 0x8086, 0x2668, 0x040300, 0x80, PG_CFG_EXT_LEN);
+	cb_pm(&c, 0x50, false);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_non_null(f = finding(&r, PG_FIND_NO_ACS));
+	assert_non_null(strstr(f->why, "conventional PCI: no extended config space"));
+	assert_null(strstr(f->why, "not visible"));
+	pg_cfg_free(l);
+
+	/* A PCIe multi-function device read in 256 bytes: there it is the short read. */
+	cb_init(&c, 0x8086, 0x1521, 0x020000, 0x80, PG_CFG_STD_LEN);
+	cb_add_pcie(&c, 0x70, PG_PCIE_ENDPOINT, true);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_non_null(f = finding(&r, PG_FIND_NO_ACS));
+	assert_non_null(strstr(f->why, "(extended config not visible)"));
+	pg_cfg_free(l);
+}
+
+/* Host and ISA bridges on a type 0 header are bridges, named by their class; a function
+ * whose Vendor ID reads 0xffff is no device, whatever else it holds. */
+static void test_bridge_and_vendor(void **state)
+{
+	struct cfgbuild c;
+	struct pg_cfg_layout *l = NULL;
+	struct pg_inspect_result r;
+	const struct pg_finding *f;
+	(void)state;
+
+	cb_init(&c, 0x8086, 0x7000, 0x060100, 0x80, PG_CFG_STD_LEN);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_non_null(f = finding(&r, PG_FIND_BRIDGE));
+	assert_non_null(strstr(f->why, "ISA bridge (header type 0, class 0601)"));
+	assert_null(finding(&r, PG_FIND_NO_RESET)); /* not reported for bridges */
+	pg_cfg_free(l);
+
+	cb_init(&c, 0xffff, 0x1234, 0x020000, 0x00, PG_CFG_STD_LEN);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_int_equal(r.nfindings, 1);
+	assert_int_equal(r.findings[0].code, PG_FIND_NO_DEVICE);
+	assert_non_null(strstr(r.findings[0].why, "Vendor ID reads 0xffff"));
+	pg_cfg_free(l);
+}
+
 static void test_null_args(void **state)
 {
 	struct pg_inspect_result r;
-	struct cfgb c;
+	struct cfgbuild c;
 	struct pg_cfg_layout *l = NULL;
 	(void)state;
 
@@ -427,13 +536,17 @@ static void test_names(void **state)
 static void test_severity(void **state)
 {
 	static const char *const names[] = { "info", "low", "medium", "high" };
-	static const char *const bad[] = { "", "HIGH", "hi", "high ", "critical", "0" };
+	static const char *const upper[] = { "INFO", "Low", "MEDIUM", "HiGh" };
+	static const char *const bad[] = { "", "hi", "high ", "critical", "0", "HIGHER" };
 	enum pg_severity s = PG_SEV_LOW;
 	(void)state;
 
 	for (unsigned i = 0; i < 4; i++) {
 		assert_string_equal(pg_severity_name((enum pg_severity)i), names[i]);
 		assert_int_equal(pg_severity_parse(names[i], &s), 0);
+		assert_int_equal(s, i);
+		/* any case: reports print "HIGH", and users type what they read */
+		assert_int_equal(pg_severity_parse(upper[i], &s), 0);
 		assert_int_equal(s, i);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -489,6 +602,9 @@ int main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_healthy_has_no_risk),
 		cmocka_unit_test(test_why_text),
+		cmocka_unit_test(test_msix_shared_bound),
+		cmocka_unit_test(test_no_acs_conventional),
+		cmocka_unit_test(test_bridge_and_vendor),
 		cmocka_unit_test(test_null_args),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_severity),

@@ -39,7 +39,7 @@ static char *write_temp(const char *text)
 static struct pg_cfg_layout *layout_for(uint16_t ven, uint16_t dev, uint32_t cls,
 					uint16_t sven, uint16_t sdev)
 {
-	struct cfgb c;
+	struct cfgbuild c;
 	struct pg_cfg_layout *l = NULL;
 
 	cb_init(&c, ven, dev, cls, 0x00, PG_CFG_STD_LEN);

@@ -233,7 +233,7 @@ struct devset {
 	size_t n;
 };
 
-static void add_dev(struct devset *ds, struct cfgb *c, const char *name)
+static void add_dev(struct devset *ds, struct cfgbuild *c, const char *name)
 {
 	size_t i = ds->n++;
 
@@ -250,7 +250,7 @@ static void add_dev(struct devset *ds, struct cfgb *c, const char *name)
 
 static void build_set(struct devset *ds)
 {
-	struct cfgb c;
+	struct cfgbuild c;
 
 	ds->n = 0;
 	cb_nvme(&c);
@@ -262,7 +262,7 @@ static void build_set(struct devset *ds)
 	ds->devs[0].names.class_name = "Non-Volatile memory controller";
 
 	cb_init(&c, 0x8086, 0x1901, 0x060400, 0x81, PG_CFG_EXT_LEN);
-	cb_pcie(&c, 0x40, PG_PCIE_ROOT_PORT, false);
+	cb_add_pcie(&c, 0x40, PG_PCIE_ROOT_PORT, false);
 	cb_w8(&c, 0x41, 0x40); /* loop: diagnostics and several findings */
 	add_dev(ds, &c, "bridge \xff\xfe name.txt"); /* invalid UTF-8 in a file name */
 	ds->devs[1].source = "sysfs";
@@ -325,12 +325,20 @@ static void test_round_trip(void **state)
 	assert_true(json_object_is_type(get(get(d0, "names"), "device"), json_type_null));
 	assert_string_equal(json_object_get_string(get(get(d0, "header"), "kind")), "endpoint");
 	bars = get(d0, "bars");
-	assert_int_equal(json_object_array_length(bars), 2); /* BAR0 and the ROM */
+	/* BAR0 (mem64, sized), BAR2-5 reading 0 without a size (unknown), the ROM. */
+	assert_int_equal(json_object_array_length(bars), 6);
 	assert_string_equal(json_object_get_string(get(json_object_array_get_idx(bars, 0), "size")),
 			    "0x4000");
-	assert_int_equal(json_object_get_int(get(json_object_array_get_idx(bars, 1), "index")),
+	for (int i = 1; i <= 4; i++) {
+		struct json_object *b = json_object_array_get_idx(bars, (size_t)i);
+
+		assert_int_equal(json_object_get_int(get(b, "index")), i + 1);
+		assert_string_equal(json_object_get_string(get(b, "kind")), "unknown");
+		assert_true(json_object_is_type(get(b, "size"), json_type_null));
+	}
+	assert_int_equal(json_object_get_int(get(json_object_array_get_idx(bars, 5), "index")),
 			 PG_CFG_ROM_BAR);
-	assert_true(json_object_get_boolean(get(json_object_array_get_idx(bars, 1),
+	assert_true(json_object_get_boolean(get(json_object_array_get_idx(bars, 5),
 						"rom_enabled")));
 	caps = get(d0, "capabilities");
 	assert_int_equal(json_object_array_length(caps), 4);
@@ -477,14 +485,14 @@ static void test_hex64(void **state)
 {
 	struct devset ds = { .n = 0 };
 	struct json_object *doc, *dev, *bar, *cap;
-	struct cfgb c;
+	struct cfgbuild c;
 	(void)state;
 
 	cb_init(&c, 0x8086, 0x10c9, 0x020000, 0, PG_CFG_EXT_LEN);
-	cb_pcie(&c, 0x40, PG_PCIE_ENDPOINT, false);
+	cb_add_pcie(&c, 0x40, PG_PCIE_ENDPOINT, false);
 	cb_bar64(&c, 0, 0xfedcba9876543000ull);
 	cb_size(&c, 0, 0x1000);
-	cb_ecap(&c, 0x100, PG_ECAP_DSN, 1);
+	cb_add_ecap(&c, 0x100, PG_ECAP_DSN, 1);
 	cb_w32(&c, 0x104, 0x89abcdefu);
 	cb_w32(&c, 0x108, 0xfffffffeu); /* serial 0xfffffffe89abcdef: 2^64 - 6,253,826,577 */
 	add_dev(&ds, &c, "dsn.txt");

@@ -236,7 +236,9 @@ static void one_profile(struct pg_backend *model, const uint8_t *snap, uint16_t 
 	pg_mediator_config_init(&cfg);
 	cfg.profile = p;
 	rc = pg_mediator_new(be, &cfg, &m);
-	if ((rc == -EINVAL && (snap[0x0e] & 0x7f) != 0) ||
+	/* Refused: a header other than type 0, or a bridge class (base class 0x06: host, ISA,
+	 * PCI-to-PCI... bridges) on a type 0 header; or no device at all. */
+	if ((rc == -EINVAL && ((snap[0x0e] & 0x7f) != 0 || snap[0x0b] == 0x06)) ||
 	    (rc == -ENODEV && no_device(snap, len))) {
 		st->refused++;
 		goto out;
@@ -315,14 +317,29 @@ struct nodev_case {
 	uint16_t len;
 	int rc;
 	const char *log;       /* the refusal's diagnostic must say why */
+	struct { uint8_t off, val; } patch[4]; /* bytes set over the fill (off 0: none) */
 };
 
 static const struct nodev_case nodevs[] = {
-	{ "all-ones-4096", 0xff, 4096, -ENODEV, "all 0xff" },
-	{ "all-ones-256", 0xff, 256, -ENODEV, "all 0xff" },
-	{ "all-zero-4096", 0x00, 4096, -ENODEV, "all 0x00" },
-	{ "all-zero-256", 0x00, 256, -ENODEV, "all 0x00" },
-	{ "short-header", 0x00, 48, -EINVAL, "too short" },
+	{ "all-ones-4096", 0xff, 4096, -ENODEV, "all 0xff", { { 0, 0 } } },
+	{ "all-ones-256", 0xff, 256, -ENODEV, "all 0xff", { { 0, 0 } } },
+	{ "all-zero-4096", 0x00, 4096, -ENODEV, "all 0x00", { { 0, 0 } } },
+	{ "all-zero-256", 0x00, 256, -ENODEV, "all 0x00", { { 0, 0 } } },
+	{ "short-header", 0x00, 48, -EINVAL, "too short", { { 0, 0 } } },
+	/* Vendor ID 0xffff or 0x0000 (PCI 3.0 §6.2.1) although other bytes differ. */
+	{ "vendor-ffff", 0xff, 256, -ENODEV, "Vendor ID reads 0xffff",
+	  { { 0x0b, 0x02 }, { 0x0e, 0x00 } } },
+	{ "vendor-0000", 0x00, 256, -ENODEV, "Vendor ID reads 0x0000", { { 0x02, 0x34 } } },
+	/* One bridge rule with inspect: a host or ISA bridge on a type 0 header is refused,
+	 * and the message names the layout, not the raw Header Type byte. */
+	{ "host-bridge-type0", 0x00, 256, -EINVAL,
+	  "header type 0, class 0600 (host bridge): not an endpoint",
+	  { { 0x00, 0x86 }, { 0x01, 0x80 }, { 0x0b, 0x06 } } },
+	{ "isa-bridge-type0", 0x00, 256, -EINVAL, "class 0601 (ISA bridge): not an endpoint",
+	  { { 0x00, 0x86 }, { 0x01, 0x80 }, { 0x0b, 0x06 }, { 0x0a, 0x01 } } },
+	{ "pci-bridge-mf", 0x00, 256, -EINVAL,
+	  "header type 1 (PCI-to-PCI bridge) multi-function, class 0604",
+	  { { 0x00, 0x86 }, { 0x0e, 0x81 }, { 0x0b, 0x06 }, { 0x0a, 0x04 } } },
 };
 
 /* A config space that reads all ones (no function answers: master abort, surprise removal,
@@ -343,6 +360,9 @@ static void test_refuse_no_device(void **state)
 
 			assert_non_null(t);
 			memset(t->f.cfg, c->fill, sizeof(t->f.cfg));
+			for (size_t k = 0; k < sizeof(c->patch) / sizeof(c->patch[0]); k++)
+				if (c->patch[k].off || c->patch[k].val)
+					t->f.cfg[c->patch[k].off] = c->patch[k].val;
 			t->f.cfg_len = c->len;
 			mt_config(t, &cfg, (enum pg_profile)p);
 			assert_int_equal(pg_backend_new(&fake_ops, &t->f, c->len, "fake", &t->be),

@@ -148,6 +148,8 @@ uint16_t pg_ea_length(const struct pg_cfg_layout *l, uint16_t off);
 /* An enabled Enhanced Allocation memory entry for BAR-equivalent bei (0..5): true and its
  * size in *ret_size (written only then). Functions using EA hardwire their BARs to 0. */
 bool pg_ea_mem_bar(const struct pg_cfg_layout *l, uint8_t bei, uint64_t *ret_size);
+/* Whether the function has an Enhanced Allocation capability (its BARs read 0). */
+bool pg_ea_present(const struct pg_cfg_layout *l);
 
 /* ext-aer.c */
 extern const struct pg_field pg_aer_fields[PG_AER_NFIELDS];
@@ -170,6 +172,8 @@ extern const struct pg_field pg_ats_fields[PG_ATS_NFIELDS];
 extern const struct pg_field pg_pri_fields[PG_PRI_NFIELDS];
 extern const struct pg_field pg_pasid_fields[PG_PASID_NFIELDS];
 extern const struct pg_field pg_rebar_fields[PG_REBAR_NFIELDS];
+/* Fields of a decoded (VF) Resizable BAR that its entry count covers (ext-iov.c). */
+size_t pg_rebar_nfields(const struct pg_cap *cap);
 void pg_sriov_decode(struct pg_cfg_layout *l, struct pg_cap *cap);
 void pg_ats_decode(struct pg_cfg_layout *l, struct pg_cap *cap);
 void pg_pri_decode(struct pg_cfg_layout *l, struct pg_cap *cap);

@@ -194,6 +194,13 @@ uint16_t pg_rebar_length(const struct pg_cfg_layout *l, uint16_t off)
 	return (uint16_t)(4u + REBAR_ENTRY * (n ? n : 1u));
 }
 
+size_t pg_rebar_nfields(const struct pg_cap *cap)
+{
+	unsigned n = cap->info.rebar.nbars > REBAR_MAX ? REBAR_MAX : cap->info.rebar.nbars;
+
+	return 1u + 3u * n; /* nbars, then index/sizes/cur_size per entry */
+}
+
 void pg_rebar_decode(struct pg_cfg_layout *l, struct pg_cap *cap)
 {
 	struct pg_ecap_rebar *r = &cap->info.rebar;

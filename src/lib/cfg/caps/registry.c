@@ -157,6 +157,9 @@ const struct pg_field *pg_cap_fields(const struct pg_cap *cap, size_t *ret_n)
 	if (!ops || !ops->fields)
 		return NULL;
 	*ret_n = ops->nfields;
+	/* Resizable BAR: the entries the capability declares, not all six slots. */
+	if (cap->extended && (cap->id == PG_ECAP_REBAR || cap->id == PG_ECAP_VF_REBAR))
+		*ret_n = pg_rebar_nfields(cap);
 	return ops->fields;
 }
 

@@ -205,6 +205,13 @@ static bool ea_find(const struct pg_cfg_layout *l, struct pg_cap *ret)
 	return false;
 }
 
+bool pg_ea_present(const struct pg_cfg_layout *l)
+{
+	struct pg_cap ea = { 0 };
+
+	return ea_find(l, &ea);
+}
+
 bool pg_ea_mem_bar(const struct pg_cfg_layout *l, uint8_t bei, uint64_t *ret_size)
 {
 	struct pg_cap ea = { 0 };

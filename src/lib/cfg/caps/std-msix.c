@@ -46,6 +46,7 @@ static const char *bir_problem(const struct pg_cfg_layout *l, uint8_t bir)
 	case PG_BAR_MEM32:
 	case PG_BAR_MEM64:
 	case PG_BAR_MEM_BELOW1M:
+	case PG_BAR_UNKNOWN: /* reads 0 and unsized: may well be an unassigned memory BAR */
 		return NULL;
 	case PG_BAR_IO:
 		return "is an I/O BAR";
@@ -68,11 +69,16 @@ static void check_struct(struct pg_cfg_layout *l, const struct pg_cap *cap, cons
 	const char *why = bir_problem(l, bir);
 	uint64_t size = 0;
 	bool size_known = false;
+	bool zero = bir < l->nbars &&
+		    (l->bars[bir].kind == PG_BAR_NONE || l->bars[bir].kind == PG_BAR_UNKNOWN);
 
-	if (why && bir < l->nbars && l->bars[bir].kind == PG_BAR_NONE &&
-	    pg_ea_mem_bar(l, bir, &size)) {
+	if (zero && pg_ea_mem_bar(l, bir, &size)) {
 		why = NULL;
 		size_known = true;
+	} else if (zero && pg_ea_present(l)) {
+		/* An EA function hardwires its BARs to 0 (EA ECN): a zero BAR without an
+		 * enabled EA memory entry is not implemented, not merely unassigned. */
+		why = "is not implemented";
 	} else if (!why) {
 		size = l->bars[bir].size;
 		size_known = l->bars[bir].size_known;
