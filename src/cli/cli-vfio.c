@@ -46,30 +46,25 @@ void pg_cli_vfio_decision(const char *cmd, struct pg_backend *be, const struct p
 		direct ? "may be mapped directly" : "trapped", why);
 }
 
+/* What the topology section above it (IOMMU group, members, driver, reset_method) does not
+ * say: what VFIO offers, interrupt remapping and the MSI-X decision. */
 void pg_cli_vfio_facts(FILE *out, struct pg_backend *be, const struct pg_mediator *m)
 {
 	struct pg_vfio_info vi;
-	char members[512] = "", drv[64] = "";
 	const char *why = "";
-	int group = -1;
 	bool direct;
 
 	if (pg_vfio_info(be, &vi) < 0)
 		return;
-	if (pg_iommu_group(NULL, pg_backend_name(be), &group, members, sizeof(members)) < 0)
-		snprintf(members, sizeof(members), "unknown");
-	if (pg_pci_driver(NULL, pg_backend_name(be), drv) < 0)
-		drv[0] = '\0';
 	direct = pg_vfio_msix_direct_map(be, m, &why);
 	fprintf(out, "VFIO:\n"
-		"  IOMMU group:          %d; other members: %s\n"
-		"  driver:               %s\n"
-		"  reset_method:         %s (VFIO_DEVICE_RESET %s, hot reset %s)\n"
+		"  IOMMU group:          %d\n"
+		"  reset:                VFIO_DEVICE_RESET %s (kernel order: %s), hot reset %s\n"
 		"  interrupt remapping:  %s (%s)\n"
 		"  interrupts:           INTx %u, MSI %u, MSI-X %u vectors\n"
 		"  MSI-X table:          %s (%s)\n",
-		vi.group, members, drv[0] ? drv : "none",
-		vi.reset_method[0] ? vi.reset_method : "none", vi.reset ? "offered" : "not offered",
+		vi.group, vi.reset ? "offered" : "not offered",
+		vi.reset_method[0] ? vi.reset_method : "none",
 		vi.hot_reset ? "possible" : "not possible", vi.irq_remap ? "on" : "off",
 		vi.irq_remap_why, vi.irq_count[0], vi.irq_count[1], vi.irq_count[2],
 		direct ? "direct map allowed" : "trapped", why);

@@ -241,8 +241,9 @@ def scenario_cli(serial, errs):
     for k, v in want_rc.items():
         if rcs.get(k) != v:
             errs.append("pcigate %s exited %s, expected %s" % (k, rcs.get(k), v))
-    for text in ("0000:00:04.0 (vfio)", "IOMMU group:          3",
-                 "driver:               vfio-pci", "reset_method:         flr",
+    for text in ("0000:00:04.0 (vfio)", "IOMMU group:          3", "iommu      group 3",
+                 "driver     vfio-pci",
+                 "reset:                VFIO_DEVICE_RESET offered (kernel order: flr)",
                  "interrupt remapping:  on", "MSI-X 65 vectors",
                  "MSI-X table:          direct map allowed",
                  "0000:00:1f.3 (i801_smbus)", "not a PCI address after vfio:",
