@@ -161,6 +161,7 @@ void pg_cmd_serve_usage(FILE *out)
 	      "Serve one mediated PCI device to QEMU 7.2's x-pci-proxy-dev (mpqemu protocol).\n"
 	      "  --device DEVICE  an lspci -x dump file (modelled device) or a BDF (live host\n"
 	      "                   device, read-only: config only, BAR reads return all ones)\n"
+	      "                   or vfio:BDF (bound to vfio-pci; quiesced on every exit)\n"
 	      "  --fd N           an inherited, connected AF_UNIX stream socket\n"
 	      "  --socket PATH    listen on PATH and serve the first connection\n"
 	      "  --profile P      guest (default), device-model or permissive\n"
