@@ -58,7 +58,8 @@ static int allow_vfio(scmp_filter_ctx ctx)
 
 	for (size_t i = 0; rc == 0 && i < sizeof(vfio_ioctls) / sizeof(vfio_ioctls[0]); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-				      SCMP_A1(SCMP_CMP_EQ, vfio_ioctls[i]));
+				      /* all four fields: clang's -Wmissing-field-initializers */
+				      SCMP_CMP(1, SCMP_CMP_EQ, vfio_ioctls[i], 0));
 	return rc;
 }
 

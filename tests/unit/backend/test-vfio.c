@@ -199,6 +199,7 @@ static void test_dma_check(void **state)
 
 /* ---- fake sysfs: groups, drivers, IR ------------------------------------------------ */
 
+static void mkdirs(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void mkdirs(const char *fmt, ...)
 {
 	char path[PATH_MAX], cmd[PATH_MAX + 16];
@@ -212,6 +213,8 @@ static void mkdirs(const char *fmt, ...)
 }
 
 static void link_to(const char *target, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void link_to(const char *target, const char *fmt, ...)
 {
 	char path[PATH_MAX];
 	va_list ap;
@@ -222,6 +225,8 @@ static void link_to(const char *target, const char *fmt, ...)
 	assert_int_equal(symlink(target, path), 0);
 }
 
+static void write_text(const char *text, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static void write_text(const char *text, const char *fmt, ...)
 {
 	char path[PATH_MAX];
