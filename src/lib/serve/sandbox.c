@@ -13,9 +13,13 @@
 #include <seccomp.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <syslog.h>
 #include <unistd.h>
+
+#include <linux/vfio.h>
 
 #include "serve-private.h"
 
@@ -41,13 +45,32 @@ static const int allowed_syscalls[] = {
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
-static int install_seccomp(void)
+/* A vfio:BDF device also needs config/BAR writes on its fd and these ioctls, and no other
+ * (no group, device or container can be opened or attached from the sandbox). */
+static const unsigned long vfio_ioctls[] = {
+	VFIO_DEVICE_SET_IRQS, VFIO_DEVICE_RESET, VFIO_DEVICE_PCI_HOT_RESET,
+	VFIO_IOMMU_MAP_DMA, VFIO_IOMMU_UNMAP_DMA,
+};
+
+static int allow_vfio(scmp_filter_ctx ctx)
+{
+	int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(pwrite64), 0);
+
+	for (size_t i = 0; rc == 0 && i < sizeof(vfio_ioctls) / sizeof(vfio_ioctls[0]); i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				      SCMP_A1(SCMP_CMP_EQ, vfio_ioctls[i]));
+	return rc;
+}
+
+static int install_seccomp(bool vfio)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	int rc = ctx ? 0 : -ENOMEM;
 
 	for (size_t i = 0; rc == 0 && i < sizeof(allowed_syscalls) / sizeof(int); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_syscalls[i], 0);
+	if (rc == 0 && vfio)
+		rc = allow_vfio(ctx);
 	/* Memory may be mapped (guest RAM for DMA, malloc) but never made executable. */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
@@ -134,6 +157,14 @@ int pg_serve_sandbox(const struct pg_serve *s)
 
 	if (s->c->no_sandbox)
 		return 0;
+	/* VFIO_IOMMU_MAP_DMA pins guest RAM and counts it against RLIMIT_MEMLOCK once the
+	 * server is no longer root (CAP_IPC_LOCK gone): lift the limit while still root. */
+	if (s->g.vfio && geteuid() == 0) {
+		struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+		if (setrlimit(RLIMIT_MEMLOCK, &rl) < 0)
+			pg_serve_logf(s, LOG_WARNING, "RLIMIT_MEMLOCK: %s", strerror(errno));
+	}
 	rc = drop_privileges(s);
 	if (rc < 0)
 		return rc;
@@ -142,7 +173,7 @@ int pg_serve_sandbox(const struct pg_serve *s)
 		pg_serve_logf(s, LOG_ERR, "PR_SET_NO_NEW_PRIVS: %s", strerror(-rc));
 		return rc;
 	}
-	rc = install_seccomp();
+	rc = install_seccomp(s->g.vfio);
 	if (rc < 0)
 		pg_serve_logf(s, LOG_ERR, "cannot install the seccomp filter: %s", strerror(-rc));
 	return rc;
