@@ -107,6 +107,8 @@ PG_EXPORT void pg_serve_config_init(struct pg_serve_config *c);
  * Nothing is sandboxed yet: the caller may still open what it needs (a listening socket).
  * @param c   borrowed until pg_serve_free()
  * @param ret out, written on success only
+ * Process-wide: SIGPIPE is ignored from here on (opening the device may already log, and
+ * a closed stderr must be an EPIPE on that write, not death).
  * @return 0, -EINVAL (NULL c/ret/device), pg_guest_open()'s errors, the mediator's errors
  *         (-EINVAL for a bridge), -ENOMEM. Each failure is logged (LOG_ERR) first.
  */

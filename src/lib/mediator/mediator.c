@@ -274,7 +274,8 @@ int pg_mediator_cfg_write(struct pg_mediator *m, uint16_t off, uint8_t size, uin
 	struct pg_write_decision d;
 	int rc = pg_mediator_decide_write(m, off, size, value, &d);
 
-	return rc < 0 ? rc : pg_mediator_apply(m, &d);
+	/* most rewrites of virtual registers decide nothing to do */
+	return rc < 0 ? rc : d.neffects ? pg_mediator_apply(m, &d) : 0;
 }
 
 /* Malformed accesses are -EINVAL. Then only BARs the guest can see, and only inside them:

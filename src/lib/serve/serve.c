@@ -116,6 +116,9 @@ int pg_serve_new(const struct pg_serve_config *c, struct pg_serve **ret)
 
 	if (!c || !ret || !c->device)
 		return -EINVAL;
+	/* From the first log line on (opening the device may warn): a closed stderr is an
+	 * EPIPE on that write, not death by SIGPIPE (see catch_term()). */
+	(void)signal(SIGPIPE, SIG_IGN);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
