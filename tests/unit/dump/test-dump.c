@@ -328,6 +328,29 @@ static void test_bad_lines(void **state)
 	free(t);
 }
 
+/* lspci's own spacing (decoded directly) and any other spacing give the same bytes, and a
+ * bad byte in lspci's spacing is still named. */
+static void test_spacing(void **state)
+{
+	static const char plain[] = "00:00.0 d\n"
+		"00: 00 11 22 33 44 55 66 77 88 99 aa BB cc dd ee ff\n";
+	static const char odd[] = "00:00.0 d\n"
+		"00:\t00  11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff \n";
+	struct pg_dump_dev a, b;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(pg_dump_parse(plain, strlen(plain), &a, 1, &n, NULL), 0);
+	assert_int_equal(pg_dump_parse(odd, strlen(odd), &b, 1, &n, NULL), 0);
+	assert_int_equal(a.len, 16);
+	assert_memory_equal(a.cfg, b.cfg, 16);
+	assert_int_equal(a.cfg[11], 0xbb);
+	assert_int_equal(a.cfg[15], 0xff);
+	check_bad("fast path bad byte", HDR "00: 00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee fg\n",
+		  strlen(HDR "00: 00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee fg\n"), 1,
+		  -EINVAL, 2, "non-hex byte 'fg'");
+}
+
 static void test_limits(void **state)
 {
 	const char *two = HDR L00 "00:01.0 second\n" L00;
@@ -503,7 +526,7 @@ static void test_lspci_live(void **state)
 	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
 		FILE *f = popen(cmds[c], "r");
 		char *buf = malloc(PG_DUMP_MAX_TEXT);
-		struct pg_dump_dev *devs = calloc(PG_DUMP_MAX_DEVICES, sizeof(*devs));
+		struct pg_dump_dev *devs = calloc(nsys + 1, sizeof(*devs));
 		struct pg_dump_error err = { 0, "" };
 		size_t len, n = 0;
 		int r;
@@ -513,7 +536,7 @@ static void test_lspci_live(void **state)
 		assert_non_null(devs);
 		len = fread(buf, 1, PG_DUMP_MAX_TEXT, f);
 		pclose(f);
-		r = pg_dump_parse(buf, len, devs, PG_DUMP_MAX_DEVICES, &n, &err);
+		r = pg_dump_parse(buf, len, devs, nsys + 1, &n, &err);
 		if (r != 0)
 			fail_msg("%s: rc %d line %u: %s", cmds[c], r, err.line, err.msg);
 		assert_int_equal(n, nsys); /* one device per sysfs entry */
@@ -733,6 +756,7 @@ int main(void)
 		cmocka_unit_test(test_extended_4096),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_spacing),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_lspci_fixtures),
