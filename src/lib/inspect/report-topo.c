@@ -73,7 +73,8 @@ void pg_report_topo_text(struct pg_strbuf *sb, const struct pg_topo_dev *t)
 				 t->reset_method);
 	pg_strbuf_printf(sb, "  upstream  ");
 	for (unsigned i = 0; i < t->nupstream; i++)
-		pg_strbuf_printf(sb, " %s%s", t->upstream[i].bdf, i + 1 < t->nupstream ? " <-" : "");
-	pg_strbuf_printf(sb, "%s\n", t->nupstream ? "" : " root bus");
+		pg_strbuf_printf(sb, " %s%s", t->upstream[i].bdf, i + 1 < t->nupstream ? "," : "");
+	pg_strbuf_printf(sb, "%s\n", !t->nupstream ? " root bus"
+				      : t->nupstream > 1 ? " (nearest first)" : "");
 	put_isolation(sb, t);
 }

@@ -248,6 +248,18 @@ static void add_dev(struct devset *ds, struct cfgbuild *c, const char *name)
 	ds->devs[i].result = &ds->results[i];
 }
 
+/* A live device's surroundings: a group shared with a sibling, a gap one bridge up. */
+static struct pg_topo_dev live_topo = {
+	.bdf = "0000:01:00.0", .vendor = 0x8086, .device = 0x1901, .class_code = 0x060400,
+	.parent = "0000:00:1d.0", .driver = "pcieport", .iommu_group = 8, .ngroup = 2,
+	.group = { "0000:01:00.0", "0000:01:00.1" }, .has_reset_method = true,
+	.reset_method = "flr bus", .nupstream = 1,
+	.upstream = { { .bdf = "0000:00:1d.0", .pcie = true, .port_type = PG_PCIE_ROOT_PORT,
+			.ext_readable = true, .needs_acs = true, .known = true,
+			.why = "no ACS capability" } },
+	.acs = PG_TOPO_ACS_GAP, .acs_at = 0,
+};
+
 static void build_set(struct devset *ds)
 {
 	struct cfgbuild c;
@@ -267,6 +279,7 @@ static void build_set(struct devset *ds)
 	add_dev(ds, &c, "bridge \xff\xfe name.txt"); /* invalid UTF-8 in a file name */
 	ds->devs[1].source = "sysfs";
 	ds->devs[1].slot = NULL;
+	ds->devs[1].topology = &live_topo;
 }
 
 static void free_set(struct devset *ds)
@@ -371,6 +384,19 @@ static void test_matches_schema(void **state)
 	build_set(&ds);
 	doc = render(ds.devs, ds.n);
 	validate(doc, schema_root, "$", 0);
+	{
+		struct json_object *devs = get(doc, "devices");
+		struct json_object *t = get(json_object_array_get_idx(devs, 1), "topology");
+
+		/* a dump has none; a live device's object is validated above, key by key */
+		assert_true(json_object_is_type(get(json_object_array_get_idx(devs, 0), "topology"),
+						json_type_null));
+		assert_string_equal(json_object_get_string(get(t, "acs")), "gap");
+		assert_string_equal(json_object_get_string(get(t, "acs_at")), "0000:00:1d.0");
+		assert_int_equal(json_object_get_int(get(t, "iommu_group")), 8);
+		assert_int_equal(json_object_array_length(get(t, "iommu_group_members")), 2);
+		assert_string_equal(json_object_get_string(get(t, "reset_method")), "flr bus");
+	}
 	json_object_put(doc);
 	doc = render(NULL, 0);
 	validate(doc, schema_root, "$", 0);

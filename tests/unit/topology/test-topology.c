@@ -253,6 +253,52 @@ static void test_errors(void **state)
 	free(d);
 }
 
+/* A crafted tree: each odd link or attribute is bounded or ignored, never followed out of
+ * the tree, and never crashes the reader. */
+static void test_hostile_tree(void **state)
+{
+	char dir[4096], link[8192], path[4200];
+	struct pg_topo_dev *d = calloc(1, sizeof(*d));
+	struct cfgbuild c;
+	char *p;
+
+	(void)state;
+	assert_non_null(d);
+	config(&c, 0x020000, 0x00, PG_PCIE_ENDPOINT, false, 0);
+	p = add("0000:0b:00.0", NULL, &c, 256);
+	/* iommu_group pointing at a non-number, a driver name with a quote and spaces,
+	 * a reset_method longer than the attribute can be */
+	umockdev_testbed_set_attribute_link(tb, p, "iommu_group", "../../kernel/iommu_groups/x1");
+	umockdev_testbed_set_attribute_link(tb, p, "driver", "../drivers/evil \"name\"");
+	memset(link, 'f', 600);
+	link[600] = '\0';
+	umockdev_testbed_set_attribute(tb, p, "reset_method", link);
+	assert_int_equal(pg_topo_read(sys, "0b:00.0", d), 0);
+	assert_int_equal(d->iommu_group, -1);
+	assert_string_equal(d->driver, "?");
+	assert_false(d->has_reset_method);
+	g_free(p);
+
+	/* a device link naming more bridges than PG_TOPO_MAX_DEPTH */
+	snprintf(dir, sizeof(dir), "%s/devices", sys);
+	strcpy(link, "../../../devices");
+	for (unsigned i = 0; i <= PG_TOPO_MAX_DEPTH + 1; i++) {
+		size_t n = strlen(link);
+
+		snprintf(link + n, sizeof(link) - n, "/0000:%02x:00.0", 0x20 + i);
+	}
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:%02x:00.0", sys,
+		 0x20 + PG_TOPO_MAX_DEPTH + 1);
+	assert_int_equal(symlink(link, path), 0);
+	assert_int_equal(pg_topo_read(sys, path + strlen(path) - 12, d), -E2BIG);
+
+	/* a link that does not end in the function itself */
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:0c:00.0", sys);
+	assert_int_equal(symlink("../../../devices/0000:0b:00.0", path), 0);
+	assert_int_equal(pg_topo_read(sys, "0c:00.0", d), -EIO);
+	free(d);
+}
+
 /* The kernel's rule, row by row, on parsed configs (no sysfs). */
 static void test_judge(void **state)
 {
@@ -304,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_and_conventional),
 		cmocka_unit_test(test_deep_path),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_hostile_tree),
 		cmocka_unit_test(test_judge),
 	};
 
