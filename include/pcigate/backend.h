@@ -307,6 +307,15 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_model_guesses(const struct pg_backend *be
 						     struct pg_model_guesses *ret);
 
 /**
+ * The same as one line for a warning: "guessed bar0=1M bar3=16K; BAR4, BAR5, ROM read 0,
+ * taken as not implemented", or "" when nothing was assumed (or be is not a model).
+ * @param buf out: NUL-terminated, truncated to n bytes (n >= 1)
+ * @return buf. Reentrant.
+ */
+PG_EXPORT const char *pg_backend_model_guess_text(const struct pg_backend *be, char *buf,
+						  size_t n);
+
+/**
  * Model the first device of a dump file; the backend is named after path.
  * @param err out, may be NULL: why the file was rejected (for an annotation that does not
  *            fit the device, the line of its header and the reason)
@@ -389,6 +398,260 @@ PG_EXPORT PG_MUST_CHECK int pg_sysfs_list(const char *root, char (*bdfs)[13], si
  * @return 0 or -EINVAL naming nothing (the caller names the input).
  */
 PG_EXPORT PG_MUST_CHECK int pg_bdf_parse(const char *text, char out[13]);
+
+/* ---- vfio backend -------------------------------------------------------------------- */
+
+/*
+ * A device bound to Linux vfio-pci, opened through the type1 container API (Linux 6.1:
+ * /dev/vfio/vfio + /dev/vfio/GROUP). Config space goes through the config region (vfio
+ * virtualises parts of it: BARs, MSI/MSI-X control), BARs through their regions (mmap
+ * where the region allows it, else pread/pwrite), the expansion ROM through its read-only
+ * region. Interrupts, resets and DMA mappings have their own calls below; closing the
+ * backend quiesces the device first (pg_vfio_quiesce()).
+ *
+ * pcigate never sets vfio_iommu_type1's allow_unsafe_interrupts: a host without interrupt
+ * remapping refuses the container (-EPERM, explained in the error) unless the administrator
+ * set it.
+ */
+
+struct pg_mediator;
+struct pg_irq_effect;
+
+/** Log sink of the vfio backend (syslog levels; msg starts with the BDF, no newline). */
+typedef void (*pg_vfio_log_fn)(void *data, int level, const char *msg);
+
+/** How to open a vfio device. Zero-initialise; every field is optional. */
+struct pg_vfio_config {
+	const char *sysfs_root;   /**< NULL: "/sys" (groups, drivers, reset_method) */
+	const char *dev_root;     /**< NULL: "/dev/vfio" */
+	pg_vfio_log_fn log;       /**< facts at open (regions, MSI-X, IR), quiesce failures */
+	void *log_data;
+};
+
+/** Why an open failed, for the user: names the group members, the module knob, ... */
+struct pg_vfio_error {
+	char msg[512];
+};
+
+/**
+ * Parse a device spec "vfio:BDF".
+ * @param spec borrowed
+ * @param bdf  out (canonical "dddd:bb:dd.f"), written on success only
+ * @return 0; -ENOENT when spec does not start with "vfio:" (not a vfio spec);
+ *         -EINVAL when it does but the BDF is malformed.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_spec_parse(const char *spec, char bdf[13]);
+
+/**
+ * Open a device bound to vfio-pci.
+ *
+ * Order: the device's IOMMU group (ROOT/bus/pci/devices/BDF/iommu_group); the container
+ * (API version, type1v2 or type1); the group, whose viability is checked before anything
+ * else is done with it (a group is viable when every member is bound to vfio-pci, a
+ * pci-stub-like driver or no driver): a non-viable group is refused and the error names
+ * every other member and its driver; then the group joins the container, type1 is set
+ * (EPERM there means no interrupt remapping and allow_unsafe_interrupts off); then the
+ * device fd, its regions (with capability chains) and IRQ indexes.
+ *
+ * @param bdf  "dddd:bb:dd.f" or "bb:dd.f"
+ * @param cfg  borrowed, may be NULL
+ * @param ret  out
+ * @param err  out, may be NULL: a sentence naming the cause
+ * @return 0; -EINVAL (bad BDF); -ENODEV (no such device, or no IOMMU group: no IOMMU or
+ *         not bound to vfio-pci); -EBUSY (group not viable, or already opened elsewhere);
+ *         -EPERM (type1 refused: no interrupt remapping); -EACCES; -ENOTTY/-EOPNOTSUPP
+ *         (no type1 in this kernel, or the device is not PCI); -EIO (a region the kernel
+ *         describes inconsistently); -ENOMEM.
+ * Ownership: the backend owns the container, group and device fds and every mapping.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_backend_vfio_open(const char *bdf,
+						 const struct pg_vfio_config *cfg,
+						 struct pg_backend **ret,
+						 struct pg_vfio_error *err);
+
+/** True when be was made by pg_backend_vfio_open(). */
+PG_EXPORT bool pg_backend_is_vfio(const struct pg_backend *be);
+
+/** Facts about an open vfio device. */
+struct pg_vfio_info {
+	int group;                 /**< IOMMU group number */
+	bool reset;                /**< the kernel offers VFIO_DEVICE_RESET */
+	bool hot_reset;            /**< a bus (hot) reset affects only this group */
+	bool irq_remap;            /**< interrupt remapping is on (see pg_vfio_irq_remap()) */
+	const char *irq_remap_why; /**< static text: how irq_remap was decided */
+	uint32_t irq_count[3];     /**< vectors of INTx, MSI, MSI-X (0: not offered) */
+	uint8_t msix_mappable;     /**< bit i: region i carries VFIO_REGION_INFO_CAP_MSIX_MAPPABLE */
+	uint8_t mmap_regions;      /**< bit i: region i (BAR 0..5, ROM 6) is mmapped */
+	char reset_method[64];     /**< the kernel's reset_method, "" when it has none */
+};
+
+/** @return 0, -EINVAL (NULL, or not a vfio backend). ret written on success. */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_info(struct pg_backend *be, struct pg_vfio_info *ret);
+
+/** Where a VFIO region lives, for a VMM that maps a BAR itself (after
+ *  pg_vfio_msix_direct_map() allowed it for the MSI-X BAR) or reads it raw. */
+struct pg_vfio_region_desc {
+	int fd;             /**< the device fd: borrowed, owned by the backend */
+	uint64_t offset;    /**< of the region within fd */
+	uint64_t size;      /**< 0: the device has no such region */
+	uint32_t flags;     /**< VFIO_REGION_INFO_FLAG_* (READ 1, WRITE 2, MMAP 4) */
+};
+
+/**
+ * @param index 0..5 BARs, 6 ROM, 7 config
+ * @return 0, -EINVAL (not vfio, index > 7, NULL ret). ret written on success.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_region(struct pg_backend *be, unsigned index,
+					   struct pg_vfio_region_desc *ret);
+
+/** VFIO interrupt indexes (linux/vfio.h VFIO_PCI_*_IRQ_INDEX). */
+enum pg_vfio_irq {
+	PG_VFIO_IRQ_INTX = 0,
+	PG_VFIO_IRQ_MSI = 1,
+	PG_VFIO_IRQ_MSIX = 2,
+};
+
+/**
+ * Route interrupts of one type to eventfds (VFIO_DEVICE_SET_IRQS, ACTION_TRIGGER).
+ * count 0 disables the type (fds ignored). Otherwise fds[i] (borrowed; -1: no trigger for
+ * that vector, i.e. masked) serves vector start + i. Enabling a type disables the others
+ * first (one interrupt type at a time). INTx is delivered masked-until-EOI by the kernel:
+ * pg_vfio_irq_unmask() re-arms it.
+ * @return 0; -EINVAL (not vfio, bad type, start + count beyond what the device offers,
+ *         count > 0 with NULL fds); -errno of the ioctl.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_irq_set(struct pg_backend *be, enum pg_vfio_irq type,
+					    uint32_t start, uint32_t count, const int *fds);
+
+/** Unmask INTx after the guest handled it (VFIO_IRQ_SET_ACTION_UNMASK). */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_irq_unmask(struct pg_backend *be);
+
+/** Unmask INTx whenever fd (an eventfd, borrowed; -1 removes it) is signalled, e.g. a
+ *  VMM's resample eventfd at EOI. @return 0, -EINVAL, -errno of the ioctl. */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_irq_unmask_fd(struct pg_backend *be, int fd);
+
+/**
+ * Carry out a mediator PG_EFFECT_IRQ on the device: INTx enable/disable; MSI enable with
+ * 1 << MME vectors (vectors whose mask bit is set get no trigger) or disable; MSI-X enable
+ * (every unmasked table entry of the mediator's virtual table gets fds[entry], masked ones
+ * and all under Function Mask none) or disable; an MSI-X per-vector change re-routes that
+ * vector only. The guest's message address/data are never written to the device: the
+ * kernel programs the real MSI/MSI-X registers (interrupt remapping decides where they go).
+ * @param m   borrowed: the virtual MSI-X table is read from it
+ * @param fds borrowed: eventfd per vector (nfds of them); vectors beyond nfds get none
+ * @return 0, -EINVAL, -errno of the ioctl.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_irq_effect(struct pg_backend *be,
+					       const struct pg_mediator *m,
+					       const struct pg_irq_effect *e, const int *fds,
+					       unsigned nfds);
+
+/** Most DMA mappings one device holds. */
+#define PG_VFIO_MAX_DMA 64u
+#define PG_VFIO_DMA_READONLY 0x1u   /**< the device may only read the mapping */
+
+/**
+ * Map [vaddr, vaddr + size) of this process at IOVA iova for device DMA
+ * (VFIO_IOMMU_MAP_DMA; the kernel pins the pages, so a later truncation of the file
+ * behind them cannot pull memory out from under the device).
+ * @return 0; -EINVAL (not vfio, size 0, iova/vaddr/size not aligned to the IOMMU's
+ *         smallest page, iova + size wrapping, unknown flags); -ERANGE (outside the IOVA
+ *         ranges the IOMMU reports); -EEXIST (overlaps a mapping of this device);
+ *         -ENOSPC (PG_VFIO_MAX_DMA mappings); -errno of the ioctl (e.g. -EFAULT for
+ *         vaddr not mapped).
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_dma_map(struct pg_backend *be, uint64_t iova, void *vaddr,
+					    uint64_t size, unsigned flags);
+
+/** Unmap exactly one earlier mapping. @return 0, -EINVAL, -ENOENT (no such mapping). */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_dma_unmap(struct pg_backend *be, uint64_t iova,
+					      uint64_t size);
+
+/** Unmap every mapping of the device (never fails; failures are logged). */
+PG_EXPORT void pg_vfio_dma_unmap_all(struct pg_backend *be);
+
+/**
+ * The resets quiescing may use (pg_vfio_quiesce(), and the close after writes): the
+ * policy's allowed methods in order (pg_mediator_reset_methods()), so that a method the
+ * administrator excluded (a device that hangs after a bus reset) is never used on the way
+ * out either. Default: PG_RESET_ANY alone. n 0: quiescing never resets.
+ * @return 0, -EINVAL (not vfio, n > PG_RESET_MAX_METHODS, an unknown method, ANY mixed).
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_set_quiesce_resets(struct pg_backend *be,
+						       const enum pg_reset_method *methods,
+						       unsigned n);
+
+/**
+ * Put the device in a safe state: every interrupt type disabled, Bus Master cleared,
+ * reset with the allowed methods (pg_vfio_set_quiesce_resets(); a device without one is
+ * left so), Bus Master cleared again, every DMA mapping removed.
+ * pg_backend_close() calls it unless the backend only ever read (config, BARs, info). Each step runs whatever the previous ones returned.
+ * @return 0 or the first negative errno (a missing reset is not an error).
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_quiesce(struct pg_backend *be);
+
+/**
+ * Whether the host isolates MSIs (interrupt remapping). Decided without opening a device:
+ * with allow_unsafe_interrupts off, a type1 container attach would fail without it, so an
+ * open vfio device proves it; otherwise /proc/interrupts naming an "IR-" irqchip shows the
+ * kernel remaps interrupts.
+ * @param root  sysfs root (NULL: "/sys"); /proc is always the real one unless proc_root
+ * @param proc_root NULL: "/proc"
+ * @param why   out, may be NULL: static text
+ * @return true when interrupt remapping is on.
+ */
+PG_EXPORT bool pg_vfio_irq_remap(const char *root, const char *proc_root, const char **why);
+
+/**
+ * The MSI-X direct-map decision: may the pages holding the MSI-X table and PBA be mapped
+ * into the guest instead of trapped? Yes only when all three hold: the mediator allows it
+ * (pg_mediator_msix_table_mappable() with the platform's interrupt isolation), the kernel
+ * reports VFIO_REGION_INFO_CAP_MSIX_MAPPABLE on the table's BAR, and interrupt remapping is
+ * on.
+ * @param why out, may be NULL: static text naming the deciding reason
+ * @return true to map directly; false (and a reason) otherwise, also for a non-vfio be.
+ */
+PG_EXPORT bool pg_vfio_msix_direct_map(struct pg_backend *be, const struct pg_mediator *m,
+				       const char **why);
+
+/**
+ * IOMMU group of a device and its other members with their drivers.
+ * @param root    sysfs root, NULL for "/sys"
+ * @param group   out: the group number
+ * @param members out: "0000:00:1f.0 (lpc_ich), 0000:00:1f.3 (no driver)" (truncated to
+ *                cap), or "no other member is listed"
+ * @return 0, -EINVAL, -ENODEV (no such device or no IOMMU group), -errno.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_iommu_group(const char *root, const char *bdf, int *group,
+					   char *members, size_t cap);
+
+/**
+ * Bind a device to vfio-pci: driver_override "vfio-pci", unbind from its driver, then
+ * drivers_probe; success when vfio-pci holds it (already holding it is success too).
+ * Refused before anything is written: host bridges, any bridge (class 06h, header type not
+ * 0), and a device whose IOMMU group has another member bound to a driver other than
+ * vfio-pci, pci-stub or pcieport (the error names them).
+ * @param root sysfs root, NULL for "/sys"
+ * @param err  out, may be NULL
+ * @return 0; -EINVAL (bad BDF), -ENODEV (no device, no IOMMU group), -EPERM (a bridge),
+ *         -EBUSY (group not viable), -ENOENT (vfio-pci not loaded), -EIO (vfio-pci did not
+ *         take it), -errno of a sysfs write.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_assign(const char *root, const char *bdf,
+					   struct pg_vfio_error *err);
+
+/**
+ * Give a device back: clear driver_override, unbind from vfio-pci, drivers_probe (a host
+ * driver may take it). A device bound to no driver is just re-probed.
+ * @return 0; -EINVAL (bad BDF), -ENODEV, -EBUSY (bound to another driver), -errno.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_release(const char *root, const char *bdf,
+					    struct pg_vfio_error *err);
+
+/** Name of a driver bound to a device, read from ROOT/bus/pci/devices/BDF/driver.
+ * @param out at least 64 bytes: "" when unbound
+ * @return 0, -EINVAL, -ENODEV (no such device). */
+PG_EXPORT PG_MUST_CHECK int pg_pci_driver(const char *root, const char *bdf, char out[64]);
 
 #ifdef __cplusplus
 }

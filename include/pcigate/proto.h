@@ -198,7 +198,8 @@ PG_EXPORT PG_MUST_CHECK int pg_proto_conn_new(const struct pg_proto_transport *t
 /**
  * Create a connection over a connected AF_UNIX SOCK_STREAM socket.
  * @param fd owned from success on (closed by pg_proto_conn_free()); it is made blocking.
- * @return 0, -EINVAL (fd < 0), -ENOTSOCK (not a stream unix socket), -ENOMEM, -errno.
+ * @return 0, -EINVAL (fd < 0), -ENOTSOCK (not a stream unix socket), -ENOTCONN (not
+ *         connected: e.g. a listening socket), -ENOMEM, -errno.
  */
 PG_EXPORT PG_MUST_CHECK int pg_proto_conn_new_socket(int fd, struct pg_proto_conn **ret);
 
@@ -260,13 +261,13 @@ PG_EXPORT PG_MUST_CHECK int pg_proto_serve_one(struct pg_proto_conn *conn,
 /* ---- guest memory (SYNC_SYSMEM) ----------------------------------------------------- */
 
 /**
- * A bounded table of guest RAM regions from SYNC_SYSMEM, for DMA. Each region keeps its fd;
- * it is mmap()ed MAP_SHARED read/write lazily, on the first access that needs it, so a
- * server that never does DMA never maps guest memory.
+ * A bounded table of guest RAM regions from SYNC_SYSMEM, for DMA. Each region keeps its fd.
  *
- * FIXME(security): the VMM owns the memory file and can ftruncate() it after validation;
- * an access to a mapped page past the new end raises SIGBUS in the server. No current
- * pcigate user does DMA; a DMA user must check F_SEAL_SHRINK or handle SIGBUS.
+ * The VMM owns the memory file and can ftruncate() it after validation. So the server
+ * never loads or stores through a mapping of it: pg_sysmem_read()/pg_sysmem_write() use
+ * pread()/pwrite() (a shrunk file gives -EFAULT, not SIGBUS), and pg_sysmem_region() maps
+ * a region only so that an IOMMU can pin it for device DMA (VFIO_IOMMU_MAP_DMA pins the
+ * pages; a later shrink leaves the pinned pages with the device, never a hole).
  */
 struct pg_sysmem;
 
@@ -294,14 +295,23 @@ PG_EXPORT unsigned pg_sysmem_count(const struct pg_sysmem *mem);
 
 /**
  * Copy len bytes of guest memory at gpa into buf (DMA read) or from buf (DMA write). The
- * whole range must lie inside one region; the region is mapped on first use.
- * @return 0, -EINVAL (NULL arguments), -EFAULT (range not inside one region or wraps),
- *         -errno from mmap.
+ * whole range must lie inside one region; pread()/pwrite() on its fd.
+ * @return 0, -EINVAL (NULL arguments), -EFAULT (range not inside one region, wraps, or
+ *         beyond the end of a file the VMM shrank), -errno from pread/pwrite.
  */
 PG_EXPORT PG_MUST_CHECK int pg_sysmem_read(struct pg_sysmem *mem, uint64_t gpa, void *buf,
 					   size_t len);
 PG_EXPORT PG_MUST_CHECK int pg_sysmem_write(struct pg_sysmem *mem, uint64_t gpa,
 					    const void *buf, size_t len);
+
+/**
+ * Region i of the table, mapped MAP_SHARED (once; unmapped with the table) for
+ * registration with an IOMMU. The caller must not load or store through vaddr (see above).
+ * @param gpa, size, vaddr  out; vaddr borrowed, valid until the next replace or free
+ * @return 0, -EINVAL, -ENOENT (i >= count), -EFAULT (too large), -errno from mmap.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_sysmem_region(struct pg_sysmem *mem, unsigned i, uint64_t *gpa,
+					     uint64_t *size, void **vaddr);
 
 
 /* ---- a mediated device served to QEMU 7.2 ------------------------------------------- */
@@ -317,7 +327,8 @@ struct pg_backend;
  * it. What QEMU 7.2's x-pci-proxy-dev requires (docs/serve.md):
  * - BAR messages carry absolute addresses: they are translated to (BAR, offset) from the
  *   mediator's guest view of the BARs (pg_mediator_bar_guest()), which sees the same config
- *   writes as QEMU's shadow. An address inside no BAR reads all ones and drops writes
+ *   writes as QEMU's shadow. An address inside no BAR, or a BAR message while the guest's
+ *   Command register disables the BAR's space, reads all ones and drops writes
  *   (counted as unrouted), because QEMU routes from its own shadow and a compromised QEMU
  *   may send anything.
  * - QEMU registers every BAR as 32-bit and probes the upper dword of a 64-bit BAR as a BAR
@@ -389,6 +400,19 @@ PG_EXPORT void pg_proto_dev_stats(const struct pg_proto_dev *dev, struct pg_prot
  * @return 0 or the first negative errno (-EOPNOTSUPP from reset is not an error).
  */
 PG_EXPORT PG_MUST_CHECK int pg_proto_dev_quiesce(struct pg_proto_dev *dev);
+
+/**
+ * Name the vfio backend behind the device (needed when the backend given to
+ * pg_proto_dev_new() wraps it; a vfio backend given there directly is used already). With
+ * it: SYNC_SYSMEM maps every region for device DMA at IOVA = GPA (pinned; a region that
+ * cannot be mapped fails the message and leaves nothing mapped), SET_IRQFD routes the
+ * device's INTx to QEMU's irqfd with its resample eventfd as the unmask, and
+ * pg_proto_dev_quiesce() also disables interrupts and removes every DMA mapping.
+ * @param vfio borrowed, must outlive dev; NULL stops using one
+ * @return 0, -EINVAL (NULL dev, or not a vfio backend), -EROFS (a read-only device).
+ */
+PG_EXPORT PG_MUST_CHECK int pg_proto_dev_set_vfio(struct pg_proto_dev *dev,
+						  struct pg_backend *vfio);
 
 #ifdef __cplusplus
 }

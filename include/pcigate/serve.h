@@ -42,6 +42,7 @@ struct pg_guest_dev {
 	struct pg_policy *policy;             /**< owned; NULL without a policy file */
 	const struct pg_policy_entry *entry;  /**< borrowed from policy; NULL when none matches */
 	bool live;                            /**< a host device (sysfs), never written */
+	bool vfio;                            /**< "vfio:BDF": bound to vfio-pci, written */
 	size_t ndevs;                         /**< devices in the dump (the first is used); 1 live */
 	char slot[32];                        /**< the dump's slot, or the canonical BDF */
 	char desc[160];                       /**< the dump's description, or class and IDs */
@@ -55,17 +56,20 @@ struct pg_guest_error {
 
 /**
  * Open a device for a guest, exactly as `pcigate view`, `session` and `serve` do.
- * @param device     borrowed: an existing path is an `lspci -x` dump file (its first device
- *                   is modelled); otherwise a BDF names a live host device, opened
- *                   read-only through sysfs (only config and resource are read)
+ * @param device     borrowed: "vfio:BDF" is a device bound to vfio-pci, opened through
+ *                   the vfio backend (writable: what the mediator passes reaches it); an
+ *                   existing path is an `lspci -x` dump file (its first device is
+ *                   modelled); otherwise a BDF names a live host device, opened read-only
+ *                   through sysfs (only config and resource are read)
  * @param policy     borrowed, may be NULL: a policy file; the entry matching the device's
  *                   IDs is looked up (ret->entry NULL when none matches)
  * @param sysfs_root borrowed, may be NULL (/sys)
  * @param ret        out: filled on success only; release with pg_guest_close()
  * @param err        out, may be NULL: on failure "DEVICE: reason" or "--policy FILE: ..."
- * @return 0, -EINVAL (NULL device/ret, malformed dump or policy), -ENODEV (no such PCI
- *         device), -E2BIG, -ENOMEM, -EIO (the device's IDs cannot be read) or another
- *         negative errno from reading the inputs.
+ * @return 0, -EINVAL (NULL device/ret, malformed dump or policy, a bad BDF after vfio:),
+ *         -ENODEV (no such PCI device), -E2BIG, -ENOMEM, -EIO (the device's IDs cannot be
+ *         read), pg_backend_vfio_open()'s errors (-EBUSY: group not viable, -EPERM: no
+ *         interrupt remapping) or another negative errno from reading the inputs.
  */
 PG_EXPORT PG_MUST_CHECK int pg_guest_open(const char *device, const char *policy,
 					  const char *sysfs_root, struct pg_guest_dev *ret,
@@ -116,8 +120,12 @@ PG_EXPORT PG_MUST_CHECK int pg_serve_new(const struct pg_serve_config *c,
  * (a refused call fails with EPERM). Afterwards the process cannot open files, create or
  * connect sockets, exec or ptrace.
  * @param sockfd owned from the call on, whatever the result (closed by pg_serve_free())
- * @return 0, -EINVAL (NULL s, already attached), -ENOTSOCK (not a connected AF_UNIX stream
- *         socket), -EPERM/-ENOENT (the user cannot be switched to), the seccomp load's
+ * Also process-wide: SIGPIPE is ignored (a closed stderr must not kill the server before
+ * it quiesces), a parent-death signal set by the caller survives the privilege drop, and
+ * the socket's sends time out after 2 s (a peer that never reads its replies cannot leave
+ * the server blocked in send(), deaf to SIGTERM).
+ * @return 0, -EINVAL (NULL s, already attached), -ENOTSOCK (not an AF_UNIX stream
+ *         socket), -ENOTCONN (not connected, e.g. listening), -EPERM/-ENOENT (the user cannot be switched to), the seccomp load's
  *         errno, -ENOMEM. Each failure is logged.
  */
 PG_EXPORT PG_MUST_CHECK int pg_serve_attach(struct pg_serve *s, int sockfd);
@@ -134,6 +142,16 @@ PG_EXPORT PG_MUST_CHECK int pg_serve_attach(struct pg_serve *s, int sockfd);
  *         logged at LOG_ERR naming the message and the reason), -EINVAL (not attached).
  */
 PG_EXPORT PG_MUST_CHECK int pg_serve_loop(struct pg_serve *s);
+
+/**
+ * For a supervisor whose server process (forked after pg_serve_new()) died without
+ * quiescing, e.g. by SIGKILL: a vfio:BDF device is still open here, so quiesce it
+ * (interrupts off, Bus Master off, reset, every DMA mapping of the container removed,
+ * including the dead process's).
+ * @return 0, -EOPNOTSUPP (not a vfio device: nothing is shared that needs it), -EINVAL,
+ *         or pg_vfio_quiesce()'s error.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_serve_quiesce_orphan(struct pg_serve *s);
 
 /** Free the server: the connection, the mediator, the device and the policy. NULL is
  *  accepted. The audit and trace fds are not closed (they are the caller's). */

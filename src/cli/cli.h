@@ -37,7 +37,7 @@ void pg_cmd_inspect_usage(FILE *out);
 /* inspect --tree / --dot (inspect-tree.c): every device under root (NULL: /sys); names may
  * be NULL. Prints its errors; returns an exit code. */
 struct pg_names;
-int pg_inspect_topology(const char *root, struct pg_names *names, bool dot);
+int pg_cli_topology(const char *root, struct pg_names *names, bool dot);
 
 int pg_cmd_dump(int argc, char **argv);
 void pg_cmd_dump_usage(FILE *out);
@@ -87,8 +87,8 @@ int pg_cli_server_run(struct pg_cli_server *srv, int sockfd, bool sandbox_check)
 void pg_cli_server_close(struct pg_cli_server *srv);
 
 /* view and session (cmd-view.c, cmd-session.c): a device as a guest sees it through the
- * mediator. DEVICE is a dump file (model backend) or a BDF (sysfs backend, always
- * read-only). */
+ * mediator. DEVICE is a dump file (model backend), a BDF (sysfs backend, always
+ * read-only) or vfio:BDF (vfio backend, written through the mediator). */
 struct pg_guest_opts {
 	const char *cmd;          /* "view" or "session", for messages */
 	const char *device;
@@ -129,15 +129,25 @@ int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
 		      struct pg_backend *be, struct pg_mediator_config *mc,
 		      struct pg_mediator **ret);
 
-/* BAR sizes (bar-notes.c). pg_cli_size: "16K", "1M", "4096"-style compact size in buf
- * (at least 24 bytes), returned. pg_cli_warn_guesses: one warning line on stderr naming
- * the BAR sizes a model backend guessed and the zero BARs it took as absent; nothing for
- * a backend that is not a model or guessed nothing. */
-#include <stdint.h>
-const char *pg_cli_size(uint64_t size, char *buf, size_t n);
+/* BAR sizes (bar-notes.c). pg_cli_warn_guesses: one warning line on stderr naming the
+ * BAR sizes a model backend guessed and the zero BARs it took as absent; nothing for a
+ * backend that is not a model or guessed nothing. */
 /* The dump annotation key of BAR slot i: "bar0".."bar5", "rom" (buf at least 8 bytes). */
 const char *pg_cli_bar_key(unsigned i, char *buf, size_t n);
 void pg_cli_warn_guesses(const char *cmd, const char *device, const struct pg_backend *be);
+
+/* vfio:BDF devices (cli-vfio.c). Open through the vfio backend (prints its error; the
+ * backend's warnings go to stderr prefixed with cmd, which must outlive the backend). */
+int pg_cli_vfio_open(const char *cmd, const char *bdf, struct pg_backend **ret);
+/* "pcigate CMD: BDF: MSI-X table: trapped (why)" on stderr; nothing for other backends. */
+void pg_cli_vfio_decision(const char *cmd, struct pg_backend *be, const struct pg_mediator *m);
+/* The VFIO section of `inspect`: group and members, driver, reset, IR, MSI-X decision. */
+void pg_cli_vfio_facts(FILE *out, struct pg_backend *be, const struct pg_mediator *m);
+
+/* assign and release (cmd-assign.c) */
+int pg_cmd_assign(int argc, char **argv);
+int pg_cmd_release(int argc, char **argv);
+void pg_cmd_assign_usage(FILE *out);
 
 /* virtio-blk (cmd-virtio-blk.c) */
 int pg_cmd_virtio_blk(int argc, char **argv);

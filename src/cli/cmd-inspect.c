@@ -32,6 +32,7 @@ struct inspect_opts {
 struct input {
 	const char *arg;       /* borrowed from argv */
 	bool dump;             /* --dump FILE, else a BDF */
+	bool vfio;             /* "vfio:BDF": read through vfio-pci, VFIO facts added */
 	char bdf[13];          /* canonical BDF */
 };
 
@@ -71,6 +72,9 @@ void pg_cmd_inspect_usage(FILE *out)
 	      "ACS isolates it upstream.\n"
 	      "\n"
 	      "  BDF              a live device, [dddd:]bb:dd.f\n"
+	      "  vfio:BDF         a device bound to vfio-pci, read through VFIO, with its\n"
+	      "                   IOMMU group and members, driver, reset methods, interrupt\n"
+	      "                   remapping and the MSI-X direct-map decision (text only)\n"
 	      "  --dump FILE      an `lspci -x` or `lspci -vvv -xxxx` style dump, or what\n"
 	      "                   `pcigate dump` writes (may repeat; several devices per file)\n"
 	      "  --json           print one JSON document (docs/json-schema.md)\n"
@@ -169,6 +173,17 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o, struct inpu
 		if (!opts_done && a[0] == '-' && a[1]) {
 			if (parse_option(argc, argv, &i, o, in, nin) < 0)
 				return -EINVAL;
+			continue;
+		}
+		if (!strncmp(a, "vfio:", 5)) {
+			if (pg_vfio_spec_parse(a, in[*nin].bdf) < 0) {
+				pg_cli_err("inspect: '%s' is not a PCI address after vfio: "
+					   "([dddd:]bb:dd.f)", a);
+				return -EINVAL;
+			}
+			in[*nin].arg = a;
+			in[*nin].vfio = true;
+			in[(*nin)++].dump = false;
 			continue;
 		}
 		if (pg_bdf_parse(a, in[*nin].bdf) < 0) {
@@ -364,6 +379,11 @@ static int add_device(struct run *run, const char *source, const char *name, con
 		goto fail;
 	if (!strcmp(source, "sysfs") && len < PG_CFG_STD_LEN)
 		drop_unprivileged(run, &d);
+	if (d.topo) {
+		r = pg_inspect_topology(d.topo, d.layout, &d.result);
+		if (r < 0)
+			goto fail;
+	}
 	pg_names_lookup(run->names, d.layout, &n);
 	copy_name(&d, 0, n.vendor);
 	copy_name(&d, 1, n.device);
@@ -418,6 +438,36 @@ static void read_bdf(struct run *run, const char *bdf)
 		pg_cli_err("%s: %s", bdf, strerror(-r));
 		run->input_error = true;
 	}
+}
+
+/* A device bound to vfio-pci: the report, then (text mode) the VFIO facts with the MSI-X
+ * decision of a guest-profile mediator. Reads only: config region and region info. */
+static void read_vfio(struct run *run, const char *bdf)
+{
+	uint8_t cfg[PG_CFG_EXT_LEN];
+	struct pg_cfg_bar_sizes sizes;
+	struct pg_backend *be = NULL;
+	struct pg_mediator *m = NULL;
+	int r;
+
+	if (pg_cli_vfio_open("inspect", bdf, &be) < 0) {
+		run->input_error = true;
+		return;
+	}
+	r = pg_backend_snapshot(be, cfg, &sizes);
+	if (r >= 0)
+		r = add_device(run, "vfio", bdf, bdf, cfg, (size_t)r, &sizes,
+			       read_topology(run, bdf));
+	if (r < 0) {
+		pg_cli_err("%s: %s", bdf, strerror(-r));
+		run->input_error = true;
+	} else if (!run->opts.json) {
+		if (pg_mediator_new(be, NULL, &m) < 0)
+			m = NULL;
+		pg_cli_vfio_facts(stdout, be, m);
+		pg_mediator_free(m);
+	}
+	pg_backend_close(be);
 }
 
 struct dump_ctx {
@@ -552,7 +602,7 @@ int pg_cmd_inspect(int argc, char **argv)
 				   "alone (no BDF, --dump, --json, or each other)");
 			r = PG_EXIT_USAGE;
 		} else {
-			r = pg_inspect_topology(run.opts.sysfs_root, run.names, run.opts.dot);
+			r = pg_cli_topology(run.opts.sysfs_root, run.names, run.opts.dot);
 		}
 		pg_names_close(run.names);
 		free(in);
@@ -563,6 +613,8 @@ int pg_cmd_inspect(int argc, char **argv)
 	for (size_t i = 0; i < nin; i++) {
 		if (in[i].dump)
 			read_dump(&run, in[i].arg);
+		else if (in[i].vfio)
+			read_vfio(&run, in[i].bdf);
 		else
 			read_bdf(&run, in[i].bdf);
 	}

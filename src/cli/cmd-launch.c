@@ -246,8 +246,31 @@ static int status_code(int st)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/*
+ * A server killed by a signal (SIGKILL cannot be caught) could not quiesce its device. For
+ * a vfio:BDF device the launcher still holds the device, container and group (opened
+ * before the fork), so it does it: interrupts off, Bus Master off, reset, and every DMA
+ * mapping of the container removed, including the dead server's.
+ */
+static void quiesce_dead(const struct launch_opts *o, struct pg_cli_server *srv, unsigned d,
+			 int st)
+{
+	int rc;
+
+	if (!WIFSIGNALED(st))
+		return;
+	rc = pg_serve_quiesce_orphan(srv->s);
+	if (rc == -EOPNOTSUPP)
+		return; /* nothing shared with the dead server (model, read-only sysfs) */
+	fprintf(stderr, "pcigate: launch: server for %s was killed by signal %d; %s%s\n",
+		o->devices[d], WTERMSIG(st), rc < 0 ? "quiescing the device failed: " :
+		"device quiesced (interrupts off, bus master off, reset, DMA unmapped)",
+		rc < 0 ? strerror(-rc) : "");
+}
+
 /* Wait for QEMU and every server; kill QEMU when the timeout fires. */
-static int wait_all(const struct launch_opts *o, pid_t qemu, const pid_t *servers)
+static int wait_all(const struct launch_opts *o, pid_t qemu, const pid_t *servers,
+		    struct pg_cli_server *srv)
 {
 	unsigned left = o->ndevices + 1;
 	int qemu_rc = 0, server_rc = 0;
@@ -273,6 +296,9 @@ static int wait_all(const struct launch_opts *o, pid_t qemu, const pid_t *server
 			qemu_rc = status_code(st);
 			continue;
 		}
+		for (unsigned d = 0; d < o->ndevices; d++)
+			if (servers[d] == p)
+				quiesce_dead(o, &srv[d], d, st);
 		for (unsigned d = 0; d < o->ndevices; d++)
 			if (servers[d] == p && status_code(st) != 0) {
 				fprintf(stderr, "pcigate: launch: server for %s exited with %d\n",
@@ -314,7 +340,7 @@ static int run(struct launch_opts *o, struct pg_cli_server *srv)
 		(void)sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART: waitpid returns EINTR */
 		alarm(o->timeout);
 	}
-	return wait_all(o, qemu, servers);
+	return wait_all(o, qemu, servers, srv);
 }
 
 int pg_cmd_launch(int argc, char **argv)

@@ -473,7 +473,9 @@ void pg_cmd_session_usage(FILE *out)
 	      "                   bw BAR OFF SIZE VALUE   (0x hex or decimal; # comments)\n"
 	      "  DEVICE           an lspci -x dump file (modelled device: writes change the\n"
 	      "                   model only) or a BDF (live device, read-only: every write,\n"
-	      "                   BAR access and reset is refused and reported)\n"
+	      "                   BAR access and reset is refused and reported), or\n"
+	      "                   vfio:BDF (bound to vfio-pci: what the mediator passes\n"
+	      "                   reaches the device; quiesced at exit)\n"
 	      "  --profile P      guest (default), device-model or permissive\n"
 	      "  --policy FILE    per-device policy; its entry's profile replaces --profile\n"
 	      "  --sysfs-root DIR read live devices under DIR instead of /sys (testing)\n"
@@ -562,7 +564,9 @@ int pg_cmd_session(int argc, char **argv)
 		rc = PG_EXIT_INPUT;
 		goto out;
 	}
-	printf("# session %s: %s, profile %s%s\n", s.g.dev.slot, s.g.dev.live ?
+	printf("# session %s: %s, profile %s%s\n", s.g.dev.slot, s.g.dev.vfio ?
+	       "VFIO device (writes, BAR accesses and resets reach it through the mediator)" :
+	       s.g.dev.live ?
 	       "live device, read-only (writes, BAR accesses and resets are refused)" :
 	       "modelled device", pg_profile_name(pg_mediator_profile(s.m)),
 	       s.g.dev.entry ? " (from the policy entry)" : "");

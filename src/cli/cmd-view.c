@@ -124,6 +124,8 @@ int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
 	if (rc < 0)
 		pg_cli_err("%s: %s: cannot mediate the device: %s", o->cmd, o->device,
 			   g->last_err[0] ? g->last_err : strerror(-rc));
+	else if (g->dev.vfio)
+		pg_cli_vfio_decision(o->cmd, g->dev.be, *ret);
 	return rc;
 }
 
@@ -138,7 +140,8 @@ void pg_cmd_view_usage(FILE *out)
 	      "dump (256 bytes, or 4096 when the device has extended space) that\n"
 	      "`lspci -F FILE -vvv` decodes.\n"
 	      "  DEVICE           an lspci -x dump file (modelled device) or a BDF (live host\n"
-	      "                   device, read-only: config and resource files only)\n"
+	      "                   device, read-only: config and resource files only), or\n"
+	      "                   vfio:BDF (a device bound to vfio-pci, read through VFIO)\n"
 	      "  --profile P      guest (default), device-model or permissive\n"
 	      "  --policy FILE    per-device policy; its entry's profile replaces --profile\n"
 	      "  --sysfs-root DIR read live devices under DIR instead of /sys (testing)\n"

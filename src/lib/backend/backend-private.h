@@ -5,6 +5,8 @@
 #ifndef PG_BACKEND_PRIVATE_H
 #define PG_BACKEND_PRIVATE_H
 
+#include <stdbool.h>
+
 #include <pcigate/backend.h>
 
 /* Little-endian load/store of n (1..8) bytes: config space and BARs are little endian
@@ -24,6 +26,29 @@ static inline void pg_le_store(uint8_t *p, unsigned n, uint64_t v)
 		p[i] = (uint8_t)v;
 }
 
+/* Memory BAR access of exactly size (1, 2, 4, 8) bytes: one volatile load or store, as a
+ * driver's readl()/writel() would do, never a byte-wise copy that splits a register
+ * access (shared by the sysfs and vfio backends' mappings). */
+static inline uint64_t pg_mmio_read(volatile uint8_t *p, uint8_t size)
+{
+	switch (size) {
+	case 1: return *p;
+	case 2: return *(volatile uint16_t *)(volatile void *)p;
+	case 4: return *(volatile uint32_t *)(volatile void *)p;
+	default: return *(volatile uint64_t *)(volatile void *)p;
+	}
+}
+
+static inline void pg_mmio_write(volatile uint8_t *p, uint8_t size, uint64_t v)
+{
+	switch (size) {
+	case 1: *p = (uint8_t)v; break;
+	case 2: *(volatile uint16_t *)(volatile void *)p = (uint16_t)v; break;
+	case 4: *(volatile uint32_t *)(volatile void *)p = (uint32_t)v; break;
+	default: *(volatile uint64_t *)(volatile void *)p = v; break;
+	}
+}
+
 /*
  * pg_backend_model_new() with an error report: on -EINVAL for an annotation that does not
  * fit the device (e.g. a size for a BAR the header does not have), err names the dump
@@ -31,6 +56,98 @@ static inline void pg_le_store(uint8_t *p, unsigned n, uint64_t v)
  */
 int pg_model_new_err(const struct pg_dump_dev *dev, const char *name, struct pg_backend **ret,
 		     struct pg_dump_error *err) __attribute__((warn_unused_result));
+
+/* ---- vfio (vfio.c: open, regions, config/BAR ops; vfio-ctl.c: IRQ, reset, DMA) ---------- */
+
+#define PG_VFIO_NUM_REGIONS 9u   /* BAR0-5, ROM, config, VGA (VFIO_PCI_NUM_REGIONS) */
+#define PG_VFIO_CFG_REGION 7u
+#define PG_VFIO_ROM_REGION 6u
+#define PG_VFIO_NUM_IRQ_TYPES 3u /* INTx, MSI, MSI-X */
+
+struct pg_vfio_region {
+	uint64_t size, offset;      /* within the device fd */
+	uint32_t flags;             /* VFIO_REGION_INFO_FLAG_* */
+	bool msix_mappable;         /* VFIO_REGION_INFO_CAP_MSIX_MAPPABLE */
+	bool sparse;                /* VFIO_REGION_INFO_CAP_SPARSE_MMAP: only parts mmappable */
+	volatile uint8_t *map;      /* whole-region mapping, NULL: pread/pwrite */
+};
+
+struct pg_vfio_dma {
+	uint64_t iova, size, vaddr;
+};
+
+/* IOVA window the IOMMU accepts (VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE). */
+struct pg_vfio_range {
+	uint64_t start, end;        /* inclusive */
+};
+#define PG_VFIO_MAX_RANGES 8u
+
+struct pg_vfio_dev {
+	int container, group, device;
+	int group_id;
+	char bdf[13];
+	char root[256];             /* sysfs root */
+	uint32_t dev_flags;
+	struct pg_vfio_region regions[PG_VFIO_NUM_REGIONS];
+	struct pg_bar_info bars[PG_CFG_NUM_BARS]; /* at open: BARs 0..5 and the ROM */
+	uint32_t irq_count[PG_VFIO_NUM_IRQ_TYPES];
+	int irq_on;                 /* enabled type (enum pg_vfio_irq) or -1 */
+	uint32_t irq_on_count;      /* vectors enabled for irq_on */
+	uint64_t pgsize;            /* smallest IOMMU page */
+	struct pg_vfio_range ranges[PG_VFIO_MAX_RANGES];
+	unsigned nranges;           /* 0: the IOMMU reported no ranges (no check) */
+	struct pg_vfio_dma dma[PG_VFIO_MAX_DMA];
+	unsigned ndma;
+	bool hot_reset;            /* a hot reset would affect only our group */
+	uint16_t pm_cap;           /* PM capability offset, 0 when none */
+	bool unmap_all;            /* the kernel has VFIO_DMA_UNMAP_FLAG_ALL */
+	enum pg_reset_method quiesce[PG_RESET_MAX_METHODS]; /* resets quiescing may use */
+	unsigned nquiesce;         /* default 1 (ANY); 0: quiescing never resets */
+	bool touched;              /* written, reset, IRQ or DMA set up: quiesce at close */
+	bool mmap_checked;         /* mmap_ok is current (cleared by config writes, resets) */
+	bool mmap_ok;              /* Memory decode on and in D0: mappings may be touched */
+	bool irq_remap;
+	const char *irq_remap_why;
+	char reset_method[64];
+	int rm_fd;                  /* reset_method, open for narrowing the order; -1: none */
+	pg_vfio_log_fn log;
+	void *log_data;
+};
+
+struct pg_vfio_dev *pg_vfio_dev(struct pg_backend *be);
+/* Read or write size (1, 2, 4, 8) bytes at off of region idx (mapping or pread/pwrite). */
+int pg_vfio_region_rw(struct pg_vfio_dev *d, unsigned idx, uint64_t off, uint8_t size,
+		      uint64_t *val, bool write) __attribute__((warn_unused_result));
+/* Offset of standard capability id (bounded walk of the config region), or -ENOENT. */
+int pg_vfio_find_cap(struct pg_vfio_dev *d, uint8_t id);
+/* The backend's reset op and pg_vfio_quiesce() on the private state (vfio-ctl.c). */
+int pg_vfio_backend_reset(struct pg_backend *be, const enum pg_reset_method *methods,
+			  unsigned n, enum pg_reset_method *used);
+int pg_vfio_quiesce_dev(struct pg_vfio_dev *d);
+void pg_vfio_log(const struct pg_vfio_dev *d, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Format err->msg (err may be NULL) and return rc: the open/assign refusals. */
+int pg_vfio_fail(struct pg_vfio_error *err, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Validate a new DMA mapping against the table and the IOMMU's limits (pure; see
+ * pg_vfio_dma_map() for the errors). */
+int pg_vfio_dma_check(const struct pg_vfio_dev *d, uint64_t iova, uint64_t vaddr,
+		      uint64_t size) __attribute__((warn_unused_result));
+
+/* The reset ladder: how the device is reset for a list of allowed methods. */
+enum pg_vfio_reset_how {
+	PG_VFIO_DEVICE_RESET = 1,   /* VFIO_DEVICE_RESET (the kernel's reset_method order) */
+	PG_VFIO_HOT_RESET,          /* VFIO_DEVICE_PCI_HOT_RESET (secondary bus reset) */
+};
+/* Plan a reset for methods[0..n) (validated by pg_backend_reset_list()) on a device with
+ * these facts (pure): 0 with *how, *first (the method the kernel tries first, ANY for ANY)
+ * and order (the reset_method text to use for the reset, "" to leave it), or -EOPNOTSUPP,
+ * -EINVAL (an unknown method). */
+int pg_vfio_reset_plan(const enum pg_reset_method *methods, unsigned n, bool device_reset,
+		       bool hot_reset, bool can_reorder, const char *reset_method, char *order,
+		       size_t size, enum pg_vfio_reset_how *how, enum pg_reset_method *first)
+	__attribute__((warn_unused_result));
 
 /*
  * Reset the sysfs device whose directory is dirfd with the first of methods[0..n) (a list

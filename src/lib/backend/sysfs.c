@@ -261,28 +261,6 @@ fail_io:
 	return -EIO;
 }
 
-/* Memory BAR access of exactly size bytes: one volatile load or store, as a driver's
- * readl()/writel() would do, never a byte-wise copy that splits a register access. */
-static uint64_t mmio_read(volatile uint8_t *p, uint8_t size)
-{
-	switch (size) {
-	case 1: return *p;
-	case 2: return *(volatile uint16_t *)(volatile void *)p;
-	case 4: return *(volatile uint32_t *)(volatile void *)p;
-	default: return *(volatile uint64_t *)(volatile void *)p;
-	}
-}
-
-static void mmio_write(volatile uint8_t *p, uint8_t size, uint64_t v)
-{
-	switch (size) {
-	case 1: *p = (uint8_t)v; break;
-	case 2: *(volatile uint16_t *)(volatile void *)p = (uint16_t)v; break;
-	case 4: *(volatile uint32_t *)(volatile void *)p = (uint32_t)v; break;
-	default: *(volatile uint64_t *)(volatile void *)p = v; break;
-	}
-}
-
 static int bar_prepare(struct sysfs_dev *d, unsigned bar, uint64_t off, uint8_t size)
 {
 	const struct sysfs_bar *b = &d->bars[bar];
@@ -310,7 +288,7 @@ static int sysfs_bar_read(struct pg_backend *be, unsigned bar, uint64_t off, uin
 	if (r < 0)
 		return r;
 	if (b->map) {
-		*val = mmio_read(b->map + off, size);
+		*val = pg_mmio_read(b->map + off, size);
 		return 0;
 	}
 	n = pread(b->fd, buf, size, (off_t)off);
@@ -334,7 +312,7 @@ static int sysfs_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, ui
 	if (r < 0)
 		return r;
 	if (b->map) {
-		mmio_write(b->map + off, size, val);
+		pg_mmio_write(b->map + off, size, val);
 		return 0;
 	}
 	pg_le_store(buf, size, val);

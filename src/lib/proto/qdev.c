@@ -31,6 +31,7 @@ struct pg_proto_dev {
 	pg_proto_log_fn log;
 	void *log_data;
 	struct pg_sysmem *mem;
+	struct pg_backend *vfio;               /* DMA mappings and INTx routing, or NULL */
 	int irqfd, resamplefd;
 	struct pg_proto_dev_stats st;
 };
@@ -64,6 +65,23 @@ static bool mediator_fits(const struct pg_mediator *m, unsigned flags)
 	       !!(have & PG_MEDIATOR_OPT_READONLY) == !!(flags & PG_PROTO_DEV_READONLY);
 }
 
+/* The vfio backend quiesces (also when it is closed) with the policy's reset methods. */
+static int use_vfio(struct pg_proto_dev *dev, struct pg_backend *vfio)
+{
+	enum pg_reset_method order[PG_RESET_MAX_METHODS];
+	int n = vfio ? pg_mediator_reset_methods(dev->med, order) : 0;
+
+	if (n < 0)
+		return n;
+	if (vfio) {
+		n = pg_vfio_set_quiesce_resets(vfio, order, (unsigned)n);
+		if (n < 0)
+			return n;
+	}
+	dev->vfio = vfio;
+	return 0;
+}
+
 int pg_proto_dev_new(struct pg_mediator *m, struct pg_backend *be, unsigned flags,
 		     pg_proto_log_fn log, void *log_data, struct pg_proto_dev **ret)
 {
@@ -77,7 +95,9 @@ int pg_proto_dev_new(struct pg_mediator *m, struct pg_backend *be, unsigned flag
 		return -ENOMEM;
 	*d = (struct pg_proto_dev){ .med = m, .be = be, .flags = flags, .log = log,
 				    .log_data = log_data, .irqfd = -1, .resamplefd = -1 };
-	rc = pg_sysmem_new(&d->mem);
+	rc = pg_backend_is_vfio(be) && !(flags & PG_PROTO_DEV_READONLY) ? use_vfio(d, be) : 0;
+	if (rc == 0)
+		rc = pg_sysmem_new(&d->mem);
 	if (rc < 0) {
 		free(d);
 		return rc;
@@ -236,6 +256,36 @@ static int dev_reset(void *ctx)
 	return rc;
 }
 
+/*
+ * A VFIO device DMAs to guest memory through the IOMMU: every region of the new table is
+ * mapped at IOVA = GPA (the proxy's guest sees no IOMMU in front of the device), after the
+ * old table's mappings are removed. VFIO_IOMMU_MAP_DMA pins the pages, so a VMM that
+ * shrinks the file later cannot pull them from under the device, and a region the kernel
+ * cannot pin (already shrunk, out of the IOMMU's range) fails the message: fail closed,
+ * with no half-mapped table left behind.
+ */
+static int dma_sync(struct pg_proto_dev *d)
+{
+	int rc = 0;
+
+	pg_vfio_dma_unmap_all(d->vfio);
+	for (unsigned i = 0; rc == 0 && i < pg_sysmem_count(d->mem); i++) {
+		uint64_t gpa = 0, size = 0;
+		void *va = NULL;
+
+		rc = pg_sysmem_region(d->mem, i, &gpa, &size, &va);
+		if (rc == 0)
+			rc = pg_vfio_dma_map(d->vfio, gpa, va, size, 0);
+		if (rc < 0)
+			dlog(d, LOG_ERR, "%s: SYNC_SYSMEM: region %u (gpa 0x%llx, 0x%llx bytes) "
+			     "cannot be mapped for DMA: %s", pg_mediator_name(d->med), i,
+			     (unsigned long long)gpa, (unsigned long long)size, strerror(-rc));
+	}
+	if (rc < 0)
+		pg_vfio_dma_unmap_all(d->vfio);
+	return rc;
+}
+
 static int dev_sync_sysmem(void *ctx, struct pg_proto_msg *msg)
 {
 	struct pg_proto_dev *d = ctx;
@@ -246,6 +296,8 @@ static int dev_sync_sysmem(void *ctx, struct pg_proto_msg *msg)
 	rc = pg_sysmem_replace(d->mem, msg, &err);
 	if (rc < 0)
 		dlog(d, LOG_ERR, "%s: %s", pg_mediator_name(d->med), err.text);
+	else if (d->vfio)
+		rc = dma_sync(d);
 	return rc;
 }
 
@@ -260,7 +312,20 @@ static int dev_set_irqfd(void *ctx, struct pg_proto_msg *msg)
 	d->irqfd = msg->fds[0];
 	d->resamplefd = msg->fds[1];
 	msg->fds[0] = msg->fds[1] = -1;
-	return 0;
+	if (!d->vfio)
+		return 0;
+	/* VFIO: the device's INTx fires QEMU's irqfd directly; QEMU's resample (EOI) eventfd
+	 * unmasks it, as QEMU's own vfio-pci does with KVM. The proxy carries no MSI. */
+	{
+		int rc = pg_vfio_irq_set(d->vfio, PG_VFIO_IRQ_INTX, 0, 1, &d->irqfd);
+
+		if (rc == 0)
+			rc = pg_vfio_irq_unmask_fd(d->vfio, d->resamplefd);
+		if (rc < 0 && rc != -EINVAL) /* -EINVAL: the device has no INTx pin */
+			dlog(d, LOG_ERR, "%s: routing INTx to QEMU's irqfd: %s",
+			     pg_mediator_name(d->med), strerror(-rc));
+		return rc == -EINVAL ? 0 : rc;
+	}
 }
 
 static const struct pg_proto_handler dev_handler = {
@@ -297,6 +362,10 @@ int pg_proto_dev_quiesce(struct pg_proto_dev *dev)
 		return -EINVAL;
 	if (dev->flags & PG_PROTO_DEV_READONLY)
 		return 0;
+	/* VFIO: interrupts off, Bus Master off, a reset with the policy's methods (set when
+	 * the backend was named), Bus Master off again, every DMA mapping gone. */
+	if (dev->vfio)
+		return pg_vfio_quiesce(dev->vfio);
 	/* Straight to the backend: stopping DMA must not depend on what the guest view says.
 	 * Bus Master goes off first (stop DMA now), then the reset, then off again: a reset
 	 * may restore a state with Bus Master on (the model backend restores its dump). */
@@ -312,4 +381,14 @@ int pg_proto_dev_quiesce(struct pg_proto_dev *dev)
 	if (rc < 0 && rc != -EOPNOTSUPP)
 		return rc;
 	return bus_master_off(dev);
+}
+
+
+int pg_proto_dev_set_vfio(struct pg_proto_dev *dev, struct pg_backend *vfio)
+{
+	if (!dev || (vfio && !pg_backend_is_vfio(vfio)))
+		return -EINVAL;
+	if (dev->flags & PG_PROTO_DEV_READONLY)
+		return -EROFS;
+	return use_vfio(dev, vfio);
 }

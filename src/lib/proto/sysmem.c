@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Guest RAM table from SYNC_SYSMEM (docs/serve.md, mpqemu §5): at most 8 regions,
- * each {gpa, size, offset, fd}, mapped MAP_SHARED read/write lazily on first DMA access.
+ * each {gpa, size, offset, fd}. The server's own accesses use pread()/pwrite() on the fd;
+ * a region is mapped only to register it with an IOMMU for device DMA
+ * (pg_sysmem_region()), and that mapping is never dereferenced by the server.
  *
  * Threat: the VMM chooses the fds and the numbers. Before a table is accepted every fd must
  * be a regular file (memfd or file), every offset page-aligned and every region inside its
@@ -131,8 +133,9 @@ int pg_sysmem_replace(struct pg_sysmem *mem, struct pg_proto_msg *msg,
 	return 0;
 }
 
-/* Host pointer for [gpa, gpa + len) inside one region, mapping it on first use. */
-static int locate(struct pg_sysmem *m, uint64_t gpa, size_t len, uint8_t **ret)
+/* The region holding [gpa, gpa + len) and the file offset of gpa. */
+static int locate(struct pg_sysmem *m, uint64_t gpa, size_t len, struct region **ret,
+		  uint64_t *ret_off)
 {
 	if (!m || !ret || len == 0)
 		return -EINVAL;
@@ -143,49 +146,89 @@ static int locate(struct pg_sysmem *m, uint64_t gpa, size_t len, uint8_t **ret)
 
 		if (gpa < r->gpa || gpa - r->gpa > r->size || len > r->size - (gpa - r->gpa))
 			continue;
-		if (!r->map) {
-			void *p;
-
-			if (r->size > SIZE_MAX)
-				return -EFAULT;
-			p = mmap(NULL, (size_t)r->size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd,
-				 (off_t)r->offset);
-			/* errno > 0 after a failed mmap(); never let a failure read as
-			 * success with *ret unset. */
-			if (p == MAP_FAILED)
-				return errno > 0 ? -errno : -EIO;
-			r->map = p;
-		}
-		*ret = (uint8_t *)r->map + (gpa - r->gpa);
+		if (r->offset + (gpa - r->gpa) > INT64_MAX - len)
+			return -EFAULT;
+		*ret = r;
+		*ret_off = r->offset + (gpa - r->gpa);
 		return 0;
 	}
 	return -EFAULT;
 }
 
+/*
+ * CPU accesses to guest memory go through pread()/pwrite() on the region's fd, never
+ * through a mapping: the VMM owns the file and may shrink it at any time after
+ * SYNC_SYSMEM was validated. A load from a mapped page past the new end would raise
+ * SIGBUS and kill the server; pread() past the end returns a short count, which is
+ * reported as -EFAULT like any other bad guest address.
+ */
 int pg_sysmem_read(struct pg_sysmem *mem, uint64_t gpa, void *buf, size_t len)
 {
-	uint8_t *p;
+	struct region *r;
+	uint64_t off;
+	ssize_t n;
 	int rc;
 
 	if (!buf)
 		return -EINVAL;
-	rc = locate(mem, gpa, len, &p);
+	rc = locate(mem, gpa, len, &r, &off);
 	if (rc < 0)
 		return rc;
-	memcpy(buf, p, len);
-	return 0;
+	n = pread(r->fd, buf, len, (off_t)off);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EFAULT;
 }
 
 int pg_sysmem_write(struct pg_sysmem *mem, uint64_t gpa, const void *buf, size_t len)
 {
-	uint8_t *p;
+	struct stat st;
+	struct region *r;
+	uint64_t off;
+	ssize_t n;
 	int rc;
 
 	if (!buf)
 		return -EINVAL;
-	rc = locate(mem, gpa, len, &p);
+	rc = locate(mem, gpa, len, &r, &off);
 	if (rc < 0)
 		return rc;
-	memcpy(p, buf, len);
+	/* pwrite() past the end would grow the file again: a write to memory the VMM has
+	 * taken away is a bad guest address, not a reason to recreate it. */
+	if (fstat(r->fd, &st) < 0)
+		return -errno;
+	if (st.st_size < 0 || off + len > (uint64_t)st.st_size)
+		return -EFAULT;
+	n = pwrite(r->fd, buf, len, (off_t)off);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
+
+int pg_sysmem_region(struct pg_sysmem *mem, unsigned i, uint64_t *gpa, uint64_t *size,
+		     void **vaddr)
+{
+	struct region *r;
+
+	if (!mem || !gpa || !size || !vaddr)
+		return -EINVAL;
+	if (i >= mem->n)
+		return -ENOENT;
+	r = &mem->r[i];
+	if (!r->map) {
+		void *p;
+
+		if (r->size > SIZE_MAX)
+			return -EFAULT;
+		p = mmap(NULL, (size_t)r->size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd,
+			 (off_t)r->offset);
+		/* errno > 0 after a failed mmap(); never let a failure read as success. */
+		if (p == MAP_FAILED)
+			return errno > 0 ? -errno : -EIO;
+		r->map = p;
+	}
+	*gpa = r->gpa;
+	*size = r->size;
+	*vaddr = r->map;
 	return 0;
 }

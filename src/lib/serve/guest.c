@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pg_guest_open(): a device as a guest will see it, for view, session and serve alike.
- * DEVICE is a dump file (model backend, its first device) or a BDF (sysfs backend,
- * always read-only: only the config and resource files are opened, and config writes are
- * refused with -EROFS by the backend itself). The policy entry is chosen from the IDs the
+ * DEVICE is vfio:BDF (vfio backend: a device bound to vfio-pci, the real thing), a dump file
+ * (model backend, its first device) or a BDF (sysfs backend, always read-only: only the
+ * config and resource files are opened, and config writes are refused with -EROFS by the
+ * backend itself). The policy entry is chosen from the IDs the
  * device presents. Errors are one line in struct pg_guest_error; nothing is printed.
  */
 #include <errno.h>
@@ -96,6 +97,23 @@ static int open_live(const char *device, const char *bdf, const char *root,
 	return 0;
 }
 
+/* A device bound to vfio-pci (vfio:BDF): written through the mediator, never read-only. */
+static int open_vfio(const char *bdf, const char *root, struct pg_guest_dev *g,
+		     struct pg_guest_error *err)
+{
+	struct pg_vfio_config vc = { .sysfs_root = root };
+	struct pg_vfio_error verr = { "" };
+	int rc = pg_backend_vfio_open(bdf, &vc, &g->be, &verr);
+
+	if (rc < 0)
+		return gfail(err, rc, "%s", verr.msg[0] ? verr.msg : strerror(-rc));
+	g->vfio = true;
+	g->ndevs = 1;
+	(void)snprintf(g->slot, sizeof(g->slot), "%s", bdf);
+	(void)snprintf(g->desc, sizeof(g->desc), "VFIO device %s", bdf);
+	return 0;
+}
+
 static int lookup_policy(const char *device, const char *policy, struct pg_guest_dev *g,
 			 struct pg_guest_error *err)
 {
@@ -135,8 +153,14 @@ int pg_guest_open(const char *device, const char *policy, const char *sysfs_root
 	if (!device || !ret)
 		return gfail(err, -EINVAL, "no device given");
 	memset(&g, 0, sizeof(g));
+	rc = pg_vfio_spec_parse(device, bdf);
+	if (rc == -EINVAL)
+		return gfail(err, rc, "%s: not a PCI address after vfio: ([dddd:]bb:dd.f)",
+			     device);
+	if (rc == 0)
+		rc = open_vfio(bdf, sysfs_root, &g, err);
 	/* An existing path is a dump file; otherwise a BDF names a live host device. */
-	if (stat(device, &st) == 0 || pg_bdf_parse(device, bdf) < 0)
+	else if (stat(device, &st) == 0 || pg_bdf_parse(device, bdf) < 0)
 		rc = open_dump(device, &g, err);
 	else
 		rc = open_live(device, bdf, sysfs_root, &g, err);

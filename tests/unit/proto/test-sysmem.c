@@ -171,11 +171,47 @@ static void test_replace_and_dma(void **state)
 	close(ram);
 }
 
+/*
+ * A compromised VMM shrinks the memory file after SYNC_SYSMEM was validated: every later
+ * access must fail with -EFAULT (it used to be a load from a mapped page past the end of
+ * the file: SIGBUS, the server dies). The region mapping for IOMMU registration stays
+ * valid as an address range and is never touched by the server.
+ */
+static void test_shrunk_file(void **state)
+{
+	struct pg_sysmem *mem;
+	struct pg_proto_msg m;
+	int ram = memfd_of(2 * MIB);
+	uint64_t v = 0x1122334455667788ull, got = 0, gpa = 1, size = 0;
+	void *va = NULL;
+
+	(void)state;
+	assert_int_equal(pg_sysmem_new(&mem), 0);
+	msg_init(&m, 1);
+	region(&m, 0, dup(ram), 0x100000, 2 * MIB, 0);
+	assert_int_equal(pg_sysmem_replace(mem, &m, NULL), 0);
+	assert_int_equal(pg_sysmem_region(mem, 0, &gpa, &size, &va), 0);
+	assert_true(gpa == 0x100000 && size == 2 * MIB && va != NULL);
+	assert_int_equal(pg_sysmem_region(mem, 1, &gpa, &size, &va), -ENOENT);
+	assert_int_equal(pg_sysmem_region(mem, 0, NULL, &size, &va), -EINVAL);
+	assert_int_equal(pg_sysmem_write(mem, 0x100000 + MIB + 8, &v, 8), 0);
+	assert_int_equal(ftruncate(ram, (off_t)MIB), 0);       /* the VMM shrinks it */
+	assert_int_equal(pg_sysmem_read(mem, 0x100000 + MIB + 8, &got, 8), -EFAULT);
+	assert_int_equal(pg_sysmem_write(mem, 0x100000 + MIB + 8, &v, 8), -EFAULT);
+	assert_int_equal(pg_sysmem_read(mem, 0x100000 + MIB - 4, &got, 8), -EFAULT); /* straddles */
+	assert_int_equal(pg_sysmem_write(mem, 0x100000, &v, 8), 0);    /* below the new end */
+	assert_int_equal(pg_sysmem_read(mem, 0x100000, &got, 8), 0);
+	assert_true(got == v);
+	pg_sysmem_free(mem);
+	close(ram);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_replace_and_dma),
+		cmocka_unit_test(test_shrunk_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
