@@ -9,7 +9,7 @@
  * "ffffffff ffffffff", claims every device that appears later. pci-stub's probe cannot fail
  * and never enables the device: memory decode and bus master stay off. pg_guard_gate_check()
  * proves the order (/proc/modules lists newest first), arms the catch-all and verifies it
- * (a second write returns EEXIST only while it is armed), and names the built-in drivers
+ * (new_id answers EEXIST for an ID the driver already matches), and names the built-in drivers
  * that still come first.
  *
  * On that gate, a rule file (pcigate-guard-rules(5)) decides what happens to each new
@@ -295,7 +295,7 @@ struct pg_guard_gate {
 	bool stub_loaded;          /**< pci-stub is registered (ROOT/bus/pci/drivers/pci-stub) */
 	bool stub_builtin;         /**< ... as a built-in driver (its order cannot be proven) */
 	bool order_ok;             /**< no loadable PCI driver registered before pci-stub */
-	bool armed;                /**< the catch-all is in place, verified by EEXIST */
+	bool armed;                /**< the catch-all is in place (the probe ID got EEXIST) */
 	bool newly_armed;          /**< this call wrote it */
 	/** Loadable PCI drivers registered before pci-stub ("module/driver"): each one wins. */
 	char early[PG_GUARD_MAX_LISTED][2 * PG_GUARD_DRIVER_LEN];
@@ -311,14 +311,16 @@ struct pg_guard_gate {
  *
  * The order proof: /proc/modules (modules_path) lists modules newest first, so every
  * module owning a driver in ROOT/bus/pci/drivers must come before pci_stub. The catch-all
- * is written only when the order holds; armed means a further write returned EEXIST.
+ * is written only when the order holds (and only with arm). Armed means that writing the
+ * probe ID "ffff ffff" (vendor FFFFh: no device has it) to new_id returned EEXIST, i.e. an
+ * ID of the driver already matches it; otherwise the probe ID is removed again (remove_id).
  * @param root sysfs root, NULL for "/sys"
  * @param modules_path NULL for "/proc/modules"
  * @param arm write the catch-all (else only verify it)
  * @param ret out, always written
  * @return 0 when armed; -ENOENT (pci-stub not loaded); -ENOTRECOVERABLE (wrong order: the
- *         gate would let those drivers win; ret->early names them); -EPROTO (the write was
- *         accepted twice, so whatever holds new_id is not the kernel's catch-all);
+ *         gate would let those drivers win; ret->early names them); -EPROTO (the
+ *         catch-all was written but the probe does not match it: not the kernel's new_id);
  *         -EAGAIN (not armed and arm was false); -errno of a read or write.
  */
 PG_EXPORT PG_MUST_CHECK int pg_guard_gate_check(const char *root, const char *modules_path,

@@ -104,13 +104,20 @@ arm-order)
 	out_has "built-in driver, always before the gate: pcieport"
 	out_has "catch-all: NOT ARMED"
 	[ ! -e "$s/bus/pci/drivers/pci-stub/new_id" ] || fail "new_id was written"
-	# Right order: a plain file takes the catch-all twice, which is not the kernel.
+	# Right order: --check writes only the probe ID and removes it again; arming writes the
+	# catch-all, but a plain file also takes the probe, which the kernel would refuse.
 	printf 'e1000e 1 0 - Live 0x0\nnvme 1 0 - Live 0x0\npci_stub 1 0 - Live 0x0\n' >"$tmp/mods"
 	: >"$s/bus/pci/drivers/pci-stub/new_id"
-	run guard arm --sysfs-root "$s" --modules "$tmp/mods"
+	: >"$s/bus/pci/drivers/pci-stub/remove_id"
+	run guard arm --check --sysfs-root "$s" --modules "$tmp/mods"
 	expect_rc 1
 	out_has "order: pci-stub before every loadable PCI driver"
-	out_has "why: the catch-all was accepted twice"
+	out_has "why: the catch-all is not in place (run"
+	grep -q ffffffff "$s/bus/pci/drivers/pci-stub/new_id" && fail "--check wrote the catch-all"
+	grep -qx 'ffff ffff' "$s/bus/pci/drivers/pci-stub/remove_id" || fail "probe ID not removed"
+	run guard arm --sysfs-root "$s" --modules "$tmp/mods"
+	expect_rc 1
+	out_has "why: the catch-all was accepted but does not match"
 	;;
 generate)
 	fake_tree

@@ -13,8 +13,9 @@
  *     device claiming their IDs or class goes to them;
  *   - unloading and reloading pci-stub puts it last and drops the catch-all.
  * Verification: 6.1 has no read-out of dynamic IDs, but new_id answers EEXIST when the
- * driver already matches the ID written, so a second write proves the catch-all is there.
- * A plain file (a fake tree, a bind mount) accepts both writes: that is never "armed".
+ * driver already matches the ID written, so writing an ID only the catch-all can match
+ * proves it is there (undone with remove_id when it is not: a check never arms). A plain
+ * file (a fake tree, a bind mount) accepts every write: that is never "armed".
  */
 #include <dirent.h>
 #include <errno.h>
@@ -29,6 +30,7 @@
 #include "util/util.h"
 
 #define CATCH_ALL "ffffffff ffffffff"
+#define PROBE_ID "ffff ffff"
 #define MAX_DRIVERS 1024u
 #define MAX_MODULES_FILE (4u << 20)
 #define MAX_ALIAS_FILE (64u << 20)
@@ -154,22 +156,58 @@ static int check_order(const char *root, const char *modules_path, struct pg_gua
 	return 0;
 }
 
+/* The proof without side effects: new_id answers EEXIST when the driver already matches
+ * the ID written (drivers/pci/pci-driver.c new_id_store()). The probe is vendor FFFFh, which
+ * no function has (it is what an empty slot reads), so only the catch-all matches it. When
+ * nothing matches, the write adds that dynamic ID (it binds nothing) and remove_id takes it
+ * away again: checking never arms the gate. */
+static int probe_armed(const char *root, bool arm, struct pg_guard_gate *g)
+{
+	char path[512];
+	int r = pg_guard_path(path, sizeof(path), root, "bus/pci/drivers/%s/new_id", PG_GUARD_STUB);
+
+	if (r < 0)
+		return r;
+	r = pg_guard_write_attr(path, PROBE_ID);
+	if (r == -EEXIST) {
+		g->armed = true;
+		return 0;
+	}
+	if (r < 0) {
+		(void)snprintf(g->why, sizeof(g->why), "verifying the catch-all failed: %s",
+			       strerror(-r));
+		return r;
+	}
+	if (pg_guard_path(path, sizeof(path), root, "bus/pci/drivers/%s/remove_id",
+			  PG_GUARD_STUB) < 0 || pg_guard_write_attr(path, PROBE_ID) < 0)
+		(void)snprintf(g->why, sizeof(g->why), "the catch-all is not in place, and the "
+			       "probe ID %s could not be removed again", PROBE_ID);
+	else if (arm)
+		(void)snprintf(g->why, sizeof(g->why), "the catch-all was accepted but does not "
+			       "match: this new_id is not the kernel's pci-stub");
+	else
+		(void)snprintf(g->why, sizeof(g->why), "the catch-all is not in place (run "
+			       "`pcigate guard arm`)");
+	g->newly_armed = false;
+	return arm ? -EPROTO : -EAGAIN;
+}
+
 int pg_guard_gate_check(const char *root, const char *modules_path, bool arm,
 			struct pg_guard_gate *ret)
 {
 	char path[512];
 	struct pg_guard_gate g;
-	int r, r2;
+	int r;
 
 	if (!ret)
 		return -EINVAL;
 	memset(&g, 0, sizeof(g));
 	if ((r = check_order(root, modules_path, &g)) < 0)
 		goto out;
-	if ((r = pg_guard_path(path, sizeof(path), root, "bus/pci/drivers/%s/new_id",
-			       PG_GUARD_STUB)) < 0)
-		goto out;
 	if (arm) {
+		if ((r = pg_guard_path(path, sizeof(path), root, "bus/pci/drivers/%s/new_id",
+				       PG_GUARD_STUB)) < 0)
+			goto out;
 		r = pg_guard_write_attr(path, CATCH_ALL);
 		if (r < 0 && r != -EEXIST) {
 			(void)snprintf(g.why, sizeof(g.why), "writing the catch-all failed: %s",
@@ -178,23 +216,7 @@ int pg_guard_gate_check(const char *root, const char *modules_path, bool arm,
 		}
 		g.newly_armed = r == 0;
 	}
-	/* The proof: the kernel refuses an ID the driver already matches. */
-	r2 = pg_guard_write_attr(path, CATCH_ALL);
-	if (r2 == -EEXIST) {
-		g.armed = true;
-		r = 0;
-	} else if (r2 == 0) {
-		r = arm ? -EPROTO : -EAGAIN;
-		g.newly_armed = false;
-		(void)snprintf(g.why, sizeof(g.why), arm ?
-			       "the catch-all was accepted twice: %s is not the kernel's "
-			       "pci-stub new_id" : "the catch-all was not armed (written now)",
-			       path);
-	} else {
-		r = r2;
-		(void)snprintf(g.why, sizeof(g.why), "verifying the catch-all failed: %s",
-			       strerror(-r2));
-	}
+	r = probe_armed(root, arm, &g);
 out:
 	*ret = g;
 	return r;

@@ -85,6 +85,8 @@ static inline void fs_driver(const struct fakesys *f, const char *name, const ch
 	fs_write(f, rel, "");
 	snprintf(rel, sizeof(rel), "bus/pci/drivers/%s/new_id", name);
 	fs_write(f, rel, "");
+	snprintf(rel, sizeof(rel), "bus/pci/drivers/%s/remove_id", name);
+	fs_write(f, rel, "");
 	if (module) {
 		snprintf(rel, sizeof(rel), "module/%s", module);
 		fs_mkdir(f, rel);

@@ -215,14 +215,22 @@ static void test_gate(void **state)
 	assert_string_equal(g.builtin[0], "pcieport");
 	assert_string_equal(fs_read(&t->f, "bus/pci/drivers/pci-stub/new_id"), ""); /* not armed */
 	unlink(mods);
-	/* Right order; the fake new_id accepts the catch-all twice: not the kernel, not armed. */
+	/* Right order. A check writes only the probe ID (vendor FFFFh) and removes it again:
+	 * the plain file took it, so not armed, and the catch-all was never written. */
 	write_modules(mods, "e1000e 319488 0 - Live 0x0\nnvme 49152 0 - Live 0x0\n"
 			    "pci_stub 16384 0 - Live 0x0\n");
 	assert_int_equal(pg_guard_gate_check(t->f.sys, mods, false, &g), -EAGAIN);
 	assert_true(g.order_ok);
+	assert_false(g.armed);
+	assert_string_equal(fs_read(&t->f, "bus/pci/drivers/pci-stub/new_id"), "ffff ffff");
+	assert_string_equal(fs_read(&t->f, "bus/pci/drivers/pci-stub/remove_id"), "ffff ffff");
+	/* Arming writes the catch-all; the plain file then takes the probe too: not the
+	 * kernel (whose catch-all would match the probe and answer EEXIST), not armed. */
+	fs_write(&t->f, "bus/pci/drivers/pci-stub/remove_id", "");
 	assert_int_equal(pg_guard_gate_check(t->f.sys, mods, true, &g), -EPROTO);
 	assert_false(g.armed);
-	assert_string_equal(fs_read(&t->f, "bus/pci/drivers/pci-stub/new_id"), "ffffffff ffffffff");
+	assert_non_null(strstr(g.why, "does not match"));
+	assert_string_equal(fs_read(&t->f, "bus/pci/drivers/pci-stub/remove_id"), "ffff ffff");
 	unlink(mods);
 	assert_int_equal(pg_guard_gate_check(t->f.sys, "/nonexistent", true, &g), -ENOENT);
 	assert_false(g.armed);
