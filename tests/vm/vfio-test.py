@@ -12,7 +12,8 @@ asserts that every expected check ran and passed, plus the open/refusal messages
                 interrupts (edu MSI: one eventfd signal per raise; nvme MSI-X through the
                 trapped path), DMA (edu round trip, unmapped IOVA, limits, shrunk memfd),
                 resets (nvme FLR, e1000e PM; resync), MSI-X direct-map decision, hostile
-                inputs (bad BDFs, non-viable group, removed device), quiesce on close;
+                inputs (bad BDFs, non-viable group, removed device, a device removed
+                while held: the kernel's request is seen and honoured), quiesce on close;
                 pcigate inspect/view/session vfio:BDF in the guest; `pcigate serve --device
                 vfio:BDF` driven by serve-client (SYNC_SYSMEM DMA, INTx irqfd, memfd shrink,
                 SIGTERM quiesce); SIGKILL of a server under `pcigate launch` (launch
@@ -71,12 +72,15 @@ DMA = ["dma-map-src", "dma-map-dst", "dma-to-dev", "dma-to-ram", "dma-round-trip
        "dma-empty-refused", "dma-unmap-unknown", "dma-unmapped-iova-harmless",
        "dma-map-memfd", "dma-shrink", "dma-after-shrink", "dma-after-shrink-alive",
        "dma-unmap-memfd", "dma-unmap-src"]
+REQUEST = ["request-fd", "request-signalled", "request-device-still-usable",
+           "request-removal-finished", "request-device-gone"]
 RESET = ["reset-ok", "reset-msix-off-hw", "reset-msix-off-guest", "reset-bar-restored",
          "reset-hw-cmd-cleared", "reset-guest-cmd-in-sync", "reset-bar-read-decode-off",
          "reset-usable-after"]
 
 SCENARIOS = {
-    "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset resetlist msixmap cli serve killserve hostile assign"},
+    "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset resetlist msixmap cli serve killserve hostile assign "
+                      "request"},
     "vfio-unsafe": {"intremap": "off", "steps": "unsafe"},
     "vfio-bench": {"intremap": "on", "steps": "bench"},
     "vfio-nested": {"intremap": "on", "steps": "nested"},
@@ -192,7 +196,7 @@ def assert_checks(serial, want, errs, times=1):
 
 
 def scenario_vfio(serial, errs):
-    assert_checks(serial, CFG + IRQ + MSIX + DMA + ["reset-nvme-intms-cleared"], errs)
+    assert_checks(serial, CFG + IRQ + MSIX + DMA + REQUEST + ["reset-nvme-intms-cleared"], errs)
     assert_checks(serial, RESET, errs, times=2)  # nvme (FLR) and e1000e (PM)
     for want in ("reset_method=flr", "reset_method=pm"):
         if "PG-VM: INFO %s device_reset=1" % want not in serial:

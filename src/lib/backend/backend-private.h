@@ -110,6 +110,7 @@ struct pg_vfio_dev {
 	const char *irq_remap_why;
 	char reset_method[64];
 	int rm_fd;                  /* reset_method, open for narrowing the order; -1: none */
+	int req_fd;                 /* eventfd of the kernel's device request; -1: none */
 	pg_vfio_log_fn log;
 	void *log_data;
 };

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <syslog.h>
@@ -475,6 +476,44 @@ static void probe_hot_reset(struct pg_vfio_dev *d)
 	d->hot_reset = true;
 }
 
+/*
+ * The kernel's device request (unbind, hot removal): without a listener it blocks the
+ * removal until we let go, silently. With one, an eventfd the owner can watch
+ * (pg_vfio_request_fd()). Best effort: a kernel without the index simply has none.
+ */
+static void listen_requests(struct pg_vfio_dev *d, uint32_t num_irqs)
+{
+	struct vfio_irq_info ii = { .argsz = sizeof(ii), .index = VFIO_PCI_REQ_IRQ_INDEX };
+	struct {
+		uint32_t argsz, flags, index, start, count;
+		int32_t fd;
+	} set;
+
+	_Static_assert(sizeof(struct vfio_irq_set) == 5 * sizeof(uint32_t), "vfio_irq_set");
+	if (num_irqs <= VFIO_PCI_REQ_IRQ_INDEX ||
+	    ioctl(d->device, VFIO_DEVICE_GET_IRQ_INFO, &ii) < 0 || !ii.count)
+		return;
+	d->req_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->req_fd < 0)
+		return;
+	set = (__typeof__(set)){ sizeof(set), VFIO_IRQ_SET_DATA_EVENTFD |
+				 VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_PCI_REQ_IRQ_INDEX, 0, 1,
+				 d->req_fd };
+	if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, &set) < 0) {
+		close(d->req_fd);
+		d->req_fd = -1;
+	}
+}
+
+int pg_vfio_request_fd(const struct pg_backend *be)
+{
+	const struct pg_vfio_dev *d = pg_backend_is_vfio(be) ? pg_backend_priv(be) : NULL;
+
+	if (!d)
+		return -EINVAL;
+	return d->req_fd >= 0 ? d->req_fd : -EOPNOTSUPP;
+}
+
 static int open_device(struct pg_vfio_dev *d, struct pg_vfio_error *err)
 {
 	struct vfio_device_info di = { .argsz = sizeof(di) };
@@ -504,6 +543,7 @@ static int open_device(struct pg_vfio_dev *d, struct pg_vfio_error *err)
 	}
 	if (!d->regions[PG_VFIO_CFG_REGION].size)
 		return fail(err, -EIO, "%s: no config region", d->bdf);
+	listen_requests(d, di.num_irqs);
 	probe_hot_reset(d);
 	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
 		describe_bar(d, i, &d->bars[i]);
@@ -583,7 +623,7 @@ int pg_backend_vfio_open(const char *bdf, const struct pg_vfio_config *cfg,
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
-	d->container = d->group = d->device = d->rm_fd = -1;
+	d->container = d->group = d->device = d->rm_fd = d->req_fd = -1;
 	d->irq_on = -1;
 	d->quiesce[0] = PG_RESET_ANY;
 	d->nquiesce = 1;
@@ -791,6 +831,8 @@ static void vfio_destroy(void *priv)
 				     (size_t)d->regions[i].size);
 	if (d->rm_fd >= 0)
 		close(d->rm_fd);
+	if (d->req_fd >= 0)
+		close(d->req_fd);
 	if (d->device >= 0)
 		close(d->device);
 	if (d->group >= 0)

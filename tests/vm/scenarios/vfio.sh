@@ -33,6 +33,7 @@ for step in $VFIO_STEPS; do
 	dma) pg-vfio dma "$EDU" ;;
 	reset) pg-vfio reset "$NVME"; pg-vfio reset "$E1000E" ;;
 	resetlist) pg-vfio resetlist "$NVME"; pg-vfio resetlist "$NVME_RP" ;;
+	request) timeout 40 pg-vfio request "$E1000E" ;;
 	msixmap) pg-vfio msixmap "$NVME" ;;
 	hostile)
 		pg-vfio open zz:1
