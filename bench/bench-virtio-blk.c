@@ -75,8 +75,10 @@ static pid_t start_qsd(const char *sock)
 	if (posix_spawnp(&pid, "qemu-storage-daemon", NULL, NULL, argv, environ) != 0)
 		return -1;
 	for (int i = 0; i < 250; i++) {
-		if (stat(sock, &st) == 0)
+		if (stat(sock, &st) == 0) {
+			nanosleep(&ts, NULL);   /* exists from bind(); let listen() follow */
 			return pid;
+		}
 		nanosleep(&ts, NULL);
 	}
 	kill(pid, SIGKILL);

@@ -3,8 +3,7 @@
  * bench-vring's baseline: libpcigate's own ring code (src/lib/virtio/ring.c) compiled a
  * second time with PG_VQ_UNHARDENED, which turns every validation of device-written data
  * (VQ_HARDEN) into 0, under other names. Same layout code, same bookkeeping, same harness:
- * the difference between the two builds is the cost of the hardening alone
- * (one build wrapping the hardened code and one the unhardened code).
+ * the difference between the two builds is the cost of the hardening alone (docs/virtio.md).
  */
 #define PG_VQ_UNHARDENED 1
 #define pg_vq_ring_bytes ub_vq_ring_bytes

@@ -307,6 +307,15 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_model_guesses(const struct pg_backend *be
 						     struct pg_model_guesses *ret);
 
 /**
+ * The same as one line for a warning: "guessed bar0=1M bar3=16K; BAR4, BAR5, ROM read 0,
+ * taken as not implemented", or "" when nothing was assumed (or be is not a model).
+ * @param buf out: NUL-terminated, truncated to n bytes (n >= 1)
+ * @return buf. Reentrant.
+ */
+PG_EXPORT const char *pg_backend_model_guess_text(const struct pg_backend *be, char *buf,
+						  size_t n);
+
+/**
  * Model the first device of a dump file; the backend is named after path.
  * @param err out, may be NULL: why the file was rejected (for an annotation that does not
  *            fit the device, the line of its header and the reason)

@@ -131,6 +131,13 @@ PG_EXPORT PG_MUST_CHECK int pg_dump_read_each(const char *path,
 					      void *data, size_t *ret_n,
 					      struct pg_dump_error *err);
 
+/**
+ * A size in the form annotations use: the largest binary unit that divides it ("16K",
+ * "4M", "2G") or plain decimal ("32", "0"). pg_dump_parse() reads it back exactly.
+ * @param buf out: NUL-terminated, at least 24 bytes for any 64-bit size; returned
+ */
+PG_EXPORT const char *pg_dump_size_text(uint64_t size, char *buf, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

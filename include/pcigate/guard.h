@@ -267,8 +267,9 @@ struct pg_guard_done {
  * class, serial, path: pg_guard_dev_same()); a device swapped in the meantime (TOCTOU, as
  * bolt re-checks unique_id) is refused with -ESTALE and stays quarantined.
  *   allow/assign: driver_override = DRIVER, unbind from the current driver, drivers_probe,
- *                 then the driver link must name DRIVER (else -ENXIO: the driver is not
- *                 loaded or its probe failed; the override keeps pci-stub away).
+ *                 then the driver link must name DRIVER; else -ENXIO (the driver is not
+ *                 loaded or its probe failed, e.g. vfio-pci without an IOMMU) and the
+ *                 device is given back to pci-stub (override pci-stub, drivers_probe).
  *   quarantine:   when bound to something else: driver_override = pci-stub, unbind,
  *                 drivers_probe (a device taken back from a driver).
  *   reject:       slots/N/power = 0 when the slot has a power controller, else remove = 1.

@@ -44,6 +44,9 @@ enum pg_finding_code {
 	PG_FIND_HEADER_UNSUPPORTED,/**< "header-unsupported": CardBus or unknown header type */
 	PG_FIND_NO_DEVICE,         /**< "no-device": config reads all ones */
 	PG_FIND_MSIX_INVALID,      /**< "msix-invalid": MSI-X table/PBA outside a usable BAR */
+	PG_FIND_IOMMU_SHARED,      /**< "iommu-group-shared": other functions in its IOMMU group
+	                                (live devices, pg_inspect_topology()) */
+	PG_FIND_ACS_GAP,           /**< "acs-gap": a bridge above does not isolate it (live) */
 	PG_FIND__COUNT
 };
 
@@ -68,6 +71,21 @@ struct pg_inspect_result {
  */
 PG_EXPORT PG_MUST_CHECK int pg_inspect(const struct pg_cfg_layout *layout,
 				       struct pg_inspect_result *out);
+
+/**
+ * Add the findings only a live device's surroundings tell (pg_topo_read()):
+ * "iommu-group-shared" (medium) when its IOMMU group holds other functions, which must
+ * be passed through with it or left unbound, and "acs-gap" (medium) when a bridge above
+ * does not isolate it by the kernel's rule. Nothing is added for a device that does not
+ * answer (no-device), nor for a bridge. The findings stay sorted, worst updated.
+ * @param topo   borrowed
+ * @param layout borrowed; the device's parsed config
+ * @param r      in/out: the result of pg_inspect() for layout
+ * @return 0 or -EINVAL (NULL arguments). Reentrant.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_inspect_topology(const struct pg_topo_dev *topo,
+						const struct pg_cfg_layout *layout,
+						struct pg_inspect_result *r);
 
 /** Stable kebab-case name of a finding code ("no-reset"); "unknown" if out of range.
  *  Static storage. Reentrant. */

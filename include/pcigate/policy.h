@@ -164,11 +164,14 @@ struct pg_policy_entry {
 	size_t nregs;                           /**< <= PG_POLICY_MAX_REGS */
 
 	/** Methods to try, in order: PG_RESET_FLR, PG_RESET_PM or PG_RESET_BUS, no repeats.
-	 *  Empty (n_reset_prefer == 0) means the backend's default order. */
+	 *  Empty (n_reset_prefer == 0): the backend's own order when nothing is avoided,
+	 *  else FLR, PM, bus without the avoided ones (pg_mediator_reset_methods()). */
 	enum pg_reset_method reset_prefer[PG_POLICY_MAX_RESET];
 	uint8_t n_reset_prefer;
 	uint32_t reset_avoid;                   /**< PG_POLICY_RESET_BIT()s never to use; disjoint
-	                                             from reset_prefer */
+	                                             from reset_prefer. Enforced: the backend is
+	                                             handed only the other methods, and a reset
+	                                             with none left is refused */
 	uint32_t flags;                         /**< enum pg_policy_flag bits */
 
 	unsigned line;                          /**< 1-based position of the entry in the file */

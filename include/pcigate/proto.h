@@ -198,7 +198,8 @@ PG_EXPORT PG_MUST_CHECK int pg_proto_conn_new(const struct pg_proto_transport *t
 /**
  * Create a connection over a connected AF_UNIX SOCK_STREAM socket.
  * @param fd owned from success on (closed by pg_proto_conn_free()); it is made blocking.
- * @return 0, -EINVAL (fd < 0), -ENOTSOCK (not a stream unix socket), -ENOMEM, -errno.
+ * @return 0, -EINVAL (fd < 0), -ENOTSOCK (not a stream unix socket), -ENOTCONN (not
+ *         connected: e.g. a listening socket), -ENOMEM, -errno.
  */
 PG_EXPORT PG_MUST_CHECK int pg_proto_conn_new_socket(int fd, struct pg_proto_conn **ret);
 
@@ -326,7 +327,8 @@ struct pg_backend;
  * it. What QEMU 7.2's x-pci-proxy-dev requires (docs/serve.md):
  * - BAR messages carry absolute addresses: they are translated to (BAR, offset) from the
  *   mediator's guest view of the BARs (pg_mediator_bar_guest()), which sees the same config
- *   writes as QEMU's shadow. An address inside no BAR reads all ones and drops writes
+ *   writes as QEMU's shadow. An address inside no BAR, or a BAR message while the guest's
+ *   Command register disables the BAR's space, reads all ones and drops writes
  *   (counted as unrouted), because QEMU routes from its own shadow and a compromised QEMU
  *   may send anything.
  * - QEMU registers every BAR as 32-bit and probes the upper dword of a 64-bit BAR as a BAR

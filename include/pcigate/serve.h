@@ -120,8 +120,12 @@ PG_EXPORT PG_MUST_CHECK int pg_serve_new(const struct pg_serve_config *c,
  * (a refused call fails with EPERM). Afterwards the process cannot open files, create or
  * connect sockets, exec or ptrace.
  * @param sockfd owned from the call on, whatever the result (closed by pg_serve_free())
- * @return 0, -EINVAL (NULL s, already attached), -ENOTSOCK (not a connected AF_UNIX stream
- *         socket), -EPERM/-ENOENT (the user cannot be switched to), the seccomp load's
+ * Also process-wide: SIGPIPE is ignored (a closed stderr must not kill the server before
+ * it quiesces), a parent-death signal set by the caller survives the privilege drop, and
+ * the socket's sends time out after 2 s (a peer that never reads its replies cannot leave
+ * the server blocked in send(), deaf to SIGTERM).
+ * @return 0, -EINVAL (NULL s, already attached), -ENOTSOCK (not an AF_UNIX stream
+ *         socket), -ENOTCONN (not connected, e.g. listening), -EPERM/-ENOENT (the user cannot be switched to), the seccomp load's
  *         errno, -ENOMEM. Each failure is logged.
  */
 PG_EXPORT PG_MUST_CHECK int pg_serve_attach(struct pg_serve *s, int sockfd);

@@ -6,8 +6,8 @@
  *        vhost-user front end (QEMU docs/interop/vhost-user.rst) and a virtio-blk driver
  *        (§5.2) on top.
  *
- * Threat model (virtio 1.2 §2.7, §2.8): the device, or a host pretending to be one,
- * writes the used ring, the packed descriptors, the event-suppression areas and the
+ * Threat model (docs/virtio.md): the device, or a host pretending to
+ * be one, writes the used ring, the packed descriptors, the event-suppression areas and the
  * config space, and may change any of them at any moment. The ring code therefore:
  * - reads every device-written value exactly once into a local, then validates it;
  * - bounds the split used index advance by the number of buffers in flight;
@@ -133,7 +133,7 @@ enum pg_vq_layout {
 	PG_VQ_PACKED,      /**< §2.8 */
 };
 
-/** What to do with a used len above the buffer's device-writable bytes (reference G3). */
+/** What to do with a used len above the buffer's device-writable bytes (docs/virtio.md G3). */
 enum pg_vq_len_policy {
 	PG_VQ_LEN_CLAMP = 0, /**< report the writable size; audit once per queue (default) */
 	PG_VQ_LEN_REJECT,    /**< mark the queue broken */
@@ -197,8 +197,9 @@ PG_EXPORT void pg_vq_addrs(const struct pg_vq *vq, uint64_t *desc, uint64_t *dri
 			   uint64_t *device);
 
 /**
- * Make a buffer available (not yet visible to a device that polls the index/flags only
- * after pg_vq_kick_prepare() for split; packed descriptors become visible at once).
+ * Make a buffer available. Split: the device sees it once pg_vq_kick_prepare() publishes
+ * the available index; packed: the head descriptor's flags make it visible at once. The
+ * buffer's device-writable size, chain and flags are recorded privately (never read back).
  * @param segs  borrowed, nsegs entries (readable ones first); 1..PG_VQ_MAX_SEGS
  * @param token opaque, returned by pg_vq_get() on completion; must not be NULL
  * @return 0; -EINVAL (bad segment order or count, NULL token, writable total > 4 GiB);
@@ -362,7 +363,8 @@ PG_EXPORT PG_MUST_CHECK int pg_vhu_kick(struct pg_vhu *v, unsigned q);
 /**
  * Wait for a call on queue q, at most the configured timeout. A dead back end (socket
  * hangup) is noticed here too.
- * @return 0 (called); -ETIMEDOUT (hang); -EPIPE (back end closed the socket); -EINVAL.
+ * @return 0 (called); -ETIMEDOUT (hang); -EPIPE (back end closed the socket, or sent an
+ *         unsolicited message: no back-end channel is negotiated, so it must not); -EINVAL.
  */
 PG_EXPORT PG_MUST_CHECK int pg_vhu_wait(struct pg_vhu *v, unsigned q);
 

@@ -37,7 +37,7 @@ void pg_cmd_inspect_usage(FILE *out);
 /* inspect --tree / --dot (inspect-tree.c): every device under root (NULL: /sys); names may
  * be NULL. Prints its errors; returns an exit code. */
 struct pg_names;
-int pg_inspect_topology(const char *root, struct pg_names *names, bool dot);
+int pg_cli_topology(const char *root, struct pg_names *names, bool dot);
 
 int pg_cmd_dump(int argc, char **argv);
 void pg_cmd_dump_usage(FILE *out);
@@ -129,12 +129,9 @@ int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
 		      struct pg_backend *be, struct pg_mediator_config *mc,
 		      struct pg_mediator **ret);
 
-/* BAR sizes (bar-notes.c). pg_cli_size: "16K", "1M", "4096"-style compact size in buf
- * (at least 24 bytes), returned. pg_cli_warn_guesses: one warning line on stderr naming
- * the BAR sizes a model backend guessed and the zero BARs it took as absent; nothing for
- * a backend that is not a model or guessed nothing. */
-#include <stdint.h>
-const char *pg_cli_size(uint64_t size, char *buf, size_t n);
+/* BAR sizes (bar-notes.c). pg_cli_warn_guesses: one warning line on stderr naming the
+ * BAR sizes a model backend guessed and the zero BARs it took as absent; nothing for a
+ * backend that is not a model or guessed nothing. */
 /* The dump annotation key of BAR slot i: "bar0".."bar5", "rom" (buf at least 8 bytes). */
 const char *pg_cli_bar_key(unsigned i, char *buf, size_t n);
 void pg_cli_warn_guesses(const char *cmd, const char *device, const struct pg_backend *be);

@@ -59,7 +59,7 @@ static void annotation(struct pg_backend *be, const uint8_t *cfg, size_t len, ch
 			continue;
 		zero = !cfg[reg] && !cfg[reg + 1] && !cfg[reg + 2] && !cfg[reg + 3];
 		if (info.present && info.size)
-			pg_cli_size(info.size, sz, sizeof(sz));
+			pg_dump_size_text(info.size, sz, sizeof(sz));
 		else if (!info.present && zero)
 			snprintf(sz, sizeof(sz), "0");
 		else

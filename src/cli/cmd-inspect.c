@@ -379,6 +379,11 @@ static int add_device(struct run *run, const char *source, const char *name, con
 		goto fail;
 	if (!strcmp(source, "sysfs") && len < PG_CFG_STD_LEN)
 		drop_unprivileged(run, &d);
+	if (d.topo) {
+		r = pg_inspect_topology(d.topo, d.layout, &d.result);
+		if (r < 0)
+			goto fail;
+	}
 	pg_names_lookup(run->names, d.layout, &n);
 	copy_name(&d, 0, n.vendor);
 	copy_name(&d, 1, n.device);
@@ -597,7 +602,7 @@ int pg_cmd_inspect(int argc, char **argv)
 				   "alone (no BDF, --dump, --json, or each other)");
 			r = PG_EXIT_USAGE;
 		} else {
-			r = pg_inspect_topology(run.opts.sysfs_root, run.names, run.opts.dot);
+			r = pg_cli_topology(run.opts.sysfs_root, run.names, run.opts.dot);
 		}
 		pg_names_close(run.names);
 		free(in);

@@ -9,6 +9,7 @@
  * --trace-backend), --socket's listening socket, messages and exit codes.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -170,6 +171,7 @@ void pg_cmd_serve_usage(FILE *out)
 	      "                   its config space at start and exit, as JSON Lines\n"
 	      "  --user NAME      user to run as after setup (root default: nobody)\n"
 	      "  --no-sandbox     skip privilege drop and seccomp (debugging only)\n"
+	      "  --sandbox-check  test hook: sandbox, try open() and socket(), report, exit\n"
 	      "  --verbose        log details and a message summary at the end\n"
 	      "SIGTERM/SIGINT: answer queued requests, quiesce the device, exit 0.\n"
 	      "exit status: 0 QEMU disconnected or stopped by SIGTERM/SIGINT; 1 connection\n"
@@ -314,6 +316,9 @@ int pg_cmd_serve(int argc, char **argv)
 	rc = parse_serve(argc, argv, &o, &fd, &sock);
 	if (rc)
 		return rc;
+	/* From here on a closed stderr or a gone peer is an EPIPE, never death: the warnings of
+	 * opening the device (a guessed BAR size) come before the server takes its signals. */
+	(void)signal(SIGPIPE, SIG_IGN);
 	if (fd >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
 		pg_cli_err("serve: --fd %d: %s", fd, strerror(errno));
 		return PG_EXIT_INPUT;

@@ -167,8 +167,17 @@ static void read_uevents(int fd, struct pg_guard_daemon *d)
 		ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
 		uint64_t t = mono_ns();
 
+		if (n < 0 && errno == ENOBUFS) {
+			/* Events were lost (the buffer overflowed): devices that arrived meanwhile
+			 * are held by pci-stub; look at all of them again. */
+			int r = pg_guard_daemon_scan(d);
+
+			fprintf(stderr, "pcigate guard: uevents lost; devices scanned again (%d "
+				"acted on)\n", r);
+			continue;
+		}
 		if (n < 0)
-			return; /* EAGAIN, or ENOBUFS (events lost: logged by the next scan) */
+			return; /* EAGAIN: nothing more queued */
 		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
 			if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS &&
 			    cm->cmsg_len == CMSG_LEN(sizeof(struct ucred)))

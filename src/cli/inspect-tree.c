@@ -180,7 +180,7 @@ static void print_dot(const struct node *nodes, size_t n)
 	printf("}\n");
 }
 
-int pg_inspect_topology(const char *root, struct pg_names *names, bool dot)
+int pg_cli_topology(const char *root, struct pg_names *names, bool dot)
 {
 	char prefix[4 * (PG_TOPO_MAX_DEPTH + 2)] = "";
 	struct node *nodes = NULL;

@@ -38,7 +38,12 @@
  *      Message Address and Data (starting at 0), and in guest/device-model Cache Line
  *      Size and Latency Timer; a reset puts them back to their start values;
  *   A1 every valid write touching a byte that must read PG_MEDIATOR_DENY_BYTE (hidden or
- *      uncovered, R1) is audited as denied.
+ *      uncovered, R1) is audited as denied, and in guest and device-model so is every
+ *      write of a bit the profiles refuse (mediator.h and the mediator's file comments):
+ *      BIST Start; PCIe Phantom Functions Enable, Link Disable and Retrain, ARI
+ *      Forwarding, Enter Compliance and Compliance SOS changed from the device's value;
+ *      and in device-model a 1 written to a Status or Device Status error bit (RW1C there
+ *      only on the host's side) or to Initiate FLR of a function that has FLR.
  *
  * The oracle's capability lengths for capabilities the mediator does not handle are an
  * under-approximation (header only for unknown IDs), so R1/W2 never flag a byte the
@@ -55,6 +60,8 @@
 #include <string.h>
 
 #include <pcigate/pcigate.h>
+
+#include "cap-spec.h"
 
 #define GO_MAX_CAPS 96u
 #define GO_WHY 320u
@@ -83,6 +90,9 @@ struct go_oracle {
 	uint8_t exp_mask[PG_CFG_STD_LEN];    /* ... of these bits */
 	uint8_t virt_init[PG_CFG_STD_LEN];   /* start values of the virtual registers */
 	uint8_t virt[PG_CFG_STD_LEN];        /* bytes that are guest-written virtual registers */
+	uint8_t aud_mask[PG_CFG_STD_LEN];    /* A1: refused bits, audited when changed ... */
+	uint8_t aud_val[PG_CFG_STD_LEN];     /* ... from these values */
+	uint8_t aud_one[PG_CFG_STD_LEN];     /* A1: refused bits, audited when written as 1 */
 	struct { uint8_t kind; uint64_t size; uint32_t flags; } gbar[PG_CFG_NUM_BARS];
 
 	bool msix_trap;                      /* the MSI-X table/PBA layout is valid */
@@ -115,133 +125,8 @@ static inline void go_fail(struct go_oracle *o, const char *fmt, ...)
 	va_end(ap);
 }
 
-static inline uint32_t go_rd(const uint8_t *b, unsigned off, unsigned size)
-{
-	uint32_t v = 0;
-
-	for (unsigned i = 0; i < size && off + i < PG_CFG_EXT_LEN; i++)
-		v |= (uint32_t)b[off + i] << (8u * i);
-	return v;
-}
 
 /* ---- capability walk and visibility ------------------------------------------------------ */
-
-/* DevCap2 of the first PCI Express capability (0 when there is none or it is version 1):
- * AER's TLP Prefix Log exists only with End-End TLP Prefix Supported (bit 21). */
-static inline uint32_t go_devcap2(const uint8_t *snap, unsigned len)
-{
-	unsigned p = snap[0x34] & 0xfcu, ttl = 48;
-
-	while (p >= 0x40 && p + 0x28 <= 256 && p + 0x28 <= len && ttl--) {
-		if (snap[p] == PG_CAP_EXP)
-			return (go_rd(snap, p + 2u, 2) & 0xfu) >= 2 ? go_rd(snap, p + 0x24u, 4) : 0;
-		p = snap[p + 1] & 0xfcu;
-	}
-	return 0;
-}
-
-/* Is the function a root port or root complex event collector (PCIe port type)? */
-static inline bool go_root(const uint8_t *snap, unsigned len)
-{
-	unsigned p = snap[0x34] & 0xfcu, ttl = 48;
-
-	while (p >= 0x40 && p + 4 <= 256 && p + 4 <= len && ttl--) {
-		if (snap[p] == PG_CAP_EXP) {
-			unsigned type = (go_rd(snap, p + 2u, 2) >> 4) & 0xfu;
-
-			return type == PG_PCIE_ROOT_PORT || type == PG_PCIE_RC_EC;
-		}
-		p = snap[p + 1] & 0xfcu;
-	}
-	return false;
-}
-
-/*
- * Length of a capability, written from the specifications and independent of the cfg
- * parser (a test compares the two on every corpus device). *exact says whether the
- * oracle knows the structure; otherwise the header length is an under-approximation.
- *   PCI PM 1.2 §3.2: PM 8 bytes. PCI 3.0 §6.8.1: MSI 0x0a (32-bit address) or 0x0e
- *   (64-bit), +2 with Extended Message Data Capable (PCI 6.0 §7.7.1.2, Control bit 9), or
- *   0x14/0x18 with per-vector masking (Mask and Pending dwords). §6.8.2: MSI-X 12. PCI
- *   3.0 §6.4 VPD 8, §H Bridge Subsystem ID 8, Vendor Specific: its length byte. AF ECN:
- *   6. PCIe r5.0 §7.5.3: version 1 ends after the last register group of the port type
- *   (device 0x0c for an RCiEP, link 0x14, slot 0x1c for ports with a slot, root 0x24),
- *   version 2 is 0x3c (RCiEP 0x2c: no link or slot registers). Extended (§7.8, §7.9):
- *   AER 0x2c, 0x38 with the root registers (root port, event collector), 0x48 with the
- *   TLP Prefix Log; DSN 12; ARI, ATS, LTR, PASID 8; PRI, L1 PM Substates, Power
- *   Budgeting 16; PTM 12; SR-IOV 0x40; ACS 8 plus the Egress Control Vector (Egress
- *   Control capable: vector size bits 15:8, 0 meaning 256, in dwords); VSEC and DVSEC:
- *   the length field at +4 bits 31:20.
- */
-static inline unsigned go_spec_len(const uint8_t *snap, unsigned len, bool ext, uint16_t id,
-				   uint16_t off, bool *exact)
-{
-	uint16_t ctl = (uint16_t)go_rd(snap, off + 2u, 2);
-
-	*exact = true;
-	if (ext) {
-		switch (id) {
-		case PG_ECAP_AER:
-			if (go_devcap2(snap, len) & 0x00200000u)
-				return 0x48;
-			return go_root(snap, len) ? 0x38 : 0x2c;
-		case PG_ECAP_DSN: case PG_ECAP_PTM: return 12;
-		case PG_ECAP_ARI: case PG_ECAP_ATS: case PG_ECAP_LTR: case PG_ECAP_PASID: return 8;
-		case PG_ECAP_PRI: case PG_ECAP_L1SS: case PG_ECAP_PWR: return 16;
-		case PG_ECAP_SRIOV: return 0x40;
-		case PG_ECAP_ACS: {
-			unsigned cap = go_rd(snap, off + 4u, 2), bits = (cap >> 8) & 0xffu;
-
-			if (!(cap & 0x20u))
-				return 8;
-			return 8u + 4u * (((bits ? bits : 256u) + 31u) / 32u);
-		}
-		case PG_ECAP_VNDR: case PG_ECAP_DVSEC: {
-			unsigned l = go_rd(snap, off + 4u, 4) >> 20;
-
-			if (l >= 8)
-				return l;
-			*exact = false;
-			return 4;
-		}
-		default:
-			*exact = false;
-			return 4;
-		}
-	}
-	switch (id) {
-	case PG_CAP_PM: case PG_CAP_VPD: case PG_CAP_SSVID: return 8;
-	case PG_CAP_MSI:
-		if (ctl & 0x100u)
-			return (ctl & 0x80u) ? 0x18 : 0x14;
-		return ((ctl & 0x80u) ? 0x0eu : 0x0au) + ((ctl & 0x200u) ? 2u : 0u);
-	case PG_CAP_MSIX: return 12;
-	case PG_CAP_EXP: {
-		unsigned type = (ctl >> 4) & 0xfu;
-
-		if ((ctl & 0xfu) >= 2)
-			return type == PG_PCIE_RC_IEP ? 0x2c : 0x3c;
-		if (type == PG_PCIE_RC_IEP)
-			return 0x0c;
-		if (type == PG_PCIE_ROOT_PORT || type == PG_PCIE_RC_EC)
-			return 0x24;
-		return (ctl & 0x100u) && (type == PG_PCIE_DOWNSTREAM ||
-					  type == PG_PCIE_PCI_TO_PCIE) ? 0x1c : 0x14;
-	}
-	case PG_CAP_AF: return 6;
-	case PG_CAP_VNDR: {
-		unsigned l = snap[off + 2u];
-
-		if (l >= 3)
-			return l;
-		*exact = false;
-		return 2;
-	}
-	default:
-		*exact = false;
-		return 2;
-	}
-}
 
 static inline unsigned go_cap_len(const struct go_oracle *o, bool ext, uint16_t id, uint16_t off)
 {
@@ -512,172 +397,7 @@ static inline void go_hw_rw1c(struct go_oracle *o)
 	}
 }
 
-/* ---- R2: what visible registers read --------------------------------------------------- */
-
-static inline void go_expect(struct go_oracle *o, unsigned off, unsigned size, uint32_t v,
-			     uint32_t mask)
-{
-	for (unsigned i = 0; i < size && off + i < PG_CFG_STD_LEN; i++) {
-		o->exp[off + i] = (uint8_t)(v >> (8u * i));
-		o->exp_mask[off + i] = (uint8_t)(mask >> (8u * i));
-	}
-}
-
-/* A BAR size real hardware could have (PCI 3.0 §6.2.5.1: a power of two; at least 16 bytes
- * of memory, 4 of I/O, 2 KiB of ROM; at most what the type can address), as the mediator
- * documents it accepts them. */
-static inline bool go_bar_size_ok(uint8_t kind, uint64_t size)
-{
-	if (!size || (size & (size - 1)))
-		return false;
-	switch (kind) {
-	case PG_BAR_IO: return size >= 4 && size <= 256;
-	case PG_BAR_MEM32: return size >= 16 && size <= (1ull << 31);
-	case PG_BAR_MEM64: return size >= 16 && size <= (1ull << 62);
-	case PG_BAR_ROM: return size >= 2048 && size <= (1ull << 24);
-	default: return false;
-	}
-}
-
-/* Which BARs the guest sees: the device's register says the type (PCI 3.0 §6.2.5.1: bit 0
- * I/O; memory type 00b 32-bit, 10b 64-bit, which needs a following slot), the backend
- * agrees and reports a plausible size. The ROM is the backend's alone. */
-static inline void go_bars(struct go_oracle *o)
-{
-	for (unsigned i = 0; i < 6; i++) {
-		uint32_t v = go_rd(o->snap, 0x10u + 4u * i, 4);
-		uint8_t kind = PG_BAR_NONE;
-
-		if (o->gbar[i].kind == PG_BAR_MEM64_HI || !v)
-			continue;
-		if (v & 1u)
-			kind = PG_BAR_IO;
-		else if (((v >> 1) & 3u) == 0)
-			kind = PG_BAR_MEM32;
-		else if (((v >> 1) & 3u) == 2 && i < 5)
-			kind = PG_BAR_MEM64;
-		if (kind == PG_BAR_NONE || !o->bars[i].present || o->bars[i].kind != kind ||
-		    !go_bar_size_ok(kind, o->bars[i].size))
-			continue;
-		o->gbar[i].kind = kind;
-		o->gbar[i].size = o->bars[i].size;
-		o->gbar[i].flags = v & (kind == PG_BAR_IO ? 0x3u : 0xfu);
-		if (kind == PG_BAR_MEM64)
-			o->gbar[i + 1].kind = PG_BAR_MEM64_HI;
-	}
-	if (o->bars[PG_CFG_ROM_BAR].present && o->bars[PG_CFG_ROM_BAR].kind == PG_BAR_ROM &&
-	    go_bar_size_ok(PG_BAR_ROM, o->bars[PG_CFG_ROM_BAR].size)) {
-		o->gbar[PG_CFG_ROM_BAR].kind = PG_BAR_ROM;
-		o->gbar[PG_CFG_ROM_BAR].size = o->bars[PG_CFG_ROM_BAR].size;
-	}
-}
-
-/* The value BAR register i reads after the guest wrote x to it (sizing and programming). */
-static inline uint32_t go_bar_value(const struct go_oracle *o, unsigned i, uint32_t x)
-{
-	uint64_t size = o->gbar[i].size;
-
-	switch (o->gbar[i].kind) {
-	case PG_BAR_IO: return (x & (uint32_t)~(size - 1u) & ~3u) | o->gbar[i].flags;
-	case PG_BAR_MEM32: case PG_BAR_MEM64:
-		return (x & (uint32_t)~(size - 1u) & ~0xfu) | o->gbar[i].flags;
-	case PG_BAR_MEM64_HI: return x & (uint32_t)(~(o->gbar[i - 1].size - 1u) >> 32);
-	case PG_BAR_ROM: return (x & (uint32_t)~(size - 1u) & ~0x7ffu) | (x & 1u);
-	default: return 0;
-	}
-}
-
-static inline void go_mark_virt(struct go_oracle *o, unsigned off, unsigned size, uint32_t init)
-{
-	for (unsigned i = 0; i < size && off + i < PG_CFG_STD_LEN; i++) {
-		o->virt[off + i] = 1;
-		o->virt_init[off + i] = (uint8_t)(init >> (8u * i));
-	}
-	go_expect(o, off, size, init, 0xffffffffu);
-}
-
-/* Put the virtual registers back to their start values (a reset). */
-static inline void go_virt_reset(struct go_oracle *o)
-{
-	for (unsigned b = 0; b < PG_CFG_STD_LEN; b++)
-		if (o->virt[b])
-			o->exp[b] = o->virt_init[b];
-}
-
-static inline void go_expectations(struct go_oracle *o)
-{
-	uint16_t prev = 0x34;
-	bool any = false;
-
-	go_expect(o, 0x00, 4, go_rd(o->snap, 0x00, 4), 0xffffffffu);      /* IDs */
-	go_expect(o, 0x08, 4, go_rd(o->snap, 0x08, 4), 0xffffffffu);      /* revision, class */
-	go_expect(o, 0x0e, 1, o->snap[0x0e] & 0x7fu, 0xffu);
-	go_expect(o, 0x2c, 4, go_rd(o->snap, 0x2c, 4), 0xffffffffu);      /* subsystem */
-	go_expect(o, 0x3d, 1, o->snap[0x3d], 0xffu);                      /* Interrupt Pin */
-	go_bars(o);
-	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
-		go_mark_virt(o, i == PG_CFG_ROM_BAR ? 0x30u : 0x10u + 4u * i, 4,
-			     go_bar_value(o, i, 0));
-	go_mark_virt(o, 0x3c, 1, 0);                                     /* Interrupt Line */
-	if (o->profile != PG_PROFILE_PERMISSIVE) {
-		go_mark_virt(o, 0x0c, 1, o->snap[0x0c]);
-		go_mark_virt(o, 0x0d, 1, o->snap[0x0d]);
-	}
-	for (unsigned i = 0; i < o->ncaps; i++) {
-		const struct go_cap *c = &o->caps[i];
-
-		if (c->ext || !c->visible)
-			continue;
-		go_expect(o, prev, 1, c->off, 0xffu);
-		go_expect(o, c->off, 1, c->id, 0xffu);
-		prev = (uint16_t)(c->off + 1u);
-		any = true;
-		if (c->id == PG_CAP_MSI) {
-			bool is64 = go_rd(o->snap, c->off + 2u, 2) & 0x80u;
-
-			go_mark_virt(o, c->off + 4u, 4, 0);
-			if (is64)
-				go_mark_virt(o, c->off + 8u, 4, 0);
-			go_mark_virt(o, c->off + (is64 ? 0xcu : 0x8u), 2, 0);
-		}
-	}
-	go_expect(o, prev, 1, 0, 0xffu);                                    /* end of chain */
-	go_expect(o, 0x06, 1, any ? 0x10u : 0, 0x10u);                      /* CAP_LIST */
-}
-
-/* A valid guest write of value at [off, off + size) was decided: track the virtual ones. */
-static inline void go_virt_write(struct go_oracle *o, uint16_t off, uint8_t size, uint32_t value)
-{
-	for (unsigned i = 0; i < size && off + i < PG_CFG_STD_LEN; i++)
-		if (o->virt[off + i])
-			o->exp[off + i] = (uint8_t)(value >> (8u * i));
-	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
-		unsigned reg = i == PG_CFG_ROM_BAR ? 0x30u : 0x10u + 4u * i;
-
-		if (off / 4u == reg / 4u)
-			go_expect(o, reg, 4, go_bar_value(o, i, go_rd(o->exp, reg, 4)), 0xffffffffu);
-	}
-	for (unsigned i = 0; i < o->ncaps; i++) {
-		const struct go_cap *c = &o->caps[i];
-
-		if (!c->ext && c->visible && c->id == PG_CAP_MSI && off / 4u == (c->off + 4u) / 4u)
-			o->exp[c->off + 4u] &= 0xfcu; /* Message Address is dword aligned */
-	}
-}
-
-/* R2: compare a read with the model. */
-static inline void go_check_read(struct go_oracle *o, uint16_t off, uint8_t size, uint32_t v)
-{
-	for (unsigned i = 0; i < size && off + i < PG_CFG_STD_LEN; i++) {
-		unsigned b = off + i;
-		uint8_t got = (uint8_t)(v >> (8u * i));
-
-		if ((got ^ o->exp[b]) & o->exp_mask[b])
-			go_fail(o, "%s: byte 0x%03x reads 0x%02x, the guest's view is 0x%02x "
-				"(bits 0x%02x)", pg_profile_name(o->profile), b, got, o->exp[b],
-				o->exp_mask[b]);
-	}
-}
+#include "guest-oracle-read.h"
 
 /**
  * Derive everything from a device and a profile.
@@ -705,6 +425,7 @@ static inline void go_init(struct go_oracle *o, const uint8_t *cfg, uint16_t cfg
 	go_hidden(o);
 	go_hw_rw1c(o);
 	go_expectations(o);
+	go_refusals(o);
 }
 
 /* ---- the recording backend --------------------------------------------------------------- */
@@ -891,19 +612,29 @@ static inline void go_no_effect(struct go_oracle *o, struct pg_mediator *m,
 /* A1: a valid write touching a byte that must read the deny byte was audited as denied. */
 static inline void go_check_audited(struct go_oracle *o, struct pg_mediator *m,
 				    const struct go_snapshot *before, bool done, uint16_t off,
-				    uint8_t size)
+				    uint8_t size, uint32_t value)
 {
 	struct pg_audit_counters c;
 	bool denied = false;
 
+	bool refused = false;
+
 	if (!done)
 		return;
-	for (unsigned i = 0; i < size; i++)
-		denied |= o->zread[off + i];
+	for (unsigned i = 0; i < size; i++) {
+		unsigned b = off + i;
+		uint8_t nb = (uint8_t)(value >> (8u * i));
+
+		denied |= o->zread[b];
+		if (b < PG_CFG_STD_LEN)
+			refused |= ((nb ^ o->aud_val[b]) & o->aud_mask[b]) || (nb & o->aud_one[b]);
+	}
 	pg_mediator_counters(m, &c);
-	if (denied && c.denied == before->c.denied)
-		go_fail(o, "%s: write 0x%03x/%u touches hidden or uncovered bytes but was not "
-			"audited as denied", pg_profile_name(o->profile), off, size);
+	if ((denied || refused) && c.denied == before->c.denied)
+		go_fail(o, "%s: write 0x%03x/%u = 0x%x %s but was not audited as denied",
+			pg_profile_name(o->profile), off, size,
+			size >= 4 ? value : value & ((1u << (8u * size)) - 1u),
+			denied ? "touches hidden or uncovered bytes" : "sets a refused bit");
 }
 
 static inline bool go_cfg_valid(const struct go_oracle *o, uint16_t off, uint8_t size)
@@ -959,7 +690,7 @@ static inline void go_cfg_access(struct go_oracle *o, struct pg_mediator *m, boo
 			if (d.effects[i].kind == PG_EFFECT_RESET)
 				go_virt_reset(o);
 		o->restore_ok = false;
-		go_check_audited(o, m, &s, valid && rc == 0, off, size);
+		go_check_audited(o, m, &s, valid && rc == 0, off, size, value);
 	}
 	if (valid && rc != 0)
 		go_fail(o, "%s: valid %s 0x%03x/%u failed: %d", pg_profile_name(o->profile),

@@ -3,7 +3,7 @@
  * One truth for capability geometry (issue 7: a version-1 PCIe capability was 0x24 bytes
  * in one mediator file and 0x14 in another, MSI and MSI-X were re-decoded, and the test
  * oracle had a fourth copy). The cfg parser's length is the one the library uses; the
- * oracle of tests/common/guest-oracle.h keeps a table written from the specifications. This
+ * oracle's table in tests/common/cap-spec.h is written from the specifications. This
  * test compares the two on every capability of every corpus device ($PG_CORPUS, 316 dumps)
  * whose structure the oracle knows: the parser's length must be the specification's,
  * clamped to the bytes the device has (and then flagged truncated).
@@ -20,7 +20,7 @@
 
 #include <pcigate/pcigate.h>
 
-#include "guest-oracle.h"
+#include "cap-spec.h"
 #include "runprog.h"
 
 #define CORPUS_FILES 316u

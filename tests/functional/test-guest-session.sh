@@ -155,6 +155,19 @@ view-bar-sizes)
 	run inspect --dump "$tmp/virtio.txt"
 	expect_rc 0; out_has "BAR0  mem64 addr=0x4000000000 size=512K"
 	! grep -q "unknown" "$tmp/out" || fail "a BAR stayed unknown despite lspci's sizes"
+	# The 82576 with its MSI-X BAR (3) unassigned (reads 0) and no sizes: the model keeps
+	# BAR3, sized to hold the table and the PBA at 0x2000 (16K), so the guest still sees
+	# MSI-X; inspect holds nothing against the zero BAR.
+	grep -v '^# pcigate' "$NIC" |
+		sed 's/^10: \(.. .. .. .. .. .. .. .. .. .. .. ..\) .. .. .. ../10: \1 00 00 00 00/' \
+		>"$tmp/nic-bar3-zero.txt"
+	run view "$tmp/nic-bar3-zero.txt"
+	expect_rc 0; err_has "bar3=16K"
+	cp "$tmp/out" "$tmp/view.txt"
+	lspci_ok "$tmp/view.txt"
+	grep -q "MSI-X: Enable- Count=10" "$tmp/lspci" || fail "MSI-X hidden in the guest view"
+	run inspect --dump "$tmp/nic-bar3-zero.txt"
+	expect_rc 0; out_has "BAR3  unknown: reads 0"; out_lacks "msix-invalid"
 	;;
 dump-live-fake)
 	# pcigate dump writes a live device's config and the kernel's BAR sizes; inspect

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# test-virtio-blk.sh CASE PCIGATE: `pcigate virtio-blk` against a real virtio device,
+# test-virtio-blk.sh CASE PCIGATE [VHOST-HOSTILE]: `pcigate virtio-blk` against a real virtio device,
 # qemu-storage-daemon's vhost-user-blk export (virtio 1.2 §5.2 over QEMU's vhost-user
 # protocol), started per case with a bounded lifetime on a socket in a scratch directory.
 # The oracle for data is the daemon's backing file itself, read with dd: what the driver
@@ -8,7 +8,29 @@
 set -u
 case_name=$1
 PCIGATE=$2
+HOSTILE=${3:-}
 . "$(dirname "$0")/cli-lib.sh"
+
+# hostile-audit runs against our own misbehaving back end, not qemu-storage-daemon
+if [ "$case_name" = hostile-audit ]; then
+	"$HOSTILE" "$tmp/sock" id-range 2>"$tmp/hostile.err" &
+	hpid=$!
+	trap 'kill "$hpid" 2>/dev/null; rm -rf "$tmp"' EXIT
+	i=0
+	while [ ! -S "$tmp/sock" ]; do
+		i=$((i + 1))
+		[ $i -le 100 ] || fail "vhost-hostile did not listen"
+		sleep 0.1
+	done
+	run virtio-blk --vhost-user "$tmp/sock" --timeout 5000 --audit "$tmp/audit.jsonl" \
+		write 0 8 --seed 1
+	expect_rc 1
+	err_has "write at sector 0 failed"
+	[ "$(wc -l <"$tmp/audit.jsonl")" -eq 1 ] || fail "expected one audit record"
+	grep -q '"space":"virtio","queue":0,"layout":"split","verdict":"broken","rule":"id-range"' \
+		"$tmp/audit.jsonl" || fail "audit record: $(cat "$tmp/audit.jsonl")"
+	exit 0
+fi
 
 QSD=$(command -v qemu-storage-daemon) ||
 	skip "qemu-storage-daemon not installed (Debian package qemu-system-common, scripts/install-deps.sh)"
@@ -33,6 +55,7 @@ start_qsd() {
 		[ $i -le 100 ] || { cat "$tmp/qsd.log" >&2; fail "qemu-storage-daemon did not listen"; }
 		sleep 0.1
 	done
+	sleep 0.1   # the socket file exists from bind(); give listen() a moment
 }
 
 vb() { run virtio-blk --vhost-user "$tmp/sock" --timeout 10000 "$@"; }

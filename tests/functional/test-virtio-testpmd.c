@@ -104,8 +104,10 @@ static int start_testpmd(const char *sock, const char *log)
 	close(pipefd[0]);
 	tp_stdin = pipefd[1];          /* keep its stdin open: it exits on Enter */
 	for (int i = 0; i < 300; i++) {  /* at most 30 s: it is slow to start under load */
-		if (stat(sock, &st) == 0)
+		if (stat(sock, &st) == 0) {
+			usleep(200000);         /* exists from bind(); let listen() follow */
 			return 0;
+		}
 		if (waitpid(tp_pid, NULL, WNOHANG) == tp_pid) {
 			tp_pid = -1;
 			return -1;
@@ -166,7 +168,7 @@ static void frame(uint8_t *f, unsigned k)
 static int check_rx(const uint8_t *b, uint32_t len, bool *seen)
 {
 	uint8_t want[FRAME];
-	unsigned k = b[NET_HDR + 14];   /* = k*7+14: recover k by search */
+	unsigned k;                     /* which frame: found by its payload */
 
 	if (len != NET_HDR + FRAME)
 		return -1;
@@ -184,17 +186,74 @@ static int check_rx(const uint8_t *b, uint32_t len, bool *seen)
 	return 0;
 }
 
+/* Post QSZ receive buffers and send NFRAMES frames. */
+static int post_and_send(struct net *n)
+{
+	unsigned posted = 0, sent = 0;
+	int rc = 0;
+
+	for (; posted < QSZ; posted++) {
+		struct pg_vq_seg s = { n->bufs_gpa + posted * RXBUF, RXBUF, true };
+
+		if (pg_vq_add(n->rx, &s, 1, n->bufs + posted * RXBUF) < 0)
+			return -1;
+	}
+	if (pg_vq_kick_prepare(n->rx))
+		rc = pg_vhu_kick(n->v, 0);
+	for (; rc == 0 && sent < NFRAMES; sent++) {
+		uint8_t *b = n->bufs + (QSZ + sent) * RXBUF;
+		struct pg_vq_seg s = { n->bufs_gpa + (QSZ + sent) * RXBUF, NET_HDR + FRAME, false };
+
+		memset(b, 0, NET_HDR);
+		frame(b + NET_HDR, sent);
+		rc = pg_vq_add(n->tx, &s, 1, b);
+	}
+	if (rc == 0 && pg_vq_kick_prepare(n->tx))
+		rc = pg_vhu_kick(n->v, 1);
+	return rc;
+}
+
+/* Collect the frames that come back, at most 20 s; returns how many were right. */
+static unsigned receive(struct net *n)
+{
+	bool seen[NFRAMES] = { false };
+	struct timespec t0, t;
+	unsigned got = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (got < NFRAMES) {
+		void *tok;
+		uint32_t len;
+		int rc = pg_vq_get(n->rx, &tok, &len);
+
+		if (rc < 0)
+			break;
+		if (rc == 1) {
+			if (check_rx(tok, len, seen) < 0) {
+				printf("FAIL: received frame %u is not a macswapped frame we sent "
+				       "(len %u)\n", got, len);
+				break;
+			}
+			got++;
+			continue;
+		}
+		while (pg_vq_get(n->tx, &tok, &len) == 1)
+			;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > 20)
+			break;
+		usleep(1000);
+	}
+	return got;
+}
+
 static int run(struct net *n, bool packed)
 {
-	uint64_t feat;
-	bool seen[NFRAMES] = { false };
-	unsigned got = 0, sent = 0, posted = 0;
-	struct timespec t0, t;
-	int rc = pg_vhu_negotiate(n->v, (1ull << PG_VIRTIO_F_VERSION_1) |
-				  (packed ? 1ull << PG_VIRTIO_F_RING_PACKED : 0) |
+	uint64_t feat, ring = packed ? 1ull << PG_VIRTIO_F_RING_PACKED : 0;
+	unsigned got;
+	int rc = pg_vhu_negotiate(n->v, (1ull << PG_VIRTIO_F_VERSION_1) | ring |
 				  (1ull << PG_VIRTIO_F_EVENT_IDX),
-				  (1ull << PG_VIRTIO_F_VERSION_1) |
-				  (packed ? 1ull << PG_VIRTIO_F_RING_PACKED : 0), &feat);
+				  (1ull << PG_VIRTIO_F_VERSION_1) | ring, &feat);
 
 	if (rc < 0) {
 		printf("FAIL: negotiation: %s\n", strerror(-rc));
@@ -208,53 +267,13 @@ static int run(struct net *n, bool packed)
 	if (!rc)
 		rc = pg_vhu_alloc(n->v, (size_t)(2 * QSZ) * RXBUF, 4096, (void **)&n->bufs,
 				  &n->bufs_gpa);
+	if (!rc)
+		rc = post_and_send(n);
 	if (rc < 0) {
-		printf("FAIL: queue setup: %s\n", strerror(-rc));
+		printf("FAIL: queue setup or submission: %s\n", strerror(rc == -1 ? ENOSPC : -rc));
 		return 1;
 	}
-	for (; posted < QSZ; posted++) {
-		struct pg_vq_seg s = { n->bufs_gpa + posted * RXBUF, RXBUF, true };
-
-		if (pg_vq_add(n->rx, &s, 1, n->bufs + posted * RXBUF) < 0)
-			break;
-	}
-	if (pg_vq_kick_prepare(n->rx))
-		rc = pg_vhu_kick(n->v, 0);
-	for (; sent < NFRAMES; sent++) {
-		uint8_t *b = n->bufs + (QSZ + sent) * RXBUF;
-		struct pg_vq_seg s = { n->bufs_gpa + (QSZ + sent) * RXBUF, NET_HDR + FRAME, false };
-
-		memset(b, 0, NET_HDR);
-		frame(b + NET_HDR, sent);
-		if (pg_vq_add(n->tx, &s, 1, b) < 0)
-			break;
-	}
-	if (pg_vq_kick_prepare(n->tx))
-		rc = pg_vhu_kick(n->v, 1);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (got < NFRAMES) {
-		void *tok;
-		uint32_t len;
-
-		rc = pg_vq_get(n->rx, &tok, &len);
-		if (rc < 0)
-			break;
-		if (rc == 1) {
-			if (check_rx(tok, len, seen) < 0) {
-				printf("FAIL: received frame %u is not a macswapped frame we sent "
-				       "(len %u)\n", got, len);
-				return 1;
-			}
-			got++;
-			continue;
-		}
-		while (pg_vq_get(n->tx, &tok, &len) == 1)
-			;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (t.tv_sec - t0.tv_sec > 20)
-			break;
-		usleep(1000);
-	}
+	got = receive(n);
 	printf("%s: %u of %u frames came back macswapped, %u audit records\n",
 	       got == NFRAMES && !n->audits ? "ok" : "FAIL", got, NFRAMES, n->audits);
 	return got == NFRAMES && !n->audits && !pg_vq_broken(n->rx) && !pg_vq_broken(n->tx) ?

@@ -6,8 +6,11 @@
  * other queues keep working). Written for tests; it trusts its front end.
  *
  * Scenarios: ok, idx-ahead, idx-back, id-range, id-not-in-flight, id-twice, len-large,
- * desc-flags, packed-ok, packed-wrap, packed-next, packed-id-range, inorder-ok,
- * inorder-bad-id, config-unstable, hang, die, bad-reply.
+ * desc-flags, packed-ok, packed-wrap, packed-next, packed-id-range, packed-id-twice,
+ * packed-len-large, inorder-ok, inorder-batch, inorder-bad-id, packed-inorder-batch,
+ * packed-inorder-bad-id, config-unstable, hang, die, bad-reply. A name containing
+ * "packed" offers a packed ring, one containing "inorder" offers VIRTIO_F_IN_ORDER; the
+ * "-batch" scenarios behave but complete a whole batch with one used entry (§2.7.9, §2.8.8).
  */
 #include <errno.h>
 #include <poll.h>
@@ -235,6 +238,28 @@ static void notify(struct queue *q)
 		exit(0);
 }
 
+/* In-order batch: one used entry for the last buffer, the ring skips the whole batch. */
+static void batch(struct queue *q, struct vdev_buf *b, uint32_t *len, unsigned n)
+{
+	struct vdev_ring *r = &q->r;
+	unsigned skip = 0;
+
+	if (!S.packed) {
+		vdev_split_put_elem(r, (uint16_t)(r->used_idx + n - 1u), b[n - 1].id, len[n - 1]);
+		r->used_idx = (uint16_t)(r->used_idx + n);
+		vdev_split_set_used_idx(r, r->used_idx);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++)
+		skip += b[i].ndesc;
+	vdev_packed_put(r, r->used_idx, b[n - 1].id, len[n - 1], r->used_wrap ? 0x8082u : 0x2u);
+	while (skip--)
+		if (++r->used_idx == q->num) {
+			r->used_idx = 0;
+			r->used_wrap = !r->used_wrap;
+		}
+}
+
 /* Queue 0's misbehaviour, given the buffers popped and served this round. */
 static bool misbehave(struct queue *q, struct vdev_buf *b, uint32_t *len, unsigned n)
 {
@@ -256,7 +281,7 @@ static bool misbehave(struct queue *q, struct vdev_buf *b, uint32_t *len, unsign
 	} else if (is("id-not-in-flight")) {
 		vdev_split_put_elem(r, base, (uint16_t)(b[n - 1].id + 1u) % q->num, 1);
 		vdev_split_set_used_idx(r, (uint16_t)(base + 1u));
-	} else if (is("id-twice")) {
+	} else if (is("id-twice") || is("packed-id-twice")) {
 		vdev_push(r, b[0].id, len[0], b[0].ndesc);
 		vdev_push(r, b[0].id, len[0], b[0].ndesc);
 	} else if (is("desc-flags")) {
@@ -269,6 +294,12 @@ static bool misbehave(struct queue *q, struct vdev_buf *b, uint32_t *len, unsign
 	} else if (is("inorder-bad-id")) {
 		vdev_split_put_elem(r, (uint16_t)(base + n - 1u), b[0].id, len[0]);
 		vdev_split_set_used_idx(r, (uint16_t)(base + n));
+	} else if (is("packed-inorder-bad-id")) {
+		/* the id after the batch: no buffer there is in flight */
+		vdev_packed_put(r, r->used_idx, (uint16_t)((b[n - 1].id + b[n - 1].ndesc) % q->num),
+				len[n - 1], r->used_wrap ? 0x8082u : 0x2u);
+	} else if (is("inorder-batch") || is("packed-inorder-batch")) {
+		batch(q, b, len, n);
 	} else if (is("hang")) {
 		return true;        /* never completes, never notifies */
 	} else {
@@ -305,7 +336,7 @@ static void process(struct queue *q, unsigned qi)
 		uint32_t l = len[i];
 		uint16_t flags = S.packed && q->r.used_wrap ? 0x8082u : 0x2u;
 
-		if (qi == 0 && is("len-large"))
+		if (qi == 0 && (is("len-large") || is("packed-len-large")))
 			l += 4096u;
 		if (qi == 0 && is("packed-next")) {
 			vdev_packed_put(&q->r, q->r.used_idx, b[i].id, l, flags | 1u | 4u);
@@ -326,11 +357,17 @@ static int listen_on(const char *path)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), c;
 
-	if (s < 0 || strlen(path) >= sizeof(sa.sun_path))
+	char tmp[sizeof(sa.sun_path)];
+
+	if (s < 0 || strlen(path) + 5 >= sizeof(sa.sun_path))
 		die("socket");
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	unlink(path);
-	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 1) < 0)
+	/* Bind under a temporary name and rename after listen(), so the path appears only
+	 * once connecting to it works (a test waits for the path). */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	memcpy(sa.sun_path, tmp, strlen(tmp) + 1);
+	unlink(tmp);
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 1) < 0 ||
+	    rename(tmp, path) < 0)
 		die("bind");
 	c = accept(s, NULL, NULL);
 	if (c < 0)
@@ -344,8 +381,8 @@ int main(int argc, char **argv)
 	if (argc != 3)
 		die("usage: vhost-hostile SOCKET SCENARIO");
 	S.sc = argv[2];
-	S.packed = !strncmp(S.sc, "packed-", 7);
-	S.in_order = !strncmp(S.sc, "inorder-", 8);
+	S.packed = strstr(S.sc, "packed") != NULL;
+	S.in_order = strstr(S.sc, "inorder") != NULL;
 	for (unsigned i = 0; i < NQ; i++)
 		S.q[i].kick = S.q[i].call = -1;
 	alarm(60);             /* bounded lifetime whatever the test does */

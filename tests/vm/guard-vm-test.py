@@ -5,7 +5,7 @@ native PCIe hotplug (ACPI hotplug off, pcie-root-ports), devices plugged through
 `device_add` while the guest runs the guard daemon. The real drivers (e1000e, nvme) are
 loaded in the guest before every plug.
 
-  guard-plug      pci-stub loaded first by the shipped init-top script; 8 plugs (e1000e,
+  guard-plug      pci-stub loaded first by the shipped init-top script; 12 plugs (e1000e,
                   nvme, virtio-net): quarantined ones have driver pci-stub, Command 0 and no
                   driver message; allowed by rule (port + serial: the NIC gets a DHCP
                   lease) and by command (the NVMe namespace reads back the disk's data),
@@ -42,7 +42,7 @@ import vmlib  # noqa: E402
 from vmlib import fail  # noqa: E402
 
 DISK_MARK = b"PCIGATE-GUARD-DISK-0"
-ROOT_PORTS = 8
+ROOT_PORTS = 12
 
 
 class QMP:
@@ -231,15 +231,20 @@ def report_times(recs):
     dec = [r for r in recs if r.get("event") == "decision" and "decide_us" in r]
     if not dec:
         return
-    for key in ("decide_us", "process_us", "decision_us"):
+    rd = sorted(r["read_us"] for r in recs if r.get("event") == "add" and "read_us" in r)
+    if rd:
+        print("  read_us     n=%d min %.0f median %.0f max %.0f us (sysfs read of the device at "
+              "its add)" % (len(rd), rd[0], statistics.median(rd), rd[-1]))
+    for key in ("decide_us", "process_us", "decision_us", "cpu_us"):
         v = sorted(r[key] for r in dec if key in r)
         if v:
             print("  %-11s n=%d min %.0f median %.0f max %.0f us" % (
                 key, len(v), v[0], statistics.median(v), v[-1]))
     for r in dec:
         print("    %s %-10s by=%-11s how=%-14s decide %.0f us, action done %.0f us after "
-              "the event" % (r["bdf"], r["action"], r["by"], r.get("how"), r["decide_us"],
-                             r["process_us"]))
+              "the event, daemon CPU %.0f us" % (r["bdf"], r["action"], r["by"], r.get("how"),
+                                                 r["decide_us"], r["process_us"],
+                                                 r.get("cpu_us", -1)))
 
 
 # ---- scenarios --------------------------------------------------------------------------------
@@ -256,7 +261,7 @@ def nvme(i, **kw):
 
 def scenario_plug(h):
     extra = []
-    for i in (1, 3, 5, 7, 8):
+    for i in (1, 3, 5, 7, 8, 9, 11):
         extra += ["-netdev", "user,id=n%d" % i]
     for i in (2, 4, 6):
         extra += ["-drive", "if=none,id=d%d,format=raw,file=%s" % (i, h.disk("d%d" % i))]
@@ -264,7 +269,9 @@ def scenario_plug(h):
              "a3-e1000e": nic(3, "52:54:00:12:34:03"), "r4-nvme": nvme(4, drive="d4"),
              "r5-virtio": [("device_add", {"driver": "virtio-net-pci", "id": "dev5",
                                            "bus": "rp5", "netdev": "n5"})],
-             "q6-nvme": nvme(6, drive="d6"), "q7-e1000e": nic(7), "q8-e1000e": nic(8)}
+             "q6-nvme": nvme(6, drive="d6"), "q7-e1000e": nic(7), "q8-e1000e": nic(8),
+             "m9-e1000e": nic(9), "m10-nvme": nvme(10), "m11-e1000e": nic(11),
+             "m12-nvme": nvme(12)}
     serial = h.boot_guard(plugs, extra)
     errs = []
     recs = audit(serial)
@@ -276,7 +283,7 @@ def scenario_plug(h):
     first = {}
     for s in st:
         first.setdefault(s["name"], s)
-    for n in ("q1", "q2", "q6", "q7"):
+    for n in ("q1", "q2", "q6", "q7", "m9", "m10", "m11", "m12"):
         quarantined(errs, first.get(n, {}), n + " after the plug")
     a3 = first.get("a3", {})
     check(errs, a3.get("driver") == "e1000e" and int(a3.get("cmd", "0"), 16) & 4,
@@ -316,7 +323,7 @@ def scenario_plug(h):
     check(errs, not bad and not early, "exposure: breaches %r, early %r" % (bad, early))
     print("  plugs: %d, quarantined at plug: %d, gate breaches: %d, add/bind records with a "
           "driver other than pci-stub or bus master on: %d" % (
-              len(plugs), sum(1 for n in first if n.startswith("q")), len(bad), len(early)))
+              len(plugs), sum(1 for n in first if n[0] in "qm"), len(bad), len(early)))
     report_times(recs)
     return errs
 

@@ -8,7 +8,8 @@
  * first message, i.e. after serve dropped privileges and installed its seccomp filter.
  * Before forwarding that call, the probe attempts what a parser bug turned into code
  * execution would try (docs/serve.md, "Sandbox"): exec a program, ptrace another process,
- * connect a socket it created before the sandbox, open a new file, create a socket. Each
+ * connect a socket it created before the sandbox, open a new file, create a socket, make a
+ * system call through another ABI (x32). Each
  * result is written as one line "NAME ERRNO-NAME" (or "NAME ok") with write(2) to the fd
  * named by PG_PROBE_FD, which the test inherited to the server. The calls are chosen so
  * that none of them harms the test when it succeeds (the unsandboxed control run):
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -71,6 +73,13 @@ static void probe(int fd)
 	report(fd, "socket", rc, errno);
 	if (rc >= 0)
 		close(rc);
+#if defined(__x86_64__)
+	/* getpid through the x32 ABI (the X32 bit in the number): another ABI must be refused
+	 * with EPERM like everything else, not kill the server with SIGSYS. */
+	errno = 0;
+	rc = (int)syscall(0x40000000L | SYS_getpid);
+	report(fd, "x32", rc, errno);
+#endif
 	(void)!write(fd, "done\n", 5);
 }
 

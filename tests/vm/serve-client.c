@@ -16,9 +16,22 @@
  *   probe    the sandbox observed from outside serve's code: sandbox-probe.so (path in
  *            $PG_SANDBOX_PROBE) is LD_PRELOADed into a real serve; after the sandbox, at
  *            serve's first recvmsg, it tries exec, ptrace, connect, open and socket and
- *            reports each result on an inherited pipe. Sandboxed, every one must fail
+ *            reports each result on an inherited pipe (and an x32-ABI getpid). Sandboxed,
+ *            every one must fail
  *            with EPERM; a --no-sandbox control run must see none fail with EPERM
  *            (proving the probe really observes the calls). Serving still works.
+ *   refused  one valid CFGREAD, then a SYNC_SYSMEM that decodes but whose fd is an
+ *            eventfd, which the handler refuses: serve must name message 2 (not 3) and
+ *            say why the region was refused.
+ *   listen   --fd names a listening socket: refused at start (exit 3, "not connected").
+ *   fifo     --audit / --trace-backend naming a FIFO without a reader: start-up fails at
+ *            once with a message (exit 3) instead of hanging in open().
+ *   epipe    serve's stderr is a pipe nobody reads any more: a bad message must still
+ *            close the connection, quiesce (trace) and exit 1, not die of SIGPIPE.
+ *   stuck    the peer sends requests but never reads a reply, until serve blocks in
+ *            send(); then SIGTERM: serve must stop, quiesce and exit 0 within seconds.
+ *   pdeath   (root) a launcher sets PR_SET_PDEATHSIG for serve, as `pcigate launch` does,
+ *            and dies after serve dropped privileges: serve must exit.
  *   term     serve --trace-backend: Bus Master on through a Command write, then SIGTERM:
  *            serve must close the socket, exit 0 and say so, and its backend trace must
  *            show the quiesce (Bus Master 1 -> 0, a reset) and a final config without Bus
@@ -41,7 +54,9 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -95,6 +110,9 @@ static void spawn(struct child *c, char **argv)
 			setenv("PG_PROBE_FD", "4", 1);
 			setenv("LD_PRELOAD", getenv("PG_SANDBOX_PROBE"), 1);
 		}
+		/* This program ignores SIGPIPE; serve must not inherit that (an ignored
+		 * disposition survives exec), it has to cope with the default itself. */
+		signal(SIGPIPE, SIG_DFL);
 		/* LeakSanitizer cannot run under seccomp (it needs ptrace and /proc); the probe
 		 * is preloaded ahead of an ASan runtime. */
 		setenv("ASAN_OPTIONS", "detect_leaks=0:verify_asan_link_order=0", 1);
@@ -107,16 +125,36 @@ static void spawn(struct child *c, char **argv)
 	c->out = p[0];
 }
 
-static int finish(struct child *c, char *out, size_t cap)
+/* Read fd to EOF (at most cap - 1 bytes) into out, NUL-terminated. */
+static void read_all(int fd, char *out, size_t cap)
 {
 	size_t n = 0;
 	ssize_t r;
+
+	while (n + 1 < cap && (r = read(fd, out + n, cap - 1 - n)) > 0)
+		n += (size_t)r;
+	out[n] = 0;
+}
+
+/* A temporary directory the sandboxed server (nobody after dropping root) can write its
+ * trace into; trace gets the file's path. 0 or -1. */
+static int trace_dir(char *dir, char *trace, size_t cap)
+{
+	if (!mkdtemp(dir)) {
+		check(false, "mkdtemp: %s", strerror(errno));
+		return -1;
+	}
+	(void)chmod(dir, 0777);
+	snprintf(trace, cap, "%s/trace.jsonl", dir);
+	return 0;
+}
+
+static int finish(struct child *c, char *out, size_t cap)
+{
 	int st;
 
 	close(c->sk);
-	while (n + 1 < cap && (r = read(c->out, out + n, cap - 1 - n)) > 0)
-		n += (size_t)r;
-	out[n] = 0;
+	read_all(c->out, out, cap);
 	close(c->out);
 	if (waitpid(c->pid, &st, 0) < 0)
 		return -1;
@@ -313,6 +351,25 @@ static void mode_bad(char *pcigate, char *dump)
 	check(strstr(out, "device quiesced") != NULL, "stderr lacks the quiesce:\n%s", out);
 }
 
+static void mode_refused(char *pcigate, char *dump)
+{
+	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3", NULL };
+	struct child c;
+	char out[8192], b;
+	int ev = eventfd(0, EFD_CLOEXEC), rc;
+
+	spawn(&c, argv);
+	check(cfg(c.sk, false, 0x00, 0, 2) == (dump_ids(dump) & 0xffff), "first read");
+	sync_sysmem(c.sk, ev); /* well-formed, but an eventfd is no guest memory */
+	check(recv(c.sk, &b, 1, 0) == 0, "socket not closed after the refused message");
+	rc = finish(&c, out, sizeof(out));
+	check(rc == 1, "serve exited %d, expected 1:\n%s", rc, out);
+	check(strstr(out, "closing the connection after message 2: SYNC_SYSMEM handler failed")
+	      != NULL, "stderr does not name message 2:\n%s", out);
+	check(strstr(out, "region 0") != NULL, "stderr does not say which region:\n%s", out);
+	close(ev);
+}
+
 static void mode_sandbox(char *pcigate, char *dump)
 {
 	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3",
@@ -339,8 +396,6 @@ static void probe_run(char *pcigate, char *dump, bool sandboxed, char *report, s
 			 sandboxed ? NULL : "--no-sandbox", NULL };
 	struct child c;
 	char out[8192];
-	size_t n = 0;
-	ssize_t r;
 	int pp[2], rc;
 
 	report[0] = 0;
@@ -355,9 +410,7 @@ static void probe_run(char *pcigate, char *dump, bool sandboxed, char *report, s
 	check(cfg(c.sk, false, 0x00, 0, 2) == (dump_ids(dump) & 0xffff),
 	      "%s: vendor read through the probed server", sandboxed ? "sandboxed" : "control");
 	rc = finish(&c, out, sizeof(out));
-	while (n + 1 < cap && (r = read(pp[0], report + n, cap - 1 - n)) > 0)
-		n += (size_t)r;
-	report[n] = 0;
+	read_all(pp[0], report, cap);
 	close(pp[0]);
 	check(rc == 0, "%s serve exited %d:\n%s", sandboxed ? "sandboxed" : "control", rc, out);
 	printf("probe (%s):\n%s", sandboxed ? "sandboxed" : "--no-sandbox", report);
@@ -365,7 +418,8 @@ static void probe_run(char *pcigate, char *dump, bool sandboxed, char *report, s
 
 static void mode_probe(char *pcigate, char *dump)
 {
-	static const char *const calls[] = { "exec", "ptrace", "connect", "open", "socket" };
+	static const char *const calls[] = { "exec", "ptrace", "connect", "open", "socket",
+					     "x32" };
 	char rep[1024], line[64];
 
 	if (!getenv("PG_SANDBOX_PROBE")) {
@@ -428,13 +482,8 @@ static void mode_term(char *pcigate, char *dump)
 	FILE *f;
 	int rc;
 
-	if (!mkdtemp(dir)) {
-		check(false, "mkdtemp: %s", strerror(errno));
+	if (trace_dir(dir, trace, sizeof(trace)) < 0)
 		return;
-	}
-	/* The sandboxed server writes the trace as nobody after dropping root. */
-	(void)chmod(dir, 0777);
-	snprintf(trace, sizeof(trace), "%s/trace.jsonl", dir);
 	spawn(&c, argv);
 	check(cfg(c.sk, true, 0x04, 0x0002, 2) == 0, "Command write (Bus Master off)");
 	check(cfg(c.sk, true, 0x04, 0x0006, 2) == 0, "Command write (Bus Master on)");
@@ -451,6 +500,217 @@ static void mode_term(char *pcigate, char *dump)
 		fclose(f);
 	(void)unlink(trace);
 	(void)rmdir(dir);
+}
+
+/* Wait for pid at most ms milliseconds; its exit code (128 + signal), or -1 on timeout
+ * (then it is killed). */
+static int wait_bounded(pid_t pid, int ms)
+{
+	int st;
+
+	for (int t = 0; t < ms; t += 20) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		usleep(20000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+static void mode_listen(char *pcigate, char *dump)
+{
+	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3", NULL };
+	char dir[] = "/tmp/pg-serve-listen-XXXXXX", out[4096];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int lfd, rc, ep[2];
+	ssize_t n;
+	pid_t pid;
+
+	if (!mkdtemp(dir)) {
+		check(false, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", dir);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	check(lfd >= 0 && bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
+	      listen(lfd, 1) == 0, "listening socket: %s", strerror(errno));
+	check(pipe2(ep, O_CLOEXEC) == 0, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		/* the listening socket as the server's fd 3 (dup2 onto itself keeps
+		 * FD_CLOEXEC: clear it explicitly) */
+		if (dup2(lfd, 3) < 0 || fcntl(3, F_SETFD, 0) < 0 || dup2(ep[1], 1) < 0 ||
+		    dup2(ep[1], 2) < 0)
+			_exit(126);
+		setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(ep[1]);
+	rc = wait_bounded(pid, 20000);
+	n = read(ep[0], out, sizeof(out) - 1);
+	out[n > 0 ? n : 0] = 0;
+	close(ep[0]);
+	check(strstr(out, "socket fd 3: Transport endpoint is not connected") != NULL,
+	      "serve --fd <listening socket>: no message naming it:\n%s", out);
+	check(rc == 3, "serve --fd <listening socket> exited %d, expected 3 (refused)", rc);
+	close(lfd);
+	unlink(sa.sun_path);
+	rmdir(dir);
+}
+
+static void mode_fifo(char *pcigate, char *dump)
+{
+	static char *opts[] = { "--audit", "--trace-backend" };
+	char dir[] = "/tmp/pg-serve-fifo-XXXXXX", fifo[64], out[8192];
+
+	if (!mkdtemp(dir)) {
+		check(false, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	check(mkfifo(fifo, 0600) == 0, "mkfifo: %s", strerror(errno));
+	for (size_t i = 0; i < 2; i++) {
+		char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3",
+				 opts[i], fifo, NULL };
+		struct child c;
+		int rc;
+
+		spawn(&c, argv);
+		rc = wait_bounded(c.pid, 20000);
+		read_all(c.out, out, sizeof(out));
+		close(c.out);
+		close(c.sk);
+		check(rc == 3, "serve %s FIFO: exit %d, expected 3 at once (-1: hung)", opts[i],
+		      rc);
+		check(strstr(out, "FIFO") != NULL, "serve %s FIFO: no message naming it:\n%s",
+		      opts[i], out);
+	}
+	unlink(fifo);
+	rmdir(dir);
+}
+
+static void mode_epipe(char *pcigate, char *dump)
+{
+	char dir[] = "/tmp/pg-serve-epipe-XXXXXX", trace[64], line[16384];
+	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3", "--trace-backend",
+			 trace, NULL };
+	bool quiesced = false;
+	struct child c;
+	FILE *f;
+	int rc;
+
+	if (trace_dir(dir, trace, sizeof(trace)) < 0)
+		return;
+	spawn(&c, argv);
+	close(c.out); /* nobody reads serve's stderr any more */
+	check(cfg(c.sk, false, 0x00, 0, 2) == (dump_ids(dump) & 0xffff), "first read");
+	check(cfg(c.sk, false, 0x00, 0, 3) == UINT64_MAX - 1, "len 3 got a reply");
+	close(c.sk);
+	rc = wait_bounded(c.pid, 20000);
+	check(rc == 1, "serve with a closed stderr exited %d after a bad message, expected 1 "
+	      "(141: killed by SIGPIPE)", rc);
+	f = fopen(trace, "r");
+	while (f && fgets(line, sizeof(line), f))
+		quiesced |= strstr(line, "\"trace\":\"quiesce\",\"why\":\"error\"") != NULL;
+	if (f)
+		fclose(f);
+	check(quiesced, "no quiesce in the backend trace");
+	unlink(trace);
+	rmdir(dir);
+}
+
+static void mode_stuck(char *pcigate, char *dump)
+{
+	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3", NULL };
+	uint8_t msg[PG_PROTO_HDR_SIZE + PG_PROTO_CFG_SIZE] = { 0 };
+	uint32_t cmd = PG_PROTO_CFGREAD, len = 4;
+	uint64_t size = PG_PROTO_CFG_SIZE;
+	struct child c;
+	char out[8192];
+	size_t sent = 0;
+	int rc, fl;
+
+	memcpy(msg, &cmd, 4);
+	memcpy(msg + 8, &size, 8);
+	memcpy(msg + PG_PROTO_HDR_SIZE + 8, &len, 4);
+	spawn(&c, argv);
+	fl = fcntl(c.sk, F_GETFL);
+	(void)fcntl(c.sk, F_SETFL, fl | O_NONBLOCK);
+	/* Send requests, never read a reply, until neither side can make progress: the
+	 * server is then blocked sending replies nobody reads. Bounded: 10 s. */
+	for (int idle = 0, t = 0; idle < 25 && t < 200000; t++) {
+		ssize_t n = send(c.sk, msg, sizeof(msg), MSG_NOSIGNAL);
+
+		if (n == (ssize_t)sizeof(msg)) {
+			sent++;
+			idle = 0;
+			continue;
+		}
+		idle++;
+		usleep(20000);
+	}
+	check(sent > 100, "only %zu requests could be sent", sent);
+	check(kill(c.pid, SIGTERM) == 0, "kill: %s", strerror(errno));
+	rc = wait_bounded(c.pid, 15000);
+	check(rc == 0, "serve blocked in send: exit %d after SIGTERM, expected 0 (-1: hung)",
+	      rc);
+	read_all(c.out, out, sizeof(out));
+	check(strstr(out, "SIGTERM after message") != NULL && strstr(out, "device quiesced"),
+	      "stderr lacks the stop/quiesce:\n%s", out);
+	close(c.out);
+	close(c.sk);
+}
+
+static void mode_pdeath(char *pcigate, char *dump)
+{
+	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3", NULL };
+	int sv[2], rc;
+	pid_t launcher, server = 0;
+	int pp[2];
+
+	if (geteuid() != 0) {
+		printf("pdeath: not root: serve does not switch users, nothing to check\n");
+		return;
+	}
+	check(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0, "subreaper: %s", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 || pipe(pp) < 0) {
+		check(false, "socketpair: %s", strerror(errno));
+		return;
+	}
+	launcher = fork();
+	if (launcher == 0) {
+		pid_t g = fork();
+
+		if (g == 0) {
+			int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+			/* as pcigate launch does for its servers */
+			(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+			if (dup2(sv[1], 3) < 0 || dup2(devnull, 2) < 0)
+				_exit(126);
+			setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+			execv(argv[0], argv);
+			_exit(127);
+		}
+		(void)!write(pp[1], &g, sizeof(g));
+		pause(); /* until the test kills the launcher */
+		_exit(0);
+	}
+	close(sv[1]);
+	close(pp[1]);
+	check(read(pp[0], &server, sizeof(server)) == (ssize_t)sizeof(server), "server pid");
+	close(pp[0]);
+	/* a reply means serve is in its loop: privileges dropped, sandbox on */
+	check(cfg(sv[0], false, 0x00, 0, 2) == (dump_ids(dump) & 0xffff), "first read");
+	kill(launcher, SIGKILL);
+	waitpid(launcher, NULL, 0);
+	rc = wait_bounded(server, 15000);
+	check(rc == 0, "serve outlived its launcher (exit %d, -1: still running)", rc);
+	close(sv[0]);
 }
 
 /* ---- vfio: `pcigate serve --device vfio:BDF` on QEMU's edu, inside the VM harness guest -- */
@@ -581,8 +841,8 @@ static void mode_vfio(char *pcigate, char *spec)
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr,
-			"usage: serve-client PCIGATE DUMP realize|bad|sandbox|term|probe|vfio\n");
+		fprintf(stderr, "usage: serve-client PCIGATE DUMP realize|bad|sandbox|term|probe|"
+			"refused|listen|fifo|epipe|stuck|pdeath|vfio\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -596,6 +856,18 @@ int main(int argc, char **argv)
 		mode_term(argv[1], argv[2]);
 	else if (!strcmp(argv[3], "probe"))
 		mode_probe(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "refused"))
+		mode_refused(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "listen"))
+		mode_listen(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "fifo"))
+		mode_fifo(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "epipe"))
+		mode_epipe(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "stuck"))
+		mode_stuck(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "pdeath"))
+		mode_pdeath(argv[1], argv[2]);
 	else if (!strcmp(argv[3], "vfio"))
 		mode_vfio(argv[1], argv[2]);
 	else

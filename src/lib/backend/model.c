@@ -21,6 +21,7 @@
  * below the size read as zero (wzero), as they are hardwired on a real device.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -707,6 +708,51 @@ int pg_backend_model_guesses(const struct pg_backend *be, struct pg_model_guesse
 		if (m->guessed & (1u << i))
 			ret->size[i] = m->bars[i].size;
 	return 0;
+}
+
+/* Append to buf (n bytes, NUL-terminated) as far as it fits. */
+__attribute__((format(printf, 3, 4)))
+static void append(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= n)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, n - used, fmt, ap);
+	va_end(ap);
+}
+
+const char *pg_backend_model_guess_text(const struct pg_backend *be, char *buf, size_t n)
+{
+	struct pg_model_guesses g;
+	char sz[24];
+	unsigned k = 0;
+
+	if (!buf || !n)
+		return buf;
+	buf[0] = '\0';
+	if (pg_backend_model_guesses(be, &g) < 0)
+		return buf;
+	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
+		if (!(g.guessed & (1u << i)))
+			continue;
+		pg_dump_size_text(g.size[i], sz, sizeof(sz));
+		append(buf, n, "%s%s=%s", k++ ? " " : "guessed ", annot_keys[i], sz);
+	}
+	k = 0;
+	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
+		if (!(g.absent & (1u << i)))
+			continue;
+		if (i == PG_CFG_ROM_BAR)
+			append(buf, n, "%sROM", k++ ? ", " : buf[0] ? "; " : "");
+		else
+			append(buf, n, "%sBAR%u", k++ ? ", " : buf[0] ? "; " : "", i);
+	}
+	if (k)
+		append(buf, n, " read 0, taken as not implemented");
+	return buf;
 }
 
 int pg_backend_model_new(const struct pg_dump_dev *dev, const char *name, struct pg_backend **ret)

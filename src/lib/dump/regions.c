@@ -15,6 +15,7 @@
  * the bounded pg_util_parse_size() (K/M/G suffixes; anything else leaves the BAR
  * unknown), and must be a power of two as any BAR size is.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "dump-private.h"
@@ -111,6 +112,24 @@ static void set(struct pg_dump_dev *dev, unsigned i, uint64_t size)
 		return; /* an annotation says otherwise: it wins */
 	dev->sizes.size[i] = size;
 	dev->sizes.known |= (uint8_t)(1u << i);
+}
+
+const char *pg_dump_size_text(uint64_t size, char *buf, size_t n)
+{
+	static const char units[] = "KMG";
+	unsigned u = 0;
+
+	if (!buf || !n)
+		return buf;
+	while (size && size % 1024 == 0 && u < sizeof(units) - 1) {
+		size /= 1024;
+		u++;
+	}
+	if (u)
+		snprintf(buf, n, "%llu%c", (unsigned long long)size, units[u - 1]);
+	else
+		snprintf(buf, n, "%llu", (unsigned long long)size);
+	return buf;
 }
 
 void pg_dump_regions_apply(const struct pg_dump_regions *r, struct pg_dump_dev *dev)

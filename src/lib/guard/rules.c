@@ -207,23 +207,32 @@ static int m_port(struct pp_ctx *c, void *obj, const yaml_mark_t *key)
 	return 0;
 }
 
-static int m_slot(struct pp_ctx *c, void *obj, const yaml_mark_t *key)
+/* A free-text value (slot, name): printable ASCII, none of forbidden, 1..size-1 long. */
+static int text_value(struct pp_ctx *c, const char *key, const char *noun, size_t size,
+		      const char *forbidden, const char *without, char *dst)
 {
-	struct pg_guard_match *m = obj;
 	char text[PG_POLICY_MAX_SCALAR + 1];
 	size_t n;
-	int r = next_scalar(c, "a slot name", text);
+	int r = next_scalar(c, noun, text);
 
 	if (r < 0)
 		return r;
-	n = plain_len(text, PG_GUARD_SLOT_LEN, " /");
+	n = plain_len(text, size, forbidden);
 	if (n == 0)
 		return pp_fail(c, &c->ev.start_mark, -EINVAL,
-			       "slot is a physical slot name of 1-%u printable characters "
-			       "without spaces or '/'", PG_GUARD_SLOT_LEN - 1);
-	memcpy(m->slot, text, strlen(text) + 1);
-	m->have |= PG_GUARD_M_SLOT;
+			       "%s is %s of 1-%zu printable characters without %s", key, noun,
+			       size - 1, without);
+	memcpy(dst, text, n + 1);
 	return 0;
+}
+
+static int m_slot(struct pp_ctx *c, void *obj, const yaml_mark_t *key)
+{
+	struct pg_guard_match *m = obj;
+
+	m->have |= PG_GUARD_M_SLOT;
+	return text_value(c, "slot", "a physical slot name", PG_GUARD_SLOT_LEN, " /",
+			  "spaces or '/'", m->slot);
 }
 
 static int m_removable(struct pp_ctx *c, void *obj, const yaml_mark_t *key)
@@ -358,19 +367,9 @@ static int r_driver(struct pp_ctx *c, void *obj, const yaml_mark_t *key)
 static int r_name(struct pp_ctx *c, void *obj, const yaml_mark_t *key)
 {
 	struct gr_rule *gr = obj;
-	char text[PG_POLICY_MAX_SCALAR + 1];
-	size_t n;
-	int r = next_scalar(c, "a name", text);
 
-	if (r < 0)
-		return r;
-	n = plain_len(text, PG_GUARD_NAME_LEN, "\"\\");
-	if (n == 0)
-		return pp_fail(c, &c->ev.start_mark, -EINVAL,
-			       "name is 1-%u printable ASCII characters without quotes or "
-			       "backslashes", PG_GUARD_NAME_LEN - 1);
-	memcpy(gr->r.name, text, n + 1);
-	return 0;
+	return text_value(c, "name", "a label", PG_GUARD_NAME_LEN, "\"\\",
+			  "quotes or backslashes", gr->r.name);
 }
 
 static const struct pp_key rule_keys[] = {

@@ -531,6 +531,9 @@ static const struct finding_rule rules[PG_FIND__COUNT] = {
 					 check_header_unsupported },
 	[PG_FIND_NO_DEVICE] = { "no-device", PG_SEV_HIGH, check_no_device },
 	[PG_FIND_MSIX_INVALID] = { "msix-invalid", PG_SEV_HIGH, check_msix_invalid },
+	/* From a live device's surroundings, not its config: pg_inspect_topology(). */
+	[PG_FIND_IOMMU_SHARED] = { "iommu-group-shared", PG_SEV_MEDIUM, NULL },
+	[PG_FIND_ACS_GAP] = { "acs-gap", PG_SEV_MEDIUM, NULL },
 };
 
 /* Most severe first; equal severities keep table (code) order. */
@@ -561,7 +564,7 @@ int pg_inspect(const struct pg_cfg_layout *layout, struct pg_inspect_result *out
 		struct hit h = { .severity = rule->severity };
 		struct pg_finding *f;
 
-		if (no_device && code != PG_FIND_NO_DEVICE)
+		if ((no_device && code != PG_FIND_NO_DEVICE) || !rule->check)
 			continue;
 		rule->check(layout, &h);
 		if (!h.found || out->nfindings >= PG_INSPECT_MAX_FINDINGS)
@@ -575,6 +578,55 @@ int pg_inspect(const struct pg_cfg_layout *layout, struct pg_inspect_result *out
 			out->worst = h.severity;
 	}
 	sort_findings(out);
+	return 0;
+}
+
+static void add_finding(struct pg_inspect_result *r, enum pg_finding_code code,
+			const struct hit *h)
+{
+	struct pg_finding *f;
+
+	if (!h->found || r->nfindings >= PG_INSPECT_MAX_FINDINGS)
+		return;
+	f = &r->findings[r->nfindings++];
+	f->code = code;
+	f->severity = h->severity;
+	f->offset = h->offset;
+	memcpy(f->why, h->why, sizeof(f->why));
+	if (h->severity > r->worst)
+		r->worst = h->severity;
+}
+
+int pg_inspect_topology(const struct pg_topo_dev *t, const struct pg_cfg_layout *l,
+			struct pg_inspect_result *r)
+{
+	struct hit h = { .severity = rules[PG_FIND_IOMMU_SHARED].severity };
+	unsigned others = 0;
+	const char *first = NULL;
+
+	if (!t || !l || !r)
+		return -EINVAL;
+	if (!header_known(l) || is_bridge(l))
+		return 0; /* nothing to pass through */
+	for (unsigned i = 0; i < t->ngroup && i < PG_TOPO_MAX_GROUP; i++)
+		if (strcmp(t->group[i], t->bdf)) {
+			others++;
+			first = first ? first : t->group[i];
+		}
+	/* The IOMMU cannot tell the group's functions apart: whoever gets one can reach
+	 * the others' DMA, so VFIO hands out whole groups. */
+	if (others || t->group_truncated)
+		hit_set(&h, 0, "IOMMU group %d holds %u other function%s (first %s): pass them "
+			       "through together or leave them unbound", t->iommu_group, others,
+			others == 1 ? "" : "s", first ? first : "?");
+	add_finding(r, PG_FIND_IOMMU_SHARED, &h);
+	h = (struct hit){ .severity = rules[PG_FIND_ACS_GAP].severity };
+	if (t->acs == PG_TOPO_ACS_GAP && t->acs_at < t->nupstream && t->acs_at < PG_TOPO_MAX_DEPTH)
+		hit_set(&h, 0, "not isolated at %s (%s): functions below it can reach each other "
+			       "without the IOMMU", t->upstream[t->acs_at].bdf,
+			t->upstream[t->acs_at].why ? t->upstream[t->acs_at].why : "?");
+	add_finding(r, PG_FIND_ACS_GAP, &h);
+	sort_findings(r);
 	return 0;
 }
 

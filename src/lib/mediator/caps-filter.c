@@ -25,7 +25,6 @@
 #include "mediator-private.h"
 #include "regs.h"
 
-#define EXT_FIRST 0x100u
 
 struct handler {
 	uint16_t id;
@@ -50,16 +49,21 @@ static const struct handler *find_handler(bool extended, uint16_t id)
 	return NULL;
 }
 
+/* Capability headers are virtual: the ID (and an extended header's version) as the device
+ * has them, the next pointer linking visible capabilities only (link_std(), link_ext()). */
+static const struct pg_row_def row_std_hdr = {
+	.size = 2, .virt = 0xffffu, .ro = 0xffffu, .snap = CAP_HDR_ID,
+};
+
+static const struct pg_row_def row_ext_hdr = {
+	.size = 4, .virt = 0xffffffffu, .ro = 0xffffffffu, .snap = ECAP_HDR_ID | ECAP_HDR_VER,
+};
+
 static int add_cap_header(struct pg_mediator *m, struct pg_med_cap *mc, char *name)
 {
 	struct pg_reg r;
 
-	memset(&r, 0, sizeof(r));
-	r.off = mc->off;
-	r.size = mc->extended ? 4 : 2;
-	r.virt = r.ro = pg_size_mask(r.size);
-	r.value = mc->extended ? mc->id | ((pg_med_snap(m, mc->off, 4) >> 16) & 0xfu) << 16 :
-		  mc->id;
+	pg_med_def_row(m, mc->off, mc->extended ? &row_ext_hdr : &row_std_hdr, 0, &r);
 	pg_reg_set_id(&r, name, ".hdr");
 	return pg_med_add(m, &r, &mc->hdr_row);
 }
@@ -108,7 +112,8 @@ static void link_std(struct pg_mediator *m)
 		if (prev == pg_med_row(m, m->row_capptr))
 			prev->value = prev->init = c->off;
 		else if (prev)
-			prev->value = prev->init = (prev->value & 0xffu) | (uint32_t)c->off << 8;
+			prev->value = prev->init = (prev->value & CAP_HDR_ID) |
+						   (uint32_t)c->off << CAP_HDR_NEXT_SHIFT;
 		prev = h;
 		any = true;
 	}
@@ -123,7 +128,8 @@ static void set_next_ext(struct pg_mediator *m, uint16_t idx, uint16_t next)
 	struct pg_reg *r = pg_med_row(m, idx);
 
 	if (r)
-		r->value = r->init = (r->value & 0xfffffu) | (uint32_t)next << 20;
+		r->value = r->init = (r->value & (ECAP_HDR_ID | ECAP_HDR_VER)) |
+				     (uint32_t)next << ECAP_HDR_NEXT_SHIFT;
 }
 
 /* The placeholder's bytes belong to the hidden capability: every write is dropped (the
@@ -140,19 +146,19 @@ static void placeholder_write(struct pg_mediator *m, struct pg_reg *r, struct pg
 
 static int link_ext(struct pg_mediator *m)
 {
+	static const struct pg_row_def row_placeholder = {
+		.size = 4, .id = "ecap.placeholder", .virt = 0xffffffffu, .ro = 0xffffffffu,
+		.write = placeholder_write,
+	};
 	uint16_t prev = PG_ROW_NONE;
 	struct pg_reg ph;
 	int rc;
 
 	for (uint16_t i = 0; i < m->ncaps; i++) {
-		if (m->caps[i].extended && m->caps[i].off == EXT_FIRST && !m->caps[i].visible) {
-			memset(&ph, 0, sizeof(ph));
-			ph.off = EXT_FIRST;
-			ph.size = 4;
-			ph.virt = ph.ro = 0xffffffffu;
-			ph.write = placeholder_write;
+		if (m->caps[i].extended && m->caps[i].off == ECAP_FIRST && !m->caps[i].visible) {
+			pg_med_def_row(m, ECAP_FIRST, &row_placeholder, 0, &ph);
+			ph.value = 0; /* ID 0, version 0; link_ext() sets the next pointer */
 			ph.priv = i; /* the hidden capability, for the audit rule */
-			memcpy(ph.id, "ecap.placeholder", sizeof("ecap.placeholder"));
 			rc = pg_med_add(m, &ph, &prev);
 			if (rc < 0)
 				return rc;

@@ -144,6 +144,26 @@ static inline __attribute__((always_inline)) int write_row(struct pg_mediator *m
 	return 0;
 }
 
+/* write_row() for a row with no hook and nothing to audit (most status and read-only
+ * rows): the same mask rules without the hook context. */
+static inline __attribute__((always_inline)) int write_plain(struct pg_reg *r, uint16_t off,
+							    uint8_t n, uint32_t val,
+							    struct pg_write_decision *d)
+{
+	unsigned sh = (off - r->off) * 8u;
+	uint32_t bm = pg_size_mask(n) << sh;
+	uint32_t v = (val << sh) & bm;
+	uint32_t vw = r->virt & ~r->ro & bm;
+	uint32_t hw_mask = (r->pass | (r->rw1c & v)) & bm;
+
+	r->value = (r->value & ~vw) | (v & vw);
+	if (!hw_mask)
+		return 0;
+	hw_mask |= r->rsvdz & bm;
+	return pg_med_push_cfg(d, r->off, r->size, v & (r->pass | r->rw1c), hw_mask, r->rw1c) ?
+	       0 : -ENOSPC;
+}
+
 /* Bytes no visible row owns: dropped and audited; the permissive profile writes plain
  * gap bytes (not hidden ones) through, in naturally aligned pieces. */
 __attribute__((cold, noinline))
@@ -194,7 +214,10 @@ int pg_mediator_decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, 
 			j = (unsigned)(r->off + r->size - off);
 			if (j > size)
 				j = size;
-			rc = write_row(m, r, b, (uint8_t)(j - i), value >> (8u * i), ret);
+			if (!r->write && !(r->deny | r->paudit))
+				rc = write_plain(r, b, (uint8_t)(j - i), value >> (8u * i), ret);
+			else
+				rc = write_row(m, r, b, (uint8_t)(j - i), value >> (8u * i), ret);
 		} else {
 			while (j < size && m->rt.map[off + j] == e)
 				j++;

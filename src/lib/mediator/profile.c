@@ -90,19 +90,15 @@ int pg_med_add_defs(struct pg_mediator *m, uint16_t base, const struct pg_row_de
 
 int pg_med_ro_rows(struct pg_mediator *m, uint16_t from, uint16_t to, const char *id)
 {
-	struct pg_reg r;
 	int rc;
 
 	for (uint32_t p = from; p < to;) {
 		uint8_t s = (p % 4u == 0 && p + 4u <= to) ? 4 : (p % 2u == 0 && p + 2u <= to) ? 2 : 1;
+		/* read from the hardware, never written (permissive: written through) */
+		const struct pg_row_def ro = { .size = s, .id = id, .ro = 0xffffffffu,
+					       .perm_open = 0xffffffffu };
 
-		memset(&r, 0, sizeof(r));
-		r.off = (uint16_t)p;
-		r.size = s;
-		r.ro = pg_size_mask(s);
-		r.perm_open = r.ro;
-		pg_reg_set_id(&r, id, NULL);
-		rc = pg_med_add(m, &r, NULL);
+		rc = pg_med_add_def(m, (uint16_t)p, &ro, 0, NULL);
 		if (rc < 0)
 			return rc;
 		p += s;

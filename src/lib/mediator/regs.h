@@ -57,6 +57,14 @@
 #define ROM_ENABLE 0x1u
 #define ROM_FLAGS 0x7ffu                 /* enable and reserved bits */
 
+/* ---- capability headers (PCI 3.0 §6.7; PCIe r5.0 §7.6.3) -------------------------------- */
+#define CAP_HDR_ID 0x00ffu
+#define CAP_HDR_NEXT_SHIFT 8
+#define ECAP_FIRST 0x100u                /* the extended list starts here */
+#define ECAP_HDR_ID 0x0000ffffu
+#define ECAP_HDR_VER 0x000f0000u
+#define ECAP_HDR_NEXT_SHIFT 20
+
 /* ---- Power Management (PCI PM 1.2 §3.2) ------------------------------------------------- */
 #define PM_PMC 0x02u
 #define PM_PMCSR 0x04u

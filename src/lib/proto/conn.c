@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "proto-private.h"
+#include "util/util.h"
 
 /* One maximum-size frame: the most a connection ever buffers. */
 #define PG_PROTO_RX_CAP (PG_PROTO_HDR_SIZE + PG_PROTO_MAX_PAYLOAD)
@@ -163,6 +164,11 @@ int pg_proto_conn_new_socket(int fd, struct pg_proto_conn **ret)
 		return -errno;
 	if (type != SOCK_STREAM || sa.ss_family != AF_UNIX)
 		return -ENOTSOCK;
+	/* A listening or unconnected socket is not a connection: reading it would fail (or
+	 * block) only later, after the sandbox is up. */
+	salen = sizeof(sa);
+	if (getpeername(fd, (struct sockaddr *)&sa, &salen) < 0)
+		return errno == ENOTCONN ? -ENOTCONN : -errno;
 	/* QEMU's side is blocking too: one request in flight, each read waits for it. */
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
@@ -205,8 +211,8 @@ uint64_t pg_proto_conn_count(const struct pg_proto_conn *conn)
  *
  * Which message an fd belongs to: SCM_RIGHTS travel with the bytes of the sendmsg() that
  * carried them, and Linux ends a stream read right after the first segment that brought
- * fds (net/unix/af_unix.c, unix_stream_read_generic). So fds belong to the message that
- * holds the last byte of the read they arrived with; that is QEMU's message exactly, and
+ * fds (Linux net/unix/af_unix.c, unix_stream_read_generic()). So fds belong to the message
+ * that holds the last byte of the read they arrived with; that is QEMU's message, and
  * for a hostile peer it is one deterministic message whose fd count is then validated.
  */
 static void pend_drop(struct pg_proto_conn *c)
@@ -228,7 +234,9 @@ static ssize_t rx_fill(struct pg_proto_conn *c, struct pg_proto_error *err)
 	ssize_t n = c->tp->recv(c->ctx, c->rx + c->rx_len, room, fds, &nfds, &trunc);
 
 	for (unsigned i = 0; i < nfds && i < PG_PROTO_MAX_FDS; i++) {
-		if (n > 0 && c->npend < PG_PROTO_PEND_FDS) {
+		if (n <= 0) {
+			(void)close(fds[i]); /* no byte to pin them to: the read failed anyway */
+		} else if (c->npend < PG_PROTO_PEND_FDS) {
 			c->pend[c->npend] = fds[i];
 			c->pend_at[c->npend++] = c->rx_len + (size_t)n - 1;
 		} else {
@@ -369,7 +377,7 @@ static int do_cfg_read(const struct pg_proto_handler *h, void *ctx, struct pg_pr
 	if (h->cfg_read)
 		rc = h->cfg_read(ctx, m->u.cfg.addr, m->u.cfg.len, &v);
 	if (rc == 0)
-		*reply = m->u.cfg.len == 4 ? v : v & ((UINT32_C(1) << (8 * m->u.cfg.len)) - 1);
+		*reply = v & pg_util_size_mask(m->u.cfg.len);
 	return rc;
 }
 
@@ -389,7 +397,7 @@ static int do_bar_read(const struct pg_proto_handler *h, void *ctx, struct pg_pr
 	if (h->bar_read)
 		rc = h->bar_read(ctx, m->u.bar.addr, m->u.bar.size, m->u.bar.memory, &v);
 	if (rc == 0)
-		*reply = m->u.bar.size == 8 ? v : v & ((UINT64_C(1) << (8 * m->u.bar.size)) - 1);
+		*reply = v & pg_util_size_mask(m->u.bar.size);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <seccomp.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -77,6 +78,11 @@ static int install_seccomp(bool vfio)
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 				      SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	/* A syscall of another ABI (x32: the X32 bit in the number; i386 through int 0x80)
+	 * would otherwise hit libseccomp's bad-arch action, SIGSYS: refuse it with EPERM like
+	 * any other call (docs/serve.md promises EPERM, so the device is still quiesced). */
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(EPERM));
 	if (rc == 0)
 		rc = seccomp_load(ctx); /* sets no_new_privs first (libseccomp default) */
 	if (ctx)
@@ -86,10 +92,36 @@ static int install_seccomp(bool vfio)
 
 /* Root without a user drops to "nobody"; user "root" is the explicit way to stay root.
  * A non-root user stays who it is (it could not switch anyway). */
+static int switch_user(const struct pg_serve *s, const struct passwd *pw, const char *user)
+{
+	int pdeath = 0, rc;
+	pid_t parent = getppid();
+
+	/* setuid() clears the parent-death signal (prctl(2)); `pcigate launch` relies on it
+	 * so that servers never outlive the launcher: keep it across the switch. */
+	(void)prctl(PR_GET_PDEATHSIG, &pdeath, 0, 0, 0);
+	if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+		rc = -errno;
+		pg_serve_logf(s, LOG_ERR, "cannot switch to user %s: %s", user, strerror(-rc));
+		return rc;
+	}
+	if (pdeath > 0) {
+		if (prctl(PR_SET_PDEATHSIG, pdeath, 0, 0, 0) < 0) {
+			rc = -errno;
+			pg_serve_logf(s, LOG_ERR, "PR_SET_PDEATHSIG: %s", strerror(-rc));
+			return rc;
+		}
+		if (getppid() != parent) /* the parent died while the signal was not armed */
+			(void)raise(pdeath);
+	}
+	return 0;
+}
+
 static int drop_privileges(const struct pg_serve *s)
 {
 	const char *user = s->c->user;
 	struct passwd *pw;
+	int rc;
 
 	if (geteuid() != 0) {
 		if (user && getpwnam(user) && getpwnam(user)->pw_uid != geteuid()) {
@@ -107,12 +139,9 @@ static int drop_privileges(const struct pg_serve *s)
 	}
 	if (pw->pw_uid == 0)
 		return 0;
-	if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
-		int rc = -errno;
-
-		pg_serve_logf(s, LOG_ERR, "cannot switch to user %s: %s", user, strerror(-rc));
+	rc = switch_user(s, pw, user);
+	if (rc < 0)
 		return rc;
-	}
 	/* Prove there is no way back. */
 	if (setuid(0) == 0) {
 		pg_serve_logf(s, LOG_ERR, "privileges could be regained after dropping to %s",

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A server of one mediated device to QEMU 7.2's x-pci-proxy-dev over the mpqemu socket
- * (docs/serve.md): the process policy around the proto frontend. The device comes from
- * pg_guest_open() (a dump: model; a BDF: sysfs, read-only; vfio:BDF: vfio-pci, written,
- * its guest RAM mapped for DMA by the frontend), every access goes through the
+ * (docs/serve.md, "The mpqemu protocol"; QEMU 7.2 hw/remote/proxy.c): the process policy
+ * around the proto frontend. The device comes from pg_guest_open() (a dump: model; a BDF:
+ * sysfs, read-only; vfio:BDF: vfio-pci, written, its guest RAM mapped for DMA by the
+ * frontend), every access goes through the
  * mediator, the protocol is the proto module. What lives here: audit output (JSON Lines on
  * the caller's fd), the backend trace, signals, the sandbox (sandbox.c) and failing closed.
  *
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -83,6 +85,7 @@ static void audit_warm_up(void)
 static int open_device(struct pg_serve *s, struct pg_mediator_config *mc)
 {
 	struct pg_guest_error gerr = { "" };
+	char guess[320];
 	int rc = pg_guest_open(s->c->device, s->c->policy, s->c->sysfs_root, &s->g, &gerr);
 
 	if (rc < 0) {
@@ -96,6 +99,9 @@ static int open_device(struct pg_serve *s, struct pg_mediator_config *mc)
 		pg_serve_logf(s, LOG_NOTICE, "%s: no entry in %s for %04x:%04x; profile %s",
 			      s->c->device, s->c->policy, s->g.ids & 0xffffu, s->g.ids >> 16,
 			      pg_profile_name(s->c->profile));
+	if (pg_backend_model_guess_text(s->g.be, guess, sizeof(guess))[0])
+		pg_serve_logf(s, LOG_WARNING, "%s: BAR sizes missing from the dump; %s",
+			      s->c->device, guess); /* the guest sees these sizes */
 	s->be = s->g.be;
 	mc->policy = s->g.entry;
 	return 0;
@@ -194,15 +200,29 @@ static void on_term(int sig)
 	errno = saved;
 }
 
+/*
+ * Besides SIGTERM/SIGINT: SIGPIPE is ignored, so that a closed stderr (a log line) or a
+ * peer gone mid-reply is an EPIPE on that write, not death before the device is quiesced.
+ * And sends time out: a peer that sends requests but never reads the replies would
+ * otherwise leave the server blocked in send() forever, deaf to SIGTERM (the handler only
+ * shuts the read side). QEMU reads each reply before its next request, so a reply that
+ * cannot be queued for SEND_TIMEOUT_S is a peer not playing the protocol: the connection
+ * is closed (fail closed) and, after a signal, the stop proceeds.
+ */
+#define SEND_TIMEOUT_S 2
+
 static void catch_term(int sockfd)
 {
 	struct sigaction sa = { .sa_handler = on_term };
+	struct timeval tv = { .tv_sec = SEND_TIMEOUT_S };
 
 	(void)sigemptyset(&sa.sa_mask);
 	term_signal = 0;
 	term_fd = sockfd;
 	(void)sigaction(SIGTERM, &sa, NULL);
 	(void)sigaction(SIGINT, &sa, NULL);
+	(void)signal(SIGPIPE, SIG_IGN);
+	(void)setsockopt(sockfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
 /* ---- attach and serve ------------------------------------------------------------------ */

@@ -60,7 +60,7 @@ static int wait_queue(struct pg_vblk *b, unsigned q)
 	if (rc == -ETIMEDOUT)
 		pg_vhu_report(b->v, (int)q, rc, "no completion before the timeout");
 	else if (rc == -EPIPE)
-		pg_vhu_report(b->v, (int)q, rc, "back end closed the connection");
+		pg_vhu_report(b->v, (int)q, rc, "back end closed the connection or sent an unsolicited message");
 	return rc;
 }
 

@@ -97,8 +97,8 @@ static int make_queue(struct pg_vblk *b, const struct pg_vblk_config *cfg, unsig
 	return rc;
 }
 
-static size_t mem_needed(const struct pg_vblk_config *c, unsigned depth, unsigned queues,
-			 uint16_t qs)
+/* Shared memory for the queues: rings with indirect tables, per-slot header and bounce. */
+static size_t mem_needed(unsigned depth, unsigned queues, uint16_t qs)
 {
 	size_t ring = 16u * qs * (1u + PG_VQ_MAX_SEGS) + 8192u;
 
@@ -152,7 +152,7 @@ int pg_vblk_open(const char *path, const struct pg_vblk_config *cfg, struct pg_v
 	if (!rc && b->info.queue_size < 3)
 		rc = -EINVAL; /* a request without indirect needs three descriptors */
 	if (!c.vhu.mem_bytes)
-		c.vhu.mem_bytes = mem_needed(&c, b->depth, b->info.queues, b->info.queue_size);
+		c.vhu.mem_bytes = mem_needed(b->depth, b->info.queues, b->info.queue_size);
 	if (!rc)
 		rc = pg_vhu_open(path, &c.vhu, &b->v);
 	if (!rc)

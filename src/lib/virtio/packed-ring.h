@@ -207,10 +207,11 @@ static int pg_vq_packed_get(struct pg_vq *vq, void **token, uint32_t *len)
 	ulen = (flags & VQ_F_WRITE) ? vq_ld32(&vq->desc[pos].len) : 0;
 	if (VQ_HARDEN(id >= vq->num))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
-	id = vq_nospec(id, vq->num);
+	/* Spectre v1 (docs/virtio.md G4): the mask keeps a mispredicted load inside buf. */
+	id &= VQ_HARDEN(1) ? vq->id_mask : UINT32_MAX;
 	if (vq->cfg.in_order) {
 		/* §2.8.8: the id names the last buffer of the batch; it must be in the window
-		 * of buffers in flight (reference G5). */
+		 * of buffers in flight (docs/virtio.md G5). */
 		k = pg_vq_fifo_find(vq, (uint16_t)id);
 		if (VQ_HARDEN(k < 0))
 			return pg_vq_fail(vq, PG_VQ_FAULT_ID_ORDER, id, vq->in_flight,

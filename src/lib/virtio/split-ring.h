@@ -9,7 +9,7 @@
  * The device writes only the used ring; it can also scribble on the descriptor table and
  * the available ring (they are in its memory), so nothing the driver needs is read back
  * from them: chain links live in `link`, flags in `dflags`, lengths in `buf` (closes
- * reference G1, where Linux follows a NEXT flag the device can set). The only reads of
+ * docs/virtio.md G1, where Linux follows a NEXT flag the device can set). The only reads of
  * device-written memory are used->idx, one used element, used->flags or avail_event, and
  * the flags of a completed chain's descriptors, compared with what the driver wrote to
  * catch a device that writes its read-only table.
@@ -144,31 +144,36 @@ static bool pg_vq_split_kick_prepare(struct pg_vq *vq)
 }
 
 /* Return a completed chain to the free list (private links only) and report it. */
-static inline __attribute__((always_inline)) int split_detach(struct pg_vq *vq, uint16_t id, uint32_t len, void **token, uint32_t *ret_len)
+static inline __attribute__((always_inline)) int split_detach(struct pg_vq *vq, uint16_t id,
+								uint32_t len, void **token,
+								uint32_t *ret_len)
 {
-	struct vq_buf *b = &vq->buf[id];
+	struct vq_buf b = vq->buf[id];   /* private record, one copy */
+	uint16_t i = id;
 
 	/* The device has no business writing the descriptor table (device-read-only, §2.7.5):
 	 * compare what it now holds with what the driver wrote. Only compared, never used:
-	 * the walk below follows private links for exactly b->ndesc steps. */
-	for (uint16_t k = 0, i = id; VQ_HARDEN(k < b->ndesc); k++, i = vq->link[i]) {
+	 * the walk follows private links for exactly b.ndesc steps. */
+	for (unsigned k = b.ndesc; VQ_HARDEN(k); k--) {
 		uint16_t f = vq_ld16(&vq->desc[i].a);
 
 		if (VQ_HARDEN(f != vq->dflags[i]))
 			return pg_vq_fail(vq, PG_VQ_FAULT_DESC_FLAGS, f, vq->dflags[i],
 					  "descriptor flags changed by the device");
+		if (k > 1)
+			i = vq->link[i];
 	}
-	*token = b->token;
+	*token = b.token;
 	*ret_len = len;
-	b->token = NULL;
+	vq->buf[id].token = NULL;
 	if (!vq->cfg.in_order) {
-		vq->link[b->last] = vq->free_head;
+		vq->link[b.last] = vq->free_head;
 		vq->free_head = id;
-	}
-	vq->num_free = (uint16_t)(vq->num_free + b->ndesc);
-	vq->in_flight--;
-	if (vq->cfg.in_order)
+	} else {
 		vq->fifo_head = (uint16_t)((vq->fifo_head + 1u) % vq->num);
+	}
+	vq->num_free = (uint16_t)(vq->num_free + b.ndesc);
+	vq->in_flight--;
 	vq->last_used++;
 	if (vq->cfg.event_idx && vq->cb_enabled)
 		vq_st16(USED_EVENT(vq), vq->last_used);
@@ -177,7 +182,7 @@ static inline __attribute__((always_inline)) int split_detach(struct pg_vq *vq, 
 
 /* In-order (§2.7.9): the device may write one used element, for the last buffer of a
  * batch, and advance used->idx by the batch size. The id must be exactly the head of the
- * d-th buffer in flight (reference G5: Linux only compares it). */
+ * d-th buffer in flight (docs/virtio.md G5: Linux only compares it). */
 static int split_get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, void **token,
 			uint32_t *len)
 {
@@ -237,7 +242,7 @@ static int pg_vq_split_get(struct pg_vq *vq, void **token, uint32_t *len)
 	ulen = vq_ld32(USED_LEN(vq, slot));
 	if (VQ_HARDEN(id >= vq->num))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
-	/* Spectre v1 (reference G4): num is a power of 2, so masking bounds the index even on
+	/* Spectre v1 (docs/virtio.md G4): num is a power of 2, so masking bounds the index even on
 	 * a mispredicted path, for one instruction. */
 	id &= VQ_HARDEN(1) ? vq->num - 1u : UINT32_MAX;
 	if (VQ_HARDEN(!vq->buf[id].token))

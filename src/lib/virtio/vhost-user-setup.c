@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * vhost-user front end: feature and protocol negotiation, the memory table, config reads
- * and queue start (QEMU docs/interop/vhost-user.rst "Starting and stopping rings"; the
- * sequence tested against qemu-storage-daemon 7.2).
+ * and queue start (vhost-user.rst "Starting and stopping rings"; the order GET_FEATURES,
+ * protocol features, SET_OWNER, SET_FEATURES, SET_MEM_TABLE, then per ring NUM, BASE, ADDR,
+ * KICK, CALL, ENABLE works with qemu-storage-daemon 7.2 and DPDK 22.11; docs/virtio.md).
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -65,7 +65,8 @@ struct pg_vq {
 	struct vq_desc *ind;       /* indirect tables, PG_VQ_MAX_SEGS per id; NULL if none */
 	uint64_t desc_addr, drv_addr, dev_addr, ind_addr;
 	/* private state */
-	struct vq_buf *buf;        /* [num] */
+	struct vq_buf *buf;        /* [id_mask + 1]: a power of 2 >= num */
+	uint32_t id_mask;          /* masks a checked id (speculation) */
 	uint16_t *link;            /* split: chain/free-list link; packed: id free list */
 	uint16_t *dflags;          /* split: the flags the driver wrote to each descriptor */
 	uint16_t *fifo;            /* in-order: ids in submission order (ring of num) */
@@ -124,21 +125,6 @@ static inline void vq_st16(uint16_t *p, uint16_t v)
 static inline void vq_st16_rel(uint16_t *p, uint16_t v)
 {
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
-}
-
-/**
- * Index i (already checked i < n) forced to 0 when out of range without a branch, so a
- * mispredicted bounds check cannot load private state at a device-chosen offset (Spectre
- * v1; reference G4). The empty asm keeps the compiler from folding the mask away.
- */
-static inline uint32_t vq_nospec(uint32_t i, uint32_t n)
-{
-	uint32_t m = (uint32_t)((int32_t)~(i | (n - 1u - i)) >> 31);
-
-	if (!VQ_HARDEN(1))
-		return i;
-	__asm__("" : "+r"(m));
-	return i & m;
 }
 
 /** Wrap-safe "the event index lies in (old, new]" (§2.7.10, vring_need_event semantics). */

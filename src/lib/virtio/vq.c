@@ -53,7 +53,7 @@ int pg_vq_fail(struct pg_vq *vq, enum pg_vq_fault f, uint64_t value, uint64_t li
 
 int pg_vq_len_fault(struct pg_vq *vq, uint32_t len, uint32_t writable, uint32_t *ret)
 {
-	/* The device claims to have written more than the buffer holds (reference G3): a
+	/* The device claims to have written more than the buffer holds (docs/virtio.md G3): a
 	 * consumer trusting it would read past the buffer. Linux reverted rejecting this
 	 * because real devices get it wrong, so clamping is the default. */
 	if (vq->cfg.len_policy == PG_VQ_LEN_REJECT)

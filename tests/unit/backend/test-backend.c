@@ -533,11 +533,48 @@ static void test_bdf(void **state)
 	assert_int_equal(pg_bdf_parse("00:00.0", NULL), -EINVAL);
 }
 
+/* pg_backend_cfg_update(): one validation, a read only when bits must be kept, the merge
+ * (mask bits from value, the rest the device's), and a read error before any write. */
+static void test_cfg_update(void **state)
+{
+	struct rec *r;
+	struct pg_backend *be = rec_new(256, &r);
+	uint32_t cur = (uint32_t)r->cfg[0x10] | (uint32_t)r->cfg[0x11] << 8;
+	unsigned n;
+
+	(void)state;
+	assert_int_equal(pg_backend_cfg_update(be, 0x10, 2, 0xffff, 0x00f0), 0);
+	assert_int_equal(r->ncalls, 2);
+	assert_int_equal(r->calls[0].op, OP_CFG_READ);
+	assert_int_equal(r->calls[1].op, OP_CFG_WRITE);
+	assert_int_equal(r->calls[1].val, (cur & ~0x00f0u) | 0x00f0u);
+	/* every bit given: no read; value bits outside mask and size ignored */
+	n = r->ncalls;
+	assert_int_equal(pg_backend_cfg_update(be, 0x20, 1, 0x1a5, 0xff), 0);
+	assert_int_equal(r->ncalls, n + 1);
+	assert_int_equal(r->calls[n].op, OP_CFG_WRITE);
+	assert_int_equal(r->calls[n].val, 0xa5);
+	/* validated like a write, before the ops see anything */
+	n = r->ncalls;
+	assert_int_equal(pg_backend_cfg_update(be, 0x11, 2, 0, 0xffff), -EINVAL);
+	assert_int_equal(pg_backend_cfg_update(be, 0xfe, 4, 0, 0xff), -EINVAL);
+	assert_int_equal(pg_backend_cfg_update(NULL, 0x10, 2, 0, 1), -EINVAL);
+	assert_int_equal(r->ncalls, n);
+	/* a failing read writes nothing */
+	r->fail_cfg_read_at = 1;
+	r->cfg_reads = 0;
+	assert_int_equal(pg_backend_cfg_update(be, 0x10, 2, 0, 1), -EIO);
+	assert_int_equal(r->ncalls, n + 1);
+	assert_int_equal(r->calls[n].op, OP_CFG_READ);
+	pg_backend_close(be);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cfg_validation),
 		cmocka_unit_test(test_cfg_masking),
+		cmocka_unit_test(test_cfg_update),
 		cmocka_unit_test(test_bar_validation),
 		cmocka_unit_test(test_minimal_ops),
 		cmocka_unit_test(test_lifecycle),

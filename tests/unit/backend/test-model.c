@@ -684,6 +684,14 @@ static void test_guesses(void **state)
 	assert_true(info.present);
 	assert_int_equal(info.kind, PG_BAR_MEM32);
 	assert_int_equal(info.size, 0x4000);
+	{
+		char text[160];
+
+		assert_string_equal(pg_backend_model_guess_text(be, text, sizeof(text)),
+				    "guessed bar2=256 bar3=16K; BAR0, BAR1, BAR4, BAR5, ROM read 0, "
+				    "taken as not implemented");
+		assert_string_equal(pg_backend_model_guess_text(be, text, 8), "guessed");
+	}
 	pg_backend_close(be);
 
 	/* Sizes in the dump: nothing is guessed, and size 0 says "not implemented". */
@@ -695,6 +703,11 @@ static void test_guesses(void **state)
 	assert_int_equal(pg_backend_model_guesses(be, &g), 0);
 	assert_int_equal(g.guessed, 0);
 	assert_int_equal(g.absent, 0);
+	{
+		char text[16] = "x";
+
+		assert_string_equal(pg_backend_model_guess_text(be, text, sizeof(text)), "");
+	}
 	assert_int_equal(pg_backend_bar_info(be, 0, &info), 0);
 	assert_true(info.present);
 	assert_int_equal(info.size, 128u << 10);

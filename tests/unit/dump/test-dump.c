@@ -140,6 +140,31 @@ static void check_good(const struct good_case *c)
 	free(devs);
 }
 
+/* The annotation form of sizes, and that the reader takes it back exactly. */
+static void test_size_text(void **state)
+{
+	static const struct { uint64_t size; const char *text; } rows[] = {
+		{ 0, "0" }, { 32, "32" }, { 4096, "4K" }, { 0x4000, "16K" }, { 1536, "1536" },
+		{ 1u << 20, "1M" }, { 3u << 20, "3M" }, { 1ull << 31, "2G" }, { 1ull << 40, "1024G" },
+		{ 1ull << 63, "8589934592G" },
+	};
+	char buf[24];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char text[128];
+		struct pg_dump_dev d;
+		size_t n = 0;
+
+		assert_string_equal(pg_dump_size_text(rows[i].size, buf, sizeof(buf)), rows[i].text);
+		if (rows[i].size & (rows[i].size - 1))
+			continue; /* annotations take powers of two (and 0) only */
+		snprintf(text, sizeof(text), "00:00.0 x\n# pcigate: bar0=%s\n" L00, buf);
+		assert_int_equal(pg_dump_parse(text, strlen(text), &d, 1, &n, NULL), 0);
+		assert_int_equal(d.sizes.size[0], rows[i].size);
+	}
+}
+
 static void test_good(void **state)
 {
 	(void)state;
@@ -301,6 +326,29 @@ static void test_bad_lines(void **state)
 	memcpy(t, HDR "00: 00\0" B15 "\n", sizeof(HDR "00: 00\0" B15 "\n"));
 	check_bad("NUL", t, sizeof(HDR "00: 00\0" B15 "\n") - 1, 1, -EINVAL, 2, "NUL byte");
 	free(t);
+}
+
+/* lspci's own spacing (decoded directly) and any other spacing give the same bytes, and a
+ * bad byte in lspci's spacing is still named. */
+static void test_spacing(void **state)
+{
+	static const char plain[] = "00:00.0 d\n"
+		"00: 00 11 22 33 44 55 66 77 88 99 aa BB cc dd ee ff\n";
+	static const char odd[] = "00:00.0 d\n"
+		"00:\t00  11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff \n";
+	struct pg_dump_dev a, b;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(pg_dump_parse(plain, strlen(plain), &a, 1, &n, NULL), 0);
+	assert_int_equal(pg_dump_parse(odd, strlen(odd), &b, 1, &n, NULL), 0);
+	assert_int_equal(a.len, 16);
+	assert_memory_equal(a.cfg, b.cfg, 16);
+	assert_int_equal(a.cfg[11], 0xbb);
+	assert_int_equal(a.cfg[15], 0xff);
+	check_bad("fast path bad byte", HDR "00: 00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee fg\n",
+		  strlen(HDR "00: 00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee fg\n"), 1,
+		  -EINVAL, 2, "non-hex byte 'fg'");
 }
 
 static void test_limits(void **state)
@@ -478,7 +526,7 @@ static void test_lspci_live(void **state)
 	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++) {
 		FILE *f = popen(cmds[c], "r");
 		char *buf = malloc(PG_DUMP_MAX_TEXT);
-		struct pg_dump_dev *devs = calloc(PG_DUMP_MAX_DEVICES, sizeof(*devs));
+		struct pg_dump_dev *devs = calloc(nsys + 1, sizeof(*devs));
 		struct pg_dump_error err = { 0, "" };
 		size_t len, n = 0;
 		int r;
@@ -488,7 +536,7 @@ static void test_lspci_live(void **state)
 		assert_non_null(devs);
 		len = fread(buf, 1, PG_DUMP_MAX_TEXT, f);
 		pclose(f);
-		r = pg_dump_parse(buf, len, devs, PG_DUMP_MAX_DEVICES, &n, &err);
+		r = pg_dump_parse(buf, len, devs, nsys + 1, &n, &err);
 		if (r != 0)
 			fail_msg("%s: rc %d line %u: %s", cmds[c], r, err.line, err.msg);
 		assert_int_equal(n, nsys); /* one device per sysfs entry */
@@ -704,9 +752,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_size_text),
 		cmocka_unit_test(test_extended_4096),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_spacing),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_lspci_fixtures),

@@ -501,6 +501,63 @@ static void test_bridge_and_vendor(void **state)
 	pg_cfg_free(l);
 }
 
+/* Findings from a live device's surroundings: a shared IOMMU group and an ACS gap above,
+ * each once, sorted in; nothing for a device alone behind isolating bridges, nor for a
+ * bridge. */
+static void test_topology_findings(void **state)
+{
+	struct pg_topo_dev *t = calloc(1, sizeof(*t));
+	struct pg_cfg_layout *l = NULL;
+	struct pg_inspect_result r;
+	struct cfgbuild c;
+	(void)state;
+
+	assert_non_null(t);
+	b_nvme(&c);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
+	snprintf(t->bdf, sizeof(t->bdf), "0000:04:00.1");
+	t->iommu_group = 8;
+	t->ngroup = 2;
+	snprintf(t->group[0], 13, "0000:04:00.0");
+	snprintf(t->group[1], 13, "0000:04:00.1");
+	t->nupstream = 1;
+	snprintf(t->upstream[0].bdf, 13, "0000:00:1d.0");
+	t->upstream[0].why = "no ACS capability";
+	t->acs = PG_TOPO_ACS_GAP;
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_int_equal(pg_inspect_topology(t, l, &r), 0);
+	assert_non_null(finding(&r, PG_FIND_IOMMU_SHARED));
+	assert_non_null(strstr(finding(&r, PG_FIND_IOMMU_SHARED)->why, "first 0000:04:00.0"));
+	assert_non_null(strstr(finding(&r, PG_FIND_ACS_GAP)->why, "0000:00:1d.0 (no ACS"));
+	assert_int_equal(r.worst, PG_SEV_MEDIUM);
+	for (unsigned i = 1; i < r.nfindings; i++)
+		assert_true(r.findings[i - 1].severity >= r.findings[i].severity);
+	assert_string_equal(pg_finding_name(PG_FIND_IOMMU_SHARED), "iommu-group-shared");
+	assert_string_equal(pg_finding_name(PG_FIND_ACS_GAP), "acs-gap");
+
+	/* alone, isolated: nothing added */
+	t->ngroup = 1;
+	snprintf(t->group[0], 13, "0000:04:00.1");
+	t->acs = PG_TOPO_ACS_ISOLATED;
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_int_equal(pg_inspect_topology(t, l, &r), 0);
+	assert_null(finding(&r, PG_FIND_IOMMU_SHARED));
+	assert_null(finding(&r, PG_FIND_ACS_GAP));
+	pg_cfg_free(l);
+
+	/* a bridge is not passed through: no topology findings either */
+	b_root_port(&c);
+	assert_int_equal(pg_cfg_parse(c.b, c.len, NULL, &l), 0);
+	t->acs = PG_TOPO_ACS_GAP;
+	t->ngroup = 2;
+	assert_int_equal(pg_inspect(l, &r), 0);
+	assert_int_equal(pg_inspect_topology(t, l, &r), 0);
+	assert_null(finding(&r, PG_FIND_ACS_GAP));
+	assert_int_equal(pg_inspect_topology(NULL, l, &r), -EINVAL);
+	pg_cfg_free(l);
+	free(t);
+}
+
 static void test_null_args(void **state)
 {
 	struct pg_inspect_result r;
@@ -605,6 +662,7 @@ int main(void)
 		cmocka_unit_test(test_msix_shared_bound),
 		cmocka_unit_test(test_no_acs_conventional),
 		cmocka_unit_test(test_bridge_and_vendor),
+		cmocka_unit_test(test_topology_findings),
 		cmocka_unit_test(test_null_args),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_severity),

@@ -27,53 +27,20 @@ struct wrap {
 	unsigned nwrites;
 };
 
-static int w_cfg_read(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t *val)
+/* Every config write that reaches the device, from the library's forwarding backend. */
+static void w_cfg_write(void *data, uint16_t off, uint8_t size, uint32_t val, bool old_valid,
+			uint32_t old, int rc)
 {
-	struct wrap *w = pg_backend_priv(be);
+	struct wrap *w = data;
 
-	return pg_backend_cfg_read(w->inner, off, size, val);
-}
-
-static int w_cfg_write(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t val)
-{
-	struct wrap *w = pg_backend_priv(be);
-
+	(void)old_valid;
+	(void)old;
+	(void)rc;
 	if (w->nwrites < 4096)
 		w->writes[w->nwrites++] = (struct mt_write){ off, size, val };
-	return pg_backend_cfg_write(w->inner, off, size, val);
 }
 
-static int w_bar_info(struct pg_backend *be, unsigned bar, struct pg_bar_info *info)
-{
-	return pg_backend_bar_info(((struct wrap *)pg_backend_priv(be))->inner, bar, info);
-}
-
-static int w_bar_read(struct pg_backend *be, unsigned bar, uint64_t off, uint8_t size,
-		      uint64_t *val)
-{
-	return pg_backend_bar_read(((struct wrap *)pg_backend_priv(be))->inner, bar, off, size,
-				   val);
-}
-
-static int w_bar_write(struct pg_backend *be, unsigned bar, uint64_t off, uint8_t size,
-		       uint64_t val)
-{
-	return pg_backend_bar_write(((struct wrap *)pg_backend_priv(be))->inner, bar, off, size,
-				    val);
-}
-
-static int w_reset(struct pg_backend *be, const enum pg_reset_method *methods, unsigned n,
-		   enum pg_reset_method *used)
-{
-	return pg_backend_reset_list(((struct wrap *)pg_backend_priv(be))->inner, methods, n,
-				     used);
-}
-
-static const struct pg_backend_ops wrap_ops = {
-	.kind = "wrap", .cfg_read = w_cfg_read, .cfg_write = w_cfg_write,
-	.bar_info = w_bar_info, .bar_read = w_bar_read, .bar_write = w_bar_write,
-	.reset = w_reset,
-};
+static const struct pg_backend_observer wrap_obs = { .cfg_write = w_cfg_write };
 
 struct stats {
 	unsigned files, endpoints, refused, lspci_checked;
@@ -232,7 +199,7 @@ static void one_profile(struct pg_backend *model, const uint8_t *snap, uint16_t 
 
 	assert_non_null(w);
 	w->inner = model;
-	assert_int_equal(pg_backend_new(&wrap_ops, w, len, name, &be), 0);
+	assert_int_equal(pg_backend_forward_new(model, 0, &wrap_obs, w, &be), 0);
 	pg_mediator_config_init(&cfg);
 	cfg.profile = p;
 	rc = pg_mediator_new(be, &cfg, &m);

@@ -19,6 +19,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -764,6 +765,19 @@ static void test_conn_args(void **state)
 	assert_int_equal(pg_proto_conn_new_socket(dg[0], &c), -ENOTSOCK);
 	close(dg[0]);
 	close(dg[1]);
+	/* a stream socket that is not connected (listening, or fresh) is no connection */
+	dg[0] = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(dg[0] >= 0);
+	assert_int_equal(pg_proto_conn_new_socket(dg[0], &c), -ENOTCONN);
+	{
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+		snprintf(sa.sun_path + 1, sizeof(sa.sun_path) - 1, "pg-test-%d", (int)getpid());
+		assert_int_equal(bind(dg[0], (struct sockaddr *)&sa, sizeof(sa)), 0);
+	}
+	assert_int_equal(listen(dg[0], 1), 0);
+	assert_int_equal(pg_proto_conn_new_socket(dg[0], &c), -ENOTCONN);
+	close(dg[0]);
 	assert_null(c);
 	assert_int_equal(pg_proto_serve_one(NULL, &rec_handler, NULL, NULL, NULL), -EINVAL);
 	assert_int_equal(pg_proto_send_ret(NULL, 0), -EINVAL);

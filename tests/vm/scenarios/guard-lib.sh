@@ -25,11 +25,11 @@ guard_stop() {
 }
 
 # plug NAME N: ask the host to plug into root port N and print the device's address. The
-# firmware numbers the root ports' buses 1..8 in order, so the device is 0000:0N:00.0. A
+# firmware numbers the root ports' buses 1, 2, ... in order: the device is 0000:NN:00.0. A
 # rejected device may be gone before this loop looks, so the sign is the daemon's add
 # record for it (one more than before; 60 s).
 plug() {
-	b=0000:0$2:00.0
+	b=0000:$(printf %02x "$2"):00.0
 	n0=$(grep -c "\"add\".*$b" $AUDIT 2>/dev/null)
 	echo "PG-VM: PLUG-$1" >&2
 	i=0

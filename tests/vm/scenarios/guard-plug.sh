@@ -18,8 +18,14 @@ r4=$(plug r4-nvme 4); wait_audit "\"decision\".*$r4"
 r5=$(plug r5-virtio 5); wait_audit "\"decision\".*$r5"
 q6=$(plug q6-nvme 6); wait_audit "\"decision\".*$q6"
 q7=$(plug q7-e1000e 7); wait_audit "\"decision\".*$q7"
+m9=$(plug m9-e1000e 9); wait_audit "\"decision\".*$m9"
+m10=$(plug m10-nvme 10); wait_audit "\"decision\".*$m10"
+m11=$(plug m11-e1000e 11); wait_audit "\"decision\".*$m11"
+m12=$(plug m12-nvme 12); wait_audit "\"decision\".*$m12"
 sleep 1
-for x in q1:$q1 q2:$q2 a3:$a3 r4:$r4 r5:$r5 q6:$q6 q7:$q7; do state "${x%%:*}" "${x#*:}"; done
+for x in q1:$q1 q2:$q2 a3:$a3 r4:$r4 r5:$r5 q6:$q6 q7:$q7 m9:$m9 m10:$m10 m11:$m11 m12:$m12; do
+	state "${x%%:*}" "${x#*:}"
+done
 
 # The NIC allowed by rule comes up and gets a DHCP lease (real DMA both ways).
 ifc=$(ls /sys/bus/pci/devices/$a3/net 2>/dev/null | head -1)
