@@ -504,6 +504,14 @@ struct pg_vfio_region_desc {
 PG_EXPORT PG_MUST_CHECK int pg_vfio_region(struct pg_backend *be, unsigned index,
 					   struct pg_vfio_region_desc *ret);
 
+/**
+ * An eventfd (borrowed, non-blocking) that becomes readable when the kernel asks for the
+ * device back (an unbind from vfio-pci, a hot removal): the owner should quiesce and close
+ * the backend, which lets the removal finish; until then the kernel waits.
+ * @return the fd, -EOPNOTSUPP (the kernel offers no request channel), -EINVAL (not vfio).
+ */
+PG_EXPORT int pg_vfio_request_fd(const struct pg_backend *be);
+
 /** VFIO interrupt indexes (linux/vfio.h VFIO_PCI_*_IRQ_INDEX). */
 enum pg_vfio_irq {
 	PG_VFIO_IRQ_INTX = 0,

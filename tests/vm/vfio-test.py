@@ -12,10 +12,12 @@ asserts that every expected check ran and passed, plus the open/refusal messages
                 interrupts (edu MSI: one eventfd signal per raise; nvme MSI-X through the
                 trapped path), DMA (edu round trip, unmapped IOVA, limits, shrunk memfd),
                 resets (nvme FLR, e1000e PM; resync), MSI-X direct-map decision, hostile
-                inputs (bad BDFs, non-viable group, removed device), quiesce on close;
+                inputs (bad BDFs, non-viable group, removed device, a device removed
+                while held: the kernel's request is seen and honoured), quiesce on close;
                 pcigate inspect/view/session vfio:BDF in the guest; `pcigate serve --device
                 vfio:BDF` driven by serve-client (SYNC_SYSMEM DMA, INTx irqfd, memfd shrink,
-                SIGTERM quiesce).
+                SIGTERM quiesce); SIGKILL of a server under `pcigate launch` (launch
+                quiesces).
   vfio-unsafe   intremap=off: type1 refuses the group (pcigate never sets the knob); after
                 the test sets allow_unsafe_interrupts, the MSI-X direct map is refused
                 with the reason.
@@ -70,12 +72,15 @@ DMA = ["dma-map-src", "dma-map-dst", "dma-to-dev", "dma-to-ram", "dma-round-trip
        "dma-empty-refused", "dma-unmap-unknown", "dma-unmapped-iova-harmless",
        "dma-map-memfd", "dma-shrink", "dma-after-shrink", "dma-after-shrink-alive",
        "dma-unmap-memfd", "dma-unmap-src"]
+REQUEST = ["request-fd", "request-signalled", "request-device-still-usable",
+           "request-removal-finished", "request-device-gone"]
 RESET = ["reset-ok", "reset-msix-off-hw", "reset-msix-off-guest", "reset-bar-restored",
          "reset-hw-cmd-cleared", "reset-guest-cmd-in-sync", "reset-bar-read-decode-off",
          "reset-usable-after"]
 
 SCENARIOS = {
-    "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset resetlist msixmap cli serve hostile assign"},
+    "vfio": {"intremap": "on", "steps": "cfg irq msix dma reset resetlist msixmap cli serve killserve hostile assign "
+                      "request"},
     "vfio-unsafe": {"intremap": "off", "steps": "unsafe"},
     "vfio-bench": {"intremap": "on", "steps": "bench"},
     "vfio-nested": {"intremap": "on", "steps": "nested"},
@@ -191,7 +196,7 @@ def assert_checks(serial, want, errs, times=1):
 
 
 def scenario_vfio(serial, errs):
-    assert_checks(serial, CFG + IRQ + MSIX + DMA + ["reset-nvme-intms-cleared"], errs)
+    assert_checks(serial, CFG + IRQ + MSIX + DMA + REQUEST + ["reset-nvme-intms-cleared"], errs)
     assert_checks(serial, RESET, errs, times=2)  # nvme (FLR) and e1000e (PM)
     for want in ("reset_method=flr", "reset_method=pm"):
         if "PG-VM: INFO %s device_reset=1" % want not in serial:
@@ -216,6 +221,7 @@ def scenario_vfio(serial, errs):
         errs.append("non-viable group refusal does not say so: %r" % o[SATA][1])
     scenario_cli(serial, errs)
     scenario_assign(serial, errs)
+    scenario_killserve(serial, errs)
     got = {}
     for m in re.finditer(r"^PG-VM: RESETLIST (\S+) (\S+) rc=(-?\d+) used=(\S+)$", serial, re.M):
         got.setdefault(m.group(1), {})[m.group(2)] = (int(m.group(3)), m.group(4))
@@ -289,6 +295,22 @@ def scenario_assign(serial, errs):
         errs.append("the non-viable refusal does not name 0000:00:1f.3 (i801_smbus)")
     if len(re.findall(r"^PG-VM: OPEN %s rc=0$" % NVME, serial, re.M)) < 1:
         errs.append("%s could not be opened after release + assign" % NVME)
+
+
+def scenario_killserve(serial, errs):
+    """SIGKILL of the server under pcigate launch: launch quiesces the vfio device."""
+    before = re.search(r"^PG-VM: KILLSERVE before cmd=([0-9a-f]+)$", serial, re.M)
+    after = re.search(r"^PG-VM: KILLSERVE after cmd=([0-9a-f]+)$", serial, re.M)
+    if not re.search(r"^PG-VM: KILLSERVE killed \d+$", serial, re.M):
+        errs.append("killserve: no server process was found and killed")
+    if not before or not int(before.group(1), 16) & 4:
+        errs.append("killserve: Bus Master was not on before the kill: %r" %
+                    (before and before.group(0)))
+    if not after or int(after.group(1), 16) & 4:
+        errs.append("killserve: Bus Master still on after the kill: %r" %
+                    (after and after.group(0)))
+    if not re.search(r"KILLSERVE-ERR .*was killed by signal 9; device quiesced", serial):
+        errs.append("killserve: launch did not report quiescing the killed server's device")
 
 
 def scenario_unsafe(serial, errs):

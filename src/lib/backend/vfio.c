@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <syslog.h>
@@ -39,7 +40,6 @@
 #include "util/util.h"
 
 #define OPEN_FLAGS (O_CLOEXEC | O_NOFOLLOW)
-#define MAX_GROUP_MEMBERS 64u   /* listed in a refusal; the rest are counted */
 #define REGION_INFO_MAX 4096u   /* bytes of a region info with its capability chain */
 
 static const struct pg_backend_ops vfio_ops;
@@ -69,9 +69,6 @@ void pg_vfio_log(const struct pg_vfio_dev *d, int level, const char *fmt, ...)
 	d->log(d->log_data, level, msg);
 }
 
-static void group_members(const char *root, int group, const char *self, char *out,
-			  size_t cap);
-static int group_of(const char *root, const char *bdf, int *ret);
 static void describe_bar(struct pg_vfio_dev *d, unsigned bar, struct pg_bar_info *info);
 
 #define fail pg_vfio_fail
@@ -95,203 +92,6 @@ int pg_vfio_spec_parse(const char *spec, char bdf[13])
 	if (strncmp(spec, "vfio:", 5))
 		return -ENOENT;
 	return pg_bdf_parse(spec + 5, bdf);
-}
-
-/* ---- sysfs facts -------------------------------------------------------------------- */
-
-/* Basename of the symlink ROOT/REL into out; -ENOENT when there is none. */
-static int link_name(const char *root, const char *rel, char *out, size_t cap)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-	const char *base;
-	ssize_t n;
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", root, rel) >= sizeof(path))
-		return -ENAMETOOLONG;
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	if (strlen(base) >= cap)
-		return -ENAMETOOLONG;
-	memcpy(out, base, strlen(base) + 1);
-	return 0;
-}
-
-static const char *root_or_default(const char *root)
-{
-	return root ? root : "/sys";
-}
-
-int pg_pci_driver(const char *root, const char *bdf, char out[64])
-{
-	char canon[13], rel[64], dummy[PATH_MAX];
-	int r;
-
-	if (!bdf || !out || pg_bdf_parse(bdf, canon) < 0)
-		return -EINVAL;
-	(void)snprintf(rel, sizeof(rel), "%s/bus/pci/devices/%s", root_or_default(root), canon);
-	if (!realpath(rel, dummy))
-		return -ENODEV;
-	(void)snprintf(rel, sizeof(rel), "bus/pci/devices/%s/driver", canon);
-	r = link_name(root_or_default(root), rel, out, 64);
-	if (r == -ENOENT) {
-		out[0] = '\0';
-		return 0;
-	}
-	return r;
-}
-
-static int group_of(const char *root, const char *bdf, int *ret)
-{
-	char rel[64], name[32];
-	long v;
-	char *end;
-	int r;
-
-	(void)snprintf(rel, sizeof(rel), "bus/pci/devices/%s/iommu_group", bdf);
-	r = link_name(root, rel, name, sizeof(name));
-	if (r < 0)
-		return r;
-	v = strtol(name, &end, 10);
-	if (*end || end == name || v < 0 || v > INT_MAX)
-		return -EIO;
-	*ret = (int)v;
-	return 0;
-}
-
-int pg_iommu_group(const char *root, const char *bdf, int *group, char *members, size_t cap)
-{
-	char canon[13];
-	int g, r;
-
-	if (!bdf || !group || !members || !cap || pg_bdf_parse(bdf, canon) < 0)
-		return -EINVAL;
-	r = group_of(root_or_default(root), canon, &g);
-	if (r < 0)
-		return r == -ENOENT ? -ENODEV : r;
-	group_members(root_or_default(root), g, canon, members, cap);
-	*group = g;
-	return 0;
-}
-
-/* "0000:00:1f.0 (lpc_ich), 0000:00:1f.2 (no driver)" for the members other than self. */
-static void group_members(const char *root, int group, const char *self, char *out,
-			  size_t cap)
-{
-	char path[PATH_MAX];
-	struct dirent **names = NULL;
-	size_t used = 0;
-	int n;
-
-	out[0] = '\0';
-	(void)snprintf(path, sizeof(path), "%s/kernel/iommu_groups/%d/devices", root, group);
-	n = scandir(path, &names, NULL, alphasort);
-	for (int i = 0; i < n; i++) {
-		char drv[64] = "";
-		const char *dn = names[i]->d_name;
-
-		if (dn[0] != '.' && strcmp(dn, self) && (unsigned)i < MAX_GROUP_MEMBERS &&
-		    used < cap) {
-			if (pg_pci_driver(root, dn, drv) < 0)
-				drv[0] = '\0';
-			used += (size_t)snprintf(out + used, cap - used, "%s%s (%s)",
-						 used ? ", " : "", dn, drv[0] ? drv : "no driver");
-		}
-		free(names[i]);
-	}
-	free(names);
-	if (!out[0])
-		(void)snprintf(out, cap, "no other member is listed");
-}
-
-/* The kernel's reset_method, kept open read-write (root) so that a reset can narrow it to
- * the methods the policy allows, also after the serve sandbox forbids opening files. */
-static void read_reset_method(struct pg_vfio_dev *d)
-{
-	char rel[64], buf[64];
-	ssize_t n;
-	int dirfd = open(d->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
-
-	d->reset_method[0] = '\0';
-	if (dirfd < 0)
-		return;
-	(void)snprintf(rel, sizeof(rel), "bus/pci/devices/%s/reset_method", d->bdf);
-	d->rm_fd = openat(dirfd, rel, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	fd = d->rm_fd >= 0 ? d->rm_fd : openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	close(dirfd);
-	if (fd < 0)
-		return;
-	n = pread(fd, buf, sizeof(buf) - 1, 0);
-	if (n > 0 && (size_t)n < sizeof(buf) - 1) { /* a longer list is not trusted */
-		buf[n] = '\0';
-		buf[strcspn(buf, "\n")] = '\0';
-		memcpy(d->reset_method, buf, strlen(buf) + 1);
-	}
-	if (fd != d->rm_fd)
-		close(fd);
-}
-
-/* ---- interrupt remapping ------------------------------------------------------------ */
-
-static bool unsafe_interrupts(const char *root)
-{
-	char path[PATH_MAX], c = 'N';
-	int fd;
-
-	(void)snprintf(path, sizeof(path),
-		       "%s/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", root);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (read(fd, &c, 1) != 1)
-		c = 'N';
-	close(fd);
-	return c == 'Y' || c == 'y' || c == '1';
-}
-
-/* An "IR-" irqchip (IR-IO-APIC, IR-PCI-MSI...) in /proc/interrupts: the kernel remaps. */
-static bool proc_shows_ir(const char *proc_root)
-{
-	char path[PATH_MAX], *text = NULL;
-	size_t len = 0;
-	bool ir;
-	int dirfd;
-
-	(void)snprintf(path, sizeof(path), "%s", proc_root ? proc_root : "/proc");
-	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return false;
-	if (pg_util_read_file_at(dirfd, "interrupts", 1u << 20, false, &text, &len) < 0) {
-		close(dirfd);
-		return false;
-	}
-	close(dirfd);
-	ir = memmem(text, len, " IR-", 4) != NULL;
-	free(text);
-	return ir;
-}
-
-bool pg_vfio_irq_remap(const char *root, const char *proc_root, const char **why)
-{
-	const char *w;
-	bool on;
-
-	if (proc_shows_ir(proc_root)) {
-		on = true;
-		w = "the kernel's irqchips remap interrupts (IR- in /proc/interrupts)";
-	} else {
-		on = false;
-		w = unsafe_interrupts(root_or_default(root))
-			    ? "no interrupt remapping, and allow_unsafe_interrupts is set on "
-			      "vfio_iommu_type1 (a device could forge MSIs)"
-			    : "no interrupt remapping seen in /proc/interrupts";
-	}
-	if (why)
-		*why = w;
-	return on;
 }
 
 /* ---- open --------------------------------------------------------------------------- */
@@ -331,7 +131,7 @@ static int open_group(struct pg_vfio_dev *d, const char *dev_root, struct pg_vfi
 	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &st) < 0)
 		return fail(err, -errno, "%s: VFIO_GROUP_GET_STATUS: %s", d->bdf, strerror(errno));
 	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		group_members(d->root, d->group_id, d->bdf, members, sizeof(members));
+		pg_vfio_group_members(d->root, d->group_id, d->bdf, members, sizeof(members));
 		return fail(err, -EBUSY, "%s: IOMMU group %d is not viable: every device in it "
 			    "must be bound to vfio-pci or to no driver; other members: %s",
 			    d->bdf, d->group_id, members);
@@ -475,6 +275,44 @@ static void probe_hot_reset(struct pg_vfio_dev *d)
 	d->hot_reset = true;
 }
 
+/*
+ * The kernel's device request (unbind, hot removal): without a listener it blocks the
+ * removal until we let go, silently. With one, an eventfd the owner can watch
+ * (pg_vfio_request_fd()). Best effort: a kernel without the index simply has none.
+ */
+static void listen_requests(struct pg_vfio_dev *d, uint32_t num_irqs)
+{
+	struct vfio_irq_info ii = { .argsz = sizeof(ii), .index = VFIO_PCI_REQ_IRQ_INDEX };
+	struct {
+		uint32_t argsz, flags, index, start, count;
+		int32_t fd;
+	} set;
+
+	_Static_assert(sizeof(struct vfio_irq_set) == 5 * sizeof(uint32_t), "vfio_irq_set");
+	if (num_irqs <= VFIO_PCI_REQ_IRQ_INDEX ||
+	    ioctl(d->device, VFIO_DEVICE_GET_IRQ_INFO, &ii) < 0 || !ii.count)
+		return;
+	d->req_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->req_fd < 0)
+		return;
+	set = (__typeof__(set)){ sizeof(set), VFIO_IRQ_SET_DATA_EVENTFD |
+				 VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_PCI_REQ_IRQ_INDEX, 0, 1,
+				 d->req_fd };
+	if (ioctl(d->device, VFIO_DEVICE_SET_IRQS, &set) < 0) {
+		close(d->req_fd);
+		d->req_fd = -1;
+	}
+}
+
+int pg_vfio_request_fd(const struct pg_backend *be)
+{
+	const struct pg_vfio_dev *d = pg_backend_is_vfio(be) ? pg_backend_priv(be) : NULL;
+
+	if (!d)
+		return -EINVAL;
+	return d->req_fd >= 0 ? d->req_fd : -EOPNOTSUPP;
+}
+
 static int open_device(struct pg_vfio_dev *d, struct pg_vfio_error *err)
 {
 	struct vfio_device_info di = { .argsz = sizeof(di) };
@@ -504,6 +342,7 @@ static int open_device(struct pg_vfio_dev *d, struct pg_vfio_error *err)
 	}
 	if (!d->regions[PG_VFIO_CFG_REGION].size)
 		return fail(err, -EIO, "%s: no config region", d->bdf);
+	listen_requests(d, di.num_irqs);
 	probe_hot_reset(d);
 	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
 		describe_bar(d, i, &d->bars[i]);
@@ -536,7 +375,7 @@ static int vfio_init(struct pg_vfio_dev *d, const struct pg_vfio_config *cfg,
 	(void)snprintf(path, sizeof(path), "%s/bus/pci/devices/%s", d->root, d->bdf);
 	if (!realpath(path, dummy))
 		return fail(err, -ENODEV, "%s: no such PCI device", d->bdf);
-	r = group_of(d->root, d->bdf, &d->group_id);
+	r = pg_vfio_group_of(d->root, d->bdf, &d->group_id);
 	if (r < 0)
 		return fail(err, -ENODEV, "%s: no IOMMU group (is an IOMMU enabled, e.g. "
 			    "intel_iommu=on?)", d->bdf);
@@ -549,9 +388,9 @@ static int vfio_init(struct pg_vfio_dev *d, const struct pg_vfio_config *cfg,
 		r = open_device(d, err);
 	if (r < 0)
 		return r;
-	read_reset_method(d);
+	pg_vfio_read_reset_method(d);
 	/* type1 attached without allow_unsafe_interrupts: the kernel verified isolation. */
-	if (!unsafe_interrupts(d->root)) {
+	if (!pg_vfio_unsafe_interrupts(d->root)) {
 		d->irq_remap = true;
 		d->irq_remap_why = "type1 accepted the group without allow_unsafe_interrupts";
 	} else {
@@ -583,7 +422,7 @@ int pg_backend_vfio_open(const char *bdf, const struct pg_vfio_config *cfg,
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
-	d->container = d->group = d->device = d->rm_fd = -1;
+	d->container = d->group = d->device = d->rm_fd = d->req_fd = -1;
 	d->irq_on = -1;
 	d->quiesce[0] = PG_RESET_ANY;
 	d->nquiesce = 1;
@@ -791,6 +630,8 @@ static void vfio_destroy(void *priv)
 				     (size_t)d->regions[i].size);
 	if (d->rm_fd >= 0)
 		close(d->rm_fd);
+	if (d->req_fd >= 0)
+		close(d->req_fd);
 	if (d->device >= 0)
 		close(d->device);
 	if (d->group >= 0)

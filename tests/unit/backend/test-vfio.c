@@ -461,6 +461,7 @@ static void test_not_vfio(void **state)
 	assert_int_equal(pg_vfio_dma_map(be, 0, &vi, 4096, 0), -EINVAL);
 	assert_int_equal(pg_vfio_dma_unmap(be, 0, 4096), -EINVAL);
 	assert_int_equal(pg_vfio_quiesce(be), -EINVAL);
+	assert_int_equal(pg_vfio_request_fd(be), -EINVAL);
 	{
 		const enum pg_reset_method flr = PG_RESET_FLR;
 

@@ -13,6 +13,7 @@
  *   pg-vfio dma BDF        (edu) DMA round trip through mapped memory, unmapped IOVA, limits
  *   pg-vfio reset BDF      (nvme, e1000e) reset effect, state resynced afterwards
  *   pg-vfio resetlist BDF  ordered lists of allowed reset methods (policy order/exclusions)
+ *   pg-vfio request BDF    (e1000e) the guest removes the device while it is held
  *   pg-vfio open BDF       open and print the outcome (hostile-input scenarios)
  *   pg-vfio msixmap BDF    print the MSI-X direct-map decision
  *   pg-vfio bench BDF N    mediated vs raw config/BAR reads, eventfd wake-up latency
@@ -30,6 +31,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -574,6 +576,47 @@ static void do_resetlist(struct pg_backend *be)
 	}
 }
 
+/* ---- a device that disappears ---------------------------------------------------------- */
+
+/* The guest removes the device (sysfs remove) while we hold it: the kernel asks for it
+ * back through the request eventfd, we quiesce and close, and the removal completes. */
+static int do_request(struct pg_backend *be)
+{
+	char path[96];
+	int fd = pg_vfio_request_fd(be), st = -1;
+	uint32_t id = 0;
+	uint64_t n;
+	pid_t pid;
+
+	check("request-fd", fd >= 0, "pg_vfio_request_fd: %s", strerror(fd < 0 ? -fd : 0));
+	if (fd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", g_bdf);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		/* exec, so that the child holds none of our VFIO fds (all O_CLOEXEC): a forked
+		 * copy of them would keep the device in use and the removal waiting forever. */
+		execl("/bin/sh", "sh", "-c", "echo 1 > \"$0\"", path, (char *)NULL);
+		_exit(127);
+	}
+	n = wait_fd(fd, 5000);
+	check("request-signalled", n >= 1, "no device request within 5 s");
+	check("request-device-still-usable", pg_backend_cfg_read(be, 0, 4, &id) == 0 &&
+	      id == 0x10d38086u, "config read while the request is pending: %#x", id);
+	pg_backend_close(be); /* quiesce and let go: the removal may finish */
+	for (int i = 0; i < 500 && waitpid(pid, &st, WNOHANG) == 0; i++) {
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	check("request-removal-finished", WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "the removal did not complete within 10 s of the close");
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", g_bdf);
+	check("request-device-gone", access(path, F_OK) < 0, "%s still exists", path);
+	return 1; /* closed */
+}
+
 /* ---- bench -------------------------------------------------------------------------- */
 
 static double now_ns(void)
@@ -704,6 +747,9 @@ int main(int argc, char **argv)
 		do_reset(be);
 	} else if (!strcmp(argv[1], "resetlist")) {
 		do_resetlist(be);
+	} else if (!strcmp(argv[1], "request")) {
+		if (do_request(be))
+			be = NULL;
 	} else if (!strcmp(argv[1], "msixmap")) {
 		struct pg_mediator *m = mediate(be, PG_PROFILE_GUEST, NULL);
 		bool ok = pg_vfio_msix_direct_map(be, m, &why);

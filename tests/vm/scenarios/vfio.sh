@@ -4,6 +4,16 @@
 # Parameters (params.sh): EDU E1000E NVME NVME_RP XHCI SATA (BDFs), VFIO_STEPS (which steps).
 . /scenarios/lib.sh
 
+# children PID: the PIDs whose parent is PID (busybox has no pgrep)
+children() {
+	parent=$1
+	for st in /proc/[0-9]*/stat; do
+		f=$(cat "$st" 2>/dev/null) || continue
+		set -- $f
+		[ "$4" = "$parent" ] && echo "$1"
+	done
+}
+
 bind() {
 	echo vfio-pci > "/sys/bus/pci/devices/$1/driver_override"
 	echo "$1" > /sys/bus/pci/drivers_probe
@@ -23,6 +33,7 @@ for step in $VFIO_STEPS; do
 	dma) pg-vfio dma "$EDU" ;;
 	reset) pg-vfio reset "$NVME"; pg-vfio reset "$E1000E" ;;
 	resetlist) pg-vfio resetlist "$NVME"; pg-vfio resetlist "$NVME_RP" ;;
+	request) timeout 40 pg-vfio request "$E1000E" ;;
 	msixmap) pg-vfio msixmap "$NVME" ;;
 	hostile)
 		pg-vfio open zz:1
@@ -55,6 +66,26 @@ for step in $VFIO_STEPS; do
 		pcigate release "$SATA"; echo "PG-VM: ASSIGN release-sata rc=$? drv=$(drv "$SATA")"
 		pcigate assign "$SATA"; echo "PG-VM: ASSIGN nonviable rc=$? drv=$(drv "$SATA") override=$(cat "/sys/bus/pci/devices/$SATA/driver_override")"
 		pg-vfio open "$NVME"                   # usable again after release + assign
+		;;
+	killserve)
+		# pcigate launch holds the device; its server is SIGKILLed: launch must quiesce.
+		# A stand-in "QEMU" that only waits, so that no guest needs to boot.
+		printf '#!/bin/sh\nsleep 30\n' > /tmp/fake-qemu; chmod +x /tmp/fake-qemu
+		pcigate launch --device "vfio:$NVME" --qemu /tmp/fake-qemu --timeout 40 -- \
+			2> /tmp/launch.err &
+		lp=$!
+		sleep 2
+		setpci -s "$NVME" COMMAND=0x6
+		echo "PG-VM: KILLSERVE before cmd=$(setpci -s "$NVME" COMMAND)"
+		for c in $(children "$lp"); do
+			[ "$(readlink /proc/$c/exe)" = "$(readlink /proc/$lp/exe)" ] && kill -9 "$c" &&
+				echo "PG-VM: KILLSERVE killed $c"
+		done
+		sleep 2
+		echo "PG-VM: KILLSERVE after cmd=$(setpci -s "$NVME" COMMAND)"
+		kill $(children "$lp") 2>/dev/null   # the stand-in QEMU
+		wait "$lp"; echo "PG-VM: KILLSERVE launch-rc=$?"
+		sed 's/^/PG-VM: KILLSERVE-ERR /' /tmp/launch.err
 		;;
 	serve)
 		# serve drops root to "nobody" (the initramfs has no user database)
