@@ -9,7 +9,6 @@
  * --trace-backend), --socket's listening socket, messages and exit codes.
  */
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -316,9 +315,6 @@ int pg_cmd_serve(int argc, char **argv)
 	rc = parse_serve(argc, argv, &o, &fd, &sock);
 	if (rc)
 		return rc;
-	/* From here on a closed stderr or a gone peer is an EPIPE, never death: the warnings of
-	 * opening the device (a guessed BAR size) come before the server takes its signals. */
-	(void)signal(SIGPIPE, SIG_IGN);
 	if (fd >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
 		pg_cli_err("serve: --fd %d: %s", fd, strerror(errno));
 		return PG_EXIT_INPUT;

@@ -224,7 +224,7 @@ static void catch_term(int sockfd)
 	term_fd = sockfd;
 	(void)sigaction(SIGTERM, &sa, NULL);
 	(void)sigaction(SIGINT, &sa, NULL);
-	(void)signal(SIGPIPE, SIG_IGN);
+	/* SIGPIPE has been ignored since pg_serve_new() */
 	(void)setsockopt(sockfd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
