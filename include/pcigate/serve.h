@@ -75,6 +75,26 @@ PG_EXPORT PG_MUST_CHECK int pg_guest_open(const char *device, const char *policy
 					  const char *sysfs_root, struct pg_guest_dev *ret,
 					  struct pg_guest_error *err);
 
+/**
+ * The policy lookup key of an open device, read from its config space: IDs, revision,
+ * class code and (when its slot is a PCI address) the slot.
+ * @param g   borrowed, opened by pg_guest_open()
+ * @param ret out
+ * @return 0, -EINVAL (NULL argument), -EIO (config space unreadable).
+ */
+PG_EXPORT PG_MUST_CHECK int pg_guest_policy_key(const struct pg_guest_dev *g,
+						struct pg_policy_device *ret);
+
+/**
+ * One line naming the policy entry applied to g, for logs and audit records:
+ * "FILE:LINE KEY "NAME" (profile P)", or "none (default: ...)" when no entry matched.
+ * @param policy borrowed, the policy file name (may be NULL)
+ * @param buf    out, NUL-terminated (truncated to size)
+ * @return the length snprintf() would have written.
+ */
+PG_EXPORT int pg_guest_entry_describe(const struct pg_guest_dev *g, const char *policy,
+				      char *buf, size_t size);
+
 /** Close the backend and free the policy; g is zeroed. NULL is accepted. */
 PG_EXPORT void pg_guest_close(struct pg_guest_dev *g);
 

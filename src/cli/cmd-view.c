@@ -83,6 +83,12 @@ int pg_cli_guest_open(const struct pg_guest_opts *o, struct pg_guest *g)
 		fprintf(stderr, "pcigate %s: %s: no entry in %s for %04x:%04x; profile %s\n",
 			o->cmd, o->device, o->policy, g->dev.ids & 0xffffu, g->dev.ids >> 16,
 			pg_profile_name(o->profile));
+	if (o->policy && g->dev.entry) {
+		char desc[320];
+
+		(void)pg_guest_entry_describe(&g->dev, o->policy, desc, sizeof(desc));
+		fprintf(stderr, "pcigate %s: %s: policy entry %s\n", o->cmd, o->device, desc);
+	}
 	return 0;
 }
 
