@@ -62,6 +62,7 @@ extern "C" {
 #define PG_POLICY_MAX_SCALAR 256u        /**< longest scalar (key or value), bytes */
 #define PG_POLICY_NAME_LEN 64u           /**< entry name buffer incl. NUL (63 characters) */
 #define PG_POLICY_MAX_RESET 3u           /**< distinct reset methods (flr, pm, bus) */
+#define PG_POLICY_MAX_FILES 64u          /**< files in a policy directory */
 
 /* ---- profiles ------------------------------------------------------------------------- */
 
@@ -192,6 +193,10 @@ struct pg_policy_entry {
 
 	unsigned line;                          /**< 1-based position of the entry in the file */
 	unsigned column;
+	const char *file;                       /**< pg_policy_load_dir(): the file holding the
+	                                             entry, owned by the policy; NULL when the
+	                                             policy came from one file or buffer */
+	uint16_t file_index;                    /**< index of file in the directory's order */
 };
 
 /** Opaque loaded policy; free with pg_policy_free(). */
@@ -236,6 +241,30 @@ PG_EXPORT PG_MUST_CHECK int pg_policy_load_buf(const void *buf, size_t len,
  */
 PG_EXPORT PG_MUST_CHECK int pg_policy_load_file(const char *path, struct pg_policy **ret,
 						struct pg_policy_error *err);
+
+/**
+ * Read a policy directory as one policy: every NAME.yaml (not hidden) in byte-wise lexical
+ * order, entries merged. Precedence is the file format's across files as within one, and
+ * the uniqueness checks (duplicate keys, partly overlapping ranges) run across files, so
+ * file order never decides which entry applies (pcigate-policy(5), POLICY DIRECTORY).
+ * Entries carry their file (pg_policy_entry.file).
+ *
+ * @param dir      borrowed, the directory
+ * @param ret      out: the policy, owned by the caller; NULL (with return 0) when dir does
+ *                 not exist or holds no policy file, meaning "no policy"
+ * @param err      out, may be NULL: position and reason, as pg_policy_load_file()
+ * @param bad      out, may be NULL: the path of the file err is about (or dir)
+ * @param bad_size bytes at bad
+ * @return 0; the errors of pg_policy_load_file() for a bad file; -EINVAL for keys that
+ *         clash across files; -E2BIG beyond PG_POLICY_MAX_FILES files or
+ *         PG_POLICY_MAX_ENTRIES entries in all; -errno when dir cannot be read.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_policy_load_dir(const char *dir, struct pg_policy **ret,
+					       struct pg_policy_error *err, char *bad,
+					       size_t bad_size);
+
+/** The default policy directory, SYSCONFDIR/pcigate/policy.d (fixed at build time). */
+PG_EXPORT const char *pg_policy_default_dir(void);
 
 /** Free a policy and every entry it owns; NULL is accepted. */
 PG_EXPORT void pg_policy_free(struct pg_policy *policy);

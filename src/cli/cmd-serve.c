@@ -80,7 +80,7 @@ int pg_cli_server_open(const struct pg_serve_opts *o, struct pg_cli_server *srv)
 	pg_serve_config_init(&srv->c);
 	srv->c.device = o->device;
 	srv->c.profile = o->profile;
-	srv->c.policy = o->policy;
+	srv->c.policy = o->policy ? o->policy : pg_policy_default_dir();
 	srv->c.sysfs_root = o->sysfs_root;
 	srv->c.user = o->user;
 	srv->c.no_sandbox = o->no_sandbox;

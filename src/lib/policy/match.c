@@ -289,33 +289,39 @@ static bool same_slot(const struct pg_policy_match *a, const struct pg_policy_ma
 	return !a->has_revision || a->revision == b->revision;
 }
 
-int pp_match_check(struct pp_ctx *c, const yaml_mark_t *mark, const struct pg_policy_match *m)
+bool pp_match_conflict(const struct pg_policy_match *m, const struct pg_policy_match *o,
+		       unsigned o_line, char *why, size_t size)
 {
+	bool disjoint = m->device_hi < o->device_lo || o->device_hi < m->device_lo;
+	bool nested = (m->device_lo >= o->device_lo && m->device_hi <= o->device_hi) ||
+		      (o->device_lo >= m->device_lo && o->device_hi <= m->device_hi);
 	char mine[32], theirs[32];
 
-	for (size_t i = 0; i < c->pol->n; i++) {
-		const struct pg_policy_entry *e = &c->pol->entries[i];
-		const struct pg_policy_match *o = &e->match;
-		bool disjoint = m->device_hi < o->device_lo || o->device_hi < m->device_lo;
-		bool nested = (m->device_lo >= o->device_lo && m->device_hi <= o->device_hi) ||
-			      (o->device_lo >= m->device_lo && o->device_hi <= m->device_hi);
-
-		(void)pg_policy_match_format(m, mine, sizeof(mine));
-		(void)pg_policy_match_format(o, theirs, sizeof(theirs));
-		if (m->kind != PG_POLICY_MATCH_IDS && !strcmp(mine, theirs))
-			return pp_fail(c, mark, -EINVAL,
-				       "duplicate match key '%s' (first at line %u)", mine,
-				       e->line);
-		if (!same_slot(m, o) || disjoint)
-			continue;
-		if (m->device_lo == o->device_lo && m->device_hi == o->device_hi)
-			return pp_fail(c, mark, -EINVAL,
-				       "duplicate match key '%s' (first at line %u)", mine,
-				       e->line);
-		if (!nested)
-			return pp_fail(c, mark, -EINVAL,
-				       "match '%s' partly overlaps '%s' (line %u): device ranges "
-				       "must be disjoint or nested", mine, theirs, e->line);
+	(void)pg_policy_match_format(m, mine, sizeof(mine));
+	(void)pg_policy_match_format(o, theirs, sizeof(theirs));
+	if (m->kind != PG_POLICY_MATCH_IDS && !strcmp(mine, theirs)) {
+		(void)snprintf(why, size, "duplicate match key '%s' (first at line %u)", mine,
+			       o_line);
+		return true;
 	}
+	if (!same_slot(m, o) || disjoint)
+		return false;
+	if (m->device_lo == o->device_lo && m->device_hi == o->device_hi)
+		(void)snprintf(why, size, "duplicate match key '%s' (first at line %u)", mine,
+			       o_line);
+	else if (!nested)
+		(void)snprintf(why, size, "match '%s' partly overlaps '%s' (line %u): device "
+			       "ranges must be disjoint or nested", mine, theirs, o_line);
+	return !nested || (m->device_lo == o->device_lo && m->device_hi == o->device_hi);
+}
+
+int pp_match_check(struct pp_ctx *c, const yaml_mark_t *mark, const struct pg_policy_match *m)
+{
+	char why[160];
+
+	for (size_t i = 0; i < c->pol->n; i++)
+		if (pp_match_conflict(m, &c->pol->entries[i].match, c->pol->entries[i].line, why,
+				      sizeof(why)))
+			return pp_fail(c, mark, -EINVAL, "%s", why);
 	return 0;
 }

@@ -141,7 +141,9 @@ static int lookup_policy(const char *device, const char *policy, struct pg_guest
 {
 	struct pg_policy_error perr = { 0, 0, "" };
 	struct pg_policy_device key;
+	char bad[4096] = "";
 	uint32_t id = 0;
+	struct stat st;
 	int rc;
 
 	if (pg_backend_cfg_read(g->be, 0x00, 4, &id) == 0)
@@ -150,12 +152,21 @@ static int lookup_policy(const char *device, const char *policy, struct pg_guest
 		return 0;
 	if (device_key(g, &key) < 0)
 		return gfail(err, -EIO, "%s: cannot read its IDs", device);
-	rc = pg_policy_load_file(policy, &g->policy, &perr);
+	/* A directory (the default SYSCONFDIR/pcigate/policy.d): every NAME.yaml in it, a
+	 * missing one meaning no policy; anything else: one policy file. */
+	if (stat(policy, &st) == 0 && S_ISDIR(st.st_mode))
+		rc = pg_policy_load_dir(policy, &g->policy, &perr, bad, sizeof(bad));
+	else if (!strcmp(policy, pg_policy_default_dir()))
+		rc = 0; /* the default directory does not exist: no policy */
+	else
+		rc = pg_policy_load_file(policy, &g->policy, &perr);
 	if (rc < 0) {
+		const char *what = bad[0] ? bad : policy;
+
 		if (perr.line)
-			return gfail(err, rc, "--policy %s:%u:%u: %s", policy, perr.line,
+			return gfail(err, rc, "--policy %s:%u:%u: %s", what, perr.line,
 				     perr.column, perr.msg);
-		return gfail(err, rc, "--policy %s: %s", policy,
+		return gfail(err, rc, "--policy %s: %s", what,
 			     perr.msg[0] ? perr.msg : strerror(-rc));
 	}
 	g->entry = pg_policy_lookup_device(g->policy, &key);
@@ -177,6 +188,8 @@ int pg_guest_entry_describe(const struct pg_guest_dev *g, const char *policy, ch
 	if (!g || !g->entry)
 		return snprintf(buf, size, "none (default: guest profile, nothing opened)");
 	(void)pg_policy_match_format(&g->entry->match, key, sizeof(key));
+	if (g->entry->file)
+		policy = g->entry->file; /* from a policy directory */
 	return snprintf(buf, size, "%s:%u %s%s%s%s (profile %s)", policy ? policy : "?",
 			g->entry->line, key, g->entry->name[0] ? " \"" : "", g->entry->name,
 			g->entry->name[0] ? "\"" : "", pg_profile_name(g->entry->profile));

@@ -128,11 +128,11 @@ static int open_device(struct pg_serve *s, struct pg_mediator_config *mc)
 	if (s->g.ndevs > 1)
 		pg_serve_logf(s, LOG_NOTICE, "%s holds %zu devices; using the first (%s)",
 			      s->c->device, s->g.ndevs, s->g.slot);
-	if (s->c->policy && !s->g.entry)
+	if (s->g.policy && !s->g.entry)
 		pg_serve_logf(s, LOG_NOTICE, "%s: no entry in %s for %04x:%04x; profile %s",
 			      s->c->device, s->c->policy, s->g.ids & 0xffffu, s->g.ids >> 16,
 			      pg_profile_name(s->c->profile));
-	if (s->c->policy)
+	if (s->g.policy)
 		note_entry(s);
 	if (pg_backend_model_guess_text(s->g.be, guess, sizeof(guess))[0])
 		pg_serve_logf(s, LOG_WARNING, "%s: BAR sizes missing from the dump; %s",
