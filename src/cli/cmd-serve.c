@@ -239,35 +239,28 @@ int pg_serve_parse_common(int argc, char **argv, int *i, struct pg_serve_opts *o
 	return 1;
 }
 
+/* --socket: listen (replacing a stale socket), then wait for QEMU; SIGTERM while waiting
+ * is a clean stop (PG_SERVE_STOPPED). */
 static int listen_accept(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int lfd, cfd;
+	char why[256] = "";
+	bool stale = false;
+	int lfd, cfd, rc;
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		pg_cli_err("serve: --socket %s: path too long", path);
-		return -ENAMETOOLONG;
+	rc = pg_serve_listen(path, &lfd, &stale, why, sizeof(why));
+	if (rc < 0) {
+		pg_cli_err("serve: --socket %s: %s", path, why);
+		return rc;
 	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lfd, 1) < 0) {
-		cfd = -errno;
-		pg_cli_err("serve: --socket %s: %s", path, strerror(errno));
-		if (lfd >= 0)
-			(void)close(lfd);
-		return cfd;
-	}
+	if (stale)
+		fprintf(stderr, "pcigate serve: %s: replaced a stale socket\n", path);
 	fprintf(stderr, "pcigate serve: listening on %s\n", path);
-	do {
-		cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	} while (cfd < 0 && errno == EINTR);
-	if (cfd < 0) {
-		cfd = -errno;
-		pg_cli_err("serve: --socket %s: accept: %s", path, strerror(errno));
-	}
-	(void)close(lfd);
-	(void)unlink(path); /* one connection per server: nobody else may connect */
-	return cfd;
+	rc = pg_serve_accept(lfd, path, &cfd, why, sizeof(why));
+	if (rc == PG_SERVE_STOPPED)
+		fprintf(stderr, "pcigate serve: %s: %s\n", path, why);
+	else if (rc < 0)
+		pg_cli_err("serve: --socket %s: %s", path, why);
+	return rc == 0 ? cfd : rc == PG_SERVE_STOPPED ? -EINTR : rc;
 }
 
 static int parse_serve(int argc, char **argv, struct pg_serve_opts *o, int *fd,
@@ -325,10 +318,17 @@ int pg_cmd_serve(int argc, char **argv)
 		return PG_EXIT_INPUT;
 	}
 	if (sock) {
+		char why[256];
+
+		if (!o.no_sandbox && pg_serve_user_check(o.user, why, sizeof(why)) < 0) {
+			pg_cli_err("serve: %s", why); /* before waiting, not after QEMU came */
+			pg_cli_server_close(&srv);
+			return PG_EXIT_INPUT;
+		}
 		fd = listen_accept(sock);
 		if (fd < 0) {
 			pg_cli_server_close(&srv);
-			return PG_EXIT_INPUT;
+			return fd == -EINTR ? PG_EXIT_OK : PG_EXIT_INPUT;
 		}
 	}
 	rc = pg_cli_server_run(&srv, fd, o.sandbox_check);
