@@ -100,7 +100,8 @@ static void note_entry(struct pg_serve *s)
 	str = json_object_new_string(desc);
 	if (str)
 		(void)snprintf(s->entry_json, sizeof(s->entry_json), ",\"policy_entry\":%s",
-			       json_object_to_json_string_ext(str, JSON_C_TO_STRING_PLAIN));
+			       json_object_to_json_string_ext(str, JSON_C_TO_STRING_PLAIN |
+							      JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(str);
 }
 
