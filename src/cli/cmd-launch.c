@@ -119,6 +119,41 @@ static int parse_own(int argc, char **argv, int *i, struct launch_opts *o)
 	return 1;
 }
 
+/* QEMU options launch sets itself: given again after '--' they would fight its memory
+ * setup (QEMU keeps the last -m, which then disagrees with the memfd backend's size, or
+ * takes a second RAM backend) or replace its machine, so each is refused with the pcigate
+ * option that does the job. Returns 0 or PG_EXIT_USAGE. */
+static int check_owned(const struct launch_opts *o)
+{
+	static const struct { const char *opt, *hint; bool memfd; } owned[] = {
+		{ "-m", "use --memory SIZE", true },
+		{ "-machine", "use --machine TYPE", false },
+		{ "-M", "use --machine TYPE", false },
+	};
+
+	for (int k = 0; k < o->nqemu_args; k++) {
+		const char *a = o->qemu_args[k];
+
+		if (a[0] == '-' && a[1] == '-')
+			a++; /* QEMU accepts --m as -m */
+		for (size_t j = 0; j < sizeof(owned) / sizeof(owned[0]); j++)
+			if (!strcmp(a, owned[j].opt) && !(owned[j].memfd && o->no_memfd)) {
+				pg_cli_err("launch: QEMU option '%s' after '--': launch sets it "
+					   "(guest RAM is a shared memfd); %s", o->qemu_args[k],
+					   owned[j].hint);
+				return PG_EXIT_USAGE;
+			}
+		if (!o->no_memfd && !strcmp(a, "-object") && k + 1 < o->nqemu_args &&
+		    !strncmp(o->qemu_args[k + 1], "memory-backend", 14)) {
+			pg_cli_err("launch: QEMU option '-object %s' after '--': launch sets up "
+				   "guest RAM (use --memory SIZE, or --no-memfd to set up your own "
+				   "shared memory backend)", o->qemu_args[k + 1]);
+			return PG_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
 static int parse_launch(int argc, char **argv, struct launch_opts *o)
 {
 	int i;
@@ -146,7 +181,7 @@ static int parse_launch(int argc, char **argv, struct launch_opts *o)
 	}
 	o->qemu_args = argv + (i < argc ? i + 1 : argc);
 	o->nqemu_args = i < argc ? argc - i - 1 : 0;
-	return 0;
+	return check_owned(o);
 }
 
 /* QEMU's argv: the binary, memory setup, one proxy device per socket, then the user's. */

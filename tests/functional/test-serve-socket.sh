@@ -9,6 +9,9 @@
 #            is not disturbed (it still stops cleanly)
 #   notsock  a path that is not a socket is refused and kept
 #   user     a bad --user is refused before waiting (exit 3, no socket left)
+#   launch-owned  `pcigate launch ... -- QEMU-ARGS` refuses the QEMU options launch sets
+#            itself (-m, -machine/-M, -object memory-backend-*) with the pcigate option
+#            to use instead, before starting anything (exit 2)
 # Every wait is bounded (poll loops of at most 20 s; a watchdog kills a stuck server).
 set -u
 
@@ -117,6 +120,32 @@ user)
 		fail "no clear error"
 	grep -qF "listening" "$tmp/err.a" && fail "listened before checking --user"
 	[ ! -e "$tmp/s.sock" ] || fail "socket created"
+	;;
+launch-owned)
+	# owned option -> the hint it must give; QEMU is never started (a bogus --qemu)
+	while IFS='|' read -r args opt hint; do
+		# shellcheck disable=SC2086
+		"$PCIGATE" launch --qemu /nonexistent/qemu --device "$DUMP" -- $args \
+			2>"$tmp/err.a"
+		rc=$?
+		[ "$rc" -eq 2 ] || fail "launch -- $args: exit $rc, expected 2"
+		grep -qF -- "$hint" "$tmp/err.a" || fail "launch -- $args: no hint '$hint'"
+		grep -qF -- "pcigate: launch: QEMU option '$opt" "$tmp/err.a" ||
+			fail "launch -- $args: error does not name the option"
+	done <<-'CASES'
+	-nographic -m 1G|-m|use --memory SIZE
+	--m 1G|--m|use --memory SIZE
+	-machine q35|-machine|use --machine TYPE
+	-M q35|-M|use --machine TYPE
+	-object memory-backend-ram,id=r,size=1G|-object memory-backend-ram|use --memory SIZE, or --no-memfd
+	CASES
+	# with --no-memfd the memory is the user's: -m passes the check (QEMU then fails to
+	# start, which is not a usage error)
+	"$PCIGATE" launch --no-memfd --qemu /nonexistent/qemu --device "$DUMP" -- -m 1G \
+		2>"$tmp/err.a"
+	rc=$?
+	[ "$rc" -ne 2 ] || fail "--no-memfd -- -m 1G refused as usage"
+	grep -qF "use --memory" "$tmp/err.a" && fail "--no-memfd: -m got the hint"
 	;;
 *)
 	echo "unknown case $case_name" >&2
