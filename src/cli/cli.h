@@ -63,6 +63,7 @@ struct pg_serve_opts {
 	const char *policy, *audit, *user, *sysfs_root;
 	const char *trace_backend; /* JSON Lines log of every backend write/reset (testing) */
 	bool no_sandbox, sandbox_check, verbose;
+	bool syslog;               /* --syslog: library messages to syslog(3), LOG_DAEMON */
 };
 /* A server as the CLI runs it: the library's config and server plus the output files. */
 struct pg_cli_server {
@@ -70,6 +71,7 @@ struct pg_cli_server {
 	struct pg_serve *s;
 	int audit_fd, trace_fd;     /* owned, -1 when not given */
 	bool verbose;
+	bool syslog;                /* log through syslog(3) instead of stderr */
 };
 
 int pg_cmd_serve(int argc, char **argv);

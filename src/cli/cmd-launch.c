@@ -53,7 +53,7 @@ void pg_cmd_launch_usage(FILE *out)
 {
 	fputs("usage: pcigate launch --device DEVICE [--device DEVICE ...] [--profile P]\n"
 	      "                      [--policy FILE] [--audit FILE] [--trace-backend FILE]\n"
-	      "                      [--user NAME] [--verbose]\n"
+	      "                      [--user NAME] [--syslog] [--verbose]\n"
 	      "                      [--memory SIZE] [--machine TYPE] [--no-memfd]\n"
 	      "                      [--qemu PATH] [--timeout SECONDS] -- QEMU-ARGS...\n"
 	      "\n"

@@ -33,6 +33,11 @@ static void serve_log(void *data, int level, const char *msg)
 
 	if (level > LOG_NOTICE && !srv->verbose)
 		return;
+	if (srv->syslog) {
+		/* the socket was opened before the sandbox (LOG_NDELAY): only send() here */
+		syslog(level, "%s", msg);
+		return;
+	}
 	fprintf(stderr, "pcigate serve: %s%s\n", level <= LOG_ERR ? "error: " :
 		level == LOG_WARNING ? "warning: " : "", msg);
 }
@@ -77,6 +82,9 @@ int pg_cli_server_open(const struct pg_serve_opts *o, struct pg_cli_server *srv)
 	memset(srv, 0, sizeof(*srv));
 	srv->audit_fd = srv->trace_fd = -1;
 	srv->verbose = o->verbose;
+	srv->syslog = o->syslog;
+	if (o->syslog) /* connect now: the sandbox forbids socket() and connect() later */
+		openlog("pcigate-serve", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	pg_serve_config_init(&srv->c);
 	srv->c.device = o->device;
 	srv->c.profile = o->profile;
@@ -155,7 +163,7 @@ void pg_cmd_serve_usage(FILE *out)
 {
 	fputs("usage: pcigate serve --device DEVICE (--fd N | --socket PATH) [--profile P]\n"
 	      "                     [--policy FILE] [--audit FILE] [--trace-backend FILE]\n"
-	      "                     [--user NAME] [--verbose]\n"
+	      "                     [--user NAME] [--syslog] [--verbose]\n"
 	      "\n"
 	      "Serve one mediated PCI device to QEMU 7.2's x-pci-proxy-dev (mpqemu protocol).\n"
 	      "  --device DEVICE  an lspci -x dump file (modelled device) or a BDF (live host\n"
@@ -171,6 +179,8 @@ void pg_cmd_serve_usage(FILE *out)
 	      "  --user NAME      user to run as after setup (root default: nobody)\n"
 	      "  --no-sandbox     skip privilege drop and seccomp (debugging only)\n"
 	      "  --sandbox-check  test hook: sandbox, try open() and socket(), report, exit\n"
+	      "  --syslog         send the server's log to syslog(3) (facility daemon, ident\n"
+	      "                   pcigate-serve) instead of stderr, for long-running servers\n"
 	      "  --verbose        log details and a message summary at the end\n"
 	      "SIGTERM/SIGINT: answer queued requests, quiesce the device, exit 0.\n"
 	      "exit status: 0 QEMU disconnected or stopped by SIGTERM/SIGINT; 1 connection\n"
@@ -216,6 +226,8 @@ int pg_serve_parse_common(int argc, char **argv, int *i, struct pg_serve_opts *o
 			o->no_sandbox = true;
 		else if (!strcmp(a, "--verbose") || !strcmp(a, "-v"))
 			o->verbose = true;
+		else if (!strcmp(a, "--syslog"))
+			o->syslog = true;
 		else
 			return 0;
 		return 1;
