@@ -45,19 +45,11 @@ static bool hex_fixed_prefix(const char **p, unsigned ndig, uint16_t *ret)
 /* Exactly ndig hex digits at *p; advances *p. */
 static bool hex_fixed(const char **p, unsigned ndig, uint16_t *ret)
 {
-	unsigned v = 0;
+	const char *q = *p;
 
-	for (unsigned i = 0; i < ndig; i++) {
-		int d = pg_util_hexval((*p)[i]);
-
-		if (d < 0)
-			return false;
-		v = v << 4 | (unsigned)d;
-	}
-	if (pg_util_hexval((*p)[ndig]) >= 0)
-		return false; /* too many digits */
-	*p += ndig;
-	*ret = (uint16_t)v;
+	if (!hex_fixed_prefix(&q, ndig, ret) || pg_util_hexval(*q) >= 0)
+		return false; /* too few or too many digits */
+	*p = q;
 	return true;
 }
 
