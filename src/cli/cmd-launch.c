@@ -33,6 +33,8 @@
 struct launch_opts {
 	struct pg_serve_opts serve;            /* template; device is set per device */
 	const char *devices[MAX_DEVICES];
+	char devpath[MAX_DEVICES][1024];       /* DEVICE of a --device DEVICE,OPTS */
+	char devopts[MAX_DEVICES][40];         /* ",addr=DD.F,multifunction=on" for QEMU */
 	unsigned ndevices;
 	const char *qemu, *memory, *machine;
 	bool no_memfd;
@@ -61,6 +63,7 @@ void pg_cmd_launch_usage(FILE *out)
 	      "served by a sandboxed 'pcigate serve' process over a socketpair, and wait for\n"
 	      "QEMU to exit. Guest RAM is memfd-backed and shared (--memory, default 512M;\n"
 	      "--machine, default pc) unless --no-memfd. Server options as for 'pcigate serve'.\n"
+	      "  --device DEVICE[,addr=DD[.F]][,multifunction=on]  the device's guest slot\n"
 	      "  --timeout SECONDS  kill QEMU after this long (exit status 124)\n"
 	      "exit status: QEMU's status when non-zero; else 1 if a server closed its\n"
 	      "connection on an error; 2 usage; 3 setup failed; 124 timeout.\n", out);
@@ -71,6 +74,59 @@ static bool valid_size(const char *s)
 	size_t n = strspn(s, "0123456789");
 
 	return n > 0 && n <= 12 && (s[n] == 0 || (strchr("KMGkmg", s[n]) && s[n + 1] == 0));
+}
+
+/* One option of --device DEVICE,OPTS: "addr=DD[.F]" or "multifunction=on|off", len bytes. */
+static int device_opt(const char *t, size_t len, char *out, size_t size)
+{
+	unsigned dev, fn = 0;
+	int n = -1;
+
+	if (len > 5 && !strncmp(t, "addr=", 5)) {
+		if ((sscanf(t + 5, "%2x%n.%1u%n", &dev, &n, &fn, &n) < 1) || n < 0 ||
+		    (size_t)n != len - 5 || dev > 0x1f || fn > 7)
+			return -EINVAL;
+		(void)snprintf(out + strlen(out), size - strlen(out), ",addr=%02x.%u", dev, fn);
+		return 0;
+	}
+	if (len == 16 && !strncmp(t, "multifunction=on", 16)) {
+		(void)snprintf(out + strlen(out), size - strlen(out), ",multifunction=on");
+		return 0;
+	}
+	return len == 17 && !strncmp(t, "multifunction=off", 17) ? 0 : -EINVAL;
+}
+
+/* --device DEVICE[,addr=DD[.F]][,multifunction=on]: the guest slot, as properties of the
+ * device's x-pci-proxy-dev. A dump path may hold commas, so the first ",addr=" or
+ * ",multifunction=" ends DEVICE. Returns 0 or PG_EXIT_USAGE. */
+static int parse_device_opts(const char *v, struct launch_opts *o, unsigned d)
+{
+	const char *c = strstr(v, ",addr="), *m = strstr(v, ",multifunction=");
+	const char *cut = c && (!m || c < m) ? c : m, *t;
+
+	o->devopts[d][0] = '\0';
+	o->devices[d] = v;
+	if (!cut)
+		return 0;
+	if (cut == v || (size_t)(cut - v) >= sizeof(o->devpath[d])) {
+		pg_cli_err("launch: --device '%s': bad DEVICE before the options", v);
+		return PG_EXIT_USAGE;
+	}
+	memcpy(o->devpath[d], v, (size_t)(cut - v));
+	o->devpath[d][cut - v] = '\0';
+	o->devices[d] = o->devpath[d];
+	for (t = cut + 1; *t; ) {
+		size_t len = strcspn(t, ",");
+
+		if (device_opt(t, len, o->devopts[d], sizeof(o->devopts[d])) < 0) {
+			pg_cli_err("launch: --device '%s': bad option '%.*s' (addr=DD[.F] with "
+				   "slot 00-1f hex and function 0-7, multifunction=on|off)", v,
+				   (int)len, t);
+			return PG_EXIT_USAGE;
+		}
+		t += len + (t[len] == ',');
+	}
+	return 0;
 }
 
 static int parse_own(int argc, char **argv, int *i, struct launch_opts *o)
@@ -96,7 +152,9 @@ static int parse_own(int argc, char **argv, int *i, struct launch_opts *o)
 			pg_cli_err("launch: --device %s: at most %u devices", v, MAX_DEVICES);
 			return -PG_EXIT_USAGE;
 		}
-		o->devices[o->ndevices++] = v;
+		if (parse_device_opts(v, o, o->ndevices) != 0)
+			return -PG_EXIT_USAGE;
+		o->ndevices++;
 	} else if (!strcmp(a, "--qemu")) {
 		o->qemu = v;
 	} else if (!strcmp(a, "--machine")) {
@@ -206,7 +264,8 @@ static int build_qemu_argv(const struct launch_opts *o, const int *qfd, char **a
 		av[n++] = (char *)(uintptr_t)o->machine;
 	}
 	for (unsigned d = 0; d < o->ndevices; d++) {
-		snprintf(bufs[d], 96, "x-pci-proxy-dev,id=pcigate%u,fd=%d", d, qfd[d]);
+		snprintf(bufs[d], 96, "x-pci-proxy-dev,id=pcigate%u,fd=%d%s", d, qfd[d],
+			 o->devopts[d]);
 		av[n++] = "-device";
 		av[n++] = bufs[d];
 	}

@@ -12,6 +12,9 @@
 #   launch-owned  `pcigate launch ... -- QEMU-ARGS` refuses the QEMU options launch sets
 #            itself (-m, -machine/-M, -object memory-backend-*) with the pcigate option
 #            to use instead, before starting anything (exit 2)
+#   launch-devopts  `--device DEVICE,addr=DD.F,multifunction=on` puts exactly those
+#            properties on that device's x-pci-proxy-dev (seen by a stand-in QEMU that
+#            records its argv and exits); bad options are usage errors
 # Every wait is bounded (poll loops of at most 20 s; a watchdog kills a stuck server).
 set -u
 
@@ -146,6 +149,28 @@ launch-owned)
 	rc=$?
 	[ "$rc" -ne 2 ] || fail "--no-memfd -- -m 1G refused as usage"
 	grep -qF "use --memory" "$tmp/err.a" && fail "--no-memfd: -m got the hint"
+	;;
+launch-devopts)
+	printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s"\nexit 0\n' "$tmp/args" >"$tmp/qemu"
+	chmod +x "$tmp/qemu"
+	timeout 60 "$PCIGATE" launch --qemu "$tmp/qemu" --no-sandbox \
+		--device "$DUMP,addr=05.0,multifunction=on" --device "$DUMP,addr=1f" \
+		--device "$DUMP" -- -nographic 2>"$tmp/err.a"
+	rc=$?
+	[ "$rc" -eq 0 ] || fail "launch with a stand-in QEMU: exit $rc"
+	grep -qE '^x-pci-proxy-dev,id=pcigate0,fd=[0-9]+,addr=05\.0,multifunction=on$' \
+		"$tmp/args" || fail "device 0 lacks addr=05.0,multifunction=on: $(cat "$tmp/args")"
+	grep -qE '^x-pci-proxy-dev,id=pcigate1,fd=[0-9]+,addr=1f\.0$' "$tmp/args" ||
+		fail "device 1 lacks addr=1f.0"
+	grep -qE '^x-pci-proxy-dev,id=pcigate2,fd=[0-9]+$' "$tmp/args" ||
+		fail "device 2 got options it was not given"
+	for bad in addr=20.0 addr=05.8 addr=5g addr= multifunction=yes \
+		"addr=05.0,romfile=x"; do
+		"$PCIGATE" launch --qemu "$tmp/qemu" --device "$DUMP,$bad" 2>"$tmp/err.a"
+		rc=$?
+		[ "$rc" -eq 2 ] || fail "--device DUMP,$bad: exit $rc, expected 2"
+	done
+	grep -qF "bad option 'romfile=x'" "$tmp/err.a" || fail "bad option not named"
 	;;
 *)
 	echo "unknown case $case_name" >&2
