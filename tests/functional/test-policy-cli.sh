@@ -176,6 +176,30 @@ match-class-slot)
 	out_has "$DATA/good/class-slot.yaml: ok (6 devices)"
 	out_has "$DATA/good/class-slot.yaml:7: class:0200"
 	;;
+view-entry)
+	# `pcigate view` names the entry it applies; a directory is merged, clashes refused
+	R=$PG_TESTDATA/pci-real/10ec-8168_realtek-co-rtl8111-8168-8411-pci-express-gigabit_4096.txt
+	run view --policy "$DATA/good/class-slot.yaml" "$R"
+	expect_rc 0
+	err_has "pcigate view: $R: policy entry $DATA/good/class-slot.yaml:7 class:0200 (profile guest)"
+	mkdir "$tmp/pd"
+	cp "$DATA/good/class-slot.yaml" "$tmp/pd/10-classes.yaml"
+	printf 'version: 1\ndevices:\n  - match: "10ec:8168"\n    name: "r8168"\n    profile: device-model\n' \
+		>"$tmp/pd/20-site.yaml"
+	echo "not: a policy" >"$tmp/pd/README"
+	run view --policy "$tmp/pd" "$R"
+	expect_rc 0
+	err_has "policy entry $tmp/pd/20-site.yaml:3 10ec:8168 \"r8168\" (profile device-model)"
+	# the same key in two files: the directory is rejected, naming both files
+	printf 'version: 1\ndevices:\n  - match: "class:02XX"\n' >"$tmp/pd/30-dup.yaml"
+	run view --policy "$tmp/pd" "$R"
+	expect_rc 3; out_empty
+	err_has "--policy $tmp/pd/30-dup.yaml:3:5: duplicate match key 'class:02xx' (first at line 5) in $tmp/pd/10-classes.yaml"
+	# an empty directory is no entry at all
+	rm "$tmp/pd"/*.yaml
+	run view --policy "$tmp/pd" "$R"
+	expect_rc 0; grep -q "policy entry" "$tmp/err" && fail "an empty directory applied an entry"
+	;;
 generate)
 	# every generated policy loads, and names its own device, for corpus dumps
 	n=0
