@@ -38,14 +38,15 @@ uint32_t pg_med_guest_cmd(const struct pg_mediator *m)
 }
 
 /* Guest address of BAR i and whether it is a real mapping (decode on, not 0, not the
- * all-ones sizing pattern in either half). */
-static bool bar_state(const struct pg_mediator *m, unsigned i, uint64_t *ret_addr)
+ * all-ones sizing pattern in either half). cmd: the guest's Command register, read once
+ * per sync by the caller (every BAR sees the same one). */
+static bool bar_state(const struct pg_mediator *m, unsigned i, uint32_t cmd, uint64_t *ret_addr)
 {
 	const struct pg_med_bar *b = &m->bars[i];
 	const struct pg_reg *lo = pg_med_crow(m, b->row);
 	const struct pg_reg *hi = NULL;
 	uint64_t amask = ~(b->size - 1u);
-	uint32_t lo_mask, lo_bits, hi_mask = 0, hi_bits = 0, cmd = pg_med_guest_cmd(m);
+	uint32_t lo_mask, lo_bits, hi_mask = 0, hi_bits = 0;
 	bool decode, sizing;
 
 	if (!lo || b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
@@ -66,16 +67,21 @@ static bool bar_state(const struct pg_mediator *m, unsigned i, uint64_t *ret_add
 	return decode && *ret_addr && !sizing;
 }
 
+/* Post a BAR_MAP effect for every BAR whose guest mapping changed. Absent BARs and upper
+ * halves are skipped before any work: this runs on every decode toggle of Command. */
 void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w)
 {
+	uint32_t cmd = pg_med_guest_cmd(m);
+
 	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
 		struct pg_med_bar *b = &m->bars[i];
 		uint64_t addr = 0;
-		bool mapped = bar_state(m, i, &addr);
+		bool mapped;
 		struct pg_effect e;
 
 		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
 			continue;
+		mapped = bar_state(m, i, cmd, &addr);
 		if (mapped == b->last_mapped && (!mapped || addr == b->last_addr))
 			continue;
 		b->last_mapped = mapped;

@@ -97,7 +97,8 @@ static inline uint64_t pg_size_mask64(uint8_t size)
 
 static inline uint32_t pg_size_mask(uint8_t size)
 {
-	return (uint32_t)pg_util_size_mask(size); /* 8 bytes: all 32 bits */
+	/* pg_util_size_mask() in 32 bits (4 or more bytes: all 32): on every write path */
+	return size >= 4 ? UINT32_MAX : (UINT32_C(1) << (8u * size)) - 1u;
 }
 
 /* ---- the mediator ------------------------------------------------------------------- */
