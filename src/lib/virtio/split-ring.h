@@ -183,7 +183,7 @@ static inline __attribute__((always_inline)) int split_detach(struct pg_vq *vq, 
 /* In-order (§2.7.9): the device may write one used element, for the last buffer of a
  * batch, and advance used->idx by the batch size. The id must be exactly the head of the
  * d-th buffer in flight (docs/virtio.md G5: Linux only compares it). */
-static int split_get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, void **token,
+__attribute__((noinline)) static int split_get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, void **token,
 			uint32_t *len)
 {
 	uint16_t slot = (uint16_t)(used_idx - 1u) & (uint16_t)(vq->num - 1u);
@@ -204,7 +204,7 @@ static int split_get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, v
 	return 0;
 }
 
-static int split_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
+__attribute__((noinline)) static int split_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
 {
 	uint16_t id = vq->fifo[vq->fifo_head];
 	uint32_t l;
@@ -218,7 +218,8 @@ static int split_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
 static int pg_vq_split_get(struct pg_vq *vq, void **token, uint32_t *len)
 {
 	uint16_t used_idx, d, slot;
-	uint32_t id, ulen, l;
+	uint32_t id, ulen;
+	int64_t ll;
 	int rc;
 
 	if (vq->batch_left)
@@ -248,10 +249,10 @@ static int pg_vq_split_get(struct pg_vq *vq, void **token, uint32_t *len)
 	if (VQ_HARDEN(!vq->buf[id].token))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_NOT_IN_FLIGHT, id, vq->in_flight,
 				  "used id is not the head of a buffer in flight");
-	rc = pg_vq_check_len(vq, id, ulen, &l);
-	if (rc < 0)
-		return rc;
-	return split_detach(vq, (uint16_t)id, l, token, len);
+	ll = pg_vq_used_len(vq, id, ulen);
+	if (ll < 0)
+		return (int)ll;
+	return split_detach(vq, (uint16_t)id, (uint32_t)ll, token, len);
 }
 
 static bool pg_vq_split_enable_cb(struct pg_vq *vq)
