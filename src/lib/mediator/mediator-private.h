@@ -303,6 +303,10 @@ void pg_med_reset_effect(const struct pg_mediator *m, const char *why, uint16_t 
 
 /* exec.c: the executor */
 int pg_med_restore_host(struct pg_mediator *m) __attribute__((warn_unused_result));
+/* exec.c: pg_mediator_apply() without the argument checks, for decisions the mediator made
+ * itself (m non-NULL, d->neffects within PG_MEDIATOR_MAX_EFFECTS). */
+int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
+	__attribute__((warn_unused_result));
 void pg_med_reinit_virtual(struct pg_mediator *m);
 
 /* irq.c: interrupt mode */
