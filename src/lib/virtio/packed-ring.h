@@ -163,7 +163,7 @@ static inline __attribute__((always_inline)) int packed_detach(struct pg_vq *vq,
 	return 1;
 }
 
-__attribute__((noinline)) static int packed_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
+static int packed_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
 {
 	uint16_t id = vq->fifo[vq->fifo_head];
 
@@ -171,25 +171,6 @@ __attribute__((noinline)) static int packed_next_in_batch(struct pg_vq *vq, void
 	vq->batch_left--;
 	return packed_detach(vq, id, vq->batch_left ? vq->buf[id].writable : vq->batch_len, token,
 		      len);
-}
-
-/* In-order (§2.8.8): the id names the last buffer of the batch; it must be in the window
- * of buffers in flight (docs/virtio.md G5). Out of line: its search call would otherwise
- * cost every out-of-order get the registers it keeps. */
-__attribute__((noinline)) static int packed_get_in_order(struct pg_vq *vq, uint32_t id,
-							 uint32_t ulen, void **token,
-							 uint32_t *len)
-{
-	int k = pg_vq_fifo_find(vq, (uint16_t)id), rc;
-
-	if (VQ_HARDEN(k < 0))
-		return pg_vq_fail(vq, PG_VQ_FAULT_ID_ORDER, id, vq->in_flight,
-				  "in-order id outside the window in flight");
-	rc = pg_vq_check_len(vq, id, ulen, &vq->batch_len);
-	if (rc < 0)
-		return rc;
-	vq->batch_left = (uint16_t)(k + 1);
-	return packed_next_in_batch(vq, token, len);
 }
 
 /* Classify the flags at the next used position. 1: used; 0: not yet; <0: fault. */
@@ -215,7 +196,7 @@ static int pg_vq_packed_get(struct pg_vq *vq, void **token, uint32_t *len)
 	uint16_t pos = vq->last_used, flags;
 	uint32_t id, ulen;
 	int64_t ll;
-	int rc;
+	int rc, k;
 
 	if (vq->batch_left)
 		return packed_next_in_batch(vq, token, len);
@@ -229,8 +210,19 @@ static int pg_vq_packed_get(struct pg_vq *vq, void **token, uint32_t *len)
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
 	/* Spectre v1 (docs/virtio.md G4): the mask keeps a mispredicted load inside buf. */
 	id &= VQ_HARDEN(1) ? vq->id_mask : UINT32_MAX;
-	if (vq->cfg.in_order)
-		return packed_get_in_order(vq, id, ulen, token, len);
+	if (vq->cfg.in_order) {
+		/* §2.8.8: the id names the last buffer of the batch; it must be in the window
+		 * of buffers in flight (docs/virtio.md G5). */
+		k = pg_vq_fifo_find(vq, (uint16_t)id);
+		if (VQ_HARDEN(k < 0))
+			return pg_vq_fail(vq, PG_VQ_FAULT_ID_ORDER, id, vq->in_flight,
+					  "in-order id outside the window in flight");
+		rc = pg_vq_check_len(vq, id, ulen, &vq->batch_len);
+		if (rc < 0)
+			return rc;
+		vq->batch_left = (uint16_t)(k + 1);
+		return packed_next_in_batch(vq, token, len);
+	}
 	if (VQ_HARDEN(!vq->buf[id].token))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_NOT_IN_FLIGHT, id, vq->in_flight,
 				  "used id is not a buffer in flight");

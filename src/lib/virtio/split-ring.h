@@ -183,7 +183,7 @@ static inline __attribute__((always_inline)) int split_detach(struct pg_vq *vq, 
 /* In-order (§2.7.9): the device may write one used element, for the last buffer of a
  * batch, and advance used->idx by the batch size. The id must be exactly the head of the
  * d-th buffer in flight (docs/virtio.md G5: Linux only compares it). */
-__attribute__((noinline)) static int split_get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, void **token,
+static int split_get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, void **token,
 			uint32_t *len)
 {
 	uint16_t slot = (uint16_t)(used_idx - 1u) & (uint16_t)(vq->num - 1u);
@@ -204,7 +204,7 @@ __attribute__((noinline)) static int split_get_in_order(struct pg_vq *vq, uint16
 	return 0;
 }
 
-__attribute__((noinline)) static int split_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
+static int split_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
 {
 	uint16_t id = vq->fifo[vq->fifo_head];
 	uint32_t l;
