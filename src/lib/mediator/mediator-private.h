@@ -97,8 +97,11 @@ static inline uint64_t pg_size_mask64(uint8_t size)
 
 static inline uint32_t pg_size_mask(uint8_t size)
 {
-	/* pg_util_size_mask() in 32 bits (4 or more bytes: all 32): on every write path */
-	return size >= 4 ? UINT32_MAX : (UINT32_C(1) << (8u * size)) - 1u;
+	/* pg_util_size_mask() in 32 bits (4 or more bytes: all 32), as a table: it runs
+	 * several times on every config write */
+	static const uint32_t masks[5] = { 0, 0xffu, 0xffffu, 0xffffffu, UINT32_MAX };
+
+	return masks[size < 4 ? size : 4];
 }
 
 /* ---- the mediator ------------------------------------------------------------------- */
