@@ -67,20 +67,20 @@ static bool bar_state(const struct pg_mediator *m, unsigned i, uint32_t cmd, uin
 	return decode && *ret_addr && !sizing;
 }
 
-/* Post a BAR_MAP effect for every BAR whose guest mapping changed. Absent BARs and upper
- * halves are skipped before any work: this runs on every decode toggle of Command. */
+/* Post a BAR_MAP effect for every BAR whose guest mapping changed. Only the BARs of
+ * bar_sync_mask are visited (absent BARs and upper halves never are): this runs on every
+ * decode toggle of Command. */
 void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w)
 {
 	uint32_t cmd = pg_med_guest_cmd(m);
 
-	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
+	for (unsigned todo = m->bar_sync_mask; todo; todo &= todo - 1u) {
+		unsigned i = (unsigned)__builtin_ctz(todo);
 		struct pg_med_bar *b = &m->bars[i];
 		uint64_t addr = 0;
 		bool mapped;
 		struct pg_effect e;
 
-		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
-			continue;
 		mapped = bar_state(m, i, cmd, &addr);
 		if (mapped == b->last_mapped && (!mapped || addr == b->last_addr))
 			continue;
@@ -270,6 +270,12 @@ static int add_bars(struct pg_mediator *m, const struct pg_cfg_layout *l)
 		probe_bar(m, l, i);
 	}
 	probe_bar(m, l, PG_CFG_ROM_BAR);
+	/* The kinds are final here (nothing changes them later): remember which BARs the
+	 * mapping sync has to look at, so a decode toggle skips the absent ones for free. */
+	m->bar_sync_mask = 0;
+	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
+		if (m->bars[i].kind != PG_BAR_NONE && m->bars[i].kind != PG_BAR_MEM64_HI)
+			m->bar_sync_mask |= (uint8_t)(1u << i);
 	for (unsigned i = 0; i < 6 && rc == 0; i++)
 		rc = add_bar(m, i, (uint16_t)(REG_BAR0 + 4 * i));
 	if (rc == 0)

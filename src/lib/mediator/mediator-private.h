@@ -159,6 +159,7 @@ struct pg_mediator {
 
 	struct pg_regtable rt;
 	struct pg_med_bar bars[PG_CFG_NUM_BARS];
+	uint8_t bar_sync_mask;     /* bit i: bars[i] is a BAR pg_med_bars_sync() maps (set once) */
 	struct pg_med_cap caps[PG_CFG_MAX_CAPS];
 	uint16_t ncaps;
 	uint16_t row_cmd, row_status, row_capptr;
