@@ -110,7 +110,9 @@ static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wct
 		w->hw_mask |= CMD_INTX_DISABLE;
 		w->hw_value = (w->hw_value & ~CMD_INTX_DISABLE) | want;
 	}
-	if ((pg_med_guest_cmd(m) & (CMD_IO | CMD_MEM)) != before)
+	/* the guest's Command after the write, from this row as "before" is (what
+	 * pg_med_guest_cmd() computes, without looking the row up again) */
+	if ((((r->value & r->virt) | (m->cmd_hw & ~r->virt)) & (CMD_IO | CMD_MEM)) != before)
 		pg_med_bars_sync(m, w);
 }
 
