@@ -26,7 +26,7 @@ void pg_cli_warn_guesses(const char *cmd, const char *device, const struct pg_ba
 
 	if (!pg_backend_model_guess_text(be, what, sizeof(what))[0])
 		return;
-	fprintf(stderr, "pcigate %s: warning: %s: BAR sizes missing from the dump; %s (sizes "
-		"come from '# pcigate: barN=SIZE' lines, lspci -vvv Region lines, or `pcigate "
-		"dump BDF`)\n", cmd, device, what);
+	pg_cli_warn(cmd, "%s: BAR sizes missing from the dump; %s (sizes come from "
+		    "'# pcigate: barN=SIZE' lines, lspci -vvv Region lines, or `pcigate dump "
+		    "BDF`)", device, what);
 }
