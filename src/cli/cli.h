@@ -136,6 +136,7 @@ struct pg_guest_opts {
 	const char *device;
 	enum pg_profile profile;
 	const char *policy, *sysfs_root;
+	bool force;               /* --force: a device inspect rates HIGH (pg_guest_check()) */
 };
 struct pg_backend;
 struct pg_mediator;
@@ -156,11 +157,13 @@ void pg_cmd_session_usage(FILE *out);
 /* Options shared by view and session: rows for their getopt_long tables, and
  * pg_guest_opt() to take one: 1 consumed, 0 not ours, -PG_EXIT_USAGE on a bad value
  * (printed). */
-enum { PG_GUEST_OPT_PROFILE = 0x100, PG_GUEST_OPT_POLICY, PG_GUEST_OPT_SYSFS_ROOT };
+enum { PG_GUEST_OPT_PROFILE = 0x100, PG_GUEST_OPT_POLICY, PG_GUEST_OPT_SYSFS_ROOT,
+       PG_GUEST_OPT_FORCE };
 #define PG_GUEST_LONGOPTS \
 	{ "profile", required_argument, NULL, PG_GUEST_OPT_PROFILE }, \
 	{ "policy", required_argument, NULL, PG_GUEST_OPT_POLICY }, \
-	{ "sysfs-root", required_argument, NULL, PG_GUEST_OPT_SYSFS_ROOT }
+	{ "sysfs-root", required_argument, NULL, PG_GUEST_OPT_SYSFS_ROOT }, \
+	{ "force", no_argument, NULL, PG_GUEST_OPT_FORCE }
 int pg_guest_opt(int c, const char *v, struct pg_guest_opts *o);
 /* After the options: the one DEVICE operand (argv[optind]) into o->device; PG_EXIT_USAGE
  * (printed) when there is none or more than one. */

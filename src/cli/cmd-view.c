@@ -36,6 +36,9 @@ int pg_guest_opt(int c, const char *v, struct pg_guest_opts *o)
 	case PG_GUEST_OPT_SYSFS_ROOT:
 		o->sysfs_root = v;
 		return 1;
+	case PG_GUEST_OPT_FORCE:
+		o->force = true;
+		return 1;
 	case PG_GUEST_OPT_PROFILE:
 		if (pg_profile_parse(v, &o->profile) < 0) {
 			pg_cli_error(o->cmd, "--profile '%s': not guest, device-model or "
@@ -70,6 +73,11 @@ int pg_cli_guest_open(const struct pg_guest_opts *o, struct pg_guest *g)
 
 	memset(g, 0, sizeof(*g));
 	rc = pg_guest_open(o->device, o->policy, o->sysfs_root, &g->dev, &err);
+	if (rc == 0) {
+		rc = pg_guest_check(&g->dev, o->device, o->force, &err);
+		if (rc < 0)
+			pg_guest_close(&g->dev);
+	}
 	if (rc < 0) {
 		pg_cli_error(o->cmd, "%s", err.msg);
 		return rc;
