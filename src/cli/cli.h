@@ -105,6 +105,7 @@ struct pg_serve_opts {
 	const char *policy, *audit, *user, *sysfs_root;
 	const char *trace_backend; /* JSON Lines log of every backend write/reset (testing) */
 	bool no_sandbox, sandbox_check, verbose;
+	bool force;               /* --force: serve a device inspect rates HIGH */
 };
 /* A server as the CLI runs it: the library's config and server plus the output files. */
 struct pg_cli_server {
@@ -118,8 +119,24 @@ int pg_cmd_serve(int argc, char **argv);
 void pg_cmd_serve_usage(FILE *out);
 int pg_cmd_launch(int argc, char **argv);
 void pg_cmd_launch_usage(FILE *out);
-/* Parse one option shared by serve and launch: 1 consumed, 0 not ours, -exit on error. */
-int pg_serve_parse_common(int argc, char **argv, int *i, struct pg_serve_opts *o);
+/* Options shared by serve and launch: rows for their getopt_long tables (and 'v' in the
+ * short options), and pg_serve_opt() to take one (cmd names the command in messages):
+ * 1 consumed, 0 not ours, -PG_EXIT_USAGE on a bad value (printed). */
+enum { PG_SERVE_OPT_DEVICE = 0x100, PG_SERVE_OPT_PROFILE, PG_SERVE_OPT_POLICY,
+       PG_SERVE_OPT_AUDIT, PG_SERVE_OPT_USER, PG_SERVE_OPT_SYSFS_ROOT, PG_SERVE_OPT_TRACE,
+       PG_SERVE_OPT_NO_SANDBOX, PG_SERVE_OPT_FORCE };
+#define PG_SERVE_LONGOPTS \
+	{ "device", required_argument, NULL, PG_SERVE_OPT_DEVICE }, \
+	{ "profile", required_argument, NULL, PG_SERVE_OPT_PROFILE }, \
+	{ "policy", required_argument, NULL, PG_SERVE_OPT_POLICY }, \
+	{ "audit", required_argument, NULL, PG_SERVE_OPT_AUDIT }, \
+	{ "user", required_argument, NULL, PG_SERVE_OPT_USER }, \
+	{ "sysfs-root", required_argument, NULL, PG_SERVE_OPT_SYSFS_ROOT }, \
+	{ "trace-backend", required_argument, NULL, PG_SERVE_OPT_TRACE }, \
+	{ "no-sandbox", no_argument, NULL, PG_SERVE_OPT_NO_SANDBOX }, \
+	{ "force", no_argument, NULL, PG_SERVE_OPT_FORCE }, \
+	{ "verbose", no_argument, NULL, 'v' }
+int pg_serve_opt(const char *cmd, int c, const char *v, struct pg_serve_opts *o);
 /* Open the output files and build the server (device, policy, mediator); prints its
  * errors. o is borrowed for the lifetime of srv. */
 int pg_cli_server_open(const struct pg_serve_opts *o, struct pg_cli_server *srv);

@@ -62,7 +62,7 @@ static int policy_check(int argc, char **argv)
 	int status = PG_EXIT_OK;
 
 	if (argc < 1) {
-		pg_cli_err("policy check: no FILE given");
+		pg_cli_error("policy check", "no FILE given");
 		return PG_EXIT_USAGE;
 	}
 	for (int i = 0; i < argc; i++) {
@@ -188,11 +188,11 @@ static int policy_lookup(int argc, char **argv)
 	int r;
 
 	if (argc != 2) {
-		pg_cli_err("policy lookup: expected FILE and a device VVVV:DDDD[:SSSS:TTTT][@RR]");
+		pg_cli_error("policy lookup", "expected FILE and a device VVVV:DDDD[:SSSS:TTTT][@RR]");
 		return PG_EXIT_USAGE;
 	}
 	if (parse_device(argv[1], &dev) < 0) {
-		pg_cli_err("policy lookup: bad device '%s' (expected VVVV:DDDD[:SSSS:TTTT][@RR], "
+		pg_cli_error("policy lookup", "bad device '%s' (expected VVVV:DDDD[:SSSS:TTTT][@RR], "
 			   "hex)", argv[1]);
 		return PG_EXIT_USAGE;
 	}
@@ -210,20 +210,45 @@ static int policy_lookup(int argc, char **argv)
 	return fflush(stdout) == 0 ? PG_EXIT_OK : PG_EXIT_INPUT;
 }
 
+/* The options of `policy check|lookup` (argv[0] the action): only -h/--help, and "--"
+ * before a FILE that starts with '-'. Returns 0 (operands at argv[optind]), -1 after the
+ * help, or PG_EXIT_USAGE. */
+static int action_options(const char *cmd, int argc, char **argv)
+{
+	static const struct option longopts[] = { PG_CLI_OPT_HELP, { 0 } };
+	const struct pg_cli_parser parser = { cmd, ":h", longopts, pg_cmd_policy_usage };
+	int c;
+
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END)
+		return c == PG_OPT_HELP ? -1 : PG_EXIT_USAGE; /* no other option */
+	return 0;
+}
+
 int pg_cmd_policy(int argc, char **argv)
 {
+	const char *cmd;
+	int r;
+
 	if (argc < 2) {
-		pg_cli_err("policy: expected 'check' or 'lookup' (see 'pcigate help policy')");
+		pg_cli_error("policy", "expected 'check' or 'lookup' (see 'pcigate help policy')");
 		return PG_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		pg_cmd_policy_usage(stdout);
 		return PG_EXIT_OK;
 	}
-	if (strcmp(argv[1], "check") == 0)
-		return policy_check(argc - 2, argv + 2);
-	if (strcmp(argv[1], "lookup") == 0)
-		return policy_lookup(argc - 2, argv + 2);
-	pg_cli_err("policy: unknown action '%s' (expected 'check' or 'lookup')", argv[1]);
-	return PG_EXIT_USAGE;
+	cmd = !strcmp(argv[1], "check") ? "policy check" :
+	      !strcmp(argv[1], "lookup") ? "policy lookup" : NULL;
+	if (!cmd) {
+		pg_cli_error("policy", "unknown action '%s' (expected 'check' or 'lookup')",
+			     argv[1]);
+		return PG_EXIT_USAGE;
+	}
+	r = action_options(cmd, argc - 1, argv + 1);
+	if (r)
+		return r < 0 ? PG_EXIT_OK : r;
+	argc -= 1 + optind;
+	argv += 1 + optind;
+	return cmd[7] == 'c' ? policy_check(argc, argv) : policy_lookup(argc, argv);
 }

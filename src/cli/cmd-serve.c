@@ -33,8 +33,10 @@ static void serve_log(void *data, int level, const char *msg)
 
 	if (level > LOG_NOTICE && !srv->verbose)
 		return;
-	fprintf(stderr, "pcigate serve: %s%s\n", level <= LOG_ERR ? "error: " :
-		level == LOG_WARNING ? "warning: " : "", msg);
+	if (level <= LOG_WARNING)
+		(level <= LOG_ERR ? pg_cli_error : pg_cli_warn)("serve", "%s", msg);
+	else
+		fprintf(stderr, "pcigate: serve: %s\n", msg);
 }
 
 /*
@@ -49,22 +51,22 @@ static int open_records(const char *opt, const char *path)
 		      0600);
 
 	if (fd < 0 && errno == ENXIO) {
-		pg_cli_err("serve: %s %s: a FIFO with no reader (give a regular file)", opt, path);
+		pg_cli_error("serve", "%s %s: a FIFO with no reader (give a regular file)", opt, path);
 		return -ENXIO;
 	}
 	if (fd < 0) {
 		fd = -errno;
-		pg_cli_err("serve: %s %s: %s", opt, path, strerror(errno));
+		pg_cli_error("serve", "%s %s: %s", opt, path, strerror(errno));
 		return fd;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		pg_cli_err("serve: %s %s: not a regular file", opt, path);
+		pg_cli_error("serve", "%s %s: not a regular file", opt, path);
 		(void)close(fd);
 		return -EINVAL;
 	}
 	if (fcntl(fd, F_SETFL, O_WRONLY | O_APPEND) < 0) { /* writes may block from here on */
 		fd = -errno;
-		pg_cli_err("serve: %s %s: %s", opt, path, strerror(-fd));
+		pg_cli_error("serve", "%s %s: %s", opt, path, strerror(-fd));
 		return fd;
 	}
 	return fd;
@@ -84,6 +86,7 @@ int pg_cli_server_open(const struct pg_serve_opts *o, struct pg_cli_server *srv)
 	srv->c.sysfs_root = o->sysfs_root;
 	srv->c.user = o->user;
 	srv->c.no_sandbox = o->no_sandbox;
+	srv->c.force = o->force;
 	srv->c.log = serve_log;
 	srv->c.log_data = srv;
 	/* audit records go to stderr unless --audit names a file */
@@ -170,8 +173,12 @@ void pg_cmd_serve_usage(FILE *out)
 	      "                   its config space at start and exit, as JSON Lines\n"
 	      "  --user NAME      user to run as after setup (root default: nobody)\n"
 	      "  --no-sandbox     skip privilege drop and seccomp (debugging only)\n"
+	      "  --force          serve a device `pcigate inspect` rates HIGH (otherwise\n"
+	      "                   refused, naming the findings, unless --policy has an\n"
+	      "                   entry for it)\n"
 	      "  --sandbox-check  test hook: sandbox, try open() and socket(), report, exit\n"
-	      "  --verbose        log details and a message summary at the end\n"
+	      "  -v, --verbose    log details and a message summary at the end\n"
+	      "  -h, --help       show this help\n"
 	      "SIGTERM/SIGINT: answer queued requests, quiesce the device, exit 0.\n"
 	      "exit status: 0 QEMU disconnected or stopped by SIGTERM/SIGINT; 1 connection\n"
 	      "closed on a bad message or a device failure (device quiesced), or quiescing\n"
@@ -192,49 +199,27 @@ static int parse_fd(const char *text, int *ret)
 	return 0;
 }
 
-/* Options shared with pcigate launch; returns 1 when argv[*i] was one of them, 0 when not,
- * PG_EXIT_USAGE (negated) on a bad value. */
-int pg_serve_parse_common(int argc, char **argv, int *i, struct pg_serve_opts *o)
+int pg_serve_opt(const char *cmd, int c, const char *v, struct pg_serve_opts *o)
 {
-	static const char *const with_value[] = { "--device", "--profile", "--policy",
-						  "--audit", "--user", "--sysfs-root",
-						  "--trace-backend" };
-	const char *a = argv[*i], *v = NULL;
-
-	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++) {
-		if (strcmp(a, with_value[k]))
-			continue;
-		if (*i + 1 >= argc) {
-			pg_cli_err("%s: option '%s' needs a value", argv[0], a);
+	switch (c) {
+	case PG_SERVE_OPT_DEVICE: o->device = v; break;
+	case PG_SERVE_OPT_POLICY: o->policy = v; break;
+	case PG_SERVE_OPT_AUDIT: o->audit = v; break;
+	case PG_SERVE_OPT_USER: o->user = v; break;
+	case PG_SERVE_OPT_SYSFS_ROOT: o->sysfs_root = v; break;
+	case PG_SERVE_OPT_TRACE: o->trace_backend = v; break;
+	case PG_SERVE_OPT_NO_SANDBOX: o->no_sandbox = true; break;
+	case PG_SERVE_OPT_FORCE: o->force = true; break;
+	case 'v': o->verbose = true; break;
+	case PG_SERVE_OPT_PROFILE:
+		if (pg_profile_parse(v, &o->profile) < 0) {
+			pg_cli_error(cmd, "--profile '%s': not guest, device-model or permissive",
+				     v);
 			return -PG_EXIT_USAGE;
 		}
-		v = argv[++*i];
 		break;
-	}
-	if (!v) {
-		if (!strcmp(a, "--no-sandbox"))
-			o->no_sandbox = true;
-		else if (!strcmp(a, "--verbose") || !strcmp(a, "-v"))
-			o->verbose = true;
-		else
-			return 0;
-		return 1;
-	}
-	if (!strcmp(a, "--device"))
-		o->device = v;
-	else if (!strcmp(a, "--policy"))
-		o->policy = v;
-	else if (!strcmp(a, "--audit"))
-		o->audit = v;
-	else if (!strcmp(a, "--user"))
-		o->user = v;
-	else if (!strcmp(a, "--sysfs-root"))
-		o->sysfs_root = v;
-	else if (!strcmp(a, "--trace-backend"))
-		o->trace_backend = v;
-	else if (pg_profile_parse(v, &o->profile) < 0) {
-		pg_cli_err("%s: --profile '%s': not guest, device-model or permissive", argv[0], v);
-		return -PG_EXIT_USAGE;
+	default:
+		return 0;
 	}
 	return 1;
 }
@@ -245,25 +230,25 @@ static int listen_accept(const char *path)
 	int lfd, cfd;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		pg_cli_err("serve: --socket %s: path too long", path);
+		pg_cli_error("serve", "--socket %s: path too long", path);
 		return -ENAMETOOLONG;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lfd, 1) < 0) {
 		cfd = -errno;
-		pg_cli_err("serve: --socket %s: %s", path, strerror(errno));
+		pg_cli_error("serve", "--socket %s: %s", path, strerror(errno));
 		if (lfd >= 0)
 			(void)close(lfd);
 		return cfd;
 	}
-	fprintf(stderr, "pcigate serve: listening on %s\n", path);
+	fprintf(stderr, "pcigate: serve: listening on %s\n", path);
 	do {
 		cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	} while (cfd < 0 && errno == EINTR);
 	if (cfd < 0) {
 		cfd = -errno;
-		pg_cli_err("serve: --socket %s: accept: %s", path, strerror(errno));
+		pg_cli_error("serve", "--socket %s: accept: %s", path, strerror(errno));
 	}
 	(void)close(lfd);
 	(void)unlink(path); /* one connection per server: nobody else may connect */
@@ -273,33 +258,42 @@ static int listen_accept(const char *path)
 static int parse_serve(int argc, char **argv, struct pg_serve_opts *o, int *fd,
 		       const char **sock)
 {
-	for (int i = 1; i < argc; i++) {
-		int r = pg_serve_parse_common(argc, argv, &i, o);
+	enum { OPT_SANDBOX_CHECK = 0x200, OPT_FD, OPT_SOCKET };
+	static const struct option longopts[] = {
+		PG_SERVE_LONGOPTS,
+		{ "sandbox-check", no_argument, NULL, OPT_SANDBOX_CHECK },
+		{ "fd", required_argument, NULL, OPT_FD },
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		PG_CLI_OPT_HELP, { 0 }
+	};
+	static const struct pg_cli_parser parser = { "serve", ":hv", longopts,
+						     pg_cmd_serve_usage };
+	int c, r;
 
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP || c == PG_OPT_BAD)
+			return c == PG_OPT_HELP ? -1 : PG_EXIT_USAGE;
+		r = pg_serve_opt("serve", c, optarg, o);
 		if (r < 0)
 			return -r;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--sandbox-check")) {
+		if (c == OPT_SANDBOX_CHECK) {
 			o->sandbox_check = true;
-		} else if ((!strcmp(argv[i], "--fd") || !strcmp(argv[i], "--socket")) &&
-			   i + 1 < argc) {
-			if (argv[i][2] == 's') {
-				*sock = argv[++i];
-			} else if (parse_fd(argv[++i], fd) < 0) {
-				pg_cli_err("serve: --fd '%s': not a file descriptor number",
-					   argv[i]);
-				return PG_EXIT_USAGE;
-			}
-		} else {
-			pg_cli_err("serve: unknown option or missing value '%s' (see 'pcigate help "
-				   "serve')", argv[i]);
+		} else if (c == OPT_SOCKET) {
+			*sock = optarg;
+		} else if (c == OPT_FD && parse_fd(optarg, fd) < 0) {
+			pg_cli_error("serve", "--fd '%s': not a file descriptor number", optarg);
 			return PG_EXIT_USAGE;
 		}
 	}
+	if (optind < argc) {
+		pg_cli_error("serve", "unexpected argument '%s' (see 'pcigate help serve')",
+			     argv[optind]);
+		return PG_EXIT_USAGE;
+	}
 	if (!o->device || (*fd < 0) == !*sock) {
-		pg_cli_err("serve: %s", !o->device ? "--device is required"
-						    : "give exactly one of --fd and --socket");
+		pg_cli_error("serve", "%s", !o->device ? "--device is required"
+					      : "give exactly one of --fd and --socket");
 		return PG_EXIT_USAGE;
 	}
 	return 0;
@@ -314,9 +308,9 @@ int pg_cmd_serve(int argc, char **argv)
 
 	rc = parse_serve(argc, argv, &o, &fd, &sock);
 	if (rc)
-		return rc;
+		return rc < 0 ? PG_EXIT_OK : rc; /* -1: --help printed */
 	if (fd >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
-		pg_cli_err("serve: --fd %d: %s", fd, strerror(errno));
+		pg_cli_error("serve", "--fd %d: %s", fd, strerror(errno));
 		return PG_EXIT_INPUT;
 	}
 	if (pg_cli_server_open(&o, &srv) < 0) {

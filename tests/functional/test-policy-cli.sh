@@ -80,13 +80,13 @@ check-unreadable)
 	;;
 usage)
 	run policy
-	expect_rc 2; err_lines 1; err_has "pcigate: policy: expected 'check' or 'lookup'"; out_empty
+	expect_rc 2; err_lines 1; err_has "pcigate: policy: error: expected 'check' or 'lookup'"; out_empty
 	run policy check
-	expect_rc 2; err_lines 1; err_has "pcigate: policy check: no FILE given"; out_empty
+	expect_rc 2; err_lines 1; err_has "pcigate: policy check: error: no FILE given"; out_empty
 	run policy frob "$DATA/good/minimal.yaml"
 	expect_rc 2; err_has "unknown action 'frob'"
 	run policy lookup "$DATA/good/minimal.yaml"
-	expect_rc 2; err_has "policy lookup: expected FILE and a device"
+	expect_rc 2; err_has "policy lookup: error: expected FILE and a device"
 	run policy lookup "$DATA/good/minimal.yaml" 8086:15b
 	expect_rc 2; err_has "bad device '8086:15b'"
 	run policy lookup "$DATA/good/minimal.yaml" " 808:15b8"
