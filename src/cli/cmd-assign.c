@@ -22,6 +22,7 @@ void pg_cmd_assign_usage(FILE *out)
 	      "drivers. Host bridges, bridges and devices whose IOMMU group has a member bound\n"
 	      "to a host driver are refused, naming the reason.\n"
 	      "  --sysfs-root DIR a sysfs tree other than /sys (testing)\n"
+	      "  -h, --help       show this help\n"
 	      "exit status: 0 done; 2 usage error; 3 refused or failed (the reason is printed).\n",
 	      out);
 }

@@ -31,6 +31,7 @@ void pg_cmd_dump_usage(FILE *out)
 	      "  pcigate dump 03:00.0 > card.txt\n"
 	      "Run as root: without CAP_SYS_ADMIN the kernel shows only 64 bytes.\n"
 	      "  --sysfs-root DIR read live devices under DIR instead of /sys (testing)\n"
+	      "  -h, --help       show this help\n"
 	      "exit status: 0 success; 2 usage error; 3 a device could not be read (the\n"
 	      "others are still printed).\n", out);
 }

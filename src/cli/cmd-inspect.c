@@ -65,7 +65,8 @@ struct run {
 
 void pg_cmd_inspect_usage(FILE *out)
 {
-	fputs("usage: pcigate inspect [--json] [--fail-on SEVERITY] [BDF... | --dump FILE...]\n"
+	fputs("usage: pcigate inspect [--json] [--fail-on SEVERITY] [-s SLOT] [-d ID]\n"
+	      "                       [BDF... | --dump FILE...]\n"
 	      "       pcigate inspect --tree | --dot\n"
 	      "\n"
 	      "Report what makes PCI devices risky to pass through to a VM. With no BDF and\n"
@@ -83,6 +84,13 @@ void pg_cmd_inspect_usage(FILE *out)
 	      "  --json           print one JSON document (docs/json-schema.md)\n"
 	      "  --fail-on SEV    exit 1 when a device has a finding of severity SEV or\n"
 	      "                   more (info, low, medium, high; any case)\n"
+	      "  --fail-on-bridges  with no BDF and no --dump, bridges count for --fail-on\n"
+	      "                   too (by default they are reported but never passed\n"
+	      "                   through, so their findings do not fail the run)\n"
+	      "  -s, --slot [[[domain]:]bus:][dev][.[fn]]  only devices at these addresses\n"
+	      "                   (lspci -s syntax, hex; a missing field matches any)\n"
+	      "  -d, --id [vendor]:[device][:class]  only devices with these IDs (lspci -d\n"
+	      "                   syntax, hex; class is base class and subclass, 0200)\n"
 	      "  --short          one line per device: address, name, worst severity and the\n"
 	      "                   most severe finding\n"
 	      "  --tree           print this machine's PCI topology as a tree (bridges, IOMMU\n"

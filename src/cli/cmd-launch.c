@@ -62,6 +62,7 @@ void pg_cmd_launch_usage(FILE *out)
 	      "QEMU to exit. Guest RAM is memfd-backed and shared (--memory, default 512M;\n"
 	      "--machine, default pc) unless --no-memfd. Server options as for 'pcigate serve'.\n"
 	      "  --timeout SECONDS  kill QEMU after this long (exit status 124)\n"
+	      "  -h, --help         show this help\n"
 	      "exit status: QEMU's status when non-zero; else 1 if a server closed its\n"
 	      "connection on an error; 2 usage; 3 setup failed; 124 timeout.\n", out);
 }
