@@ -182,9 +182,9 @@ version)
 	;;
 usage)
 	run
-	expect_rc 2; err_has "pcigate: no command given"; err_lines 1
+	expect_rc 2; err_has "pcigate: error: no command given"; err_lines 1
 	run frobnicate
-	expect_rc 2; err_has "pcigate: unknown command 'frobnicate'"; err_lines 1
+	expect_rc 2; err_has "pcigate: error: unknown command 'frobnicate'"; err_lines 1
 	run --frob
 	expect_rc 2; err_has "'--frob'"
 	run inspect --frob
