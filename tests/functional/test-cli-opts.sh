@@ -144,6 +144,12 @@ high-refusal)
 	expect_rc 3; err_has "pcigate: serve: error: $HOSTILE: refused, \`pcigate inspect\` rates it HIGH (msix-invalid: "
 	run serve --device "$HOSTILE" --fd 0 --no-sandbox --force </dev/null
 	expect_rc 3; ! grep -q "rates it HIGH" "$tmp/err" || fail "serve --force still refused"
+	# launch opens every device before QEMU starts: refused before anything runs
+	run launch --device "$HOSTILE" --qemu /nonexistent/qemu -- -x
+	expect_rc 3; err_has "rates it HIGH (msix-invalid: "; out_empty
+	run launch --device "$HOSTILE" --force --no-sandbox --qemu /nonexistent/qemu -- -x
+	err_has "cannot run /nonexistent/qemu"
+	! grep -q "rates it HIGH" "$tmp/err" || fail "launch --force still refused"
 	# a clean device is served without --force
 	run view "$NVME"
 	expect_rc 0; ! grep -q "rates it HIGH" "$tmp/err" || fail "a clean device refused"
