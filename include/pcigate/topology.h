@@ -96,6 +96,22 @@ PG_EXPORT PG_MUST_CHECK int pg_topo_read(const char *root, const char *bdf,
 					 struct pg_topo_dev *ret);
 
 /**
+ * pg_topo_read() for a function whose config the caller has already read and parsed (a
+ * live `inspect` reads it once through its backend): the vendor, device and class code
+ * are taken from @p own, and the function's own `config` attribute is not read again
+ * (each dword of a sysfs config read is a config cycle in the kernel). The bridges'
+ * configs are still read, as by pg_topo_read().
+ * @param root as pg_topo_read()
+ * @param bdf  as pg_topo_read()
+ * @param own  borrowed; the function's parsed config, or NULL to read it (= pg_topo_read())
+ * @param ret  out: written on success only
+ * @return as pg_topo_read(). Reentrant.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_topo_read_with(const char *root, const char *bdf,
+					      const struct pg_cfg_layout *own,
+					      struct pg_topo_dev *ret);
+
+/**
  * Judge one bridge from its parsed config, by the kernel's rule (Linux pci_acs_enabled()
  * with SV | RR | CR | UF): a root or downstream port must enable those of the four it
  * implements; an upstream port or endpoint only when it is multi-function; a PCIe-to-PCI

@@ -42,7 +42,7 @@ void pg_cli_vfio_decision(const char *cmd, struct pg_backend *be, const struct p
 	if (!be || !pg_backend_is_vfio(be))
 		return;
 	direct = pg_vfio_msix_direct_map(be, m, &why);
-	fprintf(stderr, "pcigate %s: %s: MSI-X table: %s (%s)\n", cmd, pg_backend_name(be),
+	fprintf(stderr, "pcigate: %s: %s: MSI-X table: %s (%s)\n", cmd, pg_backend_name(be),
 		direct ? "may be mapped directly" : "trapped", why);
 }
 

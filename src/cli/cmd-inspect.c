@@ -378,17 +378,33 @@ static void drop_unprivileged(struct run *run, struct device *d)
 	r->nfindings = k;
 }
 
-/* Parse, inspect and name one device's config bytes, then emit it. topo (owned, may be
- * NULL) is a live device's surroundings. */
+/* A live device's IOMMU group, driver, reset methods and ACS path; NULL (and a note)
+ * when they cannot be read: the report is still worth having. Its identity comes from
+ * the config the backend has read (l), which is not read a second time. */
+static struct pg_topo_dev *read_topology(struct run *run, const char *bdf,
+					 const struct pg_cfg_layout *l)
+{
+	struct pg_topo_dev *t = malloc(sizeof(*t));
+	int r = t ? pg_topo_read_with(run->opts.sysfs_root, bdf, l, t) : -ENOMEM;
+
+	if (r < 0) {
+		pg_cli_warn("inspect", "%s: topology not read: %s", bdf, strerror(-r));
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Parse, inspect and name one device's config bytes, then emit it. A live device (name
+ * is its BDF) has its surroundings read and inspected too. */
 static int add_device(struct run *run, const char *source, const char *name, const char *slot,
 		      const uint8_t *cfg, size_t len, const struct pg_cfg_bar_sizes *sizes,
-		      struct pg_topo_dev *topo)
+		      bool live)
 {
 	struct device d = { 0 };
 	struct pg_dev_names n;
 	int r;
 
-	d.topo = topo;
 	d.source = source;
 	d.name = strdup(name);
 	if (!d.name)
@@ -406,6 +422,8 @@ static int add_device(struct run *run, const char *source, const char *name, con
 		goto fail;
 	if (!strcmp(source, "sysfs") && len < PG_CFG_STD_LEN)
 		drop_unprivileged(run, &d);
+	if (live)
+		d.topo = read_topology(run, name, d.layout);
 	if (d.topo) {
 		r = pg_inspect_topology(d.topo, d.layout, &d.result);
 		if (r < 0)
@@ -423,21 +441,6 @@ fail:
 }
 
 /* ---- inputs ----------------------------------------------------------------------------- */
-
-/* A live device's IOMMU group, driver, reset methods and ACS path; NULL (and a note)
- * when they cannot be read: the report is still worth having. */
-static struct pg_topo_dev *read_topology(struct run *run, const char *bdf)
-{
-	struct pg_topo_dev *t = malloc(sizeof(*t));
-	int r = t ? pg_topo_read(run->opts.sysfs_root, bdf, t) : -ENOMEM;
-
-	if (r < 0) {
-		pg_cli_warn("inspect", "%s: topology not read: %s", bdf, strerror(-r));
-		free(t);
-		return NULL;
-	}
-	return t;
-}
 
 static void read_bdf(struct run *run, const char *bdf)
 {
@@ -459,8 +462,7 @@ static void read_bdf(struct run *run, const char *bdf)
 		run->input_error = true;
 		return;
 	}
-	r = add_device(run, "sysfs", bdf, bdf, cfg, (size_t)r, &sizes,
-		       read_topology(run, bdf));
+	r = add_device(run, "sysfs", bdf, bdf, cfg, (size_t)r, &sizes, true);
 	if (r < 0) {
 		pg_cli_error("inspect", "%s: %s", bdf, strerror(-r));
 		run->input_error = true;
@@ -483,8 +485,7 @@ static void read_vfio(struct run *run, const char *bdf)
 	}
 	r = pg_backend_snapshot(be, cfg, &sizes);
 	if (r >= 0)
-		r = add_device(run, "vfio", bdf, bdf, cfg, (size_t)r, &sizes,
-			       read_topology(run, bdf));
+		r = add_device(run, "vfio", bdf, bdf, cfg, (size_t)r, &sizes, true);
 	if (r < 0) {
 		pg_cli_error("inspect", "%s: %s", bdf, strerror(-r));
 		run->input_error = true;
@@ -507,7 +508,7 @@ static int dump_dev(void *data, const struct pg_dump_dev *dev)
 {
 	struct dump_ctx *c = data;
 	int r = add_device(c->run, "dump", c->path, dev->slot, dev->cfg, dev->len, &dev->sizes,
-			   NULL);
+			   false);
 
 	if (r < 0) {
 		pg_cli_error("inspect", "%s:%u: %s", c->path, dev->line, strerror(-r));

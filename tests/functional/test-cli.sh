@@ -386,6 +386,38 @@ live-readonly)
 		fail "sysfs open not O_RDONLY: $(head -3 "$tmp/other")"
 	fi
 	;;
+live-config-once)
+	# A live device's config is read once per inspect: the backend reads it, and the
+	# topology takes the identity from those bytes instead of reading the attribute
+	# again (each dword of a sysfs config read is a config cycle in the kernel). strace
+	# -y names the file behind each fd; the bridge above is read once for its ACS. Then
+	# the same on every device of this machine (READ ONLY: inspect opens config and
+	# resource only, see live-readonly).
+	command -v strace >/dev/null || skip "strace not installed"
+	s=$tmp/sys
+	fake_dev "$s" 0000:00:1c.0 pci0000:00 060400 01 4 1d 4096
+	fake_dev "$s" 0000:03:00.0 pci0000:00/0000:00:1c.0 020000 00 0 - 4096
+	config_opens() { # BDF ARGS...: n = opens of BDF's config file by `pcigate inspect ARGS`
+		local bdf=$1; shift
+		ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 strace -f -qq -y -e trace=openat \
+			-o "$tmp/trace" "$PCIGATE" inspect "$@" >"$tmp/out" 2>"$tmp/err" ||
+			fail "inspect $* failed (or strace cannot trace here)"
+		n=$(grep -c "= [0-9]*<[^>]*/$bdf/config>" "$tmp/trace")
+	}
+	config_opens 0000:03:00.0 --sysfs-root "$s" 03:00.0
+	[ "$n" -eq 1 ] || fail "03:00.0's config opened $n times, expected 1"
+	config_opens 0000:00:1c.0 --sysfs-root "$s" 03:00.0
+	[ "$n" -eq 1 ] || fail "the bridge's config opened $n times, expected 1"
+	out_has "  device     8086:1234"
+	out_has "  isolation  ACS isolates every bridge above"
+	[ -d /sys/bus/pci/devices ] || exit 0
+	for dev in /sys/bus/pci/devices/*; do
+		[ -e "$dev/config" ] || continue
+		bdf=${dev##*/}
+		config_opens "$bdf" "$bdf"
+		[ "$n" -eq 1 ] || fail "$bdf: config opened $n times, expected 1"
+	done
+	;;
 *)
 	echo "unknown case $case_name" >&2
 	exit 1

@@ -75,10 +75,17 @@ static bool readonly_drops(const struct pg_mediator *m, const struct pg_effect *
 
 int pg_mediator_apply(struct pg_mediator *m, const struct pg_write_decision *d)
 {
-	int rc = 0;
-
 	if (!m || !d || d->neffects > PG_MEDIATOR_MAX_EFFECTS)
 		return -EINVAL;
+	return pg_med_apply(m, d);
+}
+
+/* pg_mediator_apply() of a decision the mediator has just made itself (the config write
+ * path): its arguments need no second check. */
+int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
+{
+	int rc = 0;
+
 	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
 		const struct pg_effect *e = &d->effects[i];
 

@@ -38,14 +38,15 @@ uint32_t pg_med_guest_cmd(const struct pg_mediator *m)
 }
 
 /* Guest address of BAR i and whether it is a real mapping (decode on, not 0, not the
- * all-ones sizing pattern in either half). */
-static bool bar_state(const struct pg_mediator *m, unsigned i, uint64_t *ret_addr)
+ * all-ones sizing pattern in either half). cmd: the guest's Command register, read once
+ * per sync by the caller (every BAR sees the same one). */
+static bool bar_state(const struct pg_mediator *m, unsigned i, uint32_t cmd, uint64_t *ret_addr)
 {
 	const struct pg_med_bar *b = &m->bars[i];
 	const struct pg_reg *lo = pg_med_crow(m, b->row);
 	const struct pg_reg *hi = NULL;
 	uint64_t amask = ~(b->size - 1u);
-	uint32_t lo_mask, lo_bits, hi_mask = 0, hi_bits = 0, cmd = pg_med_guest_cmd(m);
+	uint32_t lo_mask, lo_bits, hi_mask = 0, hi_bits = 0;
 	bool decode, sizing;
 
 	if (!lo || b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
@@ -66,16 +67,21 @@ static bool bar_state(const struct pg_mediator *m, unsigned i, uint64_t *ret_add
 	return decode && *ret_addr && !sizing;
 }
 
+/* Post a BAR_MAP effect for every BAR whose guest mapping changed. Only the BARs of
+ * bar_sync_mask are visited (absent BARs and upper halves never are): this runs on every
+ * decode toggle of Command. */
 void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w)
 {
-	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
+	uint32_t cmd = pg_med_guest_cmd(m);
+
+	for (unsigned todo = m->bar_sync_mask; todo; todo &= todo - 1u) {
+		unsigned i = (unsigned)__builtin_ctz(todo);
 		struct pg_med_bar *b = &m->bars[i];
 		uint64_t addr = 0;
-		bool mapped = bar_state(m, i, &addr);
+		bool mapped;
 		struct pg_effect e;
 
-		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
-			continue;
+		mapped = bar_state(m, i, cmd, &addr);
 		if (mapped == b->last_mapped && (!mapped || addr == b->last_addr))
 			continue;
 		b->last_mapped = mapped;
@@ -104,7 +110,9 @@ static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wct
 		w->hw_mask |= CMD_INTX_DISABLE;
 		w->hw_value = (w->hw_value & ~CMD_INTX_DISABLE) | want;
 	}
-	if ((pg_med_guest_cmd(m) & (CMD_IO | CMD_MEM)) != before)
+	/* the guest's Command after the write, from this row as "before" is (what
+	 * pg_med_guest_cmd() computes, without looking the row up again) */
+	if ((((r->value & r->virt) | (m->cmd_hw & ~r->virt)) & (CMD_IO | CMD_MEM)) != before)
 		pg_med_bars_sync(m, w);
 }
 
@@ -264,6 +272,12 @@ static int add_bars(struct pg_mediator *m, const struct pg_cfg_layout *l)
 		probe_bar(m, l, i);
 	}
 	probe_bar(m, l, PG_CFG_ROM_BAR);
+	/* The kinds are final here (nothing changes them later): remember which BARs the
+	 * mapping sync has to look at, so a decode toggle skips the absent ones for free. */
+	m->bar_sync_mask = 0;
+	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
+		if (m->bars[i].kind != PG_BAR_NONE && m->bars[i].kind != PG_BAR_MEM64_HI)
+			m->bar_sync_mask |= (uint8_t)(1u << i);
 	for (unsigned i = 0; i < 6 && rc == 0; i++)
 		rc = add_bar(m, i, (uint16_t)(REG_BAR0 + 4 * i));
 	if (rc == 0)

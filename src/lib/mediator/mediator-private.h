@@ -97,7 +97,11 @@ static inline uint64_t pg_size_mask64(uint8_t size)
 
 static inline uint32_t pg_size_mask(uint8_t size)
 {
-	return (uint32_t)pg_util_size_mask(size); /* 8 bytes: all 32 bits */
+	/* pg_util_size_mask() in 32 bits (4 or more bytes: all 32), as a table: it runs
+	 * several times on every config write */
+	static const uint32_t masks[5] = { 0, 0xffu, 0xffffu, 0xffffffu, UINT32_MAX };
+
+	return masks[size < 4 ? size : 4];
 }
 
 /* ---- the mediator ------------------------------------------------------------------- */
@@ -155,6 +159,7 @@ struct pg_mediator {
 
 	struct pg_regtable rt;
 	struct pg_med_bar bars[PG_CFG_NUM_BARS];
+	uint8_t bar_sync_mask;     /* bit i: bars[i] is a BAR pg_med_bars_sync() maps (set once) */
 	struct pg_med_cap caps[PG_CFG_MAX_CAPS];
 	uint16_t ncaps;
 	uint16_t row_cmd, row_status, row_capptr;
@@ -302,6 +307,10 @@ void pg_med_reset_effect(const struct pg_mediator *m, const char *why, uint16_t 
 
 /* exec.c: the executor */
 int pg_med_restore_host(struct pg_mediator *m) __attribute__((warn_unused_result));
+/* exec.c: pg_mediator_apply() without the argument checks, for decisions the mediator made
+ * itself (m non-NULL, d->neffects within PG_MEDIATOR_MAX_EFFECTS). */
+int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
+	__attribute__((warn_unused_result));
 void pg_med_reinit_virtual(struct pg_mediator *m);
 
 /* irq.c: interrupt mode */

@@ -275,7 +275,7 @@ int pg_mediator_cfg_write(struct pg_mediator *m, uint16_t off, uint8_t size, uin
 	int rc = pg_mediator_decide_write(m, off, size, value, &d);
 
 	/* most rewrites of virtual registers decide nothing to do */
-	return rc < 0 ? rc : d.neffects ? pg_mediator_apply(m, &d) : 0;
+	return rc < 0 ? rc : d.neffects ? pg_med_apply(m, &d) : 0;
 }
 
 /* Malformed accesses are -EINVAL. Then only BARs the guest can see, and only inside them:

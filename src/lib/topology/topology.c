@@ -189,17 +189,27 @@ static struct pg_cfg_layout *read_config(int devsfd, const char *bdf)
 	return l;
 }
 
-/* Identity from the function's own config, and the ACS judgement of every bridge. */
+/* Identity from the function's own config: the caller's parsed copy when it has one (a
+ * live inspect has just read the attribute through its backend; reading it again is a
+ * second bulk read, one config cycle per dword in the kernel), else the attribute. */
+static void read_identity(int devsfd, const struct pg_cfg_layout *own, struct pg_topo_dev *d)
+{
+	struct pg_cfg_layout *l = own ? NULL : read_config(devsfd, d->bdf);
+	const struct pg_cfg_layout *id = own ? own : l;
+
+	if (id) {
+		d->vendor = id->vendor;
+		d->device = id->device;
+		d->class_code = id->class_code;
+	}
+	pg_cfg_free(l);
+}
+
+/* The ACS judgement of every bridge above the function. */
 static void judge_path(int devsfd, struct pg_topo_dev *d)
 {
-	struct pg_cfg_layout *l = read_config(devsfd, d->bdf);
+	struct pg_cfg_layout *l;
 
-	if (l) {
-		d->vendor = l->vendor;
-		d->device = l->device;
-		d->class_code = l->class_code;
-		pg_cfg_free(l);
-	}
 	d->acs = PG_TOPO_ACS_ISOLATED;
 	for (unsigned i = 0; i < d->nupstream; i++) {
 		struct pg_topo_bridge *b = &d->upstream[i];
@@ -247,6 +257,12 @@ static int open_sys(const char *root, int *sysfd, int *devsfd)
 
 int pg_topo_read(const char *root, const char *bdf, struct pg_topo_dev *ret)
 {
+	return pg_topo_read_with(root, bdf, NULL, ret);
+}
+
+int pg_topo_read_with(const char *root, const char *bdf, const struct pg_cfg_layout *own,
+		      struct pg_topo_dev *ret)
+{
 	char link[LINK_MAX_LEN];
 	struct pg_topo_dev *d;
 	int sysfd = -1, devsfd = -1, devfd = -1, r;
@@ -280,6 +296,7 @@ int pg_topo_read(const char *root, const char *bdf, struct pg_topo_dev *ret)
 	read_iommu(sysfd, devfd, d);
 	read_driver(devfd, d);
 	read_reset_method(devfd, d);
+	read_identity(devsfd, own, d);
 	judge_path(devsfd, d);
 	*ret = *d;
 	r = 0;

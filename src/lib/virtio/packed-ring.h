@@ -194,7 +194,8 @@ static int packed_classify(struct pg_vq *vq, uint16_t flags)
 static int pg_vq_packed_get(struct pg_vq *vq, void **token, uint32_t *len)
 {
 	uint16_t pos = vq->last_used, flags;
-	uint32_t id, ulen, l;
+	uint32_t id, ulen;
+	int64_t ll;
 	int rc, k;
 
 	if (vq->batch_left)
@@ -225,10 +226,10 @@ static int pg_vq_packed_get(struct pg_vq *vq, void **token, uint32_t *len)
 	if (VQ_HARDEN(!vq->buf[id].token))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_NOT_IN_FLIGHT, id, vq->in_flight,
 				  "used id is not a buffer in flight");
-	rc = pg_vq_check_len(vq, id, ulen, &l);
-	if (rc < 0)
-		return rc;
-	return packed_detach(vq, (uint16_t)id, l, token, len);
+	ll = pg_vq_used_len(vq, id, ulen);
+	if (ll < 0)
+		return (int)ll;
+	return packed_detach(vq, (uint16_t)id, (uint32_t)ll, token, len);
 }
 
 static bool pg_vq_packed_enable_cb(struct pg_vq *vq)

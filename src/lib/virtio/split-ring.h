@@ -218,7 +218,8 @@ static int split_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
 static int pg_vq_split_get(struct pg_vq *vq, void **token, uint32_t *len)
 {
 	uint16_t used_idx, d, slot;
-	uint32_t id, ulen, l;
+	uint32_t id, ulen;
+	int64_t ll;
 	int rc;
 
 	if (vq->batch_left)
@@ -248,10 +249,10 @@ static int pg_vq_split_get(struct pg_vq *vq, void **token, uint32_t *len)
 	if (VQ_HARDEN(!vq->buf[id].token))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_NOT_IN_FLIGHT, id, vq->in_flight,
 				  "used id is not the head of a buffer in flight");
-	rc = pg_vq_check_len(vq, id, ulen, &l);
-	if (rc < 0)
-		return rc;
-	return split_detach(vq, (uint16_t)id, l, token, len);
+	ll = pg_vq_used_len(vq, id, ulen);
+	if (ll < 0)
+		return (int)ll;
+	return split_detach(vq, (uint16_t)id, (uint32_t)ll, token, len);
 }
 
 static bool pg_vq_split_enable_cb(struct pg_vq *vq)

@@ -140,25 +140,33 @@ static inline bool vq_need_event(uint16_t event, uint16_t new_idx, uint16_t old_
 int pg_vq_fail(struct pg_vq *vq, enum pg_vq_fault f, uint64_t value, uint64_t limit,
 	       const char *detail) __attribute__((cold));
 /** A used len above the writable bytes under clamp or reject (cold path): audit, clamp
- *  or break the queue. @return 0 (clamped into *ret) or -EIO. */
-int pg_vq_len_fault(struct pg_vq *vq, uint32_t len, uint32_t writable, uint32_t *ret)
+ *  or break the queue. @return the clamped len (writable), or -EIO. */
+int64_t pg_vq_len_fault(struct pg_vq *vq, uint32_t len, uint32_t writable)
 	__attribute__((cold));
 
-/** Apply the len policy to a used len (§2.7.8 / §2.8.4). @return 0 or -EIO. */
-static inline int pg_vq_check_len(struct pg_vq *vq, uint32_t id, uint32_t len, uint32_t *ret)
+/** Apply the len policy to a used len (§2.7.8 / §2.8.4). @return the len to report, or
+ *  -EIO. Returned by value, not through a pointer: the hot path keeps it in a register. */
+static inline int64_t pg_vq_used_len(struct pg_vq *vq, uint32_t id, uint32_t len)
 {
 	uint32_t writable = vq->buf[id].writable;
 
 	if (!VQ_HARDEN(1) ||
-	    (__builtin_expect(len <= writable, 1) && vq->cfg.len_policy != PG_VQ_LEN_IGNORE)) {
-		*ret = len;
-		return 0;
-	}
-	if (vq->cfg.len_policy == PG_VQ_LEN_IGNORE) {
-		*ret = writable;
-		return 0;
-	}
-	return pg_vq_len_fault(vq, len, writable, ret);
+	    (__builtin_expect(len <= writable, 1) && vq->cfg.len_policy != PG_VQ_LEN_IGNORE))
+		return len;
+	if (vq->cfg.len_policy == PG_VQ_LEN_IGNORE)
+		return writable;
+	return pg_vq_len_fault(vq, len, writable);
+}
+
+/** pg_vq_used_len() into *ret. @return 0 or -EIO. */
+static inline int pg_vq_check_len(struct pg_vq *vq, uint32_t id, uint32_t len, uint32_t *ret)
+{
+	int64_t l = pg_vq_used_len(vq, id, len);
+
+	if (l < 0)
+		return (int)l;
+	*ret = (uint32_t)l;
+	return 0;
 }
 /** Emit one audit record (device name and time filled here). */
 void pg_virtio_emit(pg_virtio_audit_fn fn, void *data, const char *device, int queue,

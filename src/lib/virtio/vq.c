@@ -51,7 +51,7 @@ int pg_vq_fail(struct pg_vq *vq, enum pg_vq_fault f, uint64_t value, uint64_t li
 	return -EIO;
 }
 
-int pg_vq_len_fault(struct pg_vq *vq, uint32_t len, uint32_t writable, uint32_t *ret)
+int64_t pg_vq_len_fault(struct pg_vq *vq, uint32_t len, uint32_t writable)
 {
 	/* The device claims to have written more than the buffer holds (docs/virtio.md G3): a
 	 * consumer trusting it would read past the buffer. Linux reverted rejecting this
@@ -64,8 +64,7 @@ int pg_vq_len_fault(struct pg_vq *vq, uint32_t len, uint32_t writable, uint32_t 
 			       layout_name(vq), PG_VQ_FAULT_LEN, PG_VQ_CLAMPED, len, writable,
 			       "used len clamped to the buffer's writable bytes");
 	vq->clamped++;
-	*ret = writable;
-	return 0;
+	return writable;
 }
 
 int pg_vq_fifo_find(const struct pg_vq *vq, uint16_t id)

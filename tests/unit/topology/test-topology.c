@@ -342,6 +342,49 @@ static void test_judge(void **state)
 	assert_int_equal(pg_topo_bridge_judge(NULL, NULL), -EINVAL);
 }
 
+/* Given the function's parsed config (a live inspect has read it through its backend),
+ * pg_topo_read_with() takes the identity from it and never reads the function's config
+ * attribute again: with that attribute moved away the answer is whole, while
+ * pg_topo_read() then has no identity. The bridges' configs are still read. */
+static void test_read_with_layout(void **state)
+{
+	struct pg_topo_dev *d = calloc(1, sizeof(*d)), *ref = read_dev("09:00.0");
+	struct pg_cfg_layout *own = NULL;
+	char cfg[4096], moved[4200];
+	struct cfgbuild c;
+
+	(void)state;
+	assert_non_null(d);
+	cb_init(&c, 0x1af4, 0x1041, 0x020000, 0x00, 256);
+	assert_int_equal(pg_cfg_parse(c.b, 256, NULL, &own), 0);
+	snprintf(cfg, sizeof(cfg), "%s/bus/pci/devices/0000:09:00.0/config", sys);
+	snprintf(moved, sizeof(moved), "%s.moved", cfg);
+	assert_int_equal(rename(cfg, moved), 0);
+
+	assert_int_equal(pg_topo_read_with(sys, "09:00.0", own, d), 0);
+	assert_int_equal(d->vendor, 0x1af4); /* the caller's bytes, not the file's 0x8086 */
+	assert_int_equal(d->device, 0x1041);
+	assert_int_equal(d->class_code, 0x020000);
+	assert_int_equal(d->nupstream, ref->nupstream);
+	assert_int_equal(d->acs, ref->acs); /* bridges judged from their own configs */
+	assert_int_equal(d->acs_at, ref->acs_at);
+	assert_true(d->upstream[0].isolates && d->upstream[0].known);
+
+	assert_int_equal(pg_topo_read_with(sys, "09:00.0", NULL, d), 0); /* = pg_topo_read */
+	assert_int_equal(d->vendor, 0);    /* its config is gone: identity unknown */
+	assert_int_equal(d->acs, ref->acs);
+	assert_int_equal(rename(moved, cfg), 0);
+
+	assert_int_equal(pg_topo_read_with(sys, "09:00.0", NULL, d), 0);
+	assert_int_equal(d->vendor, 0x8086);
+	assert_int_equal(d->class_code, 0x030000);
+	assert_int_equal(pg_topo_read_with(sys, "0a:00.0", own, d), -ENODEV);
+	assert_int_equal(pg_topo_read_with(sys, "09:00.0", own, NULL), -EINVAL);
+	pg_cfg_free(own);
+	free(ref);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_hostile_tree),
 		cmocka_unit_test(test_judge),
+		cmocka_unit_test(test_read_with_layout),
 	};
 
 	return cmocka_run_group_tests_name("topology", tests, setup, teardown);
