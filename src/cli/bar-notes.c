@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * BAR sizes in messages: the dump annotation key of a BAR slot, and the warning a modelled device prints when its dump did not give BAR sizes and the model
+ * BAR sizes in messages: the dump annotation key of a BAR slot, and the warning a modelled
+ * device prints when its dump did not give BAR sizes and the model
  * had to guess (pg_backend_model_guesses()): a size invented silently would make a guest
  * see a BAR the hardware does not have, or hide one it has.
  */
