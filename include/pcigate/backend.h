@@ -276,7 +276,8 @@ PG_EXPORT PG_MUST_CHECK int pg_backend_snapshot(struct pg_backend *be, uint8_t *
  * dump's value; PM goes to D0 with PME_En off, MSI and MSI-X are disabled (Function Mask
  * off), PCIe Device Control takes its defaults (0x2810) and Device Status errors clear;
  * other capability bytes keep the dump's value. The first listed method the model supports
- * is used: PG_RESET_ANY always works; PG_RESET_FLR when the dump has a PCIe capability with DevCap FLR (bit 28) or an
+ * is used: PG_RESET_ANY always works; PG_RESET_FLR when the dump has a PCIe capability
+ * with DevCap FLR (bit 28) or an
  * Advanced Features capability with its FLR bit; PG_RESET_PM when it has a PM capability
  * with PMCSR No_Soft_Reset clear; otherwise (and always for PG_RESET_BUS) -EOPNOTSUPP.
  *
@@ -593,7 +594,8 @@ PG_EXPORT PG_MUST_CHECK int pg_vfio_set_quiesce_resets(struct pg_backend *be,
  * Put the device in a safe state: every interrupt type disabled, Bus Master cleared,
  * reset with the allowed methods (pg_vfio_set_quiesce_resets(); a device without one is
  * left so), Bus Master cleared again, every DMA mapping removed.
- * pg_backend_close() calls it unless the backend only ever read (config, BARs, info). Each step runs whatever the previous ones returned.
+ * pg_backend_close() calls it unless the backend only ever read (config, BARs, info).
+ * Each step runs whatever the previous ones returned.
  * @return 0 or the first negative errno (a missing reset is not an error).
  */
 PG_EXPORT PG_MUST_CHECK int pg_vfio_quiesce(struct pg_backend *be);

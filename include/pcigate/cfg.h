@@ -464,7 +464,8 @@ PG_EXPORT const char *pg_hdr_layout_name(uint8_t header_type, char *buf, size_t 
  *
  * One rule for everything that asks (inspect's "bridge" finding, the mediator's refusal):
  * a type 1 (PCI-to-PCI) or type 2 (CardBus) header, or a bridge class (base class 0x06:
- * host, ISA, EISA, MCA, PCI-to-PCI, ... bridges) on any header. A host bridge or an ISA/LPC bridge with a type 0 header still owns platform
+ * host, ISA, EISA, MCA, PCI-to-PCI, ... bridges) on any header. A host bridge or an
+ * ISA/LPC bridge with a type 0 header still owns platform
  * resources (the root complex, legacy I/O ports and interrupts of the whole machine).
  * @param l borrowed
  * @return a static phrase ("host bridge", "ISA bridge", "PCI-to-PCI bridge header", ...)

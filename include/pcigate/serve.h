@@ -98,6 +98,25 @@ PG_EXPORT int pg_guest_entry_describe(const struct pg_guest_dev *g, const char *
 /** Close the backend and free the policy; g is zeroed. NULL is accepted. */
 PG_EXPORT void pg_guest_close(struct pg_guest_dev *g);
 
+/**
+ * The one decision every serving command (view, session, serve, launch) shares: whether a
+ * device opened by pg_guest_open() may be given to a guest. A device `pcigate inspect`
+ * rates HIGH (a malformed capability chain, an MSI-X table outside any usable BAR, a
+ * device that does not answer; include/pcigate/inspect.h) is refused unless force, or unless the policy matched an entry for it
+ * (g->entry): an operator who wrote one has looked at the device. The "bridge" and
+ * "header-unsupported" findings are not judged here: the mediator refuses every
+ * non-endpoint, forced or not, naming its header.
+ * @param g      borrowed: an open device
+ * @param device borrowed: its name for the message
+ * @param force  accept the device whatever its findings (--force)
+ * @param err    out, may be NULL: on refusal "DEVICE: refused, `pcigate inspect` rates it
+ *               HIGH (CODE: WHY; ...); --force or a policy entry for the device accepts it"
+ * @return 0 (accepted), -EPERM (refused), -EINVAL (NULL g/device), -ENOMEM, or the
+ *         backend's error reading config space. Reads config space only; reentrant.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_guest_check(const struct pg_guest_dev *g, const char *device,
+					   bool force, struct pg_guest_error *err);
+
 /* ---- a server --------------------------------------------------------------------------- */
 
 struct pg_serve;
@@ -113,6 +132,7 @@ struct pg_serve_config {
 	const char *sysfs_root;      /**< may be NULL */
 	const char *user;            /**< run as after setup; NULL: root drops to "nobody" */
 	bool no_sandbox;             /**< no privilege drop, no seccomp (debugging only) */
+	bool force;                  /**< serve a device inspect rates HIGH (pg_guest_check()) */
 	int audit_fd;                /**< JSON Lines audit records; -1: none (default) */
 	int trace_fd;                /**< JSON Lines backend trace (docs/serve.md); -1: none */
 	pg_serve_log_fn log;         /**< may be NULL */

@@ -20,7 +20,7 @@ static void vfio_log(void *data, int level, const char *msg)
 	const char *cmd = data;
 
 	if (level <= LOG_WARNING)
-		fprintf(stderr, "pcigate %s: %s\n", cmd, msg);
+		pg_cli_warn(cmd, "%s", msg);
 }
 
 int pg_cli_vfio_open(const char *cmd, const char *bdf, struct pg_backend **ret)
@@ -30,7 +30,7 @@ int pg_cli_vfio_open(const char *cmd, const char *bdf, struct pg_backend **ret)
 	int r = pg_backend_vfio_open(bdf, &vc, ret, &err);
 
 	if (r < 0)
-		pg_cli_err("%s: vfio:%s: %s", cmd, bdf, err.msg[0] ? err.msg : strerror(-r));
+		pg_cli_error(cmd, "vfio:%s: %s", bdf, err.msg[0] ? err.msg : strerror(-r));
 	return r;
 }
 
@@ -42,7 +42,7 @@ void pg_cli_vfio_decision(const char *cmd, struct pg_backend *be, const struct p
 	if (!be || !pg_backend_is_vfio(be))
 		return;
 	direct = pg_vfio_msix_direct_map(be, m, &why);
-	fprintf(stderr, "pcigate %s: %s: MSI-X table: %s (%s)\n", cmd, pg_backend_name(be),
+	fprintf(stderr, "pcigate: %s: %s: MSI-X table: %s (%s)\n", cmd, pg_backend_name(be),
 		direct ? "may be mapped directly" : "trapped", why);
 }
 

@@ -8,6 +8,7 @@
 #ifndef PG_CLI_H
 #define PG_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -29,8 +30,49 @@ struct pg_cli_cmd {
 	const char *help;                   /* one line for `pcigate help` */
 };
 
-/* Print an error "pcigate: ..." with a newline to stderr. */
+/* Print an error "pcigate: ..." with a newline to stderr (messages not tied to one
+ * command; commands use pg_cli_error()). */
 void pg_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- shared option parsing and messages (cli-opts.c) ----------------------------------
+ * Every message of a command has one format, "pcigate: CMD: error: WHY" or
+ * "pcigate: CMD: warning: WHY" (cmd NULL: no "CMD: "), one line on stderr. */
+void pg_cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void pg_cli_warn(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A subcommand's options for getopt_long. shortopts must start with ':' (missing values
+ * are reported here) and hold 'h'; longopts must hold PG_CLI_OPT_HELP and end with a zero
+ * row. Options may come anywhere among the operands; "--" ends them (what follows is
+ * operands, e.g. QEMU's arguments for launch); "--opt=value" and "--opt value" are equal. */
+struct pg_cli_parser {
+	const char *cmd;                  /* for messages: "inspect", "policy check" */
+	const char *shortopts;
+	const struct option *longopts;
+	void (*usage)(FILE *out);         /* printed on stdout for -h/--help */
+};
+#define PG_CLI_OPT_HELP { "help", no_argument, NULL, 'h' }
+enum { PG_OPT_END = -1, PG_OPT_HELP = -2, PG_OPT_BAD = -3 };
+/* Start parsing a new argv (argv[0] is the (sub)command name, skipped). */
+static inline void pg_cli_opts_begin(void) { optind = 0; }
+/* The next option's val with optarg set for a value; PG_OPT_END when the options are done
+ * (operands are argv[optind..argc-1], in order); PG_OPT_HELP after printing the usage
+ * (exit 0); PG_OPT_BAD after printing "unknown option 'X'", "option 'X' needs a value" or
+ * "option 'X' takes no value" (exit PG_EXIT_USAGE). getopt_long permutes argv. */
+int pg_cli_next_opt(const struct pg_cli_parser *p, int argc, char **argv);
+
+/* lspci's -s and -d device filters (cli-filter.c); a field of -1 matches anything. */
+struct pg_cfg_layout;
+struct pg_cli_filter {
+	long domain, bus, dev, fn;      /* -s [[[domain]:]bus:][dev][.[fn]] */
+	long vendor, device, cls;       /* -d [vendor]:[device][:class], class 16 bits */
+};
+void pg_cli_filter_init(struct pg_cli_filter *f);
+/* Parse -s / -d text into f (other fields untouched); -1 when malformed. */
+int pg_cli_filter_slot(struct pg_cli_filter *f, const char *s);
+int pg_cli_filter_id(struct pg_cli_filter *f, const char *s);
+/* Whether a device (slot "dddd:bb:dd.f", "bb:dd.f" or NULL, and its layout) passes. */
+bool pg_cli_filter_match(const struct pg_cli_filter *f, const char *slot,
+			 const struct pg_cfg_layout *l);
 
 int pg_cmd_inspect(int argc, char **argv);
 void pg_cmd_inspect_usage(FILE *out);
@@ -63,7 +105,8 @@ struct pg_serve_opts {
 	const char *policy, *audit, *user, *sysfs_root;
 	const char *trace_backend; /* JSON Lines log of every backend write/reset (testing) */
 	bool no_sandbox, sandbox_check, verbose;
-	bool syslog;               /* --syslog: library messages to syslog(3), LOG_DAEMON */
+	bool force;               /* --force: serve a device inspect rates HIGH */
+	bool syslog;              /* --syslog: library messages to syslog(3), LOG_DAEMON */
 };
 /* A server as the CLI runs it: the library's config and server plus the output files. */
 struct pg_cli_server {
@@ -78,8 +121,25 @@ int pg_cmd_serve(int argc, char **argv);
 void pg_cmd_serve_usage(FILE *out);
 int pg_cmd_launch(int argc, char **argv);
 void pg_cmd_launch_usage(FILE *out);
-/* Parse one option shared by serve and launch: 1 consumed, 0 not ours, -exit on error. */
-int pg_serve_parse_common(int argc, char **argv, int *i, struct pg_serve_opts *o);
+/* Options shared by serve and launch: rows for their getopt_long tables (and 'v' in the
+ * short options), and pg_serve_opt() to take one (cmd names the command in messages):
+ * 1 consumed, 0 not ours, -PG_EXIT_USAGE on a bad value (printed). */
+enum { PG_SERVE_OPT_DEVICE = 0x100, PG_SERVE_OPT_PROFILE, PG_SERVE_OPT_POLICY,
+       PG_SERVE_OPT_AUDIT, PG_SERVE_OPT_USER, PG_SERVE_OPT_SYSFS_ROOT, PG_SERVE_OPT_TRACE,
+       PG_SERVE_OPT_NO_SANDBOX, PG_SERVE_OPT_FORCE, PG_SERVE_OPT_SYSLOG };
+#define PG_SERVE_LONGOPTS \
+	{ "device", required_argument, NULL, PG_SERVE_OPT_DEVICE }, \
+	{ "profile", required_argument, NULL, PG_SERVE_OPT_PROFILE }, \
+	{ "policy", required_argument, NULL, PG_SERVE_OPT_POLICY }, \
+	{ "audit", required_argument, NULL, PG_SERVE_OPT_AUDIT }, \
+	{ "user", required_argument, NULL, PG_SERVE_OPT_USER }, \
+	{ "sysfs-root", required_argument, NULL, PG_SERVE_OPT_SYSFS_ROOT }, \
+	{ "trace-backend", required_argument, NULL, PG_SERVE_OPT_TRACE }, \
+	{ "no-sandbox", no_argument, NULL, PG_SERVE_OPT_NO_SANDBOX }, \
+	{ "force", no_argument, NULL, PG_SERVE_OPT_FORCE }, \
+	{ "syslog", no_argument, NULL, PG_SERVE_OPT_SYSLOG }, \
+	{ "verbose", no_argument, NULL, 'v' }
+int pg_serve_opt(const char *cmd, int c, const char *v, struct pg_serve_opts *o);
 /* Open the output files and build the server (device, policy, mediator); prints its
  * errors. o is borrowed for the lifetime of srv. */
 int pg_cli_server_open(const struct pg_serve_opts *o, struct pg_cli_server *srv);
@@ -96,6 +156,7 @@ struct pg_guest_opts {
 	const char *device;
 	enum pg_profile profile;
 	const char *policy, *sysfs_root;
+	bool force;               /* --force: a device inspect rates HIGH (pg_guest_check()) */
 };
 struct pg_backend;
 struct pg_mediator;
@@ -113,9 +174,20 @@ int pg_cmd_view(int argc, char **argv);
 void pg_cmd_view_usage(FILE *out);
 int pg_cmd_session(int argc, char **argv);
 void pg_cmd_session_usage(FILE *out);
-/* Parse --profile/--policy/--sysfs-root at argv[*i]: 1 consumed, 0 not ours,
- * -PG_EXIT_USAGE on a bad value (printed). */
-int pg_guest_parse_opt(int argc, char **argv, int *i, struct pg_guest_opts *o);
+/* Options shared by view and session: rows for their getopt_long tables, and
+ * pg_guest_opt() to take one: 1 consumed, 0 not ours, -PG_EXIT_USAGE on a bad value
+ * (printed). */
+enum { PG_GUEST_OPT_PROFILE = 0x100, PG_GUEST_OPT_POLICY, PG_GUEST_OPT_SYSFS_ROOT,
+       PG_GUEST_OPT_FORCE };
+#define PG_GUEST_LONGOPTS \
+	{ "profile", required_argument, NULL, PG_GUEST_OPT_PROFILE }, \
+	{ "policy", required_argument, NULL, PG_GUEST_OPT_POLICY }, \
+	{ "sysfs-root", required_argument, NULL, PG_GUEST_OPT_SYSFS_ROOT }, \
+	{ "force", no_argument, NULL, PG_GUEST_OPT_FORCE }
+int pg_guest_opt(int c, const char *v, struct pg_guest_opts *o);
+/* After the options: the one DEVICE operand (argv[optind]) into o->device; PG_EXIT_USAGE
+ * (printed) when there is none or more than one. */
+int pg_guest_operand(int argc, char **argv, struct pg_guest_opts *o);
 /* Open the device and look up its policy entry with pg_guest_open() (errors and notes
  * printed); ret is written in any case and must be closed with pg_cli_guest_close() on
  * success only. */

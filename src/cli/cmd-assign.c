@@ -22,6 +22,7 @@ void pg_cmd_assign_usage(FILE *out)
 	      "drivers. Host bridges, bridges and devices whose IOMMU group has a member bound\n"
 	      "to a host driver are refused, naming the reason.\n"
 	      "  --sysfs-root DIR a sysfs tree other than /sys (testing)\n"
+	      "  -h, --help       show this help\n"
 	      "exit status: 0 done; 2 usage error; 3 refused or failed (the reason is printed).\n",
 	      out);
 }
@@ -32,31 +33,35 @@ static int assign_or_release(int argc, char **argv, bool assign)
 	struct pg_vfio_error err = { "" };
 	int r;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			pg_cmd_assign_usage(stdout);
-			return PG_EXIT_OK;
-		} else if (!strcmp(argv[i], "--sysfs-root") && i + 1 < argc) {
-			root = argv[++i];
-		} else if (argv[i][0] == '-' || bdf) {
-			pg_cli_err("%s: unexpected argument '%s' (see 'pcigate help %s')", verb,
-				   argv[i], verb);
-			return PG_EXIT_USAGE;
-		} else {
-			bdf = argv[i];
-		}
+	static const struct option longopts[] = {
+		{ "sysfs-root", required_argument, NULL, 'R' }, PG_CLI_OPT_HELP, { 0 }
+	};
+	const struct pg_cli_parser parser = { verb, ":h", longopts, pg_cmd_assign_usage };
+	int c;
+
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP || c == PG_OPT_BAD)
+			return c == PG_OPT_HELP ? PG_EXIT_OK : PG_EXIT_USAGE;
+		root = optarg; /* 'R' */
+	}
+	if (optind < argc)
+		bdf = argv[optind];
+	if (optind + 1 < argc) {
+		pg_cli_error(verb, "unexpected argument '%s': one BDF only", argv[optind + 1]);
+		return PG_EXIT_USAGE;
 	}
 	if (!bdf) {
-		pg_cli_err("%s: no BDF given", verb);
+		pg_cli_error(verb, "no BDF given");
 		return PG_EXIT_USAGE;
 	}
 	r = assign ? pg_vfio_assign(root, bdf, &err) : pg_vfio_release(root, bdf, &err);
 	if (r == -EINVAL) {
-		pg_cli_err("%s: %s", verb, err.msg);
+		pg_cli_error(verb, "%s", err.msg);
 		return PG_EXIT_USAGE;
 	}
 	if (r < 0) {
-		pg_cli_err("%s: %s", verb, err.msg[0] ? err.msg : strerror(-r));
+		pg_cli_error(verb, "%s", err.msg[0] ? err.msg : strerror(-r));
 		return PG_EXIT_INPUT;
 	}
 	printf("%s: %s\n", bdf, assign ? "bound to vfio-pci" : "released from vfio-pci");

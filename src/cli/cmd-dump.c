@@ -31,6 +31,7 @@ void pg_cmd_dump_usage(FILE *out)
 	      "  pcigate dump 03:00.0 > card.txt\n"
 	      "Run as root: without CAP_SYS_ADMIN the kernel shows only 64 bytes.\n"
 	      "  --sysfs-root DIR read live devices under DIR instead of /sys (testing)\n"
+	      "  -h, --help       show this help\n"
 	      "exit status: 0 success; 2 usage error; 3 a device could not be read (the\n"
 	      "others are still printed).\n", out);
 }
@@ -103,7 +104,7 @@ static int dump_one(const char *root, struct pg_names *names, const char *bdf, b
 	if (n == 0)
 		n = pg_backend_snapshot(be, cfg, NULL);
 	if (n < 0) {
-		pg_cli_err("dump: %s: %s", bdf, n == -ENODEV ? "no such PCI device" : strerror(-n));
+		pg_cli_error("dump", "%s: %s", bdf, n == -ENODEV ? "no such PCI device" : strerror(-n));
 		pg_backend_close(be);
 		free(cfg);
 		return n;
@@ -112,8 +113,8 @@ static int dump_one(const char *root, struct pg_names *names, const char *bdf, b
 	annotation(be, cfg, (size_t)n, annot, sizeof(annot));
 	pg_backend_close(be);
 	if (n < (int)PG_CFG_STD_LEN)
-		fprintf(stderr, "pcigate dump: %s: only %d bytes of config space are readable "
-			"without root (CAP_SYS_ADMIN); run as root for all of it\n", bdf, n);
+		pg_cli_warn("dump", "%s: only %d bytes of config space are readable without "
+			    "root (CAP_SYS_ADMIN); run as root for all of it", bdf, n);
 	printf("%s%s %s\n", first ? "" : "\n", bdf, desc);
 	if (annot[0])
 		printf("# pcigate:%s\n", annot);
@@ -134,33 +135,33 @@ int pg_cmd_dump(int argc, char **argv)
 	char (*bdfs)[13] = calloc((size_t)argc, sizeof(*bdfs));
 	int nb = 0, rc = PG_EXIT_OK;
 
+	static const struct option longopts[] = {
+		{ "sysfs-root", required_argument, NULL, 'R' }, PG_CLI_OPT_HELP, { 0 }
+	};
+	static const struct pg_cli_parser parser = { "dump", ":h", longopts,
+						     pg_cmd_dump_usage };
+	int c;
+
 	if (!bdfs)
 		return PG_EXIT_INPUT;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			pg_cmd_dump_usage(stdout);
+	pg_cli_opts_begin();
+	while (rc == PG_EXIT_OK && (c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP || c == PG_OPT_BAD) {
 			free(bdfs);
-			return PG_EXIT_OK;
+			return c == PG_OPT_HELP ? PG_EXIT_OK : PG_EXIT_USAGE;
 		}
-		if (!strcmp(argv[i], "--sysfs-root")) {
-			if (i + 1 >= argc) {
-				pg_cli_err("dump: option '--sysfs-root' needs a value");
-				rc = PG_EXIT_USAGE;
-				break;
-			}
-			root = argv[++i];
-		} else if (argv[i][0] == '-') {
-			pg_cli_err("dump: unknown option '%s' (see 'pcigate help dump')", argv[i]);
-			rc = PG_EXIT_USAGE;
-		} else if (pg_bdf_parse(argv[i], bdfs[nb]) < 0) {
-			pg_cli_err("dump: '%s' is not a PCI address ([dddd:]bb:dd.f)", argv[i]);
+		root = optarg; /* 'R', the only option with a value */
+	}
+	for (int i = optind; i < argc; i++) {
+		if (pg_bdf_parse(argv[i], bdfs[nb]) < 0) {
+			pg_cli_error("dump", "'%s' is not a PCI address ([dddd:]bb:dd.f)", argv[i]);
 			rc = PG_EXIT_USAGE;
 		} else {
 			nb++;
 		}
 	}
 	if (rc == PG_EXIT_OK && !nb) {
-		pg_cli_err("dump: no BDF given (see 'pcigate help dump')");
+		pg_cli_error("dump", "no BDF given (see 'pcigate help dump')");
 		rc = PG_EXIT_USAGE;
 	}
 	if (rc == PG_EXIT_OK && pg_names_open(&names) < 0)
@@ -171,7 +172,7 @@ int pg_cmd_dump(int argc, char **argv)
 	pg_names_close(names);
 	free(bdfs);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		pg_cli_err("dump: cannot write the dump: %s", strerror(errno));
+		pg_cli_error("dump", "cannot write the dump: %s", strerror(errno));
 		rc = PG_EXIT_INPUT;
 	}
 	return rc;

@@ -97,12 +97,12 @@ static int guard_arm(int argc, char **argv)
 		else if (c == 'm')
 			modules = optarg;
 		else {
-			pg_cli_err("guard arm: unknown option '%s'", argv[optind - 1]);
+			pg_cli_error("guard arm", "unknown option '%s'", argv[optind - 1]);
 			return PG_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		pg_cli_err("guard arm: unexpected argument '%s'", argv[optind]);
+		pg_cli_error("guard arm", "unexpected argument '%s'", argv[optind]);
 		return PG_EXIT_USAGE;
 	}
 	r = pg_guard_gate_check(root, modules, arm, &g);
@@ -138,7 +138,7 @@ static int guard_check(int argc, char **argv)
 	int status = PG_EXIT_OK;
 
 	if (argc < 2) {
-		pg_cli_err("guard check: no FILE given");
+		pg_cli_error("guard check", "no FILE given");
 		return PG_EXIT_USAGE;
 	}
 	for (int i = 1; i < argc; i++) {
@@ -171,19 +171,19 @@ static int request(const char *sock, const char *req)
 	int fd;
 
 	if (strlen(sock) >= sizeof(sa.sun_path)) {
-		pg_cli_err("guard: socket path too long: %s", sock);
+		pg_cli_error("guard", "socket path too long: %s", sock);
 		return PG_EXIT_USAGE;
 	}
 	memcpy(sa.sun_path, sock, strlen(sock) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		pg_cli_err("guard: cannot reach the daemon at %s: %s", sock, strerror(errno));
+		pg_cli_error("guard", "cannot reach the daemon at %s: %s", sock, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return PG_EXIT_INPUT;
 	}
 	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req) || shutdown(fd, SHUT_WR) < 0) {
-		pg_cli_err("guard: sending the request failed: %s", strerror(errno));
+		pg_cli_error("guard", "sending the request failed: %s", strerror(errno));
 		close(fd);
 		return PG_EXIT_INPUT;
 	}
@@ -199,7 +199,7 @@ static int request(const char *sock, const char *req)
 	}
 	close(fd);
 	if (first) {
-		pg_cli_err("guard: the daemon closed the connection without a reply");
+		pg_cli_error("guard", "the daemon closed the connection without a reply");
 		return PG_EXIT_INPUT;
 	}
 	return err ? PG_EXIT_FINDING : PG_EXIT_OK;
@@ -215,9 +215,10 @@ static int guard_client(int argc, char **argv)
 	};
 	const char *sock = PG_GUARD_SOCKET, *driver = NULL;
 	bool list = !strcmp(argv[0], "list"), permanent = false;
-	char req[256];
+	char req[256], cmd[32];
 	int c;
 
+	(void)snprintf(cmd, sizeof(cmd), "guard %s", argv[0]);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -228,23 +229,23 @@ static int guard_client(int argc, char **argv)
 		else if (c == 'p' && !list)
 			permanent = true;
 		else {
-			pg_cli_err("guard %s: unknown option '%s'", argv[0], argv[optind - 1]);
+			pg_cli_error(cmd, "unknown option '%s'", argv[optind - 1]);
 			return PG_EXIT_USAGE;
 		}
 	}
 	if (list ? optind != argc : optind + 1 != argc) {
-		pg_cli_err(list ? "guard list: unexpected argument" :
-			   "guard %s: expected one device address (BDF)", argv[0]);
+		pg_cli_error(cmd, "%s", list ? "unexpected argument" :
+			     "expected one device address (BDF)");
 		return PG_EXIT_USAGE;
 	}
 	if (driver && strlen(driver) >= PG_GUARD_DRIVER_LEN) {
-		pg_cli_err("guard allow: driver name too long: '%s'", driver);
+		pg_cli_error("guard allow", "driver name too long: '%s'", driver);
 		return PG_EXIT_USAGE;
 	}
 	if (list)
 		(void)snprintf(req, sizeof(req), "list");
 	else if (strlen(argv[optind]) > 16 || strchr(argv[optind], ' ')) {
-		pg_cli_err("guard %s: not a device address: '%s'", argv[0], argv[optind]);
+		pg_cli_error(cmd, "not a device address: '%s'", argv[optind]);
 		return PG_EXIT_USAGE;
 	} else
 		(void)snprintf(req, sizeof(req), "%s %s%s%s%s", argv[0], argv[optind],
@@ -265,7 +266,7 @@ static int guard_generate(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "--sysfs-root"))
 		root = argv[2];
 	else if (argc != 1) {
-		pg_cli_err("guard generate: unexpected argument '%s'", argv[1]);
+		pg_cli_error("guard generate", "unexpected argument '%s'", argv[1]);
 		return PG_EXIT_USAGE;
 	}
 	r = pg_sysfs_list(root, NULL, 0, &n);
@@ -274,7 +275,7 @@ static int guard_generate(int argc, char **argv)
 	if (r == 0)
 		r = pg_sysfs_list(root, bdfs, n, &n);
 	if (r < 0) {
-		pg_cli_err("guard generate: listing PCI devices: %s", strerror(-r));
+		pg_cli_error("guard generate", "listing PCI devices: %s", strerror(-r));
 		free(bdfs);
 		return PG_EXIT_INPUT;
 	}
@@ -307,12 +308,12 @@ static int guard_softdeps(int argc, char **argv)
 	} else if (argc == 1 && uname(&u) == 0) {
 		(void)snprintf(path, sizeof(path), "/lib/modules/%s/modules.alias", u.release);
 	} else {
-		pg_cli_err("guard softdeps: unexpected argument '%s'", argc > 1 ? argv[1] : "");
+		pg_cli_error("guard softdeps", "unexpected argument '%s'", argc > 1 ? argv[1] : "");
 		return PG_EXIT_USAGE;
 	}
 	r = pg_guard_softdeps(path, &text);
 	if (r < 0) {
-		pg_cli_err("guard softdeps: %s: %s", path, strerror(-r));
+		pg_cli_error("guard softdeps", "%s: %s", path, strerror(-r));
 		return PG_EXIT_INPUT;
 	}
 	fputs(text, stdout);
@@ -330,15 +331,28 @@ static const struct {
 	{ "generate", guard_generate }, { "softdeps", guard_softdeps },
 };
 
+/* -h/--help anywhere before "--", on guard or any of its subcommands: the usage. */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	return false;
+}
+
 int pg_cmd_guard(int argc, char **argv)
 {
+	if (wants_help(argc, argv)) {
+		pg_cmd_guard_usage(stdout);
+		return PG_EXIT_OK;
+	}
 	if (argc < 2) {
-		pg_cli_err("guard: no subcommand given (see 'pcigate help guard')");
+		pg_cli_error("guard", "no subcommand given (see 'pcigate help guard')");
 		return PG_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		if (!strcmp(argv[1], verbs[i].name))
 			return verbs[i].fn(argc - 1, argv + 1);
-	pg_cli_err("guard: unknown subcommand '%s' (see 'pcigate help guard')", argv[1]);
+	pg_cli_error("guard", "unknown subcommand '%s' (see 'pcigate help guard')", argv[1]);
 	return PG_EXIT_USAGE;
 }

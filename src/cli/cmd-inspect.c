@@ -26,6 +26,8 @@ struct inspect_opts {
 	bool tree, dot;             /* the topology of every device instead of reports */
 	bool one_line;              /* --short: one line per device */
 	const char *sysfs_root;     /* live devices under this root instead of /sys (tests) */
+	bool fail_on_bridges;       /* --fail-on-bridges: bridges count for --fail-on too */
+	struct pg_cli_filter filter; /* -s / -d: devices not matching are skipped */
 };
 
 /* One command-line input in order of appearance. */
@@ -53,6 +55,7 @@ struct run {
 	struct pg_names *names;     /* NULL when pci.ids could not be opened at all */
 	size_t ndevs;               /* devices reported so far */
 	bool json_open;             /* the JSON head has been written */
+	bool enumerating;           /* read_all(): devices nobody named (see is_bridge()) */
 	bool input_error;
 	bool failed_threshold;
 	bool out_error;
@@ -62,7 +65,8 @@ struct run {
 
 void pg_cmd_inspect_usage(FILE *out)
 {
-	fputs("usage: pcigate inspect [--json] [--fail-on SEVERITY] [BDF... | --dump FILE...]\n"
+	fputs("usage: pcigate inspect [--json] [--fail-on SEVERITY] [-s SLOT] [-d ID]\n"
+	      "                       [BDF... | --dump FILE...]\n"
 	      "       pcigate inspect --tree | --dot\n"
 	      "\n"
 	      "Report what makes PCI devices risky to pass through to a VM. With no BDF and\n"
@@ -80,6 +84,13 @@ void pg_cmd_inspect_usage(FILE *out)
 	      "  --json           print one JSON document (docs/json-schema.md)\n"
 	      "  --fail-on SEV    exit 1 when a device has a finding of severity SEV or\n"
 	      "                   more (info, low, medium, high; any case)\n"
+	      "  --fail-on-bridges  with no BDF and no --dump, bridges count for --fail-on\n"
+	      "                   too (by default they are reported but never passed\n"
+	      "                   through, so their findings do not fail the run)\n"
+	      "  -s, --slot [[[domain]:]bus:][dev][.[fn]]  only devices at these addresses\n"
+	      "                   (lspci -s syntax, hex; a missing field matches any)\n"
+	      "  -d, --id [vendor]:[device][:class]  only devices with these IDs (lspci -d\n"
+	      "                   syntax, hex; class is base class and subclass, 0200)\n"
 	      "  --short          one line per device: address, name, worst severity and the\n"
 	      "                   most severe finding\n"
 	      "  --tree           print this machine's PCI topology as a tree (bridges, IOMMU\n"
@@ -95,104 +106,103 @@ void pg_cmd_inspect_usage(FILE *out)
 
 /* ---- command line --------------------------------------------------------------------- */
 
-/* Value of --opt VALUE or --opt=VALUE at argv[*i]; advances *i past a separate value. */
-static const char *opt_value(int argc, char **argv, int *i, const char *opt)
-{
-	size_t n = strlen(opt);
-	const char *a = argv[*i];
+enum { OPT_JSON = 0x100, OPT_SHORT, OPT_TREE, OPT_DOT, OPT_SYSFS_ROOT, OPT_FAIL_ON, OPT_DUMP,
+       OPT_BRIDGES };
 
-	if (a[n] == '=')
-		return a + n + 1;
-	if (*i + 1 >= argc) {
-		pg_cli_err("inspect: option '%s' needs a value", opt);
-		return NULL;
+/* One operand, in order with the --dump inputs: a BDF or vfio:BDF. */
+static int parse_operand(const char *a, struct input *in, size_t *nin)
+{
+	if (!strncmp(a, "vfio:", 5)) {
+		if (pg_vfio_spec_parse(a, in[*nin].bdf) < 0) {
+			pg_cli_error("inspect", "'%s' is not a PCI address after vfio: "
+				     "([dddd:]bb:dd.f)", a);
+			return -EINVAL;
+		}
+		in[*nin].vfio = true;
+	} else if (pg_bdf_parse(a, in[*nin].bdf) < 0) {
+		pg_cli_error("inspect", "'%s' is not a PCI address ([dddd:]bb:dd.f)", a);
+		return -EINVAL;
 	}
-	return argv[++*i];
+	in[*nin].arg = a;
+	in[(*nin)++].dump = false;
+	return 0;
 }
 
-static bool is_opt(const char *arg, const char *opt)
+static int parse_option(int c, const char *v, struct inspect_opts *o, struct input *in,
+			size_t *nin)
 {
-	size_t n = strlen(opt);
-
-	return !strncmp(arg, opt, n) && (arg[n] == '\0' || arg[n] == '=');
-}
-
-static int parse_option(int argc, char **argv, int *i, struct inspect_opts *o,
-			struct input *in, size_t *nin)
-{
-	const char *a = argv[*i], *v;
-
-	if (!strcmp(a, "--json")) {
-		o->json = true;
-	} else if (!strcmp(a, "--short")) {
-		o->one_line = true;
-	} else if (!strcmp(a, "--tree")) {
-		o->tree = true;
-	} else if (!strcmp(a, "--dot")) {
-		o->dot = true;
-	} else if (is_opt(a, "--sysfs-root")) {
-		if (!(o->sysfs_root = opt_value(argc, argv, i, "--sysfs-root")))
-			return -EINVAL;
-	} else if (is_opt(a, "--fail-on")) {
-		if (!(v = opt_value(argc, argv, i, "--fail-on")))
-			return -EINVAL;
+	switch (c) {
+	case OPT_JSON: o->json = true; break;
+	case OPT_SHORT: o->one_line = true; break;
+	case OPT_TREE: o->tree = true; break;
+	case OPT_DOT: o->dot = true; break;
+	case OPT_BRIDGES: o->fail_on_bridges = true; break;
+	case OPT_SYSFS_ROOT: o->sysfs_root = v; break;
+	case OPT_FAIL_ON:
 		if (pg_severity_parse(v, &o->fail_on) < 0) {
-			pg_cli_err("inspect: --fail-on: '%s' is not a severity "
-				   "(info, low, medium, high)", v);
+			pg_cli_error("inspect", "--fail-on: '%s' is not a severity "
+				     "(info, low, medium, high)", v);
 			return -EINVAL;
 		}
 		o->fail_on_set = true;
-	} else if (is_opt(a, "--dump")) {
-		if (!(v = opt_value(argc, argv, i, "--dump")))
-			return -EINVAL;
+		break;
+	case OPT_DUMP:
 		in[*nin].arg = v;
 		in[(*nin)++].dump = true;
-	} else {
-		pg_cli_err("inspect: unknown option '%s' (see 'pcigate help inspect')", a);
-		return -EINVAL;
+		break;
+	case 's':
+		if (pg_cli_filter_slot(&o->filter, v) < 0) {
+			pg_cli_error("inspect", "-s '%s': not [[[domain]:]bus:][dev][.[fn]]", v);
+			return -EINVAL;
+		}
+		break;
+	case 'd':
+		if (pg_cli_filter_id(&o->filter, v) < 0) {
+			pg_cli_error("inspect", "-d '%s': not [vendor]:[device][:class]", v);
+			return -EINVAL;
+		}
+		break;
+	default: /* 1: an operand, kept in order with --dump */
+		return parse_operand(v, in, nin);
 	}
 	return 0;
 }
 
+/* "-" first: operands come back in order (as 1) so BDFs and --dump files are read in the
+ * order given; after "--" the rest are operands. */
 static int parse_args(int argc, char **argv, struct inspect_opts *o, struct input *in,
 		      size_t *nin, bool *help)
 {
-	bool opts_done = false;
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "short", no_argument, NULL, OPT_SHORT },
+		{ "tree", no_argument, NULL, OPT_TREE },
+		{ "dot", no_argument, NULL, OPT_DOT },
+		{ "fail-on-bridges", no_argument, NULL, OPT_BRIDGES },
+		{ "sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "dump", required_argument, NULL, OPT_DUMP },
+		{ "slot", required_argument, NULL, 's' },
+		{ "id", required_argument, NULL, 'd' },
+		PG_CLI_OPT_HELP, { 0 }
+	};
+	static const struct pg_cli_parser parser = { "inspect", "-:hs:d:", longopts,
+						     pg_cmd_inspect_usage };
+	int c;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!opts_done && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+	pg_cli_filter_init(&o->filter);
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP) {
 			*help = true;
 			return 0;
 		}
-		if (!opts_done && !strcmp(a, "--")) {
-			opts_done = true;
-			continue;
-		}
-		if (!opts_done && a[0] == '-' && a[1]) {
-			if (parse_option(argc, argv, &i, o, in, nin) < 0)
-				return -EINVAL;
-			continue;
-		}
-		if (!strncmp(a, "vfio:", 5)) {
-			if (pg_vfio_spec_parse(a, in[*nin].bdf) < 0) {
-				pg_cli_err("inspect: '%s' is not a PCI address after vfio: "
-					   "([dddd:]bb:dd.f)", a);
-				return -EINVAL;
-			}
-			in[*nin].arg = a;
-			in[*nin].vfio = true;
-			in[(*nin)++].dump = false;
-			continue;
-		}
-		if (pg_bdf_parse(a, in[*nin].bdf) < 0) {
-			pg_cli_err("inspect: '%s' is not a PCI address ([dddd:]bb:dd.f)", a);
+		if (c == PG_OPT_BAD || parse_option(c, optarg, o, in, nin) < 0)
 			return -EINVAL;
-		}
-		in[*nin].arg = a;
-		in[(*nin)++].dump = false;
 	}
+	for (int i = optind; i < argc; i++)
+		if (parse_operand(argv[i], in, nin) < 0)
+			return -EINVAL;
 	return 0;
 }
 
@@ -278,7 +288,7 @@ static void emit_text(struct run *run, const struct device *d)
 	device_report_dev(d, &rd);
 	r = pg_report_text(&rd, &text);
 	if (r < 0) {
-		pg_cli_err("%s: cannot render report: %s", d->name, strerror(-r));
+		pg_cli_error("inspect", "%s: cannot render report: %s", d->name, strerror(-r));
 		run->out_error = true;
 		return;
 	}
@@ -307,7 +317,7 @@ static void emit_json(struct run *run, const struct device *d)
 	if (r == 0)
 		r = pg_report_json_device(&rd, run->ndevs, &text);
 	if (r < 0) {
-		pg_cli_err("%s: cannot render JSON: %s", d->name, strerror(-r));
+		pg_cli_error("inspect", "%s: cannot render JSON: %s", d->name, strerror(-r));
 		run->out_error = true;
 		return;
 	}
@@ -317,11 +327,24 @@ static void emit_json(struct run *run, const struct device *d)
 }
 
 /* Take ownership of d: print it now (text or the next JSON element) and free it. */
+/* Host bridges (class 06 00), PCI-to-PCI bridges (header type 1) and other bridges of
+ * class 06 are never handed to a guest (`assign` refuses them) and every machine has
+ * some, so when inspect enumerates the machine itself (no BDF, no --dump) their findings
+ * do not trip --fail-on unless --fail-on-bridges: `pcigate inspect --fail-on high` then
+ * judges what could be passed through. They are still reported. A device the user names
+ * (BDF, vfio:BDF, --dump) always counts: asking about a bridge gets its HIGH "bridge". */
+static bool is_bridge(const struct pg_cfg_layout *l)
+{
+	return (l->header_type & 0x7fu) == 1 || (l->class_code >> 16) == 0x06;
+}
+
 static int emit(struct run *run, struct device *d)
 {
 	const struct pg_inspect_result *res = &d->result;
+	bool counts = run->opts.fail_on_set &&
+		      (!run->enumerating || run->opts.fail_on_bridges || !is_bridge(d->layout));
 
-	for (unsigned i = 0; run->opts.fail_on_set && i < res->nfindings; i++)
+	for (unsigned i = 0; counts && i < res->nfindings; i++)
 		if (res->findings[i].severity >= run->opts.fail_on)
 			run->failed_threshold = true;
 	if (run->opts.json)
@@ -365,7 +388,7 @@ static struct pg_topo_dev *read_topology(struct run *run, const char *bdf,
 	int r = t ? pg_topo_read_with(run->opts.sysfs_root, bdf, l, t) : -ENOMEM;
 
 	if (r < 0) {
-		fprintf(stderr, "pcigate inspect: %s: topology not read: %s\n", bdf, strerror(-r));
+		pg_cli_warn("inspect", "%s: topology not read: %s", bdf, strerror(-r));
 		free(t);
 		return NULL;
 	}
@@ -390,6 +413,10 @@ static int add_device(struct run *run, const char *source, const char *name, con
 	r = pg_cfg_parse(cfg, len, sizes, &d.layout);
 	if (r < 0)
 		goto fail;
+	if (!pg_cli_filter_match(&run->opts.filter, slot, d.layout)) {
+		device_free(&d); /* -s / -d: not one of the devices asked for */
+		return 0;
+	}
 	r = pg_inspect(d.layout, &d.result);
 	if (r < 0)
 		goto fail;
@@ -424,20 +451,20 @@ static void read_bdf(struct run *run, const char *bdf)
 
 	r = pg_backend_sysfs_open(bdf, 0, run->opts.sysfs_root, &be);
 	if (r < 0) {
-		pg_cli_err("%s: %s", bdf, r == -ENODEV ? "no such PCI device" : strerror(-r));
+		pg_cli_error("inspect", "%s: %s", bdf, r == -ENODEV ? "no such PCI device" : strerror(-r));
 		run->input_error = true;
 		return;
 	}
 	r = pg_backend_snapshot(be, cfg, &sizes);
 	pg_backend_close(be);
 	if (r < 0) {
-		pg_cli_err("%s: cannot read config space: %s", bdf, strerror(-r));
+		pg_cli_error("inspect", "%s: cannot read config space: %s", bdf, strerror(-r));
 		run->input_error = true;
 		return;
 	}
 	r = add_device(run, "sysfs", bdf, bdf, cfg, (size_t)r, &sizes, true);
 	if (r < 0) {
-		pg_cli_err("%s: %s", bdf, strerror(-r));
+		pg_cli_error("inspect", "%s: %s", bdf, strerror(-r));
 		run->input_error = true;
 	}
 }
@@ -460,7 +487,7 @@ static void read_vfio(struct run *run, const char *bdf)
 	if (r >= 0)
 		r = add_device(run, "vfio", bdf, bdf, cfg, (size_t)r, &sizes, true);
 	if (r < 0) {
-		pg_cli_err("%s: %s", bdf, strerror(-r));
+		pg_cli_error("inspect", "%s: %s", bdf, strerror(-r));
 		run->input_error = true;
 	} else if (!run->opts.json) {
 		if (pg_mediator_new(be, NULL, &m) < 0)
@@ -484,7 +511,7 @@ static int dump_dev(void *data, const struct pg_dump_dev *dev)
 			   false);
 
 	if (r < 0) {
-		pg_cli_err("%s:%u: %s", c->path, dev->line, strerror(-r));
+		pg_cli_error("inspect", "%s:%u: %s", c->path, dev->line, strerror(-r));
 		c->run->input_error = true;
 	}
 	return 0;
@@ -499,9 +526,9 @@ static void read_dump(struct run *run, const char *path)
 	r = pg_dump_read_each(path, dump_dev, &c, NULL, &err);
 	if (r < 0) {
 		if (err.line)
-			pg_cli_err("%s:%u: %s", path, err.line, err.msg);
+			pg_cli_error("inspect", "%s:%u: %s", path, err.line, err.msg);
 		else
-			pg_cli_err("%s: %s", path, err.msg[0] ? err.msg : strerror(-r));
+			pg_cli_error("inspect", "%s: %s", path, err.msg[0] ? err.msg : strerror(-r));
 		run->input_error = true;
 	}
 }
@@ -523,13 +550,15 @@ static void read_all(struct run *run)
 			 : -ENOMEM;
 	}
 	if (r < 0) {
-		pg_cli_err("/sys/bus/pci/devices: %s", strerror(-r));
+		pg_cli_error("inspect", "/sys/bus/pci/devices: %s", strerror(-r));
 		run->input_error = true;
 		free(bdfs);
 		return;
 	}
+	run->enumerating = true;
 	for (size_t i = 0; i < got; i++)
 		read_bdf(run, bdfs[i]);
+	run->enumerating = false;
 	free(bdfs);
 }
 
@@ -544,7 +573,7 @@ static void end_json(struct run *run)
 	if (r == 0)
 		r = pg_report_json_tail(run->ndevs, &tail);
 	if (r < 0) {
-		pg_cli_err("cannot render JSON: %s", strerror(-r));
+		pg_cli_error("inspect", "cannot render JSON: %s", strerror(-r));
 		run->out_error = true;
 	} else {
 		printf("%s%s\n", head ? head : "", tail);
@@ -558,13 +587,14 @@ static int finish(struct run *run)
 	if (run->opts.json)
 		end_json(run);
 	if (run->unprivileged)
-		fprintf(stderr, "pcigate inspect: %s%s was read in 64 bytes only: without root "
-			"(CAP_SYS_ADMIN) the kernel hides the rest of config space, so capabilities, "
-			"resets and isolation are not judged (cfg-short and no-reset are not "
-			"reported); run `sudo pcigate inspect` for the full report\n",
+		pg_cli_warn("inspect", "%s%s was read in 64 bytes only: without root "
+			    "(CAP_SYS_ADMIN) the kernel hides the rest of config space, so "
+			    "capabilities, resets and isolation are not judged (cfg-short and "
+			    "no-reset are not reported); run `sudo pcigate inspect` for the full "
+			    "report",
 			run->first_short, run->unprivileged > 1 ? " (and others)" : "");
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		pg_cli_err("cannot write the report: %s", strerror(errno));
+		pg_cli_error("inspect", "cannot write the report: %s", strerror(errno));
 		run->out_error = true;
 	}
 	if (run->input_error || run->out_error)
@@ -583,7 +613,7 @@ int pg_cmd_inspect(int argc, char **argv)
 	/* At most one input per argument. */
 	in = calloc((size_t)argc, sizeof(*in));
 	if (!in) {
-		pg_cli_err("out of memory");
+		pg_cli_error("inspect", "out of memory");
 		return PG_EXIT_INPUT;
 	}
 	if (parse_args(argc, argv, &run.opts, in, &nin, &help) < 0) {
@@ -599,7 +629,7 @@ int pg_cmd_inspect(int argc, char **argv)
 		run.names = NULL; /* reports simply carry no names */
 	if (run.opts.tree || run.opts.dot) {
 		if (nin || run.opts.json || (run.opts.tree && run.opts.dot)) {
-			pg_cli_err("inspect: --tree and --dot show every device of this machine, "
+			pg_cli_error("inspect", "--tree and --dot show every device of this machine, "
 				   "alone (no BDF, --dump, --json, or each other)");
 			r = PG_EXIT_USAGE;
 		} else {

@@ -65,6 +65,7 @@ void pg_cmd_launch_usage(FILE *out)
 	      "--machine, default pc) unless --no-memfd. Server options as for 'pcigate serve'.\n"
 	      "  --device DEVICE[,addr=DD[.F]][,multifunction=on]  the device's guest slot\n"
 	      "  --timeout SECONDS  kill QEMU after this long (exit status 124)\n"
+	      "  -h, --help         show this help\n"
 	      "exit status: QEMU's status when non-zero; else 1 if a server closed its\n"
 	      "connection on an error; 2 usage; 3 setup failed; 124 timeout.\n", out);
 }
@@ -75,6 +76,8 @@ static bool valid_size(const char *s)
 
 	return n > 0 && n <= 12 && (s[n] == 0 || (strchr("KMGkmg", s[n]) && s[n + 1] == 0));
 }
+
+enum { OPT_DEVICE = 0x200, OPT_QEMU, OPT_MEMORY, OPT_MACHINE, OPT_TIMEOUT, OPT_NO_MEMFD };
 
 /* One option of --device DEVICE,OPTS: "addr=DD[.F]" or "multifunction=on|off", len bytes. */
 static int device_opt(const char *t, size_t len, char *out, size_t size)
@@ -109,7 +112,7 @@ static int parse_device_opts(const char *v, struct launch_opts *o, unsigned d)
 	if (!cut)
 		return 0;
 	if (cut == v || (size_t)(cut - v) >= sizeof(o->devpath[d])) {
-		pg_cli_err("launch: --device '%s': bad DEVICE before the options", v);
+		pg_cli_error("launch", "--device '%s': bad DEVICE before the options", v);
 		return PG_EXIT_USAGE;
 	}
 	memcpy(o->devpath[d], v, (size_t)(cut - v));
@@ -119,7 +122,7 @@ static int parse_device_opts(const char *v, struct launch_opts *o, unsigned d)
 		size_t len = strcspn(t, ",");
 
 		if (device_opt(t, len, o->devopts[d], sizeof(o->devopts[d])) < 0) {
-			pg_cli_err("launch: --device '%s': bad option '%.*s' (addr=DD[.F] with "
+			pg_cli_error("launch", "--device '%s': bad option '%.*s' (addr=DD[.F] with "
 				   "slot 00-1f hex and function 0-7, multifunction=on|off)", v,
 				   (int)len, t);
 			return PG_EXIT_USAGE;
@@ -129,50 +132,42 @@ static int parse_device_opts(const char *v, struct launch_opts *o, unsigned d)
 	return 0;
 }
 
-static int parse_own(int argc, char **argv, int *i, struct launch_opts *o)
+static int parse_own(int c, const char *v, struct launch_opts *o)
 {
-	const char *a = argv[*i];
 	char *end;
 
-	if (!strcmp(a, "--no-memfd")) {
-		o->no_memfd = true;
-		return 1;
-	}
-	if (strcmp(a, "--device") && strcmp(a, "--qemu") && strcmp(a, "--memory") &&
-	    strcmp(a, "--machine") && strcmp(a, "--timeout"))
-		return 0;
-	if (*i + 1 >= argc) {
-		pg_cli_err("launch: option '%s' needs a value", a);
-		return -PG_EXIT_USAGE;
-	}
-	const char *v = argv[++*i];
-
-	if (!strcmp(a, "--device")) {
+	switch (c) {
+	case OPT_NO_MEMFD: o->no_memfd = true; break;
+	case OPT_QEMU: o->qemu = v; break;
+	case OPT_MACHINE: o->machine = v; break;
+	case OPT_DEVICE:
 		if (o->ndevices >= MAX_DEVICES) {
-			pg_cli_err("launch: --device %s: at most %u devices", v, MAX_DEVICES);
+			pg_cli_error("launch", "--device %s: at most %u devices", v, MAX_DEVICES);
 			return -PG_EXIT_USAGE;
 		}
 		if (parse_device_opts(v, o, o->ndevices) != 0)
 			return -PG_EXIT_USAGE;
 		o->ndevices++;
-	} else if (!strcmp(a, "--qemu")) {
-		o->qemu = v;
-	} else if (!strcmp(a, "--machine")) {
-		o->machine = v;
-	} else if (!strcmp(a, "--memory")) {
+		break;
+	case OPT_MEMORY:
 		if (!valid_size(v)) {
-			pg_cli_err("launch: --memory '%s': expected digits with K, M or G", v);
+			pg_cli_error("launch", "--memory '%s': expected digits with K, M or G", v);
 			return -PG_EXIT_USAGE;
 		}
 		o->memory = v;
-	} else {
+		break;
+	case OPT_TIMEOUT: {
 		unsigned long t = strtoul(v, &end, 10);
 
-		if (end == v || *end || t > 86400) {
-			pg_cli_err("launch: --timeout '%s': expected seconds (0..86400)", v);
+		if (end == v || *end || t > 86400 || v[0] == '-') {
+			pg_cli_error("launch", "--timeout '%s': expected seconds (0..86400)", v);
 			return -PG_EXIT_USAGE;
 		}
 		o->timeout = (unsigned)t;
+		break;
+	}
+	default:
+		return 0;
 	}
 	return 1;
 }
@@ -196,14 +191,14 @@ static int check_owned(const struct launch_opts *o)
 			a++; /* QEMU accepts --m as -m */
 		for (size_t j = 0; j < sizeof(owned) / sizeof(owned[0]); j++)
 			if (!strcmp(a, owned[j].opt) && !(owned[j].memfd && o->no_memfd)) {
-				pg_cli_err("launch: QEMU option '%s' after '--': launch sets it "
+				pg_cli_error("launch", "QEMU option '%s' after '--': launch sets it "
 					   "(guest RAM is a shared memfd); %s", o->qemu_args[k],
 					   owned[j].hint);
 				return PG_EXIT_USAGE;
 			}
 		if (!o->no_memfd && !strcmp(a, "-object") && k + 1 < o->nqemu_args &&
 		    !strncmp(o->qemu_args[k + 1], "memory-backend", 14)) {
-			pg_cli_err("launch: QEMU option '-object %s' after '--': launch sets up "
+			pg_cli_error("launch", "QEMU option '-object %s' after '--': launch sets up "
 				   "guest RAM (use --memory SIZE, or --no-memfd to set up your own "
 				   "shared memory backend)", o->qemu_args[k + 1]);
 			return PG_EXIT_USAGE;
@@ -212,33 +207,44 @@ static int check_owned(const struct launch_opts *o)
 	return 0;
 }
 
+/* "+": options end at the first operand; everything after "--" is QEMU's. The server
+ * options (--device excepted, one per device) are serve's (pg_serve_opt()). */
 static int parse_launch(int argc, char **argv, struct launch_opts *o)
 {
-	int i;
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "qemu", required_argument, NULL, OPT_QEMU },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "machine", required_argument, NULL, OPT_MACHINE },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "no-memfd", no_argument, NULL, OPT_NO_MEMFD },
+		PG_SERVE_LONGOPTS, PG_CLI_OPT_HELP, { 0 }
+	};
+	static const struct pg_cli_parser parser = { "launch", "+:hv", longopts,
+						     pg_cmd_launch_usage };
+	int c, r;
 
-	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		int r = parse_own(argc, argv, &i, o);
-
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP || c == PG_OPT_BAD)
+			return c == PG_OPT_HELP ? -1 : PG_EXIT_USAGE;
+		r = parse_own(c, optarg, o);
 		if (r == 0)
-			r = pg_serve_parse_common(argc, argv, &i, &o->serve);
+			r = pg_serve_opt("launch", c, optarg, &o->serve);
 		if (r < 0)
 			return -r;
-		if (r == 0) {
-			pg_cli_err("launch: unknown option '%s' (QEMU arguments go after '--')",
-				   argv[i]);
-			return PG_EXIT_USAGE;
-		}
+	}
+	if (optind < argc && strcmp(argv[optind - 1], "--")) {
+		pg_cli_error("launch", "unexpected argument '%s' (QEMU arguments go after '--')",
+			     argv[optind]);
+		return PG_EXIT_USAGE;
 	}
 	if (o->ndevices == 0) {
-		pg_cli_err("launch: at least one --device is required");
+		pg_cli_error("launch", "at least one --device is required");
 		return PG_EXIT_USAGE;
 	}
-	if (o->serve.sandbox_check) {
-		pg_cli_err("launch: --sandbox-check is a serve option");
-		return PG_EXIT_USAGE;
-	}
-	o->qemu_args = argv + (i < argc ? i + 1 : argc);
-	o->nqemu_args = i < argc ? argc - i - 1 : 0;
+	o->qemu_args = argv + optind;
+	o->nqemu_args = argc - optind;
 	return check_owned(o);
 }
 
@@ -270,7 +276,7 @@ static int build_qemu_argv(const struct launch_opts *o, const int *qfd, char **a
 		av[n++] = bufs[d];
 	}
 	if (o->nqemu_args > (int)(MAX_QEMU_ARGS - n - 1)) {
-		pg_cli_err("launch: too many QEMU arguments (%d)", o->nqemu_args);
+		pg_cli_error("launch", "too many QEMU arguments (%d)", o->nqemu_args);
 		return -E2BIG;
 	}
 	for (int k = 0; k < o->nqemu_args; k++)
@@ -291,7 +297,7 @@ static pid_t spawn_qemu(const struct launch_opts *o, int sp[][2])
 	if (build_qemu_argv(o, qfd, av, bufs, mach, mem) < 0)
 		return -1;
 	if (o->serve.verbose) {
-		fputs("pcigate launch:", stderr);
+		fputs("pcigate: launch:", stderr);
 		for (unsigned k = 0; av[k]; k++)
 			fprintf(stderr, " %s", av[k]);
 		fputc('\n', stderr);
@@ -308,7 +314,7 @@ static pid_t spawn_qemu(const struct launch_opts *o, int sp[][2])
 			_exit(127);
 	}
 	execvp(o->qemu, av);
-	fprintf(stderr, "pcigate: launch: cannot run %s: %s\n", o->qemu, strerror(errno));
+	pg_cli_error("launch", "cannot run %s: %s", o->qemu, strerror(errno));
 	_exit(127);
 }
 
@@ -356,7 +362,7 @@ static void quiesce_dead(const struct launch_opts *o, struct pg_cli_server *srv,
 	rc = pg_serve_quiesce_orphan(srv->s);
 	if (rc == -EOPNOTSUPP)
 		return; /* nothing shared with the dead server (model, read-only sysfs) */
-	fprintf(stderr, "pcigate: launch: server for %s was killed by signal %d; %s%s\n",
+	pg_cli_error("launch", "server for %s was killed by signal %d; %s%s",
 		o->devices[d], WTERMSIG(st), rc < 0 ? "quiescing the device failed: " :
 		"device quiesced (interrupts off, bus master off, reset, DMA unmapped)",
 		rc < 0 ? strerror(-rc) : "");
@@ -376,7 +382,7 @@ static int wait_all(const struct launch_opts *o, pid_t qemu, const pid_t *server
 		if (p < 0 && errno == EINTR) {
 			if (timed_out == 1) {
 				fprintf(stderr,
-					"pcigate: launch: QEMU killed after the %u s timeout\n",
+					"pcigate: launch: error: QEMU killed after the %u s timeout\n",
 					o->timeout);
 				(void)kill(qemu, SIGKILL);
 				timed_out = 2;
@@ -395,7 +401,7 @@ static int wait_all(const struct launch_opts *o, pid_t qemu, const pid_t *server
 				quiesce_dead(o, &srv[d], d, st);
 		for (unsigned d = 0; d < o->ndevices; d++)
 			if (servers[d] == p && status_code(st) != 0) {
-				fprintf(stderr, "pcigate: launch: server for %s exited with %d\n",
+				pg_cli_error("launch", "server for %s exited with %d",
 					o->devices[d], status_code(st));
 				server_rc = PG_EXIT_FINDING;
 			}
@@ -413,7 +419,7 @@ static int run(struct launch_opts *o, struct pg_cli_server *srv)
 
 	for (d = 0; d < o->ndevices; d++) {
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp[d]) < 0) {
-			pg_cli_err("launch: socketpair: %s", strerror(errno));
+			pg_cli_error("launch", "socketpair: %s", strerror(errno));
 			while (d--)
 				(void)close(sp[d][0]), (void)close(sp[d][1]);
 			return PG_EXIT_INPUT;
@@ -425,7 +431,7 @@ static int run(struct launch_opts *o, struct pg_cli_server *srv)
 	for (d = 0; d < o->ndevices; d++)
 		(void)close(sp[d][0]), (void)close(sp[d][1]);
 	if (qemu < 0) {
-		pg_cli_err("launch: cannot start QEMU: %s", strerror(errno));
+		pg_cli_error("launch", "cannot start QEMU: %s", strerror(errno));
 		return PG_EXIT_INPUT;
 	}
 	if (o->timeout) {
@@ -449,7 +455,7 @@ int pg_cmd_launch(int argc, char **argv)
 
 	rc = parse_launch(argc, argv, &o);
 	if (rc)
-		return rc;
+		return rc < 0 ? PG_EXIT_OK : rc; /* -1: --help printed */
 	for (d = 0; d < o.ndevices; d++) {
 		sopts[d] = o.serve;
 		sopts[d].device = o.devices[d];

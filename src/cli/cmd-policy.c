@@ -182,19 +182,19 @@ static int device_key(const char *cmd, const char *spec, const char *root,
 	if (r == 0)
 		return PG_EXIT_OK;
 	if (r == -EDOM || !strncmp(spec, "vfio:", 5)) {
-		pg_cli_err("policy %s: bad device '%s' (expected VVVV:DDDD:SSSS:TTTT@RR with "
-			   "subsystem and revision, a dump file or a BDF; nothing is guessed)",
-			   cmd, spec);
+		pg_cli_error(cmd, "bad device '%s' (expected VVVV:DDDD:SSSS:TTTT@RR with "
+			     "subsystem and revision, a dump file or a BDF; nothing is guessed)",
+			     spec);
 		return PG_EXIT_USAGE;
 	}
 	if (pg_guest_open(spec, NULL, root, &g, &err) < 0) {
-		pg_cli_err("policy %s: %s", cmd, err.msg);
+		pg_cli_error(cmd, "%s", err.msg);
 		return PG_EXIT_INPUT;
 	}
 	r = pg_guest_policy_key(&g, dev);
 	pg_guest_close(&g);
 	if (r < 0) {
-		pg_cli_err("policy %s: %s: cannot read its config space", cmd, spec);
+		pg_cli_error(cmd, "%s: cannot read its config space", spec);
 		return PG_EXIT_INPUT;
 	}
 	return PG_EXIT_OK;
@@ -219,10 +219,10 @@ static int policy_check(int argc, char **argv, const char *device, const char *r
 	int status = PG_EXIT_OK;
 
 	if (argc < 1) {
-		pg_cli_err("policy check: no FILE given");
+		pg_cli_error("policy check", "no FILE given");
 		return PG_EXIT_USAGE;
 	}
-	if (device && (status = device_key("check", device, root, &dev)) != PG_EXIT_OK)
+	if (device && (status = device_key("policy check", device, root, &dev)) != PG_EXIT_OK)
 		return status;
 	for (int i = 0; i < argc; i++) {
 		struct pg_policy *p = NULL;
@@ -252,11 +252,11 @@ static int policy_lookup(int argc, char **argv, const char *root)
 	int r;
 
 	if (argc != 2) {
-		pg_cli_err("policy lookup: expected FILE and a DEVICE (VVVV:DDDD:SSSS:TTTT@RR, "
-			   "a dump file or a BDF)");
+		pg_cli_error("policy lookup", "expected FILE and a DEVICE (VVVV:DDDD:SSSS:TTTT@RR, "
+			     "a dump file or a BDF)");
 		return PG_EXIT_USAGE;
 	}
-	r = device_key("lookup", argv[1], root, &dev);
+	r = device_key("policy lookup", argv[1], root, &dev);
 	if (r != PG_EXIT_OK)
 		return r;
 	r = load_one(argv[0], &p);
@@ -284,7 +284,7 @@ static int generate_text(const char *spec, const char *root, char **ret)
 	}
 	r = pg_guest_open(spec, NULL, root, &g, &err);
 	if (r < 0) {
-		pg_cli_err("policy generate: %s", err.msg);
+		pg_cli_error("policy generate", "%s", err.msg);
 		goto out_free;
 	}
 	n = pg_backend_snapshot(g.be, buf, &sizes);
@@ -294,7 +294,7 @@ static int generate_text(const char *spec, const char *root, char **ret)
 	if (r == 0)
 		r = pg_policy_generate(l, res, g.desc, ret);
 	if (r < 0)
-		pg_cli_err("policy generate: %s: %s", spec, strerror(-r));
+		pg_cli_error("policy generate", "%s: %s", spec, strerror(-r));
 	pg_cfg_free(l);
 	pg_guest_close(&g);
 out_free:
@@ -308,12 +308,12 @@ static int policy_generate(int argc, char **argv, const char *root)
 	char *text = NULL;
 
 	if (argc != 1) {
-		pg_cli_err("policy generate: expected one DEVICE (a dump file or a BDF)");
+		pg_cli_error("policy generate", "expected one DEVICE (a dump file or a BDF)");
 		return PG_EXIT_USAGE;
 	}
 	if (!strncmp(argv[0], "vfio:", 5)) {
-		pg_cli_err("policy generate: '%s': give the BDF without vfio: (read-only)",
-			   argv[0]);
+		pg_cli_error("policy generate", "'%s': give the BDF without vfio: (read-only)",
+			     argv[0]);
 		return PG_EXIT_USAGE;
 	}
 	if (generate_text(argv[0], root, &text) < 0)
@@ -323,55 +323,57 @@ static int policy_generate(int argc, char **argv, const char *root)
 	return fflush(stdout) == 0 ? PG_EXIT_OK : PG_EXIT_INPUT;
 }
 
+enum { OPT_DEVICE = 0x100, OPT_SYSFS_ROOT };
+
 int pg_cmd_policy(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "device", required_argument, NULL, 'd' },
-		{ "sysfs-root", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT },
+		PG_CLI_OPT_HELP, { 0 },
 	};
-	const char *device = NULL, *root = NULL, *action;
-	int ch;
+	const char *device = NULL, *root = NULL, *cmd;
+	struct pg_cli_parser parser = { NULL, ":h", longopts, pg_cmd_policy_usage };
+	int c;
 
 	if (argc < 2) {
-		pg_cli_err("policy: expected 'check', 'lookup' or 'generate' (see 'pcigate help "
-			   "policy')");
+		pg_cli_error("policy", "expected 'check', 'lookup' or 'generate' (see 'pcigate "
+			     "help policy')");
 		return PG_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		pg_cmd_policy_usage(stdout);
 		return PG_EXIT_OK;
 	}
-	action = argv[1];
-	optind = 0; /* full re-initialisation: main or a test may have used getopt */
-	opterr = 0;
-	while ((ch = getopt_long(argc - 1, argv + 1, ":h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': device = optarg; break;
-		case 'r': root = optarg; break;
-		case 'h': pg_cmd_policy_usage(stdout); return PG_EXIT_OK;
-		case ':':
-			pg_cli_err("policy %s: %s needs a value", action, argv[optind]);
-			return PG_EXIT_USAGE;
-		default:
-			pg_cli_err("policy %s: unknown option '%s'", action, argv[optind]);
-			return PG_EXIT_USAGE;
-		}
-	}
-	argc -= optind + 1;
-	argv += optind + 1;
-	if (device && strcmp(action, "check") != 0) {
-		pg_cli_err("policy %s: --device is for 'check'", action);
+	cmd = !strcmp(argv[1], "check") ? "policy check" :
+	      !strcmp(argv[1], "lookup") ? "policy lookup" :
+	      !strcmp(argv[1], "generate") ? "policy generate" : NULL;
+	if (!cmd) {
+		pg_cli_error("policy", "unknown action '%s' (expected 'check', 'lookup' or "
+			     "'generate')", argv[1]);
 		return PG_EXIT_USAGE;
 	}
-	if (strcmp(action, "check") == 0)
+	parser.cmd = cmd;
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc - 1, argv + 1)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP)
+			return PG_EXIT_OK;
+		if (c == PG_OPT_BAD)
+			return PG_EXIT_USAGE;
+		if (c == OPT_DEVICE)
+			device = optarg;
+		else
+			root = optarg;
+	}
+	argc -= 1 + optind;
+	argv += 1 + optind;
+	if (device && cmd[7] != 'c') {
+		pg_cli_error(cmd, "--device is for 'check'");
+		return PG_EXIT_USAGE;
+	}
+	if (cmd[7] == 'c')
 		return policy_check(argc, argv, device, root);
-	if (strcmp(action, "lookup") == 0)
+	if (cmd[7] == 'l')
 		return policy_lookup(argc, argv, root);
-	if (strcmp(action, "generate") == 0)
-		return policy_generate(argc, argv, root);
-	pg_cli_err("policy: unknown action '%s' (expected 'check', 'lookup' or 'generate')",
-		   action);
-	return PG_EXIT_USAGE;
+	return policy_generate(argc, argv, root);
 }

@@ -38,8 +38,10 @@ static void serve_log(void *data, int level, const char *msg)
 		syslog(level, "%s", msg);
 		return;
 	}
-	fprintf(stderr, "pcigate serve: %s%s\n", level <= LOG_ERR ? "error: " :
-		level == LOG_WARNING ? "warning: " : "", msg);
+	if (level <= LOG_WARNING)
+		(level <= LOG_ERR ? pg_cli_error : pg_cli_warn)("serve", "%s", msg);
+	else
+		fprintf(stderr, "pcigate: serve: %s\n", msg);
 }
 
 /*
@@ -54,22 +56,22 @@ static int open_records(const char *opt, const char *path)
 		      0600);
 
 	if (fd < 0 && errno == ENXIO) {
-		pg_cli_err("serve: %s %s: a FIFO with no reader (give a regular file)", opt, path);
+		pg_cli_error("serve", "%s %s: a FIFO with no reader (give a regular file)", opt, path);
 		return -ENXIO;
 	}
 	if (fd < 0) {
 		fd = -errno;
-		pg_cli_err("serve: %s %s: %s", opt, path, strerror(errno));
+		pg_cli_error("serve", "%s %s: %s", opt, path, strerror(errno));
 		return fd;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		pg_cli_err("serve: %s %s: not a regular file", opt, path);
+		pg_cli_error("serve", "%s %s: not a regular file", opt, path);
 		(void)close(fd);
 		return -EINVAL;
 	}
 	if (fcntl(fd, F_SETFL, O_WRONLY | O_APPEND) < 0) { /* writes may block from here on */
 		fd = -errno;
-		pg_cli_err("serve: %s %s: %s", opt, path, strerror(-fd));
+		pg_cli_error("serve", "%s %s: %s", opt, path, strerror(-fd));
 		return fd;
 	}
 	return fd;
@@ -92,6 +94,7 @@ int pg_cli_server_open(const struct pg_serve_opts *o, struct pg_cli_server *srv)
 	srv->c.sysfs_root = o->sysfs_root;
 	srv->c.user = o->user;
 	srv->c.no_sandbox = o->no_sandbox;
+	srv->c.force = o->force;
 	srv->c.log = serve_log;
 	srv->c.log_data = srv;
 	/* audit records go to stderr unless --audit names a file */
@@ -178,10 +181,14 @@ void pg_cmd_serve_usage(FILE *out)
 	      "                   its config space at start and exit, as JSON Lines\n"
 	      "  --user NAME      user to run as after setup (root default: nobody)\n"
 	      "  --no-sandbox     skip privilege drop and seccomp (debugging only)\n"
+	      "  --force          serve a device `pcigate inspect` rates HIGH (otherwise\n"
+	      "                   refused, naming the findings, unless --policy has an\n"
+	      "                   entry for it)\n"
 	      "  --sandbox-check  test hook: sandbox, try open() and socket(), report, exit\n"
 	      "  --syslog         send the server's log to syslog(3) (facility daemon, ident\n"
 	      "                   pcigate-serve) instead of stderr, for long-running servers\n"
-	      "  --verbose        log details and a message summary at the end\n"
+	      "  -v, --verbose    log details and a message summary at the end\n"
+	      "  -h, --help       show this help\n"
 	      "SIGTERM/SIGINT: answer queued requests, quiesce the device, exit 0.\n"
 	      "exit status: 0 QEMU disconnected or stopped by SIGTERM/SIGINT; 1 connection\n"
 	      "closed on a bad message or a device failure (device quiesced), or quiescing\n"
@@ -202,57 +209,34 @@ static int parse_fd(const char *text, int *ret)
 	return 0;
 }
 
-/* Options shared with pcigate launch; returns 1 when argv[*i] was one of them, 0 when not,
- * PG_EXIT_USAGE (negated) on a bad value. */
-int pg_serve_parse_common(int argc, char **argv, int *i, struct pg_serve_opts *o)
+int pg_serve_opt(const char *cmd, int c, const char *v, struct pg_serve_opts *o)
 {
-	static const char *const with_value[] = { "--device", "--profile", "--policy",
-						  "--audit", "--user", "--sysfs-root",
-						  "--trace-backend" };
-	const char *a = argv[*i], *v = NULL;
-
-	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++) {
-		if (strcmp(a, with_value[k]))
-			continue;
-		if (*i + 1 >= argc) {
-			pg_cli_err("%s: option '%s' needs a value", argv[0], a);
+	switch (c) {
+	case PG_SERVE_OPT_DEVICE: o->device = v; break;
+	case PG_SERVE_OPT_POLICY: o->policy = v; break;
+	case PG_SERVE_OPT_AUDIT: o->audit = v; break;
+	case PG_SERVE_OPT_USER: o->user = v; break;
+	case PG_SERVE_OPT_SYSFS_ROOT: o->sysfs_root = v; break;
+	case PG_SERVE_OPT_TRACE: o->trace_backend = v; break;
+	case PG_SERVE_OPT_NO_SANDBOX: o->no_sandbox = true; break;
+	case PG_SERVE_OPT_FORCE: o->force = true; break;
+	case PG_SERVE_OPT_SYSLOG: o->syslog = true; break;
+	case 'v': o->verbose = true; break;
+	case PG_SERVE_OPT_PROFILE:
+		if (pg_profile_parse(v, &o->profile) < 0) {
+			pg_cli_error(cmd, "--profile '%s': not guest, device-model or permissive",
+				     v);
 			return -PG_EXIT_USAGE;
 		}
-		v = argv[++*i];
 		break;
-	}
-	if (!v) {
-		if (!strcmp(a, "--no-sandbox"))
-			o->no_sandbox = true;
-		else if (!strcmp(a, "--verbose") || !strcmp(a, "-v"))
-			o->verbose = true;
-		else if (!strcmp(a, "--syslog"))
-			o->syslog = true;
-		else
-			return 0;
-		return 1;
-	}
-	if (!strcmp(a, "--device"))
-		o->device = v;
-	else if (!strcmp(a, "--policy"))
-		o->policy = v;
-	else if (!strcmp(a, "--audit"))
-		o->audit = v;
-	else if (!strcmp(a, "--user"))
-		o->user = v;
-	else if (!strcmp(a, "--sysfs-root"))
-		o->sysfs_root = v;
-	else if (!strcmp(a, "--trace-backend"))
-		o->trace_backend = v;
-	else if (pg_profile_parse(v, &o->profile) < 0) {
-		pg_cli_err("%s: --profile '%s': not guest, device-model or permissive", argv[0], v);
-		return -PG_EXIT_USAGE;
+	default:
+		return 0;
 	}
 	return 1;
 }
 
 /* --socket: listen (replacing a stale socket), then wait for QEMU; SIGTERM while waiting
- * is a clean stop (PG_SERVE_STOPPED). */
+ * is a clean stop (PG_SERVE_STOPPED, returned as -EINTR). */
 static int listen_accept(const char *path)
 {
 	char why[256] = "";
@@ -261,50 +245,59 @@ static int listen_accept(const char *path)
 
 	rc = pg_serve_listen(path, &lfd, &stale, why, sizeof(why));
 	if (rc < 0) {
-		pg_cli_err("serve: --socket %s: %s", path, why);
+		pg_cli_error("serve", "--socket %s: %s", path, why);
 		return rc;
 	}
 	if (stale)
-		fprintf(stderr, "pcigate serve: %s: replaced a stale socket\n", path);
-	fprintf(stderr, "pcigate serve: listening on %s\n", path);
+		fprintf(stderr, "pcigate: serve: %s: replaced a stale socket\n", path);
+	fprintf(stderr, "pcigate: serve: listening on %s\n", path);
 	rc = pg_serve_accept(lfd, path, &cfd, why, sizeof(why));
 	if (rc == PG_SERVE_STOPPED)
-		fprintf(stderr, "pcigate serve: %s: %s\n", path, why);
+		fprintf(stderr, "pcigate: serve: %s: %s\n", path, why);
 	else if (rc < 0)
-		pg_cli_err("serve: --socket %s: %s", path, why);
+		pg_cli_error("serve", "--socket %s: %s", path, why);
 	return rc == 0 ? cfd : rc == PG_SERVE_STOPPED ? -EINTR : rc;
 }
 
 static int parse_serve(int argc, char **argv, struct pg_serve_opts *o, int *fd,
 		       const char **sock)
 {
-	for (int i = 1; i < argc; i++) {
-		int r = pg_serve_parse_common(argc, argv, &i, o);
+	enum { OPT_SANDBOX_CHECK = 0x200, OPT_FD, OPT_SOCKET };
+	static const struct option longopts[] = {
+		PG_SERVE_LONGOPTS,
+		{ "sandbox-check", no_argument, NULL, OPT_SANDBOX_CHECK },
+		{ "fd", required_argument, NULL, OPT_FD },
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		PG_CLI_OPT_HELP, { 0 }
+	};
+	static const struct pg_cli_parser parser = { "serve", ":hv", longopts,
+						     pg_cmd_serve_usage };
+	int c, r;
 
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP || c == PG_OPT_BAD)
+			return c == PG_OPT_HELP ? -1 : PG_EXIT_USAGE;
+		r = pg_serve_opt("serve", c, optarg, o);
 		if (r < 0)
 			return -r;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--sandbox-check")) {
+		if (c == OPT_SANDBOX_CHECK) {
 			o->sandbox_check = true;
-		} else if ((!strcmp(argv[i], "--fd") || !strcmp(argv[i], "--socket")) &&
-			   i + 1 < argc) {
-			if (argv[i][2] == 's') {
-				*sock = argv[++i];
-			} else if (parse_fd(argv[++i], fd) < 0) {
-				pg_cli_err("serve: --fd '%s': not a file descriptor number",
-					   argv[i]);
-				return PG_EXIT_USAGE;
-			}
-		} else {
-			pg_cli_err("serve: unknown option or missing value '%s' (see 'pcigate help "
-				   "serve')", argv[i]);
+		} else if (c == OPT_SOCKET) {
+			*sock = optarg;
+		} else if (c == OPT_FD && parse_fd(optarg, fd) < 0) {
+			pg_cli_error("serve", "--fd '%s': not a file descriptor number", optarg);
 			return PG_EXIT_USAGE;
 		}
 	}
+	if (optind < argc) {
+		pg_cli_error("serve", "unexpected argument '%s' (see 'pcigate help serve')",
+			     argv[optind]);
+		return PG_EXIT_USAGE;
+	}
 	if (!o->device || (*fd < 0) == !*sock) {
-		pg_cli_err("serve: %s", !o->device ? "--device is required"
-						    : "give exactly one of --fd and --socket");
+		pg_cli_error("serve", "%s", !o->device ? "--device is required"
+					      : "give exactly one of --fd and --socket");
 		return PG_EXIT_USAGE;
 	}
 	return 0;
@@ -319,9 +312,9 @@ int pg_cmd_serve(int argc, char **argv)
 
 	rc = parse_serve(argc, argv, &o, &fd, &sock);
 	if (rc)
-		return rc;
+		return rc < 0 ? PG_EXIT_OK : rc; /* -1: --help printed */
 	if (fd >= 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
-		pg_cli_err("serve: --fd %d: %s", fd, strerror(errno));
+		pg_cli_error("serve", "--fd %d: %s", fd, strerror(errno));
 		return PG_EXIT_INPUT;
 	}
 	if (pg_cli_server_open(&o, &srv) < 0) {
@@ -333,7 +326,7 @@ int pg_cmd_serve(int argc, char **argv)
 		char why[256];
 
 		if (!o.no_sandbox && pg_serve_user_check(o.user, why, sizeof(why)) < 0) {
-			pg_cli_err("serve: %s", why); /* before waiting, not after QEMU came */
+			pg_cli_error("serve", "%s", why); /* before waiting, not after QEMU came */
 			pg_cli_server_close(&srv);
 			return PG_EXIT_INPUT;
 		}

@@ -442,19 +442,19 @@ static int run_input(struct session *s)
 			r = parse_line(line, &a, &empty, err, sizeof(err));
 		if (r < 0) {
 			fflush(stdout);
-			pg_cli_err("session: <stdin>:%lu: %s", s->lines, err);
+			pg_cli_error("session", "<stdin>:%lu: %s", s->lines, err);
 			s->malformed++;
 			if (s->strict)
 				return PG_EXIT_FINDING;
 			continue;
 		}
 		if (!empty && run_access(s, &a) < 0) {
-			pg_cli_err("session: out of memory");
+			pg_cli_error("session", "out of memory");
 			return PG_EXIT_INPUT;
 		}
 	}
 	if (ferror(stdin)) {
-		pg_cli_err("session: reading stdin: %s", strerror(errno));
+		pg_cli_error("session", "reading stdin: %s", strerror(errno));
 		return PG_EXIT_INPUT;
 	}
 	return s->malformed ? PG_EXIT_FINDING : PG_EXIT_OK;
@@ -479,6 +479,9 @@ void pg_cmd_session_usage(FILE *out)
 	      "  --profile P      guest (default), device-model or permissive\n"
 	      "  --policy FILE    per-device policy; its entry's profile replaces --profile\n"
 	      "  --sysfs-root DIR read live devices under DIR instead of /sys (testing)\n"
+	      "  --force          a device `pcigate inspect` rates HIGH (otherwise refused,\n"
+	      "                   naming the findings, unless --policy has an entry for it)\n"
+	      "  -h, --help       show this help\n"
 	      "  --strict         stop at the first malformed line\n"
 	      "exit status: 0 every line was well-formed (accesses may still have been\n"
 	      "refused); 1 a line was malformed; 2 usage error; 3 the device or policy could\n"
@@ -487,34 +490,26 @@ void pg_cmd_session_usage(FILE *out)
 
 static int parse_session(int argc, char **argv, struct session *s)
 {
-	for (int i = 1; i < argc; i++) {
-		int r = pg_guest_parse_opt(argc, argv, &i, &s->o);
+	static const struct option longopts[] = {
+		PG_GUEST_LONGOPTS, { "strict", no_argument, NULL, 'S' }, PG_CLI_OPT_HELP, { 0 }
+	};
+	static const struct pg_cli_parser parser = { "session", ":h", longopts,
+						     pg_cmd_session_usage };
+	int c, r;
 
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP)
+			return -1;
+		if (c == PG_OPT_BAD)
+			return PG_EXIT_USAGE;
+		r = pg_guest_opt(c, optarg, &s->o);
 		if (r < 0)
 			return -r;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--strict")) {
-			s->strict = true;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			pg_cmd_session_usage(stdout);
-			return -1;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			pg_cli_err("session: unknown option '%s' (see 'pcigate help session')",
-				   argv[i]);
-			return PG_EXIT_USAGE;
-		} else if (s->o.device) {
-			pg_cli_err("session: unexpected argument '%s': one DEVICE only", argv[i]);
-			return PG_EXIT_USAGE;
-		} else {
-			s->o.device = argv[i];
-		}
+		if (!r)
+			s->strict = true; /* 'S' */
 	}
-	if (!s->o.device) {
-		pg_cli_err("session: no DEVICE given (a dump file or a BDF)");
-		return PG_EXIT_USAGE;
-	}
-	return 0;
+	return pg_guest_operand(argc, argv, &s->o);
 }
 
 static int session_open(struct session *s)
@@ -529,7 +524,7 @@ static int session_open(struct session *s)
 	rc = pg_backend_forward_new(s->g.dev.be, s->g.dev.live ? PG_FORWARD_READONLY : 0, &hw_observer, s,
 				    &s->wrap);
 	if (rc < 0) {
-		pg_cli_err("session: %s: %s", s->o.device, strerror(-rc));
+		pg_cli_error("session", "%s: %s", s->o.device, strerror(-rc));
 		return rc;
 	}
 	pg_mediator_config_init(&mc);
@@ -574,7 +569,7 @@ int pg_cmd_session(int argc, char **argv)
 	pg_mediator_audit_flush(s.m);
 	print_summary(&s);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		pg_cli_err("session: writing the output failed");
+		pg_cli_error("session", "writing the output failed");
 		rc = PG_EXIT_INPUT;
 	}
 out:

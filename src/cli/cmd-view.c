@@ -27,41 +27,43 @@
 
 /* ---- shared with pcigate session -------------------------------------------------------- */
 
-int pg_guest_parse_opt(int argc, char **argv, int *i, struct pg_guest_opts *o)
+int pg_guest_opt(int c, const char *v, struct pg_guest_opts *o)
 {
-	static const char *const with_value[] = { "--profile", "--policy", "--sysfs-root" };
-	const char *a = argv[*i], *v = NULL;
-
-	for (size_t k = 0; k < sizeof(with_value) / sizeof(with_value[0]); k++) {
-		size_t n = strlen(with_value[k]);
-
-		if (strncmp(a, with_value[k], n))
-			continue;
-		if (a[n] == '=') {
-			v = a + n + 1;
-		} else if (a[n] == '\0') {
-			if (*i + 1 >= argc) {
-				pg_cli_err("%s: option '%s' needs a value", o->cmd, a);
-				return -PG_EXIT_USAGE;
-			}
-			v = argv[++*i];
-		} else {
-			continue;
-		}
-		a = with_value[k];
-		break;
-	}
-	if (!v)
-		return 0;
-	if (!strcmp(a, "--policy")) {
+	switch (c) {
+	case PG_GUEST_OPT_POLICY:
 		o->policy = v;
-	} else if (!strcmp(a, "--sysfs-root")) {
+		return 1;
+	case PG_GUEST_OPT_SYSFS_ROOT:
 		o->sysfs_root = v;
-	} else if (pg_profile_parse(v, &o->profile) < 0) {
-		pg_cli_err("%s: --profile '%s': not guest, device-model or permissive", o->cmd, v);
-		return -PG_EXIT_USAGE;
+		return 1;
+	case PG_GUEST_OPT_FORCE:
+		o->force = true;
+		return 1;
+	case PG_GUEST_OPT_PROFILE:
+		if (pg_profile_parse(v, &o->profile) < 0) {
+			pg_cli_error(o->cmd, "--profile '%s': not guest, device-model or "
+				     "permissive", v);
+			return -PG_EXIT_USAGE;
+		}
+		return 1;
+	default:
+		return 0;
 	}
-	return 1;
+}
+
+int pg_guest_operand(int argc, char **argv, struct pg_guest_opts *o)
+{
+	if (optind < argc)
+		o->device = argv[optind];
+	if (optind + 1 < argc) {
+		pg_cli_error(o->cmd, "unexpected argument '%s': one DEVICE only", argv[optind + 1]);
+		return PG_EXIT_USAGE;
+	}
+	if (!o->device) {
+		pg_cli_error(o->cmd, "no DEVICE given (a dump file or a BDF)");
+		return PG_EXIT_USAGE;
+	}
+	return 0;
 }
 
 int pg_cli_guest_open(const struct pg_guest_opts *o, struct pg_guest *g)
@@ -72,19 +74,22 @@ int pg_cli_guest_open(const struct pg_guest_opts *o, struct pg_guest *g)
 	memset(g, 0, sizeof(*g));
 	rc = pg_guest_open(o->device, o->policy ? o->policy : pg_policy_default_dir(),
 			   o->sysfs_root, &g->dev, &err);
+	if (rc == 0) {
+		rc = pg_guest_check(&g->dev, o->device, o->force, &err);
+		if (rc < 0)
+			pg_guest_close(&g->dev);
+	}
 	if (rc < 0) {
-		pg_cli_err("%s: %s", o->cmd, err.msg);
+		pg_cli_error(o->cmd, "%s", err.msg);
 		return rc;
 	}
 	if (g->dev.ndevs > 1)
-		fprintf(stderr, "pcigate %s: %s holds %zu devices; using the first (%s)\n",
-			o->cmd, o->device, g->dev.ndevs, g->dev.slot);
+		pg_cli_warn(o->cmd, "%s holds %zu devices; using the first (%s)", o->device, g->dev.ndevs, g->dev.slot);
 	pg_cli_warn_guesses(o->cmd, o->device, g->dev.be);
 	if (g->dev.policy && !g->dev.entry)
-		fprintf(stderr, "pcigate %s: %s: no entry in %s for %04x:%04x; profile %s\n",
-			o->cmd, o->device, o->policy ? o->policy : pg_policy_default_dir(),
-			g->dev.ids & 0xffffu, g->dev.ids >> 16,
-			pg_profile_name(o->profile));
+		pg_cli_warn(o->cmd, "%s: no entry in %s for %04x:%04x; profile %s", o->device,
+			    o->policy ? o->policy : pg_policy_default_dir(),
+			    g->dev.ids & 0xffffu, g->dev.ids >> 16, pg_profile_name(o->profile));
 	if (g->dev.entry) {
 		char desc[320];
 
@@ -109,8 +114,7 @@ void pg_guest_log(void *data, int level, const char *msg)
 		return;
 	}
 	if (level <= LOG_WARNING)
-		fprintf(stderr, "pcigate %s: %s: %s\n", g->cmd,
-			level <= LOG_ERR ? "error" : "warning", msg);
+		(level <= LOG_ERR ? pg_cli_error : pg_cli_warn)(g->cmd, "%s", msg);
 }
 
 int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
@@ -130,7 +134,7 @@ int pg_guest_mediator(const struct pg_guest_opts *o, struct pg_guest *g,
 	rc = pg_mediator_new(be, mc, ret);
 	g->building = false;
 	if (rc < 0)
-		pg_cli_err("%s: %s: cannot mediate the device: %s", o->cmd, o->device,
+		pg_cli_error(o->cmd, "%s: cannot mediate the device: %s", o->device,
 			   g->last_err[0] ? g->last_err : strerror(-rc));
 	else if (g->dev.vfio)
 		pg_cli_vfio_decision(o->cmd, g->dev.be, *ret);
@@ -153,6 +157,9 @@ void pg_cmd_view_usage(FILE *out)
 	      "  --profile P      guest (default), device-model or permissive\n"
 	      "  --policy FILE    per-device policy; its entry's profile replaces --profile\n"
 	      "  --sysfs-root DIR read live devices under DIR instead of /sys (testing)\n"
+	      "  --force          a device `pcigate inspect` rates HIGH (otherwise refused,\n"
+	      "                   naming the findings, unless --policy has an entry for it)\n"
+	      "  -h, --help       show this help\n"
 	      "  --transport T    none (default) or qemu72: the view `pcigate serve` gives\n"
 	      "                   QEMU 7.2 (64-bit BARs as 32-bit, no ROM, no BAR >= 2 GiB)\n"
 	      "exit status: 0 success; 2 usage error; 3 the device could not be read or\n"
@@ -214,7 +221,7 @@ static int print_view(const struct pg_guest *g, const uint8_t *buf, uint16_t len
 static int parse_transport(const char *v, unsigned *options)
 {
 	if (strcmp(v, "qemu72") && strcmp(v, "none")) {
-		pg_cli_err("view: --transport '%s': not qemu72 or none", v);
+		pg_cli_error("view", "--transport '%s': not qemu72 or none", v);
 		return PG_EXIT_USAGE;
 	}
 	*options = strcmp(v, "qemu72") ? 0 : PG_MEDIATOR_TRANSPORT_QEMU72;
@@ -223,44 +230,27 @@ static int parse_transport(const char *v, unsigned *options)
 
 static int parse_view(int argc, char **argv, struct pg_guest_opts *o, unsigned *options)
 {
-	for (int i = 1; i < argc; i++) {
-		int r = pg_guest_parse_opt(argc, argv, &i, o);
+	static const struct option longopts[] = {
+		PG_GUEST_LONGOPTS, { "transport", required_argument, NULL, 'T' },
+		PG_CLI_OPT_HELP, { 0 }
+	};
+	static const struct pg_cli_parser parser = { "view", ":h", longopts,
+						     pg_cmd_view_usage };
+	int c, r;
 
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP)
+			return -1;
+		if (c == PG_OPT_BAD)
+			return PG_EXIT_USAGE;
+		r = pg_guest_opt(c, optarg, o);
 		if (r < 0)
 			return -r;
-		if (r > 0)
-			continue;
-		if (!strncmp(argv[i], "--transport=", 12) || !strcmp(argv[i], "--transport")) {
-			const char *v = argv[i][11] == '=' ? argv[i] + 12 : argv[i + 1];
-
-			if (!v) {
-				pg_cli_err("view: option '--transport' needs a value");
-				return PG_EXIT_USAGE;
-			}
-			i += argv[i][11] != '=';
-			if (parse_transport(v, options))
-				return PG_EXIT_USAGE;
-			continue;
-		}
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			pg_cmd_view_usage(stdout);
-			return -1;
-		}
-		if (argv[i][0] == '-' && argv[i][1]) {
-			pg_cli_err("view: unknown option '%s' (see 'pcigate help view')", argv[i]);
+		if (!r && parse_transport(optarg, options)) /* 'T' */
 			return PG_EXIT_USAGE;
-		}
-		if (o->device) {
-			pg_cli_err("view: unexpected argument '%s': one DEVICE only", argv[i]);
-			return PG_EXIT_USAGE;
-		}
-		o->device = argv[i];
 	}
-	if (!o->device) {
-		pg_cli_err("view: no DEVICE given (a dump file or a BDF)");
-		return PG_EXIT_USAGE;
-	}
-	return 0;
+	return pg_guest_operand(argc, argv, o);
 }
 
 int pg_cmd_view(int argc, char **argv)
@@ -286,12 +276,12 @@ int pg_cmd_view(int argc, char **argv)
 		len = view_len(g.dev.be, options);
 		rc = read_view(m, pg_backend_cfg_len(g.dev.be), buf, len);
 		if (rc < 0)
-			pg_cli_err("view: %s: reading config space: %s", o.device, strerror(-rc));
+			pg_cli_error("view", "%s: reading config space: %s", o.device, strerror(-rc));
 	}
 	if (rc == 0) {
 		rc = print_view(&g, buf, len);
 		if (rc < 0)
-			pg_cli_err("view: writing the dump: %s", strerror(-rc));
+			pg_cli_error("view", "writing the dump: %s", strerror(-rc));
 	}
 	pg_mediator_free(m);
 	pg_cli_guest_close(&g);

@@ -57,7 +57,7 @@ static void audit_sink(void *data, const struct pg_virtio_audit *rec)
 	if (o->audit_f)
 		fprintf(o->audit_f, "%s\n", line);
 	else
-		fprintf(stderr, "pcigate: virtio-blk: device fault: %s\n", line);
+		fprintf(stderr, "pcigate: virtio-blk: error: device fault: %s\n", line);
 	free(line);
 }
 
@@ -70,7 +70,7 @@ static int parse_uint(const char *what, const char *s, unsigned long long max,
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno || end == s || *end || s[0] == '-' || v > max) {
-		pg_cli_err("virtio-blk: bad %s '%s'", what, s);
+		pg_cli_error("virtio-blk", "bad %s '%s'", what, s);
 		return -1;
 	}
 	*ret = v;
@@ -86,7 +86,7 @@ static int len_policy(const char *s, enum pg_vq_len_policy *ret)
 			*ret = (enum pg_vq_len_policy)i;
 			return 0;
 		}
-	pg_cli_err("virtio-blk: bad --len-policy '%s' (clamp, reject or ignore)", s);
+	pg_cli_error("virtio-blk", "bad --len-policy '%s' (clamp, reject or ignore)", s);
 	return -1;
 }
 
@@ -133,12 +133,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'o': o->output = optarg; break;
 		case 'h': pg_cmd_virtio_blk_usage(stdout); return 1;
 		default:
-			pg_cli_err("virtio-blk: unknown or incomplete option '%s'", argv[optind - 1]);
+			pg_cli_error("virtio-blk", "unknown option or missing value '%s' (see "
+				     "'pcigate help virtio-blk')", argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (!o->socket) {
-		pg_cli_err("virtio-blk: --vhost-user SOCKET is required");
+		pg_cli_error("virtio-blk", "--vhost-user SOCKET is required");
 		return -1;
 	}
 	return 0;
@@ -162,13 +163,13 @@ static int read_input(const struct opts *o, uint8_t *buf, size_t len, uint64_t b
 	}
 	f = fopen(o->input, "rbe");
 	if (!f) {
-		pg_cli_err("virtio-blk: cannot open '%s': %s", o->input, strerror(errno));
+		pg_cli_error("virtio-blk", "cannot open '%s': %s", o->input, strerror(errno));
 		return -1;
 	}
 	n = fread(buf, 1, len, f);
 	fclose(f);
 	if (n != len) {
-		pg_cli_err("virtio-blk: '%s' holds fewer than %zu bytes", o->input, len);
+		pg_cli_error("virtio-blk", "'%s' holds fewer than %zu bytes", o->input, len);
 		return -1;
 	}
 	return 0;
@@ -185,7 +186,7 @@ static int do_io(struct pg_vblk *b, const struct opts *o, enum pg_vblk_op op, ui
 		int rc = pg_vblk_io(b, o->queue, op, sector + done, buf + done * 512u, len, reqs);
 
 		if (rc < 0) {
-			pg_cli_err("virtio-blk: %s at sector %llu failed: %s",
+			pg_cli_error("virtio-blk", "%s at sector %llu failed: %s",
 				   op == PG_VBLK_READ ? "read" : "write",
 				   (unsigned long long)(sector + done), strerror(-rc));
 			return PG_EXIT_FINDING;
@@ -214,7 +215,7 @@ static int write_output(const struct opts *o, const uint8_t *buf, size_t len)
 	bool ok;
 
 	if (!f) {
-		pg_cli_err("virtio-blk: cannot create '%s': %s", o->output, strerror(errno));
+		pg_cli_error("virtio-blk", "cannot create '%s': %s", o->output, strerror(errno));
 		return PG_EXIT_INPUT;
 	}
 	ok = fwrite(buf, 1, len, f) == len;
@@ -223,7 +224,7 @@ static int write_output(const struct opts *o, const uint8_t *buf, size_t len)
 	else
 		ok = fflush(f) == 0 && ok;
 	if (!ok) {
-		pg_cli_err("virtio-blk: writing the data failed");
+		pg_cli_error("virtio-blk", "writing the data failed");
 		return PG_EXIT_INPUT;
 	}
 	return PG_EXIT_OK;
@@ -256,7 +257,7 @@ static int run(struct pg_vblk *b, const struct opts *o, int argc, char **argv)
 	}
 	if (argc != 3 || (strcmp(argv[0], "read") && strcmp(argv[0], "write") &&
 			  strcmp(argv[0], "verify"))) {
-		pg_cli_err("virtio-blk: expected info, or read|write|verify SECTOR COUNT");
+		pg_cli_error("virtio-blk", "expected info, or read|write|verify SECTOR COUNT");
 		return PG_EXIT_USAGE;
 	}
 	if (parse_uint("SECTOR", argv[1], UINT64_MAX / 512u, &sector) ||
@@ -291,13 +292,13 @@ int pg_cmd_virtio_blk(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? PG_EXIT_OK : PG_EXIT_USAGE;
 	if (optind >= argc) {
-		pg_cli_err("virtio-blk: no command given (info, read, write, verify)");
+		pg_cli_error("virtio-blk", "no command given (info, read, write, verify)");
 		return PG_EXIT_USAGE;
 	}
 	if (o.audit) {
 		o.audit_f = fopen(o.audit, "ae");
 		if (!o.audit_f) {
-			pg_cli_err("virtio-blk: cannot open --audit '%s': %s", o.audit,
+			pg_cli_error("virtio-blk", "cannot open --audit '%s': %s", o.audit,
 				   strerror(errno));
 			return PG_EXIT_INPUT;
 		}
@@ -308,7 +309,7 @@ int pg_cmd_virtio_blk(int argc, char **argv)
 		o.cfg.queues = o.queue + 1;
 	rc = pg_vblk_open(o.socket, &o.cfg, &b);
 	if (rc < 0) {
-		pg_cli_err("virtio-blk: cannot use '%s': %s", o.socket, strerror(-rc));
+		pg_cli_error("virtio-blk", "cannot use '%s': %s", o.socket, strerror(-rc));
 		rc = rc == -ENOENT || rc == -ECONNREFUSED ? PG_EXIT_INPUT : PG_EXIT_FINDING;
 	} else {
 		rc = run(b, &o, argc - optind, argv + optind);

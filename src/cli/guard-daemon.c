@@ -54,7 +54,7 @@ struct run {
 static void run_log(void *data, int level, const char *msg)
 {
 	(void)data;
-	fprintf(stderr, "pcigate guard: %s%s\n", level <= LOG_ERR ? "error: " : "", msg);
+	fprintf(stderr, "pcigate: guard: %s%s\n", level <= LOG_ERR ? "error: " : "", msg);
 }
 
 static void run_audit(void *data, const char *json)
@@ -98,21 +98,21 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'm': o->modules = optarg; break;
 		case 'n': o->no_arm = true; break;
 		default:
-			pg_cli_err("guard run: unknown option or missing value '%s'",
+			pg_cli_error("guard run", "unknown option or missing value '%s'",
 				   argv[optind - 1]);
 			return PG_EXIT_USAGE;
 		}
 	}
 	if (optind < argc || !o->rules) {
-		pg_cli_err(optind < argc ? "guard run: unexpected argument" :
-			   "guard run: --rules FILE is required");
+		pg_cli_error("guard run", "%s", optind < argc ? "unexpected argument" :
+			     "--rules FILE is required");
 		return PG_EXIT_USAGE;
 	}
 	if (o->group) {
 		struct group *g = getgrnam(o->group);
 
 		if (!g) {
-			pg_cli_err("guard run: no group '%s'", o->group);
+			pg_cli_error("guard run", "no group '%s'", o->group);
 			return PG_EXIT_USAGE;
 		}
 		o->gid = g->gr_gid;
@@ -172,7 +172,7 @@ static void read_uevents(int fd, struct pg_guard_daemon *d)
 			 * are held by pci-stub; look at all of them again. */
 			int r = pg_guard_daemon_scan(d);
 
-			fprintf(stderr, "pcigate guard: uevents lost; devices scanned again (%d "
+			fprintf(stderr, "pcigate: guard: uevents lost; devices scanned again (%d "
 				"acted on)\n", r);
 			continue;
 		}
@@ -287,19 +287,19 @@ static int start(const struct run_opts *o, struct run *rs, struct pg_guard_daemo
 
 	if (r != PG_EXIT_OK) {
 		/* Fail closed: run, keep everything quarantined, say why (log, audit, list). */
-		fprintf(stderr, "pcigate guard: %s\npcigate guard: error: rules not loaded: "
+		fprintf(stderr, "pcigate: guard: %s\npcigate: guard: error: rules not loaded: "
 			"every device stays quarantined (fail closed)\n", why);
 		cfg.rules = NULL;
 		cfg.rules_error = why;
 	}
 	r = pg_guard_gate_check(o->root, o->modules, !o->no_arm, &g);
 	if (r < 0)
-		fprintf(stderr, "pcigate guard: error: the gate is NOT armed: %s\n", g.why);
+		fprintf(stderr, "pcigate: guard: error: the gate is NOT armed: %s\n", g.why);
 	else
-		fprintf(stderr, "pcigate guard: gate armed%s (verified: EEXIST)\n",
+		fprintf(stderr, "pcigate: guard: gate armed%s (verified: EEXIST)\n",
 			g.newly_armed ? " now" : "");
 	for (unsigned i = 0; i < g.nbuiltin; i++)
-		fprintf(stderr, "pcigate guard: built-in driver %s comes before the gate\n",
+		fprintf(stderr, "pcigate: guard: built-in driver %s comes before the gate\n",
 			g.builtin[i]);
 	if (rs->audit) {
 		fprintf(rs->audit, "{\"event\":\"start\",\"armed\":%s,\"rules\":%s,\"why\":\"%s\"}\n",
@@ -309,7 +309,7 @@ static int start(const struct run_opts *o, struct run *rs, struct pg_guard_daemo
 	}
 	r = pg_guard_daemon_new(&cfg, ret);
 	if (r < 0)
-		fprintf(stderr, "pcigate guard: error: decisions file %s: %s\n",
+		fprintf(stderr, "pcigate: guard: error: decisions file %s: %s\n",
 			o->state ? o->state : "-", strerror(-r));
 	return r;
 }
@@ -325,7 +325,7 @@ int pg_guard_run(int argc, char **argv)
 	if ((r = parse_opts(argc, argv, &o)) != 0)
 		return r;
 	if (o.audit && !(rs.audit = fopen(o.audit, "ae"))) {
-		pg_cli_err("guard run: cannot open the audit log %s: %s", o.audit, strerror(errno));
+		pg_cli_error("guard run", "cannot open the audit log %s: %s", o.audit, strerror(errno));
 		return PG_EXIT_INPUT;
 	}
 	sigemptyset(&mask);
@@ -334,25 +334,25 @@ int pg_guard_run(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0 ||
 	    (sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
-		pg_cli_err("guard run: signals: %s", strerror(errno));
+		pg_cli_error("guard run", "signals: %s", strerror(errno));
 		goto out;
 	}
 	if ((ufd = open_uevents()) < 0) {
-		pg_cli_err("guard run: kernel uevent socket: %s", strerror(-ufd));
+		pg_cli_error("guard run", "kernel uevent socket: %s", strerror(-ufd));
 		goto out;
 	}
 	if (start(&o, &rs, &d) < 0)
 		goto out;
 	if ((cfd = open_control(&o)) < 0) {
-		pg_cli_err("guard run: control socket %s: %s", o.sock, strerror(-cfd));
+		pg_cli_error("guard run", "control socket %s: %s", o.sock, strerror(-cfd));
 		goto out;
 	}
 	r = pg_guard_daemon_scan(d);
-	fprintf(stderr, "pcigate guard: ready (%d present device%s acted on)\n", r < 0 ? 0 : r,
+	fprintf(stderr, "pcigate: guard: ready (%d present device%s acted on)\n", r < 0 ? 0 : r,
 		r == 1 ? "" : "s");
 	r = loop(ufd, cfd, sfd, d, o.gid);
 	status = r < 0 ? PG_EXIT_INPUT : PG_EXIT_OK;
-	fprintf(stderr, "pcigate guard: stopping (the gate stays armed, devices stay as they "
+	fprintf(stderr, "pcigate: guard: stopping (the gate stays armed, devices stay as they "
 		"are)\n");
 out:
 	if (cfd >= 0) {

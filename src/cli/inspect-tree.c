@@ -72,7 +72,7 @@ static int load(const char *root, struct pg_names *names, struct node **ret, siz
 		int e = t ? pg_topo_read(root, bdfs[i], t) : -ENOMEM;
 
 		if (e < 0) {
-			fprintf(stderr, "pcigate inspect: %s: %s\n", bdfs[i], strerror(-e));
+			pg_cli_warn("inspect", "%s: %s", bdfs[i], strerror(-e));
 			free(t);
 			continue;
 		}
@@ -188,7 +188,7 @@ int pg_cli_topology(const char *root, struct pg_names *names, bool dot)
 	int r = load(root, names, &nodes, &n);
 
 	if (r < 0) {
-		pg_cli_err("%s/bus/pci/devices: %s", root ? root : "/sys", strerror(-r));
+		pg_cli_error("inspect", "%s/bus/pci/devices: %s", root ? root : "/sys", strerror(-r));
 		return PG_EXIT_INPUT;
 	}
 	if (dot)
@@ -197,7 +197,7 @@ int pg_cli_topology(const char *root, struct pg_names *names, bool dot)
 		print_tree(nodes, n, -1, prefix, 0);
 	free_nodes(nodes, n);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		pg_cli_err("cannot write the topology: %s", strerror(errno));
+		pg_cli_error("inspect", "cannot write the topology: %s", strerror(errno));
 		return PG_EXIT_INPUT;
 	}
 	return PG_EXIT_OK;

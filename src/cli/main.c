@@ -80,8 +80,12 @@ static int cmd_help(int argc, char **argv)
 {
 	const struct pg_cli_cmd *c;
 
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		help_usage(stdout);
+		return PG_EXIT_OK;
+	}
 	if (argc > 2) {
-		pg_cli_err("help: unexpected argument '%s'", argv[2]);
+		pg_cli_error("help", "unexpected argument '%s'", argv[2]);
 		return PG_EXIT_USAGE;
 	}
 	if (argc < 2) {
@@ -90,7 +94,7 @@ static int cmd_help(int argc, char **argv)
 	}
 	c = find_command(argv[1]);
 	if (!c) {
-		pg_cli_err("unknown command '%s' (see 'pcigate help')", argv[1]);
+		pg_cli_error("help", "unknown command '%s' (see 'pcigate help')", argv[1]);
 		return PG_EXIT_USAGE;
 	}
 	c->usage(stdout);
@@ -102,7 +106,7 @@ int main(int argc, char **argv)
 	const struct pg_cli_cmd *c;
 
 	if (argc < 2) {
-		pg_cli_err("no command given (see 'pcigate help')");
+		pg_cli_error(NULL, "no command given (see 'pcigate help')");
 		return PG_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--version")) {
@@ -114,12 +118,12 @@ int main(int argc, char **argv)
 		return PG_EXIT_OK;
 	}
 	if (argv[1][0] == '-') {
-		pg_cli_err("unknown option '%s' (see 'pcigate help')", argv[1]);
+		pg_cli_error(NULL, "unknown option '%s' (see 'pcigate help')", argv[1]);
 		return PG_EXIT_USAGE;
 	}
 	c = find_command(argv[1]);
 	if (!c) {
-		pg_cli_err("unknown command '%s' (see 'pcigate help')", argv[1]);
+		pg_cli_error(NULL, "unknown command '%s' (see 'pcigate help')", argv[1]);
 		return PG_EXIT_USAGE;
 	}
 	return c->fn(argc - 1, argv + 1);

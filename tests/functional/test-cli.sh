@@ -101,7 +101,7 @@ short-unprivileged)
 	run inspect --sysfs-root "$s" 02:00.0
 	expect_rc 0
 	out_has "config     64 bytes"; out_lacks "cfg-short"; out_lacks "no-reset"
-	err_has "0000:02:00.0 was read in 64 bytes only: without root"
+	err_has "pcigate: inspect: warning: 0000:02:00.0 was read in 64 bytes only: without root"
 	err_has "run \`sudo pcigate inspect\` for the full report"
 	run inspect --sysfs-root "$s" --short --fail-on medium 02:00.0
 	expect_rc 0; out_has "0000:02:00.0  "; out_has "  none"
@@ -182,13 +182,13 @@ version)
 	;;
 usage)
 	run
-	expect_rc 2; err_has "pcigate: no command given"; err_lines 1
+	expect_rc 2; err_has "pcigate: error: no command given"; err_lines 1
 	run frobnicate
-	expect_rc 2; err_has "pcigate: unknown command 'frobnicate'"; err_lines 1
+	expect_rc 2; err_has "pcigate: error: unknown command 'frobnicate'"; err_lines 1
 	run --frob
 	expect_rc 2; err_has "'--frob'"
 	run inspect --frob
-	expect_rc 2; err_has "pcigate: inspect: unknown option '--frob'"; err_lines 1
+	expect_rc 2; err_has "pcigate: inspect: error: unknown option '--frob'"; err_lines 1
 	[ ! -s "$tmp/out" ] || fail "usage error printed a report or usage on stdout"
 	run inspect --fail-on
 	expect_rc 2; err_has "'--fail-on' needs a value"
@@ -203,7 +203,7 @@ bad-bdf)
 	for bdf in zz:zz 0000:00:20.0 00:00.8 0:0:0:0 "00:1f.3 " 10000:00:00.0; do
 		run inspect "$bdf"
 		expect_rc 2
-		err_has "pcigate: inspect: '$bdf' is not a PCI address"
+		err_has "pcigate: inspect: error: '$bdf' is not a PCI address"
 		err_lines 1
 	done
 	# A bad BDF after a good input still stops everything before any reading.
@@ -215,21 +215,21 @@ bad-bdf)
 missing-bdf)
 	[ -e /sys/bus/pci/devices/0000:ff:1f.7 ] && skip "0000:ff:1f.7 exists here"
 	run inspect 0000:ff:1f.7
-	expect_rc 3; err_has "pcigate: 0000:ff:1f.7: no such PCI device"; err_lines 1
+	expect_rc 3; err_has "pcigate: inspect: error: 0000:ff:1f.7: no such PCI device"; err_lines 1
 	run inspect ff:1f.7
 	expect_rc 3; err_has "0000:ff:1f.7"
 	;;
 missing-file)
 	run inspect --dump "$tmp/no-such-dump.txt"
-	expect_rc 3; err_has "pcigate: $tmp/no-such-dump.txt: "; err_lines 1
+	expect_rc 3; err_has "pcigate: inspect: error: $tmp/no-such-dump.txt: "; err_lines 1
 	run inspect --dump "$tmp"
-	expect_rc 3; err_has "pcigate: $tmp: "
+	expect_rc 3; err_has "pcigate: inspect: error: $tmp: "
 	;;
 malformed)
 	printf '00:1f.0 Broken device\n00: 86 80 zz 12 00 00 00 00 00 00 00 00 00 00 00 00\n' \
 		>"$tmp/bad.txt"
 	run inspect --dump "$tmp/bad.txt"
-	expect_rc 3; err_has "pcigate: $tmp/bad.txt:2: "; err_lines 1
+	expect_rc 3; err_has "pcigate: inspect: error: $tmp/bad.txt:2: "; err_lines 1
 	printf '00:1f.0 Gap\n00: 86 80 34 12 00 00 00 00 00 00 00 00 00 00 00 00\n20: 00\n' \
 		>"$tmp/gap.txt"
 	run inspect --dump "$tmp/gap.txt"

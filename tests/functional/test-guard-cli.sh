@@ -72,16 +72,16 @@ check-mixed)
 usage)
 	run guard
 	expect_rc 2
-	err_has "pcigate: guard: no subcommand given"
+	err_has "pcigate: guard: error: no subcommand given"
 	run guard frob
 	expect_rc 2
 	err_has "unknown subcommand 'frob'"
 	run guard run
 	expect_rc 2
-	err_has "guard run: --rules FILE is required"
+	err_has "pcigate: guard run: error: --rules FILE is required"
 	run guard allow
 	expect_rc 2
-	err_has "guard allow: expected one device address (BDF)"
+	err_has "pcigate: guard allow: error: expected one device address (BDF)"
 	run guard list --permanent
 	expect_rc 2
 	run help guard

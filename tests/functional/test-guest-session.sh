@@ -40,7 +40,7 @@ fake_sysfs() {
 case "$case_name" in
 view-usage)
 	run view
-	expect_rc 2; err_has "pcigate: view: no DEVICE given"
+	expect_rc 2; err_has "pcigate: view: error: no DEVICE given"
 	run view --frob "$NIC"
 	expect_rc 2; err_has "unknown option '--frob'"
 	run view --profile root "$NIC"
@@ -54,7 +54,7 @@ view-usage)
 	run view --transport
 	expect_rc 2; err_has "needs a value"
 	run session
-	expect_rc 2; err_has "pcigate: session: no DEVICE given"
+	expect_rc 2; err_has "pcigate: session: error: no DEVICE given"
 	run help view
 	expect_rc 0; out_has "usage: pcigate view"
 	run help session
@@ -189,7 +189,7 @@ dump-live-fake)
 	run view "$tmp/card.txt"
 	expect_rc 0; err_empty
 	run dump --sysfs-root "$tmp/sys" 01:00.0 02:00.0
-	expect_rc 3; err_has "dump: 0000:02:00.0: no such PCI device"
+	expect_rc 3; err_has "pcigate: dump: error: 0000:02:00.0: no such PCI device"
 	out_has "0000:01:00.0 "
 	run dump
 	expect_rc 2; err_has "no BDF given"
@@ -268,7 +268,7 @@ session-malformed)
 		'r zz 4' 'r 0 4 5' 'r 8 1' >"$tmp/in"
 	run session "$NIC" <"$tmp/in"
 	expect_rc 1
-	err_has "pcigate: session: <stdin>:2: unknown command 'x'"
+	err_has "pcigate: session: error: <stdin>:2: unknown command 'x'"
 	err_has "<stdin>:3: OFF '0x10000': out of range"
 	err_has "<stdin>:4: 'w' takes 3 arguments, got 2"
 	err_has "<stdin>:6: VALUE '0x100000000': out of range"

@@ -394,7 +394,8 @@ static void make_views(struct state *s, enum pg_profile p, const char *path, uns
 	snprintf(err, sizeof(err), "%s/view.err", tmpdir);
 	for (size_t i = 0; i < s->n; i++) {
 		char exe[4200], view[] = "view", prof[] = "--profile", pname[32];
-		char *argv[] = { exe, view, prof, pname, src, NULL };
+		char force[] = "--force"; /* what lspci decodes; refusals: test-cli-opts.sh */
+		char *argv[] = { exe, view, prof, pname, force, src, NULL };
 		char slot[16], *o, *e, *nl;
 		double t0 = now();
 		int st = -1;

@@ -80,14 +80,14 @@ check-unreadable)
 	;;
 usage)
 	run policy
-	expect_rc 2; err_lines 1; err_has "pcigate: policy: expected 'check', 'lookup' or 'generate'"
+	expect_rc 2; err_lines 1; err_has "pcigate: policy: error: expected 'check', 'lookup' or 'generate'"
 	out_empty
 	run policy check
-	expect_rc 2; err_lines 1; err_has "pcigate: policy check: no FILE given"; out_empty
+	expect_rc 2; err_lines 1; err_has "pcigate: policy check: error: no FILE given"; out_empty
 	run policy frob "$DATA/good/minimal.yaml"
 	expect_rc 2; err_has "unknown action 'frob'"
 	run policy lookup "$DATA/good/minimal.yaml"
-	expect_rc 2; err_has "policy lookup: expected FILE and a DEVICE"
+	expect_rc 2; err_has "pcigate: policy lookup: error: expected FILE and a DEVICE"
 	run policy lookup "$DATA/good/minimal.yaml" 8086:15b8:0000:000
 	expect_rc 2; err_has "bad device '8086:15b8:0000:000'"
 	# never guessed: without subsystem and revision a lookup could pick another entry
@@ -106,7 +106,7 @@ usage)
 	run policy check --frob "$DATA/good/minimal.yaml"
 	expect_rc 2; err_has "unknown option '--frob'"
 	run policy generate
-	expect_rc 2; err_has "policy generate: expected one DEVICE"
+	expect_rc 2; err_has "pcigate: policy generate: error: expected one DEVICE"
 	run policy generate vfio:0000:03:00.0
 	expect_rc 2
 	run policy --help

@@ -99,7 +99,7 @@ live)
 	rc=$?
 	[ "$rc" -eq 3 ] || fail "second server on a live socket: exit $rc, expected 3"
 	grep -qF "another server is listening on it" "$tmp/err.b" || fail "no clear error"
-	grep -qF "pcigate: serve: --socket $tmp/s.sock:" "$tmp/err.b" || fail "error names no path"
+	grep -qF "pcigate: serve: error: --socket $tmp/s.sock:" "$tmp/err.b" || fail "error names no path"
 	[ -S "$tmp/s.sock" ] || fail "the live server's socket was removed"
 	# the first server was not disturbed: still waiting, stops cleanly
 	kill -0 "$first" 2>/dev/null || fail "the first server died"
@@ -119,7 +119,8 @@ user)
 		--user pcigate-no-such-user-x 2>"$tmp/err.a"
 	rc=$?
 	[ "$rc" -eq 3 ] || fail "exit $rc, expected 3"
-	grep -qF "pcigate: serve: --user pcigate-no-such-user-x: no such user" "$tmp/err.a" ||
+	grep -qF "pcigate: serve: error: --user pcigate-no-such-user-x: no such user" \
+		"$tmp/err.a" ||
 		fail "no clear error"
 	grep -qF "listening" "$tmp/err.a" && fail "listened before checking --user"
 	[ ! -e "$tmp/s.sock" ] || fail "socket created"
@@ -133,7 +134,7 @@ launch-owned)
 		rc=$?
 		[ "$rc" -eq 2 ] || fail "launch -- $args: exit $rc, expected 2"
 		grep -qF -- "$hint" "$tmp/err.a" || fail "launch -- $args: no hint '$hint'"
-		grep -qF -- "pcigate: launch: QEMU option '$opt" "$tmp/err.a" ||
+		grep -qF -- "pcigate: launch: error: QEMU option '$opt" "$tmp/err.a" ||
 			fail "launch -- $args: error does not name the option"
 	done <<-'CASES'
 	-nographic -m 1G|-m|use --memory SIZE

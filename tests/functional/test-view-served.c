@@ -92,7 +92,8 @@ static void check_one(const char *dir, const char *name, enum pg_profile p, unsi
 {
 	char path[4096], why[256] = "", exe[4096], prof[32];
 	char view_s[] = "view", tr[] = "--transport", q[] = "qemu72", pf[] = "--profile";
-	char *argv[] = { exe, view_s, tr, q, pf, prof, path, NULL };
+	char force[] = "--force"; /* bytes compared here; the HIGH refusal is test-cli-opts.sh's */
+	char *argv[] = { exe, view_s, tr, q, pf, prof, force, path, NULL };
 	uint8_t view[PG_CFG_EXT_LEN], hw[PG_CFG_EXT_LEN];
 	size_t outlen = 0, n;
 	int status = -1, len;

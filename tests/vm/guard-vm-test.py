@@ -279,7 +279,7 @@ def scenario_plug(h):
           "should fail (not armed yet)")
     check(errs, re.search(r"PG-VM: arm-check-after rc=0", serial), "arm --check after the "
           "daemon started should pass (armed, verified)")
-    check(errs, "pcigate guard: gate armed now (verified: EEXIST)" in block(serial, "LOG"),
+    check(errs, "pcigate: guard: gate armed now (verified: EEXIST)" in block(serial, "LOG"),
           "the daemon should have armed the gate itself: arm --check must not arm it")
     st = states(serial)
     first = {}

@@ -429,6 +429,8 @@ class Harness:
             left = deadline - time.monotonic()
             if left <= 0:
                 self._kill_all()
+                with open(os.path.join(self.work, "serial.log"), "wb") as f:
+                    f.write(buf)  # what the guest printed before the time ran out
                 fail("the VM did not finish within %d s (serial so far in %s/serial.log)"
                      % (self.timeout, self.work))
             r, _, _ = select.select([fd], [], [], min(left, 1.0))

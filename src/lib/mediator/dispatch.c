@@ -104,8 +104,9 @@ static void audit_row(struct pg_mediator *m, struct pg_reg *r, const struct pg_w
 
 /* Apply one guest write to the bytes bm of row r. Inlined into the dispatcher: it runs
  * once per row of every write. */
-static inline __attribute__((always_inline)) int write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, uint8_t n,
-		     uint32_t val, struct pg_write_decision *d)
+static inline __attribute__((always_inline)) int
+write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, uint8_t n, uint32_t val,
+	  struct pg_write_decision *d)
 {
 	unsigned sh = (off - r->off) * 8u;
 	struct pg_wctx w;

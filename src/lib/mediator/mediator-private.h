@@ -263,8 +263,8 @@ static inline void pg_med_narrow(uint8_t size, uint32_t mask, unsigned *ret_firs
 	}
 }
 
-static inline void pg_med_cfg_effect(struct pg_effect *e, uint16_t off, uint8_t size, uint32_t value,
-		       uint32_t mask, uint32_t rw1c)
+static inline void pg_med_cfg_effect(struct pg_effect *e, uint16_t off, uint8_t size,
+				     uint32_t value, uint32_t mask, uint32_t rw1c)
 {
 	unsigned first = 0;
 	uint8_t n = size;
@@ -279,8 +279,8 @@ static inline void pg_med_cfg_effect(struct pg_effect *e, uint16_t off, uint8_t 
 	e->u.cfg.rw1c_mask = (rw1c >> (8u * first)) & pg_size_mask(n);
 }
 
-static inline bool pg_med_push_cfg(struct pg_write_decision *d, uint16_t off, uint8_t size, uint32_t value,
-		     uint32_t mask, uint32_t rw1c)
+static inline bool pg_med_push_cfg(struct pg_write_decision *d, uint16_t off, uint8_t size,
+				   uint32_t value, uint32_t mask, uint32_t rw1c)
 {
 	if (d->neffects >= PG_MEDIATOR_MAX_EFFECTS)
 		return false;

@@ -15,7 +15,9 @@
 #include <sys/stat.h>
 
 #include <pcigate/backend.h>
+#include <pcigate/cfg.h>
 #include <pcigate/dump.h>
+#include <pcigate/inspect.h>
 #include <pcigate/serve.h>
 
 static int gfail(struct pg_guest_error *err, int rc, const char *fmt, ...)
@@ -234,4 +236,62 @@ void pg_guest_close(struct pg_guest_dev *g)
 	pg_backend_close(g->be);
 	pg_policy_free(g->policy);
 	memset(g, 0, sizeof(*g));
+}
+
+/* Append "; code: why" for each HIGH finding the check refuses. "bridge" and
+ * "header-unsupported" are left to the mediator, which refuses every non-endpoint whatever
+ * --force says (and names the header). */
+static size_t high_findings(const struct pg_inspect_result *r, char *out, size_t cap)
+{
+	size_t used = 0, n = 0;
+
+	out[0] = '\0';
+	for (unsigned i = 0; i < r->nfindings && i < PG_INSPECT_MAX_FINDINGS; i++) {
+		const struct pg_finding *f = &r->findings[i];
+
+		if (f->severity < PG_SEV_HIGH || f->code == PG_FIND_BRIDGE ||
+		    f->code == PG_FIND_HEADER_UNSUPPORTED)
+			continue;
+		used += (size_t)snprintf(out + used, used < cap ? cap - used : 0, "%s%s: %s",
+					 n++ ? "; " : "", pg_finding_name(f->code), f->why);
+	}
+	return n;
+}
+
+int pg_guest_check(const struct pg_guest_dev *g, const char *device, bool force,
+		   struct pg_guest_error *err)
+{
+	struct pg_cfg_bar_sizes sizes;
+	struct pg_cfg_layout *l = NULL;
+	struct pg_inspect_result *r = NULL;
+	uint8_t *cfg = NULL;
+	char why[256];
+	int rc, len;
+
+	if (!g || !g->be || !device)
+		return gfail(err, -EINVAL, "no device given");
+	if (force || g->entry)
+		return 0; /* the operator, or a policy entry naming the device, accepted it */
+	cfg = malloc(PG_CFG_EXT_LEN);
+	r = malloc(sizeof(*r));
+	if (!cfg || !r) {
+		rc = gfail(err, -ENOMEM, "%s: %s", device, strerror(ENOMEM));
+		goto out;
+	}
+	len = pg_backend_snapshot(g->be, cfg, &sizes);
+	rc = len < 0 ? len : pg_cfg_parse(cfg, (size_t)len, &sizes, &l);
+	if (rc == 0)
+		rc = pg_inspect(l, r);
+	if (rc < 0) {
+		rc = gfail(err, rc, "%s: cannot inspect the device: %s", device, strerror(-rc));
+		goto out;
+	}
+	if (high_findings(r, why, sizeof(why)))
+		rc = gfail(err, -EPERM, "%s: refused, `pcigate inspect` rates it HIGH (%s); "
+			   "--force or a policy entry for the device accepts it", device, why);
+out:
+	pg_cfg_free(l);
+	free(r);
+	free(cfg);
+	return rc;
 }

@@ -122,6 +122,11 @@ static int open_device(struct pg_serve *s, struct pg_mediator_config *mc)
 	char guess[320];
 	int rc = pg_guest_open(s->c->device, s->c->policy, s->c->sysfs_root, &s->g, &gerr);
 
+	if (rc == 0) {
+		rc = pg_guest_check(&s->g, s->c->device, s->c->force, &gerr);
+		if (rc < 0)
+			pg_guest_close(&s->g);
+	}
 	if (rc < 0) {
 		pg_serve_logf(s, LOG_ERR, "%s", gerr.msg);
 		return rc;

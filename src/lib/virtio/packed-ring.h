@@ -142,7 +142,8 @@ static void packed_set_event(struct pg_vq *vq)
 	vq_st16(&vq->drv_evt[0], (uint16_t)(vq->last_used | ((uint16_t)vq->used_wrap << 15)));
 }
 
-static inline __attribute__((always_inline)) int packed_detach(struct pg_vq *vq, uint16_t id, uint32_t len, void **token, uint32_t *ret_len)
+static inline __attribute__((always_inline)) int
+packed_detach(struct pg_vq *vq, uint16_t id, uint32_t len, void **token, uint32_t *ret_len)
 {
 	struct vq_buf *b = &vq->buf[id];
 

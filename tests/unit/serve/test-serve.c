@@ -152,6 +152,47 @@ static void config(struct pg_serve_config *c, struct logs *l)
 	c->log_data = l;
 }
 
+/* pg_guest_check(): HIGH findings refuse (naming code and why), force or a matching policy
+ * entry accept, a clean device passes; bridges are left to the mediator. */
+static void test_guest_check(void **state)
+{
+	char dir[] = "/tmp/pg-serve-unit-XXXXXX", bad[128], pol[128];
+	struct pg_guest_error err = { "" };
+	struct pg_guest_dev g;
+
+	(void)state;
+	assert_int_equal(pg_guest_open(nvme, NULL, NULL, &g, &err), 0);
+	assert_int_equal(pg_guest_check(&g, nvme, false, &err), 0);
+	pg_guest_close(&g);
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(bad, sizeof(bad), "%s/bad.txt", dir);
+	/* An endpoint whose capability pointer (0x34) points at itself: a loop (HIGH). */
+	write_text(bad, "01:00.0 looping\n"
+		   "00: 86 80 d3 10 00 00 10 00 01 00 00 02 00 00 00 00\n"
+		   "10: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
+		   "20: 00 00 00 00 00 00 00 00 00 00 00 00 86 80 00 00\n"
+		   "30: 00 00 00 00 40 00 00 00 00 00 00 00 00 01 00 00\n"
+		   "40: 01 40 03 00 00 00 00 00 00 00 00 00 00 00 00 00\n");
+	assert_int_equal(pg_guest_open(bad, NULL, NULL, &g, &err), 0);
+	assert_int_equal(pg_guest_check(&g, bad, false, &err), -EPERM);
+	assert_non_null(strstr(err.msg, "rates it HIGH (cap-chain-malformed: "));
+	assert_non_null(strstr(err.msg, bad));
+	assert_int_equal(pg_guest_check(&g, bad, true, &err), 0);
+	assert_int_equal(pg_guest_check(NULL, bad, true, &err), -EINVAL);
+	pg_guest_close(&g);
+
+	snprintf(pol, sizeof(pol), "%s/p.yaml", dir);
+	write_text(pol, "version: 1\ndevices:\n  - match: \"8086:10d3\"\n    profile: guest\n");
+	assert_int_equal(pg_guest_open(bad, pol, NULL, &g, &err), 0);
+	assert_non_null(g.entry);
+	assert_int_equal(pg_guest_check(&g, bad, false, &err), 0);
+	pg_guest_close(&g);
+	assert_int_equal(unlink(pol), 0);
+	assert_int_equal(unlink(bad), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_serve_bad_message(void **state)
 {
 	struct logs l = { "", 0 };
@@ -242,6 +283,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_guest_open),
+		cmocka_unit_test(test_guest_check),
 		cmocka_unit_test(test_serve_bad_message),
 		cmocka_unit_test(test_serve_eof),
 		cmocka_unit_test(test_serve_args),
