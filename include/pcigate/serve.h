@@ -102,7 +102,8 @@ PG_EXPORT void pg_guest_close(struct pg_guest_dev *g);
  * The one decision every serving command (view, session, serve, launch) shares: whether a
  * device opened by pg_guest_open() may be given to a guest. A device `pcigate inspect`
  * rates HIGH (a malformed capability chain, an MSI-X table outside any usable BAR, a
- * device that does not answer; include/pcigate/inspect.h) is refused unless force, or unless the policy matched an entry for it
+ * device that does not answer; include/pcigate/inspect.h) is refused unless force, or
+ * unless the policy matched an entry for it
  * (g->entry): an operator who wrote one has looked at the device. The "bridge" and
  * "header-unsupported" findings are not judged here: the mediator refuses every
  * non-endpoint, forced or not, naming its header.
@@ -167,7 +168,8 @@ PG_EXPORT PG_MUST_CHECK int pg_serve_new(const struct pg_serve_config *c,
  * the socket's sends time out after 2 s (a peer that never reads its replies cannot leave
  * the server blocked in send(), deaf to SIGTERM).
  * @return 0, -EINVAL (NULL s, already attached), -ENOTSOCK (not an AF_UNIX stream
- *         socket), -ENOTCONN (not connected, e.g. listening), -EPERM/-ENOENT (the user cannot be switched to), the seccomp load's
+ *         socket), -ENOTCONN (not connected, e.g. listening), -EPERM/-ENOENT (the user
+ *         cannot be switched to), the seccomp load's
  *         errno, -ENOMEM. Each failure is logged.
  */
 PG_EXPORT PG_MUST_CHECK int pg_serve_attach(struct pg_serve *s, int sockfd);

@@ -30,10 +30,6 @@ struct pg_cli_cmd {
 	const char *help;                   /* one line for `pcigate help` */
 };
 
-/* Print an error "pcigate: ..." with a newline to stderr (messages not tied to one
- * command; commands use pg_cli_error()). */
-void pg_cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* ---- shared option parsing and messages (cli-opts.c) ----------------------------------
  * Every message of a command has one format, "pcigate: CMD: error: WHY" or
  * "pcigate: CMD: warning: WHY" (cmd NULL: no "CMD: "), one line on stderr. */

@@ -5,7 +5,8 @@
  *
  * Setup (docs/serve.md, mpqemu §4, §5; QEMU 7.2 hw/remote/proxy.c): one socketpair per
  * device; QEMU gets its end as an inherited fd (FD_CLOEXEC cleared,
- * `-device x-pci-proxy-dev,fd=N`; not `socket=`, which the 7.2 docs wrongly name); guest RAM is memfd-backed and shared
+ * `-device x-pci-proxy-dev,fd=N`; not `socket=`, which the 7.2 docs wrongly name); guest
+ * RAM is memfd-backed and shared
  * (`-object memory-backend-memfd,...,share=on -machine ...,memory-backend=...`) so that
  * SYNC_SYSMEM carries usable fds. Each device is opened and its mediator built before QEMU
  * starts, so a bad --device fails before anything runs. One server process per device:

@@ -84,7 +84,8 @@ int pg_cli_guest_open(const struct pg_guest_opts *o, struct pg_guest *g)
 		return rc;
 	}
 	if (g->dev.ndevs > 1)
-		pg_cli_warn(o->cmd, "%s holds %zu devices; using the first (%s)", o->device, g->dev.ndevs, g->dev.slot);
+		pg_cli_warn(o->cmd, "%s holds %zu devices; using the first (%s)", o->device,
+			    g->dev.ndevs, g->dev.slot);
 	pg_cli_warn_guesses(o->cmd, o->device, g->dev.be);
 	if (g->dev.policy && !g->dev.entry)
 		pg_cli_warn(o->cmd, "%s: no entry in %s for %04x:%04x; profile %s", o->device,
