@@ -483,9 +483,10 @@ PG_EXPORT PG_MUST_CHECK int pg_mediator_cfg_write(struct pg_mediator *m, uint16_
 /**
  * Decide a read at off within BAR bar (0..5). Accesses inside the MSI-X table are
  * answered from the virtual table (only aligned 4- or 8-byte accesses; others read
- * PG_MEDIATOR_BAD_ACCESS truncated to size and are audited "msix-table-access"); the PBA
- * reads 0 (pending bits are not modelled); any other offset passes through to the
- * backend.
+ * PG_MEDIATOR_BAD_ACCESS truncated to size and are audited "msix-table-access"); a PBA
+ * read fetches from the device only the Pending Bits of vectors below Table Size (hw_mask;
+ * the other bits read 0, and an access holding none of them does not touch the device);
+ * any other offset passes through to the backend.
  * @param bar  0..5, a BAR the guest sees (implemented, accepted size; not the high half of
  *              a 64-bit BAR)
  * @param size 1, 2, 4 or 8, off aligned to size, off + size within the BAR

@@ -24,7 +24,8 @@
  *   I1 an invalid access (size, dword crossing, range; BAR index, size, alignment) returns
  *      -EINVAL and has no effect: no backend access, no audit record, no effect;
  *   B1 no BAR access reaches the MSI-X table or PBA (they are virtual, also when the
- *      capability is hidden);
+ *      capability is hidden), except a read of a visible capability's PBA that holds the
+ *      Pending Bit of a vector the table has (PCI 3.0 §6.8.2.10);
  *   D1 device-model: no guest config write decides a reset or a restore (a guest FLR is
  *      refused there: the toolstack owns resets, and the restore would rewrite BARs, ROM
  *      and Command), so the restore allowance of W1 never applies to a guest write;
@@ -512,13 +513,47 @@ static inline bool go_in_msix(const struct go_oracle *o, unsigned bar, uint64_t 
 	       (bar == o->pbir && off < o->poff + o->plen && off + size > o->poff);
 }
 
+/* May a read of [off, off + size) reach the device? Not in the table; in the PBA only when
+ * the access holds the Pending Bit of a vector the table has (vector n is bit n of the PBA,
+ * PCI 3.0 §6.8.2.10; the table has tlen / 16 entries), and only while the capability is
+ * visible (a hidden one's PBA reads 0). */
+static inline bool go_read_in_msix(const struct go_oracle *o, unsigned bar, uint64_t off,
+				   unsigned size)
+{
+	bool in_tbl = o->msix_trap && bar == o->tbir && off < o->toff + o->tlen &&
+		      off + size > o->toff;
+	bool visible = false;
+
+	if (in_tbl || !go_in_msix(o, bar, off, size))
+		return in_tbl;
+	for (unsigned i = 0; i < o->ncaps; i++) /* the trapped one: the first MSI-X */
+		if (!o->caps[i].ext && o->caps[i].id == PG_CAP_MSIX) {
+			visible = o->caps[i].visible;
+			break;
+		}
+	return !visible || off < o->poff || (off - o->poff) * 8u >= o->tlen / 16u;
+}
+
+/* The bits a PBA read may show set: the Pending Bits of the table's vectors, bit by bit. */
+static inline uint64_t go_pba_visible(const struct go_oracle *o, uint64_t off, unsigned size)
+{
+	uint64_t mask = 0;
+
+	if (go_read_in_msix(o, o->pbir, off, size))
+		return 0;
+	for (unsigned i = 0; i < size * 8u; i++)
+		if ((off - o->poff) * 8u + i < o->tlen / 16u)
+			mask |= 1ull << i;
+	return mask;
+}
+
 static inline int go_bar_read(struct pg_backend *be, unsigned bar, uint64_t off, uint8_t size,
 			      uint64_t *val)
 {
 	struct go_oracle *o = pg_backend_priv(be);
 
 	o->bar_reads++;
-	if (go_in_msix(o, bar, off, size))
+	if (go_read_in_msix(o, bar, off, size))
 		go_fail(o, "%s: BAR%u read at 0x%llx/%u reached the MSI-X table or PBA",
 			pg_profile_name(o->profile), bar, (unsigned long long)off, size);
 	return o->model ? pg_backend_bar_read(o->model, bar, off, size, val) : -EPERM;
@@ -736,6 +771,12 @@ static inline void go_bar_access(struct go_oracle *o, struct pg_mediator *m, boo
 			(unsigned long long)off, size, rc);
 	if (!valid)
 		go_no_effect(o, m, &s, write ? "BAR write" : "BAR read");
+	if (valid && !write && !rc && go_in_msix(o, bar, off, size) &&
+	    !(bar == o->tbir && off < o->toff + o->tlen && off + size > o->toff) &&
+	    (v & ~go_pba_visible(o, off, size)))
+		go_fail(o, "%s: PBA read at BAR%u 0x%llx/%u shows 0x%llx: bits of no vector",
+			pg_profile_name(o->profile), bar, (unsigned long long)off, size,
+			(unsigned long long)v);
 }
 
 /* Compare the oracle's visibility with the mediator's (a disagreement is a finding). */

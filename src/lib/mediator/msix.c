@@ -12,8 +12,10 @@
  *
  * The table is trapped on the BAR path: entries are virtual (a guest-written address must
  * never reach the device, which would let it DMA-write anywhere an MSI can), only aligned
- * 4- and 8-byte accesses are accepted (Xen access_allowed); the PBA reads 0 (pending bits
- * are not modelled) and ignores writes; any other offset of the BAR is forwarded, because
+ * 4- and 8-byte accesses are accepted (Xen access_allowed); the PBA reads the device's
+ * Pending Bits (read-only, PCI 3.0 §6.8.2.10) of the table's vectors only, bits past Table
+ * Size reading 0 (what the device puts there is not the guest's business), and drops and
+ * audits writes; any other offset of the BAR is forwarded, because
  * devices do place registers beside the table (Intel AX201, Xen b177892d2d).
  */
 #include <errno.h>
@@ -208,6 +210,19 @@ static uint32_t entry_dword(const struct pg_med_msix_entry *e, unsigned dw)
 	}
 }
 
+/* The bits of a PBA access at rel (bytes from the PBA) that are pending bits of a vector
+ * in the table: one bit per vector, vector n at bit n % 64 of qword n / 64 (§6.8.2.10). */
+static uint64_t pba_hw_mask(const struct pg_mediator *m, uint64_t rel, uint8_t size)
+{
+	uint64_t first = rel * 8u, bits = (uint64_t)size * 8u;
+
+	if (first >= m->msix.nent)
+		return 0;
+	if (m->msix.nent - first >= bits)
+		return pg_size_mask64(size);
+	return (1ull << (m->msix.nent - first)) - 1u;
+}
+
 bool pg_med_msix_bar_read(struct pg_mediator *m, unsigned bar, uint64_t off, uint8_t size,
 			  struct pg_read_decision *ret)
 {
@@ -219,6 +234,7 @@ bool pg_med_msix_bar_read(struct pg_mediator *m, unsigned bar, uint64_t off, uin
 		return true;
 	if (in_pba(m, bar, off)) {
 		ret->value = 0;
+		ret->hw_mask = pba_hw_mask(m, off - m->msix.poff, size);
 		return true;
 	}
 	if (!in_table(m, bar, off))

@@ -179,8 +179,7 @@ static void test_pba_and_passthrough(void **state)
 
 	(void)state;
 	t->f.bar_val = 0x1122334455667788ull;
-	assert_int_equal(bar_rd(t, 0, MT_PBA, 8), 0);
-	assert_int_equal(bar_rd(t, 0, MT_PBA + 4, 4), 0);
+	/* PBA writes are dropped and audited (Pending Bits are read-only, PCI 3.0 §6.8.2.10) */
 	assert_int_equal(pg_mediator_bar_write(t->m, 0, MT_PBA, 8, ~0ull), 0);
 	assert_int_equal(t->rec.naudits, 1);
 	assert_string_equal(t->rec.audits[0].rule, "msix-pba");
@@ -203,6 +202,39 @@ static void test_pba_and_passthrough(void **state)
 	assert_int_equal(r.hw_mask, 0xffffffffu);
 	assert_int_equal(r.space, PG_SPACE_BAR);
 	assert_int_equal(t->f.nbar_reads, 0);
+	mt_free(t);
+}
+
+/* PBA reads on the BAR path: the device's Pending Bits of the MT_NVEC (16) vectors the
+ * table has, one bit per vector from bit 0 of the first qword (PCI 3.0 §6.8.2.10); bits of
+ * vectors past Table Size read 0, and an access holding none of them never reaches the
+ * device. The device answers every read with all ones. */
+static void test_pba_reads(void **state)
+{
+	static const struct {
+		uint64_t off;
+		uint8_t size;
+		uint64_t want;
+		bool hw;
+	} rows[] = {
+		{ 0, 8, 0xffffull, true },      /* vectors 0-15 */
+		{ 0, 4, 0xffffull, true },
+		{ 0, 2, 0xffffull, true },
+		{ 1, 1, 0xffull, true },        /* vectors 8-15 */
+		{ 2, 2, 0, false },             /* vectors 16-31: none exists */
+		{ 4, 4, 0, false },
+	};
+	struct mt *t = mt_new(PG_PROFILE_GUEST, NULL);
+
+	(void)state;
+	t->f.bar_val = ~0ull;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		unsigned before = t->f.nbar_reads;
+
+		assert_int_equal(bar_rd(t, 0, MT_PBA + rows[i].off, rows[i].size), rows[i].want);
+		assert_int_equal(t->f.nbar_reads - before, rows[i].hw ? 1u : 0u);
+	}
+	assert_int_equal(t->rec.naudits, 0);
 	mt_free(t);
 }
 
@@ -391,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_table_updates),
 		cmocka_unit_test(test_bad_table_access),
 		cmocka_unit_test(test_pba_and_passthrough),
+		cmocka_unit_test(test_pba_reads),
 		cmocka_unit_test(test_mappable),
 		cmocka_unit_test(test_layout_warned_once),
 		cmocka_unit_test(test_dm_control_writes),
