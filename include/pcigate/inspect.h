@@ -90,6 +90,10 @@ PG_EXPORT PG_MUST_CHECK int pg_inspect_topology(const struct pg_topo_dev *topo,
 /** Stable kebab-case name of a finding code ("no-reset"); "unknown" if out of range.
  *  Static storage. Reentrant. */
 PG_EXPORT const char *pg_finding_name(enum pg_finding_code code);
+/** One line saying what to do about a finding of this code (no-acs: "pass through only
+ *  with its whole IOMMU group, ..."); "" if out of range. For people: the wording may
+ *  change. Static storage. Reentrant. */
+PG_EXPORT const char *pg_finding_remedy(enum pg_finding_code code);
 /** "info", "low", "medium" or "high"; "unknown" if out of range. Static storage. */
 PG_EXPORT const char *pg_severity_name(enum pg_severity sev);
 /** Parse "info"/"low"/"medium"/"high" in any case ("HIGH", as text reports print it)

@@ -199,7 +199,7 @@ static void put_findings(struct pg_strbuf *sb, const struct pg_inspect_result *r
 		put_upper(sb, pg_severity_name(f->severity));
 		pg_strbuf_printf(sb, " %s: ", pg_finding_name(f->code));
 		put_clean(sb, f->why);
-		pg_strbuf_printf(sb, "\n");
+		pg_strbuf_printf(sb, "\n      fix: %s\n", pg_finding_remedy(f->code));
 	}
 	pg_strbuf_printf(sb, "  worst      %s\n", pg_severity_name(r->worst));
 }

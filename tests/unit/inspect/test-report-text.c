@@ -120,6 +120,9 @@ static void test_problems(void **state)
 	expect(text, "    HIGH bridge: PCI-to-PCI bridge header");
 	expect(text, "    HIGH cap-chain-malformed: cap-loop at 0x041");
 	expect(text, "    MEDIUM no-acs: PCIe root port without ACS");
+	/* Each finding is followed by what to do about it. */
+	expect(text, "can bypass the IOMMU\n      fix: pass through only with its whole IOMMU "
+		     "group, or use a slot behind an ACS-capable port\n");
 	expect(text, "  worst      high\n");
 	/* Findings are listed worst first. */
 	assert_true(strstr(text, "HIGH cap-chain") < strstr(text, "MEDIUM no-acs"));
