@@ -165,6 +165,24 @@ struct pg_report_dev {
  */
 PG_EXPORT PG_MUST_CHECK int pg_report_text(const struct pg_report_dev *dev, char **ret);
 
+/** pg_report_text_flags() flags. */
+enum pg_report_flags {
+	/** Colour the severity words with ANSI SGR escapes (HIGH red, MEDIUM yellow, LOW and
+	 *  INFO dim). The caller decides (a terminal, NO_COLOR unset): the library never
+	 *  looks at a file descriptor or the environment. */
+	PG_REPORT_COLOR = 1u << 0,
+};
+
+/**
+ * pg_report_text() with rendering flags.
+ * @param dev   as for pg_report_text()
+ * @param flags PG_REPORT_* ORed; 0 renders exactly what pg_report_text() does
+ * @param ret   as for pg_report_text()
+ * @return 0, -EINVAL (as pg_report_text(), or an unknown flag bit), -ENOMEM. Reentrant.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_report_text_flags(const struct pg_report_dev *dev,
+						 unsigned flags, char **ret);
+
 /**
  * Render the JSON document for n devices (schema in docs/json-schema.md).
  * @param devs borrowed; n entries, each as for pg_report_text(); may be NULL when n is 0
