@@ -123,6 +123,8 @@ static void put_bars(struct pg_strbuf *sb, const struct pg_cfg_layout *l)
 		pg_strbuf_printf(sb, "  bars       none\n");
 }
 
+/* Raw key=value fields on the capability's line, then one indented line per coded field
+ * with its name ("PCIe port type: Root Port"); JSON keeps the codes. */
 static void put_cap(struct pg_strbuf *sb, const struct pg_cap *c)
 {
 	const struct pg_field *f;
@@ -137,6 +139,8 @@ static void put_cap(struct pg_strbuf *sb, const struct pg_cap *c)
 	for (size_t i = 0; f && i < n; i++) {
 		uint64_t v = pg_field_get(c, &f[i]);
 
+		if (pg_inspect_coded_field(c, &f[i]))
+			continue;
 		if (f[i].type == PG_FIELD_BOOL)
 			pg_strbuf_printf(sb, " %s=%s", f[i].name, v ? "true" : "false");
 		else if (f[i].hex)
@@ -145,6 +149,15 @@ static void put_cap(struct pg_strbuf *sb, const struct pg_cap *c)
 			pg_strbuf_printf(sb, " %s=%llu", f[i].name, (unsigned long long)v);
 	}
 	pg_strbuf_printf(sb, "\n");
+	for (size_t i = 0; f && i < n; i++) {
+		const struct pg_coded_field *cf = pg_inspect_coded_field(c, &f[i]);
+		char buf[32];
+
+		if (cf)
+			pg_strbuf_printf(sb, "          %s: %s\n", cf->label,
+					 pg_inspect_code_name(cf, c, pg_field_get(c, &f[i]),
+							      buf, sizeof(buf)));
+	}
 }
 
 static void put_caps(struct pg_strbuf *sb, const struct pg_cfg_layout *l)

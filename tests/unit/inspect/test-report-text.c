@@ -117,6 +117,7 @@ static void test_problems(void **state)
 	expect(text, "  header     type 1 (bridge), multi-function\n");
 	expect(text, "    BAR0  mem32 addr=0xfd000000 size=unknown\n");
 	expect(text, "  diagnostics\n    [041] cap-loop: ");
+	expect(text, "\n          PCIe port type: Root Port\n");
 	expect(text, "    HIGH bridge: PCI-to-PCI bridge header");
 	expect(text, "    HIGH cap-chain-malformed: cap-loop at 0x041");
 	expect(text, "    MEDIUM no-acs: PCIe root port without ACS");
