@@ -70,6 +70,26 @@ static void test_link_speeds(void **state)
 				    rows[i].name);
 }
 
+/* The First Error Pointer names an error only while that error's status bit is set
+ * (PCIe r5.0 §7.8.4.7); bit 14 of Uncorrectable Error Status is Completion Timeout. */
+static void test_aer_first_error(void **state)
+{
+	const struct pg_coded_field *cf = find(true, PG_ECAP_AER, "first_error");
+	struct pg_cap cap = { .extended = true, .id = PG_ECAP_AER };
+	char buf[32];
+	(void)state;
+
+	cap.info.aer.uncor_status = 1u << 14;
+	assert_string_equal(pg_inspect_code_name(cf, &cap, 14, buf, sizeof(buf)),
+			    "Completion Timeout");
+	assert_string_equal(pg_inspect_code_name(cf, &cap, 12, buf, sizeof(buf)), "none logged");
+	cap.info.aer.uncor_status = 0;
+	assert_string_equal(pg_inspect_code_name(cf, &cap, 0, buf, sizeof(buf)), "none logged");
+	cap.info.aer.uncor_status = 1u << 31;
+	assert_string_equal(pg_inspect_code_name(cf, &cap, 31, buf, sizeof(buf)),
+			    "unknown (0x1f)");
+}
+
 /* Every table: each row's value gives its own name, and a value past every row (none of
  * the fields is wider than 8 bits) gives "unknown (0xN)", never another row's name. */
 static void test_every_table(void **state)
@@ -130,6 +150,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_port_types),
 		cmocka_unit_test(test_link_speeds),
+		cmocka_unit_test(test_aer_first_error),
 		cmocka_unit_test(test_every_table),
 		cmocka_unit_test(test_report),
 	};
