@@ -533,7 +533,8 @@ static const struct finding_rule rules[PG_FIND__COUNT] = {
 	[PG_FIND_SRIOV_PF] = { "sriov-pf", PG_SEV_MEDIUM, check_sriov,
 		"keep the PF on the host and pass VFs, or pass the PF with SR-IOV off" },
 	[PG_FIND_NO_ACS] = { "no-acs", PG_SEV_MEDIUM, check_no_acs,
-		"pass through only with its whole IOMMU group, or use a slot behind an ACS-capable port" },
+		"pass through only with its whole IOMMU group, or use a slot behind an "
+		"ACS-capable port" },
 	[PG_FIND_HEADER_CLASS] = { "header-class-mismatch", PG_SEV_MEDIUM, check_header_class,
 		"do not pass through; check the device's firmware or the dump" },
 	[PG_FIND_CFG_SHORT] = { "cfg-short", PG_SEV_MEDIUM, check_cfg_short,

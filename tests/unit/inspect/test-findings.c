@@ -600,7 +600,8 @@ static void test_remedies(void **state)
 
 		assert_non_null(r);
 		if (!*r)
-			fail_msg("finding %s has no remedy", pg_finding_name((enum pg_finding_code)i));
+			fail_msg("finding %s has no remedy",
+				 pg_finding_name((enum pg_finding_code)i));
 		assert_null(strchr(r, '\n'));
 	}
 	assert_string_equal(pg_finding_remedy(PG_FIND_NO_ACS),
