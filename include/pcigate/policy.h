@@ -24,9 +24,10 @@
  * Validation is device-independent: it does not know which capabilities a device has or
  * where they sit. The mediator applies a rule to a real device and may refuse more.
  *
- * Lookup precedence (most specific wins), see pg_policy_lookup():
- *   1. tier: vendor:device:subvendor:subdevice@rev  >  vendor:device:subvendor:subdevice
- *            >  vendor:device@rev  >  vendor:device
+ * Lookup precedence (most specific wins), see pg_policy_lookup_device():
+ *   1. tier: slot:BDF  >  vendor:device:subvendor:subdevice@rev
+ *            >  vendor:device:subvendor:subdevice  >  vendor:device@rev  >  vendor:device
+ *            >  class:BBSS  >  class:BBxx
  *   2. within a tier, the narrower device range (an exact device ID is a range of one).
  * Validation guarantees that this choice is unique: the same key twice is an error, and two
  * keys of one tier with the same subsystem/revision whose device ranges overlap must be
@@ -61,6 +62,7 @@ extern "C" {
 #define PG_POLICY_MAX_SCALAR 256u        /**< longest scalar (key or value), bytes */
 #define PG_POLICY_NAME_LEN 64u           /**< entry name buffer incl. NUL (63 characters) */
 #define PG_POLICY_MAX_RESET 3u           /**< distinct reset methods (flr, pm, bus) */
+#define PG_POLICY_MAX_FILES 64u          /**< files in a policy directory */
 
 /* ---- profiles ------------------------------------------------------------------------- */
 
@@ -88,8 +90,23 @@ PG_EXPORT PG_MUST_CHECK int pg_profile_parse(const char *name, enum pg_profile *
 
 /* ---- entry contents (plain data) ------------------------------------------------------ */
 
-/** Which devices an entry applies to. IDs compare exactly; only the device ID may be a range. */
+/** What a match key selects on. */
+enum pg_policy_match_kind {
+	PG_POLICY_MATCH_IDS = 0,   /**< "VVVV:DEVICE[:SSSS:TTTT][@RR]" */
+	PG_POLICY_MATCH_CLASS,     /**< "class:BBSS" or "class:BBxx" */
+	PG_POLICY_MATCH_SLOT,      /**< "slot:DDDD:BB:DD.F" */
+};
+
+/**
+ * Which devices an entry applies to. IDs compare exactly; only the device ID may be a range.
+ * The ID fields are meaningful only for PG_POLICY_MATCH_IDS; class_code/class_any_sub only
+ * for PG_POLICY_MATCH_CLASS; slot only for PG_POLICY_MATCH_SLOT.
+ */
 struct pg_policy_match {
+	uint8_t kind;               /**< enum pg_policy_match_kind */
+	uint16_t class_code;        /**< base class << 8 | subclass (subclass 0 when any) */
+	bool class_any_sub;         /**< "class:BBxx": any subclass of the base class */
+	char slot[13];              /**< canonical "DDDD:BB:DD.F" */
 	uint16_t vendor;            /**< never 0xffff (that is "no device") */
 	uint16_t device_lo;         /**< inclusive range of device IDs; lo == hi for one ID, */
 	uint16_t device_hi;         /**< 0x0000..0xffff for "*" */
@@ -176,6 +193,10 @@ struct pg_policy_entry {
 
 	unsigned line;                          /**< 1-based position of the entry in the file */
 	unsigned column;
+	const char *file;                       /**< pg_policy_load_dir(): the file holding the
+	                                             entry, owned by the policy; NULL when the
+	                                             policy came from one file or buffer */
+	uint16_t file_index;                    /**< index of file in the directory's order */
 };
 
 /** Opaque loaded policy; free with pg_policy_free(). */
@@ -221,6 +242,30 @@ PG_EXPORT PG_MUST_CHECK int pg_policy_load_buf(const void *buf, size_t len,
 PG_EXPORT PG_MUST_CHECK int pg_policy_load_file(const char *path, struct pg_policy **ret,
 						struct pg_policy_error *err);
 
+/**
+ * Read a policy directory as one policy: every NAME.yaml (not hidden) in byte-wise lexical
+ * order, entries merged. Precedence is the file format's across files as within one, and
+ * the uniqueness checks (duplicate keys, partly overlapping ranges) run across files, so
+ * file order never decides which entry applies (pcigate-policy(5), POLICY DIRECTORY).
+ * Entries carry their file (pg_policy_entry.file).
+ *
+ * @param dir      borrowed, the directory
+ * @param ret      out: the policy, owned by the caller; NULL (with return 0) when dir does
+ *                 not exist or holds no policy file, meaning "no policy"
+ * @param err      out, may be NULL: position and reason, as pg_policy_load_file()
+ * @param bad      out, may be NULL: the path of the file err is about (or dir)
+ * @param bad_size bytes at bad
+ * @return 0; the errors of pg_policy_load_file() for a bad file; -EINVAL for keys that
+ *         clash across files; -E2BIG beyond PG_POLICY_MAX_FILES files or
+ *         PG_POLICY_MAX_ENTRIES entries in all; -errno when dir cannot be read.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_policy_load_dir(const char *dir, struct pg_policy **ret,
+					       struct pg_policy_error *err, char *bad,
+					       size_t bad_size);
+
+/** The default policy directory, SYSCONFDIR/pcigate/policy.d (fixed at build time). */
+PG_EXPORT const char *pg_policy_default_dir(void);
+
 /** Free a policy and every entry it owns; NULL is accepted. */
 PG_EXPORT void pg_policy_free(struct pg_policy *policy);
 
@@ -237,7 +282,8 @@ PG_EXPORT const struct pg_policy_entry *pg_policy_entry_at(const struct pg_polic
 							    size_t i);
 
 /**
- * The most specific entry matching a device (precedence in the file comment above).
+ * The most specific entry matching a device known only by its IDs: class and slot keys
+ * never match (pg_policy_lookup_device() for those).
  * @param policy borrowed, may be NULL (no match)
  * @return borrowed from policy, or NULL when no entry matches (the caller then applies its
  *         default, which for pcigate is the guest profile with nothing opened).
@@ -248,14 +294,45 @@ PG_EXPORT const struct pg_policy_entry *pg_policy_lookup(const struct pg_policy 
 							  uint16_t subvendor, uint16_t subdevice,
 							  uint8_t revision);
 
-/** True when m matches the device (ignores precedence). m borrowed, never NULL. */
+/** Value of pg_policy_device.class_code when the class is not known: no class key matches. */
+#define PG_POLICY_CLASS_UNKNOWN 0xffffffffu
+
+/** A concrete device to look up: everything a key may select on. Nothing is guessed: a
+ *  field the caller does not know makes the keys that need it not match. */
+struct pg_policy_device {
+	uint16_t vendor, device;
+	uint16_t subvendor, subdevice;  /**< config 0x2c/0x2e (type 0 header) */
+	uint8_t revision;
+	uint32_t class_code;            /**< 24-bit base:sub:prog-if (config 0x09-0x0b), or
+	                                     PG_POLICY_CLASS_UNKNOWN */
+	char slot[13];                  /**< canonical BDF, or "" when not known */
+};
+
+/**
+ * The most specific entry matching a concrete device, by IDs, class and slot (precedence
+ * in the file comment above).
+ * @param policy borrowed, may be NULL (no match)
+ * @param dev    borrowed, may be NULL (no match)
+ * @return borrowed from policy, or NULL when no entry matches.
+ * Thread-safety: reentrant; O(number of entries).
+ */
+PG_EXPORT const struct pg_policy_entry *pg_policy_lookup_device(const struct pg_policy *policy,
+								 const struct pg_policy_device *dev);
+
+/** True when m matches dev (ignores precedence). Both borrowed, never NULL. */
+PG_EXPORT bool pg_policy_match_dev(const struct pg_policy_match *m,
+				   const struct pg_policy_device *dev);
+
+/** True when m, an ID key, matches the device (ignores precedence); class and slot keys
+ *  never match here. m borrowed, never NULL. */
 PG_EXPORT bool pg_policy_match_device(const struct pg_policy_match *m, uint16_t vendor,
 				      uint16_t device, uint16_t subvendor, uint16_t subdevice,
 				      uint8_t revision);
 
 /**
  * Canonical text of a match key, as accepted by the file: "8086:15b8", "8086:1500-15ff",
- * "8086:*", "8086:15b8:17aa:2233@03" (lower-case hex).
+ * "8086:*", "8086:15b8:17aa:2233@03", "class:0200", "class:02xx", "slot:0000:03:00.0"
+ * (lower-case hex).
  * @param buf out, at least 32 bytes to never truncate
  * @return the length snprintf() would have written.
  */
@@ -279,6 +356,31 @@ PG_EXPORT const char *pg_policy_reset_name(enum pg_reset_method m);
 
 /** Policy name of one flag bit ("no-msix-mmap"), or NULL if not exactly one defined bit. */
 PG_EXPORT const char *pg_policy_flag_name(uint32_t flag);
+
+/* ---- generating ----------------------------------------------------------------------- */
+
+struct pg_cfg_layout;
+struct pg_inspect_result;
+
+/**
+ * A starting policy for one device (`pcigate policy generate`): one entry matching the
+ * device's vendor:device (plus its subsystem IDs for a type 0 header, never the revision,
+ * so a new stepping of the same board keeps its entry), named after desc, with the guest
+ * profile and nothing opened. Comments list the device's capabilities (which the guest
+ * profile shows and which it hides) and the inspect findings, so that anything opened later
+ * is opened deliberately. The text always passes pg_policy_load_buf().
+ *
+ * @param layout borrowed, the parsed config space
+ * @param r      borrowed, may be NULL: pg_inspect() findings for layout, listed as comments
+ * @param desc   borrowed, may be NULL: a description for the entry's name; characters the
+ *               name may not hold are dropped, it is cut to 63 characters
+ * @param ret    out: NUL-terminated YAML, owned by the caller (free())
+ * @return 0, -EINVAL (NULL layout or ret), -ENOMEM, -E2BIG (text beyond 16 KiB).
+ * Thread-safety: reentrant.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_policy_generate(const struct pg_cfg_layout *layout,
+					       const struct pg_inspect_result *r,
+					       const char *desc, char **ret);
 
 #ifdef __cplusplus
 }

@@ -75,6 +75,26 @@ PG_EXPORT PG_MUST_CHECK int pg_guest_open(const char *device, const char *policy
 					  const char *sysfs_root, struct pg_guest_dev *ret,
 					  struct pg_guest_error *err);
 
+/**
+ * The policy lookup key of an open device, read from its config space: IDs, revision,
+ * class code and (when its slot is a PCI address) the slot.
+ * @param g   borrowed, opened by pg_guest_open()
+ * @param ret out
+ * @return 0, -EINVAL (NULL argument), -EIO (config space unreadable).
+ */
+PG_EXPORT PG_MUST_CHECK int pg_guest_policy_key(const struct pg_guest_dev *g,
+						struct pg_policy_device *ret);
+
+/**
+ * One line naming the policy entry applied to g, for logs and audit records:
+ * "FILE:LINE KEY "NAME" (profile P)", or "none (default: ...)" when no entry matched.
+ * @param policy borrowed, the policy file name (may be NULL)
+ * @param buf    out, NUL-terminated (truncated to size)
+ * @return the length snprintf() would have written.
+ */
+PG_EXPORT int pg_guest_entry_describe(const struct pg_guest_dev *g, const char *policy,
+				      char *buf, size_t size);
+
 /** Close the backend and free the policy; g is zeroed. NULL is accepted. */
 PG_EXPORT void pg_guest_close(struct pg_guest_dev *g);
 
@@ -154,6 +174,48 @@ PG_EXPORT PG_MUST_CHECK int pg_serve_attach(struct pg_serve *s, int sockfd);
 
 /** pg_serve_loop()'s result: the connection was closed on an error. */
 #define PG_SERVE_CLOSED 1
+
+/** pg_serve_accept(): stopped by SIGTERM/SIGINT before any connection. */
+#define PG_SERVE_STOPPED 2
+
+/* ---- serve --socket PATH: the listening socket (docs/serve.md) ------------------------- */
+
+/**
+ * Check a --user value before anything waits, by the rules the sandbox applies later:
+ * the user must exist, and only root may switch to another user.
+ * @param user borrowed, may be NULL (nothing to check)
+ * @param why  out, may be NULL: "--user NAME: reason"
+ * @return 0, -ENOENT (no such user), -EPERM (not root and another user).
+ */
+PG_EXPORT PG_MUST_CHECK int pg_serve_user_check(const char *user, char *why, size_t size);
+
+/**
+ * Listen on an AF_UNIX stream socket at path (backlog 1). An existing socket file where
+ * nobody listens any more (connect(2) refused: its server died) is removed and replaced;
+ * one where a server still listens is refused, and a path that is not a socket is never
+ * removed.
+ * @param path      borrowed; shorter than sun_path
+ * @param ret_fd    out: the listening socket (CLOEXEC), owned by the caller
+ * @param ret_stale out, may be NULL: a stale socket was replaced
+ * @param why       out, may be NULL: the reason on failure
+ * @return 0; -EADDRINUSE (a live server listens there), -EEXIST (not a socket),
+ *         -ENAMETOOLONG, -EINVAL, or another -errno from socket/bind/listen/unlink.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_serve_listen(const char *path, int *ret_fd, bool *ret_stale,
+					    char *why, size_t size);
+
+/**
+ * Wait for the first connection on lfd, then close lfd and remove path (one connection
+ * per server). SIGTERM and SIGINT end the wait: they are handled only during this call
+ * (the previous handlers and signal mask are restored), and the socket is removed too.
+ * @param lfd     owned: closed in every case
+ * @param path    borrowed: the socket file to remove
+ * @param ret_cfd out: the connected socket (CLOEXEC) on 0
+ * @return 0, PG_SERVE_STOPPED (a signal came first), or -errno from poll/accept.
+ * Not thread-safe: changes process-wide signal dispositions while waiting.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_serve_accept(int lfd, const char *path, int *ret_cfd,
+					    char *why, size_t size);
 
 /**
  * Serve the attached socket until the peer disconnects, SIGTERM/SIGINT, a bad message or

@@ -106,6 +106,7 @@ struct pg_serve_opts {
 	const char *trace_backend; /* JSON Lines log of every backend write/reset (testing) */
 	bool no_sandbox, sandbox_check, verbose;
 	bool force;               /* --force: serve a device inspect rates HIGH */
+	bool syslog;              /* --syslog: library messages to syslog(3), LOG_DAEMON */
 };
 /* A server as the CLI runs it: the library's config and server plus the output files. */
 struct pg_cli_server {
@@ -113,6 +114,7 @@ struct pg_cli_server {
 	struct pg_serve *s;
 	int audit_fd, trace_fd;     /* owned, -1 when not given */
 	bool verbose;
+	bool syslog;                /* log through syslog(3) instead of stderr */
 };
 
 int pg_cmd_serve(int argc, char **argv);
@@ -124,7 +126,7 @@ void pg_cmd_launch_usage(FILE *out);
  * 1 consumed, 0 not ours, -PG_EXIT_USAGE on a bad value (printed). */
 enum { PG_SERVE_OPT_DEVICE = 0x100, PG_SERVE_OPT_PROFILE, PG_SERVE_OPT_POLICY,
        PG_SERVE_OPT_AUDIT, PG_SERVE_OPT_USER, PG_SERVE_OPT_SYSFS_ROOT, PG_SERVE_OPT_TRACE,
-       PG_SERVE_OPT_NO_SANDBOX, PG_SERVE_OPT_FORCE };
+       PG_SERVE_OPT_NO_SANDBOX, PG_SERVE_OPT_FORCE, PG_SERVE_OPT_SYSLOG };
 #define PG_SERVE_LONGOPTS \
 	{ "device", required_argument, NULL, PG_SERVE_OPT_DEVICE }, \
 	{ "profile", required_argument, NULL, PG_SERVE_OPT_PROFILE }, \
@@ -135,6 +137,7 @@ enum { PG_SERVE_OPT_DEVICE = 0x100, PG_SERVE_OPT_PROFILE, PG_SERVE_OPT_POLICY,
 	{ "trace-backend", required_argument, NULL, PG_SERVE_OPT_TRACE }, \
 	{ "no-sandbox", no_argument, NULL, PG_SERVE_OPT_NO_SANDBOX }, \
 	{ "force", no_argument, NULL, PG_SERVE_OPT_FORCE }, \
+	{ "syslog", no_argument, NULL, PG_SERVE_OPT_SYSLOG }, \
 	{ "verbose", no_argument, NULL, 'v' }
 int pg_serve_opt(const char *cmd, int c, const char *v, struct pg_serve_opts *o);
 /* Open the output files and build the server (device, policy, mediator); prints its

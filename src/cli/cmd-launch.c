@@ -33,6 +33,8 @@
 struct launch_opts {
 	struct pg_serve_opts serve;            /* template; device is set per device */
 	const char *devices[MAX_DEVICES];
+	char devpath[MAX_DEVICES][1024];       /* DEVICE of a --device DEVICE,OPTS */
+	char devopts[MAX_DEVICES][40];         /* ",addr=DD.F,multifunction=on" for QEMU */
 	unsigned ndevices;
 	const char *qemu, *memory, *machine;
 	bool no_memfd;
@@ -53,7 +55,7 @@ void pg_cmd_launch_usage(FILE *out)
 {
 	fputs("usage: pcigate launch --device DEVICE [--device DEVICE ...] [--profile P]\n"
 	      "                      [--policy FILE] [--audit FILE] [--trace-backend FILE]\n"
-	      "                      [--user NAME] [--verbose]\n"
+	      "                      [--user NAME] [--syslog] [--verbose]\n"
 	      "                      [--memory SIZE] [--machine TYPE] [--no-memfd]\n"
 	      "                      [--qemu PATH] [--timeout SECONDS] -- QEMU-ARGS...\n"
 	      "\n"
@@ -61,6 +63,7 @@ void pg_cmd_launch_usage(FILE *out)
 	      "served by a sandboxed 'pcigate serve' process over a socketpair, and wait for\n"
 	      "QEMU to exit. Guest RAM is memfd-backed and shared (--memory, default 512M;\n"
 	      "--machine, default pc) unless --no-memfd. Server options as for 'pcigate serve'.\n"
+	      "  --device DEVICE[,addr=DD[.F]][,multifunction=on]  the device's guest slot\n"
 	      "  --timeout SECONDS  kill QEMU after this long (exit status 124)\n"
 	      "  -h, --help         show this help\n"
 	      "exit status: QEMU's status when non-zero; else 1 if a server closed its\n"
@@ -76,6 +79,59 @@ static bool valid_size(const char *s)
 
 enum { OPT_DEVICE = 0x200, OPT_QEMU, OPT_MEMORY, OPT_MACHINE, OPT_TIMEOUT, OPT_NO_MEMFD };
 
+/* One option of --device DEVICE,OPTS: "addr=DD[.F]" or "multifunction=on|off", len bytes. */
+static int device_opt(const char *t, size_t len, char *out, size_t size)
+{
+	unsigned dev, fn = 0;
+	int n = -1;
+
+	if (len > 5 && !strncmp(t, "addr=", 5)) {
+		if ((sscanf(t + 5, "%2x%n.%1u%n", &dev, &n, &fn, &n) < 1) || n < 0 ||
+		    (size_t)n != len - 5 || dev > 0x1f || fn > 7)
+			return -EINVAL;
+		(void)snprintf(out + strlen(out), size - strlen(out), ",addr=%02x.%u", dev, fn);
+		return 0;
+	}
+	if (len == 16 && !strncmp(t, "multifunction=on", 16)) {
+		(void)snprintf(out + strlen(out), size - strlen(out), ",multifunction=on");
+		return 0;
+	}
+	return len == 17 && !strncmp(t, "multifunction=off", 17) ? 0 : -EINVAL;
+}
+
+/* --device DEVICE[,addr=DD[.F]][,multifunction=on]: the guest slot, as properties of the
+ * device's x-pci-proxy-dev. A dump path may hold commas, so the first ",addr=" or
+ * ",multifunction=" ends DEVICE. Returns 0 or PG_EXIT_USAGE. */
+static int parse_device_opts(const char *v, struct launch_opts *o, unsigned d)
+{
+	const char *c = strstr(v, ",addr="), *m = strstr(v, ",multifunction=");
+	const char *cut = c && (!m || c < m) ? c : m, *t;
+
+	o->devopts[d][0] = '\0';
+	o->devices[d] = v;
+	if (!cut)
+		return 0;
+	if (cut == v || (size_t)(cut - v) >= sizeof(o->devpath[d])) {
+		pg_cli_error("launch", "--device '%s': bad DEVICE before the options", v);
+		return PG_EXIT_USAGE;
+	}
+	memcpy(o->devpath[d], v, (size_t)(cut - v));
+	o->devpath[d][cut - v] = '\0';
+	o->devices[d] = o->devpath[d];
+	for (t = cut + 1; *t; ) {
+		size_t len = strcspn(t, ",");
+
+		if (device_opt(t, len, o->devopts[d], sizeof(o->devopts[d])) < 0) {
+			pg_cli_error("launch", "--device '%s': bad option '%.*s' (addr=DD[.F] with "
+				   "slot 00-1f hex and function 0-7, multifunction=on|off)", v,
+				   (int)len, t);
+			return PG_EXIT_USAGE;
+		}
+		t += len + (t[len] == ',');
+	}
+	return 0;
+}
+
 static int parse_own(int c, const char *v, struct launch_opts *o)
 {
 	char *end;
@@ -89,7 +145,9 @@ static int parse_own(int c, const char *v, struct launch_opts *o)
 			pg_cli_error("launch", "--device %s: at most %u devices", v, MAX_DEVICES);
 			return -PG_EXIT_USAGE;
 		}
-		o->devices[o->ndevices++] = v;
+		if (parse_device_opts(v, o, o->ndevices) != 0)
+			return -PG_EXIT_USAGE;
+		o->ndevices++;
 		break;
 	case OPT_MEMORY:
 		if (!valid_size(v)) {
@@ -112,6 +170,41 @@ static int parse_own(int c, const char *v, struct launch_opts *o)
 		return 0;
 	}
 	return 1;
+}
+
+/* QEMU options launch sets itself: given again after '--' they would fight its memory
+ * setup (QEMU keeps the last -m, which then disagrees with the memfd backend's size, or
+ * takes a second RAM backend) or replace its machine, so each is refused with the pcigate
+ * option that does the job. Returns 0 or PG_EXIT_USAGE. */
+static int check_owned(const struct launch_opts *o)
+{
+	static const struct { const char *opt, *hint; bool memfd; } owned[] = {
+		{ "-m", "use --memory SIZE", true },
+		{ "-machine", "use --machine TYPE", false },
+		{ "-M", "use --machine TYPE", false },
+	};
+
+	for (int k = 0; k < o->nqemu_args; k++) {
+		const char *a = o->qemu_args[k];
+
+		if (a[0] == '-' && a[1] == '-')
+			a++; /* QEMU accepts --m as -m */
+		for (size_t j = 0; j < sizeof(owned) / sizeof(owned[0]); j++)
+			if (!strcmp(a, owned[j].opt) && !(owned[j].memfd && o->no_memfd)) {
+				pg_cli_error("launch", "QEMU option '%s' after '--': launch sets it "
+					   "(guest RAM is a shared memfd); %s", o->qemu_args[k],
+					   owned[j].hint);
+				return PG_EXIT_USAGE;
+			}
+		if (!o->no_memfd && !strcmp(a, "-object") && k + 1 < o->nqemu_args &&
+		    !strncmp(o->qemu_args[k + 1], "memory-backend", 14)) {
+			pg_cli_error("launch", "QEMU option '-object %s' after '--': launch sets up "
+				   "guest RAM (use --memory SIZE, or --no-memfd to set up your own "
+				   "shared memory backend)", o->qemu_args[k + 1]);
+			return PG_EXIT_USAGE;
+		}
+	}
+	return 0;
 }
 
 /* "+": options end at the first operand; everything after "--" is QEMU's. The server
@@ -152,7 +245,7 @@ static int parse_launch(int argc, char **argv, struct launch_opts *o)
 	}
 	o->qemu_args = argv + optind;
 	o->nqemu_args = argc - optind;
-	return 0;
+	return check_owned(o);
 }
 
 /* QEMU's argv: the binary, memory setup, one proxy device per socket, then the user's. */
@@ -177,7 +270,8 @@ static int build_qemu_argv(const struct launch_opts *o, const int *qfd, char **a
 		av[n++] = (char *)(uintptr_t)o->machine;
 	}
 	for (unsigned d = 0; d < o->ndevices; d++) {
-		snprintf(bufs[d], 96, "x-pci-proxy-dev,id=pcigate%u,fd=%d", d, qfd[d]);
+		snprintf(bufs[d], 96, "x-pci-proxy-dev,id=pcigate%u,fd=%d%s", d, qfd[d],
+			 o->devopts[d]);
 		av[n++] = "-device";
 		av[n++] = bufs[d];
 	}

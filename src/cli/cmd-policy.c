@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * pcigate policy check FILE...
- * pcigate policy lookup FILE VVVV:DDDD[:SSSS:TTTT][@RR]
+ * pcigate policy check [--device DEVICE] FILE...
+ * pcigate policy lookup FILE DEVICE
+ * pcigate policy generate DEVICE
  *
  * check: validate policy files (pcigate-policy(5)) the way the daemon will load them.
  *   Prints "FILE: ok (N devices)" on stdout for each valid file and
@@ -11,11 +12,17 @@
  *   precedence over 1, since an unread file was not checked at all); 2 usage error.
  * lookup: show which entry of a valid policy applies to one device, using the same
  *   precedence as the mediator. Exit 0 (whether or not an entry matches), 1 invalid policy,
- *   3 unreadable, 2 usage error.
+ *   3 unreadable, 2 usage error. DEVICE is full IDs (VVVV:DDDD:SSSS:TTTT@RR: subsystem and
+ *   revision are never guessed, a guess could pick another entry), a dump file or a BDF
+ *   (read-only sysfs backend); class and slot keys match only a dump or a BDF.
+ * generate: print a starting policy for DEVICE (pg_policy_generate()). Exit 0, 3 device
+ *   unreadable, 2 usage error.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <pcigate/pcigate.h>
@@ -26,12 +33,20 @@
 
 void pg_cmd_policy_usage(FILE *out)
 {
-	fputs("usage: pcigate policy check FILE...\n"
-	      "       pcigate policy lookup FILE VVVV:DDDD[:SSSS:TTTT][@RR]\n"
+	fputs("usage: pcigate policy check [--device DEVICE] [--sysfs-root DIR] FILE...\n"
+	      "       pcigate policy lookup [--sysfs-root DIR] FILE DEVICE\n"
+	      "       pcigate policy generate [--sysfs-root DIR] DEVICE\n"
 	      "\n"
-	      "check   validate policy files; prints 'FILE: ok (N devices)' or\n"
-	      "        'FILE:LINE:COL: error: REASON'\n"
-	      "lookup  show the entry of FILE that applies to a device (most specific match)\n"
+	      "check     validate policy files; prints 'FILE: ok (N devices)' or\n"
+	      "          'FILE:LINE:COL: error: REASON'; with --device, also the entry of\n"
+	      "          each valid FILE that applies to DEVICE\n"
+	      "lookup    show the entry of FILE that applies to a device (most specific match)\n"
+	      "generate  print a starting policy for a device (guest profile, nothing opened)\n"
+	      "\n"
+	      "DEVICE is a dump file, a BDF (read-only: only config space is read) or, for\n"
+	      "check and lookup, VVVV:DDDD:SSSS:TTTT@RR (all IDs; nothing is guessed).\n"
+	      "  --device DEVICE    (check) the device to look up in every valid FILE\n"
+	      "  --sysfs-root DIR   sysfs for a BDF (default /sys)\n"
 	      "\n"
 	      "exit status: 0 valid; 1 a policy is invalid; 2 usage error; 3 a file could not\n"
 	      "be read. The format is described in pcigate-policy(5).\n", out);
@@ -55,32 +70,6 @@ static int load_one(const char *path, struct pg_policy **ret)
 	}
 	fprintf(stderr, "%s: error: %s: %s\n", path, err.msg, strerror(-r));
 	return PG_EXIT_INPUT;
-}
-
-static int policy_check(int argc, char **argv)
-{
-	int status = PG_EXIT_OK;
-
-	if (argc < 1) {
-		pg_cli_error("policy check", "no FILE given");
-		return PG_EXIT_USAGE;
-	}
-	for (int i = 0; i < argc; i++) {
-		struct pg_policy *p = NULL;
-		int r = load_one(argv[i], &p);
-
-		if (r == PG_EXIT_OK) {
-			size_t n = pg_policy_count(p);
-
-			printf("%s: ok (%zu device%s)\n", argv[i], n, n == 1 ? "" : "s");
-			pg_policy_free(p);
-		} else if (r == PG_EXIT_INPUT || status == PG_EXIT_OK) {
-			status = r;
-		}
-	}
-	if (fflush(stdout) != 0)
-		return PG_EXIT_INPUT;
-	return status;
 }
 
 static void print_list(const char *label, const struct pg_policy_cap *caps, size_t n)
@@ -162,76 +151,194 @@ static bool hex_field(const char **p, unsigned ndig, unsigned *ret)
 	return true;
 }
 
-/* The device to look up: VVVV:DDDD[:SSSS:TTTT][@RR], like a fully specified match key. */
-static int parse_device(const char *p, struct pg_policy_match *dev)
+/* VVVV:DDDD:SSSS:TTTT@RR, every part given: 0; VVVV:DDDD with a part missing: -EDOM (the
+ * lookup never guesses subsystem or revision: a default would select a different entry);
+ * anything else: -EINVAL (then it may be a BDF or a dump file). */
+static int parse_ids(const char *p, struct pg_policy_device *dev)
 {
-	unsigned v, d, sv = 0, sd = 0, rev = 0;
+	unsigned v, d, sv, sd, rev;
 
 	if (!hex_field(&p, 4, &v) || *p++ != ':' || !hex_field(&p, 4, &d))
 		return -EINVAL;
-	if (*p == ':' && (p++, !hex_field(&p, 4, &sv) || *p++ != ':' || !hex_field(&p, 4, &sd)))
-		return -EINVAL;
-	if (*p == '@' && (p++, !hex_field(&p, 2, &rev)))
-		return -EINVAL;
-	if (*p)
-		return -EINVAL;
-	*dev = (struct pg_policy_match){ .vendor = (uint16_t)v, .device_lo = (uint16_t)d,
-		.subvendor = (uint16_t)sv, .subdevice = (uint16_t)sd, .revision = (uint8_t)rev };
+	if (*p != ':' || (p++, !hex_field(&p, 4, &sv)) || *p++ != ':' ||
+	    !hex_field(&p, 4, &sd) || *p++ != '@' || !hex_field(&p, 2, &rev) || *p)
+		return -EDOM;
+	*dev = (struct pg_policy_device){ .vendor = (uint16_t)v, .device = (uint16_t)d,
+		.subvendor = (uint16_t)sv, .subdevice = (uint16_t)sd, .revision = (uint8_t)rev,
+		.class_code = PG_POLICY_CLASS_UNKNOWN };
 	return 0;
 }
 
-static int policy_lookup(int argc, char **argv)
+/* The device to look up: full IDs, a dump file or a BDF (read-only sysfs backend: only
+ * config space is read, nothing is written). vfio: is refused, it would open the device
+ * for writing. Returns an exit code; prints its errors. */
+static int device_key(const char *cmd, const char *spec, const char *root,
+		      struct pg_policy_device *dev)
 {
-	const struct pg_policy_entry *e;
-	struct pg_policy_match dev;
+	struct pg_guest_error err = { "" };
+	struct pg_guest_dev g;
+	int r = parse_ids(spec, dev);
+
+	if (r == 0)
+		return PG_EXIT_OK;
+	if (r == -EDOM || !strncmp(spec, "vfio:", 5)) {
+		pg_cli_error(cmd, "bad device '%s' (expected VVVV:DDDD:SSSS:TTTT@RR with "
+			     "subsystem and revision, a dump file or a BDF; nothing is guessed)",
+			     spec);
+		return PG_EXIT_USAGE;
+	}
+	if (pg_guest_open(spec, NULL, root, &g, &err) < 0) {
+		pg_cli_error(cmd, "%s", err.msg);
+		return PG_EXIT_INPUT;
+	}
+	r = pg_guest_policy_key(&g, dev);
+	pg_guest_close(&g);
+	if (r < 0) {
+		pg_cli_error(cmd, "%s: cannot read its config space", spec);
+		return PG_EXIT_INPUT;
+	}
+	return PG_EXIT_OK;
+}
+
+/* Print the entry of p that applies to dev, or say the default applies. */
+static void show_match(const char *path, const struct pg_policy *p, const char *spec,
+		       const struct pg_policy_device *dev)
+{
+	const struct pg_policy_entry *e = pg_policy_lookup_device(p, dev);
+
+	if (e)
+		print_entry(path, e);
+	else
+		printf("%s: no entry matches %s; the default applies (profile guest, nothing "
+		       "opened)\n", path, spec);
+}
+
+static int policy_check(int argc, char **argv, const char *device, const char *root)
+{
+	struct pg_policy_device dev;
+	int status = PG_EXIT_OK;
+
+	if (argc < 1) {
+		pg_cli_error("policy check", "no FILE given");
+		return PG_EXIT_USAGE;
+	}
+	if (device && (status = device_key("policy check", device, root, &dev)) != PG_EXIT_OK)
+		return status;
+	for (int i = 0; i < argc; i++) {
+		struct pg_policy *p = NULL;
+		int r = load_one(argv[i], &p);
+
+		if (r == PG_EXIT_OK) {
+			size_t n = pg_policy_count(p);
+
+			printf("%s: ok (%zu device%s)\n", argv[i], n, n == 1 ? "" : "s");
+			if (device)
+				show_match(argv[i], p, device, &dev);
+			pg_policy_free(p);
+		} else if (r == PG_EXIT_INPUT || status == PG_EXIT_OK) {
+			status = r;
+		}
+	}
+	if (fflush(stdout) != 0)
+		return PG_EXIT_INPUT;
+	return status;
+}
+
+
+static int policy_lookup(int argc, char **argv, const char *root)
+{
+	struct pg_policy_device dev;
 	struct pg_policy *p = NULL;
 	int r;
 
 	if (argc != 2) {
-		pg_cli_error("policy lookup", "expected FILE and a device VVVV:DDDD[:SSSS:TTTT][@RR]");
+		pg_cli_error("policy lookup", "expected FILE and a DEVICE (VVVV:DDDD:SSSS:TTTT@RR, "
+			     "a dump file or a BDF)");
 		return PG_EXIT_USAGE;
 	}
-	if (parse_device(argv[1], &dev) < 0) {
-		pg_cli_error("policy lookup", "bad device '%s' (expected VVVV:DDDD[:SSSS:TTTT][@RR], "
-			   "hex)", argv[1]);
-		return PG_EXIT_USAGE;
-	}
+	r = device_key("policy lookup", argv[1], root, &dev);
+	if (r != PG_EXIT_OK)
+		return r;
 	r = load_one(argv[0], &p);
 	if (r != PG_EXIT_OK)
 		return r;
-	e = pg_policy_lookup(p, dev.vendor, dev.device_lo, dev.subvendor, dev.subdevice,
-			     dev.revision);
-	if (e)
-		print_entry(argv[0], e);
-	else
-		printf("%s: no entry matches %s; the default applies (profile guest, nothing "
-		       "opened)\n", argv[0], argv[1]);
+	show_match(argv[0], p, argv[1], &dev);
 	pg_policy_free(p);
 	return fflush(stdout) == 0 ? PG_EXIT_OK : PG_EXIT_INPUT;
 }
 
-/* The options of `policy check|lookup` (argv[0] the action): only -h/--help, and "--"
- * before a FILE that starts with '-'. Returns 0 (operands at argv[optind]), -1 after the
- * help, or PG_EXIT_USAGE. */
-static int action_options(const char *cmd, int argc, char **argv)
+/* Read the device (dump or BDF, read-only), parse and inspect it, print the policy. */
+static int generate_text(const char *spec, const char *root, char **ret)
 {
-	static const struct option longopts[] = { PG_CLI_OPT_HELP, { 0 } };
-	const struct pg_cli_parser parser = { cmd, ":h", longopts, pg_cmd_policy_usage };
-	int c;
+	struct pg_guest_error err = { "" };
+	struct pg_inspect_result *res = calloc(1, sizeof(*res));
+	uint8_t *buf = calloc(1, PG_CFG_EXT_LEN);
+	struct pg_cfg_bar_sizes sizes;
+	struct pg_cfg_layout *l = NULL;
+	struct pg_guest_dev g;
+	int r, n;
 
-	pg_cli_opts_begin();
-	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END)
-		return c == PG_OPT_HELP ? -1 : PG_EXIT_USAGE; /* no other option */
-	return 0;
+	if (!res || !buf) {
+		r = -ENOMEM;
+		goto out_free;
+	}
+	r = pg_guest_open(spec, NULL, root, &g, &err);
+	if (r < 0) {
+		pg_cli_error("policy generate", "%s", err.msg);
+		goto out_free;
+	}
+	n = pg_backend_snapshot(g.be, buf, &sizes);
+	r = n < 0 ? n : pg_cfg_parse(buf, (size_t)n, &sizes, &l);
+	if (r == 0)
+		r = pg_inspect(l, res);
+	if (r == 0)
+		r = pg_policy_generate(l, res, g.desc, ret);
+	if (r < 0)
+		pg_cli_error("policy generate", "%s: %s", spec, strerror(-r));
+	pg_cfg_free(l);
+	pg_guest_close(&g);
+out_free:
+	free(buf);
+	free(res);
+	return r;
 }
+
+static int policy_generate(int argc, char **argv, const char *root)
+{
+	char *text = NULL;
+
+	if (argc != 1) {
+		pg_cli_error("policy generate", "expected one DEVICE (a dump file or a BDF)");
+		return PG_EXIT_USAGE;
+	}
+	if (!strncmp(argv[0], "vfio:", 5)) {
+		pg_cli_error("policy generate", "'%s': give the BDF without vfio: (read-only)",
+			     argv[0]);
+		return PG_EXIT_USAGE;
+	}
+	if (generate_text(argv[0], root, &text) < 0)
+		return PG_EXIT_INPUT;
+	fputs(text, stdout);
+	free(text);
+	return fflush(stdout) == 0 ? PG_EXIT_OK : PG_EXIT_INPUT;
+}
+
+enum { OPT_DEVICE = 0x100, OPT_SYSFS_ROOT };
 
 int pg_cmd_policy(int argc, char **argv)
 {
-	const char *cmd;
-	int r;
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT },
+		PG_CLI_OPT_HELP, { 0 },
+	};
+	const char *device = NULL, *root = NULL, *cmd;
+	struct pg_cli_parser parser = { NULL, ":h", longopts, pg_cmd_policy_usage };
+	int c;
 
 	if (argc < 2) {
-		pg_cli_error("policy", "expected 'check' or 'lookup' (see 'pcigate help policy')");
+		pg_cli_error("policy", "expected 'check', 'lookup' or 'generate' (see 'pcigate "
+			     "help policy')");
 		return PG_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -239,16 +346,34 @@ int pg_cmd_policy(int argc, char **argv)
 		return PG_EXIT_OK;
 	}
 	cmd = !strcmp(argv[1], "check") ? "policy check" :
-	      !strcmp(argv[1], "lookup") ? "policy lookup" : NULL;
+	      !strcmp(argv[1], "lookup") ? "policy lookup" :
+	      !strcmp(argv[1], "generate") ? "policy generate" : NULL;
 	if (!cmd) {
-		pg_cli_error("policy", "unknown action '%s' (expected 'check' or 'lookup')",
-			     argv[1]);
+		pg_cli_error("policy", "unknown action '%s' (expected 'check', 'lookup' or "
+			     "'generate')", argv[1]);
 		return PG_EXIT_USAGE;
 	}
-	r = action_options(cmd, argc - 1, argv + 1);
-	if (r)
-		return r < 0 ? PG_EXIT_OK : r;
+	parser.cmd = cmd;
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc - 1, argv + 1)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP)
+			return PG_EXIT_OK;
+		if (c == PG_OPT_BAD)
+			return PG_EXIT_USAGE;
+		if (c == OPT_DEVICE)
+			device = optarg;
+		else
+			root = optarg;
+	}
 	argc -= 1 + optind;
 	argv += 1 + optind;
-	return cmd[7] == 'c' ? policy_check(argc, argv) : policy_lookup(argc, argv);
+	if (device && cmd[7] != 'c') {
+		pg_cli_error(cmd, "--device is for 'check'");
+		return PG_EXIT_USAGE;
+	}
+	if (cmd[7] == 'c')
+		return policy_check(argc, argv, device, root);
+	if (cmd[7] == 'l')
+		return policy_lookup(argc, argv, root);
+	return policy_generate(argc, argv, root);
 }

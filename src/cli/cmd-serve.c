@@ -33,6 +33,11 @@ static void serve_log(void *data, int level, const char *msg)
 
 	if (level > LOG_NOTICE && !srv->verbose)
 		return;
+	if (srv->syslog) {
+		/* the socket was opened before the sandbox (LOG_NDELAY): only send() here */
+		syslog(level, "%s", msg);
+		return;
+	}
 	if (level <= LOG_WARNING)
 		(level <= LOG_ERR ? pg_cli_error : pg_cli_warn)("serve", "%s", msg);
 	else
@@ -79,10 +84,13 @@ int pg_cli_server_open(const struct pg_serve_opts *o, struct pg_cli_server *srv)
 	memset(srv, 0, sizeof(*srv));
 	srv->audit_fd = srv->trace_fd = -1;
 	srv->verbose = o->verbose;
+	srv->syslog = o->syslog;
+	if (o->syslog) /* connect now: the sandbox forbids socket() and connect() later */
+		openlog("pcigate-serve", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	pg_serve_config_init(&srv->c);
 	srv->c.device = o->device;
 	srv->c.profile = o->profile;
-	srv->c.policy = o->policy;
+	srv->c.policy = o->policy ? o->policy : pg_policy_default_dir();
 	srv->c.sysfs_root = o->sysfs_root;
 	srv->c.user = o->user;
 	srv->c.no_sandbox = o->no_sandbox;
@@ -158,7 +166,7 @@ void pg_cmd_serve_usage(FILE *out)
 {
 	fputs("usage: pcigate serve --device DEVICE (--fd N | --socket PATH) [--profile P]\n"
 	      "                     [--policy FILE] [--audit FILE] [--trace-backend FILE]\n"
-	      "                     [--user NAME] [--verbose]\n"
+	      "                     [--user NAME] [--syslog] [--verbose]\n"
 	      "\n"
 	      "Serve one mediated PCI device to QEMU 7.2's x-pci-proxy-dev (mpqemu protocol).\n"
 	      "  --device DEVICE  an lspci -x dump file (modelled device) or a BDF (live host\n"
@@ -177,6 +185,8 @@ void pg_cmd_serve_usage(FILE *out)
 	      "                   refused, naming the findings, unless --policy has an\n"
 	      "                   entry for it)\n"
 	      "  --sandbox-check  test hook: sandbox, try open() and socket(), report, exit\n"
+	      "  --syslog         send the server's log to syslog(3) (facility daemon, ident\n"
+	      "                   pcigate-serve) instead of stderr, for long-running servers\n"
 	      "  -v, --verbose    log details and a message summary at the end\n"
 	      "  -h, --help       show this help\n"
 	      "SIGTERM/SIGINT: answer queued requests, quiesce the device, exit 0.\n"
@@ -210,6 +220,7 @@ int pg_serve_opt(const char *cmd, int c, const char *v, struct pg_serve_opts *o)
 	case PG_SERVE_OPT_TRACE: o->trace_backend = v; break;
 	case PG_SERVE_OPT_NO_SANDBOX: o->no_sandbox = true; break;
 	case PG_SERVE_OPT_FORCE: o->force = true; break;
+	case PG_SERVE_OPT_SYSLOG: o->syslog = true; break;
 	case 'v': o->verbose = true; break;
 	case PG_SERVE_OPT_PROFILE:
 		if (pg_profile_parse(v, &o->profile) < 0) {
@@ -224,35 +235,28 @@ int pg_serve_opt(const char *cmd, int c, const char *v, struct pg_serve_opts *o)
 	return 1;
 }
 
+/* --socket: listen (replacing a stale socket), then wait for QEMU; SIGTERM while waiting
+ * is a clean stop (PG_SERVE_STOPPED, returned as -EINTR). */
 static int listen_accept(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int lfd, cfd;
+	char why[256] = "";
+	bool stale = false;
+	int lfd, cfd, rc;
 
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		pg_cli_error("serve", "--socket %s: path too long", path);
-		return -ENAMETOOLONG;
+	rc = pg_serve_listen(path, &lfd, &stale, why, sizeof(why));
+	if (rc < 0) {
+		pg_cli_error("serve", "--socket %s: %s", path, why);
+		return rc;
 	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lfd, 1) < 0) {
-		cfd = -errno;
-		pg_cli_error("serve", "--socket %s: %s", path, strerror(errno));
-		if (lfd >= 0)
-			(void)close(lfd);
-		return cfd;
-	}
+	if (stale)
+		fprintf(stderr, "pcigate: serve: %s: replaced a stale socket\n", path);
 	fprintf(stderr, "pcigate: serve: listening on %s\n", path);
-	do {
-		cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	} while (cfd < 0 && errno == EINTR);
-	if (cfd < 0) {
-		cfd = -errno;
-		pg_cli_error("serve", "--socket %s: accept: %s", path, strerror(errno));
-	}
-	(void)close(lfd);
-	(void)unlink(path); /* one connection per server: nobody else may connect */
-	return cfd;
+	rc = pg_serve_accept(lfd, path, &cfd, why, sizeof(why));
+	if (rc == PG_SERVE_STOPPED)
+		fprintf(stderr, "pcigate: serve: %s: %s\n", path, why);
+	else if (rc < 0)
+		pg_cli_error("serve", "--socket %s: %s", path, why);
+	return rc == 0 ? cfd : rc == PG_SERVE_STOPPED ? -EINTR : rc;
 }
 
 static int parse_serve(int argc, char **argv, struct pg_serve_opts *o, int *fd,
@@ -319,10 +323,17 @@ int pg_cmd_serve(int argc, char **argv)
 		return PG_EXIT_INPUT;
 	}
 	if (sock) {
+		char why[256];
+
+		if (!o.no_sandbox && pg_serve_user_check(o.user, why, sizeof(why)) < 0) {
+			pg_cli_error("serve", "%s", why); /* before waiting, not after QEMU came */
+			pg_cli_server_close(&srv);
+			return PG_EXIT_INPUT;
+		}
 		fd = listen_accept(sock);
 		if (fd < 0) {
 			pg_cli_server_close(&srv);
-			return PG_EXIT_INPUT;
+			return fd == -EINTR ? PG_EXIT_OK : PG_EXIT_INPUT;
 		}
 	}
 	rc = pg_cli_server_run(&srv, fd, o.sandbox_check);

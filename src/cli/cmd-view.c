@@ -72,7 +72,8 @@ int pg_cli_guest_open(const struct pg_guest_opts *o, struct pg_guest *g)
 	int rc;
 
 	memset(g, 0, sizeof(*g));
-	rc = pg_guest_open(o->device, o->policy, o->sysfs_root, &g->dev, &err);
+	rc = pg_guest_open(o->device, o->policy ? o->policy : pg_policy_default_dir(),
+			   o->sysfs_root, &g->dev, &err);
 	if (rc == 0) {
 		rc = pg_guest_check(&g->dev, o->device, o->force, &err);
 		if (rc < 0)
@@ -85,9 +86,16 @@ int pg_cli_guest_open(const struct pg_guest_opts *o, struct pg_guest *g)
 	if (g->dev.ndevs > 1)
 		pg_cli_warn(o->cmd, "%s holds %zu devices; using the first (%s)", o->device, g->dev.ndevs, g->dev.slot);
 	pg_cli_warn_guesses(o->cmd, o->device, g->dev.be);
-	if (o->policy && !g->dev.entry)
-		pg_cli_warn(o->cmd, "%s: no entry in %s for %04x:%04x; profile %s", o->device, o->policy, g->dev.ids & 0xffffu, g->dev.ids >> 16,
-			pg_profile_name(o->profile));
+	if (g->dev.policy && !g->dev.entry)
+		pg_cli_warn(o->cmd, "%s: no entry in %s for %04x:%04x; profile %s", o->device,
+			    o->policy ? o->policy : pg_policy_default_dir(),
+			    g->dev.ids & 0xffffu, g->dev.ids >> 16, pg_profile_name(o->profile));
+	if (g->dev.entry) {
+		char desc[320];
+
+		(void)pg_guest_entry_describe(&g->dev, o->policy, desc, sizeof(desc));
+		fprintf(stderr, "pcigate %s: %s: policy entry %s\n", o->cmd, o->device, desc);
+	}
 	return 0;
 }
 

@@ -80,20 +80,38 @@ check-unreadable)
 	;;
 usage)
 	run policy
-	expect_rc 2; err_lines 1; err_has "pcigate: policy: error: expected 'check' or 'lookup'"; out_empty
+	expect_rc 2; err_lines 1; err_has "pcigate: policy: error: expected 'check', 'lookup' or 'generate'"
+	out_empty
 	run policy check
 	expect_rc 2; err_lines 1; err_has "pcigate: policy check: error: no FILE given"; out_empty
 	run policy frob "$DATA/good/minimal.yaml"
 	expect_rc 2; err_has "unknown action 'frob'"
 	run policy lookup "$DATA/good/minimal.yaml"
-	expect_rc 2; err_has "policy lookup: error: expected FILE and a device"
-	run policy lookup "$DATA/good/minimal.yaml" 8086:15b
-	expect_rc 2; err_has "bad device '8086:15b'"
-	run policy lookup "$DATA/good/minimal.yaml" " 808:15b8"
+	expect_rc 2; err_has "pcigate: policy lookup: error: expected FILE and a DEVICE"
+	run policy lookup "$DATA/good/minimal.yaml" 8086:15b8:0000:000
+	expect_rc 2; err_has "bad device '8086:15b8:0000:000'"
+	# never guessed: without subsystem and revision a lookup could pick another entry
+	run policy lookup "$DATA/good/minimal.yaml" 8086:15b8
+	expect_rc 2; err_has "nothing is guessed"
+	run policy lookup "$DATA/good/minimal.yaml" 8086:15b8@03
+	expect_rc 2; err_has "nothing is guessed"
+	run policy lookup "$DATA/good/minimal.yaml" vfio:0000:03:00.0
+	expect_rc 2; err_has "bad device 'vfio:"
+	run policy lookup "$DATA/good/minimal.yaml" "$tmp/absent-dump.txt"
+	expect_rc 3; err_has "absent-dump.txt"
+	run policy check --device 8086:15b8 "$DATA/good/minimal.yaml"
+	expect_rc 2; out_empty
+	run policy lookup --device 8086:15b8:0000:0000@00 "$DATA/good/minimal.yaml"
+	expect_rc 2; err_has "--device is for 'check'"
+	run policy check --frob "$DATA/good/minimal.yaml"
+	expect_rc 2; err_has "unknown option '--frob'"
+	run policy generate
+	expect_rc 2; err_has "pcigate: policy generate: error: expected one DEVICE"
+	run policy generate vfio:0000:03:00.0
 	expect_rc 2
 	run policy --help
-	expect_rc 0; err_empty; grep -q "usage: pcigate policy check FILE" "$tmp/out" ||
-		fail "no usage"
+	expect_rc 0; err_empty; grep -q "usage: pcigate policy check \[--device DEVICE\]" \
+		"$tmp/out" || fail "no usage"
 	run help policy
 	expect_rc 0
 	grep -q "pcigate-policy(5)" "$tmp/out" || fail "help does not cite the man page"
@@ -106,25 +124,100 @@ lookup)
 	expect_rc 0; err_empty; out_has "$P:16: 10ec:8168:1043:8554@15"; out_has "  flags: no-rom"
 	run policy lookup "$P" 10ec:8168:1043:8677@15
 	expect_rc 0; out_has "$P:18: 10ec:8168:1043:8677"
-	run policy lookup "$P" 10ec:8168@15
+	run policy lookup "$P" 10ec:8168:0000:0000@15
 	expect_rc 0; out_has "$P:12: 10ec:8168@15"; out_has "  reset avoid: pm"
-	run policy lookup "$P" 10ec:8169
+	run policy lookup "$P" 10ec:8169:0000:0000@00
 	expect_rc 0; out_has "$P:8: 10ec:8100-81ff"
-	run policy lookup "$P" 10EC:0001
+	run policy lookup "$P" 10EC:0001:0000:0000@00
 	expect_rc 0; out_has "$P:4: 10ec:*"
-	run policy lookup "$P" 1234:5678
+	run policy lookup "$P" 1234:5678:0000:0000@00
 	expect_rc 0
-	msg="no entry matches 1234:5678; the default applies"
+	msg="no entry matches 1234:5678:0000:0000@00; the default applies"
 	out_has "$P: $msg (profile guest, nothing opened)"
 	F=$DATA/good/full-entry.yaml
-	run policy lookup "$F" 8086:15b8
+	run policy lookup "$F" 8086:15b8:0000:0000@00
 	expect_rc 0; out_has "$F:4: 8086:15b8 (Intel I219-V (lab box))"
 	out_has "  remove capabilities: pcie ext:aer"; out_has "  register 0x041/1: read mask 0xff"
 	out_has "  register 0x0a0/4: emulate 0x00000000"; out_has "  reset prefer: flr pm"
-	run policy lookup "$DATA/bad/empty.yaml" 8086:15b8
+	run policy lookup "$DATA/bad/empty.yaml" 8086:15b8:0000:0000@00
 	expect_rc 1; err_has "empty.yaml:1:1: error:"
-	run policy lookup "$tmp/absent.yaml" 8086:15b8
+	run policy lookup "$tmp/absent.yaml" 8086:15b8:0000:0000@00
 	expect_rc 3
+	# a dump: its own IDs (10ec:8168 rev 1b), class 0200 and slot 0000:08:00.0
+	R=$PG_TESTDATA/pci-real/10ec-8168_realtek-co-rtl8111-8168-8411-pci-express-gigabit_4096.txt
+	run policy lookup "$P" "$R"
+	expect_rc 0; out_has "$P:10: 10ec:8168"; out_has "  profile: device-model"
+	;;
+match-class-slot)
+	# precedence across kinds, from pcigate-policy(5): slot > IDs > class:BBSS > class:BBxx
+	R=$PG_TESTDATA/pci-real/10ec-8168_realtek-co-rtl8111-8168-8411-pci-express-gigabit_4096.txt
+	U=$PG_TESTDATA/pci-real/1022-7807_amd-fch-usb-ohci-controller_256.txt
+	printf 'version: 1\ndevices:\n  - match: "class:02xx"\n' >"$tmp/p.yaml"
+	run policy lookup "$tmp/p.yaml" "$R"
+	expect_rc 0; out_has "$tmp/p.yaml:3: class:02xx"
+	printf '  - match: "class:0200"\n    flags: [no-d3]\n' >>"$tmp/p.yaml"
+	run policy lookup "$tmp/p.yaml" "$R"
+	expect_rc 0; out_has "$tmp/p.yaml:4: class:0200"
+	printf '  - match: "10ec:*"\n' >>"$tmp/p.yaml"
+	run policy lookup "$tmp/p.yaml" "$R"
+	expect_rc 0; out_has "$tmp/p.yaml:6: 10ec:*"
+	printf '  - match: "slot:08:00.0"\n    profile: permissive\n' >>"$tmp/p.yaml"
+	run policy lookup "$tmp/p.yaml" "$R"
+	expect_rc 0; out_has "$tmp/p.yaml:7: slot:0000:08:00.0"; out_has "  profile: permissive"
+	# class and slot keys never match a device given by IDs alone (nothing guessed)
+	run policy lookup "$tmp/p.yaml" 1234:5678:0000:0000@00
+	expect_rc 0; out_has "$tmp/p.yaml: no entry matches 1234:5678:0000:0000@00; the default applies (profile guest, nothing opened)"
+	# a USB controller is neither 02xx nor in slot 08:00.0
+	run policy lookup "$tmp/p.yaml" "$U"
+	expect_rc 0; grep -q "no entry matches" "$tmp/out" || fail "USB controller matched"
+	# check --device prints the entry of every valid file
+	run policy check --device "$R" "$tmp/p.yaml" "$DATA/good/class-slot.yaml"
+	expect_rc 0; out_has "$tmp/p.yaml: ok (4 devices)"; out_has "$tmp/p.yaml:7: slot:0000:08:00.0"
+	out_has "$DATA/good/class-slot.yaml: ok (6 devices)"
+	out_has "$DATA/good/class-slot.yaml:7: class:0200"
+	;;
+view-entry)
+	# `pcigate view` names the entry it applies; a directory is merged, clashes refused
+	R=$PG_TESTDATA/pci-real/10ec-8168_realtek-co-rtl8111-8168-8411-pci-express-gigabit_4096.txt
+	run view --policy "$DATA/good/class-slot.yaml" "$R"
+	expect_rc 0
+	err_has "pcigate view: $R: policy entry $DATA/good/class-slot.yaml:7 class:0200 (profile guest)"
+	mkdir "$tmp/pd"
+	cp "$DATA/good/class-slot.yaml" "$tmp/pd/10-classes.yaml"
+	printf 'version: 1\ndevices:\n  - match: "10ec:8168"\n    name: "r8168"\n    profile: device-model\n' \
+		>"$tmp/pd/20-site.yaml"
+	echo "not: a policy" >"$tmp/pd/README"
+	run view --policy "$tmp/pd" "$R"
+	expect_rc 0
+	err_has "policy entry $tmp/pd/20-site.yaml:3 10ec:8168 \"r8168\" (profile device-model)"
+	# the same key in two files: the directory is rejected, naming both files
+	printf 'version: 1\ndevices:\n  - match: "class:02XX"\n' >"$tmp/pd/30-dup.yaml"
+	run view --policy "$tmp/pd" "$R"
+	expect_rc 3; out_empty
+	err_has "--policy $tmp/pd/30-dup.yaml:3:5: duplicate match key 'class:02xx' (first at line 5) in $tmp/pd/10-classes.yaml"
+	# an empty directory is no entry at all
+	rm "$tmp/pd"/*.yaml
+	run view --policy "$tmp/pd" "$R"
+	expect_rc 0; grep -q "policy entry" "$tmp/err" && fail "an empty directory applied an entry"
+	;;
+generate)
+	# every generated policy loads, and names its own device, for corpus dumps
+	n=0
+	for f in "$PG_TESTDATA"/pci-real/*.txt; do
+		run policy generate "$f"
+		expect_rc 0
+		cp "$tmp/out" "$tmp/gen.yaml"
+		grep -q "^    profile: guest$" "$tmp/gen.yaml" || fail "$f: no guest profile"
+		ids=$(basename "$f" | cut -c1-9 | tr - :)
+		run policy check --device "$f" "$tmp/gen.yaml"
+		expect_rc 0; out_has "$tmp/gen.yaml: ok (1 device)"
+		grep -q "^$tmp/gen.yaml:[0-9]*: $ids" "$tmp/out" || fail "$f: entry not applied"
+		n=$((n + 1))
+		[ "$n" -ge 40 ] && break
+	done
+	[ "$n" -ge 10 ] || fail "only $n dumps"
+	run policy generate "$tmp/absent.txt"
+	expect_rc 3; err_has "absent.txt"
 	;;
 golden)
 	# The CLI reports exactly what the golden .expect files say.

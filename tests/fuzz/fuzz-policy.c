@@ -71,7 +71,12 @@ static void check_entry(const struct pg_policy_entry *e)
 {
 	uint32_t seen = 0;
 
-	CHECK(e->match.vendor != 0xffff && e->match.device_lo <= e->match.device_hi);
+	if (e->match.kind == PG_POLICY_MATCH_IDS)
+		CHECK(e->match.vendor != 0xffff && e->match.device_lo <= e->match.device_hi);
+	else if (e->match.kind == PG_POLICY_MATCH_CLASS)
+		CHECK(!e->match.class_any_sub || (e->match.class_code & 0xff) == 0);
+	else
+		CHECK(e->match.kind == PG_POLICY_MATCH_SLOT && strlen(e->match.slot) == 12);
 	CHECK(memchr(e->name, '\0', sizeof(e->name)) != NULL);
 	for (const char *p = e->name; *p; p++)
 		CHECK(*p >= 0x20 && *p <= 0x7e);
@@ -95,9 +100,50 @@ static void check_entry(const struct pg_policy_entry *e)
 	CHECK(e->line > 0 && e->column > 0);
 }
 
+/* pcigate-policy(5), Precedence: slot, then the four ID tiers, then class:BBSS, class:BBxx. */
 static unsigned tier(const struct pg_policy_match *m)
 {
-	return (m->has_subsys ? 2u : 0u) + (m->has_revision ? 1u : 0u);
+	if (m->kind == PG_POLICY_MATCH_SLOT)
+		return 6;
+	if (m->kind == PG_POLICY_MATCH_CLASS)
+		return m->class_any_sub ? 0 : 1;
+	return 2 + (m->has_subsys ? 2u : 0u) + (m->has_revision ? 1u : 0u);
+}
+
+/* Reference matcher for a full device, from the man page's wording. */
+static bool ref_match(const struct pg_policy_match *m, const struct pg_policy_device *d)
+{
+	if (m->kind == PG_POLICY_MATCH_SLOT)
+		return strcmp(m->slot, d->slot) == 0;
+	if (m->kind == PG_POLICY_MATCH_CLASS)
+		return m->class_any_sub ? d->class_code >> 16 == (uint32_t)m->class_code >> 8 :
+					  d->class_code >> 8 == m->class_code;
+	return m->vendor == d->vendor && d->device >= m->device_lo &&
+	       d->device <= m->device_hi &&
+	       (!m->has_subsys || (m->subvendor == d->subvendor &&
+				   m->subdevice == d->subdevice)) &&
+	       (!m->has_revision || m->revision == d->revision);
+}
+
+/* Reference lookup of a full device: the unique maximum by (tier, -width). */
+static void check_lookup_dev(const struct pg_policy *p, const struct pg_policy_device *d)
+{
+	const struct pg_policy_entry *got = pg_policy_lookup_device(p, d);
+	const struct pg_policy_entry *best = NULL;
+
+	for (size_t i = 0; i < pg_policy_count(p); i++) {
+		const struct pg_policy_entry *e = pg_policy_entry_at(p, i);
+		unsigned w = (unsigned)(e->match.device_hi - e->match.device_lo);
+
+		if (!ref_match(&e->match, d))
+			continue;
+		CHECK(pg_policy_match_dev(&e->match, d));
+		if (!best || tier(&e->match) > tier(&best->match) ||
+		    (tier(&e->match) == tier(&best->match) &&
+		     w < (unsigned)(best->match.device_hi - best->match.device_lo)))
+			best = e;
+	}
+	CHECK(got == best);
 }
 
 /* Reference lookup: the maximum by (tier, -width) must exist uniquely among matches. */
@@ -149,9 +195,21 @@ static void check_policy(const struct pg_policy *p)
 		check_lookup(p, m->vendor, (uint16_t)(m->device_hi + 1), m->subvendor,
 			     m->subdevice, (uint8_t)(m->revision + 1));
 		check_lookup(p, m->vendor, (uint16_t)(m->device_lo - 1), 0, 0, 0);
+		{
+			struct pg_policy_device d = { .vendor = m->vendor,
+				.device = m->device_lo, .subvendor = m->subvendor,
+				.subdevice = m->subdevice, .revision = m->revision,
+				.class_code = (uint32_t)m->class_code << 8 | 0x01 };
+
+			memcpy(d.slot, m->slot, sizeof(d.slot));
+			check_lookup_dev(p, &d);
+			d.class_code ^= 0x100; /* another subclass of the same base class */
+			check_lookup_dev(p, &d);
+		}
 		/* a lookup always returns an entry that matches the device it was asked for */
 		CHECK(pg_policy_match_device(m, m->vendor, m->device_lo, m->subvendor,
-					     m->subdevice, m->revision));
+					     m->subdevice, m->revision) ==
+		      (m->kind == PG_POLICY_MATCH_IDS));
 	}
 	check_lookup(p, 0x8086, 0x15b8, 0x17aa, 0x2233, 0x03);
 }

@@ -36,6 +36,8 @@
  *            serve must close the socket, exit 0 and say so, and its backend trace must
  *            show the quiesce (Bus Master 1 -> 0, a reset) and a final config without Bus
  *            Master.
+ *   policy   --policy with class keys and --audit: stderr and every audit record name the
+ *            applied entry (FILE:LINE KEY "NAME" (profile P)).
  *   vfio     DUMP is vfio:BDF of QEMU's edu bound to vfio-pci (run inside the VM harness
  *            guest, tests/vm/vfio-test.py): SYNC_SYSMEM with a memfd is mapped for DMA, an
  *            edu DMA round trip lands in the memfd, edu's INTx reaches the irqfd and the
@@ -331,6 +333,54 @@ static void mode_realize(char *pcigate, char *dump)
 	close(ram);
 	close(ev[0]);
 	close(ev[1]);
+}
+
+/* The applied policy entry is named in the log and in every audit record (pcigate-policy(5),
+ * docs/serve.md): a class key for the NVMe dump (class 0108), a denied write to audit. */
+static void mode_policy(char *pcigate, char *dump)
+{
+	char dir[] = "/tmp/pg-serve-policy-XXXXXX", pol[256], audit[256], want[512];
+	char out[8192], line[2048];
+	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3", "--policy", pol,
+			 "--audit", audit, NULL };
+	struct child c;
+	unsigned n = 0;
+	FILE *f;
+	int rc;
+
+	if (trace_dir(dir, audit, sizeof(audit)) < 0)
+		return;
+	snprintf(pol, sizeof(pol), "%s/p.yaml", dir);
+	snprintf(audit, sizeof(audit), "%s/audit.jsonl", dir);
+	f = fopen(pol, "w");
+	check(f && fputs("version: 1\ndevices:\n  - match: \"class:01xx\"\n"
+			 "  - match: \"class:0108\"\n    name: \"nvme\"\n", f) >= 0, "policy");
+	if (f)
+		fclose(f);
+	spawn(&c, argv);
+	check(cfg(c.sk, false, 0x00, 0, 2) == (dump_ids(dump) & 0xffff), "first read");
+	(void)cfg(c.sk, true, 0xf0, 0x12345678, 4); /* no capability there: denied, audited */
+	(void)cfg(c.sk, true, 0xf4, 0x1, 4);
+	rc = finish(&c, out, sizeof(out));
+	check(rc == 0, "serve exited %d:\n%s", rc, out);
+	snprintf(want, sizeof(want), "policy entry: %s:4 class:0108 \"nvme\" (profile guest)",
+		 pol);
+	check(strstr(out, want) != NULL, "stderr does not name the entry (%s):\n%s", want, out);
+	snprintf(want, sizeof(want), "\"policy_entry\":\"%s:4 class:0108 \\\"nvme\\\" "
+		 "(profile guest)\"}", pol);
+	f = fopen(audit, "r");
+	check(f != NULL, "no audit file");
+	while (f && fgets(line, sizeof(line), f)) {
+		n++;
+		check(strstr(line, want) != NULL, "audit record without the entry (%s): %s", want,
+		      line);
+	}
+	check(n >= 1, "no audit record");
+	if (f)
+		fclose(f);
+	unlink(audit);
+	unlink(pol);
+	rmdir(dir);
 }
 
 static void mode_bad(char *pcigate, char *dump)
@@ -842,7 +892,7 @@ int main(int argc, char **argv)
 {
 	if (argc != 4) {
 		fprintf(stderr, "usage: serve-client PCIGATE DUMP realize|bad|sandbox|term|probe|"
-			"refused|listen|fifo|epipe|stuck|pdeath|vfio\n");
+			"refused|listen|fifo|epipe|stuck|pdeath|vfio|policy\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -870,6 +920,8 @@ int main(int argc, char **argv)
 		mode_pdeath(argv[1], argv[2]);
 	else if (!strcmp(argv[3], "vfio"))
 		mode_vfio(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "policy"))
+		mode_policy(argv[1], argv[2]);
 	else
 		return 2;
 	printf("%s: %s\n", argv[3], failures ? "FAIL" : "PASS");

@@ -22,6 +22,9 @@ void pg_policy_free(struct pg_policy *policy)
 		return;
 	for (size_t i = 0; i < policy->n; i++)
 		free(policy->blocks[i]);
+	for (size_t i = 0; policy->files && i < policy->nfiles; i++)
+		free(policy->files[i]);
+	free(policy->files);
 	free(policy->blocks);
 	free(policy->entries);
 	free(policy);

@@ -30,6 +30,8 @@ struct pg_policy {
 	void **blocks;
 	size_t n;
 	size_t cap;
+	char **files;               /* pg_policy_load_dir(): the files read, owned; else NULL */
+	size_t nfiles;
 };
 
 /* Deepest nesting the schema uses: top map, devices list, entry map, registers list, rule
@@ -126,6 +128,10 @@ const char *pp_header_forbidden(uint16_t off, uint16_t *ret_lo, uint16_t *ret_hi
 
 /* Parse a match key; on failure *ret_why says what is wrong. */
 int pp_match_parse(const char *text, struct pg_policy_match *ret, const char **ret_why);
+/* True when keys m and o may not share a policy (duplicate, partial overlap); why says
+ * which, naming o's line. */
+bool pp_match_conflict(const struct pg_policy_match *m, const struct pg_policy_match *o,
+		       unsigned o_line, char *why, size_t size);
 /* Check m against the entries loaded so far (duplicates, partial overlaps). */
 int pp_match_check(struct pp_ctx *c, const yaml_mark_t *mark, const struct pg_policy_match *m);
 

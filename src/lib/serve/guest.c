@@ -116,32 +116,85 @@ static int open_vfio(const char *bdf, const char *root, struct pg_guest_dev *g,
 	return 0;
 }
 
+/* Fill a lookup key from the device's own config space (IDs, class, slot). */
+static int device_key(const struct pg_guest_dev *g, struct pg_policy_device *d)
+{
+	uint32_t id = 0, cls = 0, sub = 0;
+	char bdf[13];
+
+	if (pg_backend_cfg_read(g->be, 0x00, 4, &id) < 0 ||
+	    pg_backend_cfg_read(g->be, 0x08, 4, &cls) < 0 ||
+	    pg_backend_cfg_read(g->be, 0x2c, 4, &sub) < 0)
+		return -EIO;
+	memset(d, 0, sizeof(*d));
+	d->vendor = (uint16_t)id;
+	d->device = (uint16_t)(id >> 16);
+	d->revision = (uint8_t)cls;
+	d->class_code = cls >> 8;
+	d->subvendor = (uint16_t)sub;
+	d->subdevice = (uint16_t)(sub >> 16);
+	if (pg_bdf_parse(g->slot, bdf) == 0)
+		memcpy(d->slot, bdf, sizeof(bdf));
+	return 0;
+}
+
 static int lookup_policy(const char *device, const char *policy, struct pg_guest_dev *g,
 			 struct pg_guest_error *err)
 {
 	struct pg_policy_error perr = { 0, 0, "" };
-	uint32_t id = 0, rev = 0, sub = 0;
+	struct pg_policy_device key;
+	char bad[4096] = "";
+	uint32_t id = 0;
+	struct stat st;
 	int rc;
 
 	if (pg_backend_cfg_read(g->be, 0x00, 4, &id) == 0)
 		g->ids = id;
 	if (!policy)
 		return 0;
-	if (pg_backend_cfg_read(g->be, 0x00, 4, &id) < 0 ||
-	    pg_backend_cfg_read(g->be, 0x08, 1, &rev) < 0 ||
-	    pg_backend_cfg_read(g->be, 0x2c, 4, &sub) < 0)
+	if (device_key(g, &key) < 0)
 		return gfail(err, -EIO, "%s: cannot read its IDs", device);
-	rc = pg_policy_load_file(policy, &g->policy, &perr);
+	/* A directory (the default SYSCONFDIR/pcigate/policy.d): every NAME.yaml in it, a
+	 * missing one meaning no policy; anything else: one policy file. */
+	if (stat(policy, &st) == 0 && S_ISDIR(st.st_mode))
+		rc = pg_policy_load_dir(policy, &g->policy, &perr, bad, sizeof(bad));
+	else if (!strcmp(policy, pg_policy_default_dir()))
+		rc = 0; /* the default directory does not exist: no policy */
+	else
+		rc = pg_policy_load_file(policy, &g->policy, &perr);
 	if (rc < 0) {
+		const char *what = bad[0] ? bad : policy;
+
 		if (perr.line)
-			return gfail(err, rc, "--policy %s:%u:%u: %s", policy, perr.line,
+			return gfail(err, rc, "--policy %s:%u:%u: %s", what, perr.line,
 				     perr.column, perr.msg);
-		return gfail(err, rc, "--policy %s: %s", policy,
+		return gfail(err, rc, "--policy %s: %s", what,
 			     perr.msg[0] ? perr.msg : strerror(-rc));
 	}
-	g->entry = pg_policy_lookup(g->policy, (uint16_t)id, (uint16_t)(id >> 16), (uint16_t)sub,
-				    (uint16_t)(sub >> 16), (uint8_t)rev);
+	g->entry = pg_policy_lookup_device(g->policy, &key);
 	return 0;
+}
+
+int pg_guest_policy_key(const struct pg_guest_dev *g, struct pg_policy_device *ret)
+{
+	if (!g || !g->be || !ret)
+		return -EINVAL;
+	return device_key(g, ret);
+}
+
+int pg_guest_entry_describe(const struct pg_guest_dev *g, const char *policy, char *buf,
+			    size_t size)
+{
+	char key[32];
+
+	if (!g || !g->entry)
+		return snprintf(buf, size, "none (default: guest profile, nothing opened)");
+	(void)pg_policy_match_format(&g->entry->match, key, sizeof(key));
+	if (g->entry->file)
+		policy = g->entry->file; /* from a policy directory */
+	return snprintf(buf, size, "%s:%u %s%s%s%s (profile %s)", policy ? policy : "?",
+			g->entry->line, key, g->entry->name[0] ? " \"" : "", g->entry->name,
+			g->entry->name[0] ? "\"" : "", pg_profile_name(g->entry->profile));
 }
 
 int pg_guest_open(const char *device, const char *policy, const char *sysfs_root,

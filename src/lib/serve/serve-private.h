@@ -22,6 +22,9 @@ struct pg_serve {
 	struct pg_proto_dev *dev;
 	int sockfd;                       /* owned until conn takes it */
 	char name[80];                    /* log prefix: the device */
+	/* ',"policy_entry":"FILE:LINE KEY ..."' (JSON-escaped) added to every audit record
+	 * when a policy is given, so a record names the entry that decided; "" otherwise. */
+	char entry_json[640];
 };
 
 /* Log "fmt" at level through the configured callback (nothing without one). */

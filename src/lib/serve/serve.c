@@ -22,6 +22,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "serve-private.h"
 
 void pg_serve_config_init(struct pg_serve_config *c)
@@ -62,13 +64,45 @@ static void serve_audit(void *data, const struct pg_audit_record *rec)
 	char *json = NULL;
 	size_t n;
 
+	char *line;
+	size_t extra = strlen(s->entry_json);
+
 	if (s->c->audit_fd < 0 || pg_audit_record_to_json(rec, &json) < 0)
 		return;
 	n = strlen(json);
+	line = extra ? malloc(n + extra + 1) : NULL;
+	if (line && n && json[n - 1] == '}') {
+		/* the object's closing brace moves after the policy_entry field */
+		memcpy(line, json, n - 1);
+		memcpy(line + n - 1, s->entry_json, extra);
+		line[n - 1 + extra] = '}';
+		free(json);
+		json = line;
+		n += extra;
+	} else {
+		free(line);
+	}
 	json[n] = '\n'; /* replaces the NUL; the write below is length-counted */
 	if (write(s->c->audit_fd, json, n + 1) != (ssize_t)(n + 1))
 		pg_serve_logf(s, LOG_WARNING, "audit record lost");
 	free(json);
+}
+
+/* Name the applied policy entry in the log and prepare the audit field. */
+static void note_entry(struct pg_serve *s)
+{
+	char desc[320];
+	json_object *str;
+
+	(void)pg_guest_entry_describe(&s->g, s->c->policy, desc, sizeof(desc));
+	if (s->g.entry)
+		pg_serve_logf(s, LOG_NOTICE, "policy entry: %s", desc);
+	str = json_object_new_string(desc);
+	if (str)
+		(void)snprintf(s->entry_json, sizeof(s->entry_json), ",\"policy_entry\":%s",
+			       json_object_to_json_string_ext(str, JSON_C_TO_STRING_PLAIN |
+							      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(str);
 }
 
 /* Prime lazily initialised libc/json-c state (time zone, hash seed) that would otherwise
@@ -100,10 +134,12 @@ static int open_device(struct pg_serve *s, struct pg_mediator_config *mc)
 	if (s->g.ndevs > 1)
 		pg_serve_logf(s, LOG_NOTICE, "%s holds %zu devices; using the first (%s)",
 			      s->c->device, s->g.ndevs, s->g.slot);
-	if (s->c->policy && !s->g.entry)
+	if (s->g.policy && !s->g.entry)
 		pg_serve_logf(s, LOG_NOTICE, "%s: no entry in %s for %04x:%04x; profile %s",
 			      s->c->device, s->c->policy, s->g.ids & 0xffffu, s->g.ids >> 16,
 			      pg_profile_name(s->c->profile));
+	if (s->g.policy)
+		note_entry(s);
 	if (pg_backend_model_guess_text(s->g.be, guess, sizeof(guess))[0])
 		pg_serve_logf(s, LOG_WARNING, "%s: BAR sizes missing from the dump; %s",
 			      s->c->device, guess); /* the guest sees these sizes */

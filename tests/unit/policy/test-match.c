@@ -220,6 +220,108 @@ static void test_lookup_null(void **state)
 	assert_null(pg_policy_entry_at(NULL, 0));
 }
 
+/* ---- class and slot keys (pcigate-policy(5), MATCH KEYS and Precedence) -------------- */
+
+static const char *const kind_keys[] = {
+	"class:02xx", "class:0200", "class:0c03", "10ec:*", "10ec:8168:1043:8554",
+	"slot:0000:08:00.0", "slot:0001:00:1f.3",
+};
+
+struct kind_case {
+	uint16_t v, d, sv, sd;
+	uint32_t cls;               /* 24-bit class code */
+	const char *slot;
+	const char *want;           /* NULL: no entry */
+};
+
+static const struct kind_case kind_cases[] = {
+	/* a slot beats every ID key, even the most specific one present */
+	{ 0x10ec, 0x8168, 0x1043, 0x8554, 0x020000, "0000:08:00.0", "slot:0000:08:00.0" },
+	{ 0x10ec, 0x8168, 0x1043, 0x8554, 0x020000, "0000:09:00.0", "10ec:8168:1043:8554" },
+	/* every ID key beats a class, even "vendor:*" */
+	{ 0x10ec, 0x0001, 0x0000, 0x0000, 0x020000, "", "10ec:*" },
+	/* subclass beats a whole base class; the programming interface is ignored */
+	{ 0x8086, 0x15b8, 0x0000, 0x0000, 0x020000, "", "class:0200" },
+	{ 0x8086, 0x15b8, 0x0000, 0x0000, 0x0200ff, "", "class:0200" },
+	{ 0x8086, 0x1000, 0x0000, 0x0000, 0x028000, "", "class:02xx" },
+	{ 0x8086, 0x1000, 0x0000, 0x0000, 0x0c0330, "", "class:0c03" },
+	{ 0x8086, 0x1000, 0x0000, 0x0000, 0x0c0500, "", NULL },
+	{ 0x8086, 0x1000, 0x0000, 0x0000, 0x030000, "0001:00:1f.3", "slot:0001:00:1f.3" },
+	/* another domain is another slot */
+	{ 0x8086, 0x1000, 0x0000, 0x0000, 0x030000, "0000:00:1f.3", NULL },
+	/* an unknown class or slot never matches a class or slot key */
+	{ 0x8086, 0x1000, 0x0000, 0x0000, PG_POLICY_CLASS_UNKNOWN, "", NULL },
+};
+
+static void check_kinds(const struct pg_policy *p)
+{
+	for (size_t i = 0; i < N_ELEM(kind_cases); i++) {
+		const struct kind_case *t = &kind_cases[i];
+		struct pg_policy_device d = { .vendor = t->v, .device = t->d, .subvendor = t->sv,
+			.subdevice = t->sd, .class_code = t->cls };
+		const struct pg_policy_entry *e;
+		char got[32] = "(none)";
+
+		(void)snprintf(d.slot, sizeof(d.slot), "%s", t->slot);
+		e = pg_policy_lookup_device(p, &d);
+		if (e)
+			(void)pg_policy_match_format(&e->match, got, sizeof(got));
+		if ((!t->want && e) || (t->want && strcmp(got, t->want) != 0))
+			fail_msg("case %zu: -> %s, expected %s", i, got,
+				 t->want ? t->want : "(none)");
+	}
+}
+
+static void test_class_slot(void **state)
+{
+	struct pg_policy *p = load_keys(kind_keys, N_ELEM(kind_keys), false);
+
+	check_kinds(p);
+	/* the ID-only lookup never matches class or slot keys (it knows neither) */
+	assert_null(pg_policy_lookup(p, 0x8086, 0x15b8, 0, 0, 0));
+	pg_policy_free(p);
+	p = load_keys(kind_keys, N_ELEM(kind_keys), true);
+	check_kinds(p);
+	pg_policy_free(p);
+	assert_null(pg_policy_lookup_device(NULL, NULL));
+}
+
+static void test_class_slot_parse(void **state)
+{
+	static const struct { const char *key, *canon; } ok[] = {
+		{ "class:0200", "class:0200" }, { "class:02XX", "class:02xx" },
+		{ "class:0C03", "class:0c03" }, { "slot:03:00.0", "slot:0000:03:00.0" },
+		{ "slot:0001:ff:1f.7", "slot:0001:ff:1f.7" },
+	};
+	static const char *const bad[] = {
+		"class:", "class:2", "class:020", "class:020000", "class:xx00", "class:02x",
+		"class:02xxx", "class: 0200", "slot:", "slot:03:00", "slot:03:20.0",
+		"slot:03:00.8", "slot:0000:03:00.0x", "Class:0200",
+	};
+
+	for (size_t i = 0; i < N_ELEM(ok); i++) {
+		const char *keys[1] = { ok[i].key };
+		struct pg_policy *p = load_keys(keys, 1, false);
+		char got[32];
+
+		(void)pg_policy_match_format(&pg_policy_entry_at(p, 0)->match, got, sizeof(got));
+		assert_string_equal(got, ok[i].canon);
+		pg_policy_free(p);
+	}
+	for (size_t i = 0; i < N_ELEM(bad); i++) {
+		char text[128];
+		struct pg_policy *p = NULL;
+		struct pg_policy_error err;
+		int n = snprintf(text, sizeof(text), "version: 1\ndevices:\n  - match: \"%s\"\n",
+				 bad[i]);
+
+		if (pg_policy_load_buf(text, (size_t)n, &p, &err) != -EINVAL)
+			fail_msg("'%s' loaded", bad[i]);
+		assert_int_equal(err.line, 3);
+		assert_non_null(strstr(err.msg, "bad match"));
+	}
+}
+
 /* ---- duplicates and overlaps ----------------------------------------------------------- */
 
 struct overlap_case {
@@ -285,6 +387,8 @@ int main(void)
 		cmocka_unit_test(test_match_device),
 		cmocka_unit_test(test_precedence),
 		cmocka_unit_test(test_lookup_null),
+		cmocka_unit_test(test_class_slot),
+		cmocka_unit_test(test_class_slot_parse),
 		cmocka_unit_test(test_overlap),
 	};
 
