@@ -90,6 +90,10 @@ PG_EXPORT PG_MUST_CHECK int pg_inspect_topology(const struct pg_topo_dev *topo,
 /** Stable kebab-case name of a finding code ("no-reset"); "unknown" if out of range.
  *  Static storage. Reentrant. */
 PG_EXPORT const char *pg_finding_name(enum pg_finding_code code);
+/** One line saying what to do about a finding of this code (no-acs: "pass through only
+ *  with its whole IOMMU group, ..."); "" if out of range. For people: the wording may
+ *  change. Static storage. Reentrant. */
+PG_EXPORT const char *pg_finding_remedy(enum pg_finding_code code);
 /** "info", "low", "medium" or "high"; "unknown" if out of range. Static storage. */
 PG_EXPORT const char *pg_severity_name(enum pg_severity sev);
 /** Parse "info"/"low"/"medium"/"high" in any case ("HIGH", as text reports print it)
@@ -160,6 +164,24 @@ struct pg_report_dev {
  * @return 0, -EINVAL (NULL dev/ret or a required member), -ENOMEM. Reentrant.
  */
 PG_EXPORT PG_MUST_CHECK int pg_report_text(const struct pg_report_dev *dev, char **ret);
+
+/** pg_report_text_flags() flags. */
+enum pg_report_flags {
+	/** Colour the severity words with ANSI SGR escapes (HIGH red, MEDIUM yellow, LOW and
+	 *  INFO dim). The caller decides (a terminal, NO_COLOR unset): the library never
+	 *  looks at a file descriptor or the environment. */
+	PG_REPORT_COLOR = 1u << 0,
+};
+
+/**
+ * pg_report_text() with rendering flags.
+ * @param dev   as for pg_report_text()
+ * @param flags PG_REPORT_* ORed; 0 renders exactly what pg_report_text() does
+ * @param ret   as for pg_report_text()
+ * @return 0, -EINVAL (as pg_report_text(), or an unknown flag bit), -ENOMEM. Reentrant.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_report_text_flags(const struct pg_report_dev *dev,
+						 unsigned flags, char **ret);
 
 /**
  * Render the JSON document for n devices (schema in docs/json-schema.md).

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pcigate/pcigate.h>
 
@@ -28,6 +29,7 @@ struct inspect_opts {
 	const char *sysfs_root;     /* live devices under this root instead of /sys (tests) */
 	bool fail_on_bridges;       /* --fail-on-bridges: bridges count for --fail-on too */
 	struct pg_cli_filter filter; /* -s / -d: devices not matching are skipped */
+	enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color; /* --color */
 };
 
 /* One command-line input in order of appearance. */
@@ -96,6 +98,8 @@ void pg_cmd_inspect_usage(FILE *out)
 	      "  --tree           print this machine's PCI topology as a tree (bridges, IOMMU\n"
 	      "                   groups, drivers, ACS)\n"
 	      "  --dot            the same as a Graphviz DOT graph\n"
+	      "  --color=WHEN     colour severities: auto (default: when stdout is a\n"
+	      "                   terminal and NO_COLOR is unset or empty), always, never\n"
 	      "  --sysfs-root DIR read live devices under DIR instead of /sys (testing)\n"
 	      "  -h, --help       show this help\n"
 	      "\n"
@@ -107,7 +111,34 @@ void pg_cmd_inspect_usage(FILE *out)
 /* ---- command line --------------------------------------------------------------------- */
 
 enum { OPT_JSON = 0x100, OPT_SHORT, OPT_TREE, OPT_DOT, OPT_SYSFS_ROOT, OPT_FAIL_ON, OPT_DUMP,
-       OPT_BRIDGES };
+       OPT_BRIDGES, OPT_COLOR };
+
+static int parse_color(const char *v, struct inspect_opts *o)
+{
+	static const struct { const char *name; int value; } whens[] = {
+		{ "auto", COLOR_AUTO }, { "always", COLOR_ALWAYS }, { "never", COLOR_NEVER },
+	};
+
+	for (size_t i = 0; i < sizeof(whens) / sizeof(whens[0]); i++) {
+		if (!strcmp(v, whens[i].name)) {
+			o->color = whens[i].value;
+			return 0;
+		}
+	}
+	pg_cli_error("inspect", "--color: '%s' is not auto, always or never", v);
+	return -EINVAL;
+}
+
+/* auto: colour only for a person at a terminal, and never when they asked for none
+ * (https://no-color.org: NO_COLOR present and not empty). */
+static bool use_color(const struct inspect_opts *o)
+{
+	const char *no = getenv("NO_COLOR");
+
+	if (o->color != COLOR_AUTO)
+		return o->color == COLOR_ALWAYS;
+	return isatty(STDOUT_FILENO) && !(no && *no);
+}
 
 /* One operand, in order with the --dump inputs: a BDF or vfio:BDF. */
 static int parse_operand(const char *a, struct input *in, size_t *nin)
@@ -138,6 +169,7 @@ static int parse_option(int c, const char *v, struct inspect_opts *o, struct inp
 	case OPT_DOT: o->dot = true; break;
 	case OPT_BRIDGES: o->fail_on_bridges = true; break;
 	case OPT_SYSFS_ROOT: o->sysfs_root = v; break;
+	case OPT_COLOR: return parse_color(v, o);
 	case OPT_FAIL_ON:
 		if (pg_severity_parse(v, &o->fail_on) < 0) {
 			pg_cli_error("inspect", "--fail-on: '%s' is not a severity "
@@ -180,6 +212,7 @@ static int parse_args(int argc, char **argv, struct inspect_opts *o, struct inpu
 		{ "dot", no_argument, NULL, OPT_DOT },
 		{ "fail-on-bridges", no_argument, NULL, OPT_BRIDGES },
 		{ "sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT },
+		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "dump", required_argument, NULL, OPT_DUMP },
 		{ "slot", required_argument, NULL, 's' },
@@ -286,7 +319,7 @@ static void emit_text(struct run *run, const struct device *d)
 		return;
 	}
 	device_report_dev(d, &rd);
-	r = pg_report_text(&rd, &text);
+	r = pg_report_text_flags(&rd, use_color(&run->opts) ? PG_REPORT_COLOR : 0, &text);
 	if (r < 0) {
 		pg_cli_error("inspect", "%s: cannot render report: %s", d->name, strerror(-r));
 		run->out_error = true;

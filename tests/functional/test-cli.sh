@@ -266,6 +266,31 @@ dump-bridge)
 	out_has "MEDIUM no-acs: PCIe root port without ACS"
 	out_has "  worst      high"
 	;;
+color)
+	# Severity words are coloured only when asked for or for a terminal (ESC [ is the
+	# start of every SGR sequence, ECMA-48); NO_COLOR (no-color.org) turns auto off.
+	need_corpus
+	esc=$(printf '\033[')
+	run inspect --color=always --dump "$CORPUS/$ROOT_PORT"
+	expect_rc 0
+	out_has "${esc}1;31mHIGH${esc}0m bridge: PCI-to-PCI bridge header"
+	out_has "${esc}33mMEDIUM${esc}0m no-acs:"
+	run inspect --color never --dump "$CORPUS/$ROOT_PORT"
+	expect_rc 0; out_lacks "$esc"; out_has "    HIGH bridge: "
+	run inspect --dump "$CORPUS/$ROOT_PORT" # auto, stdout a file
+	expect_rc 0; out_lacks "$esc"
+	run inspect --json --color=always --dump "$CORPUS/$ROOT_PORT"
+	expect_rc 0; out_lacks "$esc"
+	run inspect --color=sometimes --dump "$CORPUS/$ROOT_PORT"
+	expect_rc 2; err_has "--color: 'sometimes' is not auto, always or never"
+	# auto on a terminal: script(1) gives pcigate a pseudo-terminal as stdout.
+	command -v script >/dev/null 2>&1 || { echo "SKIP: script(1) (util-linux) not found"; exit 77; }
+	cmd="'$PCIGATE' inspect --dump '$CORPUS/$ROOT_PORT'"
+	env -u NO_COLOR timeout 60 script -qec "$cmd" /dev/null </dev/null >"$tmp/out" 2>&1
+	out_has "${esc}1;31mHIGH"
+	NO_COLOR=1 timeout 60 script -qec "$cmd" /dev/null </dev/null >"$tmp/out" 2>&1
+	out_has "HIGH bridge: "; out_lacks "$esc"
+	;;
 dump-short)
 	need_corpus
 	run inspect --dump "$CORPUS/$SHORT"

@@ -34,6 +34,7 @@ struct finding_rule {
 	const char *name;
 	enum pg_severity severity;
 	void (*check)(const struct pg_cfg_layout *l, struct hit *h);
+	const char *remedy;  /* one line: what an administrator can do about it */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -517,23 +518,39 @@ static void check_msix_shared(const struct pg_cfg_layout *l, struct hit *h)
 /* ---- the table ----------------------------------------------------------------------------- */
 
 static const struct finding_rule rules[PG_FIND__COUNT] = {
-	[PG_FIND_BRIDGE] = { "bridge", PG_SEV_HIGH, check_bridge },
-	[PG_FIND_CHAIN_MALFORMED] = { "cap-chain-malformed", PG_SEV_HIGH, check_chain_malformed },
-	[PG_FIND_MSIX_SHARED_PAGE] = { "msix-shared-page", PG_SEV_MEDIUM, check_msix_shared },
-	[PG_FIND_NO_RESET] = { "no-reset", PG_SEV_MEDIUM, check_no_reset },
-	[PG_FIND_VENDOR_CAP] = { "vendor-specific-cap", PG_SEV_LOW, check_vendor_cap },
-	[PG_FIND_ATS_PRI_PASID] = { "ats-pri-pasid", PG_SEV_MEDIUM, check_ats_pri_pasid },
-	[PG_FIND_SRIOV_PF] = { "sriov-pf", PG_SEV_MEDIUM, check_sriov },
-	[PG_FIND_NO_ACS] = { "no-acs", PG_SEV_MEDIUM, check_no_acs },
-	[PG_FIND_HEADER_CLASS] = { "header-class-mismatch", PG_SEV_MEDIUM, check_header_class },
-	[PG_FIND_CFG_SHORT] = { "cfg-short", PG_SEV_MEDIUM, check_cfg_short },
+	[PG_FIND_BRIDGE] = { "bridge", PG_SEV_HIGH, check_bridge,
+		"do not pass the bridge; pass the endpoints below it instead" },
+	[PG_FIND_CHAIN_MALFORMED] = { "cap-chain-malformed", PG_SEV_HIGH, check_chain_malformed,
+		"do not pass through; re-read the live device and suspect its firmware" },
+	[PG_FIND_MSIX_SHARED_PAGE] = { "msix-shared-page", PG_SEV_MEDIUM, check_msix_shared,
+		"trap the whole page (never map it to the guest), or pick another device" },
+	[PG_FIND_NO_RESET] = { "no-reset", PG_SEV_MEDIUM, check_no_reset,
+		"dedicate it to one VM, or reset the whole bus between owners" },
+	[PG_FIND_VENDOR_CAP] = { "vendor-specific-cap", PG_SEV_LOW, check_vendor_cap,
+		"hide the vendor capability from the guest unless its driver needs it" },
+	[PG_FIND_ATS_PRI_PASID] = { "ats-pri-pasid", PG_SEV_MEDIUM, check_ats_pri_pasid,
+		"hide ATS/PRI/PASID from the guest unless the IOMMU supports them" },
+	[PG_FIND_SRIOV_PF] = { "sriov-pf", PG_SEV_MEDIUM, check_sriov,
+		"keep the PF on the host and pass VFs, or pass the PF with SR-IOV off" },
+	[PG_FIND_NO_ACS] = { "no-acs", PG_SEV_MEDIUM, check_no_acs,
+		"pass through only with its whole IOMMU group, or use a slot behind an "
+		"ACS-capable port" },
+	[PG_FIND_HEADER_CLASS] = { "header-class-mismatch", PG_SEV_MEDIUM, check_header_class,
+		"do not pass through; check the device's firmware or the dump" },
+	[PG_FIND_CFG_SHORT] = { "cfg-short", PG_SEV_MEDIUM, check_cfg_short,
+		"inspect the live device as root, or a full 4096-byte dump" },
 	[PG_FIND_HEADER_UNSUPPORTED] = { "header-unsupported", PG_SEV_HIGH,
-					 check_header_unsupported },
-	[PG_FIND_NO_DEVICE] = { "no-device", PG_SEV_HIGH, check_no_device },
-	[PG_FIND_MSIX_INVALID] = { "msix-invalid", PG_SEV_HIGH, check_msix_invalid },
+					 check_header_unsupported,
+		"do not pass through: pcigate cannot mediate this header type" },
+	[PG_FIND_NO_DEVICE] = { "no-device", PG_SEV_HIGH, check_no_device,
+		"check that the device is present, powered and its link up" },
+	[PG_FIND_MSIX_INVALID] = { "msix-invalid", PG_SEV_HIGH, check_msix_invalid,
+		"do not pass through: its MSI-X table cannot be trapped" },
 	/* From a live device's surroundings, not its config: pg_inspect_topology(). */
-	[PG_FIND_IOMMU_SHARED] = { "iommu-group-shared", PG_SEV_MEDIUM, NULL },
-	[PG_FIND_ACS_GAP] = { "acs-gap", PG_SEV_MEDIUM, NULL },
+	[PG_FIND_IOMMU_SHARED] = { "iommu-group-shared", PG_SEV_MEDIUM, NULL,
+		"pass the whole IOMMU group to one VM, or leave the others unbound" },
+	[PG_FIND_ACS_GAP] = { "acs-gap", PG_SEV_MEDIUM, NULL,
+		"use a slot behind an ACS-capable port, or pass its whole group" },
 };
 
 /* Most severe first; equal severities keep table (code) order. */
@@ -628,6 +645,13 @@ int pg_inspect_topology(const struct pg_topo_dev *t, const struct pg_cfg_layout 
 	add_finding(r, PG_FIND_ACS_GAP, &h);
 	sort_findings(r);
 	return 0;
+}
+
+const char *pg_finding_remedy(enum pg_finding_code code)
+{
+	if ((unsigned)code >= PG_FIND__COUNT || !rules[code].remedy)
+		return "";
+	return rules[code].remedy;
 }
 
 const char *pg_finding_name(enum pg_finding_code code)

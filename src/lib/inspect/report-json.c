@@ -236,6 +236,7 @@ static void put_findings(struct jb *jb, struct json_object *dev,
 		put_str(jb, o, "severity", pg_severity_name(f->severity));
 		put_int(jb, o, "offset", f->offset);
 		put_str(jb, o, "why", f->why);
+		put_str(jb, o, "remedy", pg_finding_remedy(f->code));
 	}
 	put_str(jb, dev, "worst_severity", r->nfindings ? pg_severity_name(r->worst) : "none");
 }

@@ -123,6 +123,8 @@ static void put_bars(struct pg_strbuf *sb, const struct pg_cfg_layout *l)
 		pg_strbuf_printf(sb, "  bars       none\n");
 }
 
+/* Raw key=value fields on the capability's line, then one indented line per coded field
+ * with its name ("PCIe port type: Root Port"); JSON keeps the codes. */
 static void put_cap(struct pg_strbuf *sb, const struct pg_cap *c)
 {
 	const struct pg_field *f;
@@ -137,6 +139,8 @@ static void put_cap(struct pg_strbuf *sb, const struct pg_cap *c)
 	for (size_t i = 0; f && i < n; i++) {
 		uint64_t v = pg_field_get(c, &f[i]);
 
+		if (pg_inspect_coded_field(c, &f[i]))
+			continue;
 		if (f[i].type == PG_FIELD_BOOL)
 			pg_strbuf_printf(sb, " %s=%s", f[i].name, v ? "true" : "false");
 		else if (f[i].hex)
@@ -145,6 +149,15 @@ static void put_cap(struct pg_strbuf *sb, const struct pg_cap *c)
 			pg_strbuf_printf(sb, " %s=%llu", f[i].name, (unsigned long long)v);
 	}
 	pg_strbuf_printf(sb, "\n");
+	for (size_t i = 0; f && i < n; i++) {
+		const struct pg_coded_field *cf = pg_inspect_coded_field(c, &f[i]);
+		char buf[32];
+
+		if (cf)
+			pg_strbuf_printf(sb, "          %s: %s\n", cf->label,
+					 pg_inspect_code_name(cf, c, pg_field_get(c, &f[i]),
+							      buf, sizeof(buf)));
+	}
 }
 
 static void put_caps(struct pg_strbuf *sb, const struct pg_cfg_layout *l)
@@ -185,7 +198,29 @@ static void put_upper(struct pg_strbuf *sb, const char *s)
 	}
 }
 
-static void put_findings(struct pg_strbuf *sb, const struct pg_inspect_result *r)
+/* SGR colours of the severity words (ECMA-48 §8.3.117): 31 red, 33 yellow, 2 faint.
+ * Only the fixed severity word is wrapped; nothing from the device is. */
+static const char *const severity_sgr[] = {
+	[PG_SEV_INFO] = "\033[2m",
+	[PG_SEV_LOW] = "\033[2m",
+	[PG_SEV_MEDIUM] = "\033[33m",
+	[PG_SEV_HIGH] = "\033[1;31m",
+};
+#define SGR_RESET "\033[0m"
+
+static void put_severity(struct pg_strbuf *sb, enum pg_severity sev, bool color)
+{
+	const char *sgr = (unsigned)sev < sizeof(severity_sgr) / sizeof(severity_sgr[0])
+				  ? severity_sgr[sev] : NULL;
+
+	if (color && sgr)
+		pg_strbuf_printf(sb, "%s", sgr);
+	put_upper(sb, pg_severity_name(sev));
+	if (color && sgr)
+		pg_strbuf_printf(sb, SGR_RESET);
+}
+
+static void put_findings(struct pg_strbuf *sb, const struct pg_inspect_result *r, bool color)
 {
 	if (!r->nfindings) {
 		pg_strbuf_printf(sb, "  findings   none\n  worst      none\n");
@@ -196,19 +231,20 @@ static void put_findings(struct pg_strbuf *sb, const struct pg_inspect_result *r
 		const struct pg_finding *f = &r->findings[i];
 
 		pg_strbuf_printf(sb, "    ");
-		put_upper(sb, pg_severity_name(f->severity));
+		put_severity(sb, f->severity, color);
 		pg_strbuf_printf(sb, " %s: ", pg_finding_name(f->code));
 		put_clean(sb, f->why);
-		pg_strbuf_printf(sb, "\n");
+		pg_strbuf_printf(sb, "\n      fix: %s\n", pg_finding_remedy(f->code));
 	}
 	pg_strbuf_printf(sb, "  worst      %s\n", pg_severity_name(r->worst));
 }
 
-int pg_report_text(const struct pg_report_dev *dev, char **ret)
+int pg_report_text_flags(const struct pg_report_dev *dev, unsigned flags, char **ret)
 {
 	struct pg_strbuf sb;
 
-	if (!dev || !ret || !dev->layout || !dev->result || !dev->source || !dev->name)
+	if (!dev || !ret || !dev->layout || !dev->result || !dev->source || !dev->name ||
+	    (flags & ~(unsigned)PG_REPORT_COLOR))
 		return -EINVAL;
 	pg_strbuf_init(&sb);
 	put_identity(&sb, dev);
@@ -217,6 +253,11 @@ int pg_report_text(const struct pg_report_dev *dev, char **ret)
 	put_diags(&sb, dev->layout);
 	if (dev->topology)
 		pg_report_topo_text(&sb, dev->topology);
-	put_findings(&sb, dev->result);
+	put_findings(&sb, dev->result, flags & PG_REPORT_COLOR);
 	return pg_strbuf_finish(&sb, ret);
+}
+
+int pg_report_text(const struct pg_report_dev *dev, char **ret)
+{
+	return pg_report_text_flags(dev, 0, ret);
 }

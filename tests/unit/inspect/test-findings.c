@@ -590,6 +590,27 @@ static void test_names(void **state)
 	assert_string_equal(pg_finding_name((enum pg_finding_code)-1), "unknown");
 }
 
+/* Every finding says what to do: a non-empty line, no newline (the text report prints it
+ * on its own "fix:" line), and nothing for codes that do not exist. */
+static void test_remedies(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < PG_FIND__COUNT; i++) {
+		const char *r = pg_finding_remedy((enum pg_finding_code)i);
+
+		assert_non_null(r);
+		if (!*r)
+			fail_msg("finding %s has no remedy",
+				 pg_finding_name((enum pg_finding_code)i));
+		assert_null(strchr(r, '\n'));
+	}
+	assert_string_equal(pg_finding_remedy(PG_FIND_NO_ACS),
+			    "pass through only with its whole IOMMU group, or use a slot behind an "
+			    "ACS-capable port");
+	assert_string_equal(pg_finding_remedy(PG_FIND__COUNT), "");
+	assert_string_equal(pg_finding_remedy((enum pg_finding_code)-1), "");
+}
+
 static void test_severity(void **state)
 {
 	static const char *const names[] = { "info", "low", "medium", "high" };
@@ -665,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_topology_findings),
 		cmocka_unit_test(test_null_args),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_remedies),
 		cmocka_unit_test(test_severity),
 		cmocka_unit_test(test_corpus_smoke),
 	};

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 #include <json-c/json.h>
@@ -47,6 +48,15 @@ static char *read_text(const char *rel)
 	buf[n] = '\0';
 	fclose(f);
 	return buf;
+}
+
+/* The remedy the library gives for a finding code's name; "" for an unknown name. */
+static const char *remedy_of(const char *code)
+{
+	for (unsigned i = 0; code && i < PG_FIND__COUNT; i++)
+		if (!strcmp(code, pg_finding_name((enum pg_finding_code)i)))
+			return pg_finding_remedy((enum pg_finding_code)i);
+	return "";
 }
 
 static int setup(void **state)
@@ -370,6 +380,9 @@ static void test_round_trip(void **state)
 	assert_true(json_object_array_length(get(d1, "diagnostics")) >= 1);
 	f = json_object_array_get_idx(get(d1, "findings"), 0);
 	assert_string_equal(json_object_get_string(get(f, "severity")), "high");
+	assert_string_equal(json_object_get_string(get(f, "remedy")),
+			    remedy_of(json_object_get_string(get(f, "code"))));
+	assert_true(json_object_get_string_len(get(f, "remedy")) > 0);
 	assert_string_equal(json_object_get_string(get(d1, "worst_severity")), "high");
 	json_object_put(doc);
 	free_set(&ds);

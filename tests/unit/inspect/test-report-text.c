@@ -117,9 +117,13 @@ static void test_problems(void **state)
 	expect(text, "  header     type 1 (bridge), multi-function\n");
 	expect(text, "    BAR0  mem32 addr=0xfd000000 size=unknown\n");
 	expect(text, "  diagnostics\n    [041] cap-loop: ");
+	expect(text, "\n          PCIe port type: Root Port\n");
 	expect(text, "    HIGH bridge: PCI-to-PCI bridge header");
 	expect(text, "    HIGH cap-chain-malformed: cap-loop at 0x041");
 	expect(text, "    MEDIUM no-acs: PCIe root port without ACS");
+	/* Each finding is followed by what to do about it. */
+	expect(text, "can bypass the IOMMU\n      fix: pass through only with its whole IOMMU "
+		     "group, or use a slot behind an ACS-capable port\n");
 	expect(text, "  worst      high\n");
 	/* Findings are listed worst first. */
 	assert_true(strstr(text, "HIGH cap-chain") < strstr(text, "MEDIUM no-acs"));
@@ -185,6 +189,36 @@ static void test_bad_args(void **state)
 	pg_cfg_free(f.layout);
 }
 
+/* The colour flag wraps only the severity words in SGR sequences (ECMA-48 §8.3.117):
+ * red for HIGH, yellow for MEDIUM; without it no ESC byte appears at all, and apart
+ * from the escapes the two texts are the same. */
+static void test_color(void **state)
+{
+	struct fixture f;
+	struct cfgbuild c;
+	char *plain, *colored, *text = (char *)0x1;
+	(void)state;
+
+	cb_init(&c, 0x8086, 0x1901, 0x060400, 0x81, PG_CFG_EXT_LEN);
+	cb_add_pcie(&c, 0x40, PG_PCIE_ROOT_PORT, false);
+	fixture_build(&f, &c);
+	assert_int_equal(pg_report_text_flags(&f.dev, 0, &plain), 0);
+	assert_int_equal(pg_report_text_flags(&f.dev, PG_REPORT_COLOR, &colored), 0);
+	assert_null(strchr(plain, '\033'));
+	expect(plain, "    HIGH bridge: ");
+	expect(colored, "    \033[1;31mHIGH\033[0m bridge: ");
+	expect(colored, "    \033[33mMEDIUM\033[0m no-acs: ");
+	/* Strip the escapes: what remains is the plain report. */
+	for (char *e; (e = strchr(colored, '\033'));)
+		memmove(e, e + strcspn(e, "m") + 1, strlen(e + strcspn(e, "m") + 1) + 1);
+	assert_string_equal(colored, plain);
+	free(plain);
+	free(colored);
+	assert_int_equal(pg_report_text_flags(&f.dev, 0x80, &text), -EINVAL);
+	assert_ptr_equal(text, (char *)0x1);
+	pg_cfg_free(f.layout);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_problems),
 		cmocka_unit_test(test_empty_and_hostile),
 		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_color),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
