@@ -11,6 +11,8 @@
 #include "cli.h"
 
 static void vreport(const char *cmd, const char *kind, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static void vreport(const char *cmd, const char *kind, const char *fmt, va_list ap)
 {
 	fputs("pcigate: ", stderr);
 	if (cmd)
