@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "mediator-private.h"
+#include "util/jsonl.h"
 
 #define NS_PER_S 1000000000ull
 
@@ -207,65 +208,37 @@ void pg_mediator_counters(const struct pg_mediator *m, struct pg_audit_counters 
 
 /* ---- JSON Lines ------------------------------------------------------------------------- */
 
-static int add(struct json_object *o, const char *key, struct json_object *v)
-{
-	if (!v)
-		return -ENOMEM;
-	if (json_object_object_add(o, key, v) < 0) {
-		json_object_put(v);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static int add_time(struct json_object *o, const struct timespec *ts)
-{
-	char buf[64];
-	struct tm tm;
-	time_t t = ts->tv_sec;
-	long ns = ts->tv_nsec >= 0 && ts->tv_nsec < (long)NS_PER_S ? ts->tv_nsec : 0;
-	size_t n;
-
-	if (!gmtime_r(&t, &tm))
-		memset(&tm, 0, sizeof(tm));
-	n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	(void)snprintf(buf + n, sizeof(buf) - n, ".%09ldZ", ns);
-	return add(o, "time", json_object_new_string(buf));
-}
-
 static int fill(struct json_object *o, const struct pg_audit_record *r)
 {
-	int rc = add_time(o, &r->time);
+	int rc = pg_jsonl_add(o, "time", pg_jsonl_time(&r->time));
 
 	if (!rc)
-		rc = add(o, "device", json_object_new_string(r->device ? r->device : ""));
+		rc = pg_jsonl_add(o, "device", json_object_new_string(r->device ? r->device : ""));
 	if (!rc)
-		rc = add(o, "profile", json_object_new_string(pg_profile_name(r->profile)));
+		rc = pg_jsonl_add(o, "profile", json_object_new_string(pg_profile_name(r->profile)));
 	if (!rc)
-		rc = add(o, "space", json_object_new_string(r->space == PG_SPACE_BAR ? "bar" :
+		rc = pg_jsonl_add(o, "space", json_object_new_string(r->space == PG_SPACE_BAR ? "bar" :
 							      "cfg"));
 	if (!rc && r->space == PG_SPACE_BAR)
-		rc = add(o, "bar", json_object_new_int(r->bar));
+		rc = pg_jsonl_add(o, "bar", json_object_new_int(r->bar));
 	if (!rc)
-		rc = add(o, "offset", json_object_new_uint64(r->offset));
+		rc = pg_jsonl_add(o, "offset", json_object_new_uint64(r->offset));
 	if (!rc)
-		rc = add(o, "size", json_object_new_int(r->size));
+		rc = pg_jsonl_add(o, "size", json_object_new_int(r->size));
 	if (!rc)
-		rc = add(o, "value", json_object_new_uint64(r->value));
+		rc = pg_jsonl_add(o, "value", json_object_new_uint64(r->value));
 	if (!rc)
-		rc = add(o, "verdict", json_object_new_string(pg_audit_verdict_name(r->verdict)));
+		rc = pg_jsonl_add(o, "verdict", json_object_new_string(pg_audit_verdict_name(r->verdict)));
 	if (!rc)
-		rc = add(o, "rule", json_object_new_string(r->rule ? r->rule : ""));
+		rc = pg_jsonl_add(o, "rule", json_object_new_string(r->rule ? r->rule : ""));
 	if (!rc && r->verdict == PG_AUDIT_SUPPRESSED)
-		rc = add(o, "suppressed", json_object_new_uint64(r->suppressed));
+		rc = pg_jsonl_add(o, "suppressed", json_object_new_uint64(r->suppressed));
 	return rc;
 }
 
 int pg_audit_record_to_json(const struct pg_audit_record *rec, char **ret)
 {
 	struct json_object *o;
-	const char *s;
-	char *dup = NULL;
 	int rc;
 
 	if (!rec || !ret)
@@ -274,16 +247,9 @@ int pg_audit_record_to_json(const struct pg_audit_record *rec, char **ret)
 	if (!o)
 		return -ENOMEM;
 	rc = fill(o, rec);
-	if (rc < 0)
-		goto out_put;
-	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-	dup = s ? strdup(s) : NULL;
-	if (!dup) {
-		rc = -ENOMEM;
-		goto out_put;
+	if (rc < 0) {
+		json_object_put(o);
+		return rc;
 	}
-	*ret = dup;
-out_put:
-	json_object_put(o);
-	return rc;
+	return pg_jsonl_finish(o, ret); /* releases o */
 }
