@@ -21,6 +21,8 @@ packages=(
 	# virtio: qemu-storage-daemon's vhost-user-blk export is the real device of the
 	# virtio-blk functional tests and benchmark
 	qemu-system-common
+	# bench-vring-instructions: instructions per buffer under callgrind
+	valgrind
 )
 
 missing=()
