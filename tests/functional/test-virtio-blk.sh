@@ -11,9 +11,9 @@ PCIGATE=$2
 HOSTILE=${3:-}
 . "$(dirname "$0")/cli-lib.sh"
 
-# hostile-audit runs against our own misbehaving back end, not qemu-storage-daemon
-if [ "$case_name" = hostile-audit ]; then
-	"$HOSTILE" "$tmp/sock" id-range 2>"$tmp/hostile.err" &
+# start_hostile SCENARIO: our own misbehaving back end (vhost-hostile) on $tmp/sock.
+start_hostile() {
+	"$HOSTILE" "$tmp/sock" "$1" 2>"$tmp/hostile.err" &
 	hpid=$!
 	trap 'kill "$hpid" 2>/dev/null; rm -rf "$tmp"' EXIT
 	i=0
@@ -22,6 +22,11 @@ if [ "$case_name" = hostile-audit ]; then
 		[ $i -le 100 ] || fail "vhost-hostile did not listen"
 		sleep 0.1
 	done
+}
+
+# hostile-audit runs against our own misbehaving back end, not qemu-storage-daemon
+if [ "$case_name" = hostile-audit ]; then
+	start_hostile id-range
 	run virtio-blk --vhost-user "$tmp/sock" --timeout 5000 --audit "$tmp/audit.jsonl" \
 		write 0 8 --seed 1
 	expect_rc 1
@@ -36,15 +41,7 @@ fi
 # hostile-stop: a back end that never answers GET_VRING_BASE: the command still ends within
 # about one --timeout, with a transport record and exit status 1.
 if [ "$case_name" = hostile-stop ]; then
-	"$HOSTILE" "$tmp/sock" stop-silent 2>"$tmp/hostile.err" &
-	hpid=$!
-	trap 'kill "$hpid" 2>/dev/null; rm -rf "$tmp"' EXIT
-	i=0
-	while [ ! -S "$tmp/sock" ]; do
-		i=$((i + 1))
-		[ $i -le 100 ] || fail "vhost-hostile did not listen"
-		sleep 0.1
-	done
+	start_hostile stop-silent
 	t0=$(date +%s)
 	run virtio-blk --vhost-user "$tmp/sock" --timeout 2000 --audit "$tmp/audit.jsonl" \
 		write 0 8 --seed 1

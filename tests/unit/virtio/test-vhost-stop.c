@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -27,6 +26,7 @@
 #include <pcigate/virtio.h>
 
 #include "vdev.h"
+#include "vhu-listen.h"
 
 #define NUM 8u
 #define GET_VRING_BASE 11u
@@ -181,8 +181,7 @@ static struct pg_vq *ring(struct pg_vhu *v, const struct row *r)
 
 static void run_row(const struct row *r, bool by_close)
 {
-	char dir[] = "/tmp/pcigate-vhu-XXXXXX", path[128];
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct vhu_listen l;
 	struct srv s = { -1, r, 0 };
 	struct pg_vhu_config c = { .timeout_ms = 300, .mem_bytes = 1u << 20, .audit = audit };
 	struct pg_vhu *v = NULL;
@@ -192,16 +191,11 @@ static void run_row(const struct row *r, bool by_close)
 	pthread_t th;
 
 	print_message("row %s%s\n", r->name, by_close ? " (by close)" : "");
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/s", dir);
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	s.lsock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(s.lsock >= 0);
-	assert_int_equal(bind(s.lsock, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(s.lsock, 1), 0);
+	vhu_listen(&l);
+	s.lsock = l.sock;
 	assert_int_equal(pthread_create(&th, NULL, serve, &s), 0);
 	c.audit_data = &audits;
-	assert_int_equal(pg_vhu_open(path, &c, &v), 0);
+	assert_int_equal(pg_vhu_open(l.path, &c, &v), 0);
 	vq = ring(v, r);
 	if (!by_close) {
 		assert_int_equal(pg_vhu_stop_queue(v, 0, &base), r->rc);
@@ -216,9 +210,7 @@ static void run_row(const struct row *r, bool by_close)
 	assert_int_equal(s.stops, 1);
 	assert_int_equal(audits, r->rc ? 1 : 0);
 	pg_vq_free(vq);
-	close(s.lsock);
-	unlink(path);
-	rmdir(dir);
+	vhu_unlisten(&l);
 }
 
 static void test_stop(void **state)
