@@ -63,8 +63,10 @@ static int pg_vq_split_init(struct pg_vq *vq)
 	/* Free list through the private links: 0 -> 1 -> ... -> num-1. In-order queues use
 	 * descriptors in ring order (§2.7.9 "driver uses descriptors in ring order"), which
 	 * this same list gives when chains are returned in order. */
-	for (unsigned i = 0; i < vq->num; i++)
+	for (unsigned i = 0; i < vq->num; i++) {
 		vq->link[i] = (uint16_t)((i + 1u) % vq->num);
+		vq->buf[i].tag = VQ_TAG_FREE;   /* nothing in flight yet */
+	}
 	vq->num_free = vq->num;
 	return 0;
 }
@@ -174,6 +176,7 @@ split_detach(struct pg_vq *vq, bool in_order, uint16_t id, uint16_t ndesc, uint1
 	*token = b->token;
 	*ret_len = len;
 	b->token = NULL;
+	b->tag = VQ_TAG_FREE;
 	if (!in_order) {
 		vq->link[last] = vq->free_head;
 		vq->free_head = id;
@@ -257,22 +260,6 @@ static __attribute__((noinline)) int split_get_in_order(struct pg_vq *vq, void *
 	return split_next_in_batch(vq, token, len);
 }
 
-/* The rare completions, out of line so that the hot path makes no call (and spills no
- * register): a used len above the private bound (clamp, reject: docs/virtio.md G3), or a
- * chain whose flags must be compared beyond the head (or a head that differs). */
-static __attribute__((noinline)) int split_get_slow(struct pg_vq *vq, uint16_t id,
-						     uint32_t ulen, void **token, uint32_t *len)
-{
-	struct vq_chain c = vq->chain[id];
-	int64_t l = pg_vq_used_len(vq, id, ulen);
-	int rc;
-
-	if (l < 0)
-		return (int)l;
-	rc = VQ_HARDEN(1) ? split_check_chain(vq, id, c.ndesc) : 0;
-	return rc < 0 ? rc : split_detach(vq, false, id, c.ndesc, c.last, (uint32_t)l, token, len);
-}
-
 /* docs/virtio.md G7: a used id out of range, or not the head of a buffer in flight (which
  * also catches an id completed twice). @return -EIO. */
 static __attribute__((cold, noinline)) int split_id_fault(struct pg_vq *vq, uint32_t id)
@@ -281,6 +268,26 @@ static __attribute__((cold, noinline)) int split_id_fault(struct pg_vq *vq, uint
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
 	return pg_vq_fail(vq, PG_VQ_FAULT_ID_NOT_IN_FLIGHT, id, vq->in_flight,
 			  "used id is not the head of a buffer in flight");
+}
+
+/* Everything but the common completion, out of line so that the hot path makes no call
+ * (and spills no register): an id not in flight, a used len above the private bound
+ * (clamp, reject: docs/virtio.md G3), a chain whose flags must be compared beyond the
+ * head (or a head that differs), the ignore policy. */
+static __attribute__((noinline)) int split_get_slow(struct pg_vq *vq, uint16_t id,
+						     uint32_t ulen, void **token, uint32_t *len)
+{
+	struct vq_chain c = vq->chain[id];
+	int64_t l;
+	int rc;
+
+	if (VQ_HARDEN(!vq->buf[id].token))
+		return split_id_fault(vq, id);
+	l = pg_vq_used_len(vq, id, ulen);
+	if (l < 0)
+		return (int)l;
+	rc = VQ_HARDEN(1) ? split_check_chain(vq, id, c.ndesc) : 0;
+	return rc < 0 ? rc : split_detach(vq, false, id, c.ndesc, c.last, (uint32_t)l, token, len);
 }
 
 static __attribute__((noinline)) int pg_vq_split_get(struct pg_vq *vq, void **token,
@@ -313,13 +320,12 @@ static __attribute__((noinline)) int pg_vq_split_get(struct pg_vq *vq, void **to
 	if (VQ_HARDEN(__builtin_expect(m != id, 0)))
 		return split_id_fault(vq, id);
 	b = &vq->buf[m];
-	if (VQ_HARDEN(__builtin_expect(!b->token, 0)))
-		return split_id_fault(vq, m);
-	/* The fast path: a chain of one descriptor whose flags still read as the driver wrote
-	 * them (docs/virtio.md G1) and a len within the private bound (G3), one comparison
-	 * each: the tag holds the head's flags, plus a VQ_TAG_SLOW bit, which no u16
-	 * equals, for a longer chain or the ignore policy. Anything else goes the slow way.
-	 * Built without checks, only the chain length is looked at. */
+	/* The fast path: a buffer in flight, a chain of one descriptor whose flags still read
+	 * as the driver wrote them (docs/virtio.md G1, G7) and a len within the private bound
+	 * (G3), one comparison each: the tag holds the head's flags, plus a VQ_TAG_* bit,
+	 * which no u16 equals, for a free record, a longer chain or the ignore policy.
+	 * Anything else goes the slow way. Built without checks, only the chain length is
+	 * looked at. */
 	if (VQ_HARDEN(1) ? __builtin_expect(ulen > b->writable ||
 					    vq_ld16(&vq->desc[m].a) != b->tag, 0) :
 	    b->tag > 0xffffu)

@@ -48,16 +48,17 @@ _Static_assert(sizeof(struct vq_desc) == 16, "virtq_desc / pvirtq_desc are 16 by
 struct vq_buf {
 	void *token;        /* non-NULL: in flight */
 	uint32_t writable;  /* device-writable bytes (the used len bound) */
-	uint32_t tag;       /* split: the head flags the fast path expects (VQ_TAG_SLOW bits
+	uint32_t tag;       /* split: the head flags the fast path expects (VQ_TAG_* bits
 	                     * above them send a completion the slow way); packed: the ring
 	                     * descriptors the buffer occupies */
 };
 
 /* Split tag bits above the 16 flag bits, so that no flags word the device can write compares
- * equal: a chain of several descriptors, a queue under PG_VQ_LEN_IGNORE. */
+ * equal: a chain of several descriptors, a queue under PG_VQ_LEN_IGNORE, a record not in
+ * flight (so that the flags compare also sends a completion of a free id the slow way). */
 #define VQ_TAG_CHAIN (1u << 16)
 #define VQ_TAG_IGNORE (1u << 17)
-#define VQ_TAG_SLOW (VQ_TAG_CHAIN | VQ_TAG_IGNORE)
+#define VQ_TAG_FREE (1u << 18)
 
 /** Split: the chain behind a head (slow path and in-order only). */
 struct vq_chain {
