@@ -231,7 +231,18 @@ static void drive(struct drv *d, struct ctx *c, unsigned batch, unsigned long n,
 	}
 }
 
-static double run(bool packed, enum variant v, unsigned batch, unsigned long n, bool inline_dev)
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One run: Mbuf/s, and *cpu_ns the driver thread's CPU time per buffer (it does not count
+ * the time the thread was preempted by other load, which the wall clock does). */
+static double run(bool packed, enum variant v, unsigned batch, unsigned long n, bool inline_dev,
+		  double *cpu_ns)
 {
 	struct ctx c = { .packed = packed };
 	struct pg_vq_config qc = { .layout = packed ? PG_VQ_PACKED : PG_VQ_SPLIT, .num = NUM,
@@ -240,7 +251,7 @@ static double run(bool packed, enum variant v, unsigned batch, unsigned long n, 
 					.used_wrap = true } };
 	uint64_t da, drva, deva;
 	pthread_t th;
-	double t0, t;
+	double t0, t, c0;
 
 	if (posix_memalign((void **)&c.mem, 4096, MEM))
 		abort();
@@ -257,7 +268,9 @@ static double run(bool packed, enum variant v, unsigned batch, unsigned long n, 
 		pthread_create(&th, NULL, device, &c);
 	pin(0);
 	t0 = now();
+	c0 = thread_cpu();
 	drive(&d, &c, batch, n, inline_dev);
+	*cpu_ns = (thread_cpu() - c0) / (double)n * 1e9;
 	t = now() - t0;
 	atomic_store(&c.stop, true);
 	if (!inline_dev)
@@ -303,13 +316,15 @@ static bool mode_selected(const struct mode *m)
 /* BENCH_VRING_ONLY=any of b (hand loop), u (unhardened), h (hardened): run only those
  * (the others print 1.00), for an instruction count under callgrind
  * (bench/vring-instructions.sh). */
-static double run_sel(const struct mode *m, enum variant v, unsigned long n, bool inline_dev)
+static double run_sel(const struct mode *m, enum variant v, unsigned long n, bool inline_dev,
+		      double *cpu_ns)
 {
 	const char *only = getenv("BENCH_VRING_ONLY");
 
+	*cpu_ns = 1.0;
 	if (only && !strchr(only, "buh"[v]))
 		return 1.0;
-	return run(m->packed, v, m->batch, n, inline_dev);
+	return run(m->packed, v, m->batch, n, inline_dev, cpu_ns);
 }
 
 /*
@@ -317,21 +332,24 @@ static double run_sel(const struct mode *m, enum variant v, unsigned long n, boo
  * back (order alternating, ABBA..., so that a slow drift of the machine's load hits both
  * alike) and giving one paired ratio hardened/unhardened. The median of the paired ratios
  * is the figure; the minimum is the worst round, i.e. the noise floor on a shared machine.
+ * The driver thread's CPU time per buffer is reported beside it (median per variant and
+ * the median of the paired unhardened/hardened CPU ratios).
  */
 static void report_mode(const struct mode *m, bool inline_dev, unsigned long n, unsigned rounds)
 {
-	double u[64], h[64], ratio[64], hand[64], mu, mh, mr;
+	double u[64], h[64], ratio[64], hand[64], uc[64], hc[64], cr[64], x, mu, mh, mr;
 
 	for (unsigned k = 0; k < rounds; k++) {
 		if (k % 2 == 0) {
-			u[k] = run_sel(m, UNHARDENED, n, inline_dev);
-			h[k] = run_sel(m, HARDENED, n, inline_dev);
+			u[k] = run_sel(m, UNHARDENED, n, inline_dev, &uc[k]);
+			h[k] = run_sel(m, HARDENED, n, inline_dev, &hc[k]);
 		} else {
-			h[k] = run_sel(m, HARDENED, n, inline_dev);
-			u[k] = run_sel(m, UNHARDENED, n, inline_dev);
+			h[k] = run_sel(m, HARDENED, n, inline_dev, &hc[k]);
+			u[k] = run_sel(m, UNHARDENED, n, inline_dev, &uc[k]);
 		}
-		hand[k] = run_sel(m, HAND, n, inline_dev);
+		hand[k] = run_sel(m, HAND, n, inline_dev, &x);
 		ratio[k] = h[k] / u[k];
+		cr[k] = uc[k] / hc[k];
 	}
 	/* median() sorts: afterwards [0] is the minimum and [rounds - 1] the maximum. */
 	mu = median(u, rounds);
@@ -340,9 +358,11 @@ static void report_mode(const struct mode *m, bool inline_dev, unsigned long n, 
 	/* Noise on a shared machine only ever slows a run down, so the best run of each
 	 * variant is the least disturbed one: best/best is printed beside the median. */
 	printf("%-6s batch %2u: unhardened %7.2f  hardened %7.2f | ratio median %.3f min %.3f "
-	       "max %.3f best/best %.3f | hand-written loop %7.2f\n",
+	       "max %.3f best/best %.3f | driver ns/buf %6.1f %6.1f, ratio %.3f "
+	       "| hand-written loop %7.2f\n",
 	       m->packed ? "packed" : "split", m->batch, mu, mh, mr, ratio[0], ratio[rounds - 1],
-	       h[rounds - 1] / u[rounds - 1], median(hand, rounds));
+	       h[rounds - 1] / u[rounds - 1], median(uc, rounds), median(hc, rounds),
+	       median(cr, rounds), median(hand, rounds));
 }
 
 static void report(bool inline_dev, unsigned long n, unsigned rounds)
@@ -354,7 +374,8 @@ static void report(bool inline_dev, unsigned long n, unsigned rounds)
 		printf("bench-vring: %lu buffers per run, %u rounds (unhardened and hardened "
 		       "back to back, ABBA), ring %u, polling, driver CPU0 / device CPU1; Mbuf/s "
 		       "medians; hardened/unhardened ratio per round (median, min, max) and of "
-		       "the best runs\n", n, rounds, NUM);
+		       "the best runs; driver thread CPU ns per buffer (medians, paired ratio)\n",
+		       n, rounds, NUM);
 	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++)
 		if (mode_selected(&modes[m]))
 			report_mode(&modes[m], inline_dev, n, rounds);
