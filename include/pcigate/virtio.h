@@ -429,7 +429,8 @@ PG_EXPORT PG_MUST_CHECK int pg_vblk_open(const char *path, const struct pg_vblk_
 
 /**
  * Stop queue q (pg_vhu_stop_queue(): GET_VRING_BASE, reply validated against the queue's
- * private state). The queue takes no more requests afterwards.
+ * private state). The queue takes no more requests afterwards (pg_vblk_io() returns
+ * -EINVAL), whatever the result.
  * @param base out, may be NULL: the back end's base (split: its next avail index, i.e. the
  *        requests it fetched; packed: position | wrap counter << 15)
  * @return 0; -EINVAL (no such queue, already stopped); errors of pg_vhu_stop_queue().
@@ -460,7 +461,7 @@ enum pg_vblk_op {
  * @return 0; -EIO (queue broken, a status not OK, or a short used len); -ETIMEDOUT (no
  *         completion within the timeout, audited "transport"); -EPIPE (back end gone,
  *         audited); -ENOSPC never (a full ring is reaped first); -EINVAL (range beyond
- *         capacity, bad len, q not started).
+ *         capacity, bad len, q not started or stopped).
  * Thread-safety: one call at a time per device.
  */
 PG_EXPORT PG_MUST_CHECK int pg_vblk_io(struct pg_vblk *b, unsigned q, enum pg_vblk_op op,

@@ -149,6 +149,7 @@ static double now(void)
  * §2.8.7). @return failures. */
 static int stop_bases(struct pg_vblk *b, const struct row *r)
 {
+	static uint8_t buf4k[4096];
 	uint32_t base[2] = { 0, 0 }, want[2] = { 4, 8 };
 	int fails = 0;
 
@@ -163,8 +164,9 @@ static int stop_bases(struct pg_vblk *b, const struct row *r)
 			fails++;
 		}
 	}
-	if (pg_vblk_stop(b, 0, &base[0]) != -EINVAL) {
-		printf("FAIL %s: a stopped queue stopped again\n", r->scenario);
+	if (pg_vblk_stop(b, 0, &base[0]) != -EINVAL ||
+	    pg_vblk_io(b, 0, PG_VBLK_READ, 0, buf4k, 4096, 1) != -EINVAL) {
+		printf("FAIL %s: a stopped queue stopped again or took a request\n", r->scenario);
 		fails++;
 	}
 	return fails;

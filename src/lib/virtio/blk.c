@@ -178,6 +178,7 @@ int pg_vblk_stop(struct pg_vblk *b, unsigned q, uint32_t *base)
 {
 	if (!b || q >= b->info.queues)
 		return -EINVAL;
+	b->stopped[q] = true;    /* whatever the answer: the ring is not used again */
 	return pg_vhu_stop_queue(b->v, q, base);
 }
 
