@@ -11,7 +11,7 @@
  * inline in the driver's thread. The deterministic figure, instructions per buffer, comes
  * from bench/vring-instructions.sh (callgrind on the same-thread mode).
  *
- * Usage: bench-vring [BUFFERS_PER_RUN (default 2000000)] [ROUNDS (default 15, max 64)]
+ * Usage: bench-vring [BUFFERS_PER_RUN (default 2000000)] [ROUNDS (default 15, max 1000)]
  * Environment: BENCH_VRING_INLINE=1 runs only the same-thread table; BENCH_VRING_MODES
  * and BENCH_VRING_ONLY select modes and variants (mode_selected(), run_sel()).
  */
@@ -31,6 +31,7 @@
 #define NUM 256u
 #define BASE 0x10000000ull
 #define MEM (1u << 20)
+#define MAX_ROUNDS 1000u
 
 struct ctx {
 	uint8_t *mem;
@@ -337,7 +338,9 @@ static double run_sel(const struct mode *m, enum variant v, unsigned long n, boo
  */
 static void report_mode(const struct mode *m, bool inline_dev, unsigned long n, unsigned rounds)
 {
-	double u[64], h[64], ratio[64], hand[64], uc[64], hc[64], cr[64], x, mu, mh, mr;
+	static double u[MAX_ROUNDS], h[MAX_ROUNDS], ratio[MAX_ROUNDS], hand[MAX_ROUNDS],
+		      uc[MAX_ROUNDS], hc[MAX_ROUNDS], cr[MAX_ROUNDS];
+	double x, mu, mh, mr;
 
 	for (unsigned k = 0; k < rounds; k++) {
 		if (k % 2 == 0) {
@@ -387,7 +390,7 @@ int main(int argc, char **argv)
 	unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 0) : 2000000ul;
 	unsigned rounds = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 0) : 15u;
 
-	if (!n || !rounds || rounds > 64)
+	if (!n || !rounds || rounds > MAX_ROUNDS)
 		return 2;
 	for (int pass = getenv("BENCH_VRING_INLINE") ? 1 : 0; pass < 2; pass++)
 		report(pass == 1, n, rounds);
