@@ -387,6 +387,17 @@ int pg_med_pcie_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 	__attribute__((warn_unused_result));
 int pg_med_af_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 	__attribute__((warn_unused_result));
+/* Extended capability handlers (aer.c, ecap-*.c): the same contract. */
+int pg_med_aer_init(struct pg_mediator *m, const struct pg_med_cap *cap)
+	__attribute__((warn_unused_result));
+/* ecap-common.c: add row r of an extended capability, reduced first for the device-model
+ * profile (pass bits become virtual from the device's value, RW1C bits refused); r may be
+ * changed. Returns pg_med_add()'s result. */
+int pg_med_ecap_add(struct pg_mediator *m, struct pg_reg *r) __attribute__((warn_unused_result));
+/* Cover every byte of the capability past its header that no row owns with read-only
+ * rows named id (pg_med_ro_rows()). */
+int pg_med_ecap_fill(struct pg_mediator *m, const struct pg_med_cap *cap, const char *id)
+	__attribute__((warn_unused_result));
 void pg_med_msix_reinit(struct pg_mediator *m);
 /* Record where a hidden MSI-X capability's table and PBA are, when valid, so they stay
  * trapped (read 0, writes audited). */

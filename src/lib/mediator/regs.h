@@ -173,4 +173,45 @@
 #define AF_CAP_FLR 0x02u
 #define AF_CTRL_FLR 0x01u
 
+/* ---- Advanced Error Reporting (PCIe r5.0 §7.8.4) ---------------------------------------- */
+#define AER_UNCOR_STATUS 0x04u
+#define AER_UNCOR_MASK 0x08u
+#define AER_UNCOR_SEVER 0x0cu
+#define AER_COR_STATUS 0x10u
+#define AER_COR_MASK 0x14u
+#define AER_CAPCTL 0x18u
+#define AER_HEADER_LOG 0x1cu             /* 4 dwords */
+#define AER_ROOT_CMD 0x2cu               /* Root Ports and RCECs only */
+#define AER_ROOT_STATUS 0x30u
+#define AER_SOURCE_ID 0x34u
+#define AER_PREFIX_LOG 0x38u             /* 4 dwords, End-End TLP Prefix functions only */
+#define AER_LEN 0x2cu
+#define AER_LEN_ROOT 0x38u
+#define AER_LEN_PREFIX 0x48u
+
+/* Uncorrectable errors (status, mask and severity share the layout, §7.8.4.2-4): bit 0
+ * Undefined (software may write any value), 4 Data Link Protocol, 5 Surprise Down, 12
+ * Poisoned TLP Received, 13 Flow Control Protocol, 14 Completion Timeout, 15 Completer
+ * Abort, 16 Unexpected Completion, 17 Receiver Overflow, 18 Malformed TLP, 19 ECRC, 20
+ * Unsupported Request, 21 ACS Violation, 22 Uncorrectable Internal, 23 MC Blocked TLP, 24
+ * AtomicOp Egress Blocked, 25 TLP Prefix Blocked, 26 Poisoned TLP Egress Blocked. */
+#define AER_UNCOR_BITS 0x07fff031u
+#define AER_UNCOR_RSVD 0xf8000fceu
+/* Correctable errors (§7.8.4.5-6): 0 Receiver Error, 6 Bad TLP, 7 Bad DLLP, 8 REPLAY_NUM
+ * Rollover, 12 Replay Timer Timeout, 13 Advisory Non-Fatal, 14 Corrected Internal, 15
+ * Header Log Overflow. */
+#define AER_COR_BITS 0x0000f1c1u
+#define AER_COR_RSVD 0xffff0e3eu
+/* Advanced Error Capabilities and Control (§7.8.4.7) */
+#define AER_CAP_FEP 0x0000001fu          /* First Error Pointer (ROS) */
+#define AER_CAP_ECRC_GEN 0x00000020u     /* ECRC Generation Capable */
+#define AER_CTL_ECRC_GEN 0x00000040u     /* ECRC Generation Enable */
+#define AER_CAP_ECRC_CHK 0x00000080u     /* ECRC Check Capable */
+#define AER_CTL_ECRC_CHK 0x00000100u     /* ECRC Check Enable */
+#define AER_CAP_MHR 0x00000200u          /* Multiple Header Recording Capable */
+#define AER_CTL_MHR 0x00000400u          /* Multiple Header Recording Enable */
+#define AER_CAP_RO 0x00001abfu           /* FEP, the capable bits, TLP Prefix Log Present,
+                                            Completion Timeout Prefix/Header Log Capable */
+#define AER_CAP_RSVD 0xffffe000u
+
 #endif
