@@ -180,11 +180,15 @@ static void fixture_free(struct fixture *f)
 	memset(f, 0, sizeof(*f));
 }
 
+static const struct pg_policy_cap add_aer = { .extended = true, .id = PG_ECAP_AER };
+
 /* Load a corpus device, derive the oracle for profile op, build the mediator for profile
- * mp over the recording backend. Returns pg_mediator_new()'s result. */
-static int fixture_open2(struct fixture *f, const struct device *d, enum pg_profile op,
-			 enum pg_profile mp)
+ * mp over the recording backend; with aer, both under a policy adding ext:aer. Returns
+ * pg_mediator_new()'s result. */
+static int fixture_open3(struct fixture *f, const struct device *d, enum pg_profile op,
+			 enum pg_profile mp, bool aer)
 {
+	struct pg_policy_entry pol;
 	const char *dir = getenv("PG_CORPUS");
 	struct pg_bar_info bars[PG_CFG_NUM_BARS];
 	struct pg_mediator_config cfg;
@@ -203,12 +207,25 @@ static int fixture_open2(struct fixture *f, const struct device *d, enum pg_prof
 			memset(&bars[i], 0, sizeof(bars[i])); /* absent */
 	f->o = calloc(1, sizeof(*f->o));
 	assert_non_null(f->o);
-	go_init(f->o, f->devs[0].cfg, f->devs[0].len, bars, op);
+	go_init_aer(f->o, f->devs[0].cfg, f->devs[0].len, bars, op, aer);
 	f->o->model = f->model;
 	assert_int_equal(pg_backend_new(&go_ops, f->o, f->o->cfg_len, d->label, &f->be), 0);
 	go_config(f->o, &cfg);
 	cfg.profile = mp;
+	if (aer) {
+		memset(&pol, 0, sizeof(pol));
+		pol.profile = mp;
+		pol.cap_add = &add_aer;
+		pol.n_cap_add = 1;
+		cfg.policy = &pol; /* copied by pg_mediator_new() */
+	}
 	return pg_mediator_new(f->be, &cfg, &f->m);
+}
+
+static int fixture_open2(struct fixture *f, const struct device *d, enum pg_profile op,
+			 enum pg_profile mp)
+{
+	return fixture_open3(f, d, op, mp, false);
 }
 
 static int fixture_open(struct fixture *f, const struct device *d, enum pg_profile p)
@@ -218,14 +235,15 @@ static int fixture_open(struct fixture *f, const struct device *d, enum pg_profi
 
 struct tally {
 	unsigned long accesses, invalid, bar, hw_writes, restores, resets, denied, permissive;
+	unsigned long ext_writes;
 };
 
-static void run_device(const struct device *d, enum pg_profile p, unsigned long count,
-		       uint64_t *s, struct tally *t)
+static void run_device(const struct device *d, enum pg_profile p, bool aer,
+		       unsigned long count, uint64_t *s, struct tally *t)
 {
 	struct pg_audit_counters c;
 	struct fixture f;
-	int rc = fixture_open(&f, d, p);
+	int rc = fixture_open3(&f, d, p, p, aer);
 
 	if (!d->mediated) {
 		/* vfio refuses bridges too: they steer host traffic (bus numbers, windows) */
@@ -237,11 +255,15 @@ static void run_device(const struct device *d, enum pg_profile p, unsigned long 
 	}
 	assert_int_equal(rc, 0);
 	go_check_visibility(f.o, f.m);
+	if (aer && (pg_mediator_cap_visible(f.m, true, PG_ECAP_AER) !=
+		    (go_find_ext(f.o, PG_ECAP_AER) != NULL)))
+		fail_msg("%s: AER visibility differs from the oracle's", d->label);
 	for (unsigned long i = 0; i < count && !f.o->failed; i++)
 		one_access(s, f.o, f.m, &t->bar);
 	if (f.o->failed)
-		fail_msg("%s (%s), seed 0x%llx: %s", d->label, pg_profile_name(p),
-			 (unsigned long long)seed, f.o->why);
+		fail_msg("%s (%s%s), seed 0x%llx: %s", d->label, pg_profile_name(p),
+			 aer ? " + ext:aer" : "", (unsigned long long)seed, f.o->why);
+	t->ext_writes += f.o->ext_writes;
 	pg_mediator_counters(f.m, &c);
 	t->accesses += f.o->accesses;
 	t->invalid += f.o->invalid;
@@ -253,23 +275,24 @@ static void run_device(const struct device *d, enum pg_profile p, unsigned long 
 	fixture_free(&f);
 }
 
-static void run_profile(enum pg_profile p)
+static void run_profile_aer(enum pg_profile p, bool aer)
 {
 	unsigned long per_dev = per_profile; /* per endpoint: each profile gets 4x */
 	struct timespec a, b;
 	struct tally t = { 0 };
-	uint64_t s = seed ^ ((uint64_t)p + 1u) * 0x9e3779b97f4a7c15ull;
+	uint64_t s = seed ^ ((uint64_t)p + 1u + (aer ? 16u : 0u)) * 0x9e3779b97f4a7c15ull;
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (size_t i = 0; i < NDEVICES; i++)
-		run_device(&devices[i], p, per_dev, &s, &t);
+		run_device(&devices[i], p, aer, per_dev, &s, &t);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	print_message("%s: %lu accesses (%lu on BARs, %lu invalid) over %zu endpoints, seed "
+	print_message("%s%s: %lu accesses (%lu on BARs, %lu invalid) over %zu endpoints, seed "
 		      "0x%llx: %lu config "
 		      "writes reached the device, %lu resets, %lu host BAR restores; audit %lu "
-		      "denied, %lu permissive; %.2f s\n", pg_profile_name(p), t.accesses, t.bar,
+		      "denied, %lu permissive; %lu writes at 0x100+; %.2f s\n", pg_profile_name(p),
+		      aer ? " + ext:aer" : "", t.accesses, t.bar,
 		      t.invalid, NDEVICES - 1, (unsigned long long)seed, t.hw_writes, t.resets, t.restores,
-		      t.denied, t.permissive,
+		      t.denied, t.permissive, t.ext_writes,
 		      (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
 	assert_true(t.accesses >= per_profile);
 	assert_true(t.hw_writes > 0); /* the guest did reach the device where allowed */
@@ -282,6 +305,16 @@ static void run_profile(enum pg_profile p)
 	} else if (per_profile >= PER_PROFILE / 10) {
 		assert_true(t.resets > 0); /* the same generator does request FLRs */
 	}
+	/* the strict profiles write nothing at 0x100+ except, in guest, what AER opens */
+	if (p == PG_PROFILE_DEVICE_MODEL || (p == PG_PROFILE_GUEST && !aer))
+		assert_int_equal(t.ext_writes, 0);
+	else if (per_profile >= PER_PROFILE / 10)
+		assert_true(t.ext_writes > 0);
+}
+
+static void run_profile(enum pg_profile p)
+{
+	run_profile_aer(p, false);
 }
 
 static void test_guest(void **state)
@@ -300,6 +333,19 @@ static void test_permissive(void **state)
 {
 	(void)state;
 	run_profile(PG_PROFILE_PERMISSIVE);
+}
+
+/* A policy adds the AER capability to the strict profiles (guest-oracle-ecap.h). */
+static void test_guest_aer(void **state)
+{
+	(void)state;
+	run_profile_aer(PG_PROFILE_GUEST, true);
+}
+
+static void test_device_model_aer(void **state)
+{
+	(void)state;
+	run_profile_aer(PG_PROFILE_DEVICE_MODEL, true);
 }
 
 /* The oracle itself must catch what it is there to catch: a backend write it forbids. */
@@ -399,6 +445,8 @@ int main(void)
 		cmocka_unit_test(test_guest),
 		cmocka_unit_test(test_device_model),
 		cmocka_unit_test(test_permissive),
+		cmocka_unit_test(test_guest_aer),
+		cmocka_unit_test(test_device_model_aer),
 	};
 	const char *e = getenv("PG_HOSTILE_SEED");
 

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The guest oracle's rules for extended capabilities a policy adds to the strict profiles
+ * (W1, R2 and A1 of guest-oracle.h for the AER capability). Written from PCIe r5.0 §7.8.4
+ * and the AER rules of docs/mediation.md, never from the mediator's tables. Included by
+ * guest-oracle.h only, after the oracle's structure and guest-oracle-read.h.
+ *
+ * AER (guest profile): the Uncorrectable and Correctable Error Status bits are RW1C to the
+ * device, their reserved bits may be written 0; a mask bit the device did not have set may
+ * change on the device, one it had set never does (clearing it is audited, and it keeps
+ * reading 1); ECRC Generation/Check Enable may change where ECRC Generation/Check Capable
+ * is set; nothing else of the capability changes on the device. Severity reads what the
+ * guest wrote (starting from the device's), the Header Log and TLP Prefix Log read 0, and
+ * so do the status registers' reserved bits.
+ * Device-model: nothing changes on the device; a 1 written to a status bit is audited; the
+ * masks' other bits and the capable ECRC enables read what the guest wrote.
+ * Permissive: the capability is the guest's like any other (guest-oracle.h).
+ */
+#ifndef PG_TEST_GUEST_ORACLE_ECAP_H
+#define PG_TEST_GUEST_ORACLE_ECAP_H
+
+/* PCIe r5.0 §7.8.4.2: bit 0 (Undefined: writable), 4-5, 12-26 */
+#define GO_AER_UNC 0x07fff031u
+/* §7.8.4.5: bits 0, 6-8, 12-15 */
+#define GO_AER_COR 0x0000f1c1u
+
+static inline const struct go_cap *go_find_ext(const struct go_oracle *o, uint16_t id)
+{
+	for (unsigned i = 0; i < o->ncaps; i++)
+		if (o->caps[i].ext && o->caps[i].id == id && o->caps[i].visible)
+			return &o->caps[i];
+	return NULL;
+}
+
+/* The AER ECRC enables (§7.8.4.7: Generation Enable bit 6 with Capable bit 5, Check
+ * Enable bit 8 with Capable bit 7) the device has. */
+static inline uint32_t go_aer_ecrc(const struct go_oracle *o, const struct go_cap *a)
+{
+	uint32_t cc = go_rd(o->snap, a->off + 0x18u, 4);
+
+	return ((cc & 0x20u) ? 0x40u : 0u) | ((cc & 0x80u) ? 0x100u : 0u);
+}
+
+/* W1: what the guest profile lets reach the device. */
+static inline void go_aer_bits(struct go_oracle *o)
+{
+	const struct go_cap *a = go_find_ext(o, PG_ECAP_AER);
+
+	if (!a || a->len < 0x1c || o->profile != PG_PROFILE_GUEST)
+		return;
+	go_set(o->w1c, a->off + 0x04u, 4, GO_AER_UNC);
+	go_set(o->zero, a->off + 0x04u, 4, ~GO_AER_UNC);
+	go_set(o->chg, a->off + 0x08u, 4, GO_AER_UNC & ~go_rd(o->snap, a->off + 0x08u, 4));
+	go_set(o->w1c, a->off + 0x10u, 4, GO_AER_COR);
+	go_set(o->zero, a->off + 0x10u, 4, ~GO_AER_COR);
+	go_set(o->chg, a->off + 0x14u, 4, GO_AER_COR & ~go_rd(o->snap, a->off + 0x14u, 4));
+	go_set(o->chg, a->off + 0x18u, 4, go_aer_ecrc(o, a));
+}
+
+/* Virtual bits (mask) of a register: read what the guest wrote, from the device's value. */
+static inline void go_mark_virt_bits(struct go_oracle *o, unsigned off, uint32_t init,
+				     uint32_t mask)
+{
+	go_mark_virt(o, off, 4, init);
+	go_expect(o, off, 4, init, mask);
+}
+
+/* R2 of the extended chain (mediator.h): each visible extended capability's header reads
+ * its ID and version with the next pointer of the next visible one; when the capability
+ * at 0x100 is hidden and another is visible, 0x100 holds an ID-0 placeholder header that
+ * links them, and a write to it is audited like one to any hidden byte. */
+static inline void go_ext_chain(struct go_oracle *o)
+{
+	unsigned prev = 0;
+	bool first_hidden = false;
+
+	for (unsigned i = 0; i < o->ncaps; i++) {
+		const struct go_cap *c = &o->caps[i];
+
+		if (!c->ext)
+			continue;
+		if (c->off == 0x100 && !c->visible)
+			first_hidden = true;
+		if (!c->visible)
+			continue;
+		if (first_hidden && !prev) {
+			for (unsigned b = 0x100; b < 0x104; b++) {
+				o->zread[b] = false;
+				o->aud_mask[b] = 0xff;
+				o->aud_val[b] = (uint8_t)(((uint32_t)c->off << 20) >> (8u * (b - 0x100)));
+			}
+			go_expect(o, 0x100, 4, (uint32_t)c->off << 20, 0xffffffffu);
+		} else if (prev) {
+			go_expect(o, prev, 4, (go_rd(o->snap, prev, 4) & 0xfffffu) |
+				  (uint32_t)c->off << 20, 0xffffffffu);
+		}
+		prev = c->off;
+	}
+	if (prev)
+		go_expect(o, prev, 4, go_rd(o->snap, prev, 4) & 0xfffffu, 0xffffffffu);
+}
+
+/* R2 and A1 in the strict profiles. */
+static inline void go_aer_expect(struct go_oracle *o)
+{
+	const struct go_cap *a = go_find_ext(o, PG_ECAP_AER);
+	bool dm = o->profile == PG_PROFILE_DEVICE_MODEL;
+	uint32_t umask, cmask;
+
+	if (o->profile == PG_PROFILE_PERMISSIVE)
+		return;
+	go_ext_chain(o);
+	if (!a || a->len < 0x2c)
+		return;
+	umask = go_rd(o->snap, a->off + 0x08u, 4) & GO_AER_UNC;
+	cmask = go_rd(o->snap, a->off + 0x14u, 4) & GO_AER_COR;
+	go_expect(o, a->off + 0x04u, 4, 0, ~GO_AER_UNC);          /* reserved: 0 */
+	go_expect(o, a->off + 0x10u, 4, 0, ~GO_AER_COR);
+	go_mark_virt_bits(o, a->off + 0x0cu, go_rd(o->snap, a->off + 0x0cu, 4), GO_AER_UNC);
+	for (unsigned r = 0x1c; r < 0x2c; r += 4)
+		go_expect(o, a->off + r, 4, 0, 0xffffffffu);       /* Header Log */
+	for (unsigned r = 0x38; r < 0x48 && r + 4 <= a->len; r += 4)
+		go_expect(o, a->off + r, 4, 0, 0xffffffffu);       /* TLP Prefix Log */
+	if (dm) {
+		go_mark_virt_bits(o, a->off + 0x08u, go_rd(o->snap, a->off + 0x08u, 4),
+				  GO_AER_UNC & ~umask);
+		go_mark_virt_bits(o, a->off + 0x14u, go_rd(o->snap, a->off + 0x14u, 4),
+				  GO_AER_COR & ~cmask);
+		go_mark_virt_bits(o, a->off + 0x18u, go_rd(o->snap, a->off + 0x18u, 4),
+				  go_aer_ecrc(o, a));
+		go_refuse(o, a->off + 0x04u, 4, GO_AER_UNC, true);
+		go_refuse(o, a->off + 0x10u, 4, GO_AER_COR, true);
+	} else {
+		go_expect(o, a->off + 0x08u, 4, umask, umask);     /* host masks read 1 */
+		go_expect(o, a->off + 0x14u, 4, cmask, cmask);
+	}
+	go_refuse(o, a->off + 0x08u, 4, umask, false);
+	go_refuse(o, a->off + 0x14u, 4, cmask, false);
+}
+
+#endif
