@@ -15,6 +15,8 @@
  * nothing, and no BAR access may reach the MSI-X table or PBA. The bridge must be refused
  * (the mediator serves endpoints only) without a single write. Under device-model no guest
  * write may reset the device or restore its BARs (invariant D1): the toolstack owns resets.
+ * Guest and device-model run again under a policy adding ext:aer (the oracle's AER rules,
+ * guest-oracle-ecap.h), on these devices and on every corpus device that has AER.
  *
  * The seed is fixed and printed; PG_HOSTILE_SEED=N reproduces another run and
  * PG_HOSTILE_COUNT=N changes the number of accesses per endpoint and profile.
@@ -27,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <dirent.h>
 
 #include <cmocka.h>
 
@@ -348,6 +352,83 @@ static void test_device_model_aer(void **state)
 	run_profile_aer(PG_PROFILE_DEVICE_MODEL, true);
 }
 
+/* An access aimed at the AER capability (its registers, sizes 1/2/4, often aligned), or
+ * else anywhere (one_access()). */
+static void aer_access(uint64_t *s, struct go_oracle *o, struct pg_mediator *m,
+		       const struct go_cap *a, unsigned long *nbar)
+{
+	uint64_t r = rnd(s);
+	uint8_t size = (uint8_t)(1u << ((r >> 8) % 3));
+	uint16_t off;
+
+	if (r % 10 >= 7) {
+		one_access(s, o, m, nbar);
+		return;
+	}
+	off = (uint16_t)(a->off + (r >> 16) % (a->len + 8u) - 4u);
+	if ((r >> 40) % 8)
+		off &= (uint16_t)~(size - 1u);
+	go_cfg_access(o, m, (r >> 12) % 2, off, size, rnd_value(s));
+}
+
+/* Every corpus device with an AER capability, under a policy adding ext:aer to guest and
+ * device-model: the oracle's AER rules (guest-oracle-ecap.h) hold on each layout the
+ * corpus has (root and TLP Prefix Log variants, short and overlapping capabilities). */
+static void test_corpus_aer(void **state)
+{
+	static const enum pg_profile profiles[] = { PG_PROFILE_GUEST, PG_PROFILE_DEVICE_MODEL };
+	const char *dir = getenv("PG_CORPUS");
+	unsigned long n = per_profile / 200u, bar = 0, with_aer = 0, files = 0, ext = 0;
+	unsigned long longer = 0; /* AER with root registers or a TLP Prefix Log */
+	uint64_t s = seed ^ 0xae5ae5ae5ull;
+	struct dirent *e;
+	DIR *d;
+
+	(void)state;
+	if (!dir || !(d = opendir(dir)))
+		fail_msg("PG_CORPUS is not set or unreadable (run through meson test)");
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		struct device dev = { e->d_name, e->d_name, true };
+
+		if (l < 5 || strcmp(e->d_name + l - 4, ".txt"))
+			continue;
+		files++;
+		for (size_t p = 0; p < 2; p++) {
+			struct fixture f;
+			const struct go_cap *a;
+
+			if (fixture_open3(&f, &dev, profiles[p], profiles[p], true) < 0) {
+				assert_int_equal(f.o->cfg_writes, 0); /* refused untouched */
+				fixture_free(&f);
+				continue;
+			}
+			go_check_visibility(f.o, f.m);
+			a = go_find_ext(f.o, PG_ECAP_AER);
+			with_aer += a && p == 0;
+			longer += a && p == 0 && a->len > 0x2c;
+			for (unsigned long i = 0; a && i < n && !f.o->failed; i++)
+				aer_access(&s, f.o, f.m, a, &bar);
+			if (f.o->failed)
+				fail_msg("%s (%s + ext:aer), seed 0x%llx: %s", e->d_name,
+					 pg_profile_name(profiles[p]), (unsigned long long)seed,
+					 f.o->why);
+			ext += f.o->ext_writes;
+			if (profiles[p] == PG_PROFILE_DEVICE_MODEL)
+				assert_int_equal(f.o->ext_writes, 0);
+			fixture_free(&f);
+		}
+	}
+	closedir(d);
+	print_message("corpus + ext:aer: %lu files, %lu endpoints with AER, %lu accesses each "
+		      "per profile (%lu longer than 0x2c); %lu guest writes reached AER\n", files,
+		      with_aer, n, longer, ext);
+	assert_true(files >= 300);
+	assert_true(with_aer >= 40); /* 42 in the committed corpus */
+	if (n >= 1000)
+		assert_true(ext > 0);
+}
+
 /* The oracle itself must catch what it is there to catch: a backend write it forbids. */
 static void test_oracle_catches(void **state)
 {
@@ -368,6 +449,26 @@ static void test_oracle_catches(void **state)
 	assert_int_equal(go_bar_write(f.be, f.o->tbir, f.o->toff, 4, 0), 0);
 	assert_true(f.o->failed);
 	fixture_free(&f);
+	/* AER under a policy adding it: severity is the host's, and so is a mask bit the
+	 * device had set; status bits may be cleared */
+	for (unsigned k = 0; k < 3; k++) {
+		const struct go_cap *a;
+		uint16_t reg;
+		uint32_t v;
+
+		assert_int_equal(fixture_open3(&f, &devices[1], PG_PROFILE_GUEST,
+					       PG_PROFILE_GUEST, true), 0);
+		a = go_find_ext(f.o, PG_ECAP_AER);
+		assert_non_null(a);
+		reg = (uint16_t)(a->off + (k == 0 ? 0x0cu : k == 1 ? 0x14u : 0x10u));
+		v = go_rd(f.o->hw, reg, 4);
+		if (k == 1)
+			assert_true(v & 0x2000u); /* Advisory Non-Fatal masked (its default) */
+		assert_int_equal(pg_backend_cfg_write(f.be, reg, 4, k == 0 ? v ^ 0x00100000u :
+						      k == 1 ? v & ~0x2000u : 0x000000c1u), 0);
+		assert_true(f.o->failed == (k < 2));
+		fixture_free(&f);
+	}
 }
 
 /* Mutation check of the whole harness: a mediator compiled for a broader profile than the
@@ -447,6 +548,7 @@ int main(void)
 		cmocka_unit_test(test_permissive),
 		cmocka_unit_test(test_guest_aer),
 		cmocka_unit_test(test_device_model_aer),
+		cmocka_unit_test(test_corpus_aer),
 	};
 	const char *e = getenv("PG_HOSTILE_SEED");
 
