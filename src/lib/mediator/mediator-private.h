@@ -390,6 +390,10 @@ int pg_med_af_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 /* Extended capability handlers (aer.c, ecap-*.c): the same contract. */
 int pg_med_aer_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 	__attribute__((warn_unused_result));
+/* ecap-lock.c: Resizable BAR, VF Resizable BAR, SR-IOV, ATS, PASID, PRI and ACS (their
+ * control registers refused in every profile); -EINVAL for another capability. */
+int pg_med_ecap_lock_init(struct pg_mediator *m, const struct pg_med_cap *cap)
+	__attribute__((warn_unused_result));
 /* ecap-common.c: add row r of an extended capability, reduced first for the device-model
  * profile (pass bits become virtual from the device's value, RW1C bits refused); r may be
  * changed. Returns pg_med_add()'s result. */

@@ -214,4 +214,26 @@
                                             Completion Timeout Prefix/Header Log Capable */
 #define AER_CAP_RSVD 0xffffe000u
 
+/* ---- extended capabilities the host owns (ecap-lock.c) ---------------------------------- */
+/* Resizable BAR and VF Resizable BAR (PCIe r5.0 §7.8.6, §9.3.7.5): entry i at 4 + 8i */
+#define REBAR_CTRL0 0x08u
+#define REBAR_ENTRY 0x08u
+#define REBAR_CTRL_SIZE 0x00003f00u      /* BAR Size, the only RW field */
+/* SR-IOV (§9.3.3) */
+#define SRIOV_CTRL 0x08u                 /* VF Enable, VF Migration, VF MSE, ARI Capable */
+#define SRIOV_STATUS 0x0au
+#define SRIOV_NUM_VFS 0x10u
+#define SRIOV_PAGE_SIZE 0x20u            /* System Page Size */
+#define SRIOV_VF_BAR0 0x24u              /* six VF BARs */
+/* ATS (§10.5.1) and PASID (§7.8.8): the control word at 6 */
+#define ATS_CTRL 0x06u
+#define PASID_CTRL 0x06u
+/* PRI (§10.5.2) */
+#define PRI_CTRL 0x04u                   /* Enable, Reset */
+#define PRI_STATUS 0x06u                 /* Response Failure, UPRGI (RW1C), Stopped */
+#define PRI_ALLOC 0x0cu                  /* Outstanding Page Request Allocation */
+/* ACS (§7.7.8) */
+#define ACS_CTRL 0x06u
+#define ACS_EGRESS 0x08u                 /* Egress Control Vector, up to 8 dwords */
+
 #endif
