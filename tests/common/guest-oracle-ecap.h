@@ -15,6 +15,15 @@
  * Device-model: nothing changes on the device; a 1 written to a status bit is audited; the
  * masks' other bits and the capable ECRC enables read what the guest wrote.
  * Permissive: the capability is the guest's like any other (guest-oracle.h).
+ *
+ * Controls the host owns, in every profile (permissive included; docs/mediation.md): no
+ * write changes them, a write that would is audited as denied, and they read the device's
+ * value: Resizable BAR and VF Resizable BAR Control BAR Size (bits 13:8 of each entry's
+ * Control, PCIe r5.0 §7.8.6, entries counted by bits 7:5 of the first); SR-IOV Control,
+ * NumVFs and System Page Size (§9.3.3; the VF BARs read 0, a host address); ATS Control
+ * (§10.5.1); PASID Control (§7.8.8); PRI Control and Outstanding Page Request Allocation
+ * (§10.5.2); ACS Control and the Egress Control Vector (§7.7.8). The SR-IOV and PRI status
+ * registers never change on the device.
  */
 #ifndef PG_TEST_GUEST_ORACLE_ECAP_H
 #define PG_TEST_GUEST_ORACLE_ECAP_H
@@ -39,6 +48,96 @@ static inline uint32_t go_aer_ecrc(const struct go_oracle *o, const struct go_ca
 	uint32_t cc = go_rd(o->snap, a->off + 0x18u, 4);
 
 	return ((cc & 0x20u) ? 0x40u : 0u) | ((cc & 0x80u) ? 0x100u : 0u);
+}
+
+/* One host-owned field: never changed on the device, reads v, audited when changed. */
+static inline void go_lock(struct go_oracle *o, unsigned off, unsigned size, uint32_t mask,
+			   uint32_t v)
+{
+	for (unsigned i = 0; i < size && off + i < o->cfg_len; i++) {
+		uint8_t m = (uint8_t)(mask >> (8u * i));
+
+		o->chg[off + i] &= (uint8_t)~m;
+		o->w1c[off + i] &= (uint8_t)~m;
+		o->zero[off + i] &= (uint8_t)~m;
+		o->aud_mask[off + i] |= m;
+		o->aud_val[off + i] = (uint8_t)((o->aud_val[off + i] & ~m) | ((v >> (8u * i)) & m));
+		o->exp[off + i] = (uint8_t)((o->exp[off + i] & ~m) | ((v >> (8u * i)) & m));
+		o->exp_mask[off + i] |= m;
+	}
+}
+
+/* A register the device keeps in every profile (no audit: nothing the guest asks). */
+static inline void go_keep(struct go_oracle *o, unsigned off, unsigned size)
+{
+	for (unsigned i = 0; i < size && off + i < o->cfg_len; i++)
+		o->chg[off + i] = o->w1c[off + i] = o->zero[off + i] = 0;
+}
+
+/* End of capability c's space: the next extended capability or the config's end. */
+static inline unsigned go_ext_end(const struct go_oracle *o, const struct go_cap *c)
+{
+	unsigned end = o->cfg_len;
+
+	for (unsigned j = 0; j < o->ncaps; j++)
+		if (o->caps[j].ext && o->caps[j].off > c->off && o->caps[j].off < end)
+			end = o->caps[j].off;
+	return end;
+}
+
+/* Lock field [rel, rel + size) of c when the capability holds it. */
+static inline void go_lock_in(struct go_oracle *o, const struct go_cap *c, unsigned len,
+			      unsigned rel, unsigned size, uint32_t mask, bool reads_zero)
+{
+	if (rel + size <= len)
+		go_lock(o, c->off + rel, size, mask,
+			reads_zero ? 0u : go_rd(o->snap, c->off + rel, size));
+}
+
+static inline void go_ecap_locks(struct go_oracle *o)
+{
+	for (unsigned i = 0; i < o->ncaps; i++) {
+		const struct go_cap *c = &o->caps[i];
+		unsigned end = go_ext_end(o, c), len = c->len;
+
+		if (!c->ext || !c->visible)
+			continue;
+		switch (c->id) {
+		case PG_ECAP_REBAR: case PG_ECAP_VF_REBAR: {
+			unsigned n = (go_rd(o->snap, c->off + 8u, 4) >> 5) & 7u;
+
+			len = 4u + 8u * n < end - c->off ? 4u + 8u * n : end - c->off;
+			for (unsigned e = 0; e < n; e++)
+				go_lock_in(o, c, len, 8u + 8u * e, 4, 0x3f00u, false);
+			break;
+		}
+		case PG_ECAP_SRIOV:
+			go_lock_in(o, c, len, 0x08, 2, 0xffffu, false);
+			go_lock_in(o, c, len, 0x10, 2, 0xffffu, false);
+			go_lock_in(o, c, len, 0x20, 4, 0xffffffffu, false);
+			for (unsigned b = 0x24; b < 0x3c; b += 4)
+				go_lock_in(o, c, len, b, 4, 0xffffffffu, true);
+			if (len >= 0x0c)
+				go_keep(o, c->off + 0x0au, 2);
+			break;
+		case PG_ECAP_ATS: case PG_ECAP_PASID:
+			go_lock_in(o, c, len, 0x06, 2, 0xffffu, false);
+			break;
+		case PG_ECAP_PRI:
+			go_lock_in(o, c, len, 0x04, 2, 0xffffu, false);
+			go_lock_in(o, c, len, 0x0c, 4, 0xffffffffu, false);
+			if (len >= 0x08)
+				go_keep(o, c->off + 0x06u, 2);
+			break;
+		case PG_ECAP_ACS:
+			go_lock_in(o, c, len, 0x06, 2, 0xffffu, false);
+			for (unsigned b = 0x08; b < 0x28; b += 4)
+				go_lock_in(o, c, len, b, 4, 0xffffffffu, false);
+			break;
+		default:
+			break;
+		}
+	}
 }
 
 /* W1: what the guest profile lets reach the device. */
@@ -107,6 +206,7 @@ static inline void go_aer_expect(struct go_oracle *o)
 	bool dm = o->profile == PG_PROFILE_DEVICE_MODEL;
 	uint32_t umask, cmask;
 
+	go_ecap_locks(o);
 	if (o->profile == PG_PROFILE_PERMISSIVE)
 		return;
 	go_ext_chain(o);

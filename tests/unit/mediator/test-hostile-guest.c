@@ -16,7 +16,8 @@
  * (the mediator serves endpoints only) without a single write. Under device-model no guest
  * write may reset the device or restore its BARs (invariant D1): the toolstack owns resets.
  * Guest and device-model run again under a policy adding ext:aer (the oracle's AER rules,
- * guest-oracle-ecap.h), on these devices and on every corpus device that has AER.
+ * guest-oracle-ecap.h), on these devices and on every corpus device, and permissive runs
+ * every corpus device too, aimed at its extended capabilities.
  *
  * The seed is fixed and printed; PG_HOSTILE_SEED=N reproduces another run and
  * PG_HOSTILE_COUNT=N changes the number of accesses per endpoint and profile.
@@ -352,31 +353,39 @@ static void test_device_model_aer(void **state)
 	run_profile_aer(PG_PROFILE_DEVICE_MODEL, true);
 }
 
-/* An access aimed at the AER capability (its registers, sizes 1/2/4, often aligned), or
- * else anywhere (one_access()). */
-static void aer_access(uint64_t *s, struct go_oracle *o, struct pg_mediator *m,
-		       const struct go_cap *a, unsigned long *nbar)
+/* An access aimed at a visible extended capability (its registers, sizes 1/2/4, often
+ * aligned), or else anywhere (one_access()). */
+static void ext_access(uint64_t *s, struct go_oracle *o, struct pg_mediator *m,
+		       unsigned long *nbar)
 {
+	const struct go_cap *vis[GO_MAX_CAPS], *a;
 	uint64_t r = rnd(s);
 	uint8_t size = (uint8_t)(1u << ((r >> 8) % 3));
+	unsigned n = 0;
 	uint16_t off;
 
-	if (r % 10 >= 7) {
+	for (unsigned i = 0; i < o->ncaps; i++)
+		if (o->caps[i].ext && o->caps[i].visible)
+			vis[n++] = &o->caps[i];
+	if (r % 10 >= 7 || !n) {
 		one_access(s, o, m, nbar);
 		return;
 	}
-	off = (uint16_t)(a->off + (r >> 16) % (a->len + 8u) - 4u);
+	a = vis[(r >> 48) % n];
+	off = (uint16_t)(a->off + (r >> 16) % (a->len + 40u) - 4u); /* ReBAR: len 4 here */
 	if ((r >> 40) % 8)
 		off &= (uint16_t)~(size - 1u);
 	go_cfg_access(o, m, (r >> 12) % 2, off, size, rnd_value(s));
 }
 
-/* Every corpus device with an AER capability, under a policy adding ext:aer to guest and
- * device-model: the oracle's AER rules (guest-oracle-ecap.h) hold on each layout the
- * corpus has (root and TLP Prefix Log variants, short and overlapping capabilities). */
-static void test_corpus_aer(void **state)
+/* Every corpus device: guest and device-model under a policy adding ext:aer (the oracle's
+ * AER rules, guest-oracle-ecap.h, on every layout the corpus has: root and TLP Prefix Log
+ * variants, short and overlapping capabilities), and permissive with every extended
+ * capability visible (the host-owned controls stay refused). */
+static void test_corpus_ext(void **state)
 {
-	static const enum pg_profile profiles[] = { PG_PROFILE_GUEST, PG_PROFILE_DEVICE_MODEL };
+	static const enum pg_profile profiles[] = { PG_PROFILE_GUEST, PG_PROFILE_DEVICE_MODEL,
+						    PG_PROFILE_PERMISSIVE };
 	const char *dir = getenv("PG_CORPUS");
 	unsigned long n = per_profile / 200u, bar = 0, with_aer = 0, files = 0, ext = 0;
 	unsigned long longer = 0; /* AER with root registers or a TLP Prefix Log */
@@ -394,11 +403,11 @@ static void test_corpus_aer(void **state)
 		if (l < 5 || strcmp(e->d_name + l - 4, ".txt"))
 			continue;
 		files++;
-		for (size_t p = 0; p < 2; p++) {
+		for (size_t p = 0; p < 3; p++) {
 			struct fixture f;
 			const struct go_cap *a;
 
-			if (fixture_open3(&f, &dev, profiles[p], profiles[p], true) < 0) {
+			if (fixture_open3(&f, &dev, profiles[p], profiles[p], p < 2) < 0) {
 				assert_int_equal(f.o->cfg_writes, 0); /* refused untouched */
 				fixture_free(&f);
 				continue;
@@ -407,22 +416,22 @@ static void test_corpus_aer(void **state)
 			a = go_find_ext(f.o, PG_ECAP_AER);
 			with_aer += a && p == 0;
 			longer += a && p == 0 && a->len > 0x2c;
-			for (unsigned long i = 0; a && i < n && !f.o->failed; i++)
-				aer_access(&s, f.o, f.m, a, &bar);
+			for (unsigned long i = 0; i < n && !f.o->failed; i++)
+				ext_access(&s, f.o, f.m, &bar);
 			if (f.o->failed)
-				fail_msg("%s (%s + ext:aer), seed 0x%llx: %s", e->d_name,
-					 pg_profile_name(profiles[p]), (unsigned long long)seed,
-					 f.o->why);
-			ext += f.o->ext_writes;
+				fail_msg("%s (%s%s), seed 0x%llx: %s", e->d_name,
+					 pg_profile_name(profiles[p]), p < 2 ? " + ext:aer" : "",
+					 (unsigned long long)seed, f.o->why);
+			ext += p == 0 ? f.o->ext_writes : 0;
 			if (profiles[p] == PG_PROFILE_DEVICE_MODEL)
 				assert_int_equal(f.o->ext_writes, 0);
 			fixture_free(&f);
 		}
 	}
 	closedir(d);
-	print_message("corpus + ext:aer: %lu files, %lu endpoints with AER, %lu accesses each "
-		      "per profile (%lu longer than 0x2c); %lu guest writes reached AER\n", files,
-		      with_aer, n, longer, ext);
+	print_message("corpus: %lu files, %lu accesses per endpoint and profile; %lu endpoints "
+		      "with AER (%lu longer than 0x2c); %lu guest writes reached AER\n", files,
+		      n, with_aer, longer, ext);
 	assert_true(files >= 300);
 	assert_true(with_aer >= 40); /* 42 in the committed corpus */
 	if (n >= 1000)
@@ -548,7 +557,7 @@ int main(void)
 		cmocka_unit_test(test_permissive),
 		cmocka_unit_test(test_guest_aer),
 		cmocka_unit_test(test_device_model_aer),
-		cmocka_unit_test(test_corpus_aer),
+		cmocka_unit_test(test_corpus_ext),
 	};
 	const char *e = getenv("PG_HOSTILE_SEED");
 
