@@ -85,68 +85,43 @@
 #define HW_HDRLOG0 0x40000001u   /* a memory write header ... */
 #define HW_HDRLOG2 0xfe001000u   /* ... with the host's physical BAR address */
 
-static void fake_w32(struct fake *f, unsigned off, uint32_t v)
-{
-	for (unsigned i = 0; i < 4; i++)
-		f->cfg[off + i] = (uint8_t)(v >> (8 * i));
-}
-
 static void fake_set_w1c(struct fake *f, unsigned off, uint32_t mask)
 {
 	for (unsigned i = 0; i < 4; i++)
 		f->w1c[off + i] = (uint8_t)(mask >> (8 * i));
 }
 
-/* AER registers of mt_device() as real hardware has them. */
+/* AER registers of mt_device() as real hardware has them: value, RW1C bits, read-only
+ * bits (reserved bits read 0 and never change; only the capable ECRC enable is RWS). */
+static const struct { uint16_t off; uint32_t value, w1c, ro; } aer_regs[] = {
+	{ UNC_STA, HW_UNC_STA, UNC_ALL, ~UNC_ALL },
+	{ UNC_MSK, HW_UNC_MSK, 0, ~UNC_ALL },
+	{ UNC_SEV, HW_UNC_SEV, 0, ~UNC_ALL },
+	{ COR_STA, HW_COR_STA, COR_ALL, ~COR_ALL },
+	{ COR_MSK, HW_COR_MSK, 0, ~COR_ALL },
+	{ CAPCTL, HW_CAPCTL, 0, ~CAP_GEN_EN },
+	{ HDRLOG, HW_HDRLOG0, 0, 0xffffffffu },
+	{ HDRLOG + 4, 0, 0, 0xffffffffu },
+	{ HDRLOG + 8, HW_HDRLOG2, 0, 0xffffffffu },
+	{ HDRLOG + 12, 0, 0, 0xffffffffu },
+};
+
 static void aer_hw(struct fake *f)
 {
-	fake_w32(f, UNC_STA, HW_UNC_STA);
-	fake_set_w1c(f, UNC_STA, UNC_ALL);
-	fake_set_ro(f, UNC_STA, 4, ~UNC_ALL);
-	fake_w32(f, UNC_MSK, HW_UNC_MSK);
-	fake_set_ro(f, UNC_MSK, 4, ~UNC_ALL);
-	fake_w32(f, UNC_SEV, HW_UNC_SEV);
-	fake_set_ro(f, UNC_SEV, 4, ~UNC_ALL);
-	fake_w32(f, COR_STA, HW_COR_STA);
-	fake_set_w1c(f, COR_STA, COR_ALL);
-	fake_set_ro(f, COR_STA, 4, ~COR_ALL);
-	fake_w32(f, COR_MSK, HW_COR_MSK);
-	fake_set_ro(f, COR_MSK, 4, ~COR_ALL);
-	fake_w32(f, CAPCTL, HW_CAPCTL);
-	fake_set_ro(f, CAPCTL, 4, ~CAP_GEN_EN);      /* only the capable enable is RWS */
-	fake_w32(f, HDRLOG, HW_HDRLOG0);
-	fake_w32(f, HDRLOG + 8, HW_HDRLOG2);
-	fake_set_ro(f, HDRLOG, 16, 0xffffffffu);
-	fake_set_ro(f, HDRLOG + 12, 4, 0xffffffffu);
+	for (size_t i = 0; i < sizeof(aer_regs) / sizeof(aer_regs[0]); i++) {
+		fake_w32(f, aer_regs[i].off, aer_regs[i].value);
+		fake_set_w1c(f, aer_regs[i].off, aer_regs[i].w1c);
+		fake_set_ro(f, aer_regs[i].off, 4, aer_regs[i].ro);
+	}
 }
 
 static const struct pg_policy_cap add_aer = { .extended = true, .id = PG_ECAP_AER };
 
-/* mt_new() with AER on the policy's add list (the strict profiles hide it otherwise). */
-static struct mt *aer_new(enum pg_profile p, void (*tweak)(struct fake *))
+/* The device with aer_hw()'s AER state, or setup's (which starts from it), AER added by
+ * the policy. */
+static struct mt *aer_new(enum pg_profile p, void (*setup)(struct fake *))
 {
-	struct mt *t = calloc(1, sizeof(*t));
-	struct pg_policy_entry pol;
-	struct pg_mediator_config cfg;
-
-	if (!t)
-		return NULL;
-	memset(&pol, 0, sizeof(pol));
-	pol.cap_add = &add_aer;
-	pol.n_cap_add = 1;
-	pol.profile = p; /* the policy's profile is the one that applies */
-	mt_device(&t->f);
-	aer_hw(&t->f);
-	if (tweak)
-		tweak(&t->f);
-	mt_config(t, &cfg, p);
-	cfg.policy = &pol;
-	if (mt_open_cfg(t, &cfg) < 0) {
-		pg_backend_close(t->be);
-		free(t);
-		return NULL;
-	}
-	return t;
+	return mt_new_caps(p, &add_aer, 1, setup ? setup : aer_hw);
 }
 
 /* Did the device receive a config write touching [off, off + 4)? */
@@ -342,6 +317,7 @@ static void test_mask_sequence(void **state)
  * (AER 0x48 bytes); its 0x2c-0x37 are reserved, not root registers. Both read 0. */
 static void prefix_device(struct fake *f)
 {
+	aer_hw(f);
 	fake_w32(f, MT_PCIE + 0x24, 1u << 21);
 	fake_w32(f, MT_AER, PG_ECAP_AER | 1u << 16 | (uint32_t)MT_LTR << 20); /* skip DSN */
 	memset(&f->cfg[MT_DSN], 0, 12);
