@@ -145,15 +145,22 @@ static inline void go_aer_bits(struct go_oracle *o)
 {
 	const struct go_cap *a = go_find_ext(o, PG_ECAP_AER);
 
-	if (!a || a->len < 0x1c || o->profile != PG_PROFILE_GUEST)
+	if (!a || o->profile != PG_PROFILE_GUEST)
 		return;
-	go_set(o->w1c, a->off + 0x04u, 4, GO_AER_UNC);
-	go_set(o->zero, a->off + 0x04u, 4, ~GO_AER_UNC);
-	go_set(o->chg, a->off + 0x08u, 4, GO_AER_UNC & ~go_rd(o->snap, a->off + 0x08u, 4));
-	go_set(o->w1c, a->off + 0x10u, 4, GO_AER_COR);
-	go_set(o->zero, a->off + 0x10u, 4, ~GO_AER_COR);
-	go_set(o->chg, a->off + 0x14u, 4, GO_AER_COR & ~go_rd(o->snap, a->off + 0x14u, 4));
-	go_set(o->chg, a->off + 0x18u, 4, go_aer_ecrc(o, a));
+	if (a->len >= 0x08) {
+		go_set(o->w1c, a->off + 0x04u, 4, GO_AER_UNC);
+		go_set(o->zero, a->off + 0x04u, 4, ~GO_AER_UNC);
+	}
+	if (a->len >= 0x0c)
+		go_set(o->chg, a->off + 0x08u, 4, GO_AER_UNC & ~go_rd(o->snap, a->off + 0x08u, 4));
+	if (a->len >= 0x14) {
+		go_set(o->w1c, a->off + 0x10u, 4, GO_AER_COR);
+		go_set(o->zero, a->off + 0x10u, 4, ~GO_AER_COR);
+	}
+	if (a->len >= 0x18)
+		go_set(o->chg, a->off + 0x14u, 4, GO_AER_COR & ~go_rd(o->snap, a->off + 0x14u, 4));
+	if (a->len >= 0x1c)
+		go_set(o->chg, a->off + 0x18u, 4, go_aer_ecrc(o, a));
 }
 
 /* Virtual bits (mask) of a register: read what the guest wrote, from the device's value. */

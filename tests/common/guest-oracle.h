@@ -258,7 +258,7 @@ static inline bool go_handler_ok(struct go_oracle *o, const struct go_cap *c, bo
 static inline void go_visibility(struct go_oracle *o)
 {
 	bool have[4] = { false };
-	bool msix_seen = false;
+	bool msix_seen = false, aer_seen = false;
 
 	for (unsigned i = 0; i < o->ncaps; i++) {
 		struct go_cap *c = &o->caps[i];
@@ -268,6 +268,11 @@ static inline void go_visibility(struct go_oracle *o)
 			       (c->ext && c->id == PG_ECAP_AER && o->add_aer);
 
 		c->visible = allowed && go_handler_ok(o, c, have);
+		/* one AER per function (PCIe r5.0 §7.8.4); a second one is hidden */
+		if (c->ext && c->id == PG_ECAP_AER && c->visible) {
+			c->visible = !aer_seen;
+			aer_seen = true;
+		}
 		/* the first MSI-X capability's table stays trapped, visible or not */
 		if (!c->ext && c->id == PG_CAP_MSIX && !msix_seen) {
 			msix_seen = true;

@@ -157,10 +157,18 @@ static bool fix_row(const struct pg_mediator *m, enum aer_fix fix, bool root, st
 	}
 }
 
+/* One AER capability per function, the one the host's AER driver found first (PCIe r5.0
+ * §7.8.4: at most one per function): a second one is a malformed or hostile layout whose
+ * masks nobody programmed, and it is hidden (as a second PM, MSI or PCIe capability is). */
 int pg_med_aer_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 {
 	bool root = cap->src && cap->src->decoded && cap->src->info.aer.root;
 	int rc = 0;
+
+	for (uint16_t i = 0; i < m->ncaps; i++)
+		if (&m->caps[i] != cap && m->caps[i].extended && m->caps[i].id == PG_ECAP_AER &&
+		    m->caps[i].visible)
+			return -EEXIST;
 
 	for (size_t i = 0; i < sizeof(aer_rows) / sizeof(aer_rows[0]) && rc == 0; i++) {
 		const struct aer_row *a = &aer_rows[i];

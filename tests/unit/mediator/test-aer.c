@@ -348,6 +348,32 @@ static void test_prefix_log(void **state)
 	mt_free(t);
 }
 
+/* A second AER capability (the DSN slot of mt_device(), masks all clear) is hidden: at
+ * most one per function, and the host's driver programmed the first. */
+static void second_aer(struct fake *f)
+{
+	aer_hw(f);
+	fake_w32(f, MT_DSN, PG_ECAP_AER | 1u << 16 | (uint32_t)MT_LTR << 20);
+	memset(&f->cfg[MT_DSN + 4], 0, 8);
+}
+
+static void test_second_aer_hidden(void **state)
+{
+	struct mt *t = aer_new(G, second_aer);
+
+	(void)state;
+	assert_non_null(t);
+	assert_true(pg_mediator_cap_visible(t->m, true, PG_ECAP_AER));
+	assert_int_equal(mt_rd(t, MT_AER, 4) >> 20, 0); /* the chain ends at the first */
+	assert_int_equal(mt_rd(t, MT_DSN, 4), 0);
+	assert_int_equal(mt_rd(t, MT_DSN + 8, 4), 0);
+	assert_int_equal(mt_wr(t, MT_DSN + 8, 4, 0xffffffffu), 0); /* its mask */
+	assert_int_equal(t->f.nwrites, 0);
+	assert_int_equal(t->rec.naudits, 1);
+	assert_int_equal(t->rec.audits[0].verdict, PG_AUDIT_DENIED);
+	mt_free(t);
+}
+
 /* A function reset does not make the virtual copies lie: severity starts over at the
  * device's value, and the device's own severities were never changed. */
 static void test_reset_restarts_virtual(void **state)
@@ -373,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_mask_sequence),
 		cmocka_unit_test(test_prefix_log),
 		cmocka_unit_test(test_reset_restarts_virtual),
+		cmocka_unit_test(test_second_aer_hidden),
 	};
 
 	mt_unused();
