@@ -44,8 +44,9 @@
  *   Tag and No Snoop; Device Control 2 Completion Timeout, AtomicOp Requester and IDO.
  *   Everything else is virtual, read-only or refused (the source files say why per bit).
  *   An extended capability a policy adds is read-only, except AER (status RW1C, masks the
- *   device had clear, capable ECRC enables; severity virtual, logs read 0) and the
- *   host-owned controls listed under permissive; docs/mediation.md has the rules.
+ *   device had clear, capable ECRC enables; severity virtual, logs read 0), LTR and L1 PM
+ *   Substates controls (virtual), Power Budgeting Data Select, and the host-owned
+ *   controls listed under permissive; docs/mediation.md has the rules.
  * - device-model: the guest rules, except that the only bits that ever reach the hardware
  *   are MSI Enable, MSI-X Enable and Function Mask, and INTx Disable, each written only
  *   when its hardware value changes (a refused or repeated enable writes nothing). One

@@ -7,8 +7,8 @@
  * virtual header whose next pointer skips hidden ones, or hidden: its bytes read 0 and
  * writes to them are dropped and audited as "hidden-cap:<name>". Which capabilities are
  * visible is the profile's allow-list adjusted by the policy. A visible capability with a
- * handler (PM, MSI, MSI-X, PCIe, AF; extended: AER, and the host-owned controls of
- * ecap-lock.c) gets that handler's rows; others get
+ * handler (PM, MSI, MSI-X, PCIe, AF; extended: AER, the host-owned controls of
+ * ecap-lock.c, the power capabilities of ecap-power.c) gets that handler's rows; others get
  * read-only rows (docs/mediation.md says which extended capabilities stay so, and why).
  * A handler that fails (registers beyond config, overlapping another capability, bogus
  * MSI-X BIR, a second MSI capability, ...) leaves no rows behind and its capability is
@@ -50,6 +50,9 @@ static const struct handler ext_handlers[] = {
 	{ PG_ECAP_PASID, pg_med_ecap_lock_init },
 	{ PG_ECAP_PRI, pg_med_ecap_lock_init },
 	{ PG_ECAP_ACS, pg_med_ecap_lock_init },
+	{ PG_ECAP_LTR, pg_med_ecap_power_init },
+	{ PG_ECAP_L1SS, pg_med_ecap_power_init },
+	{ PG_ECAP_PWR, pg_med_ecap_power_init },
 };
 
 static const struct handler *find_handler(bool extended, uint16_t id)

@@ -9,11 +9,16 @@
  * would write through become virtual, starting from the device's value, and RW1C bits
  * become refused, so a 1 written to them is audited and clears nothing.
  *
+ * A handler whose rows need nothing device-specific is a table: pg_med_ecap_table_init()
+ * adds the rows lying within the capability and covers the rest.
+ *
  * Every byte of a visible capability belongs to a row: a register a handler's table does
  * not name (a later revision's, a vendor's, one beyond a short capability) reads from the
  * hardware and ignores writes, as a capability without a handler does; the permissive
  * profile writes it through and audits it.
  */
+#include <errno.h>
+
 #include "mediator-private.h"
 
 int pg_med_ecap_add(struct pg_mediator *m, struct pg_reg *r)
@@ -50,4 +55,26 @@ int pg_med_ecap_fill(struct pg_mediator *m, const struct pg_med_cap *cap, const 
 		p = q;
 	}
 	return rc;
+}
+
+int pg_med_ecap_table_init(struct pg_mediator *m, const struct pg_med_cap *cap,
+			   const struct pg_ecap_table *t, size_t n)
+{
+	const struct pg_ecap_table *e = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !e; i++)
+		if (cap->extended && t[i].id == cap->id)
+			e = &t[i];
+	if (!e)
+		return -EINVAL;
+	for (size_t i = 0; i < e->nrows && rc == 0; i++) {
+		struct pg_reg r;
+
+		if ((uint32_t)e->rows[i].rel + e->rows[i].size > cap->len)
+			continue;
+		pg_med_def_row(m, cap->off, &e->rows[i], 0, &r);
+		rc = pg_med_ecap_add(m, &r);
+	}
+	return rc ? rc : pg_med_ecap_fill(m, cap, e->name);
 }

@@ -26,8 +26,6 @@
  *   relied on when it let the functions be assigned apart; clearing them lets one function
  *   reach another peer-to-peer without the IOMMU.
  */
-#include <errno.h>
-
 #include "mediator-private.h"
 #include "regs.h"
 
@@ -89,42 +87,17 @@ static const struct pg_row_def acs_rows[] = {
 	LOCK(ACS_EGRESS + 24, 4, "acs.egress"), LOCK(ACS_EGRESS + 28, 4, "acs.egress"),
 };
 
-#define TABLE(i, t, n) { .id = (i), .rows = (t), .nrows = sizeof(t) / sizeof((t)[0]), .name = (n) }
-
-static const struct lock_table {
-	uint16_t id;
-	const struct pg_row_def *rows;
-	size_t nrows;
-	const char *name;          /* row id of the read-only rest */
-} locks[] = {
-	TABLE(PG_ECAP_REBAR, rebar_rows, "ecap.rebar"),
-	TABLE(PG_ECAP_VF_REBAR, vf_rebar_rows, "ecap.vf-rebar"),
-	TABLE(PG_ECAP_SRIOV, sriov_rows, "ecap.sriov"),
-	TABLE(PG_ECAP_ATS, ats_rows, "ecap.ats"),
-	TABLE(PG_ECAP_PASID, pasid_rows, "ecap.pasid"),
-	TABLE(PG_ECAP_PRI, pri_rows, "ecap.pri"),
-	TABLE(PG_ECAP_ACS, acs_rows, "ecap.acs"),
+static const struct pg_ecap_table locks[] = {
+	PG_ECAP_TABLE(PG_ECAP_REBAR, rebar_rows, "ecap.rebar"),
+	PG_ECAP_TABLE(PG_ECAP_VF_REBAR, vf_rebar_rows, "ecap.vf-rebar"),
+	PG_ECAP_TABLE(PG_ECAP_SRIOV, sriov_rows, "ecap.sriov"),
+	PG_ECAP_TABLE(PG_ECAP_ATS, ats_rows, "ecap.ats"),
+	PG_ECAP_TABLE(PG_ECAP_PASID, pasid_rows, "ecap.pasid"),
+	PG_ECAP_TABLE(PG_ECAP_PRI, pri_rows, "ecap.pri"),
+	PG_ECAP_TABLE(PG_ECAP_ACS, acs_rows, "ecap.acs"),
 };
 
 int pg_med_ecap_lock_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 {
-	const struct lock_table *t = NULL;
-	int rc = 0;
-
-	for (size_t i = 0; i < sizeof(locks) / sizeof(locks[0]) && !t; i++)
-		if (locks[i].id == cap->id)
-			t = &locks[i];
-	if (!t || !cap->extended)
-		return -EINVAL;
-	for (size_t i = 0; i < t->nrows && rc == 0; i++) {
-		struct pg_reg r;
-
-		if ((uint32_t)t->rows[i].rel + t->rows[i].size > cap->len)
-			continue;
-		pg_med_def_row(m, cap->off, &t->rows[i], 0, &r);
-		rc = pg_med_ecap_add(m, &r);
-	}
-	if (rc == 0)
-		rc = pg_med_ecap_fill(m, cap, t->name);
-	return rc;
+	return pg_med_ecap_table_init(m, cap, locks, sizeof(locks) / sizeof(locks[0]));
 }

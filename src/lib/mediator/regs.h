@@ -236,4 +236,18 @@
 #define ACS_CTRL 0x06u
 #define ACS_EGRESS 0x08u                 /* Egress Control Vector, up to 8 dwords */
 
+/* ---- power management extended capabilities (ecap-power.c) ------------------------------ */
+/* LTR (PCIe r5.0 §7.8.2): Max Snoop / No-Snoop Latency, value 9:0 and scale 12:10 */
+#define LTR_MAX_SNOOP 0x04u
+#define LTR_MAX_NOSNOOP 0x06u
+#define LTR_LAT 0x1fffu
+#define LTR_RSVD 0xe000u
+/* L1 PM Substates (§7.8.3) */
+#define L1SS_CTRL1 0x08u
+#define L1SS_CTRL1_RSVD 0x1c0000c0u      /* bits 7:6, 28:26 */
+#define L1SS_CTRL2 0x0cu
+#define L1SS_CTRL2_RSVD 0xffffff04u      /* bit 2, 31:8 */
+/* Power Budgeting (§7.8.1) */
+#define PWR_DATA_SEL 0x04u
+
 #endif
