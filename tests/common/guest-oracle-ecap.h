@@ -16,6 +16,13 @@
  * masks' other bits and the capable ECRC enables read what the guest wrote.
  * Permissive: the capability is the guest's like any other (guest-oracle.h).
  *
+ * LTR (PCIe r5.0 §7.8.2) and L1 PM Substates (§7.8.3) added to the strict profiles: the
+ * latency registers (value 9:0, scale 12:10) and Control 1/2 (all but reserved bits 7:6,
+ * 28:26 / 2, 31:8) read what the guest wrote, nothing changes on the device. Power
+ * Budgeting (§7.8.1): Data Select (offset 4) may change on the device in guest, reads
+ * what the guest wrote in device-model. Every other byte of an added capability never
+ * changes on the device.
+ *
  * Controls the host owns, in every profile (permissive included; docs/mediation.md): no
  * write changes them, a write that would is audited as denied, and they read the device's
  * value: Resizable BAR and VF Resizable BAR Control BAR Size (bits 13:8 of each entry's
@@ -27,6 +34,26 @@
  */
 #ifndef PG_TEST_GUEST_ORACLE_ECAP_H
 #define PG_TEST_GUEST_ORACLE_ECAP_H
+
+/* The extended capabilities the oracle has rules for in the strict profiles (a policy may
+ * add them): AER, SR-IOV, ATS, PASID, PRI, ACS, LTR, L1 PM Substates, Power Budgeting.
+ * (Resizable BAR is left out: its length is not in cap-spec.h.) */
+#define GO_EXT_RULES ((1ull << PG_ECAP_AER) | (1ull << PG_ECAP_SRIOV) | (1ull << PG_ECAP_ATS) | \
+		      (1ull << PG_ECAP_PASID) | (1ull << PG_ECAP_PRI) | (1ull << PG_ECAP_ACS) | \
+		      (1ull << PG_ECAP_LTR) | (1ull << PG_ECAP_L1SS) | (1ull << PG_ECAP_PWR))
+
+/* The policy capability list for add_ext (at most 64 entries in out); returns the count. */
+static inline size_t go_ext_policy(uint64_t add_ext, struct pg_policy_cap *out)
+{
+	size_t n = 0;
+
+	for (unsigned id = 1; id < 64; id++)
+		if ((add_ext >> id) & 1u) {
+			out[n].extended = true;
+			out[n++].id = (uint16_t)id;
+		}
+	return n;
+}
 
 /* PCIe r5.0 §7.8.4.2: bit 0 (Undefined: writable), 4-5, 12-26 */
 #define GO_AER_UNC 0x07fff031u
@@ -164,11 +191,48 @@ static inline void go_aer_bits(struct go_oracle *o)
 }
 
 /* Virtual bits (mask) of a register: read what the guest wrote, from the device's value. */
+static inline void go_mark_virt_n(struct go_oracle *o, unsigned off, unsigned size,
+				  uint32_t init, uint32_t mask)
+{
+	go_mark_virt(o, off, size, init);
+	go_expect(o, off, size, init, mask);
+}
+
 static inline void go_mark_virt_bits(struct go_oracle *o, unsigned off, uint32_t init,
 				     uint32_t mask)
 {
-	go_mark_virt(o, off, 4, init);
-	go_expect(o, off, 4, init, mask);
+	go_mark_virt_n(o, off, 4, init, mask);
+}
+
+/* The power capabilities in the strict profiles (W1 for guest, R2 for both). */
+static inline void go_power_rules(struct go_oracle *o)
+{
+	bool dm = o->profile == PG_PROFILE_DEVICE_MODEL;
+
+	if (o->profile == PG_PROFILE_PERMISSIVE)
+		return;
+	for (unsigned i = 0; i < o->ncaps; i++) {
+		const struct go_cap *c = &o->caps[i];
+
+		if (!c->ext || !c->visible)
+			continue;
+		if (c->id == PG_ECAP_LTR && c->len >= 8)
+			for (unsigned r = 4; r < 8; r += 2)
+				go_mark_virt_n(o, c->off + r, 2, go_rd(o->snap, c->off + r, 2),
+					       0x1fffu);
+		if (c->id == PG_ECAP_L1SS && c->len >= 0x10) {
+			go_mark_virt_bits(o, c->off + 8u, go_rd(o->snap, c->off + 8u, 4),
+					  ~0x1c0000c0u);
+			go_mark_virt_bits(o, c->off + 0xcu, go_rd(o->snap, c->off + 0xcu, 4),
+					  ~0xffffff04u);
+		}
+		if (c->id == PG_ECAP_PWR && c->len >= 8) {
+			if (dm)
+				go_mark_virt_n(o, c->off + 4u, 1, o->snap[c->off + 4u], 0xffu);
+			else
+				go_set(o->chg, c->off + 4u, 1, 0xffu);
+		}
+	}
 }
 
 /* R2 of the extended chain (mediator.h): each visible extended capability's header reads
@@ -214,6 +278,7 @@ static inline void go_aer_expect(struct go_oracle *o)
 	uint32_t umask, cmask;
 
 	go_ecap_locks(o);
+	go_power_rules(o);
 	if (o->profile == PG_PROFILE_PERMISSIVE)
 		return;
 	go_ext_chain(o);

@@ -46,8 +46,8 @@
  *      and in device-model a 1 written to a Status or Device Status error bit (RW1C there
  *      only on the host's side) or to Initiate FLR of a function that has FLR.
  *
- * With add_aer (a policy adding ext:aer to the strict profiles), the AER capability is
- * visible there too, under the rules of guest-oracle-ecap.h.
+ * With add_ext (a policy adding extended capabilities to the strict profiles: bit n for
+ * ID n), those are visible there too, under the rules of guest-oracle-ecap.h.
  *
  * The oracle's capability lengths for capabilities the mediator does not handle are an
  * under-approximation (header only for unknown IDs), so R1/W2 never flag a byte the
@@ -83,7 +83,7 @@ struct go_oracle {
 	struct go_cap caps[GO_MAX_CAPS];
 	unsigned ncaps;
 	bool endpoint;                       /* header type 0: the mediator serves it */
-	bool add_aer;                        /* the policy adds ext:aer (guest-oracle-ecap.h) */
+	uint64_t add_ext;                    /* bit n: the policy adds extended ID n */
 
 	/* per byte, derived from the profile */
 	uint8_t chg[PG_CFG_EXT_LEN];         /* bits the guest may change on hardware */
@@ -265,7 +265,7 @@ static inline void go_visibility(struct go_oracle *o)
 		bool allowed = o->profile == PG_PROFILE_PERMISSIVE ||
 			       (!c->ext && (c->id == PG_CAP_PM || c->id == PG_CAP_MSI ||
 					    c->id == PG_CAP_MSIX || c->id == PG_CAP_EXP)) ||
-			       (c->ext && c->id == PG_ECAP_AER && o->add_aer);
+			       (c->ext && c->id < 64 && ((o->add_ext >> c->id) & 1u));
 
 		c->visible = allowed && go_handler_ok(o, c, have);
 		/* one AER per function (PCIe r5.0 §7.8.4); a second one is hidden */
@@ -413,16 +413,18 @@ static inline void go_hw_rw1c(struct go_oracle *o)
 #include "guest-oracle-ecap.h"
 
 /**
- * Derive everything from a device, a profile and whether the policy adds ext:aer.
+ * Derive everything from a device, a profile and the extended capabilities a policy adds.
  * @param cfg the device's config bytes (cfg_len of them); bars: its BARs (7 entries)
+ * @param add_ext bit n: extended capability ID n is added (GO_EXT_RULES: those the
+ *        oracle has rules for)
  */
-static inline void go_init_aer(struct go_oracle *o, const uint8_t *cfg, uint16_t cfg_len,
+static inline void go_init_ext(struct go_oracle *o, const uint8_t *cfg, uint16_t cfg_len,
 			       const struct pg_bar_info *bars, enum pg_profile profile,
-			       bool add_aer)
+			       uint64_t add_ext)
 {
 	memset(o, 0, sizeof(*o));
 	o->profile = profile;
-	o->add_aer = add_aer;
+	o->add_ext = add_ext;
 	o->cfg_len = cfg_len > PG_CFG_EXT_LEN ? PG_CFG_EXT_LEN : cfg_len;
 	memcpy(o->snap, cfg, o->cfg_len);
 	memcpy(o->hw, cfg, o->cfg_len);
@@ -445,11 +447,11 @@ static inline void go_init_aer(struct go_oracle *o, const uint8_t *cfg, uint16_t
 	go_aer_expect(o);
 }
 
-/** go_init_aer() with the profile's own capabilities (no policy). */
+/** go_init_ext() with the profile's own capabilities (no policy). */
 static inline void go_init(struct go_oracle *o, const uint8_t *cfg, uint16_t cfg_len,
 			   const struct pg_bar_info *bars, enum pg_profile profile)
 {
-	go_init_aer(o, cfg, cfg_len, bars, profile, false);
+	go_init_ext(o, cfg, cfg_len, bars, profile, 0);
 }
 
 /* ---- the recording backend --------------------------------------------------------------- */

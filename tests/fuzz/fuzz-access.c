@@ -3,8 +3,9 @@
  * libFuzzer target: sequences of guest accesses against the mediator.
  *
  * Input: byte 0 picks one of the devices below, byte 1 the profile (guest, device-model,
- * permissive: byte 1 mod 3) and whether a policy adds the AER capability (bit 0 of byte 1
- * div 3; the oracle's AER rules are tests/common/guest-oracle-ecap.h); then records of 12 bytes, each one access (at most MAX_RECORDS):
+ * permissive: byte 1 mod 3) and whether a policy adds the extended capabilities the
+ * oracle has rules for (AER, SR-IOV, ATS, PASID, PRI, ACS, LTR, L1 PM Substates, Power
+ * Budgeting: bit 0 of byte 1 div 3; tests/common/guest-oracle-ecap.h); then records of 12 bytes, each one access (at most MAX_RECORDS):
  *
  *   byte 0   op: bit 0 write; bit 1 BAR path (else config); bits 2-4 BAR index 0-7;
  *            bit 5 offset relative to the MSI-X table, bit 6 to the PBA (BAR path);
@@ -249,7 +250,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pg_bar_info bars[PG_CFG_NUM_BARS];
 	struct pg_backend *model = NULL, *be = NULL;
 	struct pg_mediator_config cfg;
-	static const struct pg_policy_cap add_aer = { .extended = true, .id = PG_ECAP_AER };
+	static struct pg_policy_cap add[64];
 	struct pg_policy_entry pol;
 	struct pg_mediator *m = NULL;
 	const struct device *d;
@@ -267,17 +268,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
 		if (pg_backend_bar_info(model, i, &bars[i]) < 0)
 			memset(&bars[i], 0, sizeof(bars[i]));
-	go_init_aer(&o, dev.cfg, dev.len, bars, (enum pg_profile)(data[1] % PG_PROFILE__COUNT),
-		    (data[1] / PG_PROFILE__COUNT) & 1u);
+	go_init_ext(&o, dev.cfg, dev.len, bars, (enum pg_profile)(data[1] % PG_PROFILE__COUNT),
+		    ((data[1] / PG_PROFILE__COUNT) & 1u) ? GO_EXT_RULES : 0);
 	o.model = model;
 	if (pg_backend_new(&go_ops, &o, o.cfg_len, "fuzz", &be) < 0)
 		abort();
 	go_config(&o, &cfg);
-	if (o.add_aer) {
+	if (o.add_ext) {
 		memset(&pol, 0, sizeof(pol));
 		pol.profile = o.profile;
-		pol.cap_add = &add_aer;
-		pol.n_cap_add = 1;
+		pol.cap_add = add;
+		pol.n_cap_add = go_ext_policy(o.add_ext, add);
 		cfg.policy = &pol;
 	}
 	if (pg_mediator_new(be, &cfg, &m) < 0)

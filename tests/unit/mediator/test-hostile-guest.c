@@ -15,7 +15,8 @@
  * nothing, and no BAR access may reach the MSI-X table or PBA. The bridge must be refused
  * (the mediator serves endpoints only) without a single write. Under device-model no guest
  * write may reset the device or restore its BARs (invariant D1): the toolstack owns resets.
- * Guest and device-model run again under a policy adding ext:aer (the oracle's AER rules,
+ * Guest and device-model run again under a policy adding the extended capabilities the
+ * oracle has rules for (AER, SR-IOV, ATS, PASID, PRI, ACS, LTR, L1SS, Power Budgeting;
  * guest-oracle-ecap.h), on these devices and on every corpus device, and permissive runs
  * every corpus device too, aimed at its extended capabilities.
  *
@@ -185,14 +186,14 @@ static void fixture_free(struct fixture *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static const struct pg_policy_cap add_aer = { .extended = true, .id = PG_ECAP_AER };
-
 /* Load a corpus device, derive the oracle for profile op, build the mediator for profile
- * mp over the recording backend; with aer, both under a policy adding ext:aer. Returns
- * pg_mediator_new()'s result. */
+ * mp over the recording backend; with ext, both under a policy adding the extended
+ * capabilities the oracle has rules for (GO_EXT_RULES). Returns pg_mediator_new()'s
+ * result. */
 static int fixture_open3(struct fixture *f, const struct device *d, enum pg_profile op,
-			 enum pg_profile mp, bool aer)
+			 enum pg_profile mp, bool ext)
 {
+	struct pg_policy_cap add[64];
 	struct pg_policy_entry pol;
 	const char *dir = getenv("PG_CORPUS");
 	struct pg_bar_info bars[PG_CFG_NUM_BARS];
@@ -212,17 +213,17 @@ static int fixture_open3(struct fixture *f, const struct device *d, enum pg_prof
 			memset(&bars[i], 0, sizeof(bars[i])); /* absent */
 	f->o = calloc(1, sizeof(*f->o));
 	assert_non_null(f->o);
-	go_init_aer(f->o, f->devs[0].cfg, f->devs[0].len, bars, op, aer);
+	go_init_ext(f->o, f->devs[0].cfg, f->devs[0].len, bars, op, ext ? GO_EXT_RULES : 0);
 	f->o->model = f->model;
 	assert_int_equal(pg_backend_new(&go_ops, f->o, f->o->cfg_len, d->label, &f->be), 0);
 	go_config(f->o, &cfg);
 	cfg.profile = mp;
-	if (aer) {
+	if (ext) {
 		memset(&pol, 0, sizeof(pol));
 		pol.profile = mp;
-		pol.cap_add = &add_aer;
-		pol.n_cap_add = 1;
-		cfg.policy = &pol; /* copied by pg_mediator_new() */
+		pol.cap_add = add;
+		pol.n_cap_add = go_ext_policy(GO_EXT_RULES, add);
+		cfg.policy = &pol; /* read by pg_mediator_new() only */
 	}
 	return pg_mediator_new(f->be, &cfg, &f->m);
 }
@@ -243,12 +244,12 @@ struct tally {
 	unsigned long ext_writes;
 };
 
-static void run_device(const struct device *d, enum pg_profile p, bool aer,
+static void run_device(const struct device *d, enum pg_profile p, bool ext,
 		       unsigned long count, uint64_t *s, struct tally *t)
 {
 	struct pg_audit_counters c;
 	struct fixture f;
-	int rc = fixture_open3(&f, d, p, p, aer);
+	int rc = fixture_open3(&f, d, p, p, ext);
 
 	if (!d->mediated) {
 		/* vfio refuses bridges too: they steer host traffic (bus numbers, windows) */
@@ -260,14 +261,14 @@ static void run_device(const struct device *d, enum pg_profile p, bool aer,
 	}
 	assert_int_equal(rc, 0);
 	go_check_visibility(f.o, f.m);
-	if (aer && (pg_mediator_cap_visible(f.m, true, PG_ECAP_AER) !=
+	if (ext && (pg_mediator_cap_visible(f.m, true, PG_ECAP_AER) !=
 		    (go_find_ext(f.o, PG_ECAP_AER) != NULL)))
 		fail_msg("%s: AER visibility differs from the oracle's", d->label);
 	for (unsigned long i = 0; i < count && !f.o->failed; i++)
 		one_access(s, f.o, f.m, &t->bar);
 	if (f.o->failed)
 		fail_msg("%s (%s%s), seed 0x%llx: %s", d->label, pg_profile_name(p),
-			 aer ? " + ext:aer" : "", (unsigned long long)seed, f.o->why);
+			 ext ? " + ext caps" : "", (unsigned long long)seed, f.o->why);
 	t->ext_writes += f.o->ext_writes;
 	pg_mediator_counters(f.m, &c);
 	t->accesses += f.o->accesses;
@@ -280,22 +281,22 @@ static void run_device(const struct device *d, enum pg_profile p, bool aer,
 	fixture_free(&f);
 }
 
-static void run_profile_aer(enum pg_profile p, bool aer)
+static void run_profile_ext(enum pg_profile p, bool ext)
 {
 	unsigned long per_dev = per_profile; /* per endpoint: each profile gets 4x */
 	struct timespec a, b;
 	struct tally t = { 0 };
-	uint64_t s = seed ^ ((uint64_t)p + 1u + (aer ? 16u : 0u)) * 0x9e3779b97f4a7c15ull;
+	uint64_t s = seed ^ ((uint64_t)p + 1u + (ext ? 16u : 0u)) * 0x9e3779b97f4a7c15ull;
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (size_t i = 0; i < NDEVICES; i++)
-		run_device(&devices[i], p, aer, per_dev, &s, &t);
+		run_device(&devices[i], p, ext, per_dev, &s, &t);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	print_message("%s%s: %lu accesses (%lu on BARs, %lu invalid) over %zu endpoints, seed "
 		      "0x%llx: %lu config "
 		      "writes reached the device, %lu resets, %lu host BAR restores; audit %lu "
 		      "denied, %lu permissive; %lu writes at 0x100+; %.2f s\n", pg_profile_name(p),
-		      aer ? " + ext:aer" : "", t.accesses, t.bar,
+		      ext ? " + ext caps" : "", t.accesses, t.bar,
 		      t.invalid, NDEVICES - 1, (unsigned long long)seed, t.hw_writes, t.resets, t.restores,
 		      t.denied, t.permissive, t.ext_writes,
 		      (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
@@ -311,7 +312,7 @@ static void run_profile_aer(enum pg_profile p, bool aer)
 		assert_true(t.resets > 0); /* the same generator does request FLRs */
 	}
 	/* the strict profiles write nothing at 0x100+ except, in guest, what AER opens */
-	if (p == PG_PROFILE_DEVICE_MODEL || (p == PG_PROFILE_GUEST && !aer))
+	if (p == PG_PROFILE_DEVICE_MODEL || (p == PG_PROFILE_GUEST && !ext))
 		assert_int_equal(t.ext_writes, 0);
 	else if (per_profile >= PER_PROFILE / 10)
 		assert_true(t.ext_writes > 0);
@@ -319,7 +320,7 @@ static void run_profile_aer(enum pg_profile p, bool aer)
 
 static void run_profile(enum pg_profile p)
 {
-	run_profile_aer(p, false);
+	run_profile_ext(p, false);
 }
 
 static void test_guest(void **state)
@@ -340,17 +341,17 @@ static void test_permissive(void **state)
 	run_profile(PG_PROFILE_PERMISSIVE);
 }
 
-/* A policy adds the AER capability to the strict profiles (guest-oracle-ecap.h). */
-static void test_guest_aer(void **state)
+/* A policy adds the extended capabilities of GO_EXT_RULES to the strict profiles. */
+static void test_guest_ext(void **state)
 {
 	(void)state;
-	run_profile_aer(PG_PROFILE_GUEST, true);
+	run_profile_ext(PG_PROFILE_GUEST, true);
 }
 
-static void test_device_model_aer(void **state)
+static void test_device_model_ext(void **state)
 {
 	(void)state;
-	run_profile_aer(PG_PROFILE_DEVICE_MODEL, true);
+	run_profile_ext(PG_PROFILE_DEVICE_MODEL, true);
 }
 
 /* An access aimed at a visible extended capability (its registers, sizes 1/2/4, often
@@ -378,10 +379,11 @@ static void ext_access(uint64_t *s, struct go_oracle *o, struct pg_mediator *m,
 	go_cfg_access(o, m, (r >> 12) % 2, off, size, rnd_value(s));
 }
 
-/* Every corpus device: guest and device-model under a policy adding ext:aer (the oracle's
- * AER rules, guest-oracle-ecap.h, on every layout the corpus has: root and TLP Prefix Log
- * variants, short and overlapping capabilities), and permissive with every extended
- * capability visible (the host-owned controls stay refused). */
+/* Every corpus device: guest and device-model under a policy adding the extended
+ * capabilities of GO_EXT_RULES (the oracle's rules, guest-oracle-ecap.h, on every layout
+ * the corpus has: AER root and TLP Prefix Log variants, short and overlapping
+ * capabilities), and permissive with every extended capability visible (the host-owned
+ * controls stay refused). */
 static void test_corpus_ext(void **state)
 {
 	static const enum pg_profile profiles[] = { PG_PROFILE_GUEST, PG_PROFILE_DEVICE_MODEL,
@@ -420,7 +422,7 @@ static void test_corpus_ext(void **state)
 				ext_access(&s, f.o, f.m, &bar);
 			if (f.o->failed)
 				fail_msg("%s (%s%s), seed 0x%llx: %s", e->d_name,
-					 pg_profile_name(profiles[p]), p < 2 ? " + ext:aer" : "",
+					 pg_profile_name(profiles[p]), p < 2 ? " + ext caps" : "",
 					 (unsigned long long)seed, f.o->why);
 			ext += p == 0 ? f.o->ext_writes : 0;
 			if (profiles[p] == PG_PROFILE_DEVICE_MODEL)
@@ -430,7 +432,7 @@ static void test_corpus_ext(void **state)
 	}
 	closedir(d);
 	print_message("corpus: %lu files, %lu accesses per endpoint and profile; %lu endpoints "
-		      "with AER (%lu longer than 0x2c); %lu guest writes reached AER\n", files,
+		      "with AER (%lu longer than 0x2c); %lu guest writes at 0x100+\n", files,
 		      n, with_aer, longer, ext);
 	assert_true(files >= 300);
 	assert_true(with_aer >= 40); /* 42 in the committed corpus */
@@ -555,8 +557,8 @@ int main(void)
 		cmocka_unit_test(test_guest),
 		cmocka_unit_test(test_device_model),
 		cmocka_unit_test(test_permissive),
-		cmocka_unit_test(test_guest_aer),
-		cmocka_unit_test(test_device_model_aer),
+		cmocka_unit_test(test_guest_ext),
+		cmocka_unit_test(test_device_model_ext),
 		cmocka_unit_test(test_corpus_ext),
 	};
 	const char *e = getenv("PG_HOSTILE_SEED");
