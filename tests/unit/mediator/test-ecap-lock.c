@@ -46,29 +46,29 @@ static void lock_device(struct fake *f)
 	memset(&f->cfg[MT_DSN], 0, 0x100);
 	ecap(f, MT_AER, PG_ECAP_AER, REBAR);
 	ecap(f, REBAR, PG_ECAP_REBAR, SRIOV);
-	fake_w32(f, REBAR + 4, 0x00003ff0u);          /* sizes 1 MB .. 512 MB (bits 4..13) */
-	fake_w32(f, REBAR + 8, 0x00000820u);          /* BAR 0, 1 resizable BAR, size 8: 256 MB */
+	fake_w32(f, REBAR + 4, 0x00003ff0u);      /* sizes 1 MB .. 512 MB (bits 4..13) */
+	fake_w32(f, REBAR + 8, 0x00000820u);      /* BAR 0, 1 resizable BAR, size 8: 256 MB */
 	ecap(f, SRIOV, PG_ECAP_SRIOV, ATS);
-	w16(f, SRIOV + 0x0e, 8);                 /* TotalVFs */
-	fake_w32(f, SRIOV + 0x1c, 0x00000553u);       /* supported page sizes */
-	fake_w32(f, SRIOV + 0x20, 0x00000001u);       /* System Page Size 4 KiB */
-	fake_w32(f, SRIOV + 0x24, 0xf0000004u);       /* VF BAR0: 64-bit, host address */
+	w16(f, SRIOV + 0x0e, 8);                  /* TotalVFs */
+	fake_w32(f, SRIOV + 0x1c, 0x00000553u);   /* supported page sizes */
+	fake_w32(f, SRIOV + 0x20, 0x00000001u);   /* System Page Size 4 KiB */
+	fake_w32(f, SRIOV + 0x24, 0xf0000004u);   /* VF BAR0: 64-bit, host address */
 	fake_w32(f, SRIOV + 0x28, 0x00000001u);
 	ecap(f, ATS, PG_ECAP_ATS, PASID);
-	w16(f, ATS + 4, 0x0020);                 /* Page Aligned Request */
+	w16(f, ATS + 4, 0x0020);                  /* Page Aligned Request */
 	ecap(f, PASID, PG_ECAP_PASID, PRI);
-	w16(f, PASID + 4, 0x1406);               /* Execute, Privileged, 20-bit PASID */
+	w16(f, PASID + 4, 0x1406);                /* Execute, Privileged, 20-bit PASID */
 	ecap(f, PRI, PG_ECAP_PRI, ACS);
-	w16(f, PRI + 6, 0x0001);                 /* Response Failure */
-	fake_w32(f, PRI + 8, 0x00000100u);            /* capacity */
+	w16(f, PRI + 6, 0x0001);                  /* Response Failure */
+	fake_w32(f, PRI + 8, 0x00000100u);        /* capacity */
 	ecap(f, ACS, PG_ECAP_ACS, VFREBAR);
-	w16(f, ACS + 4, 0x001f);                 /* SV, TB, RR, CR, UF */
-	w16(f, ACS + 6, 0x001d);                 /* SV, RR, CR, UF enabled */
+	w16(f, ACS + 4, 0x001f);                  /* SV, TB, RR, CR, UF */
+	w16(f, ACS + 6, 0x001d);                  /* SV, RR, CR, UF enabled */
 	ecap(f, VFREBAR, PG_ECAP_VF_REBAR, 0);
 	fake_w32(f, VFREBAR + 4, 0x00000070u);
-	fake_w32(f, VFREBAR + 8, 0x00000041u);        /* BAR 1, 2 resizable BARs, 1 MB */
+	fake_w32(f, VFREBAR + 8, 0x00000041u);    /* BAR 1, 2 resizable BARs, 1 MB */
 	fake_w32(f, VFREBAR + 0x0c, 0x00000070u);
-	fake_w32(f, VFREBAR + 0x10, 0x00000103u);     /* BAR 3, 2 MB */
+	fake_w32(f, VFREBAR + 0x10, 0x00000103u); /* BAR 3, 2 MB */
 }
 
 static const struct pg_policy_cap adds[] = {
