@@ -157,9 +157,10 @@ static bool fix_row(const struct pg_mediator *m, enum aer_fix fix, bool root, st
 	}
 }
 
-/* One AER capability per function, the one the host's AER driver found first (PCIe r5.0
- * §7.8.4: at most one per function): a second one is a malformed or hostile layout whose
- * masks nobody programmed, and it is hidden (as a second PM, MSI or PCIe capability is). */
+/* One AER capability per function: the first, which is the one the host's AER driver
+ * finds and programs (a search for a capability ID stops at the first match). A second
+ * one is a malformed or hostile layout whose masks nobody programmed; it is hidden, as a
+ * second PM, MSI or PCIe capability is. */
 int pg_med_aer_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 {
 	bool root = cap->src && cap->src->decoded && cap->src->info.aer.root;

@@ -6,7 +6,8 @@
  *
  * Sources: PCI Local Bus Specification 3.0 (§6.2 header, §6.8.1 MSI, §6.8.2 MSI-X), PCI
  * Bus Power Management Interface Specification 1.2 (§3.2 PM capability), PCI Express Base
- * Specification r5.0 (§7.5.3 PCI Express capability), PCI Advanced Features ECN (AF
+ * Specification r5.0 (§7.5.3 PCI Express capability; the extended capabilities of aer.c,
+ * ecap-lock.c and ecap-power.c at their sections below), PCI Advanced Features ECN (AF
  * capability), PCI-to-PCI Bridge Architecture 1.2 (none here: bridges are not mediated).
  */
 #ifndef PG_MEDIATOR_REGS_H
