@@ -268,7 +268,7 @@ static inline void go_visibility(struct go_oracle *o)
 			       (c->ext && c->id < 64 && ((o->add_ext >> c->id) & 1u));
 
 		c->visible = allowed && go_handler_ok(o, c, have);
-		/* one AER per function (PCIe r5.0 §7.8.4); a second one is hidden */
+		/* only the first AER is served, a second one is hidden (docs/mediation.md) */
 		if (c->ext && c->id == PG_ECAP_AER && c->visible) {
 			c->visible = !aer_seen;
 			aer_seen = true;
