@@ -36,11 +36,12 @@
 #define PG_TEST_GUEST_ORACLE_ECAP_H
 
 /* The extended capabilities the oracle has rules for in the strict profiles (a policy may
- * add them): AER, SR-IOV, ATS, PASID, PRI, ACS, LTR, L1 PM Substates, Power Budgeting.
- * (Resizable BAR is left out: its length is not in cap-spec.h.) */
+ * add them): AER, SR-IOV, ATS, PASID, PRI, ACS, LTR, L1 PM Substates, Power Budgeting,
+ * Resizable BAR and VF Resizable BAR. */
 #define GO_EXT_RULES ((1ull << PG_ECAP_AER) | (1ull << PG_ECAP_SRIOV) | (1ull << PG_ECAP_ATS) | \
 		      (1ull << PG_ECAP_PASID) | (1ull << PG_ECAP_PRI) | (1ull << PG_ECAP_ACS) | \
-		      (1ull << PG_ECAP_LTR) | (1ull << PG_ECAP_L1SS) | (1ull << PG_ECAP_PWR))
+		      (1ull << PG_ECAP_LTR) | (1ull << PG_ECAP_L1SS) | (1ull << PG_ECAP_PWR) | \
+		      (1ull << PG_ECAP_REBAR) | (1ull << PG_ECAP_VF_REBAR))
 
 /* The policy capability list for add_ext (at most 64 entries in out); returns the count. */
 static inline size_t go_ext_policy(uint64_t add_ext, struct pg_policy_cap *out)
@@ -101,17 +102,6 @@ static inline void go_keep(struct go_oracle *o, unsigned off, unsigned size)
 		o->chg[off + i] = o->w1c[off + i] = o->zero[off + i] = 0;
 }
 
-/* End of capability c's space: the next extended capability or the config's end. */
-static inline unsigned go_ext_end(const struct go_oracle *o, const struct go_cap *c)
-{
-	unsigned end = o->cfg_len;
-
-	for (unsigned j = 0; j < o->ncaps; j++)
-		if (o->caps[j].ext && o->caps[j].off > c->off && o->caps[j].off < end)
-			end = o->caps[j].off;
-	return end;
-}
-
 /* Lock field [rel, rel + size) of c when the capability holds it. */
 static inline void go_lock_in(struct go_oracle *o, const struct go_cap *c, unsigned len,
 			      unsigned rel, unsigned size, uint32_t mask, bool reads_zero)
@@ -125,19 +115,15 @@ static inline void go_ecap_locks(struct go_oracle *o)
 {
 	for (unsigned i = 0; i < o->ncaps; i++) {
 		const struct go_cap *c = &o->caps[i];
-		unsigned end = go_ext_end(o, c), len = c->len;
+		unsigned len = c->len;
 
 		if (!c->ext || !c->visible)
 			continue;
 		switch (c->id) {
-		case PG_ECAP_REBAR: case PG_ECAP_VF_REBAR: {
-			unsigned n = (go_rd(o->snap, c->off + 8u, 4) >> 5) & 7u;
-
-			len = 4u + 8u * n < end - c->off ? 4u + 8u * n : end - c->off;
-			for (unsigned e = 0; e < n; e++)
-				go_lock_in(o, c, len, 8u + 8u * e, 4, 0x3f00u, false);
+		case PG_ECAP_REBAR: case PG_ECAP_VF_REBAR:
+			for (unsigned e = 8; e + 4 <= len; e += 8)
+				go_lock_in(o, c, len, e, 4, 0x3f00u, false);
 			break;
-		}
 		case PG_ECAP_SRIOV:
 			go_lock_in(o, c, len, 0x08, 2, 0xffffu, false);
 			go_lock_in(o, c, len, 0x10, 2, 0xffffu, false);

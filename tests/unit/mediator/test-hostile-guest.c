@@ -16,7 +16,7 @@
  * (the mediator serves endpoints only) without a single write. Under device-model no guest
  * write may reset the device or restore its BARs (invariant D1): the toolstack owns resets.
  * Guest and device-model run again under a policy adding the extended capabilities the
- * oracle has rules for (AER, SR-IOV, ATS, PASID, PRI, ACS, LTR, L1SS, Power Budgeting;
+ * oracle has rules for (AER, SR-IOV, ATS, PASID, PRI, ACS, LTR, L1SS, Power Budgeting, Resizable BARs;
  * guest-oracle-ecap.h), on these devices and on every corpus device, and permissive runs
  * every corpus device too, aimed at its extended capabilities.
  *
