@@ -96,6 +96,8 @@ int pg_guard_cli_load(const char *path, struct pg_guard_rules **ret, char *why, 
 
 /* serve and launch (cmd-serve.c, cmd-launch.c) */
 struct pg_serve_opts {
+	const char *cmd;          /* "serve" or "launch": names the command in messages and
+	                             the syslog ident (pcigate-CMD); NULL: "serve" */
 	const char *device;       /* dump file or BDF */
 	enum pg_profile profile;
 	const char *policy, *audit, *user, *sysfs_root;
@@ -111,6 +113,7 @@ struct pg_cli_server {
 	int audit_fd, trace_fd;     /* owned, -1 when not given */
 	bool verbose;
 	bool syslog;                /* log through syslog(3) instead of stderr */
+	const char *cmd;            /* for messages: the command run (serve, launch) */
 };
 
 int pg_cmd_serve(int argc, char **argv);

@@ -446,7 +446,7 @@ static int run(struct launch_opts *o, struct pg_cli_server *srv)
 
 int pg_cmd_launch(int argc, char **argv)
 {
-	struct launch_opts o = { .serve = { .profile = PG_PROFILE_GUEST },
+	struct launch_opts o = { .serve = { .cmd = "launch", .profile = PG_PROFILE_GUEST },
 				 .qemu = "qemu-system-x86_64", .memory = "512M",
 				 .machine = "pc" };
 	struct pg_serve_opts sopts[MAX_DEVICES];

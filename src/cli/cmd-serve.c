@@ -39,9 +39,9 @@ static void serve_log(void *data, int level, const char *msg)
 		return;
 	}
 	if (level <= LOG_WARNING)
-		(level <= LOG_ERR ? pg_cli_error : pg_cli_warn)("serve", "%s", msg);
+		(level <= LOG_ERR ? pg_cli_error : pg_cli_warn)(srv->cmd, "%s", msg);
 	else
-		fprintf(stderr, "pcigate: serve: %s\n", msg);
+		fprintf(stderr, "pcigate: %s: %s\n", srv->cmd, msg);
 }
 
 /*
@@ -49,29 +49,29 @@ static void serve_log(void *data, int level, const char *msg)
  * created 0600. Never blocks: a FIFO with no reader, or any other non-regular file, is
  * refused with a message instead of hanging start-up in open(2).
  */
-static int open_records(const char *opt, const char *path)
+static int open_records(const char *cmd, const char *opt, const char *path)
 {
 	struct stat st;
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
 		      0600);
 
 	if (fd < 0 && errno == ENXIO) {
-		pg_cli_error("serve", "%s %s: a FIFO with no reader (give a regular file)", opt, path);
+		pg_cli_error(cmd, "%s %s: a FIFO with no reader (give a regular file)", opt, path);
 		return -ENXIO;
 	}
 	if (fd < 0) {
 		fd = -errno;
-		pg_cli_error("serve", "%s %s: %s", opt, path, strerror(errno));
+		pg_cli_error(cmd, "%s %s: %s", opt, path, strerror(errno));
 		return fd;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		pg_cli_error("serve", "%s %s: not a regular file", opt, path);
+		pg_cli_error(cmd, "%s %s: not a regular file", opt, path);
 		(void)close(fd);
 		return -EINVAL;
 	}
 	if (fcntl(fd, F_SETFL, O_WRONLY | O_APPEND) < 0) { /* writes may block from here on */
 		fd = -errno;
-		pg_cli_error("serve", "%s %s: %s", opt, path, strerror(-fd));
+		pg_cli_error(cmd, "%s %s: %s", opt, path, strerror(-fd));
 		return fd;
 	}
 	return fd;
@@ -85,8 +85,11 @@ int pg_cli_server_open(const struct pg_serve_opts *o, struct pg_cli_server *srv)
 	srv->audit_fd = srv->trace_fd = -1;
 	srv->verbose = o->verbose;
 	srv->syslog = o->syslog;
-	if (o->syslog) /* connect now: the sandbox forbids socket() and connect() later */
-		openlog("pcigate-serve", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	srv->cmd = o->cmd ? o->cmd : "serve";
+	/* connect now: the sandbox forbids socket() and connect() later */
+	if (o->syslog)
+		openlog(strcmp(srv->cmd, "launch") ? "pcigate-serve" : "pcigate-launch",
+			LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	pg_serve_config_init(&srv->c);
 	srv->c.device = o->device;
 	srv->c.profile = o->profile;
@@ -100,13 +103,13 @@ int pg_cli_server_open(const struct pg_serve_opts *o, struct pg_cli_server *srv)
 	/* audit records go to stderr unless --audit names a file */
 	srv->c.audit_fd = STDERR_FILENO;
 	if (o->audit) {
-		srv->audit_fd = open_records("--audit", o->audit);
+		srv->audit_fd = open_records(srv->cmd, "--audit", o->audit);
 		if (srv->audit_fd < 0)
 			return srv->audit_fd;
 		srv->c.audit_fd = srv->audit_fd;
 	}
 	if (o->trace_backend) {
-		srv->trace_fd = open_records("--trace-backend", o->trace_backend);
+		srv->trace_fd = open_records(srv->cmd, "--trace-backend", o->trace_backend);
 		if (srv->trace_fd < 0) {
 			pg_cli_server_close(srv);
 			return -EINVAL;

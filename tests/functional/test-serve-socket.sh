@@ -15,6 +15,11 @@
 #   launch-devopts  `--device DEVICE,addr=DD.F,multifunction=on` puts exactly those
 #            properties on that device's x-pci-proxy-dev (seen by a stand-in QEMU that
 #            records its argv and exits); bad options are usage errors
+#   launch-reset-fail  a device reset that fails makes `launch` exit non-zero: a real QEMU
+#            (paused with -S, told to quit over QMP on stdin once its start-up reset is
+#            done) resets a modelled device whose policy allows no reset method, or only
+#            one the device lacks; the server refuses QEMU's DEVICE_RESET, and launch exits
+#            1 with messages naming the device and the reason (skipped without QEMU)
 # Every wait is bounded (poll loops of at most 20 s; a watchdog kills a stuck server).
 set -u
 
@@ -172,6 +177,34 @@ launch-devopts)
 		[ "$rc" -eq 2 ] || fail "--device DUMP,$bad: exit $rc, expected 2"
 	done
 	grep -qF "bad option 'romfile=x'" "$tmp/err.a" || fail "bad option not named"
+	;;
+launch-reset-fail)
+	command -v qemu-system-x86_64 >/dev/null ||
+		{ echo "SKIP: qemu-system-x86_64 not found (scripts/install-vm-deps.sh)"; exit 77; }
+	ids=$(awk '/^00: /{print $3$2":"$5$4; exit}' "$DUMP")
+	[ -n "$ids" ] || fail "no IDs in $DUMP"
+	name=$(basename "$DUMP")
+	# policy reset line | the reason the messages must give
+	while IFS='|' read -r reset reason; do
+		printf 'version: 1\ndevices:\n  - match: "%s"\n    profile: guest\n    reset: %s\n' \
+			"$ids" "$reset" >"$tmp/policy.yaml"
+		printf '{"execute":"qmp_capabilities"}\n{"execute":"quit"}\n' |
+			timeout 60 "$PCIGATE" launch --no-sandbox --timeout 40 \
+			--policy "$tmp/policy.yaml" --device "$DUMP" -- -S -display none \
+			-nodefaults -qmp stdio >"$tmp/qmp" 2>"$tmp/err.a"
+		rc=$?
+		[ "$rc" -eq 1 ] || fail "reset $reset: launch exit $rc, expected 1"
+		grep -qF '"host-qmp-quit"' "$tmp/qmp" || fail "reset $reset: QEMU did not quit over QMP"
+		grep -F "pcigate: launch: error: " "$tmp/err.a" | grep -F "device reset refused" |
+			grep -qF "${name:0:40}" ||
+			fail "reset $reset: the refusal does not name the device"
+		grep -qF -- "$reason" "$tmp/err.a" || fail "reset $reset: no reason '$reason'"
+		grep -qF "pcigate: launch: error: server for $DUMP exited with 1" "$tmp/err.a" ||
+			fail "reset $reset: launch does not name the failed server's device"
+	done <<-'EOF'
+	{ avoid: [flr, pm, bus] }|the policy allows no reset method
+	{ prefer: [bus] }|the device supports none of the reset methods the policy allows (bus)
+	EOF
 	;;
 *)
 	echo "unknown case $case_name" >&2
