@@ -98,6 +98,7 @@ int pg_cli_server_open(const struct pg_serve_opts *o, struct pg_cli_server *srv)
 	srv->c.user = o->user;
 	srv->c.no_sandbox = o->no_sandbox;
 	srv->c.force = o->force;
+	srv->c.rom_size = o->rom_size;
 	srv->c.log = serve_log;
 	srv->c.log_data = srv;
 	/* audit records go to stderr unless --audit names a file */

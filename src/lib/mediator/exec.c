@@ -155,8 +155,9 @@ int pg_med_restore_host(struct pg_mediator *m)
 		const struct pg_med_bar *b = &m->bars[i];
 		uint16_t reg = i == PG_CFG_ROM_BAR ? REG_ROM : (uint16_t)(REG_BAR0 + 4 * i);
 
-		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
-			continue; /* the high half goes with its low half */
+		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI || b->vmm)
+			continue; /* the high half goes with its low half; a VMM ROM is not the
+				   * device's */
 		rc = pg_backend_cfg_write(m->be, reg, 4, b->kind == PG_BAR_ROM ?
 					  b->host_lo & ~ROM_ENABLE : b->host_lo);
 		if (rc == 0 && b->host64)
