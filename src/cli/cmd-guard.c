@@ -275,6 +275,25 @@ static int guard_client(int argc, char **argv)
 
 /* ---- generate, softdeps -------------------------------------------------------------- */
 
+/* Options of a subcommand with one valued option and no operands: -1 to go on (*val set
+ * when given), else the exit code (--help printed, or a usage error printed). */
+static int one_option(const struct pg_cli_parser *p, int argc, char **argv, const char **val)
+{
+	int c;
+
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(p, argc, argv)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP || c == PG_OPT_BAD)
+			return c == PG_OPT_HELP ? PG_EXIT_OK : PG_EXIT_USAGE;
+		*val = optarg;
+	}
+	if (optind < argc) {
+		pg_cli_error(p->cmd, "unexpected argument '%s'", argv[optind]);
+		return PG_EXIT_USAGE;
+	}
+	return -1;
+}
+
 static int guard_generate(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -285,18 +304,10 @@ static int guard_generate(int argc, char **argv)
 	const char *root = NULL;
 	char (*bdfs)[13] = NULL;
 	size_t n = 0;
-	int r, c;
+	int r = one_option(&parser, argc, argv, &root);
 
-	pg_cli_opts_begin();
-	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
-		if (c == PG_OPT_HELP || c == PG_OPT_BAD)
-			return c == PG_OPT_HELP ? PG_EXIT_OK : PG_EXIT_USAGE;
-		root = optarg;
-	}
-	if (optind < argc) {
-		pg_cli_error("guard generate", "unexpected argument '%s'", argv[optind]);
-		return PG_EXIT_USAGE;
-	}
+	if (r >= 0)
+		return r;
 	r = pg_sysfs_list(root, NULL, 0, &n);
 	if (r == 0 && !(bdfs = calloc(n ? n : 1, sizeof(*bdfs))))
 		r = -ENOMEM;
@@ -335,18 +346,10 @@ static int guard_softdeps(int argc, char **argv)
 	char path[512], *text = NULL;
 	const char *alias = NULL;
 	struct utsname u;
-	int r, c;
+	int r = one_option(&parser, argc, argv, &alias);
 
-	pg_cli_opts_begin();
-	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
-		if (c == PG_OPT_HELP || c == PG_OPT_BAD)
-			return c == PG_OPT_HELP ? PG_EXIT_OK : PG_EXIT_USAGE;
-		alias = optarg;
-	}
-	if (optind < argc) {
-		pg_cli_error("guard softdeps", "unexpected argument '%s'", argv[optind]);
-		return PG_EXIT_USAGE;
-	}
+	if (r >= 0)
+		return r;
 	if (alias) {
 		(void)snprintf(path, sizeof(path), "%s", alias);
 	} else if (uname(&u) == 0) {
