@@ -170,7 +170,7 @@ void pg_cmd_serve_usage(FILE *out)
 {
 	fputs("usage: pcigate serve --device DEVICE (--fd N | --socket PATH) [--profile P]\n"
 	      "                     [--policy FILE] [--audit FILE] [--trace-backend FILE]\n"
-	      "                     [--user NAME] [--syslog] [--verbose]\n"
+	      "                     [--user NAME] [--rom-size N] [--syslog] [--verbose]\n"
 	      "\n"
 	      "Serve one mediated PCI device to QEMU 7.2's x-pci-proxy-dev (mpqemu protocol).\n"
 	      "  --device DEVICE  an lspci -x dump file (modelled device) or a BDF (live host\n"
@@ -189,6 +189,8 @@ void pg_cmd_serve_usage(FILE *out)
 	      "                   refused, naming the findings, unless --policy has an\n"
 	      "                   entry for it)\n"
 	      "  --sandbox-check  test hook: sandbox, try open() and socket(), report, exit\n"
+	      "  --rom-size N     QEMU serves a ROM file (romfile=F,romsize=N): show a ROM BAR\n"
+	      "                   of N bytes (2K..16M, a power of two) for it\n"
 	      "  --syslog         send the server's log to syslog(3) (facility daemon, ident\n"
 	      "                   pcigate-serve) instead of stderr, for long-running servers\n"
 	      "  -v, --verbose    log details and a message summary at the end\n"
@@ -263,15 +265,39 @@ static int listen_accept(const char *path)
 	return rc == 0 ? cfd : rc == PG_SERVE_STOPPED ? -EINTR : rc;
 }
 
+/* --rom-size N[K|M]: the romsize= QEMU was given with its romfile= (docs/serve.md,
+ * "Expansion ROM"): a power of two from 2K to 16M. */
+static int parse_rom_size(const char *text, uint32_t *ret)
+{
+	unsigned shift = 0;
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20, end++;
+	if (errno || end == text || *end || text[0] == '-' || v > ((16ul << 20) >> shift))
+		return -EINVAL;
+	v <<= shift;
+	if (v < 2048 || (v & (v - 1)))
+		return -EINVAL;
+	*ret = (uint32_t)v;
+	return 0;
+}
+
 static int parse_serve(int argc, char **argv, struct pg_serve_opts *o, int *fd,
 		       const char **sock)
 {
-	enum { OPT_SANDBOX_CHECK = 0x200, OPT_FD, OPT_SOCKET };
+	enum { OPT_SANDBOX_CHECK = 0x200, OPT_FD, OPT_SOCKET, OPT_ROM_SIZE };
 	static const struct option longopts[] = {
 		PG_SERVE_LONGOPTS,
 		{ "sandbox-check", no_argument, NULL, OPT_SANDBOX_CHECK },
 		{ "fd", required_argument, NULL, OPT_FD },
 		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "rom-size", required_argument, NULL, OPT_ROM_SIZE },
 		PG_CLI_OPT_HELP, { 0 }
 	};
 	static const struct pg_cli_parser parser = { "serve", ":hv", longopts,
@@ -291,6 +317,10 @@ static int parse_serve(int argc, char **argv, struct pg_serve_opts *o, int *fd,
 			*sock = optarg;
 		} else if (c == OPT_FD && parse_fd(optarg, fd) < 0) {
 			pg_cli_error("serve", "--fd '%s': not a file descriptor number", optarg);
+			return PG_EXIT_USAGE;
+		} else if (c == OPT_ROM_SIZE && parse_rom_size(optarg, &o->rom_size) < 0) {
+			pg_cli_error("serve", "--rom-size '%s': expected a power of two from 2K to "
+				     "16M (QEMU's romsize=)", optarg);
 			return PG_EXIT_USAGE;
 		}
 	}

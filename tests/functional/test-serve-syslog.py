@@ -32,7 +32,9 @@ import sys
 import tempfile
 import time
 
-sys.dont_write_bytecode = True
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mpqemu import msg, recv_exact, serve  # noqa: E402
 
 LOG_DAEMON = 3
 LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO = 3, 4, 5, 6
@@ -118,40 +120,6 @@ def parse(records):
             rows.append({"facility": pri >> 3, "severity": pri & 7, "ident": m.group(2),
                          "pid": int(m.group(3)), "text": m.group(4)})
     return rows
-
-
-def msg(cmd, payload=b""):
-    return struct.pack("<iIQ", cmd, 0, len(payload)) + payload
-
-
-def recv_exact(sk, n):
-    buf = b""
-    while len(buf) < n:
-        chunk = sk.recv(n - len(buf))
-        if not chunk:
-            break
-        buf += chunk
-    return buf
-
-
-def serve(pcigate, dump, extra, talk):
-    """Run `pcigate serve --fd 3 ... DUMP`, let talk(sock) play QEMU, close; (rc, pid,
-    stderr)."""
-    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")  # no LSan under seccomp
-    p = subprocess.Popen([pcigate, "serve", "--device", dump, "--fd", str(theirs.fileno())]
-                         + extra, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    theirs.close()
-    ours.settimeout(30)
-    talk(ours)
-    ours.close()
-    try:
-        _, err = p.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        _, err = p.communicate()
-    return p.returncode, p.pid, err.decode("utf-8", "replace")
 
 
 def expect(rows, ident, pid, severity, pattern, label):
