@@ -72,8 +72,11 @@ static int rom_file(struct pg_launch_dev *d, const char *file, char *why, size_t
 		return -2;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size < 1 || (uint64_t)st.st_size > ROM_MAX) {
-		(void)snprintf(why, n, S_ISREG(st.st_mode) ? "%lld bytes, expected 1 byte to "
-			       "16 MiB" : "not a regular file", (long long)st.st_size);
+		if (S_ISREG(st.st_mode))
+			(void)snprintf(why, n, "%lld bytes, expected 1 byte to 16 MiB",
+				       (long long)st.st_size);
+		else
+			(void)snprintf(why, n, "not a regular file");
 		(void)close(fd);
 		return -2;
 	}
