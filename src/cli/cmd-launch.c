@@ -30,7 +30,8 @@
 
 #define MAX_DEVICES 8u
 #define MAX_QEMU_ARGS 256u
-#define PROXY_ARG (sizeof(((struct pg_launch_dev *)0)->qemu) + 64u) /* -device x-pci-proxy-dev,.. */
+/* one "-device x-pci-proxy-dev,id=..,fd=.." argument plus the device's own properties */
+#define PROXY_ARG (sizeof(((struct pg_launch_dev *)0)->qemu) + 64u)
 
 struct launch_opts {
 	struct pg_serve_opts serve;            /* template; device is set per device */
