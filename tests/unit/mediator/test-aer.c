@@ -374,6 +374,45 @@ static void test_second_aer_hidden(void **state)
 	mt_free(t);
 }
 
+/* A Root Complex Event Collector (a type 0 function, PCIe device/port type 1010b) has the
+ * root registers at 0x2c-0x37 (AER 0x38 bytes): Root Error Command and Status read from
+ * the device and are never written (the host's AER service collects through them), the
+ * Error Source Identification (host requester IDs) reads 0. */
+static void rcec_device(struct fake *f)
+{
+	aer_hw(f);
+	f->cfg[0x0b] = 0x08;                        /* class 0807: event collector */
+	f->cfg[0x0a] = 0x07;
+	f->cfg[MT_PCIE + 2] = (uint8_t)(0x2 | PG_PCIE_RC_EC << 4);
+	fake_w32(f, ROOTCMD, 0x00000007u);          /* the three reporting enables */
+	fake_w32(f, ROOTCMD + 4, 0x00000005u);      /* ERR_COR and ERR_FATAL/NONFATAL received */
+	fake_w32(f, ROOTCMD + 8, 0x01000100u);      /* source IDs 01:00.0 and 00:20.0 */
+}
+
+static void test_rcec_root_registers(void **state)
+{
+	static const enum pg_profile profiles[] = { G, DM, P };
+
+	(void)state;
+	for (size_t p = 0; p < 3; p++) {
+		struct mt *t = aer_new(profiles[p], rcec_device);
+		bool perm = profiles[p] == P;
+
+		assert_non_null(t);
+		assert_true(pg_mediator_cap_visible(t->m, true, PG_ECAP_AER));
+		assert_int_equal(mt_rd(t, ROOTCMD, 4), 0x7);
+		assert_int_equal(mt_rd(t, ROOTCMD + 4, 4), 0x5);
+		assert_int_equal(mt_rd(t, ROOTCMD + 8, 4), perm ? 0x01000100u : 0);
+		assert_int_equal(mt_wr(t, ROOTCMD, 4, 0), 0);
+		assert_int_equal(mt_wr(t, ROOTCMD + 4, 4, 0x5), 0);
+		assert_int_equal(mt_hw(t, ROOTCMD, 4), perm ? 0 : 0x7);
+		assert_int_equal(mt_hw(t, ROOTCMD + 4, 4), 0x5);   /* plain RAM: never RW1C'd */
+		if (!perm)
+			assert_int_equal(t->f.nwrites, 0);
+		mt_free(t);
+	}
+}
+
 /* A function reset does not make the virtual copies lie: severity starts over at the
  * device's value, and the device's own severities were never changed. */
 static void test_reset_restarts_virtual(void **state)
@@ -400,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_prefix_log),
 		cmocka_unit_test(test_reset_restarts_virtual),
 		cmocka_unit_test(test_second_aer_hidden),
+		cmocka_unit_test(test_rcec_root_registers),
 	};
 
 	mt_unused();
