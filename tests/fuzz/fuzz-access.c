@@ -4,8 +4,8 @@
  *
  * Input: byte 0 picks one of the devices below, byte 1 the profile (guest, device-model,
  * permissive: byte 1 mod 3) and whether a policy adds the extended capabilities the
- * oracle has rules for (AER, SR-IOV, ATS, PASID, PRI, ACS, LTR, L1 PM Substates, Power
- * Budgeting: bit 0 of byte 1 div 3; tests/common/guest-oracle-ecap.h); then records of 12 bytes, each one access (at most MAX_RECORDS):
+ * oracle has rules for (GO_EXT_RULES of tests/common/guest-oracle-ecap.h: bit 0 of byte
+ * 1 div 3); then records of 12 bytes, each one access (at most MAX_RECORDS):
  *
  *   byte 0   op: bit 0 write; bit 1 BAR path (else config); bits 2-4 BAR index 0-7;
  *            bit 5 offset relative to the MSI-X table, bit 6 to the PBA (BAR path);

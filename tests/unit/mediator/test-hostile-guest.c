@@ -16,9 +16,9 @@
  * (the mediator serves endpoints only) without a single write. Under device-model no guest
  * write may reset the device or restore its BARs (invariant D1): the toolstack owns resets.
  * Guest and device-model run again under a policy adding the extended capabilities the
- * oracle has rules for (AER, SR-IOV, ATS, PASID, PRI, ACS, LTR, L1SS, Power Budgeting, Resizable BARs;
- * guest-oracle-ecap.h), on these devices and on every corpus device, and permissive runs
- * every corpus device too, aimed at its extended capabilities.
+ * oracle has rules for (GO_EXT_RULES of guest-oracle-ecap.h: AER, SR-IOV, ATS, PASID, PRI,
+ * ACS, LTR, L1SS, Power Budgeting, Resizable BARs), on these devices and on every corpus
+ * device, and permissive runs every corpus device too, aimed at its extended capabilities.
  *
  * The seed is fixed and printed; PG_HOSTILE_SEED=N reproduces another run and
  * PG_HOSTILE_COUNT=N changes the number of accesses per endpoint and profile.
