@@ -103,6 +103,7 @@ static int pg_vq_split_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsig
 	bool ind = vq->ind && nsegs > 1;
 	unsigned need = ind ? 1u : nsegs;
 	uint16_t head = vq->free_head, i = head, last = head;
+	uint32_t tag;
 
 	if (vq->num_free < need)
 		return -ENOSPC;
@@ -122,9 +123,9 @@ static int pg_vq_split_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsig
 	}
 	vq->free_head = i;
 	vq->num_free = (uint16_t)(vq->num_free - need);
-	vq->buf[head] = (struct vq_buf){ token, writable,
-					 vq->dflags[head] | (need > 1u ? VQ_TAG_CHAIN : 0u) |
-					 (vq->cfg.len_policy == PG_VQ_LEN_IGNORE ? VQ_TAG_IGNORE : 0u) };
+	tag = vq->dflags[head] | (need > 1u ? VQ_TAG_CHAIN : 0u) |
+	      (vq->cfg.len_policy == PG_VQ_LEN_IGNORE ? VQ_TAG_IGNORE : 0u);
+	vq->buf[head] = (struct vq_buf){ token, writable, tag };
 	vq->chain[head] = (struct vq_chain){ (uint16_t)need, last };
 	if (vq->cfg.in_order)
 		vq->fifo[(vq->fifo_head + vq->in_flight) & (vq->num - 1u)] = head;
