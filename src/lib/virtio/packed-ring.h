@@ -44,6 +44,7 @@ static int pg_vq_packed_init(struct pg_vq *vq)
 	vq->num_free = vq->num;
 	vq->avail_wrap = vq->used_wrap = true;               /* §2.8.1: start at 1 */
 	vq->used_bits = VQ_F_AVAIL | VQ_F_USED;
+	vq->fast_num = vq->cfg.len_policy == PG_VQ_LEN_IGNORE ? 0 : vq->num;
 	return 0;
 }
 
@@ -262,14 +263,22 @@ static __attribute__((cold, noinline)) int packed_id_fault(struct pg_vq *vq, uin
 			  "used id is not a buffer in flight");
 }
 
-/* A used len above the private bound (docs/virtio.md G3), out of line so that the hot path
- * makes no call and spills no register. */
-static __attribute__((noinline)) int packed_get_slow(struct pg_vq *vq, uint16_t id,
-						      uint32_t ulen, void **token, uint32_t *len)
+/* Everything but the common completion, out of line so that the hot path makes no call and
+ * spills no register: an id out of range or not in flight, a used len above the private
+ * bound (docs/virtio.md G3), any completion under the ignore policy (fast_num 0). */
+static __attribute__((noinline)) int packed_get_slow(struct pg_vq *vq, uint16_t flags,
+						      uint32_t id, uint32_t ulen, void **token,
+						      uint32_t *len)
 {
-	int64_t l = pg_vq_used_len(vq, id, ulen);
+	int64_t l;
 
-	return l < 0 ? (int)l : packed_detach(vq, false, id, (uint32_t)l, token, len);
+	if (VQ_HARDEN(id >= vq->num))
+		return packed_id_fault(vq, flags, id);
+	id &= VQ_HARDEN(1) ? vq->id_mask : UINT32_MAX;
+	if (VQ_HARDEN(!vq->buf[id].token))
+		return packed_id_fault(vq, flags, id);
+	l = pg_vq_used_len(vq, id, ulen);
+	return l < 0 ? (int)l : packed_detach(vq, false, (uint16_t)id, (uint32_t)l, token, len);
 }
 
 static __attribute__((noinline)) int pg_vq_packed_get(struct pg_vq *vq, void **token,
@@ -277,7 +286,7 @@ static __attribute__((noinline)) int pg_vq_packed_get(struct pg_vq *vq, void **t
 {
 	uint16_t pos = vq->last_used, flags, bits;
 	uint32_t id, ulen;
-	struct vq_buf *b;
+	const struct vq_buf *b;
 
 	if (vq->cfg.in_order)
 		return packed_get_in_order(vq, token, len);
@@ -293,17 +302,16 @@ static __attribute__((noinline)) int pg_vq_packed_get(struct pg_vq *vq, void **t
 	ulen = (flags & VQ_F_WRITE) ? vq_ld32(&vq->desc[pos].len) : 0;
 	/* Range check, then the Spectre v1 mask (docs/virtio.md G4): even a mispredicted
 	 * load stays inside buf, which has id_mask + 1 entries. With nothing in flight every
-	 * id fails one of the two checks (no record holds a token): packed_id_fault(). */
-	if (VQ_HARDEN(__builtin_expect(id >= vq->num, 0)))
-		return packed_id_fault(vq, flags, id);
+	 * id fails one of the two checks (no record holds a token): packed_id_fault(). The
+	 * bound is fast_num, num or 0 under the ignore policy, so that such a queue takes
+	 * the slow path (full checks there) at no cost to the others. */
+	if (VQ_HARDEN(__builtin_expect(id >= vq->fast_num, 0)))
+		return packed_get_slow(vq, flags, id, ulen, token, len);
 	id &= VQ_HARDEN(1) ? vq->id_mask : UINT32_MAX;
 	b = &vq->buf[id];
-	if (VQ_HARDEN(__builtin_expect(!b->token, 0)))
-		return packed_id_fault(vq, flags, id);
-	if (VQ_HARDEN(__builtin_expect(ulen > b->writable, 0)))
-		return packed_get_slow(vq, (uint16_t)id, ulen, token, len);
-	if (VQ_HARDEN(vq->cfg.len_policy == PG_VQ_LEN_IGNORE))
-		ulen = b->writable;
+	(void)b;            /* unused when built without the checks (bench) */
+	if (VQ_HARDEN(__builtin_expect(!b->token || ulen > b->writable, 0)))
+		return packed_get_slow(vq, flags, id, ulen, token, len);
 	return packed_detach(vq, false, (uint16_t)id, ulen, token, len);
 }
 

@@ -96,6 +96,8 @@ struct pg_vq {
 	uint16_t added;            /* packed: descriptors made available since the last kick */
 	bool avail_wrap, used_wrap;/* packed wrap counters (§2.8.1), start at 1 */
 	uint16_t used_bits;        /* packed: AVAIL|USED of a used descriptor for used_wrap */
+	uint16_t fast_num;         /* packed: ids below it take the fast path (num; 0 under
+	                            * PG_VQ_LEN_IGNORE, whose completions all go the slow way) */
 	bool cb_enabled;
 	uint16_t batch_left;       /* in-order: buffers of the current batch still to return */
 	uint32_t batch_len;        /* in-order: the used len of the batch's last buffer */
