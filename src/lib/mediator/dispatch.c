@@ -124,7 +124,7 @@ write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, uint8_t n, uint
 	if (r->deny | r->paudit)
 		audit_row(m, r, &w);
 
-	vw = r->virt & ~r->ro & ~r->deny & w.bm;
+	vw = r->wr_virt & w.bm;
 	r->value = (r->value & ~vw) | (w.val & vw);
 	/* Only RW1C bits written as 1 act (the executor writes the others as 0), and RsvdZ
 	 * bits are written as 0 only along with bits that reach the hardware anyway: a write
@@ -132,7 +132,7 @@ write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, uint8_t n, uint
 	w.hw_mask = (r->pass | (r->rw1c & w.val)) & w.bm;
 	if (w.hw_mask)
 		w.hw_mask |= r->rsvdz & w.bm;
-	w.hw_value = w.val & (r->pass | r->rw1c);
+	w.hw_value = w.val & r->wr_hw;
 	if (r->write)
 		r->write(m, r, &w);
 	if (w.overflow)
@@ -154,15 +154,14 @@ static inline __attribute__((always_inline)) int write_plain(struct pg_reg *r, u
 	unsigned sh = (off - r->off) * 8u;
 	uint32_t bm = pg_size_mask(n) << sh;
 	uint32_t v = (val << sh) & bm;
-	uint32_t vw = r->virt & ~r->ro & bm;
+	uint32_t vw = r->wr_virt & bm;
 	uint32_t hw_mask = (r->pass | (r->rw1c & v)) & bm;
 
 	r->value = (r->value & ~vw) | (v & vw);
 	if (!hw_mask)
 		return 0;
 	hw_mask |= r->rsvdz & bm;
-	return pg_med_push_cfg(d, r->off, r->size, v & (r->pass | r->rw1c), hw_mask, r->rw1c) ?
-	       0 : -ENOSPC;
+	return pg_med_push_cfg(d, r->off, r->size, v & r->wr_hw, hw_mask, r->rw1c) ? 0 : -ENOSPC;
 }
 
 /* Bytes no visible row owns: dropped and audited; the permissive profile writes plain
@@ -215,7 +214,7 @@ int pg_mediator_decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, 
 			j = (unsigned)(r->off + r->size - off);
 			if (j > size)
 				j = size;
-			if (!r->write && !(r->deny | r->paudit))
+			if (r->wr_plain)
 				rc = write_plain(r, b, (uint8_t)(j - i), value >> (8u * i), ret);
 			else
 				rc = write_row(m, r, b, (uint8_t)(j - i), value >> (8u * i), ret);

@@ -37,40 +37,39 @@ uint32_t pg_med_guest_cmd(const struct pg_mediator *m)
 	return (r->value & r->virt) | (m->cmd_hw & ~r->virt);
 }
 
-/* Guest address of BAR i and whether it is a real mapping (decode on, not 0, not the
+/* Guest address of BAR b and whether it is a real mapping (decode on, not 0, not the
  * all-ones sizing pattern in either half). cmd: the guest's Command register, read once
- * per sync by the caller (every BAR sees the same one). */
-static bool bar_state(const struct pg_mediator *m, unsigned i, uint32_t cmd, uint64_t *ret_addr)
+ * per sync by the caller (every BAR sees the same one). The masks and the decode bit were
+ * compiled with the BAR's kind and size (compile_bar_sync()), which never change. */
+static bool bar_state(const struct pg_mediator *m, const struct pg_med_bar *b, uint32_t cmd,
+		      uint64_t *ret_addr)
 {
-	const struct pg_med_bar *b = &m->bars[i];
 	const struct pg_reg *lo = pg_med_crow(m, b->row);
-	const struct pg_reg *hi = NULL;
-	uint64_t amask = ~(b->size - 1u);
-	uint32_t lo_mask, lo_bits, hi_mask = 0, hi_bits = 0;
-	bool decode, sizing;
+	const struct pg_reg *hi;
+	uint32_t lo_bits, hi_bits = 0;
 
-	if (!lo || b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
+	if (!lo)
 		return false;
-	lo_mask = (uint32_t)amask & (b->kind == PG_BAR_IO ? ~BAR_IO_FLAGS :
-				     b->kind == PG_BAR_ROM ? ~ROM_FLAGS : ~BAR_MEM_FLAGS);
-	lo_bits = lo->value & lo_mask;
-	if (b->kind == PG_BAR_MEM64) {
+	lo_bits = lo->value & b->lo_mask;
+	if (b->hi_mask) {
 		hi = pg_med_crow(m, (uint16_t)(b->row + 1u));
-		hi_mask = (uint32_t)(amask >> 32);
-		hi_bits = hi ? hi->value & hi_mask : 0;
+		hi_bits = hi ? hi->value & b->hi_mask : 0;
 	}
 	*ret_addr = (uint64_t)hi_bits << 32 | lo_bits;
-	sizing = (lo_mask && lo_bits == lo_mask) || (hi_mask && hi_bits == hi_mask);
-	decode = b->kind == PG_BAR_IO ? (cmd & CMD_IO) : (cmd & CMD_MEM);
-	if (b->kind == PG_BAR_ROM)
-		decode = decode && (lo->value & ROM_ENABLE);
-	return decode && *ret_addr && !sizing;
+	if (!(cmd & b->decode) || (b->kind == PG_BAR_ROM && !(lo->value & ROM_ENABLE)))
+		return false;
+	return *ret_addr && !(b->lo_mask && lo_bits == b->lo_mask) &&
+	       !(b->hi_mask && hi_bits == b->hi_mask);
 }
 
 /* Post a BAR_MAP effect for every BAR whose guest mapping changed. Only the BARs of
- * bar_sync_mask are visited (absent BARs and upper halves never are): this runs on every
- * decode toggle of Command. */
-void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w)
+ * bar_sync_mask are visited (absent BARs and upper halves never are), and of those only
+ * the ones a changed decode bit enables: a BAR's mapping is a function of its registers,
+ * its decode bit and (ROM) its enable bit, and every write changing one of them syncs
+ * (command_write() for decode, bar_write() for the registers; pg_med_reinit_virtual()
+ * resets the record with the state), so a BAR whose decode bit did not change is still
+ * what its last effect said. This runs on every decode toggle of Command. */
+void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode)
 {
 	uint32_t cmd = pg_med_guest_cmd(m);
 
@@ -81,7 +80,9 @@ void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w)
 		bool mapped;
 		struct pg_effect e;
 
-		mapped = bar_state(m, i, cmd, &addr);
+		if (!(b->decode & decode))
+			continue;
+		mapped = bar_state(m, b, cmd, &addr);
 		if (mapped == b->last_mapped && (!mapped || addr == b->last_addr))
 			continue;
 		b->last_mapped = mapped;
@@ -112,8 +113,9 @@ static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wct
 	}
 	/* the guest's Command after the write, from this row as "before" is (what
 	 * pg_med_guest_cmd() computes, without looking the row up again) */
-	if ((((r->value & r->virt) | (m->cmd_hw & ~r->virt)) & (CMD_IO | CMD_MEM)) != before)
-		pg_med_bars_sync(m, w);
+	before ^= ((r->value & r->virt) | (m->cmd_hw & ~r->virt)) & (CMD_IO | CMD_MEM);
+	if (before)
+		pg_med_bars_sync(m, w, before); /* the decode bits that changed */
 }
 
 /* Keep only the address bits a BAR of this size decodes plus its type flags: writing all
@@ -138,7 +140,7 @@ static void bar_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w
 		r->value = (r->value & (uint32_t)~(b->size - 1u) & ~BAR_MEM_FLAGS) | flags;
 		break;
 	}
-	pg_med_bars_sync(m, w);
+	pg_med_bars_sync(m, w, CMD_IO | CMD_MEM);
 }
 
 /* A BAR or the ROM: fully virtual, sized against the backend's size (bar_write); one the
@@ -260,6 +262,27 @@ static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsi
 	}
 }
 
+/* The kinds and sizes are final here (nothing changes them later): remember which BARs
+ * the mapping sync has to look at, so a decode toggle skips the absent ones for free, and
+ * what of each it looks at: the address bits a BAR of its size decodes (PCI 3.0 §6.2.5.1:
+ * below the size, and the flag bits, read as fixed) and the Command bit enabling it. */
+static void compile_bar_sync(struct pg_mediator *m)
+{
+	m->bar_sync_mask = 0;
+	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
+		struct pg_med_bar *b = &m->bars[i];
+		uint64_t amask = ~(b->size - 1u);
+
+		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
+			continue;
+		m->bar_sync_mask |= (uint8_t)(1u << i);
+		b->lo_mask = (uint32_t)amask & (b->kind == PG_BAR_IO ? ~BAR_IO_FLAGS :
+						b->kind == PG_BAR_ROM ? ~ROM_FLAGS : ~BAR_MEM_FLAGS);
+		b->hi_mask = b->kind == PG_BAR_MEM64 ? (uint32_t)(amask >> 32) : 0;
+		b->decode = b->kind == PG_BAR_IO ? CMD_IO : CMD_MEM;
+	}
+}
+
 static int add_bars(struct pg_mediator *m, const struct pg_cfg_layout *l)
 {
 	int rc = 0;
@@ -272,12 +295,7 @@ static int add_bars(struct pg_mediator *m, const struct pg_cfg_layout *l)
 		probe_bar(m, l, i);
 	}
 	probe_bar(m, l, PG_CFG_ROM_BAR);
-	/* The kinds are final here (nothing changes them later): remember which BARs the
-	 * mapping sync has to look at, so a decode toggle skips the absent ones for free. */
-	m->bar_sync_mask = 0;
-	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
-		if (m->bars[i].kind != PG_BAR_NONE && m->bars[i].kind != PG_BAR_MEM64_HI)
-			m->bar_sync_mask |= (uint8_t)(1u << i);
+	compile_bar_sync(m);
 	for (unsigned i = 0; i < 6 && rc == 0; i++)
 		rc = add_bar(m, i, (uint16_t)(REG_BAR0 + 4 * i));
 	if (rc == 0)

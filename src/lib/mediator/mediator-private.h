@@ -57,6 +57,11 @@ struct pg_reg {
 	uint32_t paudit;       /* compiled: permissive-only bits, audited when changed */
 	uint32_t pvalue;       /* compiled: last value of paudit bits (snapshot, then writes) */
 	uint32_t rd_hw;        /* compiled: bits read from hardware */
+	/* Compiled by pg_regtable_add() from the masks above, which never change once a row
+	 * is added: the write path uses them instead of recombining the masks per access. */
+	uint32_t wr_virt;      /* virtual bits a guest write stores: virt & ~ro & ~deny */
+	uint32_t wr_hw;        /* bits whose guest value goes to hardware: pass | rw1c */
+	bool wr_plain;         /* no hook, no deny or permissive-audit bits: masks alone */
 	pg_reg_hook write;
 	uint16_t priv;         /* hook data: BAR index, ... */
 	char id[PG_REG_ID_LEN];/* stable rule id, e.g. "hdr.command" */
@@ -116,6 +121,9 @@ struct pg_med_bar {
 	uint32_t flags;            /* type/prefetch bits the guest reads (I/O: bits 1:0) */
 	bool last_mapped;          /* what the last BAR_MAP effect said */
 	uint64_t last_addr;
+	/* compiled with the kinds (add_bars): what bars_sync() checks on a decode toggle */
+	uint32_t lo_mask, hi_mask; /* address bits of the (low, high) register */
+	uint16_t decode;           /* the Command bit that enables it: CMD_IO or CMD_MEM */
 };
 
 struct pg_med_cap {
@@ -367,7 +375,10 @@ bool pg_med_policy_covers(const struct pg_policy_entry *pol, uint16_t off);
 int pg_med_header_init(struct pg_mediator *m, const struct pg_cfg_layout *l,
 		       const struct pg_policy_entry *pol, const struct pg_mediator_ids *ids)
 	__attribute__((warn_unused_result));
-void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w);
+/* Post a BAR_MAP effect for each BAR whose mapping changed, among the BARs decoded by a
+ * Command bit in decode (CMD_IO, CMD_MEM: the inputs that changed; both after a BAR
+ * write). */
+void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode);
 /* Command as the guest sees it (virtual bits and the hardware bits it wrote). */
 uint32_t pg_med_guest_cmd(const struct pg_mediator *m);
 

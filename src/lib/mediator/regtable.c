@@ -114,6 +114,9 @@ int pg_regtable_add(struct pg_regtable *t, const struct pg_reg *r, uint16_t *ret
 	row->id[PG_REG_ID_LEN - 1] = '\0';
 	row->init = row->value;
 	row->rd_hw = pg_size_mask(r->size) & ~r->virt & ~r->rsvdp & ~r->rsvdz & ~r->wo;
+	row->wr_virt = r->virt & ~r->ro & ~r->deny;
+	row->wr_hw = r->pass | r->rw1c;
+	row->wr_plain = !r->write && !(r->deny | r->paudit);
 	for (unsigned i = 0; i < r->size; i++)
 		t->map[r->off + i] = (uint16_t)(t->nrows + 1u);
 	if (ret_idx)
