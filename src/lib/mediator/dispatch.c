@@ -129,7 +129,7 @@ write_row(struct pg_mediator *m, struct pg_reg *r, uint32_t bm, uint32_t v,
 	w.old = r->value;
 	w.npost = 0;
 	w.overflow = false;
-	if (r->deny | r->paudit)
+	if (r->wr_audit)
 		audit_row(m, r, &w);
 
 	vw = r->wr_virt & bm;
@@ -220,16 +220,14 @@ int pg_mediator_decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, 
 		if (__builtin_expect(e && !(e & PG_MAP_HIDDEN), 1)) {
 			/* a row: the bytes of the access within it */
 			struct pg_reg *r = &m->rt.rows[e - 1u];
-			unsigned rk = r->off & 3u;
-			uint32_t rm = pg_size_mask(r->size);
-			uint32_t bm = (am >> (8u * rk)) & rm;
-			uint32_t v = (dv >> (8u * rk)) & rm;
+			uint32_t bm = (am >> r->wr_shift) & r->wr_all;
+			uint32_t v = (dv >> r->wr_shift) & r->wr_all;
 
 			if (r->wr_plain)
 				rc = write_plain(r, bm, v, ret);
 			else
 				rc = write_row(m, r, bm, v, ret);
-			k = rk + r->size;
+			k = r->wr_shift / 8u + r->size;
 		} else {
 			unsigned j = k + 1;
 

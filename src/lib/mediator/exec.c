@@ -80,8 +80,38 @@ int pg_mediator_apply(struct pg_mediator *m, const struct pg_write_decision *d)
 	return pg_med_apply(m, d);
 }
 
+/* Any effect but a config write, and every effect in read-only mode: out of line, so the
+ * config-write loop of pg_med_apply() stays small. */
+__attribute__((noinline))
+static int apply_one(struct pg_mediator *m, const struct pg_effect *e)
+{
+	if (readonly_drops(m, e))
+		return 0;
+	switch (e->kind) {
+	case PG_EFFECT_CFG_WRITE:
+		return exec_cfg(m, e);
+	case PG_EFFECT_BAR_WRITE:
+		return pg_backend_bar_write(m->be, e->u.bar.bar, e->u.bar.off, e->u.bar.size,
+					    e->u.bar.value);
+	case PG_EFFECT_RESET:
+		return exec_reset(m, e);
+	case PG_EFFECT_RESTORE: {
+		int rc = pg_med_restore_host(m);
+
+		return rc == 0 ? notify(m, e) : rc;
+	}
+	case PG_EFFECT_IRQ:
+	case PG_EFFECT_BAR_MAP:
+	case PG_EFFECT_PM_STATE:
+		return notify(m, e);
+	default:
+		return -EINVAL;
+	}
+}
+
 /* pg_mediator_apply() of a decision the mediator has just made itself (the config write
- * path): its arguments need no second check. */
+ * path): its arguments need no second check. Config writes, most of what a decision
+ * holds, are executed in the loop itself. */
 int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
 {
 	int rc = 0;
@@ -89,33 +119,11 @@ int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
 	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
 		const struct pg_effect *e = &d->effects[i];
 
-		if (__builtin_expect(m->opts & PG_MEDIATOR_OPT_READONLY, 0) && readonly_drops(m, e))
-			continue;
-		switch (e->kind) {
-		case PG_EFFECT_CFG_WRITE:
+		if (__builtin_expect(e->kind == PG_EFFECT_CFG_WRITE &&
+				     !(m->opts & PG_MEDIATOR_OPT_READONLY), 1))
 			rc = exec_cfg(m, e);
-			break;
-		case PG_EFFECT_BAR_WRITE:
-			rc = pg_backend_bar_write(m->be, e->u.bar.bar, e->u.bar.off, e->u.bar.size,
-						  e->u.bar.value);
-			break;
-		case PG_EFFECT_RESET:
-			rc = exec_reset(m, e);
-			break;
-		case PG_EFFECT_RESTORE:
-			rc = pg_med_restore_host(m);
-			if (rc == 0)
-				rc = notify(m, e);
-			break;
-		case PG_EFFECT_IRQ:
-		case PG_EFFECT_BAR_MAP:
-		case PG_EFFECT_PM_STATE:
-			rc = notify(m, e);
-			break;
-		default:
-			rc = -EINVAL;
-			break;
-		}
+		else
+			rc = apply_one(m, e);
 	}
 	return rc;
 }

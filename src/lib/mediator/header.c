@@ -101,19 +101,25 @@ void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode)
 static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 {
 	uint32_t hwbits = r->pass & w->bm;
-	uint32_t before = ((w->old & r->virt) | (m->cmd_hw & ~r->virt)) & (CMD_IO | CMD_MEM);
+	uint32_t hw = m->cmd_hw;
+	uint32_t before = ((w->old & r->virt) | (hw & ~r->virt)) & (CMD_IO | CMD_MEM);
 
-	m->cmd_hw = (uint16_t)((m->cmd_hw & ~hwbits) | (w->val & hwbits));
+	hw = (hw & ~hwbits) | (w->val & hwbits);
 	if (w->bm & CMD_INTX_DISABLE) {
-		uint16_t want = pg_med_intx_want(m);
+		/* INTx Disable is virtual in every profile, so this row's value is the guest's
+		 * bit that pg_med_intx_want() ORs first: when it is set, the answer needs no
+		 * look at MSI and MSI-X (drivers set it as they enable either). */
+		uint32_t want = (r->value & CMD_INTX_DISABLE) ? CMD_INTX_DISABLE :
+				pg_med_intx_want(m);
 
-		m->cmd_hw = (uint16_t)((m->cmd_hw & ~CMD_INTX_DISABLE) | want);
+		hw = (hw & ~CMD_INTX_DISABLE) | want;
 		w->hw_mask |= CMD_INTX_DISABLE;
 		w->hw_value = (w->hw_value & ~CMD_INTX_DISABLE) | want;
 	}
+	m->cmd_hw = (uint16_t)hw;
 	/* the guest's Command after the write, from this row as "before" is (what
 	 * pg_med_guest_cmd() computes, without looking the row up again) */
-	before ^= ((r->value & r->virt) | (m->cmd_hw & ~r->virt)) & (CMD_IO | CMD_MEM);
+	before ^= ((r->value & r->virt) | (hw & ~r->virt)) & (CMD_IO | CMD_MEM);
 	if (before)
 		pg_med_bars_sync(m, w, before); /* the decode bits that changed */
 }

@@ -61,7 +61,10 @@ struct pg_reg {
 	 * is added: the write path uses them instead of recombining the masks per access. */
 	uint32_t wr_virt;      /* virtual bits a guest write stores: virt & ~ro & ~deny */
 	uint32_t wr_hw;        /* bits whose guest value goes to hardware: pass | rw1c */
+	uint32_t wr_all;       /* every bit of the register: the size mask */
+	uint8_t wr_shift;      /* bit position of the register in its dword: 8 * (off & 3) */
 	bool wr_plain;         /* no hook, no deny or permissive-audit bits: masks alone */
+	bool wr_audit;         /* deny or permissive-audit bits: audit_row() looks */
 	pg_reg_hook write;
 	uint16_t priv;         /* hook data: BAR index, ... */
 	char id[PG_REG_ID_LEN];/* stable rule id, e.g. "hdr.command" */
