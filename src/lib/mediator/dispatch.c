@@ -198,22 +198,19 @@ static int write_gap(struct pg_mediator *m, uint16_t e, uint16_t off, uint8_t n,
 	return 0;
 }
 
-int pg_mediator_decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
-			     struct pg_write_decision *ret)
+/* pg_mediator_decide_write() for a checked access; inlined into both the decision call and
+ * pg_mediator_cfg_write(), so the decide-and-act path is one call deep until the executor. */
+static inline __attribute__((always_inline)) int
+decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
+	     struct pg_write_decision *ret)
 {
-	unsigned lo, end;
-	uint16_t base;
-	uint32_t am, dv;
+	unsigned lo = off & 3u, end = lo + size;
+	uint16_t base = (uint16_t)(off - lo);
+	uint32_t am = pg_size_mask(size) << (8u * lo);
+	uint32_t dv = (value << (8u * lo)) & am;
 	int rc = 0;
 
-	if (!m || !ret || !access_ok(m, off, size))
-		return -EINVAL;
 	ret->neffects = 0;
-	lo = off & 3u;
-	end = lo + size;
-	base = (uint16_t)(off - lo);
-	am = pg_size_mask(size) << (8u * lo);
-	dv = (value << (8u * lo)) & am;
 	for (unsigned k = lo; k < end && rc == 0;) {
 		uint16_t e = m->rt.map[base + k];
 
@@ -241,4 +238,24 @@ int pg_mediator_decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, 
 	if (rc < 0)
 		pg_med_log(m, LOG_ERR, "write 0x%03x/%u produced too many effects", off, size);
 	return rc;
+}
+
+int pg_mediator_decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
+			     struct pg_write_decision *ret)
+{
+	if (!m || !ret || !access_ok(m, off, size))
+		return -EINVAL;
+	return decide_write(m, off, size, value, ret);
+}
+
+int pg_mediator_cfg_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value)
+{
+	struct pg_write_decision d;
+	int rc;
+
+	if (!m || !access_ok(m, off, size))
+		return -EINVAL;
+	rc = decide_write(m, off, size, value, &d);
+	/* most rewrites of virtual registers decide nothing to do */
+	return rc < 0 ? rc : d.neffects ? pg_med_apply(m, &d) : 0;
 }
