@@ -15,18 +15,6 @@
 #include "mediator-private.h"
 #include "regs.h"
 
-static int exec_cfg(struct pg_mediator *m, const struct pg_effect *e)
-{
-	uint32_t all = pg_size_mask(e->u.cfg.size);
-
-	if (!e->u.cfg.write_mask)
-		return 0;
-	/* RW1C bits outside write_mask are written as 0: part of the mask, value 0 */
-	return pg_backend_cfg_update(m->be, e->u.cfg.off, e->u.cfg.size,
-				     e->u.cfg.value & e->u.cfg.write_mask & all,
-				     e->u.cfg.write_mask | e->u.cfg.rw1c_mask);
-}
-
 static int notify(struct pg_mediator *m, const struct pg_effect *e)
 {
 	return m->effect ? m->effect(m->effect_data, e) : 0;
@@ -80,16 +68,13 @@ int pg_mediator_apply(struct pg_mediator *m, const struct pg_write_decision *d)
 	return pg_med_apply(m, d);
 }
 
-/* Any effect but a config write, and every effect in read-only mode: out of line, so the
- * config-write loop of pg_med_apply() stays small. */
-__attribute__((noinline))
-static int apply_one(struct pg_mediator *m, const struct pg_effect *e)
+int pg_med_apply_one(struct pg_mediator *m, const struct pg_effect *e)
 {
 	if (readonly_drops(m, e))
 		return 0;
 	switch (e->kind) {
 	case PG_EFFECT_CFG_WRITE:
-		return exec_cfg(m, e);
+		return pg_med_exec_cfg(m, e);
 	case PG_EFFECT_BAR_WRITE:
 		return pg_backend_bar_write(m->be, e->u.bar.bar, e->u.bar.off, e->u.bar.size,
 					    e->u.bar.value);
@@ -107,25 +92,6 @@ static int apply_one(struct pg_mediator *m, const struct pg_effect *e)
 	default:
 		return -EINVAL;
 	}
-}
-
-/* pg_mediator_apply() of a decision the mediator has just made itself (the config write
- * path): its arguments need no second check. Config writes, most of what a decision
- * holds, are executed in the loop itself. */
-int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
-{
-	int rc = 0;
-
-	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
-		const struct pg_effect *e = &d->effects[i];
-
-		if (__builtin_expect(e->kind == PG_EFFECT_CFG_WRITE &&
-				     !(m->opts & PG_MEDIATOR_OPT_READONLY), 1))
-			rc = exec_cfg(m, e);
-		else
-			rc = apply_one(m, e);
-	}
-	return rc;
 }
 
 /* Rewrite the config the host owns: BARs and ROM as they were at compile time (the guest
@@ -158,7 +124,7 @@ int pg_med_restore_host(struct pg_mediator *m)
 
 		memset(&e, 0, sizeof(e));
 		pg_med_cfg_effect(&e, REG_COMMAND, 2, m->cmd_hw & keep, keep, 0);
-		return exec_cfg(m, &e);
+		return pg_med_exec_cfg(m, &e);
 	}
 }
 

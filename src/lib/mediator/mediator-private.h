@@ -277,11 +277,14 @@ static inline void pg_med_narrow(uint8_t size, uint32_t mask, unsigned *ret_firs
 static inline void pg_med_cfg_effect(struct pg_effect *e, uint16_t off, uint8_t size,
 				     uint32_t value, uint32_t mask, uint32_t rw1c)
 {
+	uint32_t mm = mask & pg_size_mask(size);
 	unsigned first = 0;
 	uint8_t n = size;
 
-	if (mask & pg_size_mask(size))
-		pg_med_narrow(size, mask & pg_size_mask(size), &first, &n);
+	/* a mask touching the register's first and last byte narrows to the whole register
+	 * (pg_med_narrow() would say so too): the common case, decided in two tests */
+	if (mm && (!(mm & 0xffu) || !(mm >> (8u * (size - 1u)))))
+		pg_med_narrow(size, mm, &first, &n);
 	e->kind = PG_EFFECT_CFG_WRITE;
 	e->u.cfg.off = (uint16_t)(off + first);
 	e->u.cfg.size = n;
@@ -318,10 +321,42 @@ void pg_med_reset_effect(const struct pg_mediator *m, const char *why, uint16_t 
 
 /* exec.c: the executor */
 int pg_med_restore_host(struct pg_mediator *m) __attribute__((warn_unused_result));
-/* exec.c: pg_mediator_apply() without the argument checks, for decisions the mediator made
- * itself (m non-NULL, d->neffects within PG_MEDIATOR_MAX_EFFECTS). */
-int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
+/* exec.c: one effect of any kind but a config write (pg_med_exec_cfg() below), and every
+ * effect in read-only mode, which drops those acting on the device. */
+int pg_med_apply_one(struct pg_mediator *m, const struct pg_effect *e)
 	__attribute__((warn_unused_result));
+
+/* The executor's config write: read-modify-write through the backend, RW1C bits outside
+ * write_mask written as 0 (part of the mask, value 0) so nothing is cleared by accident.
+ * Inline with pg_med_apply(): every config write of a guest runs them. */
+static inline int pg_med_exec_cfg(struct pg_mediator *m, const struct pg_effect *e)
+{
+	if (!e->u.cfg.write_mask)
+		return 0;
+	return pg_backend_cfg_update(m->be, e->u.cfg.off, e->u.cfg.size,
+				     e->u.cfg.value & e->u.cfg.write_mask &
+				     pg_size_mask(e->u.cfg.size),
+				     e->u.cfg.write_mask | e->u.cfg.rw1c_mask);
+}
+
+/* pg_mediator_apply() without the argument checks, for decisions the mediator made itself
+ * (m non-NULL, d->neffects within PG_MEDIATOR_MAX_EFFECTS): in order, stopping at the first
+ * error. Config writes, most of what a decision holds, run in the loop itself. */
+static inline int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
+{
+	int rc = 0;
+
+	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
+		const struct pg_effect *e = &d->effects[i];
+
+		if (__builtin_expect(e->kind == PG_EFFECT_CFG_WRITE &&
+				     !(m->opts & PG_MEDIATOR_OPT_READONLY), 1))
+			rc = pg_med_exec_cfg(m, e);
+		else
+			rc = pg_med_apply_one(m, e);
+	}
+	return rc;
+}
 void pg_med_reinit_virtual(struct pg_mediator *m);
 
 /* irq.c: interrupt mode */
