@@ -62,47 +62,62 @@ static bool bar_state(const struct pg_mediator *m, const struct pg_med_bar *b, u
 	       !(b->hi_mask && hi_bits == b->hi_mask);
 }
 
-/* Post a BAR_MAP effect for every BAR whose guest mapping changed. Only the BARs of
- * bar_sync_mask are visited (absent BARs and upper halves never are), and of those only
- * the ones a changed decode bit enables: a BAR's mapping is a function of its registers,
- * its decode bit and (ROM) its enable bit, and every write changing one of them syncs
- * (command_write() for decode, bar_write() for the registers; pg_med_reinit_virtual()
- * resets the record with the state), so a BAR whose decode bit did not change is still
- * what its last effect said. This runs on every decode toggle of Command. */
-void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode)
+/* Post the BAR_MAP effect of BAR i and record it. Out of line: most syncs change nothing,
+ * and the scan below stays a leaf. */
+__attribute__((noinline))
+static void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i, bool mapped,
+		     uint64_t addr)
 {
-	uint32_t cmd = pg_med_guest_cmd(m);
+	struct pg_med_bar *b = &m->bars[i];
+	struct pg_effect e;
 
+	b->last_mapped = mapped;
+	b->last_addr = mapped ? addr : 0;
+	memset(&e, 0, sizeof(e));
+	e.kind = PG_EFFECT_BAR_MAP;
+	e.u.map.bar = (uint8_t)i;
+	e.u.map.io = b->kind == PG_BAR_IO;
+	e.u.map.mapped = mapped;
+	e.u.map.guest_addr = addr;
+	e.u.map.size = b->size;
+	pg_med_post(w, &e);
+}
+
+/* Post a BAR_MAP effect for every BAR whose guest mapping changed, cmd being the guest's
+ * Command. Only the BARs of bar_sync_mask are visited (absent BARs and upper halves never
+ * are), and of those only the ones a changed decode bit enables: a BAR's mapping is a
+ * function of its registers, its decode bit and (ROM) its enable bit, and every write
+ * changing one of them syncs (command_write() for decode, bar_write() for the registers;
+ * pg_med_reinit_virtual() resets the record with the state), so a BAR whose decode bit did
+ * not change is still what its last effect said. This runs on every decode toggle of
+ * Command. */
+static inline void sync_bars(struct pg_mediator *m, struct pg_wctx *w, uint32_t cmd,
+			     uint32_t decode)
+{
 	for (unsigned todo = m->bar_sync_mask; todo; todo &= todo - 1u) {
 		unsigned i = (unsigned)__builtin_ctz(todo);
-		struct pg_med_bar *b = &m->bars[i];
+		const struct pg_med_bar *b = &m->bars[i];
 		uint64_t addr = 0;
 		bool mapped;
-		struct pg_effect e;
 
 		if (!(b->decode & decode))
 			continue;
 		mapped = bar_state(m, b, cmd, &addr);
-		if (mapped == b->last_mapped && (!mapped || addr == b->last_addr))
-			continue;
-		b->last_mapped = mapped;
-		b->last_addr = mapped ? addr : 0;
-		memset(&e, 0, sizeof(e));
-		e.kind = PG_EFFECT_BAR_MAP;
-		e.u.map.bar = (uint8_t)i;
-		e.u.map.io = b->kind == PG_BAR_IO;
-		e.u.map.mapped = mapped;
-		e.u.map.guest_addr = addr;
-		e.u.map.size = b->size;
-		pg_med_post(w, &e);
+		if (mapped != b->last_mapped || (mapped && addr != b->last_addr))
+			post_map(m, w, i, mapped, addr);
 	}
+}
+
+void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode)
+{
+	sync_bars(m, w, pg_med_guest_cmd(m), decode);
 }
 
 static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 {
 	uint32_t hwbits = r->pass & w->bm;
 	uint32_t hw = m->cmd_hw;
-	uint32_t before = ((w->old & r->virt) | (hw & ~r->virt)) & (CMD_IO | CMD_MEM);
+	uint32_t before = ((w->old & r->virt) | (hw & ~r->virt)) & (CMD_IO | CMD_MEM), after;
 
 	hw = (hw & ~hwbits) | (w->val & hwbits);
 	if (w->bm & CMD_INTX_DISABLE) {
@@ -118,10 +133,11 @@ static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wct
 	}
 	m->cmd_hw = (uint16_t)hw;
 	/* the guest's Command after the write, from this row as "before" is (what
-	 * pg_med_guest_cmd() computes, without looking the row up again) */
-	before ^= ((r->value & r->virt) | (hw & ~r->virt)) & (CMD_IO | CMD_MEM);
-	if (before)
-		pg_med_bars_sync(m, w, before); /* the decode bits that changed */
+	 * pg_med_guest_cmd() computes, without looking the row up again); a change of a
+	 * decode bit syncs the BARs it enables */
+	after = (r->value & r->virt) | (hw & ~r->virt);
+	if ((after ^ before) & (CMD_IO | CMD_MEM))
+		sync_bars(m, w, after, (after ^ before) & (CMD_IO | CMD_MEM));
 }
 
 /* Keep only the address bits a BAR of this size decodes plus its type flags: writing all
