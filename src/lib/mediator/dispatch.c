@@ -110,20 +110,20 @@ static void audit_row(struct pg_mediator *m, struct pg_reg *r, const struct pg_w
  * two shifts and two ANDs per row, whatever the access's offset and size.
  */
 
-/* Apply one guest write to the bytes bm (value v, row coordinates) of row r. Inlined into
+/* Apply one guest write to the n bytes at off, bm (value v) in row coordinates, of row r.
+ * Inlined into
  * the dispatcher: it runs once per row of every write. */
 static inline __attribute__((always_inline)) int
-write_row(struct pg_mediator *m, struct pg_reg *r, uint32_t bm, uint32_t v,
-	  struct pg_write_decision *d)
+write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, unsigned n, uint32_t bm,
+	  uint32_t v, struct pg_write_decision *d)
 {
 	struct pg_wctx w;
 	uint32_t vw;
 
 	/* no memset: this is the hot path and post[] is only read up to npost */
 	w.d = d;
-	/* the guest's bytes within the row (for audit): bm is contiguous bytes */
-	w.off = (uint16_t)(r->off + (unsigned)__builtin_ctz(bm) / 8u);
-	w.size = (uint8_t)(4u - ((unsigned)__builtin_clz(bm) + (unsigned)__builtin_ctz(bm)) / 8u);
+	w.off = off;          /* the guest's bytes within the row (for audit) */
+	w.size = (uint8_t)n;
 	w.bm = bm;
 	w.val = v;
 	w.old = r->value;
@@ -220,11 +220,14 @@ decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
 			uint32_t bm = (am >> r->wr_shift) & r->wr_all;
 			uint32_t v = (dv >> r->wr_shift) & r->wr_all;
 
+			unsigned next = r->wr_shift / 8u + r->size;
+
 			if (r->wr_plain)
 				rc = write_plain(r, bm, v, ret);
 			else
-				rc = write_row(m, r, bm, v, ret);
-			k = r->wr_shift / 8u + r->size;
+				rc = write_row(m, r, (uint16_t)(base + k),
+					       (next < end ? next : end) - k, bm, v, ret);
+			k = next;
 		} else {
 			unsigned j = k + 1;
 
