@@ -102,6 +102,15 @@ static void audit_row(struct pg_mediator *m, struct pg_reg *r, const struct pg_w
 	}
 }
 
+/* Would audit_row() record anything? Its two tests, inline: a rewrite of a row with deny or
+ * permissive-audit bits (Device Control, Link Control) then costs no call. */
+static inline bool audit_due(const struct pg_reg *r, uint32_t bm, uint32_t v)
+{
+	uint32_t denied = ((v ^ r->value) & r->virt) | (v & ~r->virt);
+
+	return (r->deny & bm & denied) || (r->paudit & bm & (v ^ r->pvalue));
+}
+
 /*
  * Write coordinates. An access lies within one dword (access_ok) and a row never crosses
  * one (natural alignment, pg_regtable_add), so a write is split in the coordinates of its
@@ -129,7 +138,7 @@ write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, unsigned n, uin
 	w.old = r->value;
 	w.npost = 0;
 	w.overflow = false;
-	if (r->wr_audit)
+	if (r->wr_audit && audit_due(r, bm, v))
 		audit_row(m, r, &w);
 
 	vw = r->wr_virt & bm;
