@@ -120,8 +120,7 @@ static inline bool audit_due(const struct pg_reg *r, uint32_t bm, uint32_t v)
  */
 
 /* Apply one guest write to the n bytes at off, bm (value v) in row coordinates, of row r.
- * Inlined into
- * the dispatcher: it runs once per row of every write. */
+ * Inlined into the dispatcher: it runs once per row of every write. */
 static inline __attribute__((always_inline)) int
 write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, unsigned n, uint32_t bm,
 	  uint32_t v, struct pg_write_decision *d)
@@ -228,8 +227,7 @@ decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
 			struct pg_reg *r = &m->rt.rows[e - 1u];
 			uint32_t bm = (am >> r->wr_shift) & r->wr_all;
 			uint32_t v = (dv >> r->wr_shift) & r->wr_all;
-
-			unsigned next = r->wr_shift / 8u + r->size;
+			unsigned next = r->wr_shift / 8u + r->size; /* the row's end */
 
 			if (r->wr_plain)
 				rc = write_plain(r, bm, v, ret);
