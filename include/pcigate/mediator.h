@@ -386,6 +386,19 @@ struct pg_mediator_config {
 	void *clock_data;
 	struct pg_audit_rate rate;            /**< default {burst 20, per_sec 5} */
 	unsigned options;                     /**< PG_MEDIATOR_OPT_* bits; default 0 */
+	/**
+	 * 0 (default), or the size of an expansion ROM the VMM serves from its own memory
+	 * (QEMU's romfile=, whose ROM BAR QEMU maps itself): a power of two from 2 KiB to
+	 * 16 MiB, else pg_mediator_new() fails with -EINVAL. The guest then sees a virtual
+	 * ROM BAR of this size in place of the device's own ROM, which stays hidden and is
+	 * never touched (its register is not restored after a reset; the ROM never reaches
+	 * the device through the BAR path). The ROM BAR sizes, takes an address and its
+	 * enable bit like any ROM BAR (PCI 3.0 §6.2.5.2), so the guest and the VMM's copy
+	 * of the register (QEMU's shadow, which decides where QEMU maps the file) agree.
+	 * Shown whatever PG_MEDIATOR_OPT_NO_ROM and the policy's no-rom say: both hide the
+	 * device's ROM, and this is not the device's. Logged at LOG_INFO.
+	 */
+	uint32_t vmm_rom_size;
 };
 
 /** Fill cfg with defaults: guest profile, no policy, no callbacks, rate {20, 5}. */

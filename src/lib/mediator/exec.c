@@ -9,6 +9,7 @@
  * that would act on the device (mediator.h).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -31,6 +32,30 @@ static int exec_reset_methods(struct pg_mediator *m, const struct pg_effect *e)
 				     e->u.reset.nmethods : PG_RESET_MAX_METHODS, NULL);
 }
 
+/* Why a reset failed, in words an operator can act on: the policy allowed no method, or
+ * the device has none of the ones allowed (named), or the backend's own error. */
+static void reset_failed(struct pg_mediator *m, const struct pg_effect *e, int rc)
+{
+	const char *why = e->u.reset.why ? e->u.reset.why : "";
+	char names[48] = "";
+	size_t len = 0;
+	unsigned n = e->u.reset.nmethods < PG_RESET_MAX_METHODS ? e->u.reset.nmethods
+								 : PG_RESET_MAX_METHODS;
+
+	for (unsigned i = 0; i < n && len < sizeof(names); i++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
+					pg_policy_reset_name(e->u.reset.methods[i]));
+	if (rc == -EPERM && n == 0)
+		pg_med_log(m, LOG_ERR, "reset (%s) failed: the policy allows no reset method "
+			   "(reset: avoid lists flr, pm and bus)", why);
+	else if (rc == -EOPNOTSUPP)
+		pg_med_log(m, LOG_ERR, "reset (%s) failed: the device supports none of the reset "
+			   "methods the policy allows (%s)", why, names);
+	else
+		pg_med_log(m, LOG_ERR, "reset (%s) failed with %s: %s", why, names,
+			   strerror(-rc));
+}
+
 static int exec_reset(struct pg_mediator *m, const struct pg_effect *e)
 {
 	int rc = exec_reset_methods(m, e);
@@ -41,8 +66,7 @@ static int exec_reset(struct pg_mediator *m, const struct pg_effect *e)
 	if (rc < 0) {
 		/* A reset the policy or the backend refused is not silently skipped: the
 		 * caller gets the error and the audit log says which request it was. */
-		pg_med_log(m, LOG_ERR, "reset (%s) failed: %s", e->u.reset.why ? e->u.reset.why : "",
-			   strerror(-rc));
+		reset_failed(m, e, rc);
 		pg_med_audit(m, PG_SPACE_CFG, 0, e->u.reset.off, e->u.reset.size,
 			     e->u.reset.value, PG_AUDIT_DENIED,
 			     rc == -EPERM ? "reset:avoided" : "reset:unsupported");
@@ -105,8 +129,9 @@ int pg_med_restore_host(struct pg_mediator *m)
 		const struct pg_med_bar *b = &m->bars[i];
 		uint16_t reg = i == PG_CFG_ROM_BAR ? REG_ROM : (uint16_t)(REG_BAR0 + 4 * i);
 
-		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
-			continue; /* the high half goes with its low half */
+		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI || b->vmm)
+			continue; /* the high half goes with its low half; a VMM ROM is not the
+				   * device's */
 		rc = pg_backend_cfg_write(m->be, reg, 4, b->kind == PG_BAR_ROM ?
 					  b->host_lo & ~ROM_ENABLE : b->host_lo);
 		if (rc == 0 && b->host64)

@@ -235,6 +235,18 @@ static bool transport_allows(struct pg_mediator *m, unsigned i, enum pg_bar_kind
 	return true;
 }
 
+/* The ROM the VMM serves (pg_mediator_config.vmm_rom_size) in place of the device's: a
+ * virtual ROM BAR of that size; the device's ROM register keeps its value (never
+ * restored: vmm) and its ROM is never read. */
+static void vmm_rom(struct pg_mediator *m, struct pg_med_bar *b)
+{
+	b->kind = PG_BAR_ROM;
+	b->size = m->vmm_rom_size;
+	b->vmm = true;
+	pg_med_log(m, LOG_INFO, "ROM: %u bytes served by the VMM (its ROM file) in place of the "
+		   "device's own ROM, which stays hidden", (unsigned)m->vmm_rom_size);
+}
+
 static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsigned i)
 {
 	struct pg_med_bar *b = &m->bars[i];
@@ -246,6 +258,10 @@ static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsi
 	b->row = PG_ROW_NONE;
 	bool as32 = false;
 
+	if (i == PG_CFG_ROM_BAR && m->vmm_rom_size) {
+		vmm_rom(m, b);
+		return;
+	}
 	if (i == PG_CFG_ROM_BAR) {
 		kind = PG_BAR_ROM;
 		/* no-rom, or a transport that never maps the ROM (a ROM the guest sees could

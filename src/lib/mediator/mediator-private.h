@@ -122,6 +122,8 @@ struct pg_med_bar {
 	uint32_t host_lo, host_hi; /* hardware register values at compile time (restore) */
 	bool host64;               /* the hardware BAR is 64-bit: restore host_hi too */
 	uint32_t flags;            /* type/prefetch bits the guest reads (I/O: bits 1:0) */
+	bool vmm;                  /* ROM only: served by the VMM (vmm_rom_size), never the
+	                              device's: its register is never restored */
 	bool last_mapped;          /* what the last BAR_MAP effect said */
 	uint64_t last_addr;
 	/* compiled with the kinds (add_bars): what bars_sync() checks on a decode toggle */
@@ -163,6 +165,7 @@ struct pg_mediator {
 
 	uint32_t pflags;               /* enum pg_policy_flag bits */
 	unsigned opts;                 /* PG_MEDIATOR_OPT_* bits */
+	uint32_t vmm_rom_size;         /* pg_mediator_config.vmm_rom_size, validated */
 	/* Reset methods the policy allows, in order (see reset_order() in mediator.c);
 	 * n_reset 0: none allowed, every reset is refused. */
 	enum pg_reset_method reset_order[PG_RESET_MAX_METHODS];

@@ -445,6 +445,63 @@ static void test_readonly_executor(void **state)
 	}
 }
 
+/* A ROM the VMM serves (pg_mediator_config.vmm_rom_size, QEMU's romfile=): a virtual ROM
+ * BAR of that size in place of the device's 64 KiB ROM, shown under the QEMU 7.2 transport
+ * that hides the device's ROM, never written to or restored on the device. Sizes: a power
+ * of two from 2 KiB to 16 MiB (PCI 3.0 §6.2.5.2: the ROM BAR decodes at least 2 KiB). */
+static void test_vmm_rom(void **state)
+{
+	static const struct { uint32_t size; int rc; uint32_t mask; } rows[] = {
+		{ 0, 0, 0 },                        /* none: the transport hides the ROM */
+		{ 2048, 0, 0xfffff800 }, { 4096, 0, 0xfffff000 },
+		{ 1u << 24, 0, 0xff000000 },
+		{ 1024, -EINVAL, 0 }, { 3000, -EINVAL, 0 }, { 1u << 25, -EINVAL, 0 },
+		{ 0x80000000u, -EINVAL, 0 },
+	};
+	struct pg_mediator_config cfg;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct mt *t = calloc(1, sizeof(*t));
+		struct pg_mediator_bar b;
+
+		assert_non_null(t);
+		mt_device(&t->f);
+		mt_config(t, &cfg, PG_PROFILE_GUEST);
+		cfg.options = PG_MEDIATOR_TRANSPORT_QEMU72;
+		cfg.vmm_rom_size = rows[i].size;
+		assert_int_equal(mt_open_cfg(t, &cfg), rows[i].rc);
+		if (rows[i].rc < 0) {
+			pg_backend_close(t->be);
+			free(t);
+			continue;
+		}
+		/* sizing reads the VMM's size (enable bit kept), an address sticks */
+		assert_int_equal(mt_wr(t, 0x30, 4, 0xfffff800), 0);
+		assert_int_equal(mt_rd(t, 0x30, 4), rows[i].mask);
+		assert_int_equal(mt_wr(t, 0x30, 4, 0xffffffff), 0);
+		assert_int_equal(mt_rd(t, 0x30, 4), rows[i].mask | (rows[i].size ? 1u : 0u));
+		assert_int_equal(mt_wr(t, 0x30, 4, 0xfe000001), 0);
+		assert_int_equal(mt_rd(t, 0x30, 4), rows[i].size ? 0xfe000001u : 0u);
+		assert_int_equal(pg_mediator_bar_guest(t->m, PG_CFG_ROM_BAR, &b), 0);
+		assert_int_equal(b.kind, rows[i].size ? PG_BAR_ROM : PG_BAR_NONE);
+		assert_true(b.size == rows[i].size);
+		/* the device's ROM register is never written, not even by a reset's restore,
+		 * and the ROM is no BAR the mediator routes to the device */
+		assert_int_equal(pg_mediator_reset(t->m), 0);
+		assert_false(any_hw_write_in(t, 0x30, 0x34));
+		assert_int_equal(mt_rd(t, 0x30, 4), 0);  /* the guest's view starts over */
+		{
+			uint64_t v = 0;
+
+			assert_int_equal(pg_mediator_bar_read(t->m, PG_CFG_ROM_BAR, 0, 4, &v),
+					 -EINVAL);
+		}
+		assert_int_equal(t->f.nbar_reads, 0);
+		mt_free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_not_endpoint),
 		cmocka_unit_test(test_transport_qemu72),
 		cmocka_unit_test(test_readonly_executor),
+		cmocka_unit_test(test_vmm_rom),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
