@@ -63,7 +63,7 @@ static bool bar_state(const struct pg_mediator *m, const struct pg_med_bar *b, u
 }
 
 /* Post the BAR_MAP effect of BAR i and record it. Out of line: most syncs change nothing,
- * and the scan below stays a leaf. */
+ * and the effect's construction stays out of the scan below. */
 __attribute__((noinline))
 static void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i, bool mapped,
 		     uint64_t addr)
