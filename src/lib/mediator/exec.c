@@ -16,11 +16,6 @@
 #include "mediator-private.h"
 #include "regs.h"
 
-static int notify(struct pg_mediator *m, const struct pg_effect *e)
-{
-	return m->effect ? m->effect(m->effect_data, e) : 0;
-}
-
 /* The backend gets the allowed order and picks the first method it has; with none
  * allowed there is nothing to ask it (policy "avoid" names every method). */
 static int exec_reset_methods(struct pg_mediator *m, const struct pg_effect *e)
@@ -73,7 +68,7 @@ static int exec_reset(struct pg_mediator *m, const struct pg_effect *e)
 		return rc;
 	}
 	rc = pg_med_restore_host(m);
-	return rc < 0 ? rc : notify(m, e);
+	return rc < 0 ? rc : pg_med_notify(m, e);
 }
 
 /* Read-only executor: what would act on the device is dropped; what only the VMM does
@@ -107,12 +102,12 @@ int pg_med_apply_one(struct pg_mediator *m, const struct pg_effect *e)
 	case PG_EFFECT_RESTORE: {
 		int rc = pg_med_restore_host(m);
 
-		return rc == 0 ? notify(m, e) : rc;
+		return rc == 0 ? pg_med_notify(m, e) : rc;
 	}
 	case PG_EFFECT_IRQ:
 	case PG_EFFECT_BAR_MAP:
 	case PG_EFFECT_PM_STATE:
-		return notify(m, e);
+		return pg_med_notify(m, e);
 	default:
 		return -EINVAL;
 	}

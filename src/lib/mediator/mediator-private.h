@@ -329,6 +329,13 @@ int pg_med_restore_host(struct pg_mediator *m) __attribute__((warn_unused_result
 int pg_med_apply_one(struct pg_mediator *m, const struct pg_effect *e)
 	__attribute__((warn_unused_result));
 
+/* The effect callback for what only the VMM carries out (IRQ, BAR_MAP, PM_STATE, and the
+ * notifications after RESET/RESTORE): none set, nothing to do. */
+static inline int pg_med_notify(struct pg_mediator *m, const struct pg_effect *e)
+{
+	return m->effect ? m->effect(m->effect_data, e) : 0;
+}
+
 /* The executor's config write: read-modify-write through the backend, RW1C bits outside
  * write_mask written as 0 (part of the mask, value 0) so nothing is cleared by accident.
  * Inline with pg_med_apply(): every config write of a guest runs them. */
@@ -355,6 +362,9 @@ static inline int pg_med_apply(struct pg_mediator *m, const struct pg_write_deci
 		if (__builtin_expect(e->kind == PG_EFFECT_CFG_WRITE &&
 				     !(m->opts & PG_MEDIATOR_OPT_READONLY), 1))
 			rc = pg_med_exec_cfg(m, e);
+		else if (e->kind == PG_EFFECT_IRQ || e->kind == PG_EFFECT_BAR_MAP ||
+			 e->kind == PG_EFFECT_PM_STATE)
+			rc = pg_med_notify(m, e); /* the VMM's in every mode */
 		else
 			rc = pg_med_apply_one(m, e);
 	}
