@@ -43,6 +43,10 @@
  *   and Data_Select; PCIe Device Control error-reporting enables, Relaxed Ordering, Extended
  *   Tag and No Snoop; Device Control 2 Completion Timeout, AtomicOp Requester and IDO.
  *   Everything else is virtual, read-only or refused (the source files say why per bit).
+ *   An extended capability a policy adds is read-only, except AER (status RW1C, masks the
+ *   device had clear, capable ECRC enables; severity virtual, logs read 0), LTR and L1 PM
+ *   Substates controls (virtual), Power Budgeting Data Select, and the host-owned
+ *   controls listed under permissive; docs/mediation.md has the rules.
  * - device-model: the guest rules, except that the only bits that ever reach the hardware
  *   are MSI Enable, MSI-X Enable and Function Mask, and INTx Disable, each written only
  *   when its hardware value changes (a refused or repeated enable writes nothing). One
@@ -60,7 +64,9 @@
  *   hardware, bytes of hidden capabilities stay hidden. What stays mediated: BARs and
  *   ROM (virtual), capability IDs and next pointers (virtual, so hiding keeps working),
  *   MSI/MSI-X message registers and enables (interrupt routing), PM state (effects), FLR
- *   (always a reset effect, never a raw write).
+ *   (always a reset effect, never a raw write), and the extended controls the host owns:
+ *   Resizable BAR sizes, SR-IOV controls and VF BARs (read 0), ATS, PASID and PRI enables,
+ *   ACS controls (refused and audited as denied; docs/mediation.md).
  *
  * Hide on failure: a capability whose handler fails to initialise (registers out of range,
  * overlapping, invalid MSI-X BIR/offset/size, ...) is hidden and a diagnostic goes to the

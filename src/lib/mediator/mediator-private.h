@@ -449,6 +449,39 @@ int pg_med_pcie_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 	__attribute__((warn_unused_result));
 int pg_med_af_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 	__attribute__((warn_unused_result));
+/* Extended capability handlers (aer.c, ecap-*.c): the same contract. */
+int pg_med_aer_init(struct pg_mediator *m, const struct pg_med_cap *cap)
+	__attribute__((warn_unused_result));
+/* ecap-lock.c: Resizable BAR, VF Resizable BAR, SR-IOV, ATS, PASID, PRI and ACS (their
+ * control registers refused in every profile); -EINVAL for another capability. */
+int pg_med_ecap_lock_init(struct pg_mediator *m, const struct pg_med_cap *cap)
+	__attribute__((warn_unused_result));
+/* ecap-common.c: add row r of an extended capability, reduced first for the device-model
+ * profile (pass bits become virtual from the device's value, RW1C bits refused); r may be
+ * changed. Returns pg_med_add()'s result. */
+int pg_med_ecap_add(struct pg_mediator *m, struct pg_reg *r) __attribute__((warn_unused_result));
+/* Cover every byte of the capability past its header that no row owns with read-only
+ * rows named id (pg_med_ro_rows()). */
+int pg_med_ecap_fill(struct pg_mediator *m, const struct pg_med_cap *cap, const char *id)
+	__attribute__((warn_unused_result));
+/* An extended capability whose rows need nothing device-specific: its row table, and
+ * the row id of the read-only rest. */
+struct pg_ecap_table {
+	uint16_t id;
+	const struct pg_row_def *rows;
+	size_t nrows;
+	const char *name;
+};
+#define PG_ECAP_TABLE(i, t, n) { .id = (i), .rows = (t), .nrows = sizeof(t) / sizeof((t)[0]), \
+				 .name = (n) }
+/* Register cap from the entry of t[0..n) with its ID: the rows lying within the capability
+ * (pg_med_ecap_add()), then pg_med_ecap_fill() for the rest. -EINVAL: no entry. */
+int pg_med_ecap_table_init(struct pg_mediator *m, const struct pg_med_cap *cap,
+			   const struct pg_ecap_table *t, size_t n)
+	__attribute__((warn_unused_result));
+/* ecap-power.c: LTR, L1 PM Substates, Power Budgeting. */
+int pg_med_ecap_power_init(struct pg_mediator *m, const struct pg_med_cap *cap)
+	__attribute__((warn_unused_result));
 void pg_med_msix_reinit(struct pg_mediator *m);
 /* Record where a hidden MSI-X capability's table and PBA are, when valid, so they stay
  * trapped (read 0, writes audited). */
