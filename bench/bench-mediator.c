@@ -251,7 +251,8 @@ static void report(struct ctx *c)
 	}
 	rw = med[MEDIATED_WRITE] / med[DIRECT_WRITE];
 	fx = med[MEDIATED_FX] / med[DIRECT_FX];
-	printf("targets (medians of this run):\n");
+	printf("targets (medians of this run; times move with the machine's load, "
+	       "bench/bench-mediator-ir.sh counts instructions):\n");
 	printf("  issue 3: mediated read  %6.1f ns <= 40 ns: %s\n", med[MEDIATED_READ],
 	       verdict(med[MEDIATED_READ], 40.0));
 	printf("  issue 3: mediated write %6.1f ns <= 80 ns: %s\n", med[MEDIATED_WRITE],
