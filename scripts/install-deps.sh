@@ -21,7 +21,9 @@ packages=(
 	# virtio: qemu-storage-daemon's vhost-user-blk export is the real device of the
 	# virtio-blk functional tests and benchmark
 	qemu-system-common
-	# bench-vring-instructions: instructions per buffer under callgrind
+	# benchmarks: callgrind counts bench-mediator's instructions per access
+	# (bench/bench-mediator-ir.sh) and bench-vring's per buffer (bench/vring-instructions.sh),
+	# steady where the machine's load moves the nanoseconds
 	valgrind
 )
 

@@ -16,23 +16,6 @@
 #include "mediator-private.h"
 #include "regs.h"
 
-static int exec_cfg(struct pg_mediator *m, const struct pg_effect *e)
-{
-	uint32_t all = pg_size_mask(e->u.cfg.size);
-
-	if (!e->u.cfg.write_mask)
-		return 0;
-	/* RW1C bits outside write_mask are written as 0: part of the mask, value 0 */
-	return pg_backend_cfg_update(m->be, e->u.cfg.off, e->u.cfg.size,
-				     e->u.cfg.value & e->u.cfg.write_mask & all,
-				     e->u.cfg.write_mask | e->u.cfg.rw1c_mask);
-}
-
-static int notify(struct pg_mediator *m, const struct pg_effect *e)
-{
-	return m->effect ? m->effect(m->effect_data, e) : 0;
-}
-
 /* The backend gets the allowed order and picks the first method it has; with none
  * allowed there is nothing to ask it (policy "avoid" names every method). */
 static int exec_reset_methods(struct pg_mediator *m, const struct pg_effect *e)
@@ -85,7 +68,7 @@ static int exec_reset(struct pg_mediator *m, const struct pg_effect *e)
 		return rc;
 	}
 	rc = pg_med_restore_host(m);
-	return rc < 0 ? rc : notify(m, e);
+	return rc < 0 ? rc : pg_med_notify(m, e);
 }
 
 /* Read-only executor: what would act on the device is dropped; what only the VMM does
@@ -104,44 +87,30 @@ int pg_mediator_apply(struct pg_mediator *m, const struct pg_write_decision *d)
 	return pg_med_apply(m, d);
 }
 
-/* pg_mediator_apply() of a decision the mediator has just made itself (the config write
- * path): its arguments need no second check. */
-int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
+int pg_med_apply_one(struct pg_mediator *m, const struct pg_effect *e)
 {
-	int rc = 0;
+	if (readonly_drops(m, e))
+		return 0;
+	switch (e->kind) {
+	case PG_EFFECT_CFG_WRITE:
+		return pg_med_exec_cfg(m, e);
+	case PG_EFFECT_BAR_WRITE:
+		return pg_backend_bar_write(m->be, e->u.bar.bar, e->u.bar.off, e->u.bar.size,
+					    e->u.bar.value);
+	case PG_EFFECT_RESET:
+		return exec_reset(m, e);
+	case PG_EFFECT_RESTORE: {
+		int rc = pg_med_restore_host(m);
 
-	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
-		const struct pg_effect *e = &d->effects[i];
-
-		if (__builtin_expect(m->opts & PG_MEDIATOR_OPT_READONLY, 0) && readonly_drops(m, e))
-			continue;
-		switch (e->kind) {
-		case PG_EFFECT_CFG_WRITE:
-			rc = exec_cfg(m, e);
-			break;
-		case PG_EFFECT_BAR_WRITE:
-			rc = pg_backend_bar_write(m->be, e->u.bar.bar, e->u.bar.off, e->u.bar.size,
-						  e->u.bar.value);
-			break;
-		case PG_EFFECT_RESET:
-			rc = exec_reset(m, e);
-			break;
-		case PG_EFFECT_RESTORE:
-			rc = pg_med_restore_host(m);
-			if (rc == 0)
-				rc = notify(m, e);
-			break;
-		case PG_EFFECT_IRQ:
-		case PG_EFFECT_BAR_MAP:
-		case PG_EFFECT_PM_STATE:
-			rc = notify(m, e);
-			break;
-		default:
-			rc = -EINVAL;
-			break;
-		}
+		return rc == 0 ? pg_med_notify(m, e) : rc;
 	}
-	return rc;
+	case PG_EFFECT_IRQ:
+	case PG_EFFECT_BAR_MAP:
+	case PG_EFFECT_PM_STATE:
+		return pg_med_notify(m, e);
+	default:
+		return -EINVAL;
+	}
 }
 
 /* Rewrite the config the host owns: BARs and ROM as they were at compile time (the guest
@@ -175,7 +144,7 @@ int pg_med_restore_host(struct pg_mediator *m)
 
 		memset(&e, 0, sizeof(e));
 		pg_med_cfg_effect(&e, REG_COMMAND, 2, m->cmd_hw & keep, keep, 0);
-		return exec_cfg(m, &e);
+		return pg_med_exec_cfg(m, &e);
 	}
 }
 

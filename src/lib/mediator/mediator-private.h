@@ -57,6 +57,14 @@ struct pg_reg {
 	uint32_t paudit;       /* compiled: permissive-only bits, audited when changed */
 	uint32_t pvalue;       /* compiled: last value of paudit bits (snapshot, then writes) */
 	uint32_t rd_hw;        /* compiled: bits read from hardware */
+	/* Compiled by pg_regtable_add() from the masks above, which never change once a row
+	 * is added: the write path uses them instead of recombining the masks per access. */
+	uint32_t wr_virt;      /* virtual bits a guest write stores: virt & ~ro & ~deny */
+	uint32_t wr_hw;        /* bits whose guest value goes to hardware: pass | rw1c */
+	uint32_t wr_all;       /* every bit of the register: the size mask */
+	uint8_t wr_shift;      /* bit position of the register in its dword: 8 * (off & 3) */
+	bool wr_plain;         /* no hook, no deny or permissive-audit bits: masks alone */
+	bool wr_audit;         /* deny or permissive-audit bits: audit_row() looks */
 	pg_reg_hook write;
 	uint16_t priv;         /* hook data: BAR index, ... */
 	char id[PG_REG_ID_LEN];/* stable rule id, e.g. "hdr.command" */
@@ -118,6 +126,9 @@ struct pg_med_bar {
 	                              device's: its register is never restored */
 	bool last_mapped;          /* what the last BAR_MAP effect said */
 	uint64_t last_addr;
+	/* compiled with the kinds (add_bars): what bars_sync() checks on a decode toggle */
+	uint32_t lo_mask, hi_mask; /* address bits of the (low, high) register */
+	uint16_t decode;           /* the Command bit that enables it: CMD_IO or CMD_MEM */
 };
 
 struct pg_med_cap {
@@ -269,11 +280,14 @@ static inline void pg_med_narrow(uint8_t size, uint32_t mask, unsigned *ret_firs
 static inline void pg_med_cfg_effect(struct pg_effect *e, uint16_t off, uint8_t size,
 				     uint32_t value, uint32_t mask, uint32_t rw1c)
 {
+	uint32_t mm = mask & pg_size_mask(size);
 	unsigned first = 0;
 	uint8_t n = size;
 
-	if (mask & pg_size_mask(size))
-		pg_med_narrow(size, mask & pg_size_mask(size), &first, &n);
+	/* a mask touching the register's first and last byte narrows to the whole register
+	 * (pg_med_narrow() would say so too): the common case, decided in two tests */
+	if (mm && (!(mm & 0xffu) || !(mm >> (8u * (size - 1u)))))
+		pg_med_narrow(size, mm, &first, &n);
 	e->kind = PG_EFFECT_CFG_WRITE;
 	e->u.cfg.off = (uint16_t)(off + first);
 	e->u.cfg.size = n;
@@ -310,10 +324,52 @@ void pg_med_reset_effect(const struct pg_mediator *m, const char *why, uint16_t 
 
 /* exec.c: the executor */
 int pg_med_restore_host(struct pg_mediator *m) __attribute__((warn_unused_result));
-/* exec.c: pg_mediator_apply() without the argument checks, for decisions the mediator made
- * itself (m non-NULL, d->neffects within PG_MEDIATOR_MAX_EFFECTS). */
-int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
+/* exec.c: one effect of any kind but a config write (pg_med_exec_cfg() below), and every
+ * effect in read-only mode, which drops those acting on the device. */
+int pg_med_apply_one(struct pg_mediator *m, const struct pg_effect *e)
 	__attribute__((warn_unused_result));
+
+/* The effect callback for what only the VMM carries out (IRQ, BAR_MAP, PM_STATE, and the
+ * notifications after RESET/RESTORE): none set, nothing to do. */
+static inline int pg_med_notify(struct pg_mediator *m, const struct pg_effect *e)
+{
+	return m->effect ? m->effect(m->effect_data, e) : 0;
+}
+
+/* The executor's config write: read-modify-write through the backend, RW1C bits outside
+ * write_mask written as 0 (part of the mask, value 0) so nothing is cleared by accident.
+ * Inline with pg_med_apply(): every config write of a guest runs them. */
+static inline int pg_med_exec_cfg(struct pg_mediator *m, const struct pg_effect *e)
+{
+	if (!e->u.cfg.write_mask)
+		return 0;
+	return pg_backend_cfg_update(m->be, e->u.cfg.off, e->u.cfg.size,
+				     e->u.cfg.value & e->u.cfg.write_mask &
+				     pg_size_mask(e->u.cfg.size),
+				     e->u.cfg.write_mask | e->u.cfg.rw1c_mask);
+}
+
+/* pg_mediator_apply() without the argument checks, for decisions the mediator made itself
+ * (m non-NULL, d->neffects within PG_MEDIATOR_MAX_EFFECTS): in order, stopping at the first
+ * error. Config writes, most of what a decision holds, run in the loop itself. */
+static inline int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
+{
+	int rc = 0;
+
+	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
+		const struct pg_effect *e = &d->effects[i];
+
+		if (__builtin_expect(e->kind == PG_EFFECT_CFG_WRITE &&
+				     !(m->opts & PG_MEDIATOR_OPT_READONLY), 1))
+			rc = pg_med_exec_cfg(m, e);
+		else if (e->kind == PG_EFFECT_IRQ || e->kind == PG_EFFECT_BAR_MAP ||
+			 e->kind == PG_EFFECT_PM_STATE)
+			rc = pg_med_notify(m, e); /* the VMM's in every mode */
+		else
+			rc = pg_med_apply_one(m, e);
+	}
+	return rc;
+}
 void pg_med_reinit_virtual(struct pg_mediator *m);
 
 /* irq.c: interrupt mode */
@@ -370,7 +426,10 @@ bool pg_med_policy_covers(const struct pg_policy_entry *pol, uint16_t off);
 int pg_med_header_init(struct pg_mediator *m, const struct pg_cfg_layout *l,
 		       const struct pg_policy_entry *pol, const struct pg_mediator_ids *ids)
 	__attribute__((warn_unused_result));
-void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w);
+/* Post a BAR_MAP effect for each BAR whose mapping changed, among the BARs decoded by a
+ * Command bit in decode (CMD_IO, CMD_MEM: the inputs that changed; both after a BAR
+ * write). */
+void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode);
 /* Command as the guest sees it (virtual bits and the hardware bits it wrote). */
 uint32_t pg_med_guest_cmd(const struct pg_mediator *m);
 

@@ -274,14 +274,7 @@ int pg_mediator_cfg_read(struct pg_mediator *m, uint16_t off, uint8_t size, uint
 	return 0;
 }
 
-int pg_mediator_cfg_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value)
-{
-	struct pg_write_decision d;
-	int rc = pg_mediator_decide_write(m, off, size, value, &d);
-
-	/* most rewrites of virtual registers decide nothing to do */
-	return rc < 0 ? rc : d.neffects ? pg_med_apply(m, &d) : 0;
-}
+/* pg_mediator_cfg_write() is in dispatch.c, beside the decision it inlines. */
 
 /* Malformed accesses are -EINVAL. Then only BARs the guest can see, and only inside them:
  * a BAR the mediator hid (absent, rejected size) is not reachable through the BAR path

@@ -233,6 +233,66 @@ static void test_bar_relocation(void **state)
 	mt_free(t);
 }
 
+/* The mapping each Command decode bit controls (PCI 3.0 §6.2.2: I/O Space enables the I/O
+ * BARs, Memory Space the memory BARs and, with its own enable bit, the ROM §6.2.5.2): a
+ * toggle of one bit remaps the BARs it enables and no other, both at once remap all, a
+ * rewrite remaps nothing, and after a reset the guest's BARs read 0 and are not mapped by
+ * decode alone. Rows: the Command write, then the BAR_MAP effects as (bar, mapped). */
+static void expect_maps(struct mt *t, uint16_t cmd, const char *what, unsigned n,
+			const uint8_t (*want)[2])
+{
+	t->rec.neffects = 0;
+	assert_int_equal(mt_wr(t, 0x04, 2, cmd), 0);
+	if (mt_count(t, PG_EFFECT_BAR_MAP) != n)
+		fail_msg("%s: %u BAR_MAP effects, expected %u", what,
+			 mt_count(t, PG_EFFECT_BAR_MAP), n);
+	for (unsigned k = 0; k < n; k++) {
+		bool found = false;
+
+		for (unsigned i = 0; i < t->rec.neffects; i++) {
+			const struct pg_effect *e = &t->rec.effects[i];
+
+			found |= e->kind == PG_EFFECT_BAR_MAP && e->u.map.bar == want[k][0] &&
+				 e->u.map.mapped == (want[k][1] != 0);
+		}
+		if (!found)
+			fail_msg("%s: no BAR_MAP of BAR %u with mapped %u", what, want[k][0],
+				 want[k][1]);
+	}
+}
+
+static void test_bar_decode_bits(void **state)
+{
+	static const uint8_t io_on[][2] = { { 4, 1 } }, io_off[][2] = { { 4, 0 } };
+	static const uint8_t mem_on[][2] = { { 0, 1 }, { 2, 1 }, { PG_CFG_ROM_BAR, 1 } };
+	static const uint8_t swap[][2] = { { 0, 0 }, { 2, 0 }, { PG_CFG_ROM_BAR, 0 }, { 4, 1 } };
+	struct mt *t = mt_new(PG_PROFILE_GUEST, NULL);
+
+	(void)state;
+	assert_int_equal(mt_wr(t, 0x04, 2, 0x0400), 0);        /* decode off */
+	assert_int_equal(mt_wr(t, 0x10, 4, 0xe0000000), 0);    /* BAR0 (64-bit) */
+	assert_int_equal(mt_wr(t, 0x14, 4, 0), 0);
+	assert_int_equal(mt_wr(t, 0x18, 4, 0xf0000000), 0);    /* BAR2 */
+	assert_int_equal(mt_wr(t, 0x20, 4, 0xc000), 0);        /* BAR4 (I/O) */
+	assert_int_equal(mt_wr(t, 0x30, 4, 0xd0000001), 0);    /* ROM, enabled */
+	assert_int_equal(mt_count(t, PG_EFFECT_BAR_MAP), 0);
+	expect_maps(t, 0x0401, "I/O on", 1, io_on);
+	expect_maps(t, 0x0403, "memory on", 3, mem_on);
+	expect_maps(t, 0x0403, "rewrite", 0, NULL);
+	expect_maps(t, 0x0402, "I/O off", 1, io_off);
+	expect_maps(t, 0x0402, "rewrite", 0, NULL);
+	expect_maps(t, 0x0401, "memory off, I/O on", 4, swap);
+	expect_maps(t, 0x0403, "memory on again", 3, mem_on);
+	/* after a reset the record starts over with the guest's BARs at 0: decode alone maps
+	 * nothing, and the I/O BAR is not left mapped from before */
+	assert_int_equal(pg_mediator_reset(t->m), 0);
+	expect_maps(t, 0x0403, "after reset", 0, NULL);
+	assert_int_equal(mt_wr(t, 0x20, 4, 0xc000), 0);
+	assert_int_equal(mt_count(t, PG_EFFECT_BAR_MAP), 1);
+	expect_maps(t, 0x0402, "I/O off after reset", 1, io_off);
+	mt_free(t);
+}
+
 static void test_misc_registers(void **state)
 {
 	struct mt *t = mt_new(PG_PROFILE_GUEST, NULL);
@@ -451,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_bar_sizing),
 		cmocka_unit_test(test_bar_relocation),
+		cmocka_unit_test(test_bar_decode_bits),
 		cmocka_unit_test(test_misc_registers),
 		cmocka_unit_test(test_bad_backend_bar),
 		cmocka_unit_test(test_not_endpoint),
