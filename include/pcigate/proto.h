@@ -227,12 +227,18 @@ PG_EXPORT PG_MUST_CHECK int pg_proto_send_ret(struct pg_proto_conn *conn, uint64
 
 /* ---- dispatch ------------------------------------------------------------------------ */
 
+/** A handler op's "refused, keep serving": the request is answered as a failed operation
+ *  (all ones) but is no device failure, so the connection stays open. */
+#define PG_PROTO_REFUSED 1
+
 /**
- * What a server does with each command. Every op returns 0 or a negative errno; any op may
- * be NULL (then: reads return all ones, writes and resets are acknowledged and ignored,
- * SYNC_SYSMEM and SET_IRQFD fds are closed). A negative return is treated as a device
- * failure: reads answer all ones, the error goes back to the caller of
- * pg_proto_serve_one(), which should close the connection (fail closed).
+ * What a server does with each command. Every op returns 0, PG_PROTO_REFUSED or a negative
+ * errno; any op may be NULL (then: reads return all ones, writes and resets are
+ * acknowledged and ignored, SYNC_SYSMEM and SET_IRQFD fds are closed). A negative return
+ * is treated as a device failure: reads answer all ones, the error goes back to the caller
+ * of pg_proto_serve_one(), which should close the connection (fail closed).
+ * PG_PROTO_REFUSED answers all ones too, and pg_proto_serve_one() returns 1 (handled): the
+ * op has already logged and audited the refusal and left the device in a safe state.
  * sync_sysmem and set_irqfd receive the message and may steal its fds (set them to -1);
  * whatever is left is closed after the op returns, also on error.
  */
@@ -343,8 +349,15 @@ struct pg_backend;
  *   read all ones and drop writes; DEVICE_RESET is acknowledged without a reset. This is
  *   how a live host device (sysfs backend, read-only) is served: config only. A BAR the
  *   backend refuses (-EPERM) also reads all ones and drops writes.
- * - DEVICE_RESET otherwise is pg_mediator_reset(): a reset the policy ("avoid") or the
- *   backend refuses is returned to the VMM as an error (and audited by the mediator).
+ * - DEVICE_RESET otherwise is pg_mediator_reset(). A reset with no method to carry it out
+ *   (-EPERM: the policy avoids every method; -EOPNOTSUPP: the device has none of the
+ *   allowed ones, like QEMU's edu) is refused (PG_PROTO_REFUSED: the VMM reads a failed
+ *   operation; the mediator audited it and reinitialised its virtual registers), the
+ *   device is brought to what the reinitialised view says (Bus Master off, and I/O and
+ *   Memory decode off except in the device-model profile) and serving goes on; with
+ *   PG_PROTO_DEV_RESET_REQUIRED it is a device failure instead. Any other reset error is
+ *   a device failure. After every VMM reset a vfio device's INTx is routed to QEMU's
+ *   irqfd again (a reset drops the kernel's interrupt routes).
  * SYNC_SYSMEM replaces a pg_sysmem table (fds kept, mapped lazily); SET_IRQFD fds are kept
  * (replacing closes the old ones) although QEMU 7.2 under TCG never consumes them
  * (docs/serve.md, mpqemu §7).
@@ -352,6 +365,10 @@ struct pg_backend;
 struct pg_proto_dev;
 
 #define PG_PROTO_DEV_READONLY 0x1u
+/** A DEVICE_RESET that cannot be carried out (no allowed method the device has) is a
+ *  device failure that closes the connection; without it the reset is refused to the VMM
+ *  and serving goes on (policy flag reset-required, docs/serve.md "Resets"). */
+#define PG_PROTO_DEV_RESET_REQUIRED 0x2u
 
 /** Counters of a served device. */
 struct pg_proto_dev_stats {
@@ -359,6 +376,7 @@ struct pg_proto_dev_stats {
 	uint64_t resets, sysmem, irqfd;
 	uint64_t unrouted;     /**< BAR accesses at an address inside no BAR */
 	uint64_t dropped;      /**< writes dropped by a transport limit or READONLY */
+	uint64_t resets_refused; /**< DEVICE_RESETs refused (no allowed method), served on */
 };
 
 /** Log sink: syslog level and a message without trailing newline. */
@@ -368,7 +386,7 @@ typedef void (*pg_proto_log_fn)(void *data, int level, const char *msg);
  * Create a served device.
  * @param m     borrowed; must outlive the device; used only through this device afterwards
  * @param be    borrowed: the mediator's backend (BAR accessibility, quiesce)
- * @param flags 0 or PG_PROTO_DEV_READONLY
+ * @param flags 0, PG_PROTO_DEV_READONLY, PG_PROTO_DEV_RESET_REQUIRED
  * @param log   may be NULL
  * @return 0, -EINVAL (NULL m/be/ret, unknown flags, a mediator built without
  *         PG_MEDIATOR_TRANSPORT_QEMU72 or whose PG_MEDIATOR_OPT_READONLY differs from

@@ -481,7 +481,7 @@ int pg_proto_serve_one(struct pg_proto_conn *conn, const struct pg_proto_handler
 	hrc = dispatch[m.cmd](h, ctx, &m, &reply);
 	/* Whatever the handler did not steal is closed now, also when it failed. */
 	pg_proto_msg_clear(&m);
-	if (hrc < 0)
+	if (hrc != 0)
 		reply = UINT64_MAX; /* QEMU reports UINT64_MAX as a failed operation */
 	if (r->reply) {
 		rc = pg_proto_send_ret(conn, reply);

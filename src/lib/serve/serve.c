@@ -271,6 +271,15 @@ static void catch_term(int sockfd)
 
 /* ---- attach and serve ------------------------------------------------------------------ */
 
+/* A live device is served read-only; the policy decides whether a reset nobody can carry
+ * out ends the session (flag reset-required) or is refused to the VMM. */
+static unsigned dev_flags(const struct pg_serve *s)
+{
+	return (s->g.live ? PG_PROTO_DEV_READONLY : 0) |
+	       (s->g.entry && (s->g.entry->flags & PG_POLICY_F_RESET_REQUIRED)
+			? PG_PROTO_DEV_RESET_REQUIRED : 0);
+}
+
 int pg_serve_attach(struct pg_serve *s, int sockfd)
 {
 	int rc;
@@ -288,8 +297,7 @@ int pg_serve_attach(struct pg_serve *s, int sockfd)
 		return rc;
 	}
 	s->sockfd = -1; /* the connection owns it now */
-	rc = pg_proto_dev_new(s->med, s->be, s->g.live ? PG_PROTO_DEV_READONLY : 0, fwd_log, s,
-			      &s->dev);
+	rc = pg_proto_dev_new(s->med, s->be, dev_flags(s), fwd_log, s, &s->dev);
 	if (rc < 0) {
 		pg_serve_logf(s, LOG_ERR, "%s: %s", s->name, strerror(-rc));
 		return rc;
@@ -320,11 +328,13 @@ static void report_stats(const struct pg_serve *s)
 
 	pg_proto_dev_stats(s->dev, &st);
 	pg_serve_logf(s, LOG_INFO, "%s: %llu messages: cfg %llu R / %llu W, bar %llu R / %llu W, "
-		      "reset %llu, sync-sysmem %llu, irqfd %llu, unrouted %llu, dropped %llu",
+		      "reset %llu (%llu refused), sync-sysmem %llu, irqfd %llu, unrouted %llu, "
+		      "dropped %llu",
 		      s->name, (unsigned long long)pg_proto_conn_count(s->conn),
 		      (unsigned long long)st.cfg_reads, (unsigned long long)st.cfg_writes,
 		      (unsigned long long)st.bar_reads, (unsigned long long)st.bar_writes,
-		      (unsigned long long)st.resets, (unsigned long long)st.sysmem,
+		      (unsigned long long)st.resets, (unsigned long long)st.resets_refused,
+		      (unsigned long long)st.sysmem,
 		      (unsigned long long)st.irqfd, (unsigned long long)st.unrouted,
 		      (unsigned long long)st.dropped);
 }
