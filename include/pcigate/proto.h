@@ -209,6 +209,11 @@ PG_EXPORT void pg_proto_conn_free(struct pg_proto_conn *conn);
 /** Messages received and validated so far on conn. */
 PG_EXPORT uint64_t pg_proto_conn_count(const struct pg_proto_conn *conn);
 
+/** Bytes received but not yet consumed (part or all of the next message): while non-zero,
+ *  a caller that polls the transport's fd before pg_proto_recv() must not wait on it.
+ *  NULL: 0. */
+PG_EXPORT size_t pg_proto_conn_buffered(const struct pg_proto_conn *conn);
+
 /**
  * Read one whole message and validate it, with one transport receive when the message is
  * not already buffered (bytes of a following message are kept for the next call). On any

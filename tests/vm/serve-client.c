@@ -50,6 +50,10 @@
  *            irqfd and the
  *            resample eventfd re-arms it, a shrink of the memfd under the mapping crashes
  *            nothing, and SIGTERM quiesces (Bus Master off in the real Command register).
+ *   request  DUMP is vfio:BDF (in the VM guest): while serve holds the device, a child
+ *            unbinds it from vfio-pci; the kernel's device request must make serve
+ *            quiesce (Bus Master off in hardware) and exit 0 within 20 s, after which
+ *            the unbind completes.
  * Exit status 0 pass, 1 fail.
  */
 #include <errno.h>
@@ -989,11 +993,58 @@ static void mode_vfio(char *pcigate, char *spec)
 	close(ev[1]);
 }
 
+/* The kernel asks for a served vfio device back: an unbind from vfio-pci (by a child: the
+ * write blocks until the device is released) must make serve quiesce and exit 0 within
+ * seconds, saying why; then the unbind completes and Bus Master is off in hardware. */
+static void mode_request(char *pcigate, char *spec)
+{
+	char *argv[] = { pcigate, "serve", "--device", spec, "--fd", "3", "--verbose", NULL };
+	char path[128], out[8192];
+	struct child c;
+	struct timespec t0, t1;
+	pid_t unbinder;
+	int rc, urc;
+
+	spawn(&c, argv);
+	check(cfg(c.sk, false, 0x00, 0, 2) != UINT64_MAX - 1, "first read");
+	check(cfg(c.sk, true, 0x04, 0x0006, 2) == 0, "Command: memory + bus master");
+	check(sysfs_command(spec) & 4, "Bus Master not on in hardware (cmd %#x)",
+	      sysfs_command(spec));
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", spec + 5);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	unbinder = fork();
+	if (unbinder == 0) {
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+		_exit(fd >= 0 && write(fd, spec + 5, strlen(spec + 5)) ==
+		      (ssize_t)strlen(spec + 5) ? 0 : 1);
+	}
+	rc = wait_bounded(c.pid, 20000);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	urc = wait_bounded(unbinder, 20000);
+	c.pid = -1;
+	close(c.sk);
+	read_all(c.out, out, sizeof(out));
+	close(c.out);
+	check(rc == 0, "serve exited %d after the unbind request, expected 0 (-1: still "
+	      "running after 20 s):\n%s", rc, out);
+	check(urc == 0, "the unbind did not complete (%d)", urc);
+	check(strstr(out, "the kernel asks for the device back") != NULL &&
+	      strstr(out, "device quiesced") != NULL, "no request/quiesce in the log:\n%s", out);
+	check(!(sysfs_command(spec) & 4), "Bus Master still on in hardware (cmd %#x)",
+	      sysfs_command(spec));
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", spec + 5);
+	check(access(path, F_OK) != 0, "the device is still bound to a driver");
+	printf("request: serve exited %.0f ms after the unbind began\n",
+	       (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	printf("%s", out);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
 		fprintf(stderr, "usage: serve-client PCIGATE DUMP realize|bad|sandbox|term|probe|"
-			"refused|listen|fifo|epipe|stuck|pdeath|vfio|policy|noreset\n");
+			"refused|listen|fifo|epipe|stuck|pdeath|vfio|policy|noreset|request\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -1023,6 +1074,8 @@ int main(int argc, char **argv)
 		mode_vfio(argv[1], argv[2]);
 	else if (!strcmp(argv[3], "policy"))
 		mode_policy(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "request"))
+		mode_request(argv[1], argv[2]);
 	else if (!strcmp(argv[3], "noreset"))
 		mode_noreset(argv[1], argv[2]);
 	else

@@ -15,8 +15,9 @@ asserts that every expected check ran and passed, plus the open/refusal messages
                 inputs (bad BDFs, non-viable group, removed device, a device removed
                 while held: the kernel's request is seen and honoured), quiesce on close;
                 pcigate inspect/view/session vfio:BDF in the guest; `pcigate serve --device
-                vfio:BDF` driven by serve-client (SYNC_SYSMEM DMA, INTx irqfd, memfd shrink,
-                SIGTERM quiesce); SIGKILL of a server under `pcigate launch` (launch
+                vfio:BDF` driven by serve-client (SYNC_SYSMEM DMA, the machine-start
+                DEVICE_RESET refused on edu and served on, INTx irqfd, memfd shrink, SIGTERM
+                quiesce; an unbind while served: serve quiesces and exits); SIGKILL of a server under `pcigate launch` (launch
                 quiesces).
   vfio-unsafe   intremap=off: type1 refuses the group (pcigate never sets the knob); after
                 the test sets allow_unsafe_interrupts, the MSI-X direct map is refused
@@ -232,6 +233,13 @@ def scenario_vfio(serial, errs):
         errs.append("reset_method restore was not checked after every list")
     if not re.search(r"^vfio: PASS$", serial, re.M) or "PG-VM: SERVE-RC 0" not in serial:
         errs.append("pcigate serve --device vfio:%s (serve-client vfio) failed" % EDU)
+    if not re.search(r"^request: PASS$", serial, re.M) or \
+            "PG-VM: SERVE-REQUEST-RC 0" not in serial:
+        errs.append("pcigate serve --device vfio:%s did not let go of the device when "
+                    "the kernel asked (serve-client request)" % NVME_RP)
+    m = re.search(r"^request: serve exited (\d+) ms after the unbind began$", serial, re.M)
+    if m:
+        print("request: serve exited %s ms (guest time) after the unbind began" % m.group(1))
 
 
 def scenario_cli(serial, errs):

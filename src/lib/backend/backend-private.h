@@ -127,14 +127,9 @@ int pg_vfio_backend_reset(struct pg_backend *be, const enum pg_reset_method *met
 int pg_vfio_quiesce_dev(struct pg_vfio_dev *d);
 void pg_vfio_log(const struct pg_vfio_dev *d, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Host facts (vfio-host.c): the group number of bdf (-ENOENT without one); the other
- * members of group with their drivers as one line; reset_method into d (kept open for
- * narrowing when writable); whether allow_unsafe_interrupts is set. */
-int pg_vfio_group_of(const char *root, const char *bdf, int *ret);
-void pg_vfio_group_members(const char *root, int group, const char *self, char *out,
-			   size_t cap);
+/* reset_method into d (vfio-host.c; kept open for narrowing when writable). The group,
+ * its members, drivers and interrupt remapping come from the topology module. */
 void pg_vfio_read_reset_method(struct pg_vfio_dev *d);
-bool pg_vfio_unsafe_interrupts(const char *root);
 /* Format err->msg (err may be NULL) and return rc: the open/assign refusals. */
 int pg_vfio_fail(struct pg_vfio_error *err, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -198,6 +198,11 @@ uint64_t pg_proto_conn_count(const struct pg_proto_conn *conn)
 	return conn ? conn->count : 0;
 }
 
+size_t pg_proto_conn_buffered(const struct pg_proto_conn *conn)
+{
+	return conn ? conn->rx_len : 0;
+}
+
 /* ---- receiving ----------------------------------------------------------------------- */
 
 /*

@@ -357,17 +357,25 @@ static void test_irq_remap(void **state)
 
 	(void)state;
 	snprintf(proc, sizeof(proc), "%s/proc-ir", root);
-	assert_true(pg_vfio_irq_remap(root, proc, &why));
+	assert_int_equal(pg_topo_irq_remap(root, proc, &why), PG_TOPO_IR_ON);
 	assert_non_null(strstr(why, "IR-"));
 	snprintf(proc, sizeof(proc), "%s/proc-noir", root);
 	write_text("N\n", "%s/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", root);
-	assert_false(pg_vfio_irq_remap(root, proc, &why));
+	assert_false(pg_topo_unsafe_interrupts(root));
+	assert_int_equal(pg_topo_irq_remap(root, proc, &why), PG_TOPO_IR_OFF);
 	assert_null(strstr(why, "allow_unsafe"));
 	write_text("Y\n", "%s/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", root);
-	assert_false(pg_vfio_irq_remap(root, proc, &why));
+	assert_true(pg_topo_unsafe_interrupts(root));
+	assert_int_equal(pg_topo_irq_remap(root, proc, &why), PG_TOPO_IR_OFF);
 	assert_non_null(strstr(why, "allow_unsafe_interrupts"));
+	/* no /proc/interrupts: unknown, not "off" */
 	snprintf(proc, sizeof(proc), "%s/no-such-proc", root);
-	assert_false(pg_vfio_irq_remap(root, proc, NULL));
+	assert_int_equal(pg_topo_irq_remap(root, proc, &why), PG_TOPO_IR_UNKNOWN);
+	assert_non_null(strstr(why, "could not be read"));
+	assert_int_equal(pg_topo_irq_remap(root, proc, NULL), PG_TOPO_IR_UNKNOWN);
+	assert_string_equal(pg_topo_irq_remap_name(PG_TOPO_IR_ON), "on");
+	assert_string_equal(pg_topo_irq_remap_name(PG_TOPO_IR_OFF), "off");
+	assert_string_equal(pg_topo_irq_remap_name(PG_TOPO_IR_UNKNOWN), "unknown");
 }
 
 /* ---- open refusals before any ioctl ------------------------------------------------- */

@@ -94,6 +94,9 @@ for step in $VFIO_STEPS; do
 		echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> /etc/passwd
 		printf 'root:x:0:\nnogroup:x:65534:\n' > /etc/group
 		serve-client /usr/bin/pcigate "vfio:$EDU" vfio; echo "PG-VM: SERVE-RC $?"
+		# the kernel asks for a served device back (unbind): serve quiesces and exits
+		timeout 60 serve-client /usr/bin/pcigate "vfio:$NVME_RP" request
+		echo "PG-VM: SERVE-REQUEST-RC $?"
 		;;
 	bench) pg-vfio bench "$EDU" 20000 ;;
 	nested)
