@@ -250,8 +250,8 @@ def scenario_cli(serial, errs):
         return
     out = m.group(0)
     rcs = dict(re.findall(r"^PG-VM: CLI-RC (\S+) (\d+)$", out, re.M))
-    want_rc = {"inspect": "0", "inspect-nonviable": "3", "inspect-bad": "2", "view": "0",
-               "session": "0"}
+    want_rc = {"inspect": "0", "inspect-json": "0", "inspect-nonviable": "3",
+               "inspect-bad": "2", "view": "0", "session": "0"}
     for k, v in want_rc.items():
         if rcs.get(k) != v:
             errs.append("pcigate %s exited %s, expected %s" % (k, rcs.get(k), v))
@@ -263,6 +263,14 @@ def scenario_cli(serial, errs):
                  "0000:00:1f.3 (i801_smbus)", "not a PCI address after vfio:",
                  "0000:00:02.0 VFIO device", "00: 34 12 e8 11",
                  "VFIO device (writes, BAR accesses and resets reach it"):
+        if text not in out:
+            errs.append("CLI output lacks %r" % text)
+    # inspect --json carries the VFIO section and the host's interrupt remapping (topology),
+    # and a plain live BDF shows interrupt remapping too
+    for text in ('PG-VM: JSON "interrupt_remapping":"on"', 'PG-VM: JSON "device_reset":true',
+                 'PG-VM: JSON "interrupt_remapping":true', 'PG-VM: JSON "msix":65',
+                 'PG-VM: JSON "direct_map":true', 'PG-VM: JSON "iommu_group":3',
+                 "PG-VM: LIVE   irq remap  on (the kernel's irqchips remap interrupts"):
         if text not in out:
             errs.append("CLI output lacks %r" % text)
     # Only the Command write reached the device; Interrupt Line and Cache Line stayed virtual.

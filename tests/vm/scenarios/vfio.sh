@@ -46,6 +46,10 @@ for step in $VFIO_STEPS; do
 	cli)
 		echo "PG-VM: CLI-BEGIN inspect"
 		pcigate inspect "vfio:$NVME"; echo "PG-VM: CLI-RC inspect $?"
+		pcigate inspect --json "vfio:$NVME" > /tmp/inspect.json; echo "PG-VM: CLI-RC inspect-json $?"
+		grep -E '"(direct_map|interrupt_remapping|device_reset|msix|iommu_group)"' /tmp/inspect.json |
+			tr -d ' ,' | sed 's/^/PG-VM: JSON /'
+		pcigate inspect "$EDU" | grep 'irq remap' | sed 's/^/PG-VM: LIVE /'
 		pcigate inspect "vfio:$SATA"; echo "PG-VM: CLI-RC inspect-nonviable $?"
 		pcigate inspect vfio:zz; echo "PG-VM: CLI-RC inspect-bad $?"
 		pcigate view "vfio:$EDU" > /tmp/view.txt; echo "PG-VM: CLI-RC view $?"
