@@ -580,6 +580,32 @@ PG_EXPORT PG_MUST_CHECK int pg_vfio_dma_unmap(struct pg_backend *be, uint64_t io
 /** Unmap every mapping of the device (never fails; failures are logged). */
 PG_EXPORT void pg_vfio_dma_unmap_all(struct pg_backend *be);
 
+/** One entry of a DMA table for pg_vfio_dma_sync(). */
+struct pg_vfio_dma_region {
+	uint64_t iova;    /**< device address (a guest-physical address for the proxy) */
+	void *vaddr;      /**< this process's mapping of the memory */
+	uint64_t size;
+	uint64_t token;   /**< the caller's identity of the memory behind vaddr (e.g.
+	                       pg_sysmem_region_id()); 0: none, always (re)mapped */
+};
+
+/**
+ * Make the device's DMA mappings exactly the table r[0..n) (read-write), changing only what
+ * changed: a current mapping with the same iova, size, vaddr and non-zero token as an
+ * entry stays mapped (its pages stay pinned, no IOTLB churn); the other current mappings
+ * are unmapped, then the remaining entries are mapped. The whole table is validated first
+ * (each entry as pg_vfio_dma_map() checks it, and no two entries overlap): a refused table
+ * changes nothing. A mapping that then fails leaves nothing mapped (fail closed).
+ * @param r borrowed; may be NULL when n is 0 (unmap everything)
+ * @param kept, mapped out, may be NULL: entries kept as they were / newly mapped
+ * @return 0; -EINVAL (not vfio, NULL r with n > 0, a misaligned, empty or wrapping entry);
+ *         -ERANGE (outside the IOMMU's IOVA ranges); -EEXIST (two entries overlap);
+ *         -ENOSPC (n > PG_VFIO_MAX_DMA); -errno of a map ioctl (nothing left mapped).
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_dma_sync(struct pg_backend *be,
+					     const struct pg_vfio_dma_region *r, unsigned n,
+					     unsigned *kept, unsigned *mapped);
+
 /**
  * The resets quiescing may use (pg_vfio_quiesce(), and the close after writes): the
  * policy's allowed methods in order (pg_mediator_reset_methods()), so that a method the

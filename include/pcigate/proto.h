@@ -324,6 +324,15 @@ PG_EXPORT PG_MUST_CHECK int pg_sysmem_write(struct pg_sysmem *mem, uint64_t gpa,
 PG_EXPORT PG_MUST_CHECK int pg_sysmem_region(struct pg_sysmem *mem, unsigned i, uint64_t *gpa,
 					     uint64_t *size, void **vaddr);
 
+/**
+ * Identity of region i: non-zero, unchanged for as long as the region is (a replacement
+ * naming the same file, offset, size and guest address keeps the region, its mapping and
+ * its id; the fd sent again is closed), new for every other region. It is the token of a
+ * DMA mapping (pg_vfio_dma_sync()): same id and same vaddr mean the same memory.
+ * @return the id, 0 for NULL mem or i >= count.
+ */
+PG_EXPORT uint64_t pg_sysmem_region_id(const struct pg_sysmem *mem, unsigned i);
+
 
 /* ---- a mediated device served to QEMU 7.2 ------------------------------------------- */
 
@@ -382,6 +391,8 @@ struct pg_proto_dev_stats {
 	uint64_t unrouted;     /**< BAR accesses at an address inside no BAR */
 	uint64_t dropped;      /**< writes dropped by a transport limit or READONLY */
 	uint64_t resets_refused; /**< DEVICE_RESETs refused (no allowed method), served on */
+	uint64_t dma_mapped;   /**< vfio: regions mapped for DMA by SYNC_SYSMEMs */
+	uint64_t dma_kept;     /**< vfio: regions a SYNC_SYSMEM left mapped (unchanged) */
 };
 
 /** Log sink: syslog level and a message without trailing newline. */
@@ -427,8 +438,9 @@ PG_EXPORT PG_MUST_CHECK int pg_proto_dev_quiesce(struct pg_proto_dev *dev);
 /**
  * Name the vfio backend behind the device (needed when the backend given to
  * pg_proto_dev_new() wraps it; a vfio backend given there directly is used already). With
- * it: SYNC_SYSMEM maps every region for device DMA at IOVA = GPA (pinned; a region that
- * cannot be mapped fails the message and leaves nothing mapped), SET_IRQFD routes the
+ * it: SYNC_SYSMEM maps every region for device DMA at IOVA = GPA (pinned; only what changed
+ * is unmapped and mapped, pg_vfio_dma_sync(); a region that cannot be mapped fails the
+ * message and leaves nothing mapped), SET_IRQFD routes the
  * device's INTx to QEMU's irqfd with its resample eventfd as the unmask, and
  * pg_proto_dev_quiesce() also disables interrupts and removes every DMA mapping.
  * @param vfio borrowed, must outlive dev; NULL stops using one

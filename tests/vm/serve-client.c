@@ -44,7 +44,8 @@
  *            Command back at 0; with the policy flag reset-required the same reset
  *            closes the connection (exit 1). DUMP is not used.
  *   vfio     DUMP is vfio:BDF of QEMU's edu bound to vfio-pci (run inside the VM harness
- *            guest, tests/vm/vfio-test.py): SYNC_SYSMEM with a memfd is mapped for DMA, an
+ *            guest, tests/vm/vfio-test.py): SYNC_SYSMEM with a memfd is mapped for DMA (sent
+ *            again unchanged, it stays mapped: no unmap/map), an
  *            edu DMA round trip lands in the memfd, QEMU's machine-start DEVICE_RESET is
  *            refused (edu has no reset method) and serving goes on, edu's INTx reaches the
  *            irqfd and the
@@ -972,6 +973,8 @@ static void mode_vfio(char *pcigate, char *spec)
 	p[8] = 64 << 20;
 	send_msg(c.sk, PG_PROTO_SYNC_SYSMEM, p, sizeof(p), &ram, 1);
 	send_msg(c.sk, PG_PROTO_SET_IRQFD, NULL, 0, ev, 2);
+	/* QEMU re-sends the same table after each memory-topology change: kept mapped */
+	send_msg(c.sk, PG_PROTO_SYNC_SYSMEM, p, sizeof(p), &ram, 1);
 	/* QEMU's machine-start reset: edu has no reset method, so it is refused (all ones)
 	 * and serving goes on, INTx still routed to the irqfd */
 	send_msg(c.sk, PG_PROTO_DEVICE_RESET, NULL, 0, NULL, 0);
@@ -985,6 +988,8 @@ static void mode_vfio(char *pcigate, char *spec)
 	check(strstr(out, "device quiesced") != NULL, "no quiesce reported:\n%s", out);
 	check(strstr(out, "device reset refused") != NULL && strstr(out, "(1 refused)") != NULL,
 	      "the refused DEVICE_RESET is not logged:\n%s", out);
+	check(strstr(out, "sync-sysmem 2 (dma: 1 mapped, 1 kept)") != NULL,
+	      "the unchanged SYNC_SYSMEM was not kept mapped:\n%s", out);
 	check(!(sysfs_command(spec) & 4), "Bus Master still on in hardware (cmd %#x)",
 	      sysfs_command(spec));
 	printf("%s", out);

@@ -320,32 +320,42 @@ static int dev_reset(void *ctx)
 }
 
 /*
- * A VFIO device DMAs to guest memory through the IOMMU: every region of the new table is
- * mapped at IOVA = GPA (the proxy's guest sees no IOMMU in front of the device), after the
- * old table's mappings are removed. VFIO_IOMMU_MAP_DMA pins the pages, so a VMM that
- * shrinks the file later cannot pull them from under the device, and a region the kernel
- * cannot pin (already shrunk, out of the IOMMU's range) fails the message: fail closed,
- * with no half-mapped table left behind.
+ * A VFIO device DMAs to guest memory through the IOMMU: the table is mapped at IOVA = GPA
+ * (the proxy's guest sees no IOMMU in front of the device). QEMU re-sends the whole table
+ * after every memory-topology change, so only what changed is unmapped and mapped
+ * (pg_vfio_dma_sync(), keyed by the sysmem region ids): unchanged guest RAM stays pinned
+ * and mapped. VFIO_IOMMU_MAP_DMA pins the pages, so a VMM that shrinks the file later
+ * cannot pull them from under the device, and a region the kernel cannot pin (already
+ * shrunk, out of the IOMMU's range) or a table the backend refuses (overlap, alignment)
+ * fails the message: fail closed, with no half-mapped table left behind.
  */
 static int dma_sync(struct pg_proto_dev *d)
 {
+	struct pg_vfio_dma_region r[PG_PROTO_MAX_FDS];
+	unsigned n = pg_sysmem_count(d->mem), kept = 0, mapped = 0;
 	int rc = 0;
 
-	pg_vfio_dma_unmap_all(d->vfio);
-	for (unsigned i = 0; rc == 0 && i < pg_sysmem_count(d->mem); i++) {
-		uint64_t gpa = 0, size = 0;
-		void *va = NULL;
-
-		rc = pg_sysmem_region(d->mem, i, &gpa, &size, &va);
-		if (rc == 0)
-			rc = pg_vfio_dma_map(d->vfio, gpa, va, size, 0);
+	for (unsigned i = 0; rc == 0 && i < n && i < PG_PROTO_MAX_FDS; i++) {
+		rc = pg_sysmem_region(d->mem, i, &r[i].iova, &r[i].size, &r[i].vaddr);
+		r[i].token = pg_sysmem_region_id(d->mem, i);
 		if (rc < 0)
-			dlog(d, LOG_ERR, "%s: SYNC_SYSMEM: region %u (gpa 0x%llx, 0x%llx bytes) "
-			     "cannot be mapped for DMA: %s", pg_mediator_name(d->med), i,
-			     (unsigned long long)gpa, (unsigned long long)size, strerror(-rc));
+			dlog(d, LOG_ERR, "%s: SYNC_SYSMEM: region %u cannot be mapped here: %s",
+			     pg_mediator_name(d->med), i, strerror(-rc));
+	}
+	if (rc == 0) {
+		rc = pg_vfio_dma_sync(d->vfio, r, n < PG_PROTO_MAX_FDS ? n : PG_PROTO_MAX_FDS,
+				      &kept, &mapped);
+		if (rc < 0)
+			dlog(d, LOG_ERR, "%s: SYNC_SYSMEM: the table (%u regions) cannot be mapped "
+			     "for DMA: %s", pg_mediator_name(d->med), n, strerror(-rc));
+		else
+			dlog(d, LOG_DEBUG, "%s: SYNC_SYSMEM: %u regions kept mapped, %u mapped",
+			     pg_mediator_name(d->med), kept, mapped);
 	}
 	if (rc < 0)
 		pg_vfio_dma_unmap_all(d->vfio);
+	d->st.dma_kept += kept;
+	d->st.dma_mapped += mapped;
 	return rc;
 }
 

@@ -334,13 +334,14 @@ static void report_stats(const struct pg_serve *s)
 
 	pg_proto_dev_stats(s->dev, &st);
 	pg_serve_logf(s, LOG_INFO, "%s: %llu messages: cfg %llu R / %llu W, bar %llu R / %llu W, "
-		      "reset %llu (%llu refused), sync-sysmem %llu, irqfd %llu, unrouted %llu, "
-		      "dropped %llu",
+		      "reset %llu (%llu refused), sync-sysmem %llu (dma: %llu mapped, %llu kept), "
+		      "irqfd %llu, unrouted %llu, dropped %llu",
 		      s->name, (unsigned long long)pg_proto_conn_count(s->conn),
 		      (unsigned long long)st.cfg_reads, (unsigned long long)st.cfg_writes,
 		      (unsigned long long)st.bar_reads, (unsigned long long)st.bar_writes,
 		      (unsigned long long)st.resets, (unsigned long long)st.resets_refused,
-		      (unsigned long long)st.sysmem,
+		      (unsigned long long)st.sysmem, (unsigned long long)st.dma_mapped,
+		      (unsigned long long)st.dma_kept,
 		      (unsigned long long)st.irqfd, (unsigned long long)st.unrouted,
 		      (unsigned long long)st.dropped);
 }
