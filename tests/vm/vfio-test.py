@@ -342,11 +342,25 @@ def scenario_unsafe(serial, errs):
 
 
 def scenario_bench(serial, errs):
-    m = re.search(r"^PG-VM: BENCH (.*)$", serial, re.M)
-    if not m:
-        errs.append("no BENCH line")
-    else:
-        print("bench: " + m.group(1))
+    """Prints the figures; asserts the deterministic ones: a mediated read of Command (the
+    mediator reads the hardware every time) makes exactly the one pread a raw read makes,
+    and no read failed."""
+    lines = re.findall(r"^PG-VM: (BENCH\S* .*)$", serial, re.M)
+    for line in lines:
+        print("bench: " + line)
+    m = re.search(r"^PG-VM: BENCH n=\d+ .*errors=(\d+)$", serial, re.M)
+    if not m or m.group(1) != "0":
+        errs.append("bench: no summary line, or reads failed: %r" % (m and m.group(0)))
+    for name in ("cmd", "cfg16", "bar"):
+        if not re.search(r"^PG-VM: BENCH-PAIR %s .*ratio_median=[\d.]+" % name, serial, re.M):
+            errs.append("bench: no interleaved %s figures" % name)
+    s = re.search(r"^PG-VM: BENCH-SYSCALLS .*cmd_raw=([\d.]+) cmd_mediated=([\d.]+)", serial,
+                  re.M)
+    if not s or float(s.group(1)) != 1.0 or float(s.group(2)) != 1.0:
+        errs.append("bench: preads per Command read raw/mediated are not 1/1: %r" %
+                    (s and s.group(0)))
+    if not re.search(r"^PG-VM: BENCH-CPU mediator_cmd_ns_median=", serial, re.M):
+        errs.append("bench: no mediator CPU figures")
 
 
 def scenario_nested(serial, errs):

@@ -102,7 +102,7 @@ for step in $VFIO_STEPS; do
 		timeout 60 serve-client /usr/bin/pcigate "vfio:$NVME_RP" request
 		echo "PG-VM: SERVE-REQUEST-RC $?"
 		;;
-	bench) pg-vfio bench "$EDU" 20000 ;;
+	bench) pg-vfio bench "$EDU" 62000 ;;
 	nested)
 		# pcigate launch in this guest serves nvme (vfio) to an inner guest (TCG in TCG);
 		# nvme, not edu: QEMU resets every device at start and edu has no reset method
