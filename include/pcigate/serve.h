@@ -220,10 +220,17 @@ PG_EXPORT PG_MUST_CHECK int pg_serve_accept(int lfd, const char *path, int *ret_
 					    char *why, size_t size);
 
 /**
- * Serve the attached socket until the peer disconnects, SIGTERM/SIGINT, a bad message or
- * a device failure. On a signal or an error the device is quiesced (Bus Master off,
- * reset where the backend can; a live device is never touched). Logs a LOG_INFO summary.
- * @return 0 (peer disconnected, or stopped by a signal and quiesced), PG_SERVE_CLOSED (the
+ * Serve the attached socket until the peer disconnects, SIGTERM/SIGINT, a bad message,
+ * a device failure or, for a vfio:BDF device, the kernel's request for the device (an
+ * unbind from vfio-pci or a hot removal: its eventfd, pg_vfio_request_fd(), is polled with
+ * the socket). On a signal or an error the device is quiesced (Bus Master off, reset where
+ * the backend can; a live device is never touched); on a device request it is quiesced
+ * without a reset (the removal holds the device; vfio-pci resets it once released). A
+ * DEVICE_RESET the device has no allowed method for is refused to the VMM and serving goes
+ * on, unless the policy entry sets reset-required (docs/serve.md, "Resets"). Logs a
+ * LOG_INFO summary.
+ * @return 0 (peer disconnected, stopped by a signal or a device request and quiesced),
+ *         PG_SERVE_CLOSED (the
  *         connection was closed on a bad message or device failure, or quiescing failed;
  *         logged at LOG_ERR naming the message and the reason), -EINVAL (not attached).
  */

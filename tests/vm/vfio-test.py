@@ -23,8 +23,9 @@ asserts that every expected check ran and passed, plus the open/refusal messages
                 the test sets allow_unsafe_interrupts, the MSI-X direct map is refused
                 with the reason.
   vfio-bench    (suite vm-bench) mediated vs raw VFIO config and BAR reads.
-  vfio-nested   (suite vm-slow, ~3 min) `pcigate launch` inside the guest serves the nvme
-                (vfio) to an inner guest (TCG in TCG), which reads and writes its BAR0.
+  vfio-nested   (suite vm-slow, ~3 min) `pcigate launch` inside the guest serves edu (vfio,
+                no reset method: QEMU's machine-start DEVICE_RESET is refused and served on)
+                to an inner guest (TCG in TCG), which reads and writes its BAR0.
 
 usage: vfio-test.py --scenario NAME --pcigate PATH --guest-tool PATH --serve-client PATH
                     --source DIR --work DIR [--timeout S]
@@ -364,7 +365,8 @@ def scenario_bench(serial, errs):
 
 
 def scenario_nested(serial, errs):
-    """Timing of the nested boot, and edu's registers as the inner guest read them."""
+    """Timing of the nested boot, edu's registers as the inner guest read them, and the
+    refused machine-start reset."""
     start = re.search(r"^PG-VM: NESTED-START uptime=([\d.]+)", serial, re.M)
     end = re.search(r"^PG-VM: NESTED-END rc=(\d+) uptime=([\d.]+)", serial, re.M)
     begin = re.search(r"PG-NESTED: BEGIN uptime=([\d.]+)", serial)
@@ -372,10 +374,12 @@ def scenario_nested(serial, errs):
         print("nested: launch to inner power-off %.1f s of outer guest time (rc %s); inner "
               "guest uptime at /init %s s" % (float(end.group(2)) - float(start.group(1)),
                                                end.group(1), begin and begin.group(1)))
-    if not re.search(r"PG-NESTED: mmio r32 0x8 0x00010400", serial):
-        errs.append("the inner guest did not read nvme's Version (1.4) through pcigate")
-    if not re.search(r"PG-NESTED: mmio r32 0x28 0x12345000", serial):
-        errs.append("the inner guest's write/read of nvme's ASQ did not round-trip")
+    if not re.search(r"PG-NESTED: mmio r32 0x0 0x010000ed", serial):
+        errs.append("the inner guest did not read edu's identification through pcigate")
+    if not re.search(r"PG-NESTED: mmio r32 0x4 0xedcba987", serial):
+        errs.append("the inner guest's liveness check of edu (inverse of 0x12345678) failed")
+    if "device reset refused (the device has no allowed reset method)" not in serial:
+        errs.append("QEMU's DEVICE_RESET of edu (no reset method) was not refused and logged")
     if not end or end.group(1) != "0":
         errs.append("pcigate launch in the guest exited %s" % (end and end.group(1)))
 

@@ -104,14 +104,14 @@ for step in $VFIO_STEPS; do
 		;;
 	bench) pg-vfio bench "$EDU" 62000 ;;
 	nested)
-		# pcigate launch in this guest serves nvme (vfio) to an inner guest (TCG in TCG);
-		# nvme, not edu: QEMU resets every device at start and edu has no reset method
+		# pcigate launch in this guest serves edu (vfio) to an inner guest (TCG in TCG);
+		# edu has no reset method: QEMU's machine-start DEVICE_RESET is refused, served on
 		mkdir -p /etc
 		echo 'root:x:0:0:root:/:/bin/sh' > /etc/passwd
 		echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> /etc/passwd
 		printf 'root:x:0:\nnogroup:x:65534:\n' > /etc/group
 		echo "PG-VM: NESTED-START uptime=$(cut -d' ' -f1 /proc/uptime)"
-		pcigate launch --device "vfio:$NVME" --memory 192M --timeout "$NESTED_TIMEOUT" --verbose \
+		pcigate launch --device "vfio:$EDU" --memory 192M --timeout "$NESTED_TIMEOUT" --verbose \
 			-- -nographic -no-reboot -nic none -vga none -kernel /nested/vmlinuz \
 			-initrd /nested/inner.cpio -append "console=ttyS0 quiet panic=-1 no_timer_check"
 		echo "PG-VM: NESTED-END rc=$? uptime=$(cut -d' ' -f1 /proc/uptime)"
