@@ -115,8 +115,8 @@ static void test_live_vfio(void **state)
 		"  driver     vfio-pci\n",
 		"  irq remap  on (IR- in /proc/interrupts)\n",
 		"VFIO:\n  IOMMU group:          3\n",
-		"  reset:                VFIO_DEVICE_RESET offered (kernel order: flr), hot reset "
-		"not possible\n",
+		("  reset:                VFIO_DEVICE_RESET offered (kernel order: flr), hot reset "
+		 "not possible\n"),
 		"  interrupt remapping:  on (type1 accepted the group)\n",
 		"  interrupts:           INTx 1, MSI 0, MSI-X 65 vectors\n",
 		"  MSI-X table:          trapped (interrupt remapping is off)\n",
