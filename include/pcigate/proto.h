@@ -262,7 +262,8 @@ struct pg_proto_handler {
  * @param h   borrowed
  * @param ctx passed to every op
  * @param cmd out, may be NULL: the command handled (written when a message was received)
- * @return 1 (handled), 0 (clean EOF), -EPROTO (bad message; err says why), the handler's
+ * @return 1 (handled; also a request the handler refused with PG_PROTO_REFUSED, answered
+ *         with all ones), 0 (clean EOF), -EPROTO (bad message; err says why), the handler's
  *         negative errno (err names the command), or the transport's negative errno.
  */
 PG_EXPORT PG_MUST_CHECK int pg_proto_serve_one(struct pg_proto_conn *conn,
