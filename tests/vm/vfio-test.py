@@ -238,6 +238,12 @@ def scenario_vfio(serial, errs):
             "PG-VM: SERVE-REQUEST-RC 0" not in serial:
         errs.append("pcigate serve --device vfio:%s did not let go of the device when "
                     "the kernel asked (serve-client request)" % NVME_RP)
+    if not re.search(r"^PG-VM: ACCEPT-REQUEST unbind-rc=0$", serial, re.M) or \
+            not re.search(r"^PG-VM: ACCEPT-REQUEST serve-rc=0 sock=0$", serial, re.M) or \
+            "the kernel asks for the device back (unbind or removal) while waiting for a " \
+            "connection" not in serial:
+        errs.append("pcigate serve --socket waiting for QEMU did not let go of vfio:%s "
+                    "when the kernel asked" % NVME_RP)
     m = re.search(r"^request: serve exited (\d+) ms after the unbind began$", serial, re.M)
     if m:
         print("request: serve exited %s ms (guest time) after the unbind began" % m.group(1))

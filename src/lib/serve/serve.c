@@ -313,10 +313,16 @@ int pg_serve_attach(struct pg_serve *s, int sockfd)
 	}
 	/* vfio: the kernel's request for the device back (unbind, hot removal) is watched by
 	 * the loop; a kernel without the channel just has none */
-	if (s->g.vfio)
-		s->req_fd = pg_vfio_request_fd(s->g.be);
+	s->req_fd = pg_serve_request_fd(s);
 	catch_term(sockfd);
 	return pg_serve_sandbox(s);
+}
+
+int pg_serve_request_fd(const struct pg_serve *s)
+{
+	int fd = s && s->g.vfio ? pg_vfio_request_fd(s->g.be) : -1;
+
+	return fd >= 0 ? fd : -1;
 }
 
 int pg_serve_quiesce_orphan(struct pg_serve *s)

@@ -101,6 +101,18 @@ for step in $VFIO_STEPS; do
 		# the kernel asks for a served device back (unbind): serve quiesces and exits
 		timeout 60 serve-client /usr/bin/pcigate "vfio:$NVME_RP" request
 		echo "PG-VM: SERVE-REQUEST-RC $?"
+		# the same while serve --socket still waits for QEMU (rebound first: the
+		# driver_override above still names vfio-pci)
+		echo "$NVME_RP" > /sys/bus/pci/drivers_probe
+		pcigate serve --device "vfio:$NVME_RP" --socket /tmp/rq.sock 2> /tmp/rq.err &
+		sp=$!
+		for i in 1 2 3 4 5 6 7 8 9 10; do grep -q listening /tmp/rq.err && break; sleep 1; done
+		timeout 30 sh -c "echo $NVME_RP > /sys/bus/pci/devices/$NVME_RP/driver/unbind"
+		echo "PG-VM: ACCEPT-REQUEST unbind-rc=$?"
+		for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$sp" 2>/dev/null || break; sleep 1; done
+		kill -9 "$sp" 2>/dev/null
+		wait "$sp"; echo "PG-VM: ACCEPT-REQUEST serve-rc=$? sock=$(ls /tmp/rq.sock 2>/dev/null | wc -l)"
+		sed 's/^/PG-VM: ACCEPT-REQUEST-ERR /' /tmp/rq.err
 		;;
 	bench) pg-vfio bench "$EDU" 62000 ;;
 	nested)
