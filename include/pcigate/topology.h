@@ -153,6 +153,18 @@ PG_EXPORT PG_MUST_CHECK int pg_iommu_group(const char *root, const char *bdf, in
 					   char *members, size_t cap);
 
 /**
+ * IOMMU group of a device and every member (itself included), sorted canonical BDFs.
+ * @param members out: max entries; written on success only
+ * @param ret_n   out: members written
+ * @return 0, -EINVAL, -ENODEV (no such device, or in no IOMMU group), -E2BIG (more than
+ *         max members, or more than PG_TOPO_MAX_GROUP), -ENOMEM, -errno from opening the
+ *         tree.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_iommu_group_list(const char *root, const char *bdf, int *group,
+						char (*members)[13], size_t max,
+						size_t *ret_n);
+
+/**
  * Name of the driver bound to a device (ROOT/bus/pci/devices/BDF/driver); a name that is
  * not a short identifier reads "?".
  * @param out at least PG_TOPO_DRIVER_LEN (64) bytes: "" when unbound

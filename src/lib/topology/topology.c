@@ -375,31 +375,70 @@ static void format_members(int devsfd, const struct pg_topo_dev *d, char *out, s
 		(void)snprintf(out, cap, "no other member is listed");
 }
 
-int pg_iommu_group(const char *root, const char *bdf, int *group, char *members, size_t cap)
+/* The group and its members of bdf into a new d (freed by the caller), and the member
+ * line when members is not NULL. */
+static int group_of(const char *root, const char *bdf, char *members, size_t cap,
+		    struct pg_topo_dev **ret)
 {
-	struct pg_topo_dev *d;
+	struct pg_topo_dev *d = calloc(1, sizeof(**ret));
 	int sysfd, devsfd, devfd, r;
 
-	if (!bdf || !group || !members || !cap)
-		return -EINVAL;
-	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
 	r = pg_bdf_parse(bdf, d->bdf) < 0 ? -EINVAL : open_dev(root, d->bdf, &sysfd, &devsfd,
 								&devfd);
-	if (r < 0)
-		goto out;
-	read_iommu(sysfd, devfd, d);
-	if (d->iommu_group < 0) {
-		r = -ENODEV;
-	} else {
-		format_members(devsfd, d, members, cap);
-		*group = d->iommu_group;
+	if (r < 0) {
+		free(d);
+		return r;
 	}
+	read_iommu(sysfd, devfd, d);
+	if (d->iommu_group < 0)
+		r = -ENODEV;
+	else if (members)
+		format_members(devsfd, d, members, cap);
 	close(devfd);
 	close(devsfd);
 	close(sysfd);
-out:
+	if (r < 0)
+		free(d);
+	else
+		*ret = d;
+	return r;
+}
+
+int pg_iommu_group(const char *root, const char *bdf, int *group, char *members, size_t cap)
+{
+	struct pg_topo_dev *d;
+	int r;
+
+	if (!bdf || !group || !members || !cap)
+		return -EINVAL;
+	r = group_of(root, bdf, members, cap, &d);
+	if (r == 0) {
+		*group = d->iommu_group;
+		free(d);
+	}
+	return r;
+}
+
+int pg_iommu_group_list(const char *root, const char *bdf, int *group, char (*members)[13],
+			size_t max, size_t *ret_n)
+{
+	struct pg_topo_dev *d;
+	int r;
+
+	if (!bdf || !group || !ret_n || (max && !members))
+		return -EINVAL;
+	r = group_of(root, bdf, NULL, 0, &d);
+	if (r < 0)
+		return r;
+	if (d->ngroup > max || d->group_truncated) {
+		r = -E2BIG;
+	} else {
+		memcpy(members, d->group, d->ngroup * sizeof(d->group[0]));
+		*ret_n = d->ngroup;
+		*group = d->iommu_group;
+	}
 	free(d);
 	return r;
 }

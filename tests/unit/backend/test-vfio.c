@@ -438,6 +438,24 @@ static void test_group_members(void **state)
 	assert_string_equal(drv, "");
 	assert_int_equal(pg_pci_driver(root, "00:1e.0", drv), -ENODEV);
 	assert_int_equal(pg_pci_driver(root, "junk", drv), -EINVAL);
+	{
+		char list[4][13];
+		size_t n = 99;
+
+		/* every member, itself included, sorted */
+		assert_int_equal(pg_iommu_group_list(root, "00:1f.2", &group, list, 4, &n), 0);
+		assert_int_equal(group, 6);
+		assert_int_equal(n, 3);
+		assert_string_equal(list[0], "0000:00:1f.0");
+		assert_string_equal(list[1], "0000:00:1f.2");
+		assert_string_equal(list[2], "0000:00:1f.3");
+		assert_int_equal(pg_iommu_group_list(root, "00:1f.2", &group, list, 2, &n), -E2BIG);
+		assert_int_equal(pg_iommu_group_list(root, "0000:00:02.0", &group, list, 4, &n),
+				 -ENODEV);
+		assert_int_equal(pg_iommu_group_list(root, "zz", &group, list, 4, &n), -EINVAL);
+		assert_int_equal(pg_iommu_group_list(root, "00:1f.2", &group, NULL, 4, &n),
+				 -EINVAL);
+	}
 }
 
 static void test_irq_remap(void **state)
