@@ -21,6 +21,9 @@ packages=(
 	# virtio: qemu-storage-daemon's vhost-user-blk export is the real device of the
 	# virtio-blk functional tests and benchmark
 	qemu-system-common
+	# benchmarks: callgrind counts bench-mediator's instructions per access
+	# (bench/bench-mediator-ir.sh), steady where the machine's load moves the nanoseconds
+	valgrind
 )
 
 missing=()

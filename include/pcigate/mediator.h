@@ -43,6 +43,10 @@
  *   and Data_Select; PCIe Device Control error-reporting enables, Relaxed Ordering, Extended
  *   Tag and No Snoop; Device Control 2 Completion Timeout, AtomicOp Requester and IDO.
  *   Everything else is virtual, read-only or refused (the source files say why per bit).
+ *   An extended capability a policy adds is read-only, except AER (status RW1C, masks the
+ *   device had clear, capable ECRC enables; severity virtual, logs read 0), LTR and L1 PM
+ *   Substates controls (virtual), Power Budgeting Data Select, and the host-owned
+ *   controls listed under permissive; docs/mediation.md has the rules.
  * - device-model: the guest rules, except that the only bits that ever reach the hardware
  *   are MSI Enable, MSI-X Enable and Function Mask, and INTx Disable, each written only
  *   when its hardware value changes (a refused or repeated enable writes nothing). One
@@ -60,7 +64,9 @@
  *   hardware, bytes of hidden capabilities stay hidden. What stays mediated: BARs and
  *   ROM (virtual), capability IDs and next pointers (virtual, so hiding keeps working),
  *   MSI/MSI-X message registers and enables (interrupt routing), PM state (effects), FLR
- *   (always a reset effect, never a raw write).
+ *   (always a reset effect, never a raw write), and the extended controls the host owns:
+ *   Resizable BAR sizes, SR-IOV controls and VF BARs (read 0), ATS, PASID and PRI enables,
+ *   ACS controls (refused and audited as denied; docs/mediation.md).
  *
  * Hide on failure: a capability whose handler fails to initialise (registers out of range,
  * overlapping, invalid MSI-X BIR/offset/size, ...) is hidden and a diagnostic goes to the
@@ -386,6 +392,19 @@ struct pg_mediator_config {
 	void *clock_data;
 	struct pg_audit_rate rate;            /**< default {burst 20, per_sec 5} */
 	unsigned options;                     /**< PG_MEDIATOR_OPT_* bits; default 0 */
+	/**
+	 * 0 (default), or the size of an expansion ROM the VMM serves from its own memory
+	 * (QEMU's romfile=, whose ROM BAR QEMU maps itself): a power of two from 2 KiB to
+	 * 16 MiB, else pg_mediator_new() fails with -EINVAL. The guest then sees a virtual
+	 * ROM BAR of this size in place of the device's own ROM, which stays hidden and is
+	 * never touched (its register is not restored after a reset; the ROM never reaches
+	 * the device through the BAR path). The ROM BAR sizes, takes an address and its
+	 * enable bit like any ROM BAR (PCI 3.0 §6.2.5.2), so the guest and the VMM's copy
+	 * of the register (QEMU's shadow, which decides where QEMU maps the file) agree.
+	 * Shown whatever PG_MEDIATOR_OPT_NO_ROM and the policy's no-rom say: both hide the
+	 * device's ROM, and this is not the device's. Logged at LOG_INFO.
+	 */
+	uint32_t vmm_rom_size;
 };
 
 /** Fill cfg with defaults: guest profile, no policy, no callbacks, rate {20, 5}. */

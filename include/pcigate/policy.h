@@ -256,7 +256,8 @@ PG_EXPORT PG_MUST_CHECK int pg_policy_load_file(const char *path, struct pg_poli
  *
  * @param dir      borrowed, the directory
  * @param ret      out: the policy, owned by the caller; NULL (with return 0) when dir does
- *                 not exist or holds no policy file, meaning "no policy"
+ *                 not exist, meaning "no policy"; a policy with no entries when dir holds
+ *                 no policy file (the same for every lookup)
  * @param err      out, may be NULL: position and reason, as pg_policy_load_file()
  * @param bad      out, may be NULL: the path of the file err is about (or dir)
  * @param bad_size bytes at bad
@@ -267,6 +268,15 @@ PG_EXPORT PG_MUST_CHECK int pg_policy_load_file(const char *path, struct pg_poli
 PG_EXPORT PG_MUST_CHECK int pg_policy_load_dir(const char *dir, struct pg_policy **ret,
 					       struct pg_policy_error *err, char *bad,
 					       size_t bad_size);
+
+/**
+ * Whether pg_policy_load_dir() reads a directory entry of this name: NAME.yaml whose name
+ * does not start with a dot (README, x.yaml.dpkg-old, .x.yaml.swp are ignored), so a
+ * checker can list what is read and what is not by the loader's own rule.
+ * @param name borrowed, a file name without directory; NULL is false
+ * Thread-safety: pure.
+ */
+PG_EXPORT bool pg_policy_dir_reads(const char *name);
 
 /** The default policy directory, SYSCONFDIR/pcigate/policy.d (fixed at build time). */
 PG_EXPORT const char *pg_policy_default_dir(void);

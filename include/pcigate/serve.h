@@ -138,6 +138,11 @@ struct pg_serve_config {
 	int trace_fd;                /**< JSON Lines backend trace (docs/serve.md); -1: none */
 	pg_serve_log_fn log;         /**< may be NULL */
 	void *log_data;
+	/** 0, or the size of the expansion ROM QEMU serves from its romfile= (passed with the
+	 *  same romsize=): the guest sees a ROM BAR of this size instead of the device's ROM
+	 *  (pg_mediator_config.vmm_rom_size; -EINVAL from pg_serve_new() unless a power of two
+	 *  from 2 KiB to 16 MiB). */
+	uint32_t rom_size;
 };
 
 /** Defaults: guest profile, audit_fd and trace_fd -1, everything else zero. */

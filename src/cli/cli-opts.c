@@ -72,8 +72,8 @@ int pg_cli_next_opt(const struct pg_cli_parser *p, int argc, char **argv)
 		if (optopt && !strncmp(argv[optind - 1], "--", 2))
 			pg_cli_error(p->cmd, "option '%s' takes no value", name);
 		else
-			pg_cli_error(p->cmd, "unknown option '%s' (see 'pcigate help %s')", name,
-				     p->cmd);
+			pg_cli_error(p->cmd, "unknown option '%s' (see 'pcigate help %.*s')", name,
+				     (int)strcspn(p->cmd, " "), p->cmd); /* help takes the command */
 		return PG_OPT_BAD;
 	default:
 		return c < 0 ? PG_OPT_END : c;

@@ -96,6 +96,8 @@ int pg_guard_cli_load(const char *path, struct pg_guard_rules **ret, char *why, 
 
 /* serve and launch (cmd-serve.c, cmd-launch.c) */
 struct pg_serve_opts {
+	const char *cmd;          /* "serve" or "launch": names the command in messages and
+	                             the syslog ident (pcigate-CMD); NULL: "serve" */
 	const char *device;       /* dump file or BDF */
 	enum pg_profile profile;
 	const char *policy, *audit, *user, *sysfs_root;
@@ -103,6 +105,7 @@ struct pg_serve_opts {
 	bool no_sandbox, sandbox_check, verbose;
 	bool force;               /* --force: serve a device inspect rates HIGH */
 	bool syslog;              /* --syslog: library messages to syslog(3), LOG_DAEMON */
+	uint32_t rom_size;        /* launch rom=FILE: the ROM BAR QEMU's romfile= needs */
 };
 /* A server as the CLI runs it: the library's config and server plus the output files. */
 struct pg_cli_server {
@@ -111,6 +114,7 @@ struct pg_cli_server {
 	int audit_fd, trace_fd;     /* owned, -1 when not given */
 	bool verbose;
 	bool syslog;                /* log through syslog(3) instead of stderr */
+	const char *cmd;            /* for messages: the command run (serve, launch) */
 };
 
 int pg_cmd_serve(int argc, char **argv);
@@ -211,6 +215,19 @@ void pg_cli_warn_guesses(const char *cmd, const char *device, const struct pg_ba
 int pg_cli_vfio_open(const char *cmd, const char *bdf, struct pg_backend **ret);
 /* "pcigate CMD: BDF: MSI-X table: trapped (why)" on stderr; nothing for other backends. */
 void pg_cli_vfio_decision(const char *cmd, struct pg_backend *be, const struct pg_mediator *m);
+
+/* launch --device DEVICE[,addr=DD[.F]][,multifunction=on|off][,rom=FILE|off]
+ * (launch-device.c) */
+struct pg_launch_dev {
+	const char *device;      /* DEVICE: the argument itself, or path */
+	char path[1024];
+	char qemu[4400];         /* properties for its x-pci-proxy-dev: ",addr=05.0,romfile=..." */
+	uint32_t rom_size;       /* ROM BAR the server shows for QEMU's romfile=; 0: none */
+	bool rom_set;            /* rom= seen */
+};
+/* Parse one --device argument into d (the ROM file checked, its size and absolute path
+ * taken); 0, PG_EXIT_USAGE (bad option) or PG_EXIT_INPUT (unusable ROM file), printed. */
+int pg_launch_device_parse(const char *arg, struct pg_launch_dev *d);
 
 /* assign and release (cmd-assign.c) */
 int pg_cmd_assign(int argc, char **argv);

@@ -80,26 +80,25 @@ static int guard_arm(int argc, char **argv)
 		{ "check", no_argument, NULL, 'c' },
 		{ "sysfs-root", required_argument, NULL, 'r' },
 		{ "modules", required_argument, NULL, 'm' },
-		{ 0 },
+		PG_CLI_OPT_HELP, { 0 },
 	};
+	static const struct pg_cli_parser parser = { "guard arm", ":h", opts,
+						     pg_cmd_guard_usage };
 	const char *root = NULL, *modules = NULL;
 	struct pg_guard_gate g;
 	bool arm = true;
 	int c, r;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP || c == PG_OPT_BAD)
+			return c == PG_OPT_HELP ? PG_EXIT_OK : PG_EXIT_USAGE;
 		if (c == 'c')
 			arm = false;
 		else if (c == 'r')
 			root = optarg;
-		else if (c == 'm')
+		else
 			modules = optarg;
-		else {
-			pg_cli_error("guard arm", "unknown option '%s'", argv[optind - 1]);
-			return PG_EXIT_USAGE;
-		}
 	}
 	if (optind < argc) {
 		pg_cli_error("guard arm", "unexpected argument '%s'", argv[optind]);
@@ -133,15 +132,32 @@ int pg_guard_cli_load(const char *path, struct pg_guard_rules **ret, char *why, 
 	return PG_EXIT_INPUT;
 }
 
+/* A subcommand without options of its own: --help and "--" only; the operands are left
+ * at argv[optind..]. Returns -1 to go on, else an exit code. */
+static int no_options(const char *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = { PG_CLI_OPT_HELP, { 0 } };
+	const struct pg_cli_parser parser = { cmd, ":h", opts, pg_cmd_guard_usage };
+	int c;
+
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END)
+		return c == PG_OPT_HELP ? PG_EXIT_OK : PG_EXIT_USAGE;
+	return -1;
+}
+
 static int guard_check(int argc, char **argv)
 {
-	int status = PG_EXIT_OK;
+	int status = no_options("guard check", argc, argv);
 
-	if (argc < 2) {
+	if (status >= 0)
+		return status;
+	status = PG_EXIT_OK;
+	if (optind >= argc) {
 		pg_cli_error("guard check", "no FILE given");
 		return PG_EXIT_USAGE;
 	}
-	for (int i = 1; i < argc; i++) {
+	for (int i = optind; i < argc; i++) {
 		struct pg_guard_rules *rules = NULL;
 		char why[512];
 		int r = pg_guard_cli_load(argv[i], &rules, why, sizeof(why));
@@ -211,25 +227,28 @@ static int guard_client(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "driver", required_argument, NULL, 'd' },
 		{ "permanent", no_argument, NULL, 'p' },
-		{ 0 },
+		PG_CLI_OPT_HELP, { 0 },
 	};
 	const char *sock = PG_GUARD_SOCKET, *driver = NULL;
 	bool list = !strcmp(argv[0], "list"), permanent = false;
 	char req[256], cmd[32];
+	struct pg_cli_parser parser = { cmd, ":h", opts, pg_cmd_guard_usage };
 	int c;
 
 	(void)snprintf(cmd, sizeof(cmd), "guard %s", argv[0]);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 's')
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP || c == PG_OPT_BAD)
+			return c == PG_OPT_HELP ? PG_EXIT_OK : PG_EXIT_USAGE;
+		if (c == 's') {
 			sock = optarg;
-		else if (c == 'd' && !strcmp(argv[0], "allow"))
+		} else if (c == 'd' && !strcmp(argv[0], "allow")) {
 			driver = optarg;
-		else if (c == 'p' && !list)
+		} else if (c == 'p' && !list) {
 			permanent = true;
-		else {
-			pg_cli_error(cmd, "unknown option '%s'", argv[optind - 1]);
+		} else {
+			pg_cli_error(cmd, "option '%s' is not for '%s' (see 'pcigate help guard')",
+				     c == 'd' ? "--driver" : "--permanent", cmd);
 			return PG_EXIT_USAGE;
 		}
 	}
@@ -256,19 +275,39 @@ static int guard_client(int argc, char **argv)
 
 /* ---- generate, softdeps -------------------------------------------------------------- */
 
+/* Options of a subcommand with one valued option and no operands: -1 to go on (*val set
+ * when given), else the exit code (--help printed, or a usage error printed). */
+static int one_option(const struct pg_cli_parser *p, int argc, char **argv, const char **val)
+{
+	int c;
+
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(p, argc, argv)) != PG_OPT_END) {
+		if (c == PG_OPT_HELP || c == PG_OPT_BAD)
+			return c == PG_OPT_HELP ? PG_EXIT_OK : PG_EXIT_USAGE;
+		*val = optarg;
+	}
+	if (optind < argc) {
+		pg_cli_error(p->cmd, "unexpected argument '%s'", argv[optind]);
+		return PG_EXIT_USAGE;
+	}
+	return -1;
+}
+
 static int guard_generate(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "sysfs-root", required_argument, NULL, 'r' }, PG_CLI_OPT_HELP, { 0 },
+	};
+	static const struct pg_cli_parser parser = { "guard generate", ":h", opts,
+						     pg_cmd_guard_usage };
 	const char *root = NULL;
 	char (*bdfs)[13] = NULL;
 	size_t n = 0;
-	int r;
+	int r = one_option(&parser, argc, argv, &root);
 
-	if (argc == 3 && !strcmp(argv[1], "--sysfs-root"))
-		root = argv[2];
-	else if (argc != 1) {
-		pg_cli_error("guard generate", "unexpected argument '%s'", argv[1]);
-		return PG_EXIT_USAGE;
-	}
+	if (r >= 0)
+		return r;
 	r = pg_sysfs_list(root, NULL, 0, &n);
 	if (r == 0 && !(bdfs = calloc(n ? n : 1, sizeof(*bdfs))))
 		r = -ENOMEM;
@@ -299,17 +338,25 @@ static int guard_generate(int argc, char **argv)
 
 static int guard_softdeps(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "alias", required_argument, NULL, 'a' }, PG_CLI_OPT_HELP, { 0 },
+	};
+	static const struct pg_cli_parser parser = { "guard softdeps", ":h", opts,
+						     pg_cmd_guard_usage };
 	char path[512], *text = NULL;
+	const char *alias = NULL;
 	struct utsname u;
-	int r;
+	int r = one_option(&parser, argc, argv, &alias);
 
-	if (argc == 3 && !strcmp(argv[1], "--alias")) {
-		(void)snprintf(path, sizeof(path), "%s", argv[2]);
-	} else if (argc == 1 && uname(&u) == 0) {
+	if (r >= 0)
+		return r;
+	if (alias) {
+		(void)snprintf(path, sizeof(path), "%s", alias);
+	} else if (uname(&u) == 0) {
 		(void)snprintf(path, sizeof(path), "/lib/modules/%s/modules.alias", u.release);
 	} else {
-		pg_cli_error("guard softdeps", "unexpected argument '%s'", argc > 1 ? argv[1] : "");
-		return PG_EXIT_USAGE;
+		pg_cli_error("guard softdeps", "uname: %s", strerror(errno));
+		return PG_EXIT_INPUT;
 	}
 	r = pg_guard_softdeps(path, &text);
 	if (r < 0) {
@@ -331,18 +378,10 @@ static const struct {
 	{ "generate", guard_generate }, { "softdeps", guard_softdeps },
 };
 
-/* -h/--help anywhere before "--", on guard or any of its subcommands: the usage. */
-static bool wants_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return true;
-	return false;
-}
-
+/* Each subcommand takes -h/--help through the shared parser; guard itself here. */
 int pg_cmd_guard(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		pg_cmd_guard_usage(stdout);
 		return PG_EXIT_OK;
 	}

@@ -30,12 +30,12 @@
 
 #define MAX_DEVICES 8u
 #define MAX_QEMU_ARGS 256u
+/* one "-device x-pci-proxy-dev,id=..,fd=.." argument plus the device's own properties */
+#define PROXY_ARG (sizeof(((struct pg_launch_dev *)0)->qemu) + 64u)
 
 struct launch_opts {
 	struct pg_serve_opts serve;            /* template; device is set per device */
-	const char *devices[MAX_DEVICES];
-	char devpath[MAX_DEVICES][1024];       /* DEVICE of a --device DEVICE,OPTS */
-	char devopts[MAX_DEVICES][40];         /* ",addr=DD.F,multifunction=on" for QEMU */
+	struct pg_launch_dev dev[MAX_DEVICES]; /* --device DEVICE,OPTS (launch-device.c) */
 	unsigned ndevices;
 	const char *qemu, *memory, *machine;
 	bool no_memfd;
@@ -64,11 +64,16 @@ void pg_cmd_launch_usage(FILE *out)
 	      "served by a sandboxed 'pcigate serve' process over a socketpair, and wait for\n"
 	      "QEMU to exit. Guest RAM is memfd-backed and shared (--memory, default 512M;\n"
 	      "--machine, default pc) unless --no-memfd. Server options as for 'pcigate serve'.\n"
-	      "  --device DEVICE[,addr=DD[.F]][,multifunction=on]  the device's guest slot\n"
+	      "  --device DEVICE[,addr=DD[.F]][,multifunction=on][,rom=FILE|off]\n"
+	      "                     the device's guest slot; rom=FILE shows FILE as its\n"
+	      "                     expansion ROM (QEMU serves it), rom=off none (the\n"
+	      "                     default: QEMU 7.2 cannot show the device's own ROM);\n"
+	      "                     ',,' is a comma inside FILE\n"
 	      "  --timeout SECONDS  kill QEMU after this long (exit status 124)\n"
 	      "  -h, --help         show this help\n"
 	      "exit status: QEMU's status when non-zero; else 1 if a server closed its\n"
-	      "connection on an error; 2 usage; 3 setup failed; 124 timeout.\n", out);
+	      "connection on an error (a device reset that failed, a bad message); 2 usage;\n"
+	      "3 setup failed (a device or ROM file unusable); 124 timeout.\n", out);
 }
 
 static bool valid_size(const char *s)
@@ -80,62 +85,10 @@ static bool valid_size(const char *s)
 
 enum { OPT_DEVICE = 0x200, OPT_QEMU, OPT_MEMORY, OPT_MACHINE, OPT_TIMEOUT, OPT_NO_MEMFD };
 
-/* One option of --device DEVICE,OPTS: "addr=DD[.F]" or "multifunction=on|off", len bytes. */
-static int device_opt(const char *t, size_t len, char *out, size_t size)
-{
-	unsigned dev, fn = 0;
-	int n = -1;
-
-	if (len > 5 && !strncmp(t, "addr=", 5)) {
-		if ((sscanf(t + 5, "%2x%n.%1u%n", &dev, &n, &fn, &n) < 1) || n < 0 ||
-		    (size_t)n != len - 5 || dev > 0x1f || fn > 7)
-			return -EINVAL;
-		(void)snprintf(out + strlen(out), size - strlen(out), ",addr=%02x.%u", dev, fn);
-		return 0;
-	}
-	if (len == 16 && !strncmp(t, "multifunction=on", 16)) {
-		(void)snprintf(out + strlen(out), size - strlen(out), ",multifunction=on");
-		return 0;
-	}
-	return len == 17 && !strncmp(t, "multifunction=off", 17) ? 0 : -EINVAL;
-}
-
-/* --device DEVICE[,addr=DD[.F]][,multifunction=on]: the guest slot, as properties of the
- * device's x-pci-proxy-dev. A dump path may hold commas, so the first ",addr=" or
- * ",multifunction=" ends DEVICE. Returns 0 or PG_EXIT_USAGE. */
-static int parse_device_opts(const char *v, struct launch_opts *o, unsigned d)
-{
-	const char *c = strstr(v, ",addr="), *m = strstr(v, ",multifunction=");
-	const char *cut = c && (!m || c < m) ? c : m, *t;
-
-	o->devopts[d][0] = '\0';
-	o->devices[d] = v;
-	if (!cut)
-		return 0;
-	if (cut == v || (size_t)(cut - v) >= sizeof(o->devpath[d])) {
-		pg_cli_error("launch", "--device '%s': bad DEVICE before the options", v);
-		return PG_EXIT_USAGE;
-	}
-	memcpy(o->devpath[d], v, (size_t)(cut - v));
-	o->devpath[d][cut - v] = '\0';
-	o->devices[d] = o->devpath[d];
-	for (t = cut + 1; *t; ) {
-		size_t len = strcspn(t, ",");
-
-		if (device_opt(t, len, o->devopts[d], sizeof(o->devopts[d])) < 0) {
-			pg_cli_error("launch", "--device '%s': bad option '%.*s' (addr=DD[.F] with "
-				   "slot 00-1f hex and function 0-7, multifunction=on|off)", v,
-				   (int)len, t);
-			return PG_EXIT_USAGE;
-		}
-		t += len + (t[len] == ',');
-	}
-	return 0;
-}
-
 static int parse_own(int c, const char *v, struct launch_opts *o)
 {
 	char *end;
+	int r;
 
 	switch (c) {
 	case OPT_NO_MEMFD: o->no_memfd = true; break;
@@ -146,8 +99,9 @@ static int parse_own(int c, const char *v, struct launch_opts *o)
 			pg_cli_error("launch", "--device %s: at most %u devices", v, MAX_DEVICES);
 			return -PG_EXIT_USAGE;
 		}
-		if (parse_device_opts(v, o, o->ndevices) != 0)
-			return -PG_EXIT_USAGE;
+		r = pg_launch_device_parse(v, &o->dev[o->ndevices]);
+		if (r != 0)
+			return -r;
 		o->ndevices++;
 		break;
 	case OPT_MEMORY:
@@ -251,7 +205,7 @@ static int parse_launch(int argc, char **argv, struct launch_opts *o)
 
 /* QEMU's argv: the binary, memory setup, one proxy device per socket, then the user's. */
 static int build_qemu_argv(const struct launch_opts *o, const int *qfd, char **av,
-			   char bufs[][96], char *mach, char *mem)
+			   char bufs[][PROXY_ARG], char *mach, char *mem)
 {
 	unsigned n = 0;
 
@@ -271,8 +225,8 @@ static int build_qemu_argv(const struct launch_opts *o, const int *qfd, char **a
 		av[n++] = (char *)(uintptr_t)o->machine;
 	}
 	for (unsigned d = 0; d < o->ndevices; d++) {
-		snprintf(bufs[d], 96, "x-pci-proxy-dev,id=pcigate%u,fd=%d%s", d, qfd[d],
-			 o->devopts[d]);
+		snprintf(bufs[d], PROXY_ARG, "x-pci-proxy-dev,id=pcigate%u,fd=%d%s", d, qfd[d],
+			 o->dev[d].qemu);
 		av[n++] = "-device";
 		av[n++] = bufs[d];
 	}
@@ -288,7 +242,7 @@ static int build_qemu_argv(const struct launch_opts *o, const int *qfd, char **a
 
 static pid_t spawn_qemu(const struct launch_opts *o, int sp[][2])
 {
-	char bufs[MAX_DEVICES][96], mach[96], mem[96];
+	char bufs[MAX_DEVICES][PROXY_ARG], mach[96], mem[96];
 	char *av[MAX_QEMU_ARGS];
 	int qfd[MAX_DEVICES];
 	pid_t pid;
@@ -364,7 +318,7 @@ static void quiesce_dead(const struct launch_opts *o, struct pg_cli_server *srv,
 	if (rc == -EOPNOTSUPP)
 		return; /* nothing shared with the dead server (model, read-only sysfs) */
 	pg_cli_error("launch", "server for %s was killed by signal %d; %s%s",
-		o->devices[d], WTERMSIG(st), rc < 0 ? "quiescing the device failed: " :
+		o->dev[d].device, WTERMSIG(st), rc < 0 ? "quiescing the device failed: " :
 		"device quiesced (interrupts off, bus master off, reset, DMA unmapped)",
 		rc < 0 ? strerror(-rc) : "");
 }
@@ -403,7 +357,7 @@ static int wait_all(const struct launch_opts *o, pid_t qemu, const pid_t *server
 		for (unsigned d = 0; d < o->ndevices; d++)
 			if (servers[d] == p && status_code(st) != 0) {
 				pg_cli_error("launch", "server for %s exited with %d",
-					o->devices[d], status_code(st));
+					o->dev[d].device, status_code(st));
 				server_rc = PG_EXIT_FINDING;
 			}
 	}
@@ -446,7 +400,7 @@ static int run(struct launch_opts *o, struct pg_cli_server *srv)
 
 int pg_cmd_launch(int argc, char **argv)
 {
-	struct launch_opts o = { .serve = { .profile = PG_PROFILE_GUEST },
+	struct launch_opts o = { .serve = { .cmd = "launch", .profile = PG_PROFILE_GUEST },
 				 .qemu = "qemu-system-x86_64", .memory = "512M",
 				 .machine = "pc" };
 	struct pg_serve_opts sopts[MAX_DEVICES];
@@ -459,7 +413,8 @@ int pg_cmd_launch(int argc, char **argv)
 		return rc < 0 ? PG_EXIT_OK : rc; /* -1: --help printed */
 	for (d = 0; d < o.ndevices; d++) {
 		sopts[d] = o.serve;
-		sopts[d].device = o.devices[d];
+		sopts[d].device = o.dev[d].device;
+		sopts[d].rom_size = o.dev[d].rom_size;
 		if (pg_cli_server_open(&sopts[d], &srv[d]) < 0) {
 			rc = PG_EXIT_INPUT;
 			goto out;

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * pcigate policy check [--device DEVICE] FILE...
- * pcigate policy lookup FILE DEVICE
+ * pcigate policy check [--device DEVICE] [FILE|DIR...]
+ * pcigate policy lookup FILE|DIR DEVICE
  * pcigate policy generate DEVICE
  *
  * check: validate policy files (pcigate-policy(5)) the way the daemon will load them.
  *   Prints "FILE: ok (N devices)" on stdout for each valid file and
  *   "FILE:LINE:COL: error: REASON" (or "FILE: error: REASON" when the problem has no
  *   position) on stderr for each invalid or unreadable one. Every file is checked even
- *   after a failure. Exit: 0 all valid; 1 some file invalid; 3 some file unreadable (takes
- *   precedence over 1, since an unread file was not checked at all); 2 usage error.
+ *   after a failure. A directory is checked file by file (each file's errors, the ignored
+ *   names), then as one policy (clashes across files), as serve/launch/view load it; no
+ *   operand checks the default directory. Exit: 0 all valid; 1 some file invalid; 3 some
+ *   file unreadable (takes precedence over 1, since an unread file was not checked at
+ *   all); 2 usage error.
  * lookup: show which entry of a valid policy applies to one device, using the same
  *   precedence as the mediator. Exit 0 (whether or not an entry matches), 1 invalid policy,
  *   3 unreadable, 2 usage error. DEVICE is full IDs (VVVV:DDDD:SSSS:TTTT@RR: subsystem and
@@ -19,11 +22,13 @@
  *   unreadable, 2 usage error.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <pcigate/pcigate.h>
 
@@ -33,14 +38,17 @@
 
 void pg_cmd_policy_usage(FILE *out)
 {
-	fputs("usage: pcigate policy check [--device DEVICE] [--sysfs-root DIR] FILE...\n"
-	      "       pcigate policy lookup [--sysfs-root DIR] FILE DEVICE\n"
+	fputs("usage: pcigate policy check [--device DEVICE] [--sysfs-root DIR] [PATH...]\n"
+	      "       pcigate policy lookup [--sysfs-root DIR] PATH DEVICE\n"
 	      "       pcigate policy generate [--sysfs-root DIR] DEVICE\n"
 	      "\n"
 	      "check     validate policy files; prints 'FILE: ok (N devices)' or\n"
 	      "          'FILE:LINE:COL: error: REASON'; with --device, also the entry of\n"
-	      "          each valid FILE that applies to DEVICE\n"
-	      "lookup    show the entry of FILE that applies to a device (most specific match)\n"
+	      "          each valid FILE that applies to DEVICE. A PATH that is a directory\n"
+	      "          is checked file by file, then as one policy (as serve loads it);\n"
+	      "          without PATH, the default directory is checked\n"
+	      "lookup    show the entry of PATH (file or directory) that applies to a device\n"
+	      "          (most specific match)\n"
 	      "generate  print a starting policy for a device (guest profile, nothing opened)\n"
 	      "\n"
 	      "DEVICE is a dump file, a BDF (read-only: only config space is read) or, for\n"
@@ -70,6 +78,35 @@ static int load_one(const char *path, struct pg_policy **ret)
 	}
 	fprintf(stderr, "%s: error: %s: %s\n", path, err.msg, strerror(-r));
 	return PG_EXIT_INPUT;
+}
+
+/* A policy directory read the way serve, launch and view read it (fail-closed: the first
+ * bad file, or a clash across files, rejects it), the failure reported as load_one()
+ * does, at the file and line it is about. *ret is NULL for a directory without policy
+ * files. Returns 0, EXIT_INVALID or PG_EXIT_INPUT. */
+static int load_dir(const char *dir, struct pg_policy **ret)
+{
+	struct pg_policy_error err;
+	char bad[4096] = "";
+	int r = pg_policy_load_dir(dir, ret, &err, bad, sizeof(bad));
+
+	if (r == 0)
+		return PG_EXIT_OK;
+	if (!bad[0])
+		(void)snprintf(bad, sizeof(bad), "%s", dir);
+	if (err.line)
+		fprintf(stderr, "%s:%u:%u: error: %s\n", bad, err.line, err.column, err.msg);
+	else
+		fprintf(stderr, "%s: error: %s%s%s\n", bad, err.msg, r == -EINVAL || r == -E2BIG ?
+			"" : ": ", r == -EINVAL || r == -E2BIG ? "" : strerror(-r));
+	return r == -EINVAL || r == -E2BIG ? EXIT_INVALID : PG_EXIT_INPUT;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static void print_list(const char *label, const struct pg_policy_cap *caps, size_t n)
@@ -200,35 +237,122 @@ static int device_key(const char *cmd, const char *spec, const char *root,
 	return PG_EXIT_OK;
 }
 
-/* Print the entry of p that applies to dev, or say the default applies. */
+/* Print the entry of p that applies to dev (named by its own file when p is a directory),
+ * or say the default applies. */
 static void show_match(const char *path, const struct pg_policy *p, const char *spec,
 		       const struct pg_policy_device *dev)
 {
-	const struct pg_policy_entry *e = pg_policy_lookup_device(p, dev);
+	const struct pg_policy_entry *e = p ? pg_policy_lookup_device(p, dev) : NULL;
 
 	if (e)
-		print_entry(path, e);
+		print_entry(e->file ? e->file : path, e);
 	else
 		printf("%s: no entry matches %s; the default applies (profile guest, nothing "
 		       "opened)\n", path, spec);
 }
 
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name); /* the loader's byte-wise order */
+}
+
+/* Check each file the loader reads on its own, in the loader's order, so every file's
+ * errors are reported (the loader stops at the first); name the files it ignores. Returns
+ * the worst status; *nread gets the number of files read. */
+static int check_dir_files(const char *dir, unsigned *nread)
+{
+	struct dirent **names = NULL;
+	int n = scandir(dir, &names, NULL, by_name), status = PG_EXIT_OK;
+
+	*nread = 0;
+	if (n < 0) {
+		fprintf(stderr, "%s: error: cannot read the policy directory: %s\n", dir,
+			strerror(errno));
+		return PG_EXIT_INPUT;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		struct pg_policy *p = NULL;
+		char path[4096];
+		int r;
+
+		if (snprintf(path, sizeof(path), "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ?
+			     "" : "/", name) >= (int)sizeof(path)) {
+			fprintf(stderr, "%s: error: path too long\n", dir);
+			status = PG_EXIT_INPUT;
+		} else if (!pg_policy_dir_reads(name)) {
+			if (name[0] != '.')
+				printf("%s: ignored (only NAME.yaml files are read)\n", path);
+		} else if ((r = load_one(path, &p)) == PG_EXIT_OK) {
+			printf("%s: ok (%zu device%s)\n", path, pg_policy_count(p),
+			       pg_policy_count(p) == 1 ? "" : "s");
+			pg_policy_free(p);
+			(*nread)++;
+		} else {
+			(*nread)++;
+			if (r == PG_EXIT_INPUT || status == PG_EXIT_OK)
+				status = r;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return status;
+}
+
+/*
+ * policy check DIR: every file on its own (all errors, file:line), then the directory as
+ * serve, launch and view load it: one policy, precedence and uniqueness across files
+ * (pcigate-policy(5), POLICY DIRECTORY). With a device, the entry that applies, named by
+ * its file and line. Returns an exit code.
+ */
+static int check_dir(const char *dir, const char *device, const struct pg_policy_device *dev)
+{
+	struct pg_policy *p = NULL;
+	unsigned nfiles;
+	int status = check_dir_files(dir, &nfiles);
+
+	if (status != PG_EXIT_OK) {
+		fprintf(stderr, "%s: error: invalid (serve, launch and view refuse the whole "
+			"directory)\n", dir);
+		return status;
+	}
+	status = load_dir(dir, &p);
+	if (status != PG_EXIT_OK)
+		return status;
+	printf("%s: ok (%u file%s, %zu device%s)%s\n", dir, nfiles, nfiles == 1 ? "" : "s",
+	       p ? pg_policy_count(p) : 0, p && pg_policy_count(p) == 1 ? "" : "s",
+	       p && pg_policy_count(p) ? "" : ": no policy, every device gets the default");
+	if (device)
+		show_match(dir, p, device, dev);
+	pg_policy_free(p);
+	return PG_EXIT_OK;
+}
+
 static int policy_check(int argc, char **argv, const char *device, const char *root)
 {
+	const char *def = pg_policy_default_dir();
+	char *defv[] = { (char *)(uintptr_t)def };
 	struct pg_policy_device dev;
 	int status = PG_EXIT_OK;
 
-	if (argc < 1) {
-		pg_cli_error("policy check", "no FILE given");
-		return PG_EXIT_USAGE;
-	}
 	if (device && (status = device_key("policy check", device, root, &dev)) != PG_EXIT_OK)
 		return status;
+	if (argc < 1 && !is_dir(def)) {
+		/* no FILE: the default directory, which may well not exist */
+		printf("%s: no policy directory: every device gets the default (profile guest, "
+		       "nothing opened)\n", def);
+		return fflush(stdout) == 0 ? PG_EXIT_OK : PG_EXIT_INPUT;
+	}
+	if (argc < 1) {
+		argc = 1;
+		argv = defv;
+	}
 	for (int i = 0; i < argc; i++) {
 		struct pg_policy *p = NULL;
-		int r = load_one(argv[i], &p);
+		int r = is_dir(argv[i]) ? check_dir(argv[i], device, &dev) : load_one(argv[i], &p);
 
-		if (r == PG_EXIT_OK) {
+		if (r == PG_EXIT_OK && p) {
 			size_t n = pg_policy_count(p);
 
 			printf("%s: ok (%zu device%s)\n", argv[i], n, n == 1 ? "" : "s");
@@ -259,7 +383,7 @@ static int policy_lookup(int argc, char **argv, const char *root)
 	r = device_key("policy lookup", argv[1], root, &dev);
 	if (r != PG_EXIT_OK)
 		return r;
-	r = load_one(argv[0], &p);
+	r = is_dir(argv[0]) ? load_dir(argv[0], &p) : load_one(argv[0], &p);
 	if (r != PG_EXIT_OK)
 		return r;
 	show_match(argv[0], p, argv[1], &dev);

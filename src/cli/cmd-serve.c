@@ -39,9 +39,9 @@ static void serve_log(void *data, int level, const char *msg)
 		return;
 	}
 	if (level <= LOG_WARNING)
-		(level <= LOG_ERR ? pg_cli_error : pg_cli_warn)("serve", "%s", msg);
+		(level <= LOG_ERR ? pg_cli_error : pg_cli_warn)(srv->cmd, "%s", msg);
 	else
-		fprintf(stderr, "pcigate: serve: %s\n", msg);
+		fprintf(stderr, "pcigate: %s: %s\n", srv->cmd, msg);
 }
 
 /*
@@ -49,29 +49,29 @@ static void serve_log(void *data, int level, const char *msg)
  * created 0600. Never blocks: a FIFO with no reader, or any other non-regular file, is
  * refused with a message instead of hanging start-up in open(2).
  */
-static int open_records(const char *opt, const char *path)
+static int open_records(const char *cmd, const char *opt, const char *path)
 {
 	struct stat st;
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
 		      0600);
 
 	if (fd < 0 && errno == ENXIO) {
-		pg_cli_error("serve", "%s %s: a FIFO with no reader (give a regular file)", opt, path);
+		pg_cli_error(cmd, "%s %s: a FIFO with no reader (give a regular file)", opt, path);
 		return -ENXIO;
 	}
 	if (fd < 0) {
 		fd = -errno;
-		pg_cli_error("serve", "%s %s: %s", opt, path, strerror(errno));
+		pg_cli_error(cmd, "%s %s: %s", opt, path, strerror(errno));
 		return fd;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		pg_cli_error("serve", "%s %s: not a regular file", opt, path);
+		pg_cli_error(cmd, "%s %s: not a regular file", opt, path);
 		(void)close(fd);
 		return -EINVAL;
 	}
 	if (fcntl(fd, F_SETFL, O_WRONLY | O_APPEND) < 0) { /* writes may block from here on */
 		fd = -errno;
-		pg_cli_error("serve", "%s %s: %s", opt, path, strerror(-fd));
+		pg_cli_error(cmd, "%s %s: %s", opt, path, strerror(-fd));
 		return fd;
 	}
 	return fd;
@@ -85,8 +85,11 @@ int pg_cli_server_open(const struct pg_serve_opts *o, struct pg_cli_server *srv)
 	srv->audit_fd = srv->trace_fd = -1;
 	srv->verbose = o->verbose;
 	srv->syslog = o->syslog;
-	if (o->syslog) /* connect now: the sandbox forbids socket() and connect() later */
-		openlog("pcigate-serve", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	srv->cmd = o->cmd ? o->cmd : "serve";
+	/* connect now: the sandbox forbids socket() and connect() later */
+	if (o->syslog)
+		openlog(strcmp(srv->cmd, "launch") ? "pcigate-serve" : "pcigate-launch",
+			LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	pg_serve_config_init(&srv->c);
 	srv->c.device = o->device;
 	srv->c.profile = o->profile;
@@ -95,18 +98,19 @@ int pg_cli_server_open(const struct pg_serve_opts *o, struct pg_cli_server *srv)
 	srv->c.user = o->user;
 	srv->c.no_sandbox = o->no_sandbox;
 	srv->c.force = o->force;
+	srv->c.rom_size = o->rom_size;
 	srv->c.log = serve_log;
 	srv->c.log_data = srv;
 	/* audit records go to stderr unless --audit names a file */
 	srv->c.audit_fd = STDERR_FILENO;
 	if (o->audit) {
-		srv->audit_fd = open_records("--audit", o->audit);
+		srv->audit_fd = open_records(srv->cmd, "--audit", o->audit);
 		if (srv->audit_fd < 0)
 			return srv->audit_fd;
 		srv->c.audit_fd = srv->audit_fd;
 	}
 	if (o->trace_backend) {
-		srv->trace_fd = open_records("--trace-backend", o->trace_backend);
+		srv->trace_fd = open_records(srv->cmd, "--trace-backend", o->trace_backend);
 		if (srv->trace_fd < 0) {
 			pg_cli_server_close(srv);
 			return -EINVAL;
@@ -166,7 +170,7 @@ void pg_cmd_serve_usage(FILE *out)
 {
 	fputs("usage: pcigate serve --device DEVICE (--fd N | --socket PATH) [--profile P]\n"
 	      "                     [--policy FILE] [--audit FILE] [--trace-backend FILE]\n"
-	      "                     [--user NAME] [--syslog] [--verbose]\n"
+	      "                     [--user NAME] [--rom-size N] [--syslog] [--verbose]\n"
 	      "\n"
 	      "Serve one mediated PCI device to QEMU 7.2's x-pci-proxy-dev (mpqemu protocol).\n"
 	      "  --device DEVICE  an lspci -x dump file (modelled device) or a BDF (live host\n"
@@ -185,6 +189,8 @@ void pg_cmd_serve_usage(FILE *out)
 	      "                   refused, naming the findings, unless --policy has an\n"
 	      "                   entry for it)\n"
 	      "  --sandbox-check  test hook: sandbox, try open() and socket(), report, exit\n"
+	      "  --rom-size N     QEMU serves a ROM file (romfile=F,romsize=N): show a ROM BAR\n"
+	      "                   of N bytes (2K..16M, a power of two) for it\n"
 	      "  --syslog         send the server's log to syslog(3) (facility daemon, ident\n"
 	      "                   pcigate-serve) instead of stderr, for long-running servers\n"
 	      "  -v, --verbose    log details and a message summary at the end\n"
@@ -260,15 +266,39 @@ static int listen_accept(const char *path, int watch_fd)
 	return rc == 0 ? cfd : rc > 0 ? -EINTR : rc;
 }
 
+/* --rom-size N[K|M]: the romsize= QEMU was given with its romfile= (docs/serve.md,
+ * "Expansion ROM"): a power of two from 2K to 16M. */
+static int parse_rom_size(const char *text, uint32_t *ret)
+{
+	unsigned shift = 0;
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20, end++;
+	if (errno || end == text || *end || text[0] == '-' || v > ((16ul << 20) >> shift))
+		return -EINVAL;
+	v <<= shift;
+	if (v < 2048 || (v & (v - 1)))
+		return -EINVAL;
+	*ret = (uint32_t)v;
+	return 0;
+}
+
 static int parse_serve(int argc, char **argv, struct pg_serve_opts *o, int *fd,
 		       const char **sock)
 {
-	enum { OPT_SANDBOX_CHECK = 0x200, OPT_FD, OPT_SOCKET };
+	enum { OPT_SANDBOX_CHECK = 0x200, OPT_FD, OPT_SOCKET, OPT_ROM_SIZE };
 	static const struct option longopts[] = {
 		PG_SERVE_LONGOPTS,
 		{ "sandbox-check", no_argument, NULL, OPT_SANDBOX_CHECK },
 		{ "fd", required_argument, NULL, OPT_FD },
 		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "rom-size", required_argument, NULL, OPT_ROM_SIZE },
 		PG_CLI_OPT_HELP, { 0 }
 	};
 	static const struct pg_cli_parser parser = { "serve", ":hv", longopts,
@@ -288,6 +318,10 @@ static int parse_serve(int argc, char **argv, struct pg_serve_opts *o, int *fd,
 			*sock = optarg;
 		} else if (c == OPT_FD && parse_fd(optarg, fd) < 0) {
 			pg_cli_error("serve", "--fd '%s': not a file descriptor number", optarg);
+			return PG_EXIT_USAGE;
+		} else if (c == OPT_ROM_SIZE && parse_rom_size(optarg, &o->rom_size) < 0) {
+			pg_cli_error("serve", "--rom-size '%s': expected a power of two from 2K to "
+				     "16M (QEMU's romsize=)", optarg);
 			return PG_EXIT_USAGE;
 		}
 	}

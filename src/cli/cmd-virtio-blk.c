@@ -101,14 +101,15 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "depth", required_argument, NULL, 'd' }, { "len-policy", required_argument, NULL, 'l' },
 		{ "timeout", required_argument, NULL, 't' }, { "audit", required_argument, NULL, 'a' },
 		{ "seed", required_argument, NULL, 'S' }, { "input", required_argument, NULL, 'i' },
-		{ "output", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' },
+		{ "output", required_argument, NULL, 'o' }, PG_CLI_OPT_HELP,
 		{ 0 } };
+	static const struct pg_cli_parser parser = { "virtio-blk", ":h", lo,
+						     pg_cmd_virtio_blk_usage };
 	unsigned long long v;
 	int c;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
 		switch (c) {
 		case 's': o->socket = optarg; break;
 		case 'p': o->cfg.packed = true; break;
@@ -131,11 +132,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			  o->seed = (unsigned)v; break;
 		case 'i': o->input = optarg; break;
 		case 'o': o->output = optarg; break;
-		case 'h': pg_cmd_virtio_blk_usage(stdout); return 1;
-		default:
-			pg_cli_error("virtio-blk", "unknown option or missing value '%s' (see "
-				     "'pcigate help virtio-blk')", argv[optind - 1]);
-			return -1;
+		case PG_OPT_HELP: return 1;
+		default: return -1; /* PG_OPT_BAD: printed */
 		}
 	}
 	if (!o->socket) {

@@ -78,16 +78,17 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "sysfs-root", required_argument, NULL, 'R' },
 		{ "modules", required_argument, NULL, 'm' },
 		{ "no-arm", no_argument, NULL, 'n' },
-		{ 0 },
+		PG_CLI_OPT_HELP, { 0 },
 	};
+	static const struct pg_cli_parser parser = { "guard run", ":h", opts,
+						     pg_cmd_guard_usage };
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->sock = PG_GUARD_SOCKET;
 	o->gid = (gid_t)-1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	pg_cli_opts_begin();
+	while ((c = pg_cli_next_opt(&parser, argc, argv)) != PG_OPT_END) {
 		switch (c) {
 		case 'r': o->rules = optarg; break;
 		case 's': o->state = optarg; break;
@@ -97,10 +98,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'R': o->root = optarg; break;
 		case 'm': o->modules = optarg; break;
 		case 'n': o->no_arm = true; break;
-		default:
-			pg_cli_error("guard run", "unknown option or missing value '%s'",
-				   argv[optind - 1]);
-			return PG_EXIT_USAGE;
+		case PG_OPT_HELP: return -1;
+		default: return PG_EXIT_USAGE; /* PG_OPT_BAD: printed */
 		}
 	}
 	if (optind < argc || !o->rules) {
@@ -323,7 +322,7 @@ int pg_guard_run(int argc, char **argv)
 	int ufd = -1, cfd = -1, sfd = -1, r, status = PG_EXIT_INPUT;
 
 	if ((r = parse_opts(argc, argv, &o)) != 0)
-		return r;
+		return r < 0 ? PG_EXIT_OK : r; /* -1: --help printed */
 	if (o.audit && !(rs.audit = fopen(o.audit, "ae"))) {
 		pg_cli_error("guard run", "cannot open the audit log %s: %s", o.audit, strerror(errno));
 		return PG_EXIT_INPUT;

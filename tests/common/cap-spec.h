@@ -66,8 +66,10 @@ static inline bool go_root(const uint8_t *snap, unsigned len)
  *   AER 0x2c, 0x38 with the root registers (root port, event collector), 0x48 with the
  *   TLP Prefix Log; DSN 12; ARI, ATS, LTR, PASID 8; PRI, L1 PM Substates, Power
  *   Budgeting 16; PTM 12; SR-IOV 0x40; ACS 8 plus the Egress Control Vector (Egress
- *   Control capable: vector size bits 15:8, 0 meaning 256, in dwords); VSEC and DVSEC:
- *   the length field at +4 bits 31:20.
+ *   Control capable: vector size bits 15:8, 0 meaning 256, in dwords); Resizable BAR and
+ *   VF Resizable BAR (§7.8.6, §9.3.7.5) 4 + 8 per entry, the count in bits 7:5 of the
+ *   first Control (1-6; another value is taken as written, at least one entry, and is not
+ *   exact); VSEC and DVSEC: the length field at +4 bits 31:20.
  */
 static inline unsigned go_spec_len(const uint8_t *snap, unsigned len, bool ext, uint16_t id,
 				   uint16_t off, bool *exact)
@@ -91,6 +93,13 @@ static inline unsigned go_spec_len(const uint8_t *snap, unsigned len, bool ext, 
 			if (!(cap & 0x20u))
 				return 8;
 			return 8u + 4u * (((bits ? bits : 256u) + 31u) / 32u);
+		}
+		case PG_ECAP_REBAR: case PG_ECAP_VF_REBAR: {
+			/* Number of Resizable BARs, bits 7:5 of the first Control: 1-6 */
+			unsigned n = (go_rd(snap, off + 8u, 4) >> 5) & 7u;
+
+			*exact = n >= 1 && n <= 6;
+			return 4u + 8u * (n ? n : 1u);
 		}
 		case PG_ECAP_VNDR: case PG_ECAP_DVSEC: {
 			unsigned l = go_rd(snap, off + 4u, 4) >> 20;

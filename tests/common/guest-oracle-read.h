@@ -13,7 +13,7 @@
 static inline void go_expect(struct go_oracle *o, unsigned off, unsigned size, uint32_t v,
 			     uint32_t mask)
 {
-	for (unsigned i = 0; i < size && off + i < PG_CFG_STD_LEN; i++) {
+	for (unsigned i = 0; i < size && off + i < PG_CFG_EXT_LEN; i++) {
 		o->exp[off + i] = (uint8_t)(v >> (8u * i));
 		o->exp_mask[off + i] = (uint8_t)(mask >> (8u * i));
 	}
@@ -85,7 +85,7 @@ static inline uint32_t go_bar_value(const struct go_oracle *o, unsigned i, uint3
 
 static inline void go_mark_virt(struct go_oracle *o, unsigned off, unsigned size, uint32_t init)
 {
-	for (unsigned i = 0; i < size && off + i < PG_CFG_STD_LEN; i++) {
+	for (unsigned i = 0; i < size && off + i < PG_CFG_EXT_LEN; i++) {
 		o->virt[off + i] = 1;
 		o->virt_init[off + i] = (uint8_t)(init >> (8u * i));
 	}
@@ -95,7 +95,7 @@ static inline void go_mark_virt(struct go_oracle *o, unsigned off, unsigned size
 /* Put the virtual registers back to their start values (a reset). */
 static inline void go_virt_reset(struct go_oracle *o)
 {
-	for (unsigned b = 0; b < PG_CFG_STD_LEN; b++)
+	for (unsigned b = 0; b < PG_CFG_EXT_LEN; b++)
 		if (o->virt[b])
 			o->exp[b] = o->virt_init[b];
 }
@@ -144,7 +144,7 @@ static inline void go_expectations(struct go_oracle *o)
 static inline void go_refuse(struct go_oracle *o, unsigned off, unsigned size, uint32_t mask,
 			     bool when_one)
 {
-	for (unsigned i = 0; i < size && off + i < PG_CFG_STD_LEN; i++) {
+	for (unsigned i = 0; i < size && off + i < PG_CFG_EXT_LEN; i++) {
 		uint8_t m = (uint8_t)(mask >> (8u * i));
 
 		if (when_one) {
@@ -184,7 +184,7 @@ static inline void go_refusals(struct go_oracle *o)
 /* A valid guest write of value at [off, off + size) was decided: track the virtual ones. */
 static inline void go_virt_write(struct go_oracle *o, uint16_t off, uint8_t size, uint32_t value)
 {
-	for (unsigned i = 0; i < size && off + i < PG_CFG_STD_LEN; i++)
+	for (unsigned i = 0; i < size && off + i < PG_CFG_EXT_LEN; i++)
 		if (o->virt[off + i])
 			o->exp[off + i] = (uint8_t)(value >> (8u * i));
 	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
@@ -204,7 +204,7 @@ static inline void go_virt_write(struct go_oracle *o, uint16_t off, uint8_t size
 /* R2: compare a read with the model. */
 static inline void go_check_read(struct go_oracle *o, uint16_t off, uint8_t size, uint32_t v)
 {
-	for (unsigned i = 0; i < size && off + i < PG_CFG_STD_LEN; i++) {
+	for (unsigned i = 0; i < size && off + i < PG_CFG_EXT_LEN; i++) {
 		unsigned b = off + i;
 		uint8_t got = (uint8_t)(v >> (8u * i));
 

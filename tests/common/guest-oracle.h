@@ -46,6 +46,9 @@
  *      and in device-model a 1 written to a Status or Device Status error bit (RW1C there
  *      only on the host's side) or to Initiate FLR of a function that has FLR.
  *
+ * With add_ext (a policy adding extended capabilities to the strict profiles: bit n for
+ * ID n), those are visible there too, under the rules of guest-oracle-ecap.h.
+ *
  * The oracle's capability lengths for capabilities the mediator does not handle are an
  * under-approximation (header only for unknown IDs), so R1/W2 never flag a byte the
  * mediator could legitimately own. Everything is static inline: each user includes it once.
@@ -80,6 +83,7 @@ struct go_oracle {
 	struct go_cap caps[GO_MAX_CAPS];
 	unsigned ncaps;
 	bool endpoint;                       /* header type 0: the mediator serves it */
+	uint64_t add_ext;                    /* bit n: the policy adds extended ID n */
 
 	/* per byte, derived from the profile */
 	uint8_t chg[PG_CFG_EXT_LEN];         /* bits the guest may change on hardware */
@@ -87,13 +91,13 @@ struct go_oracle {
 	uint8_t zero[PG_CFG_EXT_LEN];        /* RsvdZ bits that may be written 0 */
 	uint8_t hwrw1c[PG_CFG_EXT_LEN];      /* hardware RW1C positions (our hardware model) */
 	bool zread[PG_CFG_EXT_LEN];          /* must read PG_MEDIATOR_DENY_BYTE */
-	uint8_t exp[PG_CFG_STD_LEN];         /* R2: expected guest-visible value ... */
-	uint8_t exp_mask[PG_CFG_STD_LEN];    /* ... of these bits */
-	uint8_t virt_init[PG_CFG_STD_LEN];   /* start values of the virtual registers */
-	uint8_t virt[PG_CFG_STD_LEN];        /* bytes that are guest-written virtual registers */
-	uint8_t aud_mask[PG_CFG_STD_LEN];    /* A1: refused bits, audited when changed ... */
-	uint8_t aud_val[PG_CFG_STD_LEN];     /* ... from these values */
-	uint8_t aud_one[PG_CFG_STD_LEN];     /* A1: refused bits, audited when written as 1 */
+	uint8_t exp[PG_CFG_EXT_LEN];         /* R2: expected guest-visible value ... */
+	uint8_t exp_mask[PG_CFG_EXT_LEN];    /* ... of these bits */
+	uint8_t virt_init[PG_CFG_EXT_LEN];   /* start values of the virtual registers */
+	uint8_t virt[PG_CFG_EXT_LEN];        /* bytes that are guest-written virtual registers */
+	uint8_t aud_mask[PG_CFG_EXT_LEN];    /* A1: refused bits, audited when changed ... */
+	uint8_t aud_val[PG_CFG_EXT_LEN];     /* ... from these values */
+	uint8_t aud_one[PG_CFG_EXT_LEN];     /* A1: refused bits, audited when written as 1 */
 	struct { uint8_t kind; uint64_t size; uint32_t flags; } gbar[PG_CFG_NUM_BARS];
 
 	bool msix_trap;                      /* the MSI-X table/PBA layout is valid */
@@ -106,6 +110,7 @@ struct go_oracle {
 	bool restore_ok;                     /* the current access reset/restores the device */
 	unsigned long cfg_reads, cfg_writes, bar_reads, bar_writes, resets, effects;
 	unsigned long restores;              /* BAR/ROM rewrites of host values seen */
+	unsigned long ext_writes;            /* config writes at 0x100 and above */
 	unsigned long accesses, invalid;     /* accesses made, of which invalid */
 	bool failed;
 	char why[GO_WHY];
@@ -253,15 +258,21 @@ static inline bool go_handler_ok(struct go_oracle *o, const struct go_cap *c, bo
 static inline void go_visibility(struct go_oracle *o)
 {
 	bool have[4] = { false };
-	bool msix_seen = false;
+	bool msix_seen = false, aer_seen = false;
 
 	for (unsigned i = 0; i < o->ncaps; i++) {
 		struct go_cap *c = &o->caps[i];
 		bool allowed = o->profile == PG_PROFILE_PERMISSIVE ||
 			       (!c->ext && (c->id == PG_CAP_PM || c->id == PG_CAP_MSI ||
-					    c->id == PG_CAP_MSIX || c->id == PG_CAP_EXP));
+					    c->id == PG_CAP_MSIX || c->id == PG_CAP_EXP)) ||
+			       (c->ext && c->id < 64 && ((o->add_ext >> c->id) & 1u));
 
 		c->visible = allowed && go_handler_ok(o, c, have);
+		/* only the first AER is served, a second one is hidden (docs/mediation.md) */
+		if (c->ext && c->id == PG_ECAP_AER && c->visible) {
+			c->visible = !aer_seen;
+			aer_seen = true;
+		}
 		/* the first MSI-X capability's table stays trapped, visible or not */
 		if (!c->ext && c->id == PG_CAP_MSIX && !msix_seen) {
 			msix_seen = true;
@@ -399,16 +410,21 @@ static inline void go_hw_rw1c(struct go_oracle *o)
 }
 
 #include "guest-oracle-read.h"
+#include "guest-oracle-ecap.h"
 
 /**
- * Derive everything from a device and a profile.
+ * Derive everything from a device, a profile and the extended capabilities a policy adds.
  * @param cfg the device's config bytes (cfg_len of them); bars: its BARs (7 entries)
+ * @param add_ext bit n: extended capability ID n is added (GO_EXT_RULES: those the
+ *        oracle has rules for)
  */
-static inline void go_init(struct go_oracle *o, const uint8_t *cfg, uint16_t cfg_len,
-			   const struct pg_bar_info *bars, enum pg_profile profile)
+static inline void go_init_ext(struct go_oracle *o, const uint8_t *cfg, uint16_t cfg_len,
+			       const struct pg_bar_info *bars, enum pg_profile profile,
+			       uint64_t add_ext)
 {
 	memset(o, 0, sizeof(*o));
 	o->profile = profile;
+	o->add_ext = add_ext;
 	o->cfg_len = cfg_len > PG_CFG_EXT_LEN ? PG_CFG_EXT_LEN : cfg_len;
 	memcpy(o->snap, cfg, o->cfg_len);
 	memcpy(o->hw, cfg, o->cfg_len);
@@ -423,10 +439,19 @@ static inline void go_init(struct go_oracle *o, const uint8_t *cfg, uint16_t cfg
 		go_dm_bits(o);
 	else
 		go_permissive_bits(o);
+	go_aer_bits(o);
 	go_hidden(o);
 	go_hw_rw1c(o);
 	go_expectations(o);
 	go_refusals(o);
+	go_aer_expect(o);
+}
+
+/** go_init_ext() with the profile's own capabilities (no policy). */
+static inline void go_init(struct go_oracle *o, const uint8_t *cfg, uint16_t cfg_len,
+			   const struct pg_bar_info *bars, enum pg_profile profile)
+{
+	go_init_ext(o, cfg, cfg_len, bars, profile, 0);
 }
 
 /* ---- the recording backend --------------------------------------------------------------- */
@@ -486,6 +511,7 @@ static inline int go_cfg_write(struct pg_backend *be, uint16_t off, uint8_t size
 	struct go_oracle *o = pg_backend_priv(be);
 
 	o->cfg_writes++;
+	o->ext_writes += off >= PG_CFG_STD_LEN;
 	for (unsigned i = 0; i < size; i++) {
 		unsigned b = off + i;
 		uint8_t nb = (uint8_t)(val >> (8u * i)), rw1c = o->hwrw1c[b];
@@ -661,7 +687,7 @@ static inline void go_check_audited(struct go_oracle *o, struct pg_mediator *m,
 		uint8_t nb = (uint8_t)(value >> (8u * i));
 
 		denied |= o->zread[b];
-		if (b < PG_CFG_STD_LEN)
+		if (b < PG_CFG_EXT_LEN)
 			refused |= ((nb ^ o->aud_val[b]) & o->aud_mask[b]) || (nb & o->aud_one[b]);
 	}
 	pg_mediator_counters(m, &c);

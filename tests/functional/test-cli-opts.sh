@@ -115,6 +115,49 @@ dashdash)
 	run launch --device "$NVME" stray -- -x
 	expect_rc 2; err_has "unexpected argument 'stray' (QEMU arguments go after '--')"
 	;;
+subcommands)
+	# the second-level commands (policy, guard) and virtio-blk parse with the same helper:
+	# --help, one-line unknown-option errors in the shared format naming the command and
+	# where help is, "--opt=value" equal to "--opt value", "--" ends the options
+	for sub in "policy check" "policy lookup" "policy generate" "guard arm" "guard check" \
+		   "guard run" "guard list" "guard allow" "guard quarantine" "guard assign" \
+		   "guard reject" "guard generate" "guard softdeps" "virtio-blk"; do
+		# shellcheck disable=SC2086
+		run $sub --help
+		expect_rc 0; err_empty; out_has "usage: pcigate ${sub%% *}"
+		# shellcheck disable=SC2086
+		run $sub --frobnicate
+		expect_rc 2
+		err_has "pcigate: $sub: error: unknown option '--frobnicate' (see 'pcigate help ${sub%% *}')"
+		[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "$sub: more than one error line"
+	done
+	for args in "guard run --rules" "guard allow --driver" "guard generate --sysfs-root" \
+		    "guard softdeps --alias" "virtio-blk --vhost-user" "policy lookup --sysfs-root"; do
+		# shellcheck disable=SC2086
+		run $args
+		expect_rc 2; err_has "pcigate: ${args% *}: error: option '${args##* }' needs a value"
+	done
+	run guard list --permanent
+	expect_rc 2; err_has "pcigate: guard list: error: option '--permanent' is not for 'guard list'"
+	# --opt=value as --opt value
+	printf 'alias pci:v00008086d000010D3sv*sd*bc*sc*i* e1000e\n' >"$tmp/alias"
+	run guard softdeps --alias="$tmp/alias"
+	expect_rc 0; out_has "softdep e1000e pre: pci-stub"
+	run guard generate --sysfs-root="$tmp/nosys"
+	expect_rc 3; err_has "pcigate: guard generate: error: listing PCI devices"
+	run virtio-blk --vhost-user="$tmp/no.sock" --queue-size=64 info
+	expect_rc 3; err_has "pcigate: virtio-blk: error: cannot use '$tmp/no.sock'"
+	run virtio-blk --queue=9 --vhost-user "$tmp/no.sock" info
+	expect_rc 2; err_has "--queue"
+	# "--": what follows is an operand even when it looks like an option
+	printf 'version: 1\nrules: []\n' >"$tmp/-r.yaml"
+	(cd "$tmp" && "$PCIGATE" guard check -- -r.yaml >"$tmp/out" 2>"$tmp/err"); rc=$?
+	expect_rc 0; out_has "-r.yaml: ok (0 rules)"
+	run guard generate -- --sysfs-root
+	expect_rc 2; err_has "pcigate: guard generate: error: unexpected argument '--sysfs-root'"
+	run virtio-blk --vhost-user "$tmp/no.sock" -- --packed
+	expect_rc 3  # "--packed" is the command now, reached only after connecting
+	;;
 high-refusal)
 	# view, session and serve refuse a device inspect rates HIGH, naming code and why
 	run inspect --short --dump "$HOSTILE"
@@ -146,7 +189,9 @@ high-refusal)
 	expect_rc 3; ! grep -q "rates it HIGH" "$tmp/err" || fail "serve --force still refused"
 	# launch opens every device before QEMU starts: refused before anything runs
 	run launch --device "$HOSTILE" --qemu /nonexistent/qemu -- -x
-	expect_rc 3; err_has "rates it HIGH (msix-invalid: "; out_empty
+	expect_rc 3; out_empty
+	# ... in messages that name the command run (launch), not the server inside it
+	err_has "pcigate: launch: error: $HOSTILE: refused, \`pcigate inspect\` rates it HIGH (msix-invalid: "
 	run launch --device "$HOSTILE" --force --no-sandbox --qemu /nonexistent/qemu -- -x
 	err_has "cannot run /nonexistent/qemu"
 	! grep -q "rates it HIGH" "$tmp/err" || fail "launch --force still refused"

@@ -63,8 +63,6 @@ check-unreadable)
 	run policy check "$tmp/absent.yaml"
 	expect_rc 3; out_empty; err_lines 1
 	err_has "$tmp/absent.yaml: error: cannot open the file: No such file or directory"
-	run policy check "$tmp"
-	expect_rc 3; err_has "$tmp: error: is a directory"
 	mkfifo "$tmp/fifo"
 	run policy check "$tmp/fifo"   # must not block on the FIFO
 	expect_rc 3; err_has "$tmp/fifo: error: not a regular file"
@@ -78,12 +76,67 @@ check-unreadable)
 	run policy check "$tmp/big.yaml"
 	expect_rc 1; err_has "$tmp/big.yaml: error: policy file is 1048577 bytes"
 	;;
+check-dir)
+	# A directory is checked file by file (every file's errors, with file:line), then as
+	# one policy the way serve/launch/view load it. Table: the files to put in the
+	# directory (NAME=SOURCE; SOURCE under tests/data/policy, "dup" a file repeating
+	# class-slot.yaml's class:02xx key, "fifo" a FIFO), the exit status, then the lines
+	# expected on stdout (o:) or stderr (e:); "!" before o:/e: means "must not appear".
+	printf 'version: 1\ndevices:\n  - match: "class:02XX"\n' >"$tmp/dup.yaml"
+	pd=$tmp/pd
+	while IFS='|' read -r files want lines; do
+		rm -rf "$pd"; mkdir "$pd"
+		for f in $files; do
+			case ${f#*=} in
+			fifo) mkfifo "$pd/${f%%=*}" ;;
+			dup) cp "$tmp/dup.yaml" "$pd/${f%%=*}" ;;
+			*) cp "$DATA/${f#*=}" "$pd/${f%%=*}" ;;
+			esac
+		done
+		run policy check "$pd"
+		[ "$rc" -eq "$want" ] || fail "[$files]: exit $rc, expected $want"
+		IFS=';' read -ra checks <<<"$lines"
+		for c in "${checks[@]}"; do
+			c=${c# }; neg=false
+			[ "${c:0:1}" = "!" ] && { neg=true; c=${c:1}; }
+			where=$tmp/out; [ "${c:0:2}" = "e:" ] && where=$tmp/err
+			c=${c:2}; c=${c//@/$pd}
+			if grep -qF -- "$c" "$where"; then
+				! $neg || fail "[$files]: '$c' should not appear"
+			else
+				$neg || fail "[$files]: no '$c' in ${where##*/}"
+			fi
+		done
+	done <<-'EOF'
+	10-a.yaml=good/class-slot.yaml 20-b.yaml=good/capabilities.yaml README=good/minimal.yaml|0|o:@/10-a.yaml: ok (6 devices); o:@/20-b.yaml: ok (3 devices); o:@/README: ignored (only NAME.yaml files are read); o:@: ok (2 files, 9 devices)
+	10-a.yaml=good/class-slot.yaml 20-b.yaml=good/full-entry.yaml|1|e:@/20-b.yaml:4:5: error: duplicate match key '8086:15b8' (first at line 13) in @/10-a.yaml
+	10-a.yaml=bad/reg-bar.yaml 20-b.yaml=good/minimal.yaml 30-c.yaml=bad/version-missing.yaml|1|e:@/10-a.yaml:5:19: error: register 0x10 touches; o:@/20-b.yaml: ok (0 devices); e:@/30-c.yaml:1:1: error: missing required key 'version'; e:@: error: invalid (serve, launch and view refuse the whole directory); !o:@: ok
+	10-a.yaml=good/class-slot.yaml 30-dup.yaml=dup|1|o:@/10-a.yaml: ok (6 devices); o:@/30-dup.yaml: ok (1 device); e:@/30-dup.yaml:3:5: error: duplicate match key 'class:02xx' (first at line 5) in @/10-a.yaml; !o:@: ok (
+	.x.yaml=bad/reg-bar.yaml a.yaml.dpkg-old=bad/reg-bar.yaml 10-a.yaml=good/minimal.yaml|0|o:@/a.yaml.dpkg-old: ignored; o:@: ok (1 file, 0 devices); !o:.x.yaml; !e:reg-bar
+	|0|o:@: ok (0 files, 0 devices): no policy, every device gets the default
+	10-a.yaml=fifo 20-b.yaml=bad/empty.yaml|3|e:@/10-a.yaml: error: not a regular file; e:@/20-b.yaml:
+	EOF
+	# --device: the entry that applies, named by its file and line; the most specific
+	# key wins whichever file holds it (precedence across files as within one)
+	R=$PG_TESTDATA/pci-real/10ec-8168_realtek-co-rtl8111-8168-8411-pci-express-gigabit_4096.txt
+	rm -rf "$pd"; mkdir "$pd"
+	cp "$DATA/good/class-slot.yaml" "$pd/90-classes.yaml"
+	run policy check --device "$R" "$pd/"
+	expect_rc 0; out_has "$pd/90-classes.yaml:7: class:0200"
+	printf 'version: 1\ndevices:\n  - match: "10ec:8168"\n    name: "r8168"\n' >"$pd/10-site.yaml"
+	run policy check --device "$R" "$pd/"
+	expect_rc 0; out_has "$pd/10-site.yaml:3: 10ec:8168 (r8168)"
+	out_has "$pd/: ok (2 files, 7 devices)"
+	run policy lookup "$pd" "$R"
+	expect_rc 0; out_has "$pd/10-site.yaml:3: 10ec:8168 (r8168)"
+	# no PATH: the default directory (here normally absent: the default applies)
+	run policy check
+	expect_rc 0; grep -q "pcigate/policy.d" "$tmp/out" || fail "no PATH: default dir not named"
+	;;
 usage)
 	run policy
 	expect_rc 2; err_lines 1; err_has "pcigate: policy: error: expected 'check', 'lookup' or 'generate'"
 	out_empty
-	run policy check
-	expect_rc 2; err_lines 1; err_has "pcigate: policy check: error: no FILE given"; out_empty
 	run policy frob "$DATA/good/minimal.yaml"
 	expect_rc 2; err_has "unknown action 'frob'"
 	run policy lookup "$DATA/good/minimal.yaml"

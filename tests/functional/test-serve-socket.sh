@@ -12,9 +12,15 @@
 #   launch-owned  `pcigate launch ... -- QEMU-ARGS` refuses the QEMU options launch sets
 #            itself (-m, -machine/-M, -object memory-backend-*) with the pcigate option
 #            to use instead, before starting anything (exit 2)
-#   launch-devopts  `--device DEVICE,addr=DD.F,multifunction=on` puts exactly those
-#            properties on that device's x-pci-proxy-dev (seen by a stand-in QEMU that
-#            records its argv and exits); bad options are usage errors
+#   launch-devopts  `--device DEVICE,addr=DD.F,multifunction=on,rom=FILE|off` puts exactly
+#            those properties on that device's x-pci-proxy-dev (seen by a stand-in QEMU that
+#            records its argv and exits: romfile= by absolute path with romsize=); bad
+#            options are usage errors, unusable ROM files input errors
+#   launch-reset-fail  a device reset that fails makes `launch` exit non-zero: a real QEMU
+#            (paused with -S, told to quit over QMP on stdin once its start-up reset is
+#            done) resets a modelled device whose policy allows no reset method, or only
+#            one the device lacks; the server refuses QEMU's DEVICE_RESET, and launch exits
+#            1 with messages naming the device and the reason (skipped without QEMU)
 # Every wait is bounded (poll loops of at most 20 s; a watchdog kills a stuck server).
 set -u
 
@@ -172,6 +178,70 @@ launch-devopts)
 		[ "$rc" -eq 2 ] || fail "--device DUMP,$bad: exit $rc, expected 2"
 	done
 	grep -qF "bad option 'romfile=x'" "$tmp/err.a" || fail "bad option not named"
+	# rom=FILE: QEMU gets the file by absolute path (",," for a comma) and a romsize the
+	# server shows too (the file's size rounded up to a power of two, at least 2 KiB);
+	# rom=off adds nothing (the device's own ROM is never shown through QEMU 7.2)
+	mkdir "$tmp/r,d"
+	printf '\125\252' >"$tmp/r,d/small.rom"
+	head -c 5000 /dev/zero >"$tmp/big.rom"
+	pg=$(readlink -f "$PCIGATE")   # run from $tmp: relative ROM paths
+	(cd "$tmp" && timeout 60 "$pg" launch --qemu "$tmp/qemu" --no-sandbox \
+		--device "$DUMP,rom=r,,d/small.rom,addr=06" --device "$DUMP,rom=big.rom" \
+		--device "$DUMP,rom=off" -- -nographic 2>"$tmp/err.a")
+	rc=$?
+	[ "$rc" -eq 0 ] || fail "launch with rom=: exit $rc"
+	grep -qxF "x-pci-proxy-dev,id=pcigate0,fd=$(sed -n 's/^x-pci-proxy-dev,id=pcigate0,fd=\([0-9]*\).*/\1/p' "$tmp/args"),romfile=${tmp//,/,,}/r,,d/small.rom,romsize=2048,addr=06.0" \
+		"$tmp/args" || fail "rom=FILE,addr=06: $(grep pcigate0 "$tmp/args")"
+	grep -qE "^x-pci-proxy-dev,id=pcigate1,fd=[0-9]+,romfile=.*/big\.rom,romsize=8192$" \
+		"$tmp/args" || fail "rom=big.rom: $(grep pcigate1 "$tmp/args")"
+	grep -qE '^x-pci-proxy-dev,id=pcigate2,fd=[0-9]+$' "$tmp/args" || fail "rom=off added options"
+	grep -qF "big.rom: no 55 AA expansion ROM signature" "$tmp/err.a" ||
+		fail "no warning for a ROM file without a signature"
+	# unusable ROM files are input errors (3), a repeated rom= a usage error (2)
+	while IFS='|' read -r opt want text; do
+		"$PCIGATE" launch --qemu "$tmp/qemu" --device "$DUMP,$opt" 2>"$tmp/err.a"
+		rc=$?
+		[ "$rc" -eq "$want" ] || fail "--device DUMP,$opt: exit $rc, expected $want"
+		grep -qF -- "$text" "$tmp/err.a" || fail "--device DUMP,$opt: no '$text'"
+	done <<-EOF
+	rom=$tmp/absent.rom|3|ROM file $tmp/absent.rom: No such file or directory
+	rom=$tmp|3|ROM file $tmp: not a regular file
+	rom=/dev/null|3|not a regular file
+	rom=off,rom=off|2|bad option 'rom=off' (rom= given twice)
+	rom=|2|bad option 'rom='
+	EOF
+	: >"$tmp/empty.rom"
+	"$PCIGATE" launch --qemu "$tmp/qemu" --device "$DUMP,rom=$tmp/empty.rom" 2>"$tmp/err.a"
+	[ $? -eq 3 ] && grep -qF "0 bytes, expected 1 byte to 16 MiB" "$tmp/err.a" ||
+		fail "an empty ROM file was not refused"
+	;;
+launch-reset-fail)
+	command -v qemu-system-x86_64 >/dev/null ||
+		{ echo "SKIP: qemu-system-x86_64 not found (scripts/install-vm-deps.sh)"; exit 77; }
+	ids=$(awk '/^00: /{print $3$2":"$5$4; exit}' "$DUMP")
+	[ -n "$ids" ] || fail "no IDs in $DUMP"
+	name=$(basename "$DUMP")
+	# policy reset line | the reason the messages must give
+	while IFS='|' read -r reset reason; do
+		printf 'version: 1\ndevices:\n  - match: "%s"\n    profile: guest\n    reset: %s\n' \
+			"$ids" "$reset" >"$tmp/policy.yaml"
+		printf '{"execute":"qmp_capabilities"}\n{"execute":"quit"}\n' |
+			timeout 60 "$PCIGATE" launch --no-sandbox --timeout 40 \
+			--policy "$tmp/policy.yaml" --device "$DUMP" -- -S -display none \
+			-nodefaults -qmp stdio >"$tmp/qmp" 2>"$tmp/err.a"
+		rc=$?
+		[ "$rc" -eq 1 ] || fail "reset $reset: launch exit $rc, expected 1"
+		grep -qF '"host-qmp-quit"' "$tmp/qmp" || fail "reset $reset: QEMU did not quit over QMP"
+		grep -F "pcigate: launch: error: " "$tmp/err.a" | grep -F "device reset refused" |
+			grep -qF "${name:0:40}" ||
+			fail "reset $reset: the refusal does not name the device"
+		grep -qF -- "$reason" "$tmp/err.a" || fail "reset $reset: no reason '$reason'"
+		grep -qF "pcigate: launch: error: server for $DUMP exited with 1" "$tmp/err.a" ||
+			fail "reset $reset: launch does not name the failed server's device"
+	done <<-'EOF'
+	{ avoid: [flr, pm, bus] }|the policy allows no reset method
+	{ prefer: [bus] }|the device supports none of the reset methods the policy allows (bus)
+	EOF
 	;;
 *)
 	echo "unknown case $case_name" >&2

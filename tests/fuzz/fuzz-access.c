@@ -3,7 +3,9 @@
  * libFuzzer target: sequences of guest accesses against the mediator.
  *
  * Input: byte 0 picks one of the devices below, byte 1 the profile (guest, device-model,
- * permissive); then records of 12 bytes, each one access (at most MAX_RECORDS):
+ * permissive: byte 1 mod 3) and whether a policy adds the extended capabilities the
+ * oracle has rules for (GO_EXT_RULES of tests/common/guest-oracle-ecap.h: bit 0 of byte
+ * 1 div 3); then records of 12 bytes, each one access (at most MAX_RECORDS):
  *
  *   byte 0   op: bit 0 write; bit 1 BAR path (else config); bits 2-4 BAR index 0-7;
  *            bit 5 offset relative to the MSI-X table, bit 6 to the PBA (BAR path);
@@ -248,6 +250,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pg_bar_info bars[PG_CFG_NUM_BARS];
 	struct pg_backend *model = NULL, *be = NULL;
 	struct pg_mediator_config cfg;
+	static struct pg_policy_cap add[64];
+	struct pg_policy_entry pol;
 	struct pg_mediator *m = NULL;
 	const struct device *d;
 
@@ -264,11 +268,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
 		if (pg_backend_bar_info(model, i, &bars[i]) < 0)
 			memset(&bars[i], 0, sizeof(bars[i]));
-	go_init(&o, dev.cfg, dev.len, bars, (enum pg_profile)(data[1] % PG_PROFILE__COUNT));
+	go_init_ext(&o, dev.cfg, dev.len, bars, (enum pg_profile)(data[1] % PG_PROFILE__COUNT),
+		    ((data[1] / PG_PROFILE__COUNT) & 1u) ? GO_EXT_RULES : 0);
 	o.model = model;
 	if (pg_backend_new(&go_ops, &o, o.cfg_len, "fuzz", &be) < 0)
 		abort();
 	go_config(&o, &cfg);
+	if (o.add_ext) {
+		memset(&pol, 0, sizeof(pol));
+		pol.profile = o.profile;
+		pol.cap_add = add;
+		pol.n_cap_add = go_ext_policy(o.add_ext, add);
+		cfg.policy = &pol;
+	}
 	if (pg_mediator_new(be, &cfg, &m) < 0)
 		abort(); /* every device here is an endpoint the mediator must serve */
 	go_check_visibility(&o, m);

@@ -18,6 +18,10 @@ guest saw and what reached each backend (the server's --audit and --trace-backen
   kill       SIGKILL of one server and SIGTERM of another once the guest is ready: the guest
              keeps running (the devices read all ones), the SIGTERM'd server quiesces its
              backend (bus master off, reset), a third device keeps working.
+  rom        through `pcigate launch`: --device DUMP,rom=FILE shows FILE as the device's
+             expansion ROM (the guest's kernel reads it back byte for byte through sysfs,
+             the ROM BAR sizes to the file's power-of-two size, nothing of it reaches the
+             backend); --device DUMP,rom=off shows no ROM.
   bench      (suite vm-bench) guest-timed 4-byte config reads of a served device, a
              QEMU-emulated e1000 and the host bridge.
 
@@ -450,6 +454,54 @@ def scenario_kill(h):
     return errs
 
 
+# ---- rom ------------------------------------------------------------------------------------
+
+def rom_image(vendor, device, size=4096):
+    """A PCI expansion ROM image (PCI Firmware 3.0 §5.1): 55 AA, the PCI Data Structure at
+    0x1c naming the device, one image of size bytes, marked last, code type 3 (EFI), so
+    that SeaBIOS does not run it (it runs x86 images, type 0), and a byte pattern."""
+    rom = bytearray((i * 7 + 3) & 0xff for i in range(size))
+    rom[0:3] = bytes([0x55, 0xaa, size // 512])
+    rom[0x18:0x1a] = (0x1c).to_bytes(2, "little")
+    pcir = b"PCIR" + vendor.to_bytes(2, "little") + device.to_bytes(2, "little") + \
+        bytes([0, 0, 0x18, 0, 3, 0, 0, 0]) + (size // 512).to_bytes(2, "little") + \
+        bytes([0, 0, 3, 0x80, 0, 0])
+    rom[0x1c:0x1c + len(pcir)] = pcir
+    return bytes(rom)
+
+
+def scenario_rom(h):
+    import hashlib
+    a0, b = Device(h.corpus_file(NVME_256)), Device(h.corpus_file(XHCI))
+    rom = rom_image(a0.vendor, a0.device)
+    path = os.path.join(h.work, "test,rom.bin")  # a comma: QEMU's ",," escaping
+    with open(path, "wb") as f:
+        f.write(rom)
+    a = Device(a0.spec, launch_opts=",addr=05.0,rom=%s" % path.replace(",", ",,"))
+    b.launch_opts = ",rom=off"
+    serial = h.boot([a, b], {"PG_A": a.ids(), "PG_B": b.ids()}, launch=True)
+    errs = []
+    ra = vmlib.marker_values(serial, "rom-a")
+    check(errs, ra and ra[0].get("slot") == "0000:00:05.0" and ra[0].get("lines") == "1",
+          "A: no Expansion ROM line at 00:05.0: %s" % ra)
+    rd = vmlib.marker_values(serial, "rom-a-read")
+    want = hashlib.md5(rom).hexdigest()
+    check(errs, rd and rd[0].get("md5") == want and rd[0].get("size") == str(len(rom)),
+          "A: the guest read %s from the ROM, expected md5=%s size=%d" % (rd, want, len(rom)))
+    sz = vmlib.marker_values(serial, "rom-a-size")
+    check(errs, sz and int(sz[0].get("mask", "0"), 16) & 0xfffff800 == 0xfffff000,
+          "A: ROM BAR sizing read %s, expected 0xfffff000 (4 KiB)" % sz)
+    rb = vmlib.marker_values(serial, "rom-b")
+    check(errs, rb and rb[0].get("lines") == "0" and rb[0].get("reg") == "00000000" and
+          rb[0].get("sysfs") == "no", "B (rom=off): a ROM is visible: %s" % rb)
+    rom_writes = [r for r in a.trace() if r["trace"] == "cfg-write" and 0x30 <= r["off"] < 0x34]
+    check(errs, not rom_writes, "the device's ROM register was written: %s" % rom_writes)
+    print("  A: ROM at %s read back (md5 %s, %s bytes), sizing %s; B: %s"
+          % (ra and ra[0].get("reg"), rd and rd[0].get("md5"), rd and rd[0].get("size"),
+             sz and sz[0].get("mask"), rb and rb[0]))
+    return errs
+
+
 # ---- bench ----------------------------------------------------------------------------------
 
 def scenario_bench(h):
@@ -477,7 +529,8 @@ def scenario_bench(h):
 
 
 SCENARIOS = {"enumerate": scenario_enumerate, "setpci": scenario_setpci,
-             "mmio": scenario_mmio, "kill": scenario_kill, "bench": scenario_bench}
+             "mmio": scenario_mmio, "kill": scenario_kill, "rom": scenario_rom,
+             "bench": scenario_bench}
 
 
 def main():

@@ -199,8 +199,9 @@ class Device:
     """One served device. spec: a dump path or a BDF. After a boot: pid, returncode, stderr
     (the server's), and the paths of its audit log, backend trace and strace output."""
 
-    def __init__(self, spec, profile="guest", strace=False, label=None):
+    def __init__(self, spec, profile="guest", strace=False, label=None, launch_opts=""):
         self.spec, self.profile, self.strace = spec, profile, strace
+        self.launch_opts = launch_opts  # ",addr=..,rom=.." after --device SPEC (launch)
         self.label = label or os.path.basename(spec)
         self.is_bdf = not os.path.exists(spec)
         self.cfg = read_sysfs_config(spec) if self.is_bdf else read_dump(spec)
@@ -381,7 +382,7 @@ class Harness:
                "--trace-backend", devices[0].trace_path,
                "--timeout", str(max(self.timeout - 10, 10))]
         for d in devices:
-            cmd += ["--device", d.spec]
+            cmd += ["--device", d.spec + d.launch_opts]
             if d.profile != devices[0].profile:
                 fail("launch mode serves every device with one profile")
             d.audit_path, d.trace_path = devices[0].audit_path, devices[0].trace_path

@@ -7,7 +7,9 @@
  * virtual header whose next pointer skips hidden ones, or hidden: its bytes read 0 and
  * writes to them are dropped and audited as "hidden-cap:<name>". Which capabilities are
  * visible is the profile's allow-list adjusted by the policy. A visible capability with a
- * handler (PM, MSI, MSI-X, PCIe, AF) gets that handler's rows; others get read-only rows.
+ * handler (PM, MSI, MSI-X, PCIe, AF; extended: AER, the host-owned controls of
+ * ecap-lock.c, the power capabilities of ecap-power.c) gets that handler's rows; others get
+ * read-only rows (docs/mediation.md says which extended capabilities stay so, and why).
  * A handler that fails (registers beyond config, overlapping another capability, bogus
  * MSI-X BIR, a second MSI capability, ...) leaves no rows behind and its capability is
  * hidden with a diagnostic (Xen 4bd1ee8534: hide, do not fail the device).
@@ -39,13 +41,29 @@ static const struct handler std_handlers[] = {
 	{ PG_CAP_AF, pg_med_af_init },
 };
 
+static const struct handler ext_handlers[] = {
+	{ PG_ECAP_AER, pg_med_aer_init },
+	{ PG_ECAP_REBAR, pg_med_ecap_lock_init },
+	{ PG_ECAP_VF_REBAR, pg_med_ecap_lock_init },
+	{ PG_ECAP_SRIOV, pg_med_ecap_lock_init },
+	{ PG_ECAP_ATS, pg_med_ecap_lock_init },
+	{ PG_ECAP_PASID, pg_med_ecap_lock_init },
+	{ PG_ECAP_PRI, pg_med_ecap_lock_init },
+	{ PG_ECAP_ACS, pg_med_ecap_lock_init },
+	{ PG_ECAP_LTR, pg_med_ecap_power_init },
+	{ PG_ECAP_L1SS, pg_med_ecap_power_init },
+	{ PG_ECAP_PWR, pg_med_ecap_power_init },
+};
+
 static const struct handler *find_handler(bool extended, uint16_t id)
 {
-	if (extended)
-		return NULL;
-	for (size_t i = 0; i < sizeof(std_handlers) / sizeof(std_handlers[0]); i++)
-		if (std_handlers[i].id == id)
-			return &std_handlers[i];
+	const struct handler *t = extended ? ext_handlers : std_handlers;
+	size_t n = extended ? sizeof(ext_handlers) / sizeof(ext_handlers[0]) :
+		   sizeof(std_handlers) / sizeof(std_handlers[0]);
+
+	for (size_t i = 0; i < n; i++)
+		if (t[i].id == id)
+			return &t[i];
 	return NULL;
 }
 

@@ -102,37 +102,53 @@ static void audit_row(struct pg_mediator *m, struct pg_reg *r, const struct pg_w
 	}
 }
 
-/* Apply one guest write to the bytes bm of row r. Inlined into the dispatcher: it runs
- * once per row of every write. */
-static inline __attribute__((always_inline)) int
-write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, uint8_t n, uint32_t val,
-	  struct pg_write_decision *d)
+/* Would audit_row() record anything? Its two tests, inline: a rewrite of a row with deny or
+ * permissive-audit bits (Device Control, Link Control) then costs no call. */
+static inline bool audit_due(const struct pg_reg *r, uint32_t bm, uint32_t v)
 {
-	unsigned sh = (off - r->off) * 8u;
+	uint32_t denied = ((v ^ r->value) & r->virt) | (v & ~r->virt);
+
+	return (r->deny & bm & denied) || (r->paudit & bm & (v ^ r->pvalue));
+}
+
+/*
+ * Write coordinates. An access lies within one dword (access_ok) and a row never crosses
+ * one (natural alignment, pg_regtable_add), so a write is split in the coordinates of its
+ * dword: am the bytes written, dv the value at its place. The part for a row starting at
+ * byte rk of the dword is (am, dv) shifted down by rk bytes and cut to the row's size:
+ * two shifts and two ANDs per row, whatever the access's offset and size.
+ */
+
+/* Apply one guest write to the n bytes at off, bm (value v) in row coordinates, of row r.
+ * Inlined into the dispatcher: it runs once per row of every write. */
+static inline __attribute__((always_inline)) int
+write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, unsigned n, uint32_t bm,
+	  uint32_t v, struct pg_write_decision *d)
+{
 	struct pg_wctx w;
 	uint32_t vw;
 
 	/* no memset: this is the hot path and post[] is only read up to npost */
 	w.d = d;
-	w.off = off;
-	w.size = n;
-	w.bm = pg_size_mask(n) << sh;
-	w.val = (val << sh) & w.bm;
+	w.off = off;          /* the guest's bytes within the row (for audit) */
+	w.size = (uint8_t)n;
+	w.bm = bm;
+	w.val = v;
 	w.old = r->value;
 	w.npost = 0;
 	w.overflow = false;
-	if (r->deny | r->paudit)
+	if (r->wr_audit && audit_due(r, bm, v))
 		audit_row(m, r, &w);
 
-	vw = r->virt & ~r->ro & ~r->deny & w.bm;
-	r->value = (r->value & ~vw) | (w.val & vw);
+	vw = r->wr_virt & bm;
+	r->value = (r->value & ~vw) | (v & vw);
 	/* Only RW1C bits written as 1 act (the executor writes the others as 0), and RsvdZ
 	 * bits are written as 0 only along with bits that reach the hardware anyway: a write
 	 * of zeros to RW1C and reserved bits alone is no write at all. */
-	w.hw_mask = (r->pass | (r->rw1c & w.val)) & w.bm;
+	w.hw_mask = (r->pass | (r->rw1c & v)) & bm;
 	if (w.hw_mask)
-		w.hw_mask |= r->rsvdz & w.bm;
-	w.hw_value = w.val & (r->pass | r->rw1c);
+		w.hw_mask |= r->rsvdz & bm;
+	w.hw_value = v & r->wr_hw;
 	if (r->write)
 		r->write(m, r, &w);
 	if (w.overflow)
@@ -147,22 +163,18 @@ write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, uint8_t n, uint
 
 /* write_row() for a row with no hook and nothing to audit (most status and read-only
  * rows): the same mask rules without the hook context. */
-static inline __attribute__((always_inline)) int write_plain(struct pg_reg *r, uint16_t off,
-							    uint8_t n, uint32_t val,
+static inline __attribute__((always_inline)) int write_plain(struct pg_reg *r, uint32_t bm,
+							    uint32_t v,
 							    struct pg_write_decision *d)
 {
-	unsigned sh = (off - r->off) * 8u;
-	uint32_t bm = pg_size_mask(n) << sh;
-	uint32_t v = (val << sh) & bm;
-	uint32_t vw = r->virt & ~r->ro & bm;
+	uint32_t vw = r->wr_virt & bm;
 	uint32_t hw_mask = (r->pass | (r->rw1c & v)) & bm;
 
 	r->value = (r->value & ~vw) | (v & vw);
 	if (!hw_mask)
 		return 0;
 	hw_mask |= r->rsvdz & bm;
-	return pg_med_push_cfg(d, r->off, r->size, v & (r->pass | r->rw1c), hw_mask, r->rw1c) ?
-	       0 : -ENOSPC;
+	return pg_med_push_cfg(d, r->off, r->size, v & r->wr_hw, hw_mask, r->rw1c) ? 0 : -ENOSPC;
 }
 
 /* Bytes no visible row owns: dropped and audited; the permissive profile writes plain
@@ -194,39 +206,66 @@ static int write_gap(struct pg_mediator *m, uint16_t e, uint16_t off, uint8_t n,
 	return 0;
 }
 
-int pg_mediator_decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
-			     struct pg_write_decision *ret)
+/* pg_mediator_decide_write() for a checked access; inlined into both the decision call and
+ * pg_mediator_cfg_write(), so the decide-and-act path is one call deep until the executor. */
+static inline __attribute__((always_inline)) int
+decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
+	     struct pg_write_decision *ret)
 {
+	unsigned lo = off & 3u, end = lo + size;
+	uint16_t base = (uint16_t)(off - lo);
+	uint32_t am = pg_size_mask(size) << (8u * lo);
+	uint32_t dv = (value << (8u * lo)) & am;
 	int rc = 0;
 
-	if (!m || !ret || !access_ok(m, off, size))
-		return -EINVAL;
 	ret->neffects = 0;
-	value &= pg_size_mask(size);
-	for (unsigned i = 0; i < size && rc == 0;) {
-		uint16_t b = (uint16_t)(off + i);
-		uint16_t e = m->rt.map[b];
-		unsigned j = i + 1;
+	for (unsigned k = lo; k < end && rc == 0;) {
+		uint16_t e = m->rt.map[base + k];
 
-		if (e && !(e & PG_MAP_HIDDEN)) {
-			/* a row: the segment runs to the row's end or the access's */
+		if (__builtin_expect(e && !(e & PG_MAP_HIDDEN), 1)) {
+			/* a row: the bytes of the access within it */
 			struct pg_reg *r = &m->rt.rows[e - 1u];
+			uint32_t bm = (am >> r->wr_shift) & r->wr_all;
+			uint32_t v = (dv >> r->wr_shift) & r->wr_all;
+			unsigned next = r->wr_shift / 8u + r->size; /* the row's end */
 
-			j = (unsigned)(r->off + r->size - off);
-			if (j > size)
-				j = size;
-			if (!r->write && !(r->deny | r->paudit))
-				rc = write_plain(r, b, (uint8_t)(j - i), value >> (8u * i), ret);
+			if (r->wr_plain)
+				rc = write_plain(r, bm, v, ret);
 			else
-				rc = write_row(m, r, b, (uint8_t)(j - i), value >> (8u * i), ret);
+				rc = write_row(m, r, (uint16_t)(base + k),
+					       (next < end ? next : end) - k, bm, v, ret);
+			k = next;
 		} else {
-			while (j < size && m->rt.map[off + j] == e)
+			unsigned j = k + 1;
+
+			while (j < end && m->rt.map[base + j] == e)
 				j++;
-			rc = write_gap(m, e, b, (uint8_t)(j - i), value >> (8u * i), ret);
+			rc = write_gap(m, e, (uint16_t)(base + k), (uint8_t)(j - k),
+				       dv >> (8u * k), ret);
+			k = j;
 		}
-		i = j;
 	}
 	if (rc < 0)
 		pg_med_log(m, LOG_ERR, "write 0x%03x/%u produced too many effects", off, size);
 	return rc;
+}
+
+int pg_mediator_decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
+			     struct pg_write_decision *ret)
+{
+	if (!m || !ret || !access_ok(m, off, size))
+		return -EINVAL;
+	return decide_write(m, off, size, value, ret);
+}
+
+int pg_mediator_cfg_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value)
+{
+	struct pg_write_decision d;
+	int rc;
+
+	if (!m || !access_ok(m, off, size))
+		return -EINVAL;
+	rc = decide_write(m, off, size, value, &d);
+	/* most rewrites of virtual registers decide nothing to do */
+	return rc < 0 ? rc : d.neffects ? pg_med_apply(m, &d) : 0;
 }

@@ -9,28 +9,12 @@
  * that would act on the device (mediator.h).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 
 #include "mediator-private.h"
 #include "regs.h"
-
-static int exec_cfg(struct pg_mediator *m, const struct pg_effect *e)
-{
-	uint32_t all = pg_size_mask(e->u.cfg.size);
-
-	if (!e->u.cfg.write_mask)
-		return 0;
-	/* RW1C bits outside write_mask are written as 0: part of the mask, value 0 */
-	return pg_backend_cfg_update(m->be, e->u.cfg.off, e->u.cfg.size,
-				     e->u.cfg.value & e->u.cfg.write_mask & all,
-				     e->u.cfg.write_mask | e->u.cfg.rw1c_mask);
-}
-
-static int notify(struct pg_mediator *m, const struct pg_effect *e)
-{
-	return m->effect ? m->effect(m->effect_data, e) : 0;
-}
 
 /* The backend gets the allowed order and picks the first method it has; with none
  * allowed there is nothing to ask it (policy "avoid" names every method). */
@@ -43,6 +27,30 @@ static int exec_reset_methods(struct pg_mediator *m, const struct pg_effect *e)
 				     e->u.reset.nmethods : PG_RESET_MAX_METHODS, NULL);
 }
 
+/* Why a reset failed, in words an operator can act on: the policy allowed no method, or
+ * the device has none of the ones allowed (named), or the backend's own error. */
+static void reset_failed(struct pg_mediator *m, const struct pg_effect *e, int rc)
+{
+	const char *why = e->u.reset.why ? e->u.reset.why : "";
+	char names[48] = "";
+	size_t len = 0;
+	unsigned n = e->u.reset.nmethods < PG_RESET_MAX_METHODS ? e->u.reset.nmethods
+								 : PG_RESET_MAX_METHODS;
+
+	for (unsigned i = 0; i < n && len < sizeof(names); i++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
+					pg_policy_reset_name(e->u.reset.methods[i]));
+	if (rc == -EPERM && n == 0)
+		pg_med_log(m, LOG_ERR, "reset (%s) failed: the policy allows no reset method "
+			   "(reset: avoid lists flr, pm and bus)", why);
+	else if (rc == -EOPNOTSUPP)
+		pg_med_log(m, LOG_ERR, "reset (%s) failed: the device supports none of the reset "
+			   "methods the policy allows (%s)", why, names);
+	else
+		pg_med_log(m, LOG_ERR, "reset (%s) failed with %s: %s", why, names,
+			   strerror(-rc));
+}
+
 static int exec_reset(struct pg_mediator *m, const struct pg_effect *e)
 {
 	int rc = exec_reset_methods(m, e);
@@ -53,15 +61,14 @@ static int exec_reset(struct pg_mediator *m, const struct pg_effect *e)
 	if (rc < 0) {
 		/* A reset the policy or the backend refused is not silently skipped: the
 		 * caller gets the error and the audit log says which request it was. */
-		pg_med_log(m, LOG_ERR, "reset (%s) failed: %s", e->u.reset.why ? e->u.reset.why : "",
-			   strerror(-rc));
+		reset_failed(m, e, rc);
 		pg_med_audit(m, PG_SPACE_CFG, 0, e->u.reset.off, e->u.reset.size,
 			     e->u.reset.value, PG_AUDIT_DENIED,
 			     rc == -EPERM ? "reset:avoided" : "reset:unsupported");
 		return rc;
 	}
 	rc = pg_med_restore_host(m);
-	return rc < 0 ? rc : notify(m, e);
+	return rc < 0 ? rc : pg_med_notify(m, e);
 }
 
 /* Read-only executor: what would act on the device is dropped; what only the VMM does
@@ -80,44 +87,30 @@ int pg_mediator_apply(struct pg_mediator *m, const struct pg_write_decision *d)
 	return pg_med_apply(m, d);
 }
 
-/* pg_mediator_apply() of a decision the mediator has just made itself (the config write
- * path): its arguments need no second check. */
-int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
+int pg_med_apply_one(struct pg_mediator *m, const struct pg_effect *e)
 {
-	int rc = 0;
+	if (readonly_drops(m, e))
+		return 0;
+	switch (e->kind) {
+	case PG_EFFECT_CFG_WRITE:
+		return pg_med_exec_cfg(m, e);
+	case PG_EFFECT_BAR_WRITE:
+		return pg_backend_bar_write(m->be, e->u.bar.bar, e->u.bar.off, e->u.bar.size,
+					    e->u.bar.value);
+	case PG_EFFECT_RESET:
+		return exec_reset(m, e);
+	case PG_EFFECT_RESTORE: {
+		int rc = pg_med_restore_host(m);
 
-	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
-		const struct pg_effect *e = &d->effects[i];
-
-		if (__builtin_expect(m->opts & PG_MEDIATOR_OPT_READONLY, 0) && readonly_drops(m, e))
-			continue;
-		switch (e->kind) {
-		case PG_EFFECT_CFG_WRITE:
-			rc = exec_cfg(m, e);
-			break;
-		case PG_EFFECT_BAR_WRITE:
-			rc = pg_backend_bar_write(m->be, e->u.bar.bar, e->u.bar.off, e->u.bar.size,
-						  e->u.bar.value);
-			break;
-		case PG_EFFECT_RESET:
-			rc = exec_reset(m, e);
-			break;
-		case PG_EFFECT_RESTORE:
-			rc = pg_med_restore_host(m);
-			if (rc == 0)
-				rc = notify(m, e);
-			break;
-		case PG_EFFECT_IRQ:
-		case PG_EFFECT_BAR_MAP:
-		case PG_EFFECT_PM_STATE:
-			rc = notify(m, e);
-			break;
-		default:
-			rc = -EINVAL;
-			break;
-		}
+		return rc == 0 ? pg_med_notify(m, e) : rc;
 	}
-	return rc;
+	case PG_EFFECT_IRQ:
+	case PG_EFFECT_BAR_MAP:
+	case PG_EFFECT_PM_STATE:
+		return pg_med_notify(m, e);
+	default:
+		return -EINVAL;
+	}
 }
 
 /* Rewrite the config the host owns: BARs and ROM as they were at compile time (the guest
@@ -131,8 +124,9 @@ int pg_med_restore_host(struct pg_mediator *m)
 		const struct pg_med_bar *b = &m->bars[i];
 		uint16_t reg = i == PG_CFG_ROM_BAR ? REG_ROM : (uint16_t)(REG_BAR0 + 4 * i);
 
-		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
-			continue; /* the high half goes with its low half */
+		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI || b->vmm)
+			continue; /* the high half goes with its low half; a VMM ROM is not the
+				   * device's */
 		rc = pg_backend_cfg_write(m->be, reg, 4, b->kind == PG_BAR_ROM ?
 					  b->host_lo & ~ROM_ENABLE : b->host_lo);
 		if (rc == 0 && b->host64)
@@ -150,7 +144,7 @@ int pg_med_restore_host(struct pg_mediator *m)
 
 		memset(&e, 0, sizeof(e));
 		pg_med_cfg_effect(&e, REG_COMMAND, 2, m->cmd_hw & keep, keep, 0);
-		return exec_cfg(m, &e);
+		return pg_med_exec_cfg(m, &e);
 	}
 }
 

@@ -37,83 +37,107 @@ uint32_t pg_med_guest_cmd(const struct pg_mediator *m)
 	return (r->value & r->virt) | (m->cmd_hw & ~r->virt);
 }
 
-/* Guest address of BAR i and whether it is a real mapping (decode on, not 0, not the
+/* Guest address of BAR b and whether it is a real mapping (decode on, not 0, not the
  * all-ones sizing pattern in either half). cmd: the guest's Command register, read once
- * per sync by the caller (every BAR sees the same one). */
-static bool bar_state(const struct pg_mediator *m, unsigned i, uint32_t cmd, uint64_t *ret_addr)
+ * per sync by the caller (every BAR sees the same one). The masks and the decode bit were
+ * compiled with the BAR's kind and size (compile_bar_sync()), which never change. */
+static bool bar_state(const struct pg_mediator *m, const struct pg_med_bar *b, uint32_t cmd,
+		      uint64_t *ret_addr)
 {
-	const struct pg_med_bar *b = &m->bars[i];
 	const struct pg_reg *lo = pg_med_crow(m, b->row);
-	const struct pg_reg *hi = NULL;
-	uint64_t amask = ~(b->size - 1u);
-	uint32_t lo_mask, lo_bits, hi_mask = 0, hi_bits = 0;
-	bool decode, sizing;
+	const struct pg_reg *hi;
+	uint32_t lo_bits, hi_bits = 0;
 
-	if (!lo || b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
+	if (!lo)
 		return false;
-	lo_mask = (uint32_t)amask & (b->kind == PG_BAR_IO ? ~BAR_IO_FLAGS :
-				     b->kind == PG_BAR_ROM ? ~ROM_FLAGS : ~BAR_MEM_FLAGS);
-	lo_bits = lo->value & lo_mask;
-	if (b->kind == PG_BAR_MEM64) {
+	lo_bits = lo->value & b->lo_mask;
+	if (b->hi_mask) {
 		hi = pg_med_crow(m, (uint16_t)(b->row + 1u));
-		hi_mask = (uint32_t)(amask >> 32);
-		hi_bits = hi ? hi->value & hi_mask : 0;
+		hi_bits = hi ? hi->value & b->hi_mask : 0;
 	}
 	*ret_addr = (uint64_t)hi_bits << 32 | lo_bits;
-	sizing = (lo_mask && lo_bits == lo_mask) || (hi_mask && hi_bits == hi_mask);
-	decode = b->kind == PG_BAR_IO ? (cmd & CMD_IO) : (cmd & CMD_MEM);
-	if (b->kind == PG_BAR_ROM)
-		decode = decode && (lo->value & ROM_ENABLE);
-	return decode && *ret_addr && !sizing;
+	if (!(cmd & b->decode) || (b->kind == PG_BAR_ROM && !(lo->value & ROM_ENABLE)))
+		return false;
+	return *ret_addr && !(b->lo_mask && lo_bits == b->lo_mask) &&
+	       !(b->hi_mask && hi_bits == b->hi_mask);
 }
 
-/* Post a BAR_MAP effect for every BAR whose guest mapping changed. Only the BARs of
- * bar_sync_mask are visited (absent BARs and upper halves never are): this runs on every
- * decode toggle of Command. */
-void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w)
+/* Post the BAR_MAP effect of BAR i and record it. Out of line: most syncs change nothing,
+ * and the effect's construction stays out of the scan below. */
+__attribute__((noinline))
+static void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i, bool mapped,
+		     uint64_t addr)
 {
-	uint32_t cmd = pg_med_guest_cmd(m);
+	struct pg_med_bar *b = &m->bars[i];
+	struct pg_effect e;
 
+	b->last_mapped = mapped;
+	b->last_addr = mapped ? addr : 0;
+	memset(&e, 0, sizeof(e));
+	e.kind = PG_EFFECT_BAR_MAP;
+	e.u.map.bar = (uint8_t)i;
+	e.u.map.io = b->kind == PG_BAR_IO;
+	e.u.map.mapped = mapped;
+	e.u.map.guest_addr = addr;
+	e.u.map.size = b->size;
+	pg_med_post(w, &e);
+}
+
+/* Post a BAR_MAP effect for every BAR whose guest mapping changed, cmd being the guest's
+ * Command. Only the BARs of bar_sync_mask are visited (absent BARs and upper halves never
+ * are), and of those only the ones a changed decode bit enables: a BAR's mapping is a
+ * function of its registers, its decode bit and (ROM) its enable bit, and every write
+ * changing one of them syncs (command_write() for decode, bar_write() for the registers;
+ * pg_med_reinit_virtual() resets the record with the state), so a BAR whose decode bit did
+ * not change is still what its last effect said. This runs on every decode toggle of
+ * Command. */
+static inline void sync_bars(struct pg_mediator *m, struct pg_wctx *w, uint32_t cmd,
+			     uint32_t decode)
+{
 	for (unsigned todo = m->bar_sync_mask; todo; todo &= todo - 1u) {
 		unsigned i = (unsigned)__builtin_ctz(todo);
-		struct pg_med_bar *b = &m->bars[i];
+		const struct pg_med_bar *b = &m->bars[i];
 		uint64_t addr = 0;
 		bool mapped;
-		struct pg_effect e;
 
-		mapped = bar_state(m, i, cmd, &addr);
-		if (mapped == b->last_mapped && (!mapped || addr == b->last_addr))
+		if (!(b->decode & decode))
 			continue;
-		b->last_mapped = mapped;
-		b->last_addr = mapped ? addr : 0;
-		memset(&e, 0, sizeof(e));
-		e.kind = PG_EFFECT_BAR_MAP;
-		e.u.map.bar = (uint8_t)i;
-		e.u.map.io = b->kind == PG_BAR_IO;
-		e.u.map.mapped = mapped;
-		e.u.map.guest_addr = addr;
-		e.u.map.size = b->size;
-		pg_med_post(w, &e);
+		mapped = bar_state(m, b, cmd, &addr);
+		if (mapped != b->last_mapped || (mapped && addr != b->last_addr))
+			post_map(m, w, i, mapped, addr);
 	}
+}
+
+void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode)
+{
+	sync_bars(m, w, pg_med_guest_cmd(m), decode);
 }
 
 static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 {
 	uint32_t hwbits = r->pass & w->bm;
-	uint32_t before = ((w->old & r->virt) | (m->cmd_hw & ~r->virt)) & (CMD_IO | CMD_MEM);
+	uint32_t hw = m->cmd_hw;
+	uint32_t before = ((w->old & r->virt) | (hw & ~r->virt)) & (CMD_IO | CMD_MEM), after;
 
-	m->cmd_hw = (uint16_t)((m->cmd_hw & ~hwbits) | (w->val & hwbits));
+	hw = (hw & ~hwbits) | (w->val & hwbits);
 	if (w->bm & CMD_INTX_DISABLE) {
-		uint16_t want = pg_med_intx_want(m);
+		/* INTx Disable is virtual in every profile, so this row's value is the guest's
+		 * bit that pg_med_intx_want() ORs first: when it is set, the answer needs no
+		 * look at MSI and MSI-X (drivers set it as they enable either). */
+		uint32_t want = (r->value & CMD_INTX_DISABLE) ? CMD_INTX_DISABLE :
+				pg_med_intx_want(m);
 
-		m->cmd_hw = (uint16_t)((m->cmd_hw & ~CMD_INTX_DISABLE) | want);
+		hw = (hw & ~CMD_INTX_DISABLE) | want;
 		w->hw_mask |= CMD_INTX_DISABLE;
 		w->hw_value = (w->hw_value & ~CMD_INTX_DISABLE) | want;
 	}
+	m->cmd_hw = (uint16_t)hw;
 	/* the guest's Command after the write, from this row as "before" is (what
-	 * pg_med_guest_cmd() computes, without looking the row up again) */
-	if ((((r->value & r->virt) | (m->cmd_hw & ~r->virt)) & (CMD_IO | CMD_MEM)) != before)
-		pg_med_bars_sync(m, w);
+	 * pg_med_guest_cmd() computes, without looking the row up again); a change of a
+	 * decode bit syncs the BARs it enables */
+	after = (r->value & r->virt) | (hw & ~r->virt);
+	if ((after ^ before) & (CMD_IO | CMD_MEM))
+		sync_bars(m, w, after, (after ^ before) & (CMD_IO | CMD_MEM));
 }
 
 /* Keep only the address bits a BAR of this size decodes plus its type flags: writing all
@@ -138,7 +162,7 @@ static void bar_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w
 		r->value = (r->value & (uint32_t)~(b->size - 1u) & ~BAR_MEM_FLAGS) | flags;
 		break;
 	}
-	pg_med_bars_sync(m, w);
+	pg_med_bars_sync(m, w, CMD_IO | CMD_MEM);
 }
 
 /* A BAR or the ROM: fully virtual, sized against the backend's size (bar_write); one the
@@ -211,6 +235,18 @@ static bool transport_allows(struct pg_mediator *m, unsigned i, enum pg_bar_kind
 	return true;
 }
 
+/* The ROM the VMM serves (pg_mediator_config.vmm_rom_size) in place of the device's: a
+ * virtual ROM BAR of that size; the device's ROM register keeps its value (never
+ * restored: vmm) and its ROM is never read. */
+static void vmm_rom(struct pg_mediator *m, struct pg_med_bar *b)
+{
+	b->kind = PG_BAR_ROM;
+	b->size = m->vmm_rom_size;
+	b->vmm = true;
+	pg_med_log(m, LOG_INFO, "ROM: %u bytes served by the VMM (its ROM file) in place of the "
+		   "device's own ROM, which stays hidden", (unsigned)m->vmm_rom_size);
+}
+
 static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsigned i)
 {
 	struct pg_med_bar *b = &m->bars[i];
@@ -222,6 +258,10 @@ static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsi
 	b->row = PG_ROW_NONE;
 	bool as32 = false;
 
+	if (i == PG_CFG_ROM_BAR && m->vmm_rom_size) {
+		vmm_rom(m, b);
+		return;
+	}
 	if (i == PG_CFG_ROM_BAR) {
 		kind = PG_BAR_ROM;
 		/* no-rom, or a transport that never maps the ROM (a ROM the guest sees could
@@ -260,6 +300,27 @@ static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsi
 	}
 }
 
+/* The kinds and sizes are final here (nothing changes them later): remember which BARs
+ * the mapping sync has to look at, so a decode toggle skips the absent ones for free, and
+ * what of each it looks at: the address bits a BAR of its size decodes (PCI 3.0 §6.2.5.1:
+ * below the size, and the flag bits, read as fixed) and the Command bit enabling it. */
+static void compile_bar_sync(struct pg_mediator *m)
+{
+	m->bar_sync_mask = 0;
+	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
+		struct pg_med_bar *b = &m->bars[i];
+		uint64_t amask = ~(b->size - 1u);
+
+		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
+			continue;
+		m->bar_sync_mask |= (uint8_t)(1u << i);
+		b->lo_mask = (uint32_t)amask & (b->kind == PG_BAR_IO ? ~BAR_IO_FLAGS :
+						b->kind == PG_BAR_ROM ? ~ROM_FLAGS : ~BAR_MEM_FLAGS);
+		b->hi_mask = b->kind == PG_BAR_MEM64 ? (uint32_t)(amask >> 32) : 0;
+		b->decode = b->kind == PG_BAR_IO ? CMD_IO : CMD_MEM;
+	}
+}
+
 static int add_bars(struct pg_mediator *m, const struct pg_cfg_layout *l)
 {
 	int rc = 0;
@@ -272,12 +333,7 @@ static int add_bars(struct pg_mediator *m, const struct pg_cfg_layout *l)
 		probe_bar(m, l, i);
 	}
 	probe_bar(m, l, PG_CFG_ROM_BAR);
-	/* The kinds are final here (nothing changes them later): remember which BARs the
-	 * mapping sync has to look at, so a decode toggle skips the absent ones for free. */
-	m->bar_sync_mask = 0;
-	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
-		if (m->bars[i].kind != PG_BAR_NONE && m->bars[i].kind != PG_BAR_MEM64_HI)
-			m->bar_sync_mask |= (uint8_t)(1u << i);
+	compile_bar_sync(m);
 	for (unsigned i = 0; i < 6 && rc == 0; i++)
 		rc = add_bar(m, i, (uint16_t)(REG_BAR0 + 4 * i));
 	if (rc == 0)

@@ -57,6 +57,14 @@ struct pg_reg {
 	uint32_t paudit;       /* compiled: permissive-only bits, audited when changed */
 	uint32_t pvalue;       /* compiled: last value of paudit bits (snapshot, then writes) */
 	uint32_t rd_hw;        /* compiled: bits read from hardware */
+	/* Compiled by pg_regtable_add() from the masks above, which never change once a row
+	 * is added: the write path uses them instead of recombining the masks per access. */
+	uint32_t wr_virt;      /* virtual bits a guest write stores: virt & ~ro & ~deny */
+	uint32_t wr_hw;        /* bits whose guest value goes to hardware: pass | rw1c */
+	uint32_t wr_all;       /* every bit of the register: the size mask */
+	uint8_t wr_shift;      /* bit position of the register in its dword: 8 * (off & 3) */
+	bool wr_plain;         /* no hook, no deny or permissive-audit bits: masks alone */
+	bool wr_audit;         /* deny or permissive-audit bits: audit_row() looks */
 	pg_reg_hook write;
 	uint16_t priv;         /* hook data: BAR index, ... */
 	char id[PG_REG_ID_LEN];/* stable rule id, e.g. "hdr.command" */
@@ -114,8 +122,13 @@ struct pg_med_bar {
 	uint32_t host_lo, host_hi; /* hardware register values at compile time (restore) */
 	bool host64;               /* the hardware BAR is 64-bit: restore host_hi too */
 	uint32_t flags;            /* type/prefetch bits the guest reads (I/O: bits 1:0) */
+	bool vmm;                  /* ROM only: served by the VMM (vmm_rom_size), never the
+	                              device's: its register is never restored */
 	bool last_mapped;          /* what the last BAR_MAP effect said */
 	uint64_t last_addr;
+	/* compiled with the kinds (add_bars): what bars_sync() checks on a decode toggle */
+	uint32_t lo_mask, hi_mask; /* address bits of the (low, high) register */
+	uint16_t decode;           /* the Command bit that enables it: CMD_IO or CMD_MEM */
 };
 
 struct pg_med_cap {
@@ -152,6 +165,7 @@ struct pg_mediator {
 
 	uint32_t pflags;               /* enum pg_policy_flag bits */
 	unsigned opts;                 /* PG_MEDIATOR_OPT_* bits */
+	uint32_t vmm_rom_size;         /* pg_mediator_config.vmm_rom_size, validated */
 	/* Reset methods the policy allows, in order (see reset_order() in mediator.c);
 	 * n_reset 0: none allowed, every reset is refused. */
 	enum pg_reset_method reset_order[PG_RESET_MAX_METHODS];
@@ -266,11 +280,14 @@ static inline void pg_med_narrow(uint8_t size, uint32_t mask, unsigned *ret_firs
 static inline void pg_med_cfg_effect(struct pg_effect *e, uint16_t off, uint8_t size,
 				     uint32_t value, uint32_t mask, uint32_t rw1c)
 {
+	uint32_t mm = mask & pg_size_mask(size);
 	unsigned first = 0;
 	uint8_t n = size;
 
-	if (mask & pg_size_mask(size))
-		pg_med_narrow(size, mask & pg_size_mask(size), &first, &n);
+	/* a mask touching the register's first and last byte narrows to the whole register
+	 * (pg_med_narrow() would say so too): the common case, decided in two tests */
+	if (mm && (!(mm & 0xffu) || !(mm >> (8u * (size - 1u)))))
+		pg_med_narrow(size, mm, &first, &n);
 	e->kind = PG_EFFECT_CFG_WRITE;
 	e->u.cfg.off = (uint16_t)(off + first);
 	e->u.cfg.size = n;
@@ -307,10 +324,52 @@ void pg_med_reset_effect(const struct pg_mediator *m, const char *why, uint16_t 
 
 /* exec.c: the executor */
 int pg_med_restore_host(struct pg_mediator *m) __attribute__((warn_unused_result));
-/* exec.c: pg_mediator_apply() without the argument checks, for decisions the mediator made
- * itself (m non-NULL, d->neffects within PG_MEDIATOR_MAX_EFFECTS). */
-int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
+/* exec.c: one effect of any kind but a config write (pg_med_exec_cfg() below), and every
+ * effect in read-only mode, which drops those acting on the device. */
+int pg_med_apply_one(struct pg_mediator *m, const struct pg_effect *e)
 	__attribute__((warn_unused_result));
+
+/* The effect callback for what only the VMM carries out (IRQ, BAR_MAP, PM_STATE, and the
+ * notifications after RESET/RESTORE): none set, nothing to do. */
+static inline int pg_med_notify(struct pg_mediator *m, const struct pg_effect *e)
+{
+	return m->effect ? m->effect(m->effect_data, e) : 0;
+}
+
+/* The executor's config write: read-modify-write through the backend, RW1C bits outside
+ * write_mask written as 0 (part of the mask, value 0) so nothing is cleared by accident.
+ * Inline with pg_med_apply(): every config write of a guest runs them. */
+static inline int pg_med_exec_cfg(struct pg_mediator *m, const struct pg_effect *e)
+{
+	if (!e->u.cfg.write_mask)
+		return 0;
+	return pg_backend_cfg_update(m->be, e->u.cfg.off, e->u.cfg.size,
+				     e->u.cfg.value & e->u.cfg.write_mask &
+				     pg_size_mask(e->u.cfg.size),
+				     e->u.cfg.write_mask | e->u.cfg.rw1c_mask);
+}
+
+/* pg_mediator_apply() without the argument checks, for decisions the mediator made itself
+ * (m non-NULL, d->neffects within PG_MEDIATOR_MAX_EFFECTS): in order, stopping at the first
+ * error. Config writes, most of what a decision holds, run in the loop itself. */
+static inline int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
+{
+	int rc = 0;
+
+	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
+		const struct pg_effect *e = &d->effects[i];
+
+		if (__builtin_expect(e->kind == PG_EFFECT_CFG_WRITE &&
+				     !(m->opts & PG_MEDIATOR_OPT_READONLY), 1))
+			rc = pg_med_exec_cfg(m, e);
+		else if (e->kind == PG_EFFECT_IRQ || e->kind == PG_EFFECT_BAR_MAP ||
+			 e->kind == PG_EFFECT_PM_STATE)
+			rc = pg_med_notify(m, e); /* the VMM's in every mode */
+		else
+			rc = pg_med_apply_one(m, e);
+	}
+	return rc;
+}
 void pg_med_reinit_virtual(struct pg_mediator *m);
 
 /* irq.c: interrupt mode */
@@ -367,7 +426,10 @@ bool pg_med_policy_covers(const struct pg_policy_entry *pol, uint16_t off);
 int pg_med_header_init(struct pg_mediator *m, const struct pg_cfg_layout *l,
 		       const struct pg_policy_entry *pol, const struct pg_mediator_ids *ids)
 	__attribute__((warn_unused_result));
-void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w);
+/* Post a BAR_MAP effect for each BAR whose mapping changed, among the BARs decoded by a
+ * Command bit in decode (CMD_IO, CMD_MEM: the inputs that changed; both after a BAR
+ * write). */
+void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode);
 /* Command as the guest sees it (virtual bits and the hardware bits it wrote). */
 uint32_t pg_med_guest_cmd(const struct pg_mediator *m);
 
@@ -386,6 +448,39 @@ int pg_med_pm_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 int pg_med_pcie_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 	__attribute__((warn_unused_result));
 int pg_med_af_init(struct pg_mediator *m, const struct pg_med_cap *cap)
+	__attribute__((warn_unused_result));
+/* Extended capability handlers (aer.c, ecap-*.c): the same contract. */
+int pg_med_aer_init(struct pg_mediator *m, const struct pg_med_cap *cap)
+	__attribute__((warn_unused_result));
+/* ecap-lock.c: Resizable BAR, VF Resizable BAR, SR-IOV, ATS, PASID, PRI and ACS (their
+ * control registers refused in every profile); -EINVAL for another capability. */
+int pg_med_ecap_lock_init(struct pg_mediator *m, const struct pg_med_cap *cap)
+	__attribute__((warn_unused_result));
+/* ecap-common.c: add row r of an extended capability, reduced first for the device-model
+ * profile (pass bits become virtual from the device's value, RW1C bits refused); r may be
+ * changed. Returns pg_med_add()'s result. */
+int pg_med_ecap_add(struct pg_mediator *m, struct pg_reg *r) __attribute__((warn_unused_result));
+/* Cover every byte of the capability past its header that no row owns with read-only
+ * rows named id (pg_med_ro_rows()). */
+int pg_med_ecap_fill(struct pg_mediator *m, const struct pg_med_cap *cap, const char *id)
+	__attribute__((warn_unused_result));
+/* An extended capability whose rows need nothing device-specific: its row table, and
+ * the row id of the read-only rest. */
+struct pg_ecap_table {
+	uint16_t id;
+	const struct pg_row_def *rows;
+	size_t nrows;
+	const char *name;
+};
+#define PG_ECAP_TABLE(i, t, n) { .id = (i), .rows = (t), .nrows = sizeof(t) / sizeof((t)[0]), \
+				 .name = (n) }
+/* Register cap from the entry of t[0..n) with its ID: the rows lying within the capability
+ * (pg_med_ecap_add()), then pg_med_ecap_fill() for the rest. -EINVAL: no entry. */
+int pg_med_ecap_table_init(struct pg_mediator *m, const struct pg_med_cap *cap,
+			   const struct pg_ecap_table *t, size_t n)
+	__attribute__((warn_unused_result));
+/* ecap-power.c: LTR, L1 PM Substates, Power Budgeting. */
+int pg_med_ecap_power_init(struct pg_mediator *m, const struct pg_med_cap *cap)
 	__attribute__((warn_unused_result));
 void pg_med_msix_reinit(struct pg_mediator *m);
 /* Record where a hidden MSI-X capability's table and PBA are, when valid, so they stay

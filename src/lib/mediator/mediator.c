@@ -79,6 +79,7 @@ static void copy_config(struct pg_mediator *m, const struct pg_mediator_config *
 	m->clock_data = cfg->clock_data;
 	m->audit_state.rate = cfg->rate;
 	m->opts = cfg->options;
+	m->vmm_rom_size = cfg->vmm_rom_size;
 	m->audit_state.tokens = (uint64_t)cfg->rate.burst * 1000000000ull;
 	if (pol)
 		m->pflags = pol->flags;
@@ -188,6 +189,10 @@ int pg_mediator_new(struct pg_backend *be, const struct pg_mediator_config *cfg,
 	if ((unsigned)(cfg->policy ? cfg->policy->profile : cfg->profile) >= PG_PROFILE__COUNT ||
 	    (cfg->options & ~PG_MEDIATOR_OPT__ALL))
 		return -EINVAL;
+	/* a VMM ROM is a ROM BAR: a power of two the mediator's ROM checks accept */
+	if (cfg->vmm_rom_size && (!pg_util_is_pow2(cfg->vmm_rom_size) ||
+				  cfg->vmm_rom_size < 2048u || cfg->vmm_rom_size > (1u << 24)))
+		return -EINVAL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
@@ -269,14 +274,7 @@ int pg_mediator_cfg_read(struct pg_mediator *m, uint16_t off, uint8_t size, uint
 	return 0;
 }
 
-int pg_mediator_cfg_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value)
-{
-	struct pg_write_decision d;
-	int rc = pg_mediator_decide_write(m, off, size, value, &d);
-
-	/* most rewrites of virtual registers decide nothing to do */
-	return rc < 0 ? rc : d.neffects ? pg_med_apply(m, &d) : 0;
-}
+/* pg_mediator_cfg_write() is in dispatch.c, beside the decision it inlines. */
 
 /* Malformed accesses are -EINVAL. Then only BARs the guest can see, and only inside them:
  * a BAR the mediator hid (absent, rejected size) is not reachable through the BAR path

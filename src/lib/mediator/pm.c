@@ -36,7 +36,7 @@ static void post_state(struct pg_mediator *m, struct pg_wctx *w, uint8_t from, u
 	}
 }
 
-static void pmcsr_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
+static void pmcsr_state(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 {
 	uint8_t from = (uint8_t)(w->old & PMCSR_STATE), to = (uint8_t)(r->value & PMCSR_STATE);
 
@@ -57,6 +57,18 @@ static void pmcsr_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx 
 		w->hw_value = (w->hw_value & ~PMCSR_STATE) | to;
 	}
 	post_state(m, w, from, to);
+}
+
+/* PME_Status is RW1C on the device (PCI PM 1.2 §3.2.4) but virtual to the guest: every
+ * hardware write of PMCSR is a read-modify-write, which would write a pending PME_Status
+ * back as 1 and clear it behind the host's back, so it is written as 0. */
+static void pmcsr_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
+{
+	pmcsr_state(m, r, w);
+	if (w->hw_mask) {
+		w->hw_mask |= PMCSR_PME_STATUS;
+		w->hw_value &= ~PMCSR_PME_STATUS;
+	}
 }
 
 static const struct pg_row_def row_pmc = {

@@ -6,7 +6,8 @@
  *
  * Sources: PCI Local Bus Specification 3.0 (§6.2 header, §6.8.1 MSI, §6.8.2 MSI-X), PCI
  * Bus Power Management Interface Specification 1.2 (§3.2 PM capability), PCI Express Base
- * Specification r5.0 (§7.5.3 PCI Express capability), PCI Advanced Features ECN (AF
+ * Specification r5.0 (§7.5.3 PCI Express capability; the extended capabilities of aer.c,
+ * ecap-lock.c and ecap-power.c at their sections below), PCI Advanced Features ECN (AF
  * capability), PCI-to-PCI Bridge Architecture 1.2 (none here: bridges are not mediated).
  */
 #ifndef PG_MEDIATOR_REGS_H
@@ -172,5 +173,82 @@
 #define AF_CAP_TP 0x01u
 #define AF_CAP_FLR 0x02u
 #define AF_CTRL_FLR 0x01u
+
+/* ---- Advanced Error Reporting (PCIe r5.0 §7.8.4) ---------------------------------------- */
+#define AER_UNCOR_STATUS 0x04u
+#define AER_UNCOR_MASK 0x08u
+#define AER_UNCOR_SEVER 0x0cu
+#define AER_COR_STATUS 0x10u
+#define AER_COR_MASK 0x14u
+#define AER_CAPCTL 0x18u
+#define AER_HEADER_LOG 0x1cu             /* 4 dwords */
+#define AER_ROOT_CMD 0x2cu               /* Root Ports and RCECs only */
+#define AER_ROOT_STATUS 0x30u
+#define AER_SOURCE_ID 0x34u
+#define AER_PREFIX_LOG 0x38u             /* 4 dwords, End-End TLP Prefix functions only */
+#define AER_LEN 0x2cu
+#define AER_LEN_ROOT 0x38u
+#define AER_LEN_PREFIX 0x48u
+
+/* Uncorrectable errors (status, mask and severity share the layout, §7.8.4.2-4): bit 0
+ * Undefined (software may write any value), 4 Data Link Protocol, 5 Surprise Down, 12
+ * Poisoned TLP Received, 13 Flow Control Protocol, 14 Completion Timeout, 15 Completer
+ * Abort, 16 Unexpected Completion, 17 Receiver Overflow, 18 Malformed TLP, 19 ECRC, 20
+ * Unsupported Request, 21 ACS Violation, 22 Uncorrectable Internal, 23 MC Blocked TLP, 24
+ * AtomicOp Egress Blocked, 25 TLP Prefix Blocked, 26 Poisoned TLP Egress Blocked. */
+#define AER_UNCOR_BITS 0x07fff031u
+#define AER_UNCOR_RSVD 0xf8000fceu
+/* Correctable errors (§7.8.4.5-6): 0 Receiver Error, 6 Bad TLP, 7 Bad DLLP, 8 REPLAY_NUM
+ * Rollover, 12 Replay Timer Timeout, 13 Advisory Non-Fatal, 14 Corrected Internal, 15
+ * Header Log Overflow. */
+#define AER_COR_BITS 0x0000f1c1u
+#define AER_COR_RSVD 0xffff0e3eu
+/* Advanced Error Capabilities and Control (§7.8.4.7) */
+#define AER_CAP_FEP 0x0000001fu          /* First Error Pointer (ROS) */
+#define AER_CAP_ECRC_GEN 0x00000020u     /* ECRC Generation Capable */
+#define AER_CTL_ECRC_GEN 0x00000040u     /* ECRC Generation Enable */
+#define AER_CAP_ECRC_CHK 0x00000080u     /* ECRC Check Capable */
+#define AER_CTL_ECRC_CHK 0x00000100u     /* ECRC Check Enable */
+#define AER_CAP_MHR 0x00000200u          /* Multiple Header Recording Capable */
+#define AER_CTL_MHR 0x00000400u          /* Multiple Header Recording Enable */
+#define AER_CAP_RO 0x00001abfu           /* FEP, the capable bits, TLP Prefix Log Present,
+                                            Completion Timeout Prefix/Header Log Capable */
+#define AER_CAP_RSVD 0xffffe000u
+
+/* ---- extended capabilities the host owns (ecap-lock.c) ---------------------------------- */
+/* Resizable BAR and VF Resizable BAR (PCIe r5.0 §7.8.6, §9.3.7.5): entry i at 4 + 8i */
+#define REBAR_CTRL0 0x08u
+#define REBAR_ENTRY 0x08u
+#define REBAR_CTRL_SIZE 0x00003f00u      /* BAR Size, the only RW field */
+/* SR-IOV (§9.3.3) */
+#define SRIOV_CTRL 0x08u                 /* VF Enable, VF Migration, VF MSE, ARI Capable */
+#define SRIOV_STATUS 0x0au
+#define SRIOV_NUM_VFS 0x10u
+#define SRIOV_PAGE_SIZE 0x20u            /* System Page Size */
+#define SRIOV_VF_BAR0 0x24u              /* six VF BARs */
+/* ATS (§10.5.1) and PASID (§7.8.8): the control word at 6 */
+#define ATS_CTRL 0x06u
+#define PASID_CTRL 0x06u
+/* PRI (§10.5.2) */
+#define PRI_CTRL 0x04u                   /* Enable, Reset */
+#define PRI_STATUS 0x06u                 /* Response Failure, UPRGI (RW1C), Stopped */
+#define PRI_ALLOC 0x0cu                  /* Outstanding Page Request Allocation */
+/* ACS (§7.7.8) */
+#define ACS_CTRL 0x06u
+#define ACS_EGRESS 0x08u                 /* Egress Control Vector, up to 8 dwords */
+
+/* ---- power management extended capabilities (ecap-power.c) ------------------------------ */
+/* LTR (PCIe r5.0 §7.8.2): Max Snoop / No-Snoop Latency, value 9:0 and scale 12:10 */
+#define LTR_MAX_SNOOP 0x04u
+#define LTR_MAX_NOSNOOP 0x06u
+#define LTR_LAT 0x1fffu
+#define LTR_RSVD 0xe000u
+/* L1 PM Substates (§7.8.3) */
+#define L1SS_CTRL1 0x08u
+#define L1SS_CTRL1_RSVD 0x1c0000c0u      /* bits 7:6, 28:26 */
+#define L1SS_CTRL2 0x0cu
+#define L1SS_CTRL2_RSVD 0xffffff04u      /* bit 2, 31:8 */
+/* Power Budgeting (§7.8.1) */
+#define PWR_DATA_SEL 0x04u
 
 #endif

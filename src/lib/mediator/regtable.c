@@ -114,6 +114,12 @@ int pg_regtable_add(struct pg_regtable *t, const struct pg_reg *r, uint16_t *ret
 	row->id[PG_REG_ID_LEN - 1] = '\0';
 	row->init = row->value;
 	row->rd_hw = pg_size_mask(r->size) & ~r->virt & ~r->rsvdp & ~r->rsvdz & ~r->wo;
+	row->wr_virt = r->virt & ~r->ro & ~r->deny;
+	row->wr_hw = r->pass | r->rw1c;
+	row->wr_all = pg_size_mask(r->size);
+	row->wr_shift = (uint8_t)(8u * (r->off & 3u));
+	row->wr_audit = (r->deny | r->paudit) != 0;
+	row->wr_plain = !r->write && !row->wr_audit;
 	for (unsigned i = 0; i < r->size; i++)
 		t->map[r->off + i] = (uint16_t)(t->nrows + 1u);
 	if (ret_idx)

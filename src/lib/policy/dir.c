@@ -34,11 +34,16 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 }
 
 /* Policy files: NAME.yaml, not hidden (editor and package-manager leftovers are). */
+bool pg_policy_dir_reads(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	return n > 5 && name[0] != '.' && strcmp(name + n - 5, ".yaml") == 0;
+}
+
 static int is_policy(const struct dirent *de)
 {
-	size_t n = strlen(de->d_name);
-
-	return de->d_name[0] != '.' && n > 5 && strcmp(de->d_name + n - 5, ".yaml") == 0;
+	return pg_policy_dir_reads(de->d_name);
 }
 
 /* Record a problem without a position (msg NULL: err already says it). */
@@ -152,8 +157,10 @@ int pg_policy_load_dir(const char *dir, struct pg_policy **ret, struct pg_policy
 	for (int i = 0; i < n && rc == 0; i++) {
 		char path[4096];
 
-		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) >=
-		    (int)sizeof(path))
+		/* "policy.d/" as given on a command line: no "//" in the names we report */
+		if (snprintf(path, sizeof(path), "%s%s%s", dir,
+			     dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/",
+			     names[i]->d_name) >= (int)sizeof(path))
 			rc = dir_fail(err, bad, bad_size, dir, -ENAMETOOLONG,
 				      "path too long");
 		else

@@ -181,6 +181,7 @@ int pg_serve_new(const struct pg_serve_config *c, struct pg_serve **ret)
 	mc.profile = c->profile;
 	/* what QEMU 7.2's proxy can show, and never a write to a live device (mediator.h) */
 	mc.options = PG_MEDIATOR_TRANSPORT_QEMU72 | (s->g.live ? PG_MEDIATOR_OPT_READONLY : 0);
+	mc.vmm_rom_size = c->rom_size; /* QEMU maps its romfile= itself; only the BAR is ours */
 	mc.name = s->name; /* audit records name the device as the log lines and trace do */
 	mc.log = fwd_log;
 	mc.log_data = s;

@@ -334,6 +334,41 @@ static struct mt *mt_new(enum pg_profile p, const struct pg_policy_entry *pol)
 	return t;
 }
 
+/* mt_new() for a device setup() changes after mt_device() (may be NULL), under a policy of
+ * profile p adding the capabilities add[0..nadd) (the strict profiles hide the others). */
+static struct mt *mt_new_caps(enum pg_profile p, const struct pg_policy_cap *add, size_t nadd,
+			      void (*setup)(struct fake *))
+{
+	struct mt *t = calloc(1, sizeof(*t));
+	struct pg_policy_entry pol;
+	struct pg_mediator_config cfg;
+
+	if (!t)
+		return NULL;
+	memset(&pol, 0, sizeof(pol));
+	pol.profile = p; /* the policy's profile is the one that applies */
+	pol.cap_add = add;
+	pol.n_cap_add = nadd;
+	mt_device(&t->f);
+	if (setup)
+		setup(&t->f);
+	mt_config(t, &cfg, p);
+	cfg.policy = &pol;
+	if (mt_open_cfg(t, &cfg) < 0) {
+		pg_backend_close(t->be);
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Set the device's little-endian dword at off. */
+static void fake_w32(struct fake *f, unsigned off, uint32_t v)
+{
+	for (unsigned i = 0; i < 4; i++)
+		f->cfg[off + i] = (uint8_t)(v >> (8 * i));
+}
+
 static void mt_free(struct mt *t)
 {
 	if (!t)
@@ -380,6 +415,8 @@ static unsigned mt_count(const struct mt *t, enum pg_effect_kind k)
 static inline void mt_unused(void)
 {
 	(void)mt_new;
+	(void)mt_new_caps;
+	(void)fake_w32;
 	(void)mt_free;
 	(void)mt_rd;
 	(void)mt_wr;

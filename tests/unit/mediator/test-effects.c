@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "medtest.h"
+#include "mediator/mediator-private.h"
 
 static struct pg_write_decision one(struct pg_effect e)
 {
@@ -188,6 +189,55 @@ static void test_restore_effect(void **state)
 	mt_free(t);
 }
 
+/* The chunk a config write effect covers: the smallest naturally aligned 1-, 2- or 4-byte
+ * piece of the register holding every byte the mask touches (a config transaction is one
+ * dword with byte enables; PCI 3.0 §3.2.2.3.4). Reference by search over the candidates,
+ * smallest first, for every byte pattern of every register size, with the mask's bits at
+ * either end of each byte, RW1C bits and a value with bits outside the mask. */
+static void test_cfg_effect_chunk(void **state)
+{
+	static const uint8_t sizes[] = { 1, 2, 4 };
+
+	(void)state;
+	for (size_t si = 0; si < sizeof(sizes); si++) {
+		uint8_t size = sizes[si];
+
+		for (unsigned pat = 1; pat < (1u << size); pat++) {
+			for (unsigned form = 0; form < 2; form++) {
+				uint32_t mask = 0, rw1c = 0, value = 0xa5c3e187u;
+				unsigned want_first = 0, want_n = 0;
+				struct pg_effect e;
+
+				for (unsigned b = 0; b < size; b++)
+					if (pat & (1u << b))
+						mask |= (form ? 0x80u : 0x01u) << (8 * b);
+				rw1c = mask & 0x80808080u;
+				for (unsigned n = 1; n <= size && !want_n; n *= 2)
+					for (unsigned first = 0; first + n <= size; first += n)
+						if (!want_n && (pat & ~(((1u << n) - 1) << first)) == 0) {
+							want_first = first;
+							want_n = n;
+						}
+				memset(&e, 0xee, sizeof(e));
+				pg_med_cfg_effect(&e, 0x40, size, value, mask, rw1c);
+				if (e.kind != PG_EFFECT_CFG_WRITE || e.u.cfg.off != 0x40 + want_first ||
+				    e.u.cfg.size != want_n)
+					fail_msg("size %u bytes 0x%x form %u: chunk 0x%x/%u, expected "
+						 "0x%x/%u", size, pat, form, e.u.cfg.off, e.u.cfg.size,
+						 0x40 + want_first, want_n);
+				{
+					uint32_t all = want_n == 4 ? 0xffffffffu : (1u << (8 * want_n)) - 1;
+					unsigned sh = 8 * want_first;
+
+					assert_int_equal(e.u.cfg.write_mask, (mask >> sh) & all);
+					assert_int_equal(e.u.cfg.rw1c_mask, (rw1c >> sh) & all);
+					assert_int_equal(e.u.cfg.value, (value >> sh) & all);
+				}
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_reset_unsupported),
 		cmocka_unit_test(test_restore_effect),
+		cmocka_unit_test(test_cfg_effect_chunk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -233,6 +233,66 @@ static void test_bar_relocation(void **state)
 	mt_free(t);
 }
 
+/* The mapping each Command decode bit controls (PCI 3.0 §6.2.2: I/O Space enables the I/O
+ * BARs, Memory Space the memory BARs and, with its own enable bit, the ROM §6.2.5.2): a
+ * toggle of one bit remaps the BARs it enables and no other, both at once remap all, a
+ * rewrite remaps nothing, and after a reset the guest's BARs read 0 and are not mapped by
+ * decode alone. Rows: the Command write, then the BAR_MAP effects as (bar, mapped). */
+static void expect_maps(struct mt *t, uint16_t cmd, const char *what, unsigned n,
+			const uint8_t (*want)[2])
+{
+	t->rec.neffects = 0;
+	assert_int_equal(mt_wr(t, 0x04, 2, cmd), 0);
+	if (mt_count(t, PG_EFFECT_BAR_MAP) != n)
+		fail_msg("%s: %u BAR_MAP effects, expected %u", what,
+			 mt_count(t, PG_EFFECT_BAR_MAP), n);
+	for (unsigned k = 0; k < n; k++) {
+		bool found = false;
+
+		for (unsigned i = 0; i < t->rec.neffects; i++) {
+			const struct pg_effect *e = &t->rec.effects[i];
+
+			found |= e->kind == PG_EFFECT_BAR_MAP && e->u.map.bar == want[k][0] &&
+				 e->u.map.mapped == (want[k][1] != 0);
+		}
+		if (!found)
+			fail_msg("%s: no BAR_MAP of BAR %u with mapped %u", what, want[k][0],
+				 want[k][1]);
+	}
+}
+
+static void test_bar_decode_bits(void **state)
+{
+	static const uint8_t io_on[][2] = { { 4, 1 } }, io_off[][2] = { { 4, 0 } };
+	static const uint8_t mem_on[][2] = { { 0, 1 }, { 2, 1 }, { PG_CFG_ROM_BAR, 1 } };
+	static const uint8_t swap[][2] = { { 0, 0 }, { 2, 0 }, { PG_CFG_ROM_BAR, 0 }, { 4, 1 } };
+	struct mt *t = mt_new(PG_PROFILE_GUEST, NULL);
+
+	(void)state;
+	assert_int_equal(mt_wr(t, 0x04, 2, 0x0400), 0);        /* decode off */
+	assert_int_equal(mt_wr(t, 0x10, 4, 0xe0000000), 0);    /* BAR0 (64-bit) */
+	assert_int_equal(mt_wr(t, 0x14, 4, 0), 0);
+	assert_int_equal(mt_wr(t, 0x18, 4, 0xf0000000), 0);    /* BAR2 */
+	assert_int_equal(mt_wr(t, 0x20, 4, 0xc000), 0);        /* BAR4 (I/O) */
+	assert_int_equal(mt_wr(t, 0x30, 4, 0xd0000001), 0);    /* ROM, enabled */
+	assert_int_equal(mt_count(t, PG_EFFECT_BAR_MAP), 0);
+	expect_maps(t, 0x0401, "I/O on", 1, io_on);
+	expect_maps(t, 0x0403, "memory on", 3, mem_on);
+	expect_maps(t, 0x0403, "rewrite", 0, NULL);
+	expect_maps(t, 0x0402, "I/O off", 1, io_off);
+	expect_maps(t, 0x0402, "rewrite", 0, NULL);
+	expect_maps(t, 0x0401, "memory off, I/O on", 4, swap);
+	expect_maps(t, 0x0403, "memory on again", 3, mem_on);
+	/* after a reset the record starts over with the guest's BARs at 0: decode alone maps
+	 * nothing, and the I/O BAR is not left mapped from before */
+	assert_int_equal(pg_mediator_reset(t->m), 0);
+	expect_maps(t, 0x0403, "after reset", 0, NULL);
+	assert_int_equal(mt_wr(t, 0x20, 4, 0xc000), 0);
+	assert_int_equal(mt_count(t, PG_EFFECT_BAR_MAP), 1);
+	expect_maps(t, 0x0402, "I/O off after reset", 1, io_off);
+	mt_free(t);
+}
+
 static void test_misc_registers(void **state)
 {
 	struct mt *t = mt_new(PG_PROFILE_GUEST, NULL);
@@ -385,6 +445,63 @@ static void test_readonly_executor(void **state)
 	}
 }
 
+/* A ROM the VMM serves (pg_mediator_config.vmm_rom_size, QEMU's romfile=): a virtual ROM
+ * BAR of that size in place of the device's 64 KiB ROM, shown under the QEMU 7.2 transport
+ * that hides the device's ROM, never written to or restored on the device. Sizes: a power
+ * of two from 2 KiB to 16 MiB (PCI 3.0 §6.2.5.2: the ROM BAR decodes at least 2 KiB). */
+static void test_vmm_rom(void **state)
+{
+	static const struct { uint32_t size; int rc; uint32_t mask; } rows[] = {
+		{ 0, 0, 0 },                        /* none: the transport hides the ROM */
+		{ 2048, 0, 0xfffff800 }, { 4096, 0, 0xfffff000 },
+		{ 1u << 24, 0, 0xff000000 },
+		{ 1024, -EINVAL, 0 }, { 3000, -EINVAL, 0 }, { 1u << 25, -EINVAL, 0 },
+		{ 0x80000000u, -EINVAL, 0 },
+	};
+	struct pg_mediator_config cfg;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct mt *t = calloc(1, sizeof(*t));
+		struct pg_mediator_bar b;
+
+		assert_non_null(t);
+		mt_device(&t->f);
+		mt_config(t, &cfg, PG_PROFILE_GUEST);
+		cfg.options = PG_MEDIATOR_TRANSPORT_QEMU72;
+		cfg.vmm_rom_size = rows[i].size;
+		assert_int_equal(mt_open_cfg(t, &cfg), rows[i].rc);
+		if (rows[i].rc < 0) {
+			pg_backend_close(t->be);
+			free(t);
+			continue;
+		}
+		/* sizing reads the VMM's size (enable bit kept), an address sticks */
+		assert_int_equal(mt_wr(t, 0x30, 4, 0xfffff800), 0);
+		assert_int_equal(mt_rd(t, 0x30, 4), rows[i].mask);
+		assert_int_equal(mt_wr(t, 0x30, 4, 0xffffffff), 0);
+		assert_int_equal(mt_rd(t, 0x30, 4), rows[i].mask | (rows[i].size ? 1u : 0u));
+		assert_int_equal(mt_wr(t, 0x30, 4, 0xfe000001), 0);
+		assert_int_equal(mt_rd(t, 0x30, 4), rows[i].size ? 0xfe000001u : 0u);
+		assert_int_equal(pg_mediator_bar_guest(t->m, PG_CFG_ROM_BAR, &b), 0);
+		assert_int_equal(b.kind, rows[i].size ? PG_BAR_ROM : PG_BAR_NONE);
+		assert_true(b.size == rows[i].size);
+		/* the device's ROM register is never written, not even by a reset's restore,
+		 * and the ROM is no BAR the mediator routes to the device */
+		assert_int_equal(pg_mediator_reset(t->m), 0);
+		assert_false(any_hw_write_in(t, 0x30, 0x34));
+		assert_int_equal(mt_rd(t, 0x30, 4), 0);  /* the guest's view starts over */
+		{
+			uint64_t v = 0;
+
+			assert_int_equal(pg_mediator_bar_read(t->m, PG_CFG_ROM_BAR, 0, 4, &v),
+					 -EINVAL);
+		}
+		assert_int_equal(t->f.nbar_reads, 0);
+		mt_free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,11 +511,13 @@ int main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_bar_sizing),
 		cmocka_unit_test(test_bar_relocation),
+		cmocka_unit_test(test_bar_decode_bits),
 		cmocka_unit_test(test_misc_registers),
 		cmocka_unit_test(test_bad_backend_bar),
 		cmocka_unit_test(test_not_endpoint),
 		cmocka_unit_test(test_transport_qemu72),
 		cmocka_unit_test(test_readonly_executor),
+		cmocka_unit_test(test_vmm_rom),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,10 @@
  * nothing, and no BAR access may reach the MSI-X table or PBA. The bridge must be refused
  * (the mediator serves endpoints only) without a single write. Under device-model no guest
  * write may reset the device or restore its BARs (invariant D1): the toolstack owns resets.
+ * Guest and device-model run again under a policy adding the extended capabilities the
+ * oracle has rules for (GO_EXT_RULES of guest-oracle-ecap.h: AER, SR-IOV, ATS, PASID, PRI,
+ * ACS, LTR, L1SS, Power Budgeting, Resizable BARs), on these devices and on every corpus
+ * device, and permissive runs every corpus device too, aimed at its extended capabilities.
  *
  * The seed is fixed and printed; PG_HOSTILE_SEED=N reproduces another run and
  * PG_HOSTILE_COUNT=N changes the number of accesses per endpoint and profile.
@@ -27,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <dirent.h>
 
 #include <cmocka.h>
 
@@ -181,10 +187,14 @@ static void fixture_free(struct fixture *f)
 }
 
 /* Load a corpus device, derive the oracle for profile op, build the mediator for profile
- * mp over the recording backend. Returns pg_mediator_new()'s result. */
-static int fixture_open2(struct fixture *f, const struct device *d, enum pg_profile op,
-			 enum pg_profile mp)
+ * mp over the recording backend; with ext, both under a policy adding the extended
+ * capabilities the oracle has rules for (GO_EXT_RULES). Returns pg_mediator_new()'s
+ * result. */
+static int fixture_open3(struct fixture *f, const struct device *d, enum pg_profile op,
+			 enum pg_profile mp, bool ext)
 {
+	struct pg_policy_cap add[64];
+	struct pg_policy_entry pol;
 	const char *dir = getenv("PG_CORPUS");
 	struct pg_bar_info bars[PG_CFG_NUM_BARS];
 	struct pg_mediator_config cfg;
@@ -203,12 +213,25 @@ static int fixture_open2(struct fixture *f, const struct device *d, enum pg_prof
 			memset(&bars[i], 0, sizeof(bars[i])); /* absent */
 	f->o = calloc(1, sizeof(*f->o));
 	assert_non_null(f->o);
-	go_init(f->o, f->devs[0].cfg, f->devs[0].len, bars, op);
+	go_init_ext(f->o, f->devs[0].cfg, f->devs[0].len, bars, op, ext ? GO_EXT_RULES : 0);
 	f->o->model = f->model;
 	assert_int_equal(pg_backend_new(&go_ops, f->o, f->o->cfg_len, d->label, &f->be), 0);
 	go_config(f->o, &cfg);
 	cfg.profile = mp;
+	if (ext) {
+		memset(&pol, 0, sizeof(pol));
+		pol.profile = mp;
+		pol.cap_add = add;
+		pol.n_cap_add = go_ext_policy(GO_EXT_RULES, add);
+		cfg.policy = &pol; /* read by pg_mediator_new() only */
+	}
 	return pg_mediator_new(f->be, &cfg, &f->m);
+}
+
+static int fixture_open2(struct fixture *f, const struct device *d, enum pg_profile op,
+			 enum pg_profile mp)
+{
+	return fixture_open3(f, d, op, mp, false);
 }
 
 static int fixture_open(struct fixture *f, const struct device *d, enum pg_profile p)
@@ -218,14 +241,15 @@ static int fixture_open(struct fixture *f, const struct device *d, enum pg_profi
 
 struct tally {
 	unsigned long accesses, invalid, bar, hw_writes, restores, resets, denied, permissive;
+	unsigned long ext_writes;
 };
 
-static void run_device(const struct device *d, enum pg_profile p, unsigned long count,
-		       uint64_t *s, struct tally *t)
+static void run_device(const struct device *d, enum pg_profile p, bool ext,
+		       unsigned long count, uint64_t *s, struct tally *t)
 {
 	struct pg_audit_counters c;
 	struct fixture f;
-	int rc = fixture_open(&f, d, p);
+	int rc = fixture_open3(&f, d, p, p, ext);
 
 	if (!d->mediated) {
 		/* vfio refuses bridges too: they steer host traffic (bus numbers, windows) */
@@ -237,11 +261,15 @@ static void run_device(const struct device *d, enum pg_profile p, unsigned long 
 	}
 	assert_int_equal(rc, 0);
 	go_check_visibility(f.o, f.m);
+	if (ext && (pg_mediator_cap_visible(f.m, true, PG_ECAP_AER) !=
+		    (go_find_ext(f.o, PG_ECAP_AER) != NULL)))
+		fail_msg("%s: AER visibility differs from the oracle's", d->label);
 	for (unsigned long i = 0; i < count && !f.o->failed; i++)
 		one_access(s, f.o, f.m, &t->bar);
 	if (f.o->failed)
-		fail_msg("%s (%s), seed 0x%llx: %s", d->label, pg_profile_name(p),
-			 (unsigned long long)seed, f.o->why);
+		fail_msg("%s (%s%s), seed 0x%llx: %s", d->label, pg_profile_name(p),
+			 ext ? " + ext caps" : "", (unsigned long long)seed, f.o->why);
+	t->ext_writes += f.o->ext_writes;
 	pg_mediator_counters(f.m, &c);
 	t->accesses += f.o->accesses;
 	t->invalid += f.o->invalid;
@@ -253,23 +281,24 @@ static void run_device(const struct device *d, enum pg_profile p, unsigned long 
 	fixture_free(&f);
 }
 
-static void run_profile(enum pg_profile p)
+static void run_profile_ext(enum pg_profile p, bool ext)
 {
 	unsigned long per_dev = per_profile; /* per endpoint: each profile gets 4x */
 	struct timespec a, b;
 	struct tally t = { 0 };
-	uint64_t s = seed ^ ((uint64_t)p + 1u) * 0x9e3779b97f4a7c15ull;
+	uint64_t s = seed ^ ((uint64_t)p + 1u + (ext ? 16u : 0u)) * 0x9e3779b97f4a7c15ull;
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (size_t i = 0; i < NDEVICES; i++)
-		run_device(&devices[i], p, per_dev, &s, &t);
+		run_device(&devices[i], p, ext, per_dev, &s, &t);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	print_message("%s: %lu accesses (%lu on BARs, %lu invalid) over %zu endpoints, seed "
+	print_message("%s%s: %lu accesses (%lu on BARs, %lu invalid) over %zu endpoints, seed "
 		      "0x%llx: %lu config "
 		      "writes reached the device, %lu resets, %lu host BAR restores; audit %lu "
-		      "denied, %lu permissive; %.2f s\n", pg_profile_name(p), t.accesses, t.bar,
+		      "denied, %lu permissive; %lu writes at 0x100+; %.2f s\n", pg_profile_name(p),
+		      ext ? " + ext caps" : "", t.accesses, t.bar,
 		      t.invalid, NDEVICES - 1, (unsigned long long)seed, t.hw_writes, t.resets, t.restores,
-		      t.denied, t.permissive,
+		      t.denied, t.permissive, t.ext_writes,
 		      (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
 	assert_true(t.accesses >= per_profile);
 	assert_true(t.hw_writes > 0); /* the guest did reach the device where allowed */
@@ -282,6 +311,16 @@ static void run_profile(enum pg_profile p)
 	} else if (per_profile >= PER_PROFILE / 10) {
 		assert_true(t.resets > 0); /* the same generator does request FLRs */
 	}
+	/* the strict profiles write nothing at 0x100+ except, in guest, what AER opens */
+	if (p == PG_PROFILE_DEVICE_MODEL || (p == PG_PROFILE_GUEST && !ext))
+		assert_int_equal(t.ext_writes, 0);
+	else if (per_profile >= PER_PROFILE / 10)
+		assert_true(t.ext_writes > 0);
+}
+
+static void run_profile(enum pg_profile p)
+{
+	run_profile_ext(p, false);
 }
 
 static void test_guest(void **state)
@@ -300,6 +339,105 @@ static void test_permissive(void **state)
 {
 	(void)state;
 	run_profile(PG_PROFILE_PERMISSIVE);
+}
+
+/* A policy adds the extended capabilities of GO_EXT_RULES to the strict profiles. */
+static void test_guest_ext(void **state)
+{
+	(void)state;
+	run_profile_ext(PG_PROFILE_GUEST, true);
+}
+
+static void test_device_model_ext(void **state)
+{
+	(void)state;
+	run_profile_ext(PG_PROFILE_DEVICE_MODEL, true);
+}
+
+/* An access aimed at a visible extended capability (its registers, sizes 1/2/4, often
+ * aligned), or else anywhere (one_access()). */
+static void ext_access(uint64_t *s, struct go_oracle *o, struct pg_mediator *m,
+		       unsigned long *nbar)
+{
+	const struct go_cap *vis[GO_MAX_CAPS], *a;
+	uint64_t r = rnd(s);
+	uint8_t size = (uint8_t)(1u << ((r >> 8) % 3));
+	unsigned n = 0;
+	uint16_t off;
+
+	for (unsigned i = 0; i < o->ncaps; i++)
+		if (o->caps[i].ext && o->caps[i].visible)
+			vis[n++] = &o->caps[i];
+	if (r % 10 >= 7 || !n) {
+		one_access(s, o, m, nbar);
+		return;
+	}
+	a = vis[(r >> 48) % n];
+	off = (uint16_t)(a->off + (r >> 16) % (a->len + 40u) - 4u); /* ReBAR: len 4 here */
+	if ((r >> 40) % 8)
+		off &= (uint16_t)~(size - 1u);
+	go_cfg_access(o, m, (r >> 12) % 2, off, size, rnd_value(s));
+}
+
+/* Every corpus device: guest and device-model under a policy adding the extended
+ * capabilities of GO_EXT_RULES (the oracle's rules, guest-oracle-ecap.h, on every layout
+ * the corpus has: AER root and TLP Prefix Log variants, short and overlapping
+ * capabilities), and permissive with every extended capability visible (the host-owned
+ * controls stay refused). */
+static void test_corpus_ext(void **state)
+{
+	static const enum pg_profile profiles[] = { PG_PROFILE_GUEST, PG_PROFILE_DEVICE_MODEL,
+						    PG_PROFILE_PERMISSIVE };
+	const char *dir = getenv("PG_CORPUS");
+	unsigned long n = per_profile / 200u, bar = 0, with_aer = 0, files = 0, ext = 0;
+	unsigned long longer = 0; /* AER with root registers or a TLP Prefix Log */
+	uint64_t s = seed ^ 0xae5ae5ae5ull;
+	struct dirent *e;
+	DIR *d;
+
+	(void)state;
+	if (!dir || !(d = opendir(dir)))
+		fail_msg("PG_CORPUS is not set or unreadable (run through meson test)");
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		struct device dev = { e->d_name, e->d_name, true };
+
+		if (l < 5 || strcmp(e->d_name + l - 4, ".txt"))
+			continue;
+		files++;
+		for (size_t p = 0; p < 3; p++) {
+			struct fixture f;
+			const struct go_cap *a;
+
+			if (fixture_open3(&f, &dev, profiles[p], profiles[p], p < 2) < 0) {
+				assert_int_equal(f.o->cfg_writes, 0); /* refused untouched */
+				fixture_free(&f);
+				continue;
+			}
+			go_check_visibility(f.o, f.m);
+			a = go_find_ext(f.o, PG_ECAP_AER);
+			with_aer += a && p == 0;
+			longer += a && p == 0 && a->len > 0x2c;
+			for (unsigned long i = 0; i < n && !f.o->failed; i++)
+				ext_access(&s, f.o, f.m, &bar);
+			if (f.o->failed)
+				fail_msg("%s (%s%s), seed 0x%llx: %s", e->d_name,
+					 pg_profile_name(profiles[p]), p < 2 ? " + ext caps" : "",
+					 (unsigned long long)seed, f.o->why);
+			ext += p == 0 ? f.o->ext_writes : 0;
+			if (profiles[p] == PG_PROFILE_DEVICE_MODEL)
+				assert_int_equal(f.o->ext_writes, 0);
+			fixture_free(&f);
+		}
+	}
+	closedir(d);
+	print_message("corpus: %lu files, %lu accesses per endpoint and profile; %lu endpoints "
+		      "with AER (%lu longer than 0x2c); %lu guest writes at 0x100+\n", files,
+		      n, with_aer, longer, ext);
+	assert_true(files >= 300);
+	assert_true(with_aer >= 40); /* 42 in the committed corpus */
+	if (n >= 1000)
+		assert_true(ext > 0);
 }
 
 /* The oracle itself must catch what it is there to catch: a backend write it forbids. */
@@ -322,6 +460,26 @@ static void test_oracle_catches(void **state)
 	assert_int_equal(go_bar_write(f.be, f.o->tbir, f.o->toff, 4, 0), 0);
 	assert_true(f.o->failed);
 	fixture_free(&f);
+	/* AER under a policy adding it: severity is the host's, and so is a mask bit the
+	 * device had set; status bits may be cleared */
+	for (unsigned k = 0; k < 3; k++) {
+		const struct go_cap *a;
+		uint16_t reg;
+		uint32_t v;
+
+		assert_int_equal(fixture_open3(&f, &devices[1], PG_PROFILE_GUEST,
+					       PG_PROFILE_GUEST, true), 0);
+		a = go_find_ext(f.o, PG_ECAP_AER);
+		assert_non_null(a);
+		reg = (uint16_t)(a->off + (k == 0 ? 0x0cu : k == 1 ? 0x14u : 0x10u));
+		v = go_rd(f.o->hw, reg, 4);
+		if (k == 1)
+			assert_true(v & 0x2000u); /* Advisory Non-Fatal masked (its default) */
+		assert_int_equal(pg_backend_cfg_write(f.be, reg, 4, k == 0 ? v ^ 0x00100000u :
+						      k == 1 ? v & ~0x2000u : 0x000000c1u), 0);
+		assert_true(f.o->failed == (k < 2));
+		fixture_free(&f);
+	}
 }
 
 /* Mutation check of the whole harness: a mediator compiled for a broader profile than the
@@ -399,6 +557,9 @@ int main(void)
 		cmocka_unit_test(test_guest),
 		cmocka_unit_test(test_device_model),
 		cmocka_unit_test(test_permissive),
+		cmocka_unit_test(test_guest_ext),
+		cmocka_unit_test(test_device_model_ext),
+		cmocka_unit_test(test_corpus_ext),
 	};
 	const char *e = getenv("PG_HOSTILE_SEED");
 

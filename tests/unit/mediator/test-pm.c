@@ -153,6 +153,35 @@ static void test_pmcsr_cases(void **state)
 	}
 }
 
+/* PME_Status (PMCSR bit 15) is RW1C on the device (PCI PM 1.2 §3.2.4): a guest write that
+ * reaches PMCSR (PowerState, Data_Select) must not clear a PME the device has pending,
+ * whatever the guest wrote there. Found by the corpus-wide hostile-guest run (a FireWire
+ * controller whose dump has PME_Status set). */
+static void test_pme_status_kept(void **state)
+{
+	static const struct { uint8_t size; uint16_t off; uint32_t v; } writes[] = {
+		{ 2, PMCSR, 0x8003 },     /* D3hot, PME_Status written 1 */
+		{ 2, PMCSR, 0x8000 },     /* and back to D0 */
+		{ 1, PMCSR + 1, 0x82 },   /* Data_Select alone, PME_Status 1 */
+		{ 1, PMCSR, 0x03 },       /* PowerState alone */
+	};
+	struct mt *t = mt_new(PG_PROFILE_GUEST, NULL);
+
+	(void)state;
+	assert_non_null(t);
+	t->f.w1c[PMCSR + 1] = 0x80;
+	t->f.cfg[PMCSR + 1] = 0x80;  /* a PME is pending */
+	for (size_t i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+		unsigned before = t->f.nwrites;
+
+		assert_int_equal(mt_wr(t, writes[i].off, writes[i].size, writes[i].v), 0);
+		assert_true(t->f.nwrites > before); /* each one did reach the device */
+		assert_int_equal(t->f.cfg[PMCSR + 1] & 0x80, 0x80);
+	}
+	assert_int_equal(mt_rd(t, PMCSR, 2) & 0x8000, 0); /* the guest sees no PME */
+	mt_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_d3_and_back),
 		cmocka_unit_test(test_no_soft_reset),
 		cmocka_unit_test(test_pmcsr_cases),
+		cmocka_unit_test(test_pme_status_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

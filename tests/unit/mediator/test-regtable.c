@@ -92,6 +92,57 @@ static void test_read_masks(void **state)
 	assert_int_equal(pg_regtable_add(&t, &r, NULL), 0);
 	/* hardware: rw1c, ro, deny (not virtual), pass not wo, and every unclassified bit */
 	assert_int_equal(t.rows[0].rd_hw, 0xfffffcf2u);
+	/* what the write path uses, from the mask table of mediator-private.h: a write stores
+	 * the virtual bits that are neither read-only nor denied, sends pass and RW1C bits,
+	 * and a row with deny bits is audited (so it is not plain) */
+	assert_int_equal(t.rows[0].wr_virt, 0x300u);
+	assert_int_equal(t.rows[0].wr_hw, 0x403u);
+	assert_int_equal(t.rows[0].wr_all, 0xffffffffu);
+	assert_int_equal(t.rows[0].wr_shift, 0);
+	assert_true(t.rows[0].wr_audit);
+	assert_false(t.rows[0].wr_plain);
+	pg_regtable_free(&t);
+}
+
+/* The register's place in its dword and its width, and what makes a row plain (no hook,
+ * nothing to audit): a virtual bit that is also read-only or denied is never stored. */
+static void write_hook(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
+{
+	(void)m;
+	(void)r;
+	(void)w;
+}
+
+static void test_write_masks(void **state)
+{
+	struct pg_regtable t;
+	struct pg_reg a = { R(0x42, 2), .virt = 0xff00, .ro = 0x0f00, .pass = 0x00f0 };
+	struct pg_reg b = { R(0x45, 1), .virt = 0xff, .deny = 0x01 };
+	struct pg_reg c = { R(0x48, 4), .rw1c = 0xf0000000u, .write = write_hook };
+	struct pg_reg d = { R(0x4c, 1), .pass = 0xff, .paudit = 0x0f };
+
+	(void)state;
+	pg_regtable_init(&t, 256);
+	assert_int_equal(pg_regtable_add(&t, &a, NULL), 0);
+	assert_int_equal(pg_regtable_add(&t, &b, NULL), 0);
+	assert_int_equal(pg_regtable_add(&t, &c, NULL), 0);
+	assert_int_equal(pg_regtable_add(&t, &d, NULL), 0);
+	assert_int_equal(t.rows[0].wr_shift, 16);
+	assert_int_equal(t.rows[0].wr_all, 0xffffu);
+	assert_int_equal(t.rows[0].wr_virt, 0xf000u);
+	assert_int_equal(t.rows[0].wr_hw, 0x00f0u);
+	assert_true(t.rows[0].wr_plain);
+	assert_int_equal(t.rows[1].wr_shift, 8);
+	assert_int_equal(t.rows[1].wr_all, 0xffu);
+	assert_int_equal(t.rows[1].wr_virt, 0xfeu);
+	assert_true(t.rows[1].wr_audit);
+	assert_false(t.rows[1].wr_plain);
+	assert_int_equal(t.rows[2].wr_shift, 0);
+	assert_int_equal(t.rows[2].wr_hw, 0xf0000000u);
+	assert_false(t.rows[2].wr_audit);
+	assert_false(t.rows[2].wr_plain); /* a hook */
+	assert_true(t.rows[3].wr_audit);  /* permissive-audit bits */
+	assert_false(t.rows[3].wr_plain);
 	pg_regtable_free(&t);
 }
 
@@ -148,6 +199,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registration),
 		cmocka_unit_test(test_read_masks),
+		cmocka_unit_test(test_write_masks),
 		cmocka_unit_test(test_truncate_and_hide),
 		cmocka_unit_test(test_full_table),
 	};

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -156,6 +157,34 @@ static void test_missing_and_empty(void **state)
 	assert_non_null(strstr(pg_policy_default_dir(), "/pcigate/policy.d"));
 }
 
+/* pg_policy_dir_reads(): the names the loader reads, by pcigate-policy(5)'s rule (NAME.yaml,
+ * not hidden), and a directory loaded with a trailing slash names its files without "//". */
+static void test_names_read(void **state)
+{
+	static const struct { const char *name; bool read; } rows[] = {
+		{ "10-vendor.yaml", true }, { "a.yaml", true }, { "A B.yaml", true },
+		{ ".yaml", false }, { ".hidden.yaml", false }, { ".x.yaml.swp", false },
+		{ "x.yaml.dpkg-old", false }, { "x.yml", false }, { "README", false },
+		{ "x.YAML", false }, { "yaml", false }, { "", false }, { NULL, false },
+	};
+	struct pg_policy_error err;
+	struct pg_policy *p = NULL;
+	char slash[80];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (pg_policy_dir_reads(rows[i].name) != rows[i].read)
+			fail_msg("pg_policy_dir_reads(\"%s\") != %d",
+				 rows[i].name ? rows[i].name : "(null)", rows[i].read);
+	}
+	put("10-a.yaml", "version: 1\ndevices:\n  - match: \"8086:1533\"\n");
+	(void)snprintf(slash, sizeof(slash), "%s/", dir);
+	assert_int_equal(pg_policy_load_dir(slash, &p, &err, NULL, 0), 0);
+	assert_int_equal(pg_policy_count(p), 1);
+	assert_null(strstr(pg_policy_entry_at(p, 0)->file, "//"));
+	pg_policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +192,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clash_across_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_file_rejects_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names_read, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
