@@ -606,6 +606,10 @@ PG_EXPORT PG_MUST_CHECK int pg_vfio_dma_sync(struct pg_backend *be,
 					     const struct pg_vfio_dma_region *r, unsigned n,
 					     unsigned *kept, unsigned *mapped);
 
+/** Returned by the quiesce calls when the device was also reset (callers must not say
+ * "reset" when the policy allowed none or the device supported none of those allowed). */
+#define PG_QUIESCED_RESET 1
+
 /**
  * The resets quiescing may use (pg_vfio_quiesce(), and the close after writes): the
  * policy's allowed methods in order (pg_mediator_reset_methods()), so that a method the
@@ -623,7 +627,8 @@ PG_EXPORT PG_MUST_CHECK int pg_vfio_set_quiesce_resets(struct pg_backend *be,
  * left so), Bus Master cleared again, every DMA mapping removed.
  * pg_backend_close() calls it unless the backend only ever read (config, BARs, info).
  * Each step runs whatever the previous ones returned.
- * @return 0 or the first negative errno (a missing reset is not an error).
+ * @return PG_QUIESCED_RESET (quiesced and reset), 0 (quiesced without a reset: none
+ *         allowed or none the device supports; not an error), or the first negative errno.
  */
 PG_EXPORT PG_MUST_CHECK int pg_vfio_quiesce(struct pg_backend *be);
 

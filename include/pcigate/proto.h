@@ -432,7 +432,8 @@ PG_EXPORT void pg_proto_dev_stats(const struct pg_proto_dev *dev, struct pg_prot
  * a method the policy allows (pg_mediator_reset_methods(); none allowed: no reset), and
  * turn Bus Master off again (a reset may restore a state with it on).
  * A READONLY device is not touched (returns 0).
- * @return 0 or the first negative errno (-EOPNOTSUPP from reset is not an error).
+ * @return PG_QUIESCED_RESET (Bus Master off and reset), 0 (Bus Master off, no reset: none
+ *         allowed or supported, or READONLY), or the first negative errno.
  */
 PG_EXPORT PG_MUST_CHECK int pg_proto_dev_quiesce(struct pg_proto_dev *dev);
 

@@ -248,7 +248,8 @@ PG_EXPORT int pg_serve_request_fd(const struct pg_serve *s);
  * a device failure or, for a vfio:BDF device, the kernel's request for the device (an
  * unbind from vfio-pci or a hot removal: its eventfd, pg_vfio_request_fd(), is polled with
  * the socket). On a signal or an error the device is quiesced (Bus Master off, reset where
- * the backend can; a live device is never touched); on a device request it is quiesced
+ * the backend can; a live device is never touched), and a vfio:BDF device also when the
+ * peer disconnects (so a failed quiesce reaches the result); on a device request it is quiesced
  * without a reset (the removal holds the device; vfio-pci resets it once released). A
  * DEVICE_RESET the device has no allowed method for is refused to the VMM and serving goes
  * on, unless the policy entry sets reset-required (docs/serve.md, "Resets"). Logs a
@@ -265,8 +266,9 @@ PG_EXPORT PG_MUST_CHECK int pg_serve_loop(struct pg_serve *s);
  * quiescing, e.g. by SIGKILL: a vfio:BDF device is still open here, so quiesce it
  * (interrupts off, Bus Master off, reset, every DMA mapping of the container removed,
  * including the dead process's).
- * @return 0, -EOPNOTSUPP (not a vfio device: nothing is shared that needs it), -EINVAL,
- *         or pg_vfio_quiesce()'s error.
+ * @return 0 or PG_QUIESCED_RESET (quiesced, without or with a reset), -EOPNOTSUPP (not a
+ *         vfio device: nothing is shared that needs it), -EINVAL, or pg_vfio_quiesce()'s
+ *         error.
  */
 PG_EXPORT PG_MUST_CHECK int pg_serve_quiesce_orphan(struct pg_serve *s);
 

@@ -319,8 +319,9 @@ static void quiesce_dead(const struct launch_opts *o, struct pg_cli_server *srv,
 		return; /* nothing shared with the dead server (model, read-only sysfs) */
 	pg_cli_error("launch", "server for %s was killed by signal %d; %s%s",
 		o->dev[d].device, WTERMSIG(st), rc < 0 ? "quiescing the device failed: " :
-		"device quiesced (interrupts off, bus master off, reset, DMA unmapped)",
-		rc < 0 ? strerror(-rc) : "");
+		"device quiesced (interrupts off, bus master off, DMA unmapped, ",
+		rc < 0 ? strerror(-rc) : rc == PG_QUIESCED_RESET ? "reset)" :
+		"not reset: the policy allows no method the device supports)");
 }
 
 /* Wait for QEMU and every server; kill QEMU when the timeout fires. */

@@ -381,6 +381,7 @@ static int bus_master_off(struct pg_vfio_dev *d)
 
 int pg_vfio_quiesce_dev(struct pg_vfio_dev *d)
 {
+	bool reset = false;
 	int r = 0, s;
 
 	if (!d || d->device < 0)
@@ -399,12 +400,17 @@ int pg_vfio_quiesce_dev(struct pg_vfio_dev *d)
 		s = do_reset(d, d->quiesce, d->nquiesce, NULL);
 		if (s < 0 && s != -EOPNOTSUPP && !r)
 			r = s;
+		reset = s == 0;
 		s = bus_master_off(d); /* a reset may restore a saved Command */
 		if (s < 0 && !r)
 			r = s;
 	}
 	pg_vfio_unmap_all_dev(d);
-	return r;
+	if (r < 0)
+		return r;
+	/* Quiesced: the close needs no second reset unless something touches it again. */
+	d->touched = false;
+	return reset ? PG_QUIESCED_RESET : 0;
 }
 
 int pg_vfio_set_quiesce_resets(struct pg_backend *be, const enum pg_reset_method *methods,

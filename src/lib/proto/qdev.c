@@ -418,6 +418,7 @@ static int bus_master_off(struct pg_proto_dev *dev)
 int pg_proto_dev_quiesce(struct pg_proto_dev *dev)
 {
 	enum pg_reset_method order[PG_RESET_MAX_METHODS];
+	bool reset;
 	int rc, n;
 
 	if (!dev)
@@ -439,10 +440,12 @@ int pg_proto_dev_quiesce(struct pg_proto_dev *dev)
 	n = pg_mediator_reset_methods(dev->med, order);
 	if (n < 0)
 		return n;
-	rc = n ? pg_backend_reset_list(dev->be, order, (unsigned)n, NULL) : 0;
+	rc = n ? pg_backend_reset_list(dev->be, order, (unsigned)n, NULL) : -EOPNOTSUPP;
 	if (rc < 0 && rc != -EOPNOTSUPP)
 		return rc;
-	return bus_master_off(dev);
+	reset = rc == 0;
+	rc = bus_master_off(dev);
+	return rc < 0 ? rc : reset ? PG_QUIESCED_RESET : 0;
 }
 
 

@@ -363,9 +363,10 @@ static int quiesce(const struct pg_serve *s, const char *why)
 		pg_serve_logf(s, LOG_ERR, "%s: quiescing the device failed: %s", s->name,
 			      strerror(-rc));
 	else if (!s->g.live)
-		pg_serve_logf(s, LOG_NOTICE, "%s: device quiesced (%s)", s->name,
-			      s->g.vfio ? "interrupts off, bus master off, reset where allowed, DMA "
-			      "unmapped" : "bus master off, reset");
+		pg_serve_logf(s, LOG_NOTICE, "%s: device quiesced (%s%s)", s->name,
+			      s->g.vfio ? "interrupts off, bus master off, DMA unmapped, " :
+			      "bus master off, ", rc == PG_QUIESCED_RESET ? "reset" :
+			      "not reset: the policy allows no method the device supports");
 	return rc;
 }
 
@@ -433,6 +434,10 @@ int pg_serve_loop(struct pg_serve *s)
 		pg_serve_logf(s, LOG_NOTICE, "%s: %s after message %llu: stopping", s->name, sig,
 			      (unsigned long long)pg_proto_conn_count(s->conn));
 		rc = quiesce(s, sig) < 0 ? PG_SERVE_CLOSED : 0;
+	} else if (rc == 0 && s->g.vfio) {
+		/* QEMU closed the connection: quiesce here, where a failure still reaches the
+		 * exit status (the backend's close only logs), so launch and systemd see it. */
+		rc = quiesce(s, "end of connection") < 0 ? PG_SERVE_CLOSED : 0;
 	} else if (rc < 0) {
 		/* The bad message: the one received and refused, or the next one when it
 		 * could not even be received. */
