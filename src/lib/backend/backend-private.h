@@ -9,6 +9,19 @@
 
 #include <pcigate/backend.h>
 
+/*
+ * pg_backend_cfg_update() without its geometry check, for a caller that has made the same
+ * check itself: size 1, 2 or 4, off aligned to size, off + size within the backend's
+ * cfg_len (pg_backend_cfg_len()). Only the mediator's decide-and-act path
+ * (pg_mediator_cfg_write()) uses it, for config effects it built from its own register
+ * rows, which pg_regtable_add() validated against that same length at compile time (and
+ * narrowed to naturally aligned pieces of a row). Never for geometry a caller handed in:
+ * decisions given to pg_mediator_apply() go through the checked call. The ops are called
+ * as the checked call would: -EROFS without cfg_write, value masked to size.
+ */
+int pg_backend_cfg_update_trusted(struct pg_backend *be, uint16_t off, uint8_t size,
+				  uint32_t value, uint32_t mask);
+
 /* Little-endian load/store of n (1..8) bytes: config space and BARs are little endian
  * whatever the host is. */
 static inline uint64_t pg_le_load(const uint8_t *p, unsigned n)

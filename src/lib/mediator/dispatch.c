@@ -267,5 +267,5 @@ int pg_mediator_cfg_write(struct pg_mediator *m, uint16_t off, uint8_t size, uin
 		return -EINVAL;
 	rc = decide_write(m, off, size, value, &d);
 	/* most rewrites of virtual registers decide nothing to do */
-	return rc < 0 ? rc : d.neffects ? pg_med_apply(m, &d) : 0;
+	return rc < 0 ? rc : d.neffects ? pg_med_apply(m, &d, true) : 0;
 }

@@ -84,7 +84,7 @@ int pg_mediator_apply(struct pg_mediator *m, const struct pg_write_decision *d)
 {
 	if (!m || !d || d->neffects > PG_MEDIATOR_MAX_EFFECTS)
 		return -EINVAL;
-	return pg_med_apply(m, d);
+	return pg_med_apply(m, d, false);
 }
 
 int pg_med_apply_one(struct pg_mediator *m, const struct pg_effect *e)

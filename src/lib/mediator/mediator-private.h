@@ -30,6 +30,7 @@
 
 #include <pcigate/mediator.h>
 
+#include "backend/backend-private.h"
 #include "util/util.h"
 
 #define PG_MAP_HIDDEN 0x8000u
@@ -338,21 +339,36 @@ static inline int pg_med_notify(struct pg_mediator *m, const struct pg_effect *e
 
 /* The executor's config write: read-modify-write through the backend, RW1C bits outside
  * write_mask written as 0 (part of the mask, value 0) so nothing is cleared by accident.
- * Inline with pg_med_apply(): every config write of a guest runs them. */
-static inline int pg_med_exec_cfg(struct pg_mediator *m, const struct pg_effect *e)
+ * own: the effect is one this mediator built from its rows during pg_mediator_cfg_write()
+ * (size 1/2/4, naturally aligned, inside cfg_len, which is the backend's: snapshot()), so
+ * the backend's geometry check is skipped (pg_backend_cfg_update_trusted()); effects from
+ * anywhere else (pg_mediator_apply()'s caller) take the checked call. Inline with
+ * pg_med_apply(): every config write of a guest runs them. */
+static inline __attribute__((always_inline)) int
+pg_med_exec_cfg_as(struct pg_mediator *m, const struct pg_effect *e, bool own)
 {
+	uint32_t value = e->u.cfg.value & e->u.cfg.write_mask & pg_size_mask(e->u.cfg.size);
+	uint32_t mask = e->u.cfg.write_mask | e->u.cfg.rw1c_mask;
+
 	if (!e->u.cfg.write_mask)
 		return 0;
-	return pg_backend_cfg_update(m->be, e->u.cfg.off, e->u.cfg.size,
-				     e->u.cfg.value & e->u.cfg.write_mask &
-				     pg_size_mask(e->u.cfg.size),
-				     e->u.cfg.write_mask | e->u.cfg.rw1c_mask);
+	if (own)
+		return pg_backend_cfg_update_trusted(m->be, e->u.cfg.off, e->u.cfg.size, value,
+						     mask);
+	return pg_backend_cfg_update(m->be, e->u.cfg.off, e->u.cfg.size, value, mask);
 }
 
-/* pg_mediator_apply() without the argument checks, for decisions the mediator made itself
- * (m non-NULL, d->neffects within PG_MEDIATOR_MAX_EFFECTS): in order, stopping at the first
- * error. Config writes, most of what a decision holds, run in the loop itself. */
-static inline int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
+static inline int pg_med_exec_cfg(struct pg_mediator *m, const struct pg_effect *e)
+{
+	return pg_med_exec_cfg_as(m, e, false);
+}
+
+/* pg_mediator_apply() without the argument checks (m non-NULL, d->neffects within
+ * PG_MEDIATOR_MAX_EFFECTS): in order, stopping at the first error. Config writes, most of
+ * what a decision holds, run in the loop itself; own as for pg_med_exec_cfg_as(): true
+ * only for a decision pg_mediator_cfg_write() has just made. */
+static inline __attribute__((always_inline)) int
+pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d, bool own)
 {
 	int rc = 0;
 
@@ -361,7 +377,7 @@ static inline int pg_med_apply(struct pg_mediator *m, const struct pg_write_deci
 
 		if (__builtin_expect(e->kind == PG_EFFECT_CFG_WRITE &&
 				     !(m->opts & PG_MEDIATOR_OPT_READONLY), 1))
-			rc = pg_med_exec_cfg(m, e);
+			rc = pg_med_exec_cfg_as(m, e, own);
 		else if (e->kind == PG_EFFECT_IRQ || e->kind == PG_EFFECT_BAR_MAP ||
 			 e->kind == PG_EFFECT_PM_STATE)
 			rc = pg_med_notify(m, e); /* the VMM's in every mode */
