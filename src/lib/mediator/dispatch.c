@@ -119,6 +119,27 @@ static inline bool audit_due(const struct pg_reg *r, uint32_t bm, uint32_t v)
  * two shifts and two ANDs per row, whatever the access's offset and size.
  */
 
+/* The hooked row's hardware write into the slot reserved before its hook ran (ahead of
+ * the hook's posts), or, with nothing for the hardware, the slot closed up. */
+static inline int finish_hooked(struct pg_reg *r, struct pg_wctx *w,
+				struct pg_write_decision *d)
+{
+	if (w->hw_mask) {
+		if (w->slot >= PG_MEDIATOR_MAX_EFFECTS)
+			return -ENOSPC;
+		pg_med_cfg_effect(&d->effects[w->slot], r->off, r->size, w->hw_value, w->hw_mask,
+				  r->rw1c);
+		return 0;
+	}
+	if (w->slot >= PG_MEDIATOR_MAX_EFFECTS)
+		return 0;
+	d->neffects--;
+	if (d->neffects > w->slot) /* the hook posted: move its effects up */
+		memmove(&d->effects[w->slot], &d->effects[w->slot + 1u],
+			(d->neffects - w->slot) * sizeof(d->effects[0]));
+	return 0;
+}
+
 /* Apply one guest write to the n bytes at off, bm (value v) in row coordinates, of row r.
  * Inlined into the dispatcher: it runs once per row of every write. */
 static inline __attribute__((always_inline)) int
@@ -128,14 +149,14 @@ write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, unsigned n, uin
 	struct pg_wctx w;
 	uint32_t vw;
 
-	/* no memset: this is the hot path and post[] is only read up to npost */
+	/* no memset: this is the hot path */
 	w.d = d;
 	w.off = off;          /* the guest's bytes within the row (for audit) */
 	w.size = (uint8_t)n;
 	w.bm = bm;
 	w.val = v;
 	w.old = r->value;
-	w.npost = 0;
+	w.slot = PG_MEDIATOR_MAX_EFFECTS;
 	w.overflow = false;
 	if (r->wr_audit && audit_due(r, bm, v))
 		audit_row(m, r, &w);
@@ -149,15 +170,17 @@ write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, unsigned n, uin
 	if (w.hw_mask)
 		w.hw_mask |= r->rsvdz & bm;
 	w.hw_value = v & r->wr_hw;
-	if (r->write)
+	if (r->write) {
+		/* the row's own hardware write goes before its hook's effects: its slot is
+		 * reserved first, so the hook posts straight into the decision (a hooked row
+		 * needs one free slot even when it ends up writing nothing) */
+		if (d->neffects < PG_MEDIATOR_MAX_EFFECTS)
+			w.slot = d->neffects++;
 		r->write(m, r, &w);
-	if (w.overflow)
-		return -ENOSPC;
+		return w.overflow ? -ENOSPC : finish_hooked(r, &w, d);
+	}
 	if (w.hw_mask && !pg_med_push_cfg(d, r->off, r->size, w.hw_value, w.hw_mask, r->rw1c))
 		return -ENOSPC;
-	for (unsigned i = 0; i < w.npost; i++)
-		if (!pg_med_push(d, &w.post[i]))
-			return -ENOSPC;
 	return 0;
 }
 

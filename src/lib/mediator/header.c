@@ -44,11 +44,14 @@ uint32_t pg_med_guest_cmd(const struct pg_mediator *m)
 static bool bar_state(const struct pg_mediator *m, const struct pg_med_bar *b, uint32_t cmd,
 		      uint64_t *ret_addr)
 {
-	const struct pg_reg *lo = pg_med_crow(m, b->row);
-	const struct pg_reg *hi;
+	const struct pg_reg *lo, *hi;
 	uint32_t lo_bits, hi_bits = 0;
 
-	if (!lo)
+	*ret_addr = 0;
+	if (!(cmd & b->decode))
+		return false; /* decode off: unmapped, whatever the registers hold */
+	lo = pg_med_crow(m, b->row);
+	if (!lo || (b->kind == PG_BAR_ROM && !(lo->value & ROM_ENABLE)))
 		return false;
 	lo_bits = lo->value & b->lo_mask;
 	if (b->hi_mask) {
@@ -56,8 +59,6 @@ static bool bar_state(const struct pg_mediator *m, const struct pg_med_bar *b, u
 		hi_bits = hi ? hi->value & b->hi_mask : 0;
 	}
 	*ret_addr = (uint64_t)hi_bits << 32 | lo_bits;
-	if (!(cmd & b->decode) || (b->kind == PG_BAR_ROM && !(lo->value & ROM_ENABLE)))
-		return false;
 	return *ret_addr && !(b->lo_mask && lo_bits == b->lo_mask) &&
 	       !(b->hi_mask && hi_bits == b->hi_mask);
 }
@@ -69,23 +70,23 @@ static void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i, bool 
 		     uint64_t addr)
 {
 	struct pg_med_bar *b = &m->bars[i];
-	struct pg_effect e;
+	struct pg_effect *e = pg_med_post_new(w);
 
 	b->last_mapped = mapped;
 	b->last_addr = mapped ? addr : 0;
-	memset(&e, 0, sizeof(e));
-	e.kind = PG_EFFECT_BAR_MAP;
-	e.u.map.bar = (uint8_t)i;
-	e.u.map.io = b->kind == PG_BAR_IO;
-	e.u.map.mapped = mapped;
-	e.u.map.guest_addr = addr;
-	e.u.map.size = b->size;
-	pg_med_post(w, &e);
+	if (!e)
+		return; /* the write fails (-ENOSPC) */
+	e->kind = PG_EFFECT_BAR_MAP;
+	e->u.map.bar = (uint8_t)i;
+	e->u.map.io = b->kind == PG_BAR_IO;
+	e->u.map.mapped = mapped;
+	e->u.map.guest_addr = addr;
+	e->u.map.size = b->size;
 }
 
 /* Post a BAR_MAP effect for every BAR whose guest mapping changed, cmd being the guest's
- * Command. Only the BARs of bar_sync_mask are visited (absent BARs and upper halves never
- * are), and of those only the ones a changed decode bit enables: a BAR's mapping is a
+ * Command. Only the BARs a changed decode bit enables are visited (bar_sync_io and
+ * bar_sync_mem: absent BARs and upper halves are in neither): a BAR's mapping is a
  * function of its registers, its decode bit and (ROM) its enable bit, and every write
  * changing one of them syncs (command_write() for decode, bar_write() for the registers;
  * pg_med_reinit_virtual() resets the record with the state), so a BAR whose decode bit did
@@ -94,15 +95,15 @@ static void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i, bool 
 static inline void sync_bars(struct pg_mediator *m, struct pg_wctx *w, uint32_t cmd,
 			     uint32_t decode)
 {
-	for (unsigned todo = m->bar_sync_mask; todo; todo &= todo - 1u) {
+	unsigned todo = ((decode & CMD_IO) ? m->bar_sync_io : 0u) |
+			((decode & CMD_MEM) ? m->bar_sync_mem : 0u);
+
+	for (; todo; todo &= todo - 1u) {
 		unsigned i = (unsigned)__builtin_ctz(todo);
 		const struct pg_med_bar *b = &m->bars[i];
-		uint64_t addr = 0;
-		bool mapped;
+		uint64_t addr;
+		bool mapped = bar_state(m, b, cmd, &addr);
 
-		if (!(b->decode & decode))
-			continue;
-		mapped = bar_state(m, b, cmd, &addr);
 		if (mapped != b->last_mapped || (mapped && addr != b->last_addr))
 			post_map(m, w, i, mapped, addr);
 	}
@@ -306,14 +307,17 @@ static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsi
  * below the size, and the flag bits, read as fixed) and the Command bit enabling it. */
 static void compile_bar_sync(struct pg_mediator *m)
 {
-	m->bar_sync_mask = 0;
+	m->bar_sync_io = m->bar_sync_mem = 0;
 	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
 		struct pg_med_bar *b = &m->bars[i];
 		uint64_t amask = ~(b->size - 1u);
 
 		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
 			continue;
-		m->bar_sync_mask |= (uint8_t)(1u << i);
+		if (b->kind == PG_BAR_IO)
+			m->bar_sync_io |= (uint8_t)(1u << i);
+		else
+			m->bar_sync_mem |= (uint8_t)(1u << i);
 		b->lo_mask = (uint32_t)amask & (b->kind == PG_BAR_IO ? ~BAR_IO_FLAGS :
 						b->kind == PG_BAR_ROM ? ~ROM_FLAGS : ~BAR_MEM_FLAGS);
 		b->hi_mask = b->kind == PG_BAR_MEM64 ? (uint32_t)(amask >> 32) : 0;

@@ -28,6 +28,8 @@
 #ifndef PG_MEDIATOR_PRIVATE_H
 #define PG_MEDIATOR_PRIVATE_H
 
+#include <string.h>
+
 #include <pcigate/mediator.h>
 
 #include "backend/backend-private.h"
@@ -37,7 +39,6 @@
 #define PG_ROW_NONE 0xffffu
 #define PG_MED_HIDE_NO_EXT 0x7fffu /* hidden index: the no-ext-cfg policy flag */
 #define PG_REG_ID_LEN 24u
-#define PG_MED_MAX_POST 8u
 
 struct pg_mediator;
 struct pg_reg;
@@ -174,7 +175,9 @@ struct pg_mediator {
 
 	struct pg_regtable rt;
 	struct pg_med_bar bars[PG_CFG_NUM_BARS];
-	uint8_t bar_sync_mask;     /* bit i: bars[i] is a BAR pg_med_bars_sync() maps (set once) */
+	/* bit i: bars[i] is a BAR pg_med_bars_sync() maps, decoded by Command's I/O or Memory
+	 * Space bit (set once at compile time) */
+	uint8_t bar_sync_io, bar_sync_mem;
 	struct pg_med_cap caps[PG_CFG_MAX_CAPS];
 	uint16_t ncaps;
 	uint16_t row_cmd, row_status, row_capptr;
@@ -228,9 +231,11 @@ struct pg_wctx {
 	uint32_t val;                  /* guest value (bm bits meaningful) */
 	uint32_t old;                  /* virtual value before the write */
 	uint32_t hw_value, hw_mask;    /* pending hardware write */
-	struct pg_effect post[PG_MED_MAX_POST];
-	unsigned npost;
-	bool overflow;
+	/* d->effects[slot] is reserved for this row's own hardware write, which goes before
+	 * what the hook posts (PG_MEDIATOR_MAX_EFFECTS: none, the decision was full); posts
+	 * are written straight into d after it */
+	unsigned slot;
+	bool overflow;                 /* a post found the decision full */
 };
 
 /* A register row as data: named masks in designated initialisers, rel the offset from
@@ -254,7 +259,25 @@ static inline uint64_t pg_wctx_guest_value(const struct pg_reg *r, const struct 
 
 /* effects.c: building effects (no I/O) */
 bool pg_med_push(struct pg_write_decision *d, const struct pg_effect *e);
+/* Queue e after the current row's hardware write (a hook's effect); a full decision sets
+ * w->overflow, and the write fails with -ENOSPC. */
 void pg_med_post(struct pg_wctx *w, const struct pg_effect *e);
+
+/* pg_med_post() building the effect in place: a zeroed effect at the end of the decision
+ * for the caller to fill, or NULL (w->overflow set) when the decision is full. */
+static inline struct pg_effect *pg_med_post_new(struct pg_wctx *w)
+{
+	struct pg_write_decision *d = w->d;
+	struct pg_effect *e;
+
+	if (d->neffects >= PG_MEDIATOR_MAX_EFFECTS) {
+		w->overflow = true;
+		return NULL;
+	}
+	e = &d->effects[d->neffects++];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
 /* pg_med_cfg_effect() fills e as a config write of (value, mask) bits in a register at off
  * of size bytes, narrowed to the smallest naturally aligned chunk holding the masked
  * bytes; pg_med_push_cfg() queues one (false when the decision is full). Inline: every
