@@ -74,6 +74,7 @@ static void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i, bool 
 
 	b->last_mapped = mapped;
 	b->last_addr = mapped ? addr : 0;
+	m->bar_mapped = (uint8_t)((m->bar_mapped & ~(1u << i)) | ((unsigned)mapped << i));
 	if (!e)
 		return; /* the write fails (-ENOSPC) */
 	e->kind = PG_EFFECT_BAR_MAP;
@@ -84,20 +85,25 @@ static void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i, bool 
 	e->u.map.size = b->size;
 }
 
-/* Post a BAR_MAP effect for every BAR whose guest mapping changed, cmd being the guest's
- * Command. Only the BARs a changed decode bit enables are visited (bar_sync_io and
- * bar_sync_mem: absent BARs and upper halves are in neither): a BAR's mapping is a
- * function of its registers, its decode bit and (ROM) its enable bit, and every write
- * changing one of them syncs (command_write() for decode, bar_write() for the registers;
- * pg_med_reinit_virtual() resets the record with the state), so a BAR whose decode bit did
- * not change is still what its last effect said. This runs on every decode toggle of
- * Command. */
-static inline void sync_bars(struct pg_mediator *m, struct pg_wctx *w, uint32_t cmd,
-			     uint32_t decode)
+/* The BARs to look at when the decode bits in decode changed, cmd being the guest's
+ * Command after the change: only those a changed bit enables (bar_sync[]: absent BARs
+ * and upper halves are in none). A BAR's mapping is a function of its
+ * registers, its decode bit and (ROM) its enable bit, and every write changing one of them
+ * syncs (command_write() for decode, bar_write() for the registers; pg_med_reinit_virtual()
+ * resets the record with the state), so a BAR whose decode bit did not change is still
+ * what its last effect said; and one whose decode bit turned off is unmapped whatever its
+ * registers hold, so only the ones mapped now (bar_mapped) have anything to post. */
+static inline unsigned sync_todo(const struct pg_mediator *m, uint32_t cmd, uint32_t decode)
 {
-	unsigned todo = ((decode & CMD_IO) ? m->bar_sync_io : 0u) |
-			((decode & CMD_MEM) ? m->bar_sync_mem : 0u);
+	return m->bar_sync[decode & cmd & CMD_DECODE_BARS] |
+	       (m->bar_sync[decode & ~cmd & CMD_DECODE_BARS] & m->bar_mapped);
+}
 
+/* Post a BAR_MAP effect for each BAR of todo (sync_todo()) whose guest mapping changed.
+ * Out of line: most Command writes change no decode bit, or leave nothing to look at. */
+__attribute__((noinline)) static void
+sync_bars(struct pg_mediator *m, struct pg_wctx *w, uint32_t cmd, unsigned todo)
+{
 	for (; todo; todo &= todo - 1u) {
 		unsigned i = (unsigned)__builtin_ctz(todo);
 		const struct pg_med_bar *b = &m->bars[i];
@@ -111,14 +117,19 @@ static inline void sync_bars(struct pg_mediator *m, struct pg_wctx *w, uint32_t 
 
 void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode)
 {
-	sync_bars(m, w, pg_med_guest_cmd(m), decode);
+	uint32_t cmd = pg_med_guest_cmd(m);
+	unsigned todo = sync_todo(m, cmd, decode);
+
+	if (todo)
+		sync_bars(m, w, cmd, todo);
 }
 
 static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 {
 	uint32_t hwbits = r->pass & w->bm;
 	uint32_t hw = m->cmd_hw;
-	uint32_t before = ((w->old & r->virt) | (hw & ~r->virt)) & (CMD_IO | CMD_MEM), after;
+	uint32_t before = ((w->old & r->virt) | (hw & ~r->virt)) & CMD_DECODE_BARS, after;
+	unsigned todo;
 
 	hw = (hw & ~hwbits) | (w->val & hwbits);
 	if (w->bm & CMD_INTX_DISABLE) {
@@ -137,8 +148,11 @@ static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wct
 	 * pg_med_guest_cmd() computes, without looking the row up again); a change of a
 	 * decode bit syncs the BARs it enables */
 	after = (r->value & r->virt) | (hw & ~r->virt);
-	if ((after ^ before) & (CMD_IO | CMD_MEM))
-		sync_bars(m, w, after, (after ^ before) & (CMD_IO | CMD_MEM));
+	if (!((after ^ before) & CMD_DECODE_BARS))
+		return;
+	todo = sync_todo(m, after, (after ^ before) & CMD_DECODE_BARS);
+	if (todo)
+		sync_bars(m, w, after, todo);
 }
 
 /* Keep only the address bits a BAR of this size decodes plus its type flags: writing all
@@ -307,17 +321,16 @@ static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsi
  * below the size, and the flag bits, read as fixed) and the Command bit enabling it. */
 static void compile_bar_sync(struct pg_mediator *m)
 {
-	m->bar_sync_io = m->bar_sync_mem = 0;
+	memset(m->bar_sync, 0, sizeof(m->bar_sync));
 	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
 		struct pg_med_bar *b = &m->bars[i];
 		uint64_t amask = ~(b->size - 1u);
 
 		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
 			continue;
-		if (b->kind == PG_BAR_IO)
-			m->bar_sync_io |= (uint8_t)(1u << i);
-		else
-			m->bar_sync_mem |= (uint8_t)(1u << i);
+		for (unsigned d = 0; d <= CMD_DECODE_BARS; d++) /* every set with its bit */
+			if (d & (b->kind == PG_BAR_IO ? CMD_IO : CMD_MEM))
+				m->bar_sync[d] |= (uint8_t)(1u << i);
 		b->lo_mask = (uint32_t)amask & (b->kind == PG_BAR_IO ? ~BAR_IO_FLAGS :
 						b->kind == PG_BAR_ROM ? ~ROM_FLAGS : ~BAR_MEM_FLAGS);
 		b->hi_mask = b->kind == PG_BAR_MEM64 ? (uint32_t)(amask >> 32) : 0;

@@ -175,9 +175,10 @@ struct pg_mediator {
 
 	struct pg_regtable rt;
 	struct pg_med_bar bars[PG_CFG_NUM_BARS];
-	/* bit i: bars[i] is a BAR pg_med_bars_sync() maps, decoded by Command's I/O or Memory
-	 * Space bit (set once at compile time) */
-	uint8_t bar_sync_io, bar_sync_mem;
+	/* bar_sync[d], bit i: bars[i] is a BAR pg_med_bars_sync() maps, decoded by one of the
+	 * Command bits of d (CMD_IO, CMD_MEM; set once at compile time) */
+	uint8_t bar_sync[4];
+	uint8_t bar_mapped;        /* bit i: bars[i].last_mapped */
 	struct pg_med_cap caps[PG_CFG_MAX_CAPS];
 	uint16_t ncaps;
 	uint16_t row_cmd, row_status, row_capptr;
