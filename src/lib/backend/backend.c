@@ -19,13 +19,6 @@
 #include "backend-private.h"
 #include "util/util.h"
 
-struct pg_backend {
-	const struct pg_backend_ops *ops; /* borrowed, outlives the backend */
-	void *priv;                       /* owned: ops->destroy at close */
-	uint16_t cfg_len;
-	char name[64];
-};
-
 int pg_backend_new(const struct pg_backend_ops *ops, void *priv, uint16_t cfg_len,
 		   const char *name, struct pg_backend **ret)
 {
@@ -104,23 +97,6 @@ int pg_backend_cfg_write(struct pg_backend *be, uint16_t off, uint8_t size, uint
 	if (!be->ops->cfg_write)
 		return -EROFS;
 	return be->ops->cfg_write(be, off, size, val);
-}
-
-int pg_backend_cfg_update_trusted(struct pg_backend *be, uint16_t off, uint8_t size,
-				  uint32_t value, uint32_t mask)
-{
-	uint32_t all = (uint32_t)pg_util_size_mask(size), cur = 0;
-	int r;
-
-	if (!be->ops->cfg_write)
-		return -EROFS;
-	mask &= all;
-	if (mask != all) {
-		r = be->ops->cfg_read(be, off, size, &cur);
-		if (r < 0)
-			return r;
-	}
-	return be->ops->cfg_write(be, off, size, ((cur & ~mask) | (value & mask)) & all);
 }
 
 int pg_backend_cfg_update(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t value,

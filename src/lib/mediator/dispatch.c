@@ -15,13 +15,11 @@
 
 #include "mediator-private.h"
 
-static bool access_ok(const struct pg_mediator *m, uint16_t off, uint8_t size)
+static inline bool access_ok(const struct pg_mediator *m, uint16_t off, uint8_t size)
 {
-	if (size != 1 && size != 2 && size != 4)
-		return false;
-	if ((off & 3u) + size > 4u)
-		return false;
-	return (uint32_t)off + size <= m->cfg_len;
+	/* size 1, 2 or 4 (bits 1, 2 and 4 of 0x16), within its dword, within the device */
+	return size <= 4u && ((0x16u >> size) & 1u) && (off & 3u) + size <= 4u &&
+	       (uint32_t)off + size <= m->cfg_len;
 }
 
 /* Gap bytes of the permissive profile read from the hardware; hidden ones never do. */

@@ -371,7 +371,8 @@ static inline int pg_med_notify(struct pg_mediator *m, const struct pg_effect *e
 static inline __attribute__((always_inline)) int
 pg_med_exec_cfg_as(struct pg_mediator *m, const struct pg_effect *e, bool own)
 {
-	uint32_t value = e->u.cfg.value & e->u.cfg.write_mask & pg_size_mask(e->u.cfg.size);
+	/* the backend takes value's bits under mask only, and cuts both to size */
+	uint32_t value = e->u.cfg.value & e->u.cfg.write_mask;
 	uint32_t mask = e->u.cfg.write_mask | e->u.cfg.rw1c_mask;
 
 	if (!e->u.cfg.write_mask)
