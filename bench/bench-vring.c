@@ -4,14 +4,16 @@
  * (in the style of Linux tools/virtio/ringtest; docs/virtio.md): a driver thread that keeps the
  * ring full and a device thread (the test device, tests/unit/virtio/vdev.c) that uses each
  * buffer at once. The driver is either libpcigate's hardened queue or an unvalidated
- * baseline loop over the same layout (trusts used idx, id and len, keeps no in-flight
- * state), in the same program and run, A/B interleaved; median of the repetitions.
- * Modes: split and packed, driver publishing every 1 or every 16 buffers.
+ * baseline: the same ring code compiled without its checks (vring-unhardened.c), and a
+ * minimal hand-written loop over the same layout for scale, in the same program and run,
+ * interleaved round by round (report_mode()). Modes: split and packed, driver publishing
+ * every 1 or every 16 buffers. The same table is then printed with the device stepped
+ * inline in the driver's thread. The deterministic figure, instructions per buffer, comes
+ * from bench/vring-instructions.sh (callgrind on the same-thread mode).
  *
- * Usage: bench-vring [BUFFERS_PER_RUN (default 2000000)] [REPETITIONS (default 7)]
- * Environment: BENCH_VRING_INLINE=1 runs only the same-thread table; BENCH_VRING_ONLY
- * selects variants (see report()).
- * Prints Mbuf/s per variant and the hardened/baseline ratio per mode.
+ * Usage: bench-vring [BUFFERS_PER_RUN (default 2000000)] [ROUNDS (default 15, max 1000)]
+ * Environment: BENCH_VRING_INLINE=1 runs only the same-thread table; BENCH_VRING_MODES
+ * and BENCH_VRING_ONLY select modes and variants (mode_selected(), run_sel()).
  */
 
 #include <pthread.h>
@@ -29,6 +31,7 @@
 #define NUM 256u
 #define BASE 0x10000000ull
 #define MEM (1u << 20)
+#define MAX_ROUNDS 1000u
 
 struct ctx {
 	uint8_t *mem;
@@ -229,7 +232,18 @@ static void drive(struct drv *d, struct ctx *c, unsigned batch, unsigned long n,
 	}
 }
 
-static double run(bool packed, enum variant v, unsigned batch, unsigned long n, bool inline_dev)
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One run: Mbuf/s, and *cpu_ns the driver thread's CPU time per buffer (it does not count
+ * the time the thread was preempted by other load, which the wall clock does). */
+static double run(bool packed, enum variant v, unsigned batch, unsigned long n, bool inline_dev,
+		  double *cpu_ns)
 {
 	struct ctx c = { .packed = packed };
 	struct pg_vq_config qc = { .layout = packed ? PG_VQ_PACKED : PG_VQ_SPLIT, .num = NUM,
@@ -238,7 +252,7 @@ static double run(bool packed, enum variant v, unsigned batch, unsigned long n, 
 					.used_wrap = true } };
 	uint64_t da, drva, deva;
 	pthread_t th;
-	double t0, t;
+	double t0, t, c0;
 
 	if (posix_memalign((void **)&c.mem, 4096, MEM))
 		abort();
@@ -255,7 +269,9 @@ static double run(bool packed, enum variant v, unsigned batch, unsigned long n, 
 		pthread_create(&th, NULL, device, &c);
 	pin(0);
 	t0 = now();
+	c0 = thread_cpu();
 	drive(&d, &c, batch, n, inline_dev);
+	*cpu_ns = (thread_cpu() - c0) / (double)n * 1e9;
 	t = now() - t0;
 	atomic_store(&c.stop, true);
 	if (!inline_dev)
@@ -274,51 +290,109 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static double median(double *v, unsigned n)
+{
+	qsort(v, n, sizeof(double), cmp);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static const struct mode {
+	const char *name;        /* for BENCH_VRING_MODES */
+	bool packed;
+	unsigned batch;
+} modes[] = { { "s16", false, 16 }, { "s1", false, 1 }, { "p16", true, 16 }, { "p1", true, 1 } };
+
+/* BENCH_VRING_MODES: comma-separated subset of s16,s1,p16,p1 (default all). */
+static bool mode_selected(const struct mode *m)
+{
+	const char *sel = getenv("BENCH_VRING_MODES");
+	size_t n = strlen(m->name);
+
+	for (const char *p = sel; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] != 0))
+		if (strncmp(p, m->name, n) == 0 && (p[n] == ',' || p[n] == 0))
+			return true;
+	return !sel || !*sel;
+}
+
 /* BENCH_VRING_ONLY=any of b (hand loop), u (unhardened), h (hardened): run only those
- * (the others print 1.00), e.g. for an instruction count under valgrind. */
-static void report(bool inline_dev, unsigned long n, unsigned reps)
+ * (the others print 1.00), for an instruction count under callgrind
+ * (bench/vring-instructions.sh). */
+static double run_sel(const struct mode *m, enum variant v, unsigned long n, bool inline_dev,
+		      double *cpu_ns)
 {
 	const char *only = getenv("BENCH_VRING_ONLY");
-	static const struct { bool packed; unsigned batch; } modes[] = {
-		{ false, 16 }, { false, 1 }, { true, 16 }, { true, 1 } };
 
+	*cpu_ns = 1.0;
+	if (only && !strchr(only, "buh"[v]))
+		return 1.0;
+	return run(m->packed, v, m->batch, n, inline_dev, cpu_ns);
+}
+
+/*
+ * One mode: `rounds` rounds, each running the unhardened and the hardened build back to
+ * back (order alternating, ABBA..., so that a slow drift of the machine's load hits both
+ * alike) and giving one paired ratio hardened/unhardened. The median of the paired ratios
+ * is the figure; the minimum is the worst round, i.e. the noise floor on a shared machine.
+ * The driver thread's CPU time per buffer is reported beside it (median per variant and
+ * the median of the paired unhardened/hardened CPU ratios).
+ */
+static void report_mode(const struct mode *m, bool inline_dev, unsigned long n, unsigned rounds)
+{
+	static double u[MAX_ROUNDS], h[MAX_ROUNDS], ratio[MAX_ROUNDS], hand[MAX_ROUNDS],
+		      uc[MAX_ROUNDS], hc[MAX_ROUNDS], cr[MAX_ROUNDS];
+	double x, mu, mh, mr;
+
+	for (unsigned k = 0; k < rounds; k++) {
+		if (k % 2 == 0) {
+			u[k] = run_sel(m, UNHARDENED, n, inline_dev, &uc[k]);
+			h[k] = run_sel(m, HARDENED, n, inline_dev, &hc[k]);
+		} else {
+			h[k] = run_sel(m, HARDENED, n, inline_dev, &hc[k]);
+			u[k] = run_sel(m, UNHARDENED, n, inline_dev, &uc[k]);
+		}
+		hand[k] = run_sel(m, HAND, n, inline_dev, &x);
+		ratio[k] = h[k] / u[k];
+		cr[k] = uc[k] / hc[k];
+	}
+	/* median() sorts: afterwards [0] is the minimum and [rounds - 1] the maximum. */
+	mu = median(u, rounds);
+	mh = median(h, rounds);
+	mr = median(ratio, rounds);
+	/* Noise on a shared machine only ever slows a run down, so the best run of each
+	 * variant is the least disturbed one: best/best is printed beside the median. */
+	printf("%-6s batch %2u: unhardened %7.2f  hardened %7.2f | ratio median %.3f min %.3f "
+	       "max %.3f best/best %.3f | driver ns/buf %6.1f %6.1f, ratio %.3f "
+	       "| hand-written loop %7.2f\n",
+	       m->packed ? "packed" : "split", m->batch, mu, mh, mr, ratio[0], ratio[rounds - 1],
+	       h[rounds - 1] / u[rounds - 1], median(uc, rounds), median(hc, rounds),
+	       median(cr, rounds), median(hand, rounds));
+}
+
+static void report(bool inline_dev, unsigned long n, unsigned rounds)
+{
 	if (inline_dev)
 		printf("same thread (device stepped inline, no cache-line transfers: the CPU cost "
-		       "of the driver code itself); Mbuf/s (median, best)\n");
+		       "of driver and device code); same columns\n");
 	else
-		printf("bench-vring: %lu buffers per run, %u interleaved runs per variant and mode, "
-		       "ring %u, polling, driver CPU0 / device CPU1; Mbuf/s (median, best)\n", n,
-		       reps, NUM);
-	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
-		double r[3][64], med[3];
-
-		for (unsigned k = 0; k < reps; k++)
-			for (int v = HAND; v <= HARDENED; v++)
-				r[v][k] = only && !strchr(only, "buh"[v]) ? 1.0 :
-					  run(modes[m].packed, (enum variant)v, modes[m].batch, n,
-					      inline_dev);
-		for (int v = HAND; v <= HARDENED; v++) {
-			qsort(r[v], reps, sizeof(double), cmp);
-			med[v] = r[v][reps / 2];
-		}
-		/* On a loaded machine the best of N approximates the uncontended figure
-		 * better than the median: both are printed. */
-		printf("%-6s batch %2u: unhardened %7.2f  hardened %7.2f  ratio %.3f  "
-		       "(best %7.2f / %7.2f = %.3f) | hand-written loop %7.2f\n",
-		       modes[m].packed ? "packed" : "split", modes[m].batch, med[UNHARDENED],
-		       med[HARDENED], med[HARDENED] / med[UNHARDENED],
-		       r[UNHARDENED][reps - 1], r[HARDENED][reps - 1],
-		       r[HARDENED][reps - 1] / r[UNHARDENED][reps - 1], med[HAND]);
-	}
+		printf("bench-vring: %lu buffers per run, %u rounds (unhardened and hardened "
+		       "back to back, ABBA), ring %u, polling, driver CPU0 / device CPU1; Mbuf/s "
+		       "medians; hardened/unhardened ratio per round (median, min, max) and of "
+		       "the best runs; driver thread CPU ns per buffer (medians, paired ratio)\n",
+		       n, rounds, NUM);
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++)
+		if (mode_selected(&modes[m]))
+			report_mode(&modes[m], inline_dev, n, rounds);
+	fflush(stdout);
 }
 
 int main(int argc, char **argv)
 {
 	unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 0) : 2000000ul;
-	unsigned reps = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 0) : 7u;
-	if (!n || !reps || reps > 64)
+	unsigned rounds = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 0) : 15u;
+
+	if (!n || !rounds || rounds > MAX_ROUNDS)
 		return 2;
 	for (int pass = getenv("BENCH_VRING_INLINE") ? 1 : 0; pass < 2; pass++)
-		report(pass == 1, n, reps);
+		report(pass == 1, n, rounds);
 	return 0;
 }

@@ -22,7 +22,8 @@ packages=(
 	# virtio-blk functional tests and benchmark
 	qemu-system-common
 	# benchmarks: callgrind counts bench-mediator's instructions per access
-	# (bench/bench-mediator-ir.sh), steady where the machine's load moves the nanoseconds
+	# (bench/bench-mediator-ir.sh) and bench-vring's per buffer (bench/vring-instructions.sh),
+	# steady where the machine's load moves the nanoseconds
 	valgrind
 )
 

@@ -312,7 +312,12 @@ struct pg_vhu_config {
 PG_EXPORT PG_MUST_CHECK int pg_vhu_open(const char *path, const struct pg_vhu_config *cfg,
 					struct pg_vhu **ret);
 
-/** Close the connection, the eventfds and the memory; NULL accepted. */
+/**
+ * Stop every ring still started (pg_vhu_stop_queue(); the first failure is audited and ends
+ * the round, so a silent back end costs at most one timeout), then close the connection,
+ * the eventfds and the memory. The pg_vq of every ring still started must still exist
+ * (free queues after this call, or stop them first). NULL accepted.
+ */
 PG_EXPORT void pg_vhu_close(struct pg_vhu *v);
 
 /**
@@ -351,11 +356,27 @@ PG_EXPORT PG_MUST_CHECK int pg_vhu_alloc(struct pg_vhu *v, size_t len, size_t al
 /**
  * Start queue q over vq: SET_VRING_NUM/BASE/ADDR/KICK/CALL (fresh eventfds) and
  * SET_VRING_ENABLE. q < 64, the queue must live in this connection's memory.
+ * @param vq  borrowed until the ring is stopped (pg_vhu_stop_queue(), pg_vhu_close())
  * @param num the queue size vq was made with
  * @return 0, -EINVAL, transport errors.
  */
 PG_EXPORT PG_MUST_CHECK int pg_vhu_start_queue(struct pg_vhu *v, unsigned q,
 					       struct pg_vq *vq, uint16_t num);
+
+/**
+ * Stop ring q with GET_VRING_BASE (vhost-user.rst: this is how a front end stops a ring),
+ * waiting at most the timeout for the reply. The reply must be well formed, name ring q,
+ * and its base must be possible for what the driver knows (private state of the ring's
+ * pg_vq, nothing read back): split, a free-running avail index between the driver's used
+ * and published indices; packed, position (bits 0-14, below num) and wrap counter (bit
+ * 15) between the driver's used and next avail positions. Failures are audited (fault
+ * "transport", the queue, the reason). Whatever happens, the ring counts as stopped
+ * afterwards: its eventfds are closed, pg_vhu_kick() and pg_vhu_wait() return -EINVAL.
+ * @param base out, may be NULL: the validated base
+ * @return 0; -EINVAL (q not started); -EPROTO (malformed reply, another ring, base out of
+ *         the window); -ETIMEDOUT; -EPIPE (back end gone); -errno.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vhu_stop_queue(struct pg_vhu *v, unsigned q, uint32_t *base);
 
 /** Notify queue q (8 bytes to its kick eventfd). @return 0, -EINVAL, -errno. */
 PG_EXPORT PG_MUST_CHECK int pg_vhu_kick(struct pg_vhu *v, unsigned q);
@@ -406,7 +427,18 @@ struct pg_vblk_info {
 PG_EXPORT PG_MUST_CHECK int pg_vblk_open(const char *path, const struct pg_vblk_config *cfg,
 					 struct pg_vblk **ret);
 
-/** Close (GET_VRING_BASE is not sent: the back end sees the socket close); NULL ok. */
+/**
+ * Stop queue q (pg_vhu_stop_queue(): GET_VRING_BASE, reply validated against the queue's
+ * private state). The queue takes no more requests afterwards (pg_vblk_io() returns
+ * -EINVAL), whatever the result.
+ * @param base out, may be NULL: the back end's base (split: its next avail index, i.e. the
+ *        requests it fetched; packed: position | wrap counter << 15)
+ * @return 0; -EINVAL (no such queue, already stopped); errors of pg_vhu_stop_queue().
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vblk_stop(struct pg_vblk *b, unsigned q, uint32_t *base);
+
+/** Stop the queues still started (GET_VRING_BASE, bounded, failures audited: see
+ *  pg_vhu_close()) and close; NULL ok. */
 PG_EXPORT void pg_vblk_close(struct pg_vblk *b);
 
 /** @param ret out: a copy of what open found. */
@@ -429,7 +461,7 @@ enum pg_vblk_op {
  * @return 0; -EIO (queue broken, a status not OK, or a short used len); -ETIMEDOUT (no
  *         completion within the timeout, audited "transport"); -EPIPE (back end gone,
  *         audited); -ENOSPC never (a full ring is reaped first); -EINVAL (range beyond
- *         capacity, bad len, q not started).
+ *         capacity, bad len, q not started or stopped).
  * Thread-safety: one call at a time per device.
  */
 PG_EXPORT PG_MUST_CHECK int pg_vblk_io(struct pg_vblk *b, unsigned q, enum pg_vblk_op op,

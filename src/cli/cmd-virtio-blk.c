@@ -279,6 +279,29 @@ static int run(struct pg_vblk *b, const struct opts *o, int argc, char **argv)
 	return rc;
 }
 
+/* Stop every queue (GET_VRING_BASE, validated by the library) and print where each back
+ * end ring stopped, unless stdout carries read data. A failed stop is a device fault. */
+static int stop_queues(struct pg_vblk *b, const struct opts *o, const char *cmd, int rc)
+{
+	struct pg_vblk_info info;
+	bool print = strcmp(cmd, "read") || o->output;
+
+	pg_vblk_info(b, &info);
+	for (unsigned q = 0; q < info.queues; q++) {
+		uint32_t base;
+		int s = pg_vblk_stop(b, q, &base);
+
+		if (s < 0) {
+			pg_cli_error("virtio-blk", "stopping queue %u (GET_VRING_BASE) failed: %s",
+				     q, strerror(-s));
+			return rc ? rc : PG_EXIT_FINDING;
+		}
+		if (print)
+			printf("queue %u stopped at ring base %u\n", q, base);
+	}
+	return rc;
+}
+
 int pg_cmd_virtio_blk(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -311,6 +334,7 @@ int pg_cmd_virtio_blk(int argc, char **argv)
 		rc = rc == -ENOENT || rc == -ECONNREFUSED ? PG_EXIT_INPUT : PG_EXIT_FINDING;
 	} else {
 		rc = run(b, &o, argc - optind, argv + optind);
+		rc = stop_queues(b, &o, argv[optind], rc);
 		pg_vblk_close(b);
 	}
 	if (o.audit_f)

@@ -11,9 +11,9 @@ PCIGATE=$2
 HOSTILE=${3:-}
 . "$(dirname "$0")/cli-lib.sh"
 
-# hostile-audit runs against our own misbehaving back end, not qemu-storage-daemon
-if [ "$case_name" = hostile-audit ]; then
-	"$HOSTILE" "$tmp/sock" id-range 2>"$tmp/hostile.err" &
+# start_hostile SCENARIO: our own misbehaving back end (vhost-hostile) on $tmp/sock.
+start_hostile() {
+	"$HOSTILE" "$tmp/sock" "$1" 2>"$tmp/hostile.err" &
 	hpid=$!
 	trap 'kill "$hpid" 2>/dev/null; rm -rf "$tmp"' EXIT
 	i=0
@@ -22,12 +22,36 @@ if [ "$case_name" = hostile-audit ]; then
 		[ $i -le 100 ] || fail "vhost-hostile did not listen"
 		sleep 0.1
 	done
+}
+
+# hostile-audit runs against our own misbehaving back end, not qemu-storage-daemon
+if [ "$case_name" = hostile-audit ]; then
+	start_hostile id-range
 	run virtio-blk --vhost-user "$tmp/sock" --timeout 5000 --audit "$tmp/audit.jsonl" \
 		write 0 8 --seed 1
 	expect_rc 1
 	err_has "write at sector 0 failed"
 	[ "$(wc -l <"$tmp/audit.jsonl")" -eq 1 ] || fail "expected one audit record"
 	grep -q '"space":"virtio","queue":0,"layout":"split","verdict":"broken","rule":"id-range"' \
+		"$tmp/audit.jsonl" || fail "audit record: $(cat "$tmp/audit.jsonl")"
+	# the broken ring is still stopped, and the back end fetched the one request
+	out_has "queue 0 stopped at ring base 1"
+	exit 0
+fi
+# hostile-stop: a back end that never answers GET_VRING_BASE: the command still ends within
+# about one --timeout, with a transport record and exit status 1.
+if [ "$case_name" = hostile-stop ]; then
+	start_hostile stop-silent
+	t0=$(date +%s)
+	run virtio-blk --vhost-user "$tmp/sock" --timeout 2000 --audit "$tmp/audit.jsonl" \
+		write 0 8 --seed 1
+	t=$(($(date +%s) - t0))
+	expect_rc 1
+	out_has "wrote 8 sectors at 0"
+	err_has "stopping queue 0 (GET_VRING_BASE) failed: Connection timed out"
+	[ "$t" -le 6 ] || fail "the command took ${t} s with a 2 s timeout"
+	[ "$(wc -l <"$tmp/audit.jsonl")" -eq 1 ] || fail "expected one audit record"
+	grep -q '"queue":0,"verdict":"failed","rule":"transport".*GET_VRING_BASE' \
 		"$tmp/audit.jsonl" || fail "audit record: $(cat "$tmp/audit.jsonl")"
 	exit 0
 fi
@@ -82,15 +106,30 @@ info)
 	expect_rc 0
 	out_has "capacity 32768 sectors"
 	out_has "ring split indirect event-idx"
+	out_has "queue 0 stopped at ring base 0"
 	# qsd 7.2 offers no packed ring: --packed falls back to what was negotiated
 	vb --packed info
 	expect_rc 0
 	out_has "ring split"
 	;;
-rw-default) start_qsd file 1; rw ;;
+rw-default)
+	start_qsd file 1
+	rw
+	# vhost-user.rst: GET_VRING_BASE answers the next avail index the back end would
+	# process: the write took 24 requests of at most 128 sectors (3000 = 23 * 128 + 56),
+	# the read one, and every request is one available buffer (§2.7.6).
+	vb write 8 3000 --seed 3
+	expect_rc 0
+	out_has "queue 0 stopped at ring base 24"
+	;;
 rw-plain) start_qsd file 1; rw --no-indirect --no-event-idx --depth 1 ;;
 rw-small-ring) start_qsd file 1; rw --queue-size 4 --depth 8 --no-indirect ;;
-rw-queue1) start_qsd file 2; rw --queues 2 --queue 1 ;;
+rw-queue1)
+	start_qsd file 2
+	rw --queues 2 --queue 1
+	out_has "queue 0 stopped at ring base 0"
+	out_has "queue 1 stopped at ring base 1"
+	;;
 verify)
 	start_qsd file 1
 	vb write 100 64 --seed 9
@@ -107,6 +146,7 @@ null-read)
 	vb --depth 16 read 0 2048 --output "$tmp/z"
 	expect_rc 0
 	head -c 1048576 /dev/zero | cmp -s - "$tmp/z" || fail "null-co read-zeroes data not zero"
+	out_has "queue 0 stopped at ring base 16"   # 2048 sectors in 128-sector requests
 	;;
 beyond)
 	start_qsd file 1

@@ -6,7 +6,9 @@
  * the misbehaving queue 0, the audit rule and verdict of the one record about it, and
  * whether queue 1 still moves data correctly afterwards (a write then a read-back of a
  * pattern). Every wait is bounded (the back end's timeout is 2 s, the back end itself
- * dies after 60 s), so the driver can never hang the test.
+ * dies after 60 s), so the driver can never hang the test. Closing stops every ring with
+ * GET_VRING_BASE (vhost-user.rst): it must end within one timeout whatever the back end
+ * does, and where the back end behaves, the bases it reports are checked (stop_bases()).
  *
  * Usage: test-virtio-hostile PATH-TO-vhost-hostile
  */
@@ -64,7 +66,14 @@ static const struct row rows[] = {
 	/* a dead back end: queue 0 reports it, and so does the attempt on queue 1 */
 	{ "die", false, false, 0, 0, -EPIPE, "transport", "failed", false, 2 },
 	{ "bad-reply", false, false, 0, -EPROTO, 0, "transport", "failed", false, 0 },
+	/* GET_VRING_BASE on close: no answer, another ring's index, an impossible base. Close
+	 * still ends, within one timeout, with one record about the first ring. */
+	{ "stop-silent", false, false, 0, 0, 0, "transport", "failed", true, 0 },
+	{ "stop-bad-index", false, false, 0, 0, 0, "transport", "failed", true, 0 },
+	{ "stop-bad-base", false, false, 0, 0, 0, "transport", "failed", true, 0 },
 };
+
+#define TIMEOUT_MS 2000   /* the driver's wait for any reply or completion */
 
 struct audit_log {
 	unsigned n;
@@ -125,6 +134,44 @@ static bool q1_roundtrip(struct pg_vblk *b)
 	       pg_vblk_io(b, 1, PG_VBLK_READ, 256, r, 4096, 4) == 0 && !memcmp(w, r, sizeof(w));
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* A well-behaved back end's GET_VRING_BASE answer is where it would fetch the next buffer:
+ * after 4 requests on queue 0 and 8 on queue 1 (q1_roundtrip()), split avail indices 4 and
+ * 8; packed, ring positions 4 and 8 with the wrap counter (bit 15) still 1, since each
+ * request takes one ring slot with the indirect tables the back end offers (§2.8.1,
+ * §2.8.7). @return failures. */
+static int stop_bases(struct pg_vblk *b, const struct row *r)
+{
+	static uint8_t buf4k[4096];
+	uint32_t base[2] = { 0, 0 }, want[2] = { 4, 8 };
+	int fails = 0;
+
+	for (unsigned q = 0; q < 2; q++) {
+		int rc = pg_vblk_stop(b, q, &base[q]);
+
+		if (r->packed)
+			want[q] |= 0x8000u;
+		if (rc || base[q] != want[q]) {
+			printf("FAIL %s: stopping queue %u returned %d, base 0x%x, expected 0x%x\n",
+			       r->scenario, q, rc, base[q], want[q]);
+			fails++;
+		}
+	}
+	if (pg_vblk_stop(b, 0, &base[0]) != -EINVAL ||
+	    pg_vblk_io(b, 0, PG_VBLK_READ, 0, buf4k, 4096, 1) != -EINVAL) {
+		printf("FAIL %s: a stopped queue stopped again or took a request\n", r->scenario);
+		fails++;
+	}
+	return fails;
+}
+
 static int run_row(char *prog, const char *dir, const struct row *r)
 {
 	char sock[256];
@@ -135,6 +182,7 @@ static int run_row(char *prog, const char *dir, const struct row *r)
 	static uint8_t buf[4 * 4096];
 	int rc, io = 0, fails = 0;
 	bool q1 = false;
+	double t_close = 0;
 	pid_t pid;
 
 	snprintf(sock, sizeof(sock), "%s/%s.sock", dir, r->scenario);
@@ -144,7 +192,7 @@ static int run_row(char *prog, const char *dir, const struct row *r)
 		printf("FAIL %s: back end did not start\n", r->scenario);
 		return 1;
 	}
-	c.vhu.timeout_ms = 2000;   /* generous: a loaded machine must not fail "ok" */
+	c.vhu.timeout_ms = TIMEOUT_MS;   /* generous: a loaded machine must not fail "ok" */
 	c.vhu.audit = audit;
 	c.vhu.audit_data = &a;
 	rc = pg_vblk_open(sock, &c, &b);
@@ -152,7 +200,11 @@ static int run_row(char *prog, const char *dir, const struct row *r)
 		fill(buf, sizeof(buf), 5);
 		io = pg_vblk_io(b, 0, PG_VBLK_WRITE, 8, buf, 4096, 4);
 		q1 = q1_roundtrip(b);
+		if (!r->rule)
+			fails += stop_bases(b, r);
+		t_close = now();
 		pg_vblk_close(b);
+		t_close = now() - t_close;
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
@@ -163,6 +215,11 @@ static int run_row(char *prog, const char *dir, const struct row *r)
 	if (rc == 0) {
 		CHECK(io == r->io_rc, "queue 0 I/O returned %d, expected %d", io, r->io_rc);
 		CHECK(q1 == r->q1_works, "queue 1 %s", q1 ? "worked" : "failed");
+		/* one timeout at most, plus slack for a loaded machine */
+		CHECK(t_close < TIMEOUT_MS / 1000.0 + 2.0, "close took %.1f s", t_close);
+		if (!strcmp(r->scenario, "stop-silent"))
+			CHECK(t_close > TIMEOUT_MS / 1000.0 * 0.9,
+			      "close took %.1f s: it did not wait for GET_VRING_BASE", t_close);
 	}
 	if (r->rule) {
 		unsigned want = r->nrec ? r->nrec : 1;

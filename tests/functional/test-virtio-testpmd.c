@@ -308,9 +308,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rc = run(&n, packed);
+	pg_vhu_close(n.v);      /* stops the rings (GET_VRING_BASE) while their queues exist */
 	pg_vq_free(n.rx);
 	pg_vq_free(n.tx);
-	pg_vhu_close(n.v);
 	stop_testpmd();
 	if (!rc) {
 		unlink(log);

@@ -8,7 +8,9 @@
  * Scenarios: ok, idx-ahead, idx-back, id-range, id-not-in-flight, id-twice, len-large,
  * desc-flags, packed-ok, packed-wrap, packed-next, packed-id-range, packed-id-twice,
  * packed-len-large, inorder-ok, inorder-batch, inorder-bad-id, packed-inorder-batch,
- * packed-inorder-bad-id, config-unstable, hang, die, bad-reply. A name containing
+ * packed-inorder-bad-id, config-unstable, hang, die, bad-reply, stop-silent,
+ * stop-bad-index, stop-bad-base (GET_VRING_BASE: no answer, another ring's index, a base
+ * beyond what was made available). A name containing
  * "packed" offers a packed ring, one containing "inorder" offers VIRTIO_F_IN_ORDER; the
  * "-batch" scenarios behave but complete a whole batch with one used entry (§2.7.9, §2.8.8).
  */
@@ -91,6 +93,26 @@ static void start_queue(struct queue *q)
 	q->ready = true;
 }
 
+/* GET_VRING_BASE (vhost-user.rst): stop the ring, answer {index, where the device would
+ * fetch the next available buffer}: split, the free-running avail index; packed, the
+ * position with the avail wrap counter in bit 15. The stop-* scenarios misbehave here. */
+static void stop_queue(uint32_t idx)
+{
+	struct queue *q = &S.q[idx];
+	uint32_t st[2] = { idx, q->r.last_avail };
+
+	if (S.packed)
+		st[1] = q->r.last_avail | (uint32_t)q->r.avail_wrap << 15;
+	q->ready = false;
+	if (is("stop-silent"))
+		return;                 /* never answers */
+	if (is("stop-bad-index"))
+		st[0] = idx ^ 1u;       /* answers for the other ring */
+	if (is("stop-bad-base"))
+		st[1] += 1000u;         /* claims buffers the driver never made available */
+	reply(11, st, sizeof(st));
+}
+
 /* virtio-blk config (§5.2.4): capacity, ..., num_queues at 34. */
 static void config(uint32_t size)
 {
@@ -167,6 +189,7 @@ static void handle(uint32_t req, uint32_t flags, uint8_t *p, uint32_t size, int 
 		break;
 	}
 	case 18: start_queue(&S.q[idx]); ack(req, flags); break;
+	case 11: stop_queue(idx); break;
 	default:
 		for (unsigned i = 0; i < nfds; i++)
 			close(fds[i]);

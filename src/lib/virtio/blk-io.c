@@ -77,7 +77,7 @@ static int check_args(struct pg_vblk *b, unsigned q, enum pg_vblk_op op, uint64_
 {
 	uint64_t per = len / 512u;
 
-	if (!b || q >= MAX_QUEUES || !b->vq[q])
+	if (!b || q >= MAX_QUEUES || !b->vq[q] || b->stopped[q])
 		return -EINVAL;
 	if (op == PG_VBLK_FLUSH)
 		return len == 0 ? 0 : -EINVAL;

@@ -35,6 +35,7 @@ struct pg_vblk {
 	unsigned depth;
 	uint32_t size_max;
 	struct pg_vq *vq[MAX_QUEUES];
+	bool stopped[MAX_QUEUES];   /* pg_vblk_stop() was called: no more requests */
 	struct slot slot[MAX_QUEUES][MAX_DEPTH];
 };
 

@@ -174,13 +174,21 @@ out_close:
 	return rc;
 }
 
+int pg_vblk_stop(struct pg_vblk *b, unsigned q, uint32_t *base)
+{
+	if (!b || q >= b->info.queues)
+		return -EINVAL;
+	b->stopped[q] = true;    /* whatever the answer: the ring is not used again */
+	return pg_vhu_stop_queue(b->v, q, base);
+}
+
 void pg_vblk_close(struct pg_vblk *b)
 {
 	if (!b)
 		return;
+	pg_vhu_close(b->v);     /* stops the rings: their pg_vq must still exist */
 	for (unsigned q = 0; q < MAX_QUEUES; q++)
 		pg_vq_free(b->vq[q]);
-	pg_vhu_close(b->v);
 	free(b);
 }
 

@@ -43,6 +43,8 @@ static int pg_vq_packed_init(struct pg_vq *vq)
 		vq->link[i] = (uint16_t)((i + 1u) % vq->num);   /* free buffer ids */
 	vq->num_free = vq->num;
 	vq->avail_wrap = vq->used_wrap = true;               /* §2.8.1: start at 1 */
+	vq->used_bits = VQ_F_AVAIL | VQ_F_USED;
+	vq->fast_num = vq->cfg.len_policy == PG_VQ_LEN_IGNORE ? 0 : vq->num;
 	return 0;
 }
 
@@ -108,7 +110,7 @@ static int pg_vq_packed_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsi
 	vq_st16_rel(&vq->desc[head].b, head_flags);
 	vq->next_avail = pos;
 	vq->avail_wrap = wrap;
-	vq->buf[id] = (struct vq_buf){ token, writable, (uint16_t)need, head };
+	vq->buf[id] = (struct vq_buf){ token, writable, need };
 	if (vq->cfg.in_order)
 		vq->fifo[(vq->fifo_head + vq->in_flight) % vq->num] = id;
 	vq->in_flight++;
@@ -142,19 +144,29 @@ static void packed_set_event(struct pg_vq *vq)
 	vq_st16(&vq->drv_evt[0], (uint16_t)(vq->last_used | ((uint16_t)vq->used_wrap << 15)));
 }
 
+/* Return a checked, completed buffer: private state only. in_order is a constant at every
+ * call site. */
 static inline __attribute__((always_inline)) int
-packed_detach(struct pg_vq *vq, uint16_t id, uint32_t len, void **token, uint32_t *ret_len)
+packed_detach(struct pg_vq *vq, bool in_order, uint16_t id, uint32_t len, void **token,
+	      uint32_t *ret_len)
 {
 	struct vq_buf *b = &vq->buf[id];
+	uint32_t p = (uint32_t)vq->last_used + b->tag;
 
 	*token = b->token;
 	*ret_len = len;
 	b->token = NULL;
-	packed_step(vq, &vq->last_used, &vq->used_wrap, b->ndesc);
-	vq->num_free = (uint16_t)(vq->num_free + b->ndesc);
+	if (p >= vq->num) {                   /* §2.8.1: the used wrap counter flips */
+		p -= vq->num;
+		vq->used_wrap = !vq->used_wrap;
+		vq->used_bits ^= VQ_F_AVAIL | VQ_F_USED;
+	}
+	vq->last_used = (uint16_t)p;
+	vq->num_free = (uint16_t)(vq->num_free + b->tag);
 	vq->in_flight--;
-	if (vq->cfg.in_order) {
-		vq->fifo_head = (uint16_t)((vq->fifo_head + 1u) % vq->num);
+	if (in_order) {
+		vq->fifo_head = (uint16_t)(vq->fifo_head + 1u == vq->num ? 0u :
+					   vq->fifo_head + 1u);
 	} else {
 		vq->link[id] = vq->free_head;
 		vq->free_head = id;
@@ -170,33 +182,47 @@ static int packed_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
 
 	/* §2.8.8: "The skipped buffers ... are assumed to have been used ... completely." */
 	vq->batch_left--;
-	return packed_detach(vq, id, vq->batch_left ? vq->buf[id].writable : vq->batch_len, token,
-		      len);
+	return packed_detach(vq, true, id,
+			     vq->batch_left ? vq->buf[id].writable : vq->batch_len, token, len);
 }
 
-/* Classify the flags at the next used position. 1: used; 0: not yet; <0: fault. */
-static int packed_classify(struct pg_vq *vq, uint16_t flags)
+static __attribute__((cold, noinline)) int packed_wrap_fault(struct pg_vq *vq, uint16_t flags)
 {
-	bool av = flags & VQ_F_AVAIL, us = flags & VQ_F_USED, w = vq->used_wrap;
+	return pg_vq_fail(vq, PG_VQ_FAULT_WRAP, flags, vq->used_wrap,
+			  "used descriptor flags do not match the wrap counter");
+}
 
-	if (av == w && us == w)
-		return vq->in_flight || !VQ_HARDEN(1) ? 1 :
-		       pg_vq_fail(vq, PG_VQ_FAULT_USED_IDLE, flags, w,
-				  "descriptor marked used with nothing in flight");
+static __attribute__((cold, noinline)) int packed_idle_fault(struct pg_vq *vq, uint16_t flags)
+{
+	return pg_vq_fail(vq, PG_VQ_FAULT_USED_IDLE, flags, vq->used_wrap,
+			  "descriptor marked used with nothing in flight");
+}
+
+/* Classify the flags at the next used position against the private wrap counter (never
+ * against anything read back). 1: used; 0: not yet; <0: fault. */
+static inline __attribute__((always_inline)) int packed_classify(struct pg_vq *vq,
+								   uint16_t flags)
+{
+	uint16_t bits = flags & (VQ_F_AVAIL | VQ_F_USED);
+
+	if (bits == vq->used_bits)
+		return 1;
 	/* With buffers in flight this position holds what the driver wrote (AVAIL = w,
 	 * USED = !w) until the device marks it used; any other pattern is a wrap counter
 	 * the device flipped on its own, or a scribble. */
-	if (VQ_HARDEN(vq->in_flight && !(av == w && us != w)))
-		return pg_vq_fail(vq, PG_VQ_FAULT_WRAP, flags, w,
-				  "used descriptor flags do not match the wrap counter");
+	if (VQ_HARDEN(__builtin_expect(vq->in_flight && bits != (vq->used_bits ^ VQ_F_USED),
+				       0)))
+		return packed_wrap_fault(vq, flags);
 	return 0;
 }
 
-static int pg_vq_packed_get(struct pg_vq *vq, void **token, uint32_t *len)
+/* In-order (§2.8.8): the id names the last buffer of a batch; it must lie in the window of
+ * buffers in flight (docs/virtio.md G5). */
+static __attribute__((noinline)) int packed_get_in_order(struct pg_vq *vq, void **token,
+							  uint32_t *len)
 {
 	uint16_t pos = vq->last_used, flags;
 	uint32_t id, ulen;
-	int64_t ll;
 	int rc, k;
 
 	if (vq->batch_left)
@@ -205,32 +231,88 @@ static int pg_vq_packed_get(struct pg_vq *vq, void **token, uint32_t *len)
 	rc = packed_classify(vq, flags);
 	if (rc <= 0)
 		return rc;
+	if (VQ_HARDEN(!vq->in_flight))
+		return packed_idle_fault(vq, flags);
 	id = vq_ld16(&vq->desc[pos].a);
 	ulen = (flags & VQ_F_WRITE) ? vq_ld32(&vq->desc[pos].len) : 0;
 	if (VQ_HARDEN(id >= vq->num))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
 	/* Spectre v1 (docs/virtio.md G4): the mask keeps a mispredicted load inside buf. */
 	id &= VQ_HARDEN(1) ? vq->id_mask : UINT32_MAX;
-	if (vq->cfg.in_order) {
-		/* §2.8.8: the id names the last buffer of the batch; it must be in the window
-		 * of buffers in flight (docs/virtio.md G5). */
-		k = pg_vq_fifo_find(vq, (uint16_t)id);
-		if (VQ_HARDEN(k < 0))
-			return pg_vq_fail(vq, PG_VQ_FAULT_ID_ORDER, id, vq->in_flight,
-					  "in-order id outside the window in flight");
-		rc = pg_vq_check_len(vq, id, ulen, &vq->batch_len);
-		if (rc < 0)
-			return rc;
-		vq->batch_left = (uint16_t)(k + 1);
-		return packed_next_in_batch(vq, token, len);
-	}
+	k = pg_vq_fifo_find(vq, (uint16_t)id);
+	if (VQ_HARDEN(k < 0))
+		return pg_vq_fail(vq, PG_VQ_FAULT_ID_ORDER, id, vq->in_flight,
+				  "in-order id outside the window in flight");
+	rc = pg_vq_check_len(vq, id, ulen, &vq->batch_len);
+	if (rc < 0)
+		return rc;
+	vq->batch_left = (uint16_t)(k + 1);
+	return packed_next_in_batch(vq, token, len);
+}
+
+/* A used descriptor whose id is out of range or not in flight (docs/virtio.md G7): with
+ * nothing in flight at all, that is a used descriptor while idle. @return -EIO. */
+static __attribute__((cold, noinline)) int packed_id_fault(struct pg_vq *vq, uint16_t flags,
+							   uint32_t id)
+{
+	if (!vq->in_flight)
+		return packed_idle_fault(vq, flags);
+	if (id >= vq->num)
+		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
+	return pg_vq_fail(vq, PG_VQ_FAULT_ID_NOT_IN_FLIGHT, id, vq->in_flight,
+			  "used id is not a buffer in flight");
+}
+
+/* Everything but the common completion, out of line so that the hot path makes no call and
+ * spills no register: an id out of range or not in flight, a used len above the private
+ * bound (docs/virtio.md G3), any completion under the ignore policy (fast_num 0). */
+static __attribute__((noinline)) int packed_get_slow(struct pg_vq *vq, uint16_t flags,
+						      uint32_t id, uint32_t ulen, void **token,
+						      uint32_t *len)
+{
+	int64_t l;
+
+	if (VQ_HARDEN(id >= vq->num))
+		return packed_id_fault(vq, flags, id);
+	id &= VQ_HARDEN(1) ? vq->id_mask : UINT32_MAX;
 	if (VQ_HARDEN(!vq->buf[id].token))
-		return pg_vq_fail(vq, PG_VQ_FAULT_ID_NOT_IN_FLIGHT, id, vq->in_flight,
-				  "used id is not a buffer in flight");
-	ll = pg_vq_used_len(vq, id, ulen);
-	if (ll < 0)
-		return (int)ll;
-	return packed_detach(vq, (uint16_t)id, (uint32_t)ll, token, len);
+		return packed_id_fault(vq, flags, id);
+	l = pg_vq_used_len(vq, id, ulen);
+	return l < 0 ? (int)l : packed_detach(vq, false, (uint16_t)id, (uint32_t)l, token, len);
+}
+
+static __attribute__((noinline)) int pg_vq_packed_get(struct pg_vq *vq, void **token,
+						       uint32_t *len)
+{
+	uint16_t pos = vq->last_used, flags, bits;
+	uint32_t id, ulen;
+	const struct vq_buf *b;
+
+	if (vq->cfg.in_order)
+		return packed_get_in_order(vq, token, len);
+	flags = vq_ld16_acq(&vq->desc[pos].b);
+	bits = flags & (VQ_F_AVAIL | VQ_F_USED);
+	if (bits != vq->used_bits) {  /* packed_classify(), with the fault as a tail call */
+		if (VQ_HARDEN(__builtin_expect(vq->in_flight &&
+					       bits != (vq->used_bits ^ VQ_F_USED), 0)))
+			return packed_wrap_fault(vq, flags);
+		return 0;
+	}
+	id = vq_ld16(&vq->desc[pos].a);
+	ulen = (flags & VQ_F_WRITE) ? vq_ld32(&vq->desc[pos].len) : 0;
+	/* Range check, then the Spectre v1 mask (docs/virtio.md G4): even a mispredicted
+	 * load stays inside buf, which has id_mask + 1 entries. With nothing in flight every
+	 * id fails one of the two checks (no record holds a token): packed_id_fault(). The
+	 * bound is fast_num, num or 0 under the ignore policy, so that such a queue takes
+	 * the slow path (full checks there) at no cost to the others. */
+	if (VQ_HARDEN(__builtin_expect(id >= vq->fast_num, 0)))
+		return packed_get_slow(vq, flags, id, ulen, token, len);
+	id &= VQ_HARDEN(1) ? vq->id_mask : UINT32_MAX;
+	b = &vq->buf[id];
+	(void)b;            /* unused when built without the checks (bench) */
+	if (VQ_HARDEN(__builtin_expect(!b->token || ulen > b->writable, 0)))
+		return packed_get_slow(vq, flags, id, ulen, token, len);
+	return packed_detach(vq, false, (uint16_t)id, ulen, token, len);
 }
 
 static bool pg_vq_packed_enable_cb(struct pg_vq *vq)

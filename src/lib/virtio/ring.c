@@ -72,7 +72,8 @@ int pg_vq_new(const struct pg_vq_config *cfg, struct pg_vq **ret)
 	vq->link = calloc(vq->num, sizeof(*vq->link));
 	vq->dflags = calloc(vq->num, sizeof(*vq->dflags));
 	vq->fifo = calloc(vq->num, sizeof(*vq->fifo));
-	if (!vq->buf || !vq->link || !vq->dflags || !vq->fifo) {
+	vq->chain = calloc(vq->num, sizeof(*vq->chain));
+	if (!vq->buf || !vq->link || !vq->dflags || !vq->fifo || !vq->chain) {
 		rc = -ENOMEM;
 		goto out_free;
 	}

@@ -63,8 +63,10 @@ static int pg_vq_split_init(struct pg_vq *vq)
 	/* Free list through the private links: 0 -> 1 -> ... -> num-1. In-order queues use
 	 * descriptors in ring order (§2.7.9 "driver uses descriptors in ring order"), which
 	 * this same list gives when chains are returned in order. */
-	for (unsigned i = 0; i < vq->num; i++)
+	for (unsigned i = 0; i < vq->num; i++) {
 		vq->link[i] = (uint16_t)((i + 1u) % vq->num);
+		vq->buf[i].tag = VQ_TAG_FREE;   /* nothing in flight yet */
+	}
 	vq->num_free = vq->num;
 	return 0;
 }
@@ -101,6 +103,7 @@ static int pg_vq_split_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsig
 	bool ind = vq->ind && nsegs > 1;
 	unsigned need = ind ? 1u : nsegs;
 	uint16_t head = vq->free_head, i = head, last = head;
+	uint32_t tag;
 
 	if (vq->num_free < need)
 		return -ENOSPC;
@@ -120,9 +123,12 @@ static int pg_vq_split_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsig
 	}
 	vq->free_head = i;
 	vq->num_free = (uint16_t)(vq->num_free - need);
-	vq->buf[head] = (struct vq_buf){ token, writable, (uint16_t)need, last };
+	tag = vq->dflags[head] | (need > 1u ? VQ_TAG_CHAIN : 0u) |
+	      (vq->cfg.len_policy == PG_VQ_LEN_IGNORE ? VQ_TAG_IGNORE : 0u);
+	vq->buf[head] = (struct vq_buf){ token, writable, tag };
+	vq->chain[head] = (struct vq_chain){ (uint16_t)need, last };
 	if (vq->cfg.in_order)
-		vq->fifo[(vq->fifo_head + vq->in_flight) % vq->num] = head;
+		vq->fifo[(vq->fifo_head + vq->in_flight) & (vq->num - 1u)] = head;
 	vq->in_flight++;
 	vq_st16(AVAIL_RING(vq, vq->next_avail & (vq->num - 1u)), head);
 	vq->next_avail++;
@@ -143,36 +149,42 @@ static bool pg_vq_split_kick_prepare(struct pg_vq *vq)
 	return !(vq_ld16(USED_FLAGS(vq)) & VQ_USED_F_NO_NOTIFY);
 }
 
-/* Return a completed chain to the free list (private links only) and report it. */
-static inline __attribute__((always_inline)) int split_detach(struct pg_vq *vq, uint16_t id,
-								uint32_t len, void **token,
-								uint32_t *ret_len)
+/* The flags of every descriptor of a chain, compared with what the driver wrote: the
+ * device has no business writing the descriptor table (device-read-only, §2.7.5). Only
+ * compared, never used: the walk follows private links for exactly ndesc steps. */
+static int split_check_chain(struct pg_vq *vq, uint16_t i, unsigned ndesc)
 {
-	struct vq_buf b = vq->buf[id];   /* private record, one copy */
-	uint16_t i = id;
-
-	/* The device has no business writing the descriptor table (device-read-only, §2.7.5):
-	 * compare what it now holds with what the driver wrote. Only compared, never used:
-	 * the walk follows private links for exactly b.ndesc steps. */
-	for (unsigned k = b.ndesc; VQ_HARDEN(k); k--) {
+	for (unsigned k = ndesc; k; k--) {      /* ndesc <= num: bounded */
 		uint16_t f = vq_ld16(&vq->desc[i].a);
 
-		if (VQ_HARDEN(f != vq->dflags[i]))
+		if (f != vq->dflags[i])
 			return pg_vq_fail(vq, PG_VQ_FAULT_DESC_FLAGS, f, vq->dflags[i],
 					  "descriptor flags changed by the device");
-		if (k > 1)
-			i = vq->link[i];
+		i = vq->link[i];
 	}
-	*token = b.token;
+	return 0;
+}
+
+/* Return a checked, completed chain of ndesc descriptors from id to last to the free list
+ * (private links only) and report it. in_order is a constant at every call site, and so are
+ * ndesc and last on the fast path. */
+static inline __attribute__((always_inline)) int
+split_detach(struct pg_vq *vq, bool in_order, uint16_t id, uint16_t ndesc, uint16_t last,
+	     uint32_t len, void **token, uint32_t *ret_len)
+{
+	struct vq_buf *b = &vq->buf[id];   /* private record */
+
+	*token = b->token;
 	*ret_len = len;
-	vq->buf[id].token = NULL;
-	if (!vq->cfg.in_order) {
-		vq->link[b.last] = vq->free_head;
+	b->token = NULL;
+	b->tag = VQ_TAG_FREE;
+	if (!in_order) {
+		vq->link[last] = vq->free_head;
 		vq->free_head = id;
 	} else {
-		vq->fifo_head = (uint16_t)((vq->fifo_head + 1u) % vq->num);
+		vq->fifo_head = (uint16_t)((vq->fifo_head + 1u) & (vq->num - 1u));
 	}
-	vq->num_free = (uint16_t)(vq->num_free + b.ndesc);
+	vq->num_free = (uint16_t)(vq->num_free + ndesc);
 	vq->in_flight--;
 	vq->last_used++;
 	if (vq->cfg.event_idx && vq->cb_enabled)
@@ -180,18 +192,63 @@ static inline __attribute__((always_inline)) int split_detach(struct pg_vq *vq, 
 	return 1;
 }
 
+/* docs/virtio.md G2: used->idx may only advance over buffers in flight; a backwards jump
+ * is a huge u16 distance d and fails the same test. @return -EIO. */
+static __attribute__((noinline, cold)) int split_used_idx_fault(struct pg_vq *vq, uint16_t d)
+{
+	return pg_vq_fail(vq, PG_VQ_FAULT_USED_IDX, d, vq->in_flight,
+			  d >= 0x8000u ? "used idx moved backwards" :
+			  "used idx advanced beyond the buffers in flight");
+}
+
+/* Read used->idx and bound its advance (split_used_idx_fault()). @return the advance (0:
+ * nothing new), or -EIO. */
+static inline __attribute__((always_inline)) int split_used_advance(struct pg_vq *vq,
+								      uint16_t *used_idx)
+{
+	uint16_t d;
+
+	*used_idx = vq_ld16_acq(USED_IDX(vq));
+	d = (uint16_t)(*used_idx - vq->last_used);
+	if (VQ_HARDEN(__builtin_expect(d > vq->in_flight, 0)))
+		return split_used_idx_fault(vq, d);
+	return d;
+}
+
+static int split_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
+{
+	uint16_t id = vq->fifo[vq->fifo_head];
+	uint32_t l;
+	int rc;
+
+	/* Skipped buffers were used completely (§2.8.8 wording; same rule for split). */
+	vq->batch_left--;
+	l = vq->batch_left ? vq->buf[id].writable : vq->batch_len;
+	rc = VQ_HARDEN(1) ? split_check_chain(vq, id, vq->chain[id].ndesc) : 0;
+	return rc < 0 ? rc : split_detach(vq, true, id, vq->chain[id].ndesc, vq->chain[id].last,
+					  l, token, len);
+}
+
 /* In-order (§2.7.9): the device may write one used element, for the last buffer of a
  * batch, and advance used->idx by the batch size. The id must be exactly the head of the
  * d-th buffer in flight (docs/virtio.md G5: Linux only compares it). */
-static int split_get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, void **token,
-			uint32_t *len)
+static __attribute__((noinline)) int split_get_in_order(struct pg_vq *vq, void **token,
+							 uint32_t *len)
 {
-	uint16_t slot = (uint16_t)(used_idx - 1u) & (uint16_t)(vq->num - 1u);
-	uint32_t id = vq_ld32(USED_ID(vq, slot));
-	uint32_t ulen = vq_ld32(USED_LEN(vq, slot));
-	uint16_t expect = vq->fifo[(vq->fifo_head + d - 1u) % vq->num];
-	int rc;
+	uint16_t used_idx, slot, expect;
+	uint32_t id, ulen;
+	int d, rc;
 
+	if (vq->batch_left)
+		return split_next_in_batch(vq, token, len);
+	d = split_used_advance(vq, &vq->used_seen);
+	used_idx = vq->used_seen;
+	if (d <= 0)
+		return d;
+	slot = (uint16_t)(used_idx - 1u) & (uint16_t)(vq->num - 1u);
+	id = vq_ld32(USED_ID(vq, slot));
+	ulen = vq_ld32(USED_LEN(vq, slot));
+	expect = vq->fifo[(vq->fifo_head + d - 1u) & (vq->num - 1u)];
 	if (VQ_HARDEN(id >= vq->num))
 		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
 	if (VQ_HARDEN(id != expect))
@@ -200,59 +257,81 @@ static int split_get_in_order(struct pg_vq *vq, uint16_t d, uint16_t used_idx, v
 	rc = pg_vq_check_len(vq, expect, ulen, &vq->batch_len);
 	if (rc < 0)
 		return rc;
-	vq->batch_left = d;
-	return 0;
+	vq->batch_left = (uint16_t)d;
+	return split_next_in_batch(vq, token, len);
 }
 
-static int split_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
+/* docs/virtio.md G7: a used id out of range, or not the head of a buffer in flight (which
+ * also catches an id completed twice). @return -EIO. */
+static __attribute__((cold, noinline)) int split_id_fault(struct pg_vq *vq, uint32_t id)
 {
-	uint16_t id = vq->fifo[vq->fifo_head];
-	uint32_t l;
-
-	/* Skipped buffers were used completely (§2.8.8 wording; same rule for split). */
-	vq->batch_left--;
-	l = vq->batch_left ? vq->buf[id].writable : vq->batch_len;
-	return split_detach(vq, id, l, token, len);
+	if (id >= vq->num)
+		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
+	return pg_vq_fail(vq, PG_VQ_FAULT_ID_NOT_IN_FLIGHT, id, vq->in_flight,
+			  "used id is not the head of a buffer in flight");
 }
 
-static int pg_vq_split_get(struct pg_vq *vq, void **token, uint32_t *len)
+/* Everything but the common completion, out of line so that the hot path makes no call
+ * (and spills no register): an id not in flight, a used len above the private bound
+ * (clamp, reject: docs/virtio.md G3), a chain whose flags must be compared beyond the
+ * head (or a head that differs), the ignore policy. */
+static __attribute__((noinline)) int split_get_slow(struct pg_vq *vq, uint16_t id,
+						     uint32_t ulen, void **token, uint32_t *len)
 {
-	uint16_t used_idx, d, slot;
-	uint32_t id, ulen;
-	int64_t ll;
+	struct vq_chain c = vq->chain[id];
+	int64_t l;
 	int rc;
 
-	if (vq->batch_left)
-		return split_next_in_batch(vq, token, len);
-	used_idx = vq_ld16_acq(USED_IDX(vq));
-	if (used_idx == vq->last_used)
-		return 0;
-	/* Reference G2: the index may only advance over buffers in flight. A backwards jump
-	 * shows up as a huge u16 distance and is caught by the same test. */
-	d = (uint16_t)(used_idx - vq->last_used);
-	if (VQ_HARDEN(d > vq->in_flight))
-		return pg_vq_fail(vq, PG_VQ_FAULT_USED_IDX, d, vq->in_flight,
-				  d >= 0x8000u ? "used idx moved backwards" :
-				  "used idx advanced beyond the buffers in flight");
-	if (vq->cfg.in_order) {
-		rc = split_get_in_order(vq, d, used_idx, token, len);
-		return rc < 0 ? rc : split_next_in_batch(vq, token, len);
+	if (VQ_HARDEN(!vq->buf[id].token))
+		return split_id_fault(vq, id);
+	l = pg_vq_used_len(vq, id, ulen);
+	if (l < 0)
+		return (int)l;
+	rc = VQ_HARDEN(1) ? split_check_chain(vq, id, c.ndesc) : 0;
+	return rc < 0 ? rc : split_detach(vq, false, id, c.ndesc, c.last, (uint32_t)l, token, len);
+}
+
+static __attribute__((noinline)) int pg_vq_split_get(struct pg_vq *vq, void **token,
+						      uint32_t *len)
+{
+	uint16_t slot, mask = (uint16_t)(vq->num - 1u);
+	uint32_t id, ulen, m;
+	const struct vq_buf *b;
+
+	if (vq->cfg.in_order)
+		return split_get_in_order(vq, token, len);
+	/* used->idx is read (and its advance validated) once per batch: the buffers up to
+	 * the index last read are already known to be used. */
+	if (vq->last_used == vq->used_seen) {
+		uint16_t idx = vq_ld16_acq(USED_IDX(vq)), d = (uint16_t)(idx - vq->last_used);
+
+		if (d == 0)
+			return 0;
+		if (VQ_HARDEN(__builtin_expect(d > vq->in_flight, 0)))
+			return split_used_idx_fault(vq, d);
+		vq->used_seen = idx;
 	}
-	slot = vq->last_used & (uint16_t)(vq->num - 1u);
+	slot = vq->last_used & mask;
 	id = vq_ld32(USED_ID(vq, slot));
 	ulen = vq_ld32(USED_LEN(vq, slot));
-	if (VQ_HARDEN(id >= vq->num))
-		return pg_vq_fail(vq, PG_VQ_FAULT_ID_RANGE, id, vq->num, "used id out of range");
-	/* Spectre v1 (docs/virtio.md G4): num is a power of 2, so masking bounds the index even on
-	 * a mispredicted path, for one instruction. */
-	id &= VQ_HARDEN(1) ? vq->num - 1u : UINT32_MAX;
-	if (VQ_HARDEN(!vq->buf[id].token))
-		return pg_vq_fail(vq, PG_VQ_FAULT_ID_NOT_IN_FLIGHT, id, vq->in_flight,
-				  "used id is not the head of a buffer in flight");
-	ll = pg_vq_used_len(vq, id, ulen);
-	if (ll < 0)
-		return (int)ll;
-	return split_detach(vq, (uint16_t)id, (uint32_t)ll, token, len);
+	/* Range check and Spectre v1 mask in one (docs/virtio.md G4): num is a power of 2,
+	 * so id < num exactly when masking leaves it unchanged, and the loads below use the
+	 * masked value, which stays inside buf even on a mispredicted path. */
+	m = VQ_HARDEN(1) ? id & mask : id;
+	if (VQ_HARDEN(__builtin_expect(m != id, 0)))
+		return split_id_fault(vq, id);
+	b = &vq->buf[m];
+	/* The fast path: a buffer in flight, a chain of one descriptor whose flags still read
+	 * as the driver wrote them (docs/virtio.md G1, G7) and a len within the private bound
+	 * (G3), one comparison each: the tag holds the head's flags, plus a VQ_TAG_* bit,
+	 * which no u16 equals, for a free record, a longer chain or the ignore policy.
+	 * Anything else goes the slow way. Built without checks, only the chain length is
+	 * looked at. */
+	if (VQ_HARDEN(1) ? __builtin_expect(ulen > b->writable ||
+					    vq_ld16(&vq->desc[m].a) != b->tag, 0) :
+	    b->tag > 0xffffu)
+		return split_get_slow(vq, (uint16_t)m, ulen, token, len);
+	return split_detach(vq, false, (uint16_t)m, 1, (uint16_t)m, ulen, token, len);
 }
 
 static bool pg_vq_split_enable_cb(struct pg_vq *vq)
@@ -262,7 +341,8 @@ static bool pg_vq_split_enable_cb(struct pg_vq *vq)
 	else
 		vq_st16(AVAIL_FLAGS(vq), 0);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return vq->batch_left || vq_ld16(USED_IDX(vq)) != vq->last_used;
+	return vq->batch_left || vq->used_seen != vq->last_used ||
+	       vq_ld16(USED_IDX(vq)) != vq->last_used;
 }
 
 static void pg_vq_split_disable_cb(struct pg_vq *vq)

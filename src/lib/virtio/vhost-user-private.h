@@ -44,6 +44,9 @@ struct pg_vhu {
 	bool reply_ack, config, mq, proto;
 	uint64_t features;
 	int kick[PG_VHU_MAX_QUEUES], call[PG_VHU_MAX_QUEUES];
+	struct pg_vq *vq[PG_VHU_MAX_QUEUES]; /* started rings (borrowed), NULL once stopped */
+	bool dead;                        /* the socket failed or the message stream lost
+	                                   * step: nothing more is sent or waited for */
 	char name[128];
 	pg_virtio_audit_fn audit;
 	void *audit_data;
@@ -55,6 +58,8 @@ int pg_vhu_recv_reply(struct pg_vhu *v, uint32_t req, void *payload, uint32_t si
 /** Send a request (with NEED_REPLY and read the ack when REPLY_ACK was negotiated). */
 int pg_vhu_call(struct pg_vhu *v, uint32_t req, const void *payload, uint32_t size,
 		const int *fds, unsigned nfds);
+/** Send a request (no fds, no NEED_REPLY flag). @return 0, -EPIPE, -errno. */
+int pg_vhu_send(struct pg_vhu *v, uint32_t req, const void *payload, uint32_t size);
 /** Send a request without payload and read its u64 reply. */
 int pg_vhu_get_u64(struct pg_vhu *v, uint32_t req, uint64_t *ret);
 /** Audit a device-level transport failure "what: strerror" and return err. */

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vhost-user front end: feature and protocol negotiation, the memory table, config reads
- * and queue start (vhost-user.rst "Starting and stopping rings"; the order GET_FEATURES,
+ * vhost-user front end: feature and protocol negotiation, the memory table, config reads,
+ * queue start and stop (vhost-user.rst "Starting and stopping rings"; the order GET_FEATURES,
  * protocol features, SET_OWNER, SET_FEATURES, SET_MEM_TABLE, then per ring NUM, BASE, ADDR,
  * KICK, CALL, ENABLE works with qemu-storage-daemon 7.2 and DPDK 22.11; docs/virtio.md).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -216,5 +217,92 @@ int pg_vhu_start_queue(struct pg_vhu *v, unsigned q, struct pg_vq *vq, uint16_t 
 		rc = pg_vhu_call(v, VHU_SET_VRING_CALL, &idx, sizeof(idx), &v->call[q], 1);
 	if (!rc && v->proto)
 		rc = pg_vhu_call(v, VHU_SET_VRING_ENABLE, en, sizeof(en), NULL, 0);
-	return rc < 0 ? pg_vhu_fail(v, rc, "queue start") : 0;
+	if (rc < 0)
+		return pg_vhu_fail(v, rc, "queue start");
+	v->vq[q] = vq;
+	return 0;
+}
+
+/*
+ * Is the base a back end reports for a stopped ring possible? It is where the device would
+ * fetch the next available buffer, so it lies between what the driver has seen used and
+ * what the driver has made available (both private, nothing read back from the ring):
+ * split, a free-running avail index in [last_used, published] (vhost-user.rst "ring state
+ * description"; the upper 16 bits must be 0); packed, bits 0-14 a ring position below num
+ * and bit 15 its wrap counter, in the window from the driver's used position to its next
+ * avail position, counted over two laps (virtio 1.2 §2.8.1; bits 16-31, which newer back
+ * ends fill with their used position, are not relied on). @return 0 or -EPROTO.
+ */
+static int check_base(const struct pg_vq *vq, uint32_t base, uint64_t *lo, uint64_t *hi)
+{
+	uint32_t lap, b, u, a;
+
+	if (vq->split) {
+		*lo = vq->last_used;
+		*hi = vq->published;
+		return base <= 0xffffu && (uint16_t)(base - vq->last_used) <=
+			(uint16_t)(vq->published - vq->last_used) ? 0 : -EPROTO;
+	}
+	lap = 2u * vq->num;
+	*lo = vq->last_used | (uint32_t)vq->used_wrap << 15;
+	*hi = vq->next_avail | (uint32_t)vq->avail_wrap << 15;
+	if ((base & 0x7fffu) >= vq->num)
+		return -EPROTO;
+	/* position + num on laps with the counter at 0: one number per (position, wrap) */
+	b = (base & 0x7fffu) + ((base & 0x8000u) ? 0u : vq->num);
+	u = vq->last_used + (vq->used_wrap ? 0u : vq->num);
+	a = vq->next_avail + (vq->avail_wrap ? 0u : vq->num);
+	return (b + lap - u) % lap <= (a + lap - u) % lap ? 0 : -EPROTO;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static int stop_fail(struct pg_vhu *v, unsigned q, int err, const char *detail)
+{
+	pg_vhu_report(v, (int)q, err, detail);
+	return err;
+}
+
+int pg_vhu_stop_queue(struct pg_vhu *v, unsigned q, uint32_t *base)
+{
+	uint32_t st[2] = { q, 0 }, reply[2];
+	const struct pg_vq *vq;
+	uint64_t lo, hi;
+	char text[160];
+	int rc;
+
+	if (!v || q >= PG_VHU_MAX_QUEUES || !v->vq[q])
+		return -EINVAL;
+	vq = v->vq[q];
+	/* Whatever the answer, the ring is no longer in use: no more kicks or waits on it,
+	 * and pg_vhu_close() does not ask again. */
+	v->vq[q] = NULL;
+	close_fd(&v->kick[q]);
+	close_fd(&v->call[q]);
+	rc = pg_vhu_send(v, VHU_GET_VRING_BASE, st, sizeof(st));
+	if (!rc)
+		rc = pg_vhu_recv_reply(v, VHU_GET_VRING_BASE, reply, sizeof(reply));
+	if (rc < 0) {
+		(void)snprintf(text, sizeof(text), "GET_VRING_BASE: %s", strerror(-rc));
+		return stop_fail(v, q, rc, text);
+	}
+	if (reply[0] != q) {
+		(void)snprintf(text, sizeof(text), "GET_VRING_BASE reply for ring %u, asked %u",
+			       reply[0], q);
+		return stop_fail(v, q, -EPROTO, text);
+	}
+	if (check_base(vq, reply[1], &lo, &hi) < 0) {
+		(void)snprintf(text, sizeof(text), "GET_VRING_BASE base 0x%x outside the driver's "
+			       "window 0x%llx..0x%llx", reply[1], (unsigned long long)lo,
+			       (unsigned long long)hi);
+		return stop_fail(v, q, -EPROTO, text);
+	}
+	if (base)
+		*base = reply[1];
+	return 0;
 }

@@ -143,7 +143,7 @@ static int recv_all(struct pg_vhu *v, uint8_t *buf, size_t len, unsigned *nfds)
 	return 0;
 }
 
-int pg_vhu_recv_reply(struct pg_vhu *v, uint32_t req, void *payload, uint32_t size)
+static int recv_reply(struct pg_vhu *v, uint32_t req, void *payload, uint32_t size)
 {
 	uint8_t hdr[HDR_SIZE];
 	uint32_t r, f, s;
@@ -163,13 +163,28 @@ int pg_vhu_recv_reply(struct pg_vhu *v, uint32_t req, void *payload, uint32_t si
 	return nfds ? -EPROTO : 0;
 }
 
+int pg_vhu_recv_reply(struct pg_vhu *v, uint32_t req, void *payload, uint32_t size)
+{
+	int rc = v->dead ? -EPIPE : recv_reply(v, req, payload, size);
+
+	/* A reply that did not come, or came malformed, leaves the stream at an unknown
+	 * point (a late reply would be read as the answer to the next request): give up on
+	 * this back end. */
+	if (rc < 0)
+		v->dead = true;
+	return rc;
+}
+
 int pg_vhu_call(struct pg_vhu *v, uint32_t req, const void *payload, uint32_t size,
 		const int *fds, unsigned nfds)
 {
 	uint64_t ack;
 	bool need = v->reply_ack;
-	int rc = send_msg(v, req, need ? FLAG_NEED_REPLY : 0, payload, size, fds, nfds);
+	int rc = v->dead ? -EPIPE : send_msg(v, req, need ? FLAG_NEED_REPLY : 0, payload, size,
+					      fds, nfds);
 
+	if (rc < 0)
+		v->dead = true;
 	if (rc < 0 || !need)
 		return rc;
 	rc = pg_vhu_recv_reply(v, req, &ack, sizeof(ack));
@@ -178,12 +193,23 @@ int pg_vhu_call(struct pg_vhu *v, uint32_t req, const void *payload, uint32_t si
 	return ack ? -EPROTO : 0;
 }
 
-int pg_vhu_get_u64(struct pg_vhu *v, uint32_t req, uint64_t *ret)
+int pg_vhu_send(struct pg_vhu *v, uint32_t req, const void *payload, uint32_t size)
 {
-	int rc = send_msg(v, req, 0, NULL, 0, NULL, 0);
+	int rc = v->dead ? -EPIPE : send_msg(v, req, 0, payload, size, NULL, 0);
 
 	if (rc < 0)
+		v->dead = true;
+	return rc;
+}
+
+int pg_vhu_get_u64(struct pg_vhu *v, uint32_t req, uint64_t *ret)
+{
+	int rc = v->dead ? -EPIPE : send_msg(v, req, 0, NULL, 0, NULL, 0);
+
+	if (rc < 0) {
+		v->dead = true;
 		return rc;
+	}
 	return pg_vhu_recv_reply(v, req, ret, sizeof(*ret));
 }
 
@@ -255,6 +281,12 @@ void pg_vhu_close(struct pg_vhu *v)
 {
 	if (!v)
 		return;
+	/* vhost-user.rst: a front end stops a ring with GET_VRING_BASE. Each wait is
+	 * bounded by the timeout, and the first failure (audited) ends the round: a back end
+	 * that did not answer one ring is not waited for again. */
+	for (unsigned q = 0; q < PG_VHU_MAX_QUEUES && !v->dead; q++)
+		if (v->vq[q] && pg_vhu_stop_queue(v, q, NULL) < 0)
+			break;
 	for (unsigned q = 0; q < PG_VHU_MAX_QUEUES; q++) {
 		if (v->kick[q] >= 0)
 			close(v->kick[q]);
@@ -315,8 +347,10 @@ int pg_vhu_wait(struct pg_vhu *v, unsigned q)
 		return -ETIMEDOUT;
 	/* The back end sends nothing unsolicited on this socket (no back-end channel was
 	 * negotiated): readable or hung up means it closed, i.e. died. */
-	if (p[1].revents)
+	if (p[1].revents) {
+		v->dead = true;
 		return -EPIPE;
+	}
 	if (read(v->call[q], &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
 		return -errno;
 	return 0;

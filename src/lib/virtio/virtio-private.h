@@ -44,12 +44,26 @@ struct vq_desc {
 _Static_assert(sizeof(struct vq_desc) == 16, "virtq_desc / pvirtq_desc are 16 bytes");
 
 /** Private record of one buffer, indexed by its id (split: head descriptor; packed: the
- *  buffer id). Everything needed to complete or free the buffer is here. */
+ *  buffer id): what a completion needs in 16 bytes. */
 struct vq_buf {
 	void *token;        /* non-NULL: in flight */
 	uint32_t writable;  /* device-writable bytes (the used len bound) */
+	uint32_t tag;       /* split: the head flags the fast path expects (VQ_TAG_* bits
+	                     * above them send a completion the slow way); packed: the ring
+	                     * descriptors the buffer occupies */
+};
+
+/* Split tag bits above the 16 flag bits, so that no flags word the device can write compares
+ * equal: a chain of several descriptors, a queue under PG_VQ_LEN_IGNORE, a record not in
+ * flight (so that the flags compare also sends a completion of a free id the slow way). */
+#define VQ_TAG_CHAIN (1u << 16)
+#define VQ_TAG_IGNORE (1u << 17)
+#define VQ_TAG_FREE (1u << 18)
+
+/** Split: the chain behind a head (slow path and in-order only). */
+struct vq_chain {
 	uint16_t ndesc;     /* ring descriptors it occupies (1 with an indirect table) */
-	uint16_t last;      /* split: last descriptor of the chain */
+	uint16_t last;      /* last descriptor of the chain */
 };
 
 struct pg_vq {
@@ -69,6 +83,7 @@ struct pg_vq {
 	uint32_t id_mask;          /* masks a checked id (speculation) */
 	uint16_t *link;            /* split: chain/free-list link; packed: id free list */
 	uint16_t *dflags;          /* split: the flags the driver wrote to each descriptor */
+	struct vq_chain *chain;    /* split: [num] by head */
 	uint16_t *fifo;            /* in-order: ids in submission order (ring of num) */
 	uint16_t fifo_head;
 	uint16_t free_head;        /* split: first free descriptor; packed: first free id */
@@ -77,8 +92,12 @@ struct pg_vq {
 	uint16_t next_avail;       /* split: avail idx (free-running); packed: ring position */
 	uint16_t published;        /* split: avail idx last published */
 	uint16_t last_used;        /* split: free-running; packed: ring position */
+	uint16_t used_seen;        /* split: used->idx as last read and validated */
 	uint16_t added;            /* packed: descriptors made available since the last kick */
 	bool avail_wrap, used_wrap;/* packed wrap counters (§2.8.1), start at 1 */
+	uint16_t used_bits;        /* packed: AVAIL|USED of a used descriptor for used_wrap */
+	uint16_t fast_num;         /* packed: ids below it take the fast path (num; 0 under
+	                            * PG_VQ_LEN_IGNORE, whose completions all go the slow way) */
 	bool cb_enabled;
 	uint16_t batch_left;       /* in-order: buffers of the current batch still to return */
 	uint32_t batch_len;        /* in-order: the used len of the batch's last buffer */

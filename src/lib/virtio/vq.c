@@ -87,6 +87,7 @@ void pg_vq_free(struct pg_vq *vq)
 	free(vq->link);
 	free(vq->dflags);
 	free(vq->fifo);
+	free(vq->chain);
 	free(vq);
 }
 

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -25,6 +24,7 @@
 #include <pcigate/virtio.h>
 
 #include "fdcount.h"
+#include "vhu-listen.h"
 
 #define F_VERSION_1 (1ull << 32)
 
@@ -130,8 +130,7 @@ static void audit(void *data, const struct pg_virtio_audit *rec)
 
 static void run_row(const struct row *r)
 {
-	char dir[] = "/tmp/pcigate-vhu-XXXXXX", path[128];
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct vhu_listen l;
 	struct srv s = { -1, r->act };
 	struct pg_vhu_config c = { .timeout_ms = 1000, .mem_bytes = 1u << 20, .audit = audit };
 	struct pg_vhu *v = NULL;
@@ -141,17 +140,12 @@ static void run_row(const struct row *r)
 	int rc;
 
 	print_message("row %s\n", r->name);
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/s", dir);
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	s.lsock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	assert_true(s.lsock >= 0);
-	assert_int_equal(bind(s.lsock, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(s.lsock, 1), 0);
+	vhu_listen(&l);
+	s.lsock = l.sock;
 	assert_int_equal(pthread_create(&th, NULL, serve, &s), 0);
 	fds = pg_test_open_fds();
 	c.audit_data = &audits;
-	assert_int_equal(pg_vhu_open(path, &c, &v), 0);
+	assert_int_equal(pg_vhu_open(l.path, &c, &v), 0);
 	rc = pg_vhu_negotiate(v, F_VERSION_1, F_VERSION_1, &feat);
 	assert_int_equal(rc, r->rc);
 	assert_int_equal(audits, r->rc ? 1 : 0);
@@ -161,9 +155,7 @@ static void run_row(const struct row *r)
 	assert_int_equal(pthread_join(th, NULL), 0);
 	/* every fd the reply carried and every fd of the connection is closed */
 	assert_int_equal(pg_test_open_fds(), fds);
-	close(s.lsock);
-	unlink(path);
-	rmdir(dir);
+	vhu_unlisten(&l);
 }
 
 static void test_replies(void **state)
