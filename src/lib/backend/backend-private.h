@@ -35,7 +35,8 @@ struct pg_backend {
 static inline int pg_backend_cfg_update_trusted(struct pg_backend *be, uint16_t off,
 						uint8_t size, uint32_t value, uint32_t mask)
 {
-	uint32_t all = size >= 4u ? UINT32_MAX : (1u << (8u * size)) - 1u, cur = 0;
+	static const uint32_t all_of[5] = { 0, 0xffu, 0xffffu, 0xffffffu, UINT32_MAX };
+	uint32_t all = all_of[size & 7u], cur = 0; /* size is 1, 2 or 4 (checked by the caller) */
 	int r;
 
 	if (!be->ops->cfg_write)

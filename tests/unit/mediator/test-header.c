@@ -293,6 +293,47 @@ static void test_bar_decode_bits(void **state)
 	mt_free(t);
 }
 
+/* A hook's effects follow its row's own hardware write in the decision, whatever the
+ * hook posts (the row's slot is reserved before the hook runs and closed up when the row
+ * writes nothing): Command turning Memory Space on is [the Command write, the BAR map];
+ * a BAR register written while decoding is the BAR map alone (the register is virtual);
+ * a rewrite of a BAR with its own address is nothing at all. */
+static void test_effect_order(void **state)
+{
+	struct mt *t = mt_new(PG_PROFILE_GUEST, NULL);
+	struct pg_write_decision d;
+
+	(void)state;
+	assert_int_equal(mt_wr(t, 0x04, 2, 0x0400), 0);        /* decode off */
+	assert_int_equal(mt_wr(t, 0x18, 4, 0xf0000000), 0);    /* BAR2 */
+	assert_int_equal(pg_mediator_decide_write(t->m, 0x04, 4, 0x0402, &d), 0);
+	assert_int_equal(d.neffects, 2);
+	assert_int_equal(d.effects[0].kind, PG_EFFECT_CFG_WRITE);
+	assert_int_equal(d.effects[0].u.cfg.off, 0x04);
+	assert_int_equal(d.effects[0].u.cfg.value & d.effects[0].u.cfg.write_mask, 0x0402);
+	assert_int_equal(d.effects[1].kind, PG_EFFECT_BAR_MAP);
+	assert_int_equal(d.effects[1].u.map.bar, 2);
+	assert_true(d.effects[1].u.map.mapped);
+	assert_int_equal(d.effects[1].u.map.guest_addr, 0xf0000000);
+	assert_int_equal(pg_mediator_apply(t->m, &d), 0);
+	/* relocation while decoding: one BAR_MAP, no config write */
+	assert_int_equal(pg_mediator_decide_write(t->m, 0x18, 4, 0xe0000000, &d), 0);
+	assert_int_equal(d.neffects, 1);
+	assert_int_equal(d.effects[0].kind, PG_EFFECT_BAR_MAP);
+	assert_int_equal(d.effects[0].u.map.guest_addr, 0xe0000000);
+	assert_int_equal(pg_mediator_apply(t->m, &d), 0);
+	assert_int_equal(pg_mediator_decide_write(t->m, 0x18, 4, 0xe0000000, &d), 0);
+	assert_int_equal(d.neffects, 0);
+	/* Memory Space off: the Command write, then the unmap */
+	assert_int_equal(pg_mediator_decide_write(t->m, 0x04, 2, 0x0400, &d), 0);
+	assert_int_equal(d.neffects, 2);
+	assert_int_equal(d.effects[0].kind, PG_EFFECT_CFG_WRITE);
+	assert_int_equal(d.effects[1].kind, PG_EFFECT_BAR_MAP);
+	assert_false(d.effects[1].u.map.mapped);
+	assert_false(any_hw_write_in(t, 0x10, 0x34));
+	mt_free(t);
+}
+
 static void test_misc_registers(void **state)
 {
 	struct mt *t = mt_new(PG_PROFILE_GUEST, NULL);
@@ -512,6 +553,7 @@ int main(void)
 		cmocka_unit_test(test_bar_sizing),
 		cmocka_unit_test(test_bar_relocation),
 		cmocka_unit_test(test_bar_decode_bits),
+		cmocka_unit_test(test_effect_order),
 		cmocka_unit_test(test_misc_registers),
 		cmocka_unit_test(test_bad_backend_bar),
 		cmocka_unit_test(test_not_endpoint),
