@@ -70,19 +70,17 @@ static void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i, bool 
 		     uint64_t addr)
 {
 	struct pg_med_bar *b = &m->bars[i];
-	struct pg_effect *e = pg_med_post_new(w);
+	struct pg_effect *e = pg_med_post_slot(w);
 
 	b->last_mapped = mapped;
 	b->last_addr = mapped ? addr : 0;
 	m->bar_mapped = (uint8_t)((m->bar_mapped & ~(1u << i)) | ((unsigned)mapped << i));
 	if (!e)
 		return; /* the write fails (-ENOSPC) */
-	e->kind = PG_EFFECT_BAR_MAP;
-	e->u.map.bar = (uint8_t)i;
-	e->u.map.io = b->kind == PG_BAR_IO;
-	e->u.map.mapped = mapped;
-	e->u.map.guest_addr = addr;
-	e->u.map.size = b->size;
+	*e = (struct pg_effect){ .kind = PG_EFFECT_BAR_MAP,
+				 .u.map = { .bar = (uint8_t)i, .io = b->kind == PG_BAR_IO,
+					    .mapped = mapped, .guest_addr = addr,
+					    .size = b->size } };
 }
 
 /* The BARs to look at when the decode bits in decode changed, cmd being the guest's

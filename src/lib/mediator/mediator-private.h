@@ -264,19 +264,27 @@ bool pg_med_push(struct pg_write_decision *d, const struct pg_effect *e);
  * w->overflow, and the write fails with -ENOSPC. */
 void pg_med_post(struct pg_wctx *w, const struct pg_effect *e);
 
-/* pg_med_post() building the effect in place: a zeroed effect at the end of the decision
- * for the caller to fill, or NULL (w->overflow set) when the decision is full. */
-static inline struct pg_effect *pg_med_post_new(struct pg_wctx *w)
+/* pg_med_post() building the effect in place: the next effect of the decision, which the
+ * caller must fill whole (every byte: assign a compound literal), or NULL (w->overflow
+ * set) when the decision is full. */
+static inline struct pg_effect *pg_med_post_slot(struct pg_wctx *w)
 {
 	struct pg_write_decision *d = w->d;
-	struct pg_effect *e;
 
 	if (d->neffects >= PG_MEDIATOR_MAX_EFFECTS) {
 		w->overflow = true;
 		return NULL;
 	}
-	e = &d->effects[d->neffects++];
-	memset(e, 0, sizeof(*e));
+	return &d->effects[d->neffects++];
+}
+
+/* pg_med_post_slot() zeroed, for callers filling it field by field. */
+static inline struct pg_effect *pg_med_post_new(struct pg_wctx *w)
+{
+	struct pg_effect *e = pg_med_post_slot(w);
+
+	if (e)
+		memset(e, 0, sizeof(*e));
 	return e;
 }
 /* pg_med_cfg_effect() fills e as a config write of (value, mask) bits in a register at off
@@ -395,13 +403,13 @@ static inline int pg_med_exec_cfg(struct pg_mediator *m, const struct pg_effect 
 static inline __attribute__((always_inline)) int
 pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d, bool own)
 {
+	bool ro = m->opts & PG_MEDIATOR_OPT_READONLY;
 	int rc = 0;
 
 	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
 		const struct pg_effect *e = &d->effects[i];
 
-		if (__builtin_expect(e->kind == PG_EFFECT_CFG_WRITE &&
-				     !(m->opts & PG_MEDIATOR_OPT_READONLY), 1))
+		if (__builtin_expect(e->kind == PG_EFFECT_CFG_WRITE && !ro, 1))
 			rc = pg_med_exec_cfg_as(m, e, own);
 		else if (e->kind == PG_EFFECT_IRQ || e->kind == PG_EFFECT_BAR_MAP ||
 			 e->kind == PG_EFFECT_PM_STATE)
