@@ -240,7 +240,7 @@ decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
 	int rc = 0;
 
 	ret->neffects = 0;
-	for (unsigned k = lo; k < end && rc == 0;) {
+	for (unsigned k = lo; k < end;) {
 		uint16_t e = m->rt.map[base + k];
 
 		if (__builtin_expect(e && !(e & PG_MAP_HIDDEN), 1)) {
@@ -248,7 +248,7 @@ decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
 			struct pg_reg *r = &m->rt.rows[e - 1u];
 			uint32_t bm = (am >> r->wr_shift) & r->wr_all;
 			uint32_t v = (dv >> r->wr_shift) & r->wr_all;
-			unsigned next = r->wr_shift / 8u + r->size; /* the row's end */
+			unsigned next = r->wr_end; /* the row's end */
 
 			if (r->wr_plain)
 				rc = write_plain(r, bm, v, ret);
@@ -265,10 +265,13 @@ decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
 				       dv >> (8u * k), ret);
 			k = j;
 		}
+		if (__builtin_expect(rc < 0, 0)) {
+			pg_med_log(m, LOG_ERR, "write 0x%03x/%u produced too many effects", off,
+				   size);
+			return rc;
+		}
 	}
-	if (rc < 0)
-		pg_med_log(m, LOG_ERR, "write 0x%03x/%u produced too many effects", off, size);
-	return rc;
+	return 0;
 }
 
 int pg_mediator_decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,

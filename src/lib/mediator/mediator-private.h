@@ -65,6 +65,7 @@ struct pg_reg {
 	uint32_t wr_hw;        /* bits whose guest value goes to hardware: pass | rw1c */
 	uint32_t wr_all;       /* every bit of the register: the size mask */
 	uint8_t wr_shift;      /* bit position of the register in its dword: 8 * (off & 3) */
+	uint8_t wr_end;        /* byte after the register in its dword: (off & 3) + size */
 	bool wr_plain;         /* no hook, no deny or permissive-audit bits: masks alone */
 	bool wr_audit;         /* deny or permissive-audit bits: audit_row() looks */
 	pg_reg_hook write;
