@@ -162,6 +162,7 @@ void pg_med_reinit_virtual(struct pg_mediator *m)
 		m->bars[i].last_mapped = false;
 		m->bars[i].last_addr = 0;
 	}
+	pg_med_bars_refresh(m); /* the BAR registers are back at their init values */
 	pg_med_msix_reinit(m);
 }
 

@@ -37,20 +37,17 @@ uint32_t pg_med_guest_cmd(const struct pg_mediator *m)
 	return (r->value & r->virt) | (m->cmd_hw & ~r->virt);
 }
 
-/* Guest address of BAR b and whether it is a real mapping (decode on, not 0, not the
- * all-ones sizing pattern in either half). cmd: the guest's Command register, read once
- * per sync by the caller (every BAR sees the same one). The masks and the decode bit were
- * compiled with the BAR's kind and size (compile_bar_sync()), which never change. */
-static bool bar_state(const struct pg_mediator *m, const struct pg_med_bar *b, uint32_t cmd,
-		      uint64_t *ret_addr)
+/* The guest address BAR b's registers hold and whether it is one a decoding BAR maps at
+ * (not 0, not the all-ones sizing pattern in either half; the ROM also needs its enable
+ * bit): everything of a mapping but the Command decode bit. The masks were compiled with
+ * the BAR's kind and size (compile_bar_sync()), which never change. */
+static bool bar_addr_of(const struct pg_mediator *m, const struct pg_med_bar *b,
+			uint64_t *ret_addr)
 {
-	const struct pg_reg *lo, *hi;
+	const struct pg_reg *lo = pg_med_crow(m, b->row), *hi;
 	uint32_t lo_bits, hi_bits = 0;
 
 	*ret_addr = 0;
-	if (!(cmd & b->decode))
-		return false; /* decode off: unmapped, whatever the registers hold */
-	lo = pg_med_crow(m, b->row);
 	if (!lo || (b->kind == PG_BAR_ROM && !(lo->value & ROM_ENABLE)))
 		return false;
 	lo_bits = lo->value & b->lo_mask;
@@ -61,6 +58,24 @@ static bool bar_state(const struct pg_mediator *m, const struct pg_med_bar *b, u
 	*ret_addr = (uint64_t)hi_bits << 32 | lo_bits;
 	return *ret_addr && !(b->lo_mask && lo_bits == b->lo_mask) &&
 	       !(b->hi_mask && hi_bits == b->hi_mask);
+}
+
+/* bar_addr and each BAR's addr from its registers. The BAR registers are virtual rows
+ * the guest changes only through bar_write() (which refreshes) and a reset only through
+ * pg_med_reinit_virtual() (which does too), so a Command decode toggle, the frequent
+ * case, reads the result instead of the rows. */
+void pg_med_bars_refresh(struct pg_mediator *m)
+{
+	m->bar_addr = 0;
+	for (unsigned todo = m->bar_sync[CMD_DECODE_BARS]; todo; todo &= todo - 1u) {
+		unsigned i = (unsigned)__builtin_ctz(todo);
+		struct pg_med_bar *b = &m->bars[i];
+
+		if (bar_addr_of(m, b, &b->addr))
+			m->bar_addr = (uint8_t)(m->bar_addr | (1u << i));
+		else
+			b->addr = 0;
+	}
 }
 
 /* Post the BAR_MAP effect of BAR i and record it. Out of line: most syncs change nothing,
@@ -93,7 +108,9 @@ static void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i, bool 
  * registers hold, so only the ones mapped now (bar_mapped) have anything to post. */
 static inline unsigned sync_todo(const struct pg_mediator *m, uint32_t cmd, uint32_t decode)
 {
-	return m->bar_sync[decode & cmd & CMD_DECODE_BARS] |
+	/* decode on: the BARs holding an address, or mapped (at another address, or now
+	 * holding none); decode off: the mapped ones */
+	return (m->bar_sync[decode & cmd & CMD_DECODE_BARS] & (m->bar_addr | m->bar_mapped)) |
 	       (m->bar_sync[decode & ~cmd & CMD_DECODE_BARS] & m->bar_mapped);
 }
 
@@ -105,19 +122,20 @@ sync_bars(struct pg_mediator *m, struct pg_wctx *w, uint32_t cmd, unsigned todo)
 	for (; todo; todo &= todo - 1u) {
 		unsigned i = (unsigned)__builtin_ctz(todo);
 		const struct pg_med_bar *b = &m->bars[i];
-		uint64_t addr;
-		bool mapped = bar_state(m, b, cmd, &addr);
+		bool mapped = (cmd & b->decode) && ((m->bar_addr >> i) & 1u);
 
-		if (mapped != b->last_mapped || (mapped && addr != b->last_addr))
-			post_map(m, w, i, mapped, addr);
+		if (mapped != b->last_mapped || (mapped && b->addr != b->last_addr))
+			post_map(m, w, i, mapped, mapped ? b->addr : 0);
 	}
 }
 
 void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode)
 {
 	uint32_t cmd = pg_med_guest_cmd(m);
-	unsigned todo = sync_todo(m, cmd, decode);
+	unsigned todo;
 
+	pg_med_bars_refresh(m); /* a BAR register may have changed */
+	todo = sync_todo(m, cmd, decode);
 	if (todo)
 		sync_bars(m, w, cmd, todo);
 }
@@ -353,6 +371,8 @@ static int add_bars(struct pg_mediator *m, const struct pg_cfg_layout *l)
 		rc = add_bar(m, i, (uint16_t)(REG_BAR0 + 4 * i));
 	if (rc == 0)
 		rc = add_bar(m, PG_CFG_ROM_BAR, REG_ROM);
+	if (rc == 0)
+		pg_med_bars_refresh(m);
 	return rc;
 }
 

@@ -129,6 +129,7 @@ struct pg_med_bar {
 	                              device's: its register is never restored */
 	bool last_mapped;          /* what the last BAR_MAP effect said */
 	uint64_t last_addr;
+	uint64_t addr;             /* the address its registers hold: pg_med_bars_refresh() */
 	/* compiled with the kinds (add_bars): what bars_sync() checks on a decode toggle */
 	uint32_t lo_mask, hi_mask; /* address bits of the (low, high) register */
 	uint16_t decode;           /* the Command bit that enables it: CMD_IO or CMD_MEM */
@@ -180,6 +181,7 @@ struct pg_mediator {
 	 * Command bits of d (CMD_IO, CMD_MEM; set once at compile time) */
 	uint8_t bar_sync[4];
 	uint8_t bar_mapped;        /* bit i: bars[i].last_mapped */
+	uint8_t bar_addr;          /* bit i: bars[i].addr is one it maps at when decoding */
 	struct pg_med_cap caps[PG_CFG_MAX_CAPS];
 	uint16_t ncaps;
 	uint16_t row_cmd, row_status, row_capptr;
@@ -480,6 +482,9 @@ int pg_med_header_init(struct pg_mediator *m, const struct pg_cfg_layout *l,
  * Command bit in decode (CMD_IO, CMD_MEM: the inputs that changed; both after a BAR
  * write). */
 void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode);
+/* Recompute what the BAR registers hold (bars[].addr, bar_addr) after they changed: a BAR
+ * write does it through pg_med_bars_sync(), a reset through pg_med_reinit_virtual(). */
+void pg_med_bars_refresh(struct pg_mediator *m);
 /* Command as the guest sees it (virtual bits and the hardware bits it wrote). */
 uint32_t pg_med_guest_cmd(const struct pg_mediator *m);
 
