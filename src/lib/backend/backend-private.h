@@ -35,19 +35,20 @@ struct pg_backend {
 static inline int pg_backend_cfg_update_trusted(struct pg_backend *be, uint16_t off,
 						uint8_t size, uint32_t value, uint32_t mask)
 {
-	static const uint32_t all_of[5] = { 0, 0xffu, 0xffffu, 0xffffffu, UINT32_MAX };
-	uint32_t all = all_of[size & 7u], cur = 0; /* size is 1, 2 or 4 (checked by the caller) */
+	static const uint32_t all_of[8] = { 0, 0xffu, 0xffffu, 0xffffffu, UINT32_MAX };
+	const struct pg_backend_ops *ops = be->ops; /* fixed for the backend's life */
+	uint32_t all = all_of[size & 7u], cur; /* size is 1, 2 or 4 (checked by the caller) */
 	int r;
 
-	if (!be->ops->cfg_write)
+	if (!ops->cfg_write)
 		return -EROFS;
 	mask &= all;
-	if (mask != all) {
-		r = be->ops->cfg_read(be, off, size, &cur);
-		if (r < 0)
-			return r;
-	}
-	return be->ops->cfg_write(be, off, size, ((cur & ~mask) | (value & mask)) & all);
+	if (mask == all)
+		return ops->cfg_write(be, off, size, value & all);
+	r = ops->cfg_read(be, off, size, &cur);
+	if (r < 0)
+		return r;
+	return ops->cfg_write(be, off, size, ((cur & ~mask) | (value & mask)) & all);
 }
 
 /* Little-endian load/store of n (1..8) bytes: config space and BARs are little endian

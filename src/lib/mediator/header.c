@@ -78,10 +78,9 @@ void pg_med_bars_refresh(struct pg_mediator *m)
 	}
 }
 
-/* Post the BAR_MAP effect of BAR i and record it. Out of line: most syncs change nothing,
- * and the effect's construction stays out of the scan below. */
-__attribute__((noinline))
-static void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i, bool mapped,
+/* Post the BAR_MAP effect of BAR i and record it (inside sync_bars(), itself out of the
+ * Command path). */
+static inline void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i, bool mapped,
 		     uint64_t addr)
 {
 	struct pg_med_bar *b = &m->bars[i];
