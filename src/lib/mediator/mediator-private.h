@@ -71,7 +71,9 @@ struct pg_reg {
 	pg_reg_hook write;
 	uint16_t priv;         /* hook data: BAR index, ... */
 	char id[PG_REG_ID_LEN];/* stable rule id, e.g. "hdr.command" */
+	uint8_t pad_[14];      /* to 128 bytes: a row index scales by a shift on the hot path */
 };
+_Static_assert(sizeof(struct pg_reg) == 128, "struct pg_reg: keep it 128 bytes (pad_)");
 
 struct pg_regtable {
 	struct pg_reg *rows;
