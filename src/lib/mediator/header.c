@@ -139,35 +139,60 @@ void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode)
 		sync_bars(m, w, cmd, todo);
 }
 
-static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
+/* The end of a Command write, once the hardware bits are known (hw): record them, and
+ * when a decode bit of the guest's Command changed, sync the BARs it enables. The guest's
+ * Command after the write is computed from this row as "before" was (what
+ * pg_med_guest_cmd() computes, without looking the row up again). */
+static inline void command_done(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w,
+				uint32_t hw, uint32_t before)
 {
-	uint32_t hwbits = r->pass & w->bm;
-	uint32_t hw = m->cmd_hw;
-	uint32_t before = ((w->old & r->virt) | (hw & ~r->virt)) & CMD_DECODE_BARS, after;
+	uint32_t after = (r->value & r->virt) | (hw & ~r->virt);
 	unsigned todo;
 
-	hw = (hw & ~hwbits) | (w->val & hwbits);
-	if (w->bm & CMD_INTX_DISABLE) {
-		/* INTx Disable is virtual in every profile, so this row's value is the guest's
-		 * bit that pg_med_intx_want() ORs first: when it is set, the answer needs no
-		 * look at MSI and MSI-X (drivers set it as they enable either). */
-		uint32_t want = (r->value & CMD_INTX_DISABLE) ? CMD_INTX_DISABLE :
-				pg_med_intx_want(m);
-
-		hw = (hw & ~CMD_INTX_DISABLE) | want;
-		w->hw_mask |= CMD_INTX_DISABLE;
-		w->hw_value = (w->hw_value & ~CMD_INTX_DISABLE) | want;
-	}
 	m->cmd_hw = (uint16_t)hw;
-	/* the guest's Command after the write, from this row as "before" is (what
-	 * pg_med_guest_cmd() computes, without looking the row up again); a change of a
-	 * decode bit syncs the BARs it enables */
-	after = (r->value & r->virt) | (hw & ~r->virt);
 	if (!((after ^ before) & CMD_DECODE_BARS))
 		return;
 	todo = sync_todo(m, after, (after ^ before) & CMD_DECODE_BARS);
 	if (todo)
 		sync_bars(m, w, after, todo);
+}
+
+/* INTx Disable on the hardware when the guest's bit is clear: set all the same while MSI
+ * or MSI-X is on or the policy says no-intx (pg_med_intx_want()). Out of line, so the
+ * usual Command write (drivers set the bit as they enable MSI or MSI-X) makes no call
+ * before its end. */
+__attribute__((noinline)) static void
+command_intx(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w, uint32_t hw,
+	     uint32_t before)
+{
+	uint32_t want = pg_med_intx_want(m);
+
+	hw = (hw & ~CMD_INTX_DISABLE) | want;
+	w->hw_mask |= CMD_INTX_DISABLE;
+	w->hw_value = (w->hw_value & ~CMD_INTX_DISABLE) | want;
+	command_done(m, r, w, hw, before);
+}
+
+static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
+{
+	uint32_t hwbits = r->pass & w->bm;
+	uint32_t hw = m->cmd_hw;
+	uint32_t before = ((w->old & r->virt) | (hw & ~r->virt)) & CMD_DECODE_BARS;
+
+	hw = (hw & ~hwbits) | (w->val & hwbits);
+	if (w->bm & CMD_INTX_DISABLE) {
+		/* INTx Disable is virtual in every profile, so this row's value is the guest's
+		 * bit that pg_med_intx_want() ORs first: when it is set, the answer needs no
+		 * look at MSI and MSI-X. Either way the bit is written to the hardware. */
+		if (!(r->value & CMD_INTX_DISABLE)) {
+			command_intx(m, r, w, hw, before);
+			return;
+		}
+		hw |= CMD_INTX_DISABLE;
+		w->hw_mask |= CMD_INTX_DISABLE;
+		w->hw_value |= CMD_INTX_DISABLE;
+	}
+	command_done(m, r, w, hw, before);
 }
 
 /* Keep only the address bits a BAR of this size decodes plus its type flags: writing all
