@@ -290,6 +290,6 @@ int pg_mediator_cfg_write(struct pg_mediator *m, uint16_t off, uint8_t size, uin
 	if (!m || !access_ok(m, off, size))
 		return -EINVAL;
 	rc = decide_write(m, off, size, value, &d);
-	/* most rewrites of virtual registers decide nothing to do */
-	return rc < 0 ? rc : d.neffects ? pg_med_apply(m, &d, true) : 0;
+	/* an empty decision (most rewrites of virtual registers) is an empty loop there */
+	return rc < 0 ? rc : pg_med_apply(m, &d, true);
 }

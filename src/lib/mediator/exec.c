@@ -158,10 +158,8 @@ void pg_med_reinit_virtual(struct pg_mediator *m)
 	m->cmd_hw = 0; /* after a reset Command reads 0 on hardware, */
 	m->msi.hw_ctrl = m->msix.hw_ctrl = 0; /* and MSI/MSI-X are disabled */
 	m->bar_mapped = 0;
-	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
-		m->bars[i].last_mapped = false;
+	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
 		m->bars[i].last_addr = 0;
-	}
 	pg_med_bars_refresh(m); /* the BAR registers are back at their init values */
 	pg_med_msix_reinit(m);
 }

@@ -86,9 +86,8 @@ static inline void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i
 	struct pg_med_bar *b = &m->bars[i];
 	struct pg_effect *e = pg_med_post_slot(w);
 
-	b->last_mapped = mapped;
-	b->last_addr = mapped ? addr : 0;
-	m->bar_mapped = (uint8_t)((m->bar_mapped & ~(1u << i)) | ((unsigned)mapped << i));
+	b->last_addr = addr;
+	m->bar_mapped ^= (uint8_t)(1u << i) & (mapped ? ~m->bar_mapped : m->bar_mapped);
 	if (!e)
 		return; /* the write fails (-ENOSPC) */
 	*e = (struct pg_effect){ .kind = PG_EFFECT_BAR_MAP,
@@ -122,8 +121,9 @@ sync_bars(struct pg_mediator *m, struct pg_wctx *w, uint32_t cmd, unsigned todo)
 		unsigned i = (unsigned)__builtin_ctz(todo);
 		const struct pg_med_bar *b = &m->bars[i];
 		bool mapped = (cmd & b->decode) && ((m->bar_addr >> i) & 1u);
+		bool was = (m->bar_mapped >> i) & 1u;
 
-		if (mapped != b->last_mapped || (mapped && b->addr != b->last_addr))
+		if (mapped != was || (mapped && b->addr != b->last_addr))
 			post_map(m, w, i, mapped, mapped ? b->addr : 0);
 	}
 }

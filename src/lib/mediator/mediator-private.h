@@ -129,8 +129,8 @@ struct pg_med_bar {
 	uint32_t flags;            /* type/prefetch bits the guest reads (I/O: bits 1:0) */
 	bool vmm;                  /* ROM only: served by the VMM (vmm_rom_size), never the
 	                              device's: its register is never restored */
-	bool last_mapped;          /* what the last BAR_MAP effect said */
-	uint64_t last_addr;
+	uint64_t last_addr;        /* where the last BAR_MAP effect mapped it (mapped: bit i
+	                              of bar_mapped; 0 when unmapped) */
 	uint64_t addr;             /* the address its registers hold: pg_med_bars_refresh() */
 	/* compiled with the kinds (add_bars): what bars_sync() checks on a decode toggle */
 	uint32_t lo_mask, hi_mask; /* address bits of the (low, high) register */
@@ -182,7 +182,7 @@ struct pg_mediator {
 	/* bar_sync[d], bit i: bars[i] is a BAR pg_med_bars_sync() maps, decoded by one of the
 	 * Command bits of d (CMD_IO, CMD_MEM; set once at compile time) */
 	uint8_t bar_sync[4];
-	uint8_t bar_mapped;        /* bit i: bars[i].last_mapped */
+	uint8_t bar_mapped;        /* bit i: the last BAR_MAP effect of bars[i] mapped it */
 	uint8_t bar_addr;          /* bit i: bars[i].addr is one it maps at when decoding */
 	struct pg_med_cap caps[PG_CFG_MAX_CAPS];
 	uint16_t ncaps;
