@@ -17,6 +17,7 @@
 
 #include <pcigate/cfg.h>
 #include <pcigate/dump.h>
+#include <pcigate/topology.h> /* pg_iommu_group(), pg_pci_driver(), pg_topo_irq_remap() */
 
 #ifdef __cplusplus
 extern "C" {
@@ -478,7 +479,7 @@ struct pg_vfio_info {
 	int group;                 /**< IOMMU group number */
 	bool reset;                /**< the kernel offers VFIO_DEVICE_RESET */
 	bool hot_reset;            /**< a bus (hot) reset affects only this group */
-	bool irq_remap;            /**< interrupt remapping is on (see pg_vfio_irq_remap()) */
+	bool irq_remap;            /**< interrupt remapping is on (see pg_topo_irq_remap()) */
 	const char *irq_remap_why; /**< static text: how irq_remap was decided */
 	uint32_t irq_count[3];     /**< vectors of INTx, MSI, MSI-X (0: not offered) */
 	uint8_t msix_mappable;     /**< bit i: region i carries VFIO_REGION_INFO_CAP_MSIX_MAPPABLE */
@@ -579,6 +580,32 @@ PG_EXPORT PG_MUST_CHECK int pg_vfio_dma_unmap(struct pg_backend *be, uint64_t io
 /** Unmap every mapping of the device (never fails; failures are logged). */
 PG_EXPORT void pg_vfio_dma_unmap_all(struct pg_backend *be);
 
+/** One entry of a DMA table for pg_vfio_dma_sync(). */
+struct pg_vfio_dma_region {
+	uint64_t iova;    /**< device address (a guest-physical address for the proxy) */
+	void *vaddr;      /**< this process's mapping of the memory */
+	uint64_t size;
+	uint64_t token;   /**< the caller's identity of the memory behind vaddr (e.g.
+	                       pg_sysmem_region_id()); 0: none, always (re)mapped */
+};
+
+/**
+ * Make the device's DMA mappings exactly the table r[0..n) (read-write), changing only what
+ * changed: a current mapping with the same iova, size, vaddr and non-zero token as an
+ * entry stays mapped (its pages stay pinned, no IOTLB churn); the other current mappings
+ * are unmapped, then the remaining entries are mapped. The whole table is validated first
+ * (each entry as pg_vfio_dma_map() checks it, and no two entries overlap): a refused table
+ * changes nothing. A mapping that then fails leaves nothing mapped (fail closed).
+ * @param r borrowed; may be NULL when n is 0 (unmap everything)
+ * @param kept, mapped out, may be NULL: entries kept as they were / newly mapped
+ * @return 0; -EINVAL (not vfio, NULL r with n > 0, a misaligned, empty or wrapping entry);
+ *         -ERANGE (outside the IOMMU's IOVA ranges); -EEXIST (two entries overlap);
+ *         -ENOSPC (n > PG_VFIO_MAX_DMA); -errno of a map ioctl (nothing left mapped).
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vfio_dma_sync(struct pg_backend *be,
+					     const struct pg_vfio_dma_region *r, unsigned n,
+					     unsigned *kept, unsigned *mapped);
+
 /**
  * The resets quiescing may use (pg_vfio_quiesce(), and the close after writes): the
  * policy's allowed methods in order (pg_mediator_reset_methods()), so that a method the
@@ -601,18 +628,6 @@ PG_EXPORT PG_MUST_CHECK int pg_vfio_set_quiesce_resets(struct pg_backend *be,
 PG_EXPORT PG_MUST_CHECK int pg_vfio_quiesce(struct pg_backend *be);
 
 /**
- * Whether the host isolates MSIs (interrupt remapping). Decided without opening a device:
- * with allow_unsafe_interrupts off, a type1 container attach would fail without it, so an
- * open vfio device proves it; otherwise /proc/interrupts naming an "IR-" irqchip shows the
- * kernel remaps interrupts.
- * @param root  sysfs root (NULL: "/sys"); /proc is always the real one unless proc_root
- * @param proc_root NULL: "/proc"
- * @param why   out, may be NULL: static text
- * @return true when interrupt remapping is on.
- */
-PG_EXPORT bool pg_vfio_irq_remap(const char *root, const char *proc_root, const char **why);
-
-/**
  * The MSI-X direct-map decision: may the pages holding the MSI-X table and PBA be mapped
  * into the guest instead of trapped? Yes only when all three hold: the mediator allows it
  * (pg_mediator_msix_table_mappable() with the platform's interrupt isolation), the kernel
@@ -623,17 +638,6 @@ PG_EXPORT bool pg_vfio_irq_remap(const char *root, const char *proc_root, const 
  */
 PG_EXPORT bool pg_vfio_msix_direct_map(struct pg_backend *be, const struct pg_mediator *m,
 				       const char **why);
-
-/**
- * IOMMU group of a device and its other members with their drivers.
- * @param root    sysfs root, NULL for "/sys"
- * @param group   out: the group number
- * @param members out: "0000:00:1f.0 (lpc_ich), 0000:00:1f.3 (no driver)" (truncated to
- *                cap), or "no other member is listed"
- * @return 0, -EINVAL, -ENODEV (no such device or no IOMMU group), -errno.
- */
-PG_EXPORT PG_MUST_CHECK int pg_iommu_group(const char *root, const char *bdf, int *group,
-					   char *members, size_t cap);
 
 /**
  * Bind a device to vfio-pci: driver_override "vfio-pci", unbind from its driver, then
@@ -657,11 +661,6 @@ PG_EXPORT PG_MUST_CHECK int pg_vfio_assign(const char *root, const char *bdf,
  */
 PG_EXPORT PG_MUST_CHECK int pg_vfio_release(const char *root, const char *bdf,
 					    struct pg_vfio_error *err);
-
-/** Name of a driver bound to a device, read from ROOT/bus/pci/devices/BDF/driver.
- * @param out at least 64 bytes: "" when unbound
- * @return 0, -EINVAL, -ENODEV (no such device). */
-PG_EXPORT PG_MUST_CHECK int pg_pci_driver(const char *root, const char *bdf, char out[64]);
 
 #ifdef __cplusplus
 }

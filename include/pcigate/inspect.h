@@ -12,6 +12,7 @@
 #ifndef PCIGATE_INSPECT_H
 #define PCIGATE_INSPECT_H
 
+#include <pcigate/backend.h>
 #include <pcigate/cfg.h>
 #include <pcigate/topology.h>
 
@@ -143,6 +144,25 @@ PG_EXPORT void pg_names_lookup(struct pg_names *names, const struct pg_cfg_layou
 
 /* ---- reports ------------------------------------------------------------------------ */
 
+/** The VFIO facts of a device opened through vfio-pci (pg_report_vfio_read()). */
+struct pg_report_vfio {
+	struct pg_vfio_info info;  /**< pg_vfio_info(): group, resets, IR, vectors, regions */
+	bool msix_direct;          /**< pg_vfio_msix_direct_map() under a guest-profile view */
+	const char *msix_why;      /**< static text: the reason that decided it */
+};
+
+/**
+ * Read the VFIO facts of an open vfio backend for a report, with the MSI-X direct-map
+ * decision a guest-profile mediator makes (the one `pcigate serve` logs at start). Reads
+ * only: the backend's cached region and IRQ info and its config region.
+ * @param be  borrowed: a backend from pg_backend_vfio_open()
+ * @param ret out, written on success only
+ * @return 0, -EINVAL (NULL argument, not a vfio backend). Not thread-safe with other uses
+ *         of be.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_report_vfio_read(struct pg_backend *be,
+						struct pg_report_vfio *ret);
+
 /** Everything a report needs about one device; all borrowed. */
 struct pg_report_dev {
 	const char *source;        /**< "sysfs" or "dump" */
@@ -154,6 +174,9 @@ struct pg_report_dev {
 	/** Live devices: IOMMU group, driver, reset methods, ACS isolation (pg_topo_read());
 	 *  NULL for dumps or when it could not be read. */
 	const struct pg_topo_dev *topology;
+	/** vfio:BDF devices: what VFIO offers and the MSI-X decision (pg_report_vfio_read());
+	 *  NULL otherwise. Text: a "VFIO:" section after the topology lines; JSON: "vfio". */
+	const struct pg_report_vfio *vfio;
 };
 
 /**

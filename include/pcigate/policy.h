@@ -157,8 +157,13 @@ enum pg_policy_flag {
 	PG_POLICY_F_NO_D3 = 1u << 3,        /**< "no-d3": never put the device into D3hot */
 	PG_POLICY_F_NO_EXT_CFG = 1u << 4,   /**< "no-ext-cfg": extended config space (0x100+)
 	                                         reads as zero and ignores writes */
+	PG_POLICY_F_RESET_REQUIRED = 1u << 5, /**< "reset-required": a VMM reset (QEMU's
+	                                         DEVICE_RESET) that cannot be carried out ends
+	                                         the connection and quiesces the device, instead
+	                                         of being refused to the VMM while serving goes
+	                                         on (docs/serve.md, "Resets") */
 };
-#define PG_POLICY_F__ALL 0x1fu              /**< every defined flag bit */
+#define PG_POLICY_F__ALL 0x3fu              /**< every defined flag bit */
 
 /** Bit of pg_policy_entry.reset_avoid for a method. */
 #define PG_POLICY_RESET_BIT(m) (1u << (unsigned)(m))

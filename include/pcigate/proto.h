@@ -209,6 +209,11 @@ PG_EXPORT void pg_proto_conn_free(struct pg_proto_conn *conn);
 /** Messages received and validated so far on conn. */
 PG_EXPORT uint64_t pg_proto_conn_count(const struct pg_proto_conn *conn);
 
+/** Bytes received but not yet consumed (part or all of the next message): while non-zero,
+ *  a caller that polls the transport's fd before pg_proto_recv() must not wait on it.
+ *  NULL: 0. */
+PG_EXPORT size_t pg_proto_conn_buffered(const struct pg_proto_conn *conn);
+
 /**
  * Read one whole message and validate it, with one transport receive when the message is
  * not already buffered (bytes of a following message are kept for the next call). On any
@@ -227,12 +232,18 @@ PG_EXPORT PG_MUST_CHECK int pg_proto_send_ret(struct pg_proto_conn *conn, uint64
 
 /* ---- dispatch ------------------------------------------------------------------------ */
 
+/** A handler op's "refused, keep serving": the request is answered as a failed operation
+ *  (all ones) but is no device failure, so the connection stays open. */
+#define PG_PROTO_REFUSED 1
+
 /**
- * What a server does with each command. Every op returns 0 or a negative errno; any op may
- * be NULL (then: reads return all ones, writes and resets are acknowledged and ignored,
- * SYNC_SYSMEM and SET_IRQFD fds are closed). A negative return is treated as a device
- * failure: reads answer all ones, the error goes back to the caller of
- * pg_proto_serve_one(), which should close the connection (fail closed).
+ * What a server does with each command. Every op returns 0, PG_PROTO_REFUSED or a negative
+ * errno; any op may be NULL (then: reads return all ones, writes and resets are
+ * acknowledged and ignored, SYNC_SYSMEM and SET_IRQFD fds are closed). A negative return
+ * is treated as a device failure: reads answer all ones, the error goes back to the caller
+ * of pg_proto_serve_one(), which should close the connection (fail closed).
+ * PG_PROTO_REFUSED answers all ones too, and pg_proto_serve_one() returns 1 (handled): the
+ * op has already logged and audited the refusal and left the device in a safe state.
  * sync_sysmem and set_irqfd receive the message and may steal its fds (set them to -1);
  * whatever is left is closed after the op returns, also on error.
  */
@@ -251,7 +262,8 @@ struct pg_proto_handler {
  * @param h   borrowed
  * @param ctx passed to every op
  * @param cmd out, may be NULL: the command handled (written when a message was received)
- * @return 1 (handled), 0 (clean EOF), -EPROTO (bad message; err says why), the handler's
+ * @return 1 (handled; also a request the handler refused with PG_PROTO_REFUSED, answered
+ *         with all ones), 0 (clean EOF), -EPROTO (bad message; err says why), the handler's
  *         negative errno (err names the command), or the transport's negative errno.
  */
 PG_EXPORT PG_MUST_CHECK int pg_proto_serve_one(struct pg_proto_conn *conn,
@@ -313,6 +325,15 @@ PG_EXPORT PG_MUST_CHECK int pg_sysmem_write(struct pg_sysmem *mem, uint64_t gpa,
 PG_EXPORT PG_MUST_CHECK int pg_sysmem_region(struct pg_sysmem *mem, unsigned i, uint64_t *gpa,
 					     uint64_t *size, void **vaddr);
 
+/**
+ * Identity of region i: non-zero, unchanged for as long as the region is (a replacement
+ * naming the same file, offset, size and guest address keeps the region, its mapping and
+ * its id; the fd sent again is closed), new for every other region. It is the token of a
+ * DMA mapping (pg_vfio_dma_sync()): same id and same vaddr mean the same memory.
+ * @return the id, 0 for NULL mem or i >= count.
+ */
+PG_EXPORT uint64_t pg_sysmem_region_id(const struct pg_sysmem *mem, unsigned i);
+
 
 /* ---- a mediated device served to QEMU 7.2 ------------------------------------------- */
 
@@ -343,8 +364,15 @@ struct pg_backend;
  *   read all ones and drop writes; DEVICE_RESET is acknowledged without a reset. This is
  *   how a live host device (sysfs backend, read-only) is served: config only. A BAR the
  *   backend refuses (-EPERM) also reads all ones and drops writes.
- * - DEVICE_RESET otherwise is pg_mediator_reset(): a reset the policy ("avoid") or the
- *   backend refuses is returned to the VMM as an error (and audited by the mediator).
+ * - DEVICE_RESET otherwise is pg_mediator_reset(). A reset with no method to carry it out
+ *   (-EPERM: the policy avoids every method; -EOPNOTSUPP: the device has none of the
+ *   allowed ones, like QEMU's edu) is refused (PG_PROTO_REFUSED: the VMM reads a failed
+ *   operation; the mediator audited it and reinitialised its virtual registers), the
+ *   device is brought to what the reinitialised view says (Bus Master off, and I/O and
+ *   Memory decode off except in the device-model profile) and serving goes on; with
+ *   PG_PROTO_DEV_RESET_REQUIRED it is a device failure instead. Any other reset error is
+ *   a device failure. After every VMM reset a vfio device's INTx is routed to QEMU's
+ *   irqfd again (a reset drops the kernel's interrupt routes).
  * SYNC_SYSMEM replaces a pg_sysmem table (fds kept, mapped lazily); SET_IRQFD fds are kept
  * (replacing closes the old ones) although QEMU 7.2 under TCG never consumes them
  * (docs/serve.md, mpqemu §7).
@@ -352,6 +380,10 @@ struct pg_backend;
 struct pg_proto_dev;
 
 #define PG_PROTO_DEV_READONLY 0x1u
+/** A DEVICE_RESET that cannot be carried out (no allowed method the device has) is a
+ *  device failure that closes the connection; without it the reset is refused to the VMM
+ *  and serving goes on (policy flag reset-required, docs/serve.md "Resets"). */
+#define PG_PROTO_DEV_RESET_REQUIRED 0x2u
 
 /** Counters of a served device. */
 struct pg_proto_dev_stats {
@@ -359,6 +391,9 @@ struct pg_proto_dev_stats {
 	uint64_t resets, sysmem, irqfd;
 	uint64_t unrouted;     /**< BAR accesses at an address inside no BAR */
 	uint64_t dropped;      /**< writes dropped by a transport limit or READONLY */
+	uint64_t resets_refused; /**< DEVICE_RESETs refused (no allowed method), served on */
+	uint64_t dma_mapped;   /**< vfio: regions mapped for DMA by SYNC_SYSMEMs */
+	uint64_t dma_kept;     /**< vfio: regions a SYNC_SYSMEM left mapped (unchanged) */
 };
 
 /** Log sink: syslog level and a message without trailing newline. */
@@ -368,7 +403,7 @@ typedef void (*pg_proto_log_fn)(void *data, int level, const char *msg);
  * Create a served device.
  * @param m     borrowed; must outlive the device; used only through this device afterwards
  * @param be    borrowed: the mediator's backend (BAR accessibility, quiesce)
- * @param flags 0 or PG_PROTO_DEV_READONLY
+ * @param flags 0, PG_PROTO_DEV_READONLY, PG_PROTO_DEV_RESET_REQUIRED
  * @param log   may be NULL
  * @return 0, -EINVAL (NULL m/be/ret, unknown flags, a mediator built without
  *         PG_MEDIATOR_TRANSPORT_QEMU72 or whose PG_MEDIATOR_OPT_READONLY differs from
@@ -404,8 +439,9 @@ PG_EXPORT PG_MUST_CHECK int pg_proto_dev_quiesce(struct pg_proto_dev *dev);
 /**
  * Name the vfio backend behind the device (needed when the backend given to
  * pg_proto_dev_new() wraps it; a vfio backend given there directly is used already). With
- * it: SYNC_SYSMEM maps every region for device DMA at IOVA = GPA (pinned; a region that
- * cannot be mapped fails the message and leaves nothing mapped), SET_IRQFD routes the
+ * it: SYNC_SYSMEM maps every region for device DMA at IOVA = GPA (pinned; only what changed
+ * is unmapped and mapped, pg_vfio_dma_sync(); a region that cannot be mapped fails the
+ * message and leaves nothing mapped), SET_IRQFD routes the
  * device's INTx to QEMU's irqfd with its resample eventfd as the unmask, and
  * pg_proto_dev_quiesce() also disables interrupts and removes every DMA mapping.
  * @param vfio borrowed, must outlive dev; NULL stops using one

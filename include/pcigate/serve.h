@@ -224,11 +224,37 @@ PG_EXPORT PG_MUST_CHECK int pg_serve_listen(const char *path, int *ret_fd, bool 
 PG_EXPORT PG_MUST_CHECK int pg_serve_accept(int lfd, const char *path, int *ret_cfd,
 					    char *why, size_t size);
 
+/** pg_serve_accept_watch(): watch_fd became readable before any connection. */
+#define PG_SERVE_RELEASED 3
+
 /**
- * Serve the attached socket until the peer disconnects, SIGTERM/SIGINT, a bad message or
- * a device failure. On a signal or an error the device is quiesced (Bus Master off,
- * reset where the backend can; a live device is never touched). Logs a LOG_INFO summary.
- * @return 0 (peer disconnected, or stopped by a signal and quiesced), PG_SERVE_CLOSED (the
+ * pg_serve_accept() that also ends the wait when watch_fd (borrowed; -1: none) becomes
+ * readable: a vfio device's request eventfd (pg_serve_request_fd()), so that a server still
+ * waiting for QEMU lets the kernel's unbind or hot removal proceed instead of blocking it.
+ * @return as pg_serve_accept(), or PG_SERVE_RELEASED (the socket is removed too).
+ */
+PG_EXPORT PG_MUST_CHECK int pg_serve_accept_watch(int lfd, const char *path, int watch_fd,
+						  int *ret_cfd, char *why, size_t size);
+
+/**
+ * The kernel's device-request eventfd of a vfio:BDF server (borrowed, owned by the
+ * backend), for pg_serve_accept_watch(); pg_serve_loop() watches it itself.
+ * @return the fd, or -1 (not vfio, NULL s, or the kernel offers no request channel).
+ */
+PG_EXPORT int pg_serve_request_fd(const struct pg_serve *s);
+
+/**
+ * Serve the attached socket until the peer disconnects, SIGTERM/SIGINT, a bad message,
+ * a device failure or, for a vfio:BDF device, the kernel's request for the device (an
+ * unbind from vfio-pci or a hot removal: its eventfd, pg_vfio_request_fd(), is polled with
+ * the socket). On a signal or an error the device is quiesced (Bus Master off, reset where
+ * the backend can; a live device is never touched); on a device request it is quiesced
+ * without a reset (the removal holds the device; vfio-pci resets it once released). A
+ * DEVICE_RESET the device has no allowed method for is refused to the VMM and serving goes
+ * on, unless the policy entry sets reset-required (docs/serve.md, "Resets"). Logs a
+ * LOG_INFO summary.
+ * @return 0 (peer disconnected, stopped by a signal or a device request and quiesced),
+ *         PG_SERVE_CLOSED (the
  *         connection was closed on a bad message or device failure, or quiescing failed;
  *         logged at LOG_ERR naming the message and the reason), -EINVAL (not attached).
  */

@@ -47,6 +47,13 @@ enum pg_topo_acs {
 	PG_TOPO_ACS_UNKNOWN,      /**< a bridge's extended config could not be read */
 };
 
+/** Whether the host remaps interrupts (pg_topo_irq_remap()). */
+enum pg_topo_irq_remap {
+	PG_TOPO_IR_UNKNOWN = 0,   /**< not read (a test sysfs tree), or unreadable */
+	PG_TOPO_IR_ON,            /**< an interrupt-remapping irqchip is in use */
+	PG_TOPO_IR_OFF,           /**< none: a device could forge MSIs to any vector */
+};
+
 /** One bridge above a function. */
 struct pg_topo_bridge {
 	char bdf[13];
@@ -79,6 +86,10 @@ struct pg_topo_dev {
 	struct pg_topo_bridge upstream[PG_TOPO_MAX_DEPTH]; /**< nearest first */
 	enum pg_topo_acs acs;
 	unsigned acs_at;                /**< GAP/UNKNOWN: index in upstream of the first cause */
+	/** Host interrupt remapping (pg_topo_irq_remap()), read only when the root is the real
+	 *  /sys (NULL): a test tree has no /proc of its own, so it stays UNKNOWN there. */
+	enum pg_topo_irq_remap irq_remap;
+	const char *irq_remap_why;      /**< static text: how irq_remap was decided */
 };
 
 /**
@@ -125,6 +136,62 @@ PG_EXPORT PG_MUST_CHECK int pg_topo_bridge_judge(const struct pg_cfg_layout *l,
 
 /** "isolated", "gap" or "unknown". Static storage. */
 PG_EXPORT const char *pg_topo_acs_name(enum pg_topo_acs acs);
+
+/* ---- single facts (one home for each: the vfio backend and `assign` use these) ------- */
+
+/**
+ * IOMMU group of a device and its other members with their drivers, as one line.
+ * @param root    sysfs root, NULL for "/sys"
+ * @param bdf     canonical or short BDF
+ * @param group   out: the group number
+ * @param members out: "0000:00:1f.0 (lpc_ich), 0000:00:1f.3 (no driver)" (truncated to
+ *                cap), or "no other member is listed"
+ * @return 0, -EINVAL (NULL argument, cap 0, malformed BDF), -ENODEV (no such device, or
+ *         in no IOMMU group), -ENAMETOOLONG, -errno from opening the tree.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_iommu_group(const char *root, const char *bdf, int *group,
+					   char *members, size_t cap);
+
+/**
+ * IOMMU group of a device and every member (itself included), sorted canonical BDFs.
+ * @param members out: max entries; written on success only
+ * @param ret_n   out: members written
+ * @return 0, -EINVAL, -ENODEV (no such device, or in no IOMMU group), -E2BIG (more than
+ *         max members, or more than PG_TOPO_MAX_GROUP), -ENOMEM, -errno from opening the
+ *         tree.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_iommu_group_list(const char *root, const char *bdf, int *group,
+						char (*members)[13], size_t max,
+						size_t *ret_n);
+
+/**
+ * Name of the driver bound to a device (ROOT/bus/pci/devices/BDF/driver); a name that is
+ * not a short identifier reads "?".
+ * @param out at least PG_TOPO_DRIVER_LEN (64) bytes: "" when unbound
+ * @return 0, -EINVAL, -ENODEV (no such device), -errno from opening the tree.
+ */
+PG_EXPORT PG_MUST_CHECK int pg_pci_driver(const char *root, const char *bdf, char out[64]);
+
+/**
+ * Whether the host remaps interrupts: an "IR-" irqchip in PROC/interrupts is on; none is
+ * off (why says whether allow_unsafe_interrupts is set); an unreadable file is unknown.
+ * With allow_unsafe_interrupts off a vfio type1
+ * container attach fails without remapping, so an open vfio device proves it on its own
+ * (the vfio backend says so).
+ * @param root      sysfs root for the module parameter, NULL for "/sys"
+ * @param proc_root NULL for "/proc"
+ * @param why       out, may be NULL: static text
+ * Reentrant.
+ */
+PG_EXPORT enum pg_topo_irq_remap pg_topo_irq_remap(const char *root, const char *proc_root,
+						   const char **why);
+
+/** "on", "off" or "unknown". Static storage. */
+PG_EXPORT const char *pg_topo_irq_remap_name(enum pg_topo_irq_remap state);
+
+/** Whether vfio_iommu_type1's allow_unsafe_interrupts is set (ROOT/module/...; NULL root:
+ *  "/sys"). pcigate never sets it. */
+PG_EXPORT bool pg_topo_unsafe_interrupts(const char *root);
 
 #ifdef __cplusplus
 }

@@ -215,8 +215,6 @@ void pg_cli_warn_guesses(const char *cmd, const char *device, const struct pg_ba
 int pg_cli_vfio_open(const char *cmd, const char *bdf, struct pg_backend **ret);
 /* "pcigate CMD: BDF: MSI-X table: trapped (why)" on stderr; nothing for other backends. */
 void pg_cli_vfio_decision(const char *cmd, struct pg_backend *be, const struct pg_mediator *m);
-/* The VFIO section of `inspect`: group and members, driver, reset, IR, MSI-X decision. */
-void pg_cli_vfio_facts(FILE *out, struct pg_backend *be, const struct pg_mediator *m);
 
 /* launch --device DEVICE[,addr=DD[.F]][,multifunction=on|off][,rom=FILE|off]
  * (launch-device.c) */

@@ -62,6 +62,7 @@ struct run {
 	bool failed_threshold;
 	bool out_error;
 	size_t unprivileged;        /* live devices read in fewer than 256 bytes */
+	const struct pg_report_vfio *vfio; /* read_vfio(): the device being added, or NULL */
 	char first_short[13];
 };
 
@@ -80,7 +81,7 @@ void pg_cmd_inspect_usage(FILE *out)
 	      "  BDF              a live device, [dddd:]bb:dd.f\n"
 	      "  vfio:BDF         a device bound to vfio-pci, read through VFIO, with its\n"
 	      "                   IOMMU group and members, driver, reset methods, interrupt\n"
-	      "                   remapping and the MSI-X direct-map decision (text only)\n"
+	      "                   remapping and the MSI-X direct-map decision\n"
 	      "  --dump FILE      an `lspci -x` or `lspci -vvv -xxxx` style dump, or what\n"
 	      "                   `pcigate dump` writes (may repeat; several devices per file)\n"
 	      "  --json           print one JSON document (docs/json-schema.md)\n"
@@ -319,6 +320,7 @@ static void emit_text(struct run *run, const struct device *d)
 		return;
 	}
 	device_report_dev(d, &rd);
+	rd.vfio = run->vfio;
 	r = pg_report_text_flags(&rd, use_color(&run->opts) ? PG_REPORT_COLOR : 0, &text);
 	if (r < 0) {
 		pg_cli_error("inspect", "%s: cannot render report: %s", d->name, strerror(-r));
@@ -347,6 +349,7 @@ static void emit_json(struct run *run, const struct device *d)
 		}
 	}
 	device_report_dev(d, &rd);
+	rd.vfio = run->vfio;
 	if (r == 0)
 		r = pg_report_json_device(&rd, run->ndevs, &text);
 	if (r < 0) {
@@ -502,14 +505,14 @@ static void read_bdf(struct run *run, const char *bdf)
 	}
 }
 
-/* A device bound to vfio-pci: the report, then (text mode) the VFIO facts with the MSI-X
- * decision of a guest-profile mediator. Reads only: config region and region info. */
+/* A device bound to vfio-pci: the report with its VFIO section (what VFIO offers, the
+ * MSI-X decision of a guest-profile mediator). Reads only: config region and region info. */
 static void read_vfio(struct run *run, const char *bdf)
 {
 	uint8_t cfg[PG_CFG_EXT_LEN];
 	struct pg_cfg_bar_sizes sizes;
+	struct pg_report_vfio rv;
 	struct pg_backend *be = NULL;
-	struct pg_mediator *m = NULL;
 	int r;
 
 	if (pg_cli_vfio_open("inspect", bdf, &be) < 0) {
@@ -517,16 +520,14 @@ static void read_vfio(struct run *run, const char *bdf)
 		return;
 	}
 	r = pg_backend_snapshot(be, cfg, &sizes);
-	if (r >= 0)
+	if (r >= 0) {
+		run->vfio = pg_report_vfio_read(be, &rv) == 0 ? &rv : NULL;
 		r = add_device(run, "vfio", bdf, bdf, cfg, (size_t)r, &sizes, true);
+		run->vfio = NULL;
+	}
 	if (r < 0) {
 		pg_cli_error("inspect", "%s: %s", bdf, strerror(-r));
 		run->input_error = true;
-	} else if (!run->opts.json) {
-		if (pg_mediator_new(be, NULL, &m) < 0)
-			m = NULL;
-		pg_cli_vfio_facts(stdout, be, m);
-		pg_mediator_free(m);
 	}
 	pg_backend_close(be);
 }

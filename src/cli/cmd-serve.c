@@ -241,9 +241,10 @@ int pg_serve_opt(const char *cmd, int c, const char *v, struct pg_serve_opts *o)
 	return 1;
 }
 
-/* --socket: listen (replacing a stale socket), then wait for QEMU; SIGTERM while waiting
- * is a clean stop (PG_SERVE_STOPPED, returned as -EINTR). */
-static int listen_accept(const char *path)
+/* --socket: listen (replacing a stale socket), then wait for QEMU; SIGTERM while waiting,
+ * or the kernel asking for a vfio device back, is a clean stop (PG_SERVE_STOPPED or
+ * PG_SERVE_RELEASED, returned as -EINTR). */
+static int listen_accept(const char *path, int watch_fd)
 {
 	char why[256] = "";
 	bool stale = false;
@@ -257,12 +258,12 @@ static int listen_accept(const char *path)
 	if (stale)
 		fprintf(stderr, "pcigate: serve: %s: replaced a stale socket\n", path);
 	fprintf(stderr, "pcigate: serve: listening on %s\n", path);
-	rc = pg_serve_accept(lfd, path, &cfd, why, sizeof(why));
-	if (rc == PG_SERVE_STOPPED)
+	rc = pg_serve_accept_watch(lfd, path, watch_fd, &cfd, why, sizeof(why));
+	if (rc == PG_SERVE_STOPPED || rc == PG_SERVE_RELEASED)
 		fprintf(stderr, "pcigate: serve: %s: %s\n", path, why);
 	else if (rc < 0)
 		pg_cli_error("serve", "--socket %s: %s", path, why);
-	return rc == 0 ? cfd : rc == PG_SERVE_STOPPED ? -EINTR : rc;
+	return rc == 0 ? cfd : rc > 0 ? -EINTR : rc;
 }
 
 /* --rom-size N[K|M]: the romsize= QEMU was given with its romfile= (docs/serve.md,
@@ -364,7 +365,7 @@ int pg_cmd_serve(int argc, char **argv)
 			pg_cli_server_close(&srv);
 			return PG_EXIT_INPUT;
 		}
-		fd = listen_accept(sock);
+		fd = listen_accept(sock, pg_serve_request_fd(srv.s));
 		if (fd < 0) {
 			pg_cli_server_close(&srv);
 			return fd == -EINTR ? PG_EXIT_OK : PG_EXIT_INPUT;

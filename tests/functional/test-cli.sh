@@ -135,6 +135,7 @@ live-topology)
 	out_has "  reset      flr bus (the kernel's reset_method, in order)"
 	out_has "  upstream   0000:00:1c.0"
 	out_has "  isolation  ACS isolates every bridge above"
+	out_has "  irq remap  unknown (not read: a sysfs tree other than /sys was given)"
 	run inspect --sysfs-root "$s" 04:00.1
 	expect_rc 0
 	out_has "  iommu      group 8 with 1 other function: 0000:04:00.0"
@@ -152,6 +153,8 @@ live-topology)
 	"$JSONCHECK" --devices 2 <"$tmp/out" || fail "JSON with topology"
 	out_has '"acs": "gap"'; out_has '"acs_at": "0000:00:1d.0"'; out_has '"iommu_group": 8'
 	out_has '"reset_method": "flr bus"'; out_has '"driver": "igb"'
+	# a test tree has no /proc of its own: interrupt remapping is not guessed from the host's
+	out_has '"interrupt_remapping": "unknown"'; out_has '"vfio": null'
 	run inspect --sysfs-root "$s" --tree
 	expect_rc 0; err_empty
 	out_has "0000:00:1c.0 "; out_has "ACS: isolates)"
@@ -396,11 +399,14 @@ live-readonly)
 	grep -q '"config"\|/config"' "$tmp/sys" || fail "config files were not read"
 	# The topology module opens /sys, each device directory (by its BDF), reset_method and
 	# an IOMMU group's device list; links (driver, iommu_group) are read with readlinkat.
+	# Interrupt remapping: /proc/interrupts (openat on /proc) and, without it, the
+	# allow_unsafe_interrupts parameter of vfio_iommu_type1.
 	allowed='"/sys/bus/pci/devices(/[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])?"'
 	allowed+='|"/sys/bus/pci/devices/[0-9a-f:.]+/(config|resource)"'
 	allowed+='|"/sys", O_RDONLY'
+	allowed+='|"/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", O_RDONLY'
 	allowed+='|openat2?\([0-9]+, "([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]|config|resource|'
-	allowed+='reset_method|kernel/iommu_groups/[0-9]+/devices)"'
+	allowed+='reset_method|interrupts|kernel/iommu_groups/[0-9]+/devices)"'
 	if grep -v -E "$allowed" "$tmp/sys" >"$tmp/other"; then
 		fail "opened other files: $(head -3 "$tmp/other")"
 	fi

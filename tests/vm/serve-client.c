@@ -38,11 +38,23 @@
  *            Master.
  *   policy   --policy with class keys and --audit: stderr and every audit record name the
  *            applied entry (FILE:LINE KEY "NAME" (profile P)).
+ *   noreset  an edu-like dump (no FLR, no PM) under a policy allowing only flr and pm:
+ *            QEMU's DEVICE_RESET at machine start is answered as a failed operation,
+ *            audited (reset:unsupported) and logged, and serving goes on with the guest's
+ *            Command back at 0; with the policy flag reset-required the same reset
+ *            closes the connection (exit 1). DUMP is not used.
  *   vfio     DUMP is vfio:BDF of QEMU's edu bound to vfio-pci (run inside the VM harness
- *            guest, tests/vm/vfio-test.py): SYNC_SYSMEM with a memfd is mapped for DMA, an
- *            edu DMA round trip lands in the memfd, edu's INTx reaches the irqfd and the
+ *            guest, tests/vm/vfio-test.py): SYNC_SYSMEM with a memfd is mapped for DMA (sent
+ *            again unchanged, it stays mapped: no unmap/map), an
+ *            edu DMA round trip lands in the memfd, QEMU's machine-start DEVICE_RESET is
+ *            refused (edu has no reset method) and serving goes on, edu's INTx reaches the
+ *            irqfd and the
  *            resample eventfd re-arms it, a shrink of the memfd under the mapping crashes
  *            nothing, and SIGTERM quiesces (Bus Master off in the real Command register).
+ *   request  DUMP is vfio:BDF (in the VM guest): while serve holds the device, a child
+ *            unbinds it from vfio-pci; the kernel's device request must make serve
+ *            quiesce (Bus Master off in hardware) and exit 0 within 20 s, after which
+ *            the unbind completes.
  * Exit status 0 pass, 1 fail.
  */
 #include <errno.h>
@@ -380,6 +392,94 @@ static void mode_policy(char *pcigate, char *dump)
 		fclose(f);
 	unlink(audit);
 	unlink(pol);
+	rmdir(dir);
+}
+
+/* An endpoint like QEMU's edu: no capabilities, so no FLR and no PM reset. */
+static const char edu_dump[] =
+	"00:02.0 Unclassified device [00ff]: Device 1234:11e8 (rev 10)\n"
+	"# pcigate: bar0=1M bar1=0 bar2=0 bar3=0 bar4=0 bar5=0 rom=0\n"
+	"00: 34 12 e8 11 00 00 10 00 10 00 ff 00 00 00 00 00\n"
+	"10: 00 00 a0 fe 00 00 00 00 00 00 00 00 00 00 00 00\n"
+	"20: 00 00 00 00 00 00 00 00 00 00 00 00 f4 1a 00 11\n"
+	"30: 00 00 00 00 00 00 00 00 00 00 00 00 0b 01 00 00\n";
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	check(f && fputs(text, f) >= 0, "write %s", path);
+	if (f)
+		fclose(f);
+}
+
+/* One server of the edu-like device whose policy allows only FLR and PM (it has neither),
+ * as QEMU drives it at machine start: DEVICE_RESET first, then the guest's accesses. */
+static void noreset_run(char *pcigate, const char *dir, bool required)
+{
+	char dump[256], pol[256], audit[256], out[8192], line[2048], b;
+	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3", "--policy", pol,
+			 "--audit", audit, "--verbose", NULL };
+	struct child c;
+	bool audited = false;
+	FILE *f;
+	int rc;
+
+	snprintf(dump, sizeof(dump), "%s/edu.txt", dir);
+	snprintf(pol, sizeof(pol), "%s/p.yaml", dir);
+	snprintf(audit, sizeof(audit), "%s/audit.jsonl", dir);
+	write_file(dump, edu_dump);
+	write_file(pol, required ? "version: 1\ndevices:\n  - match: \"1234:11e8\"\n"
+			"    reset: { prefer: [flr, pm] }\n    flags: [reset-required]\n"
+			: "version: 1\ndevices:\n  - match: \"1234:11e8\"\n"
+			"    reset: { prefer: [flr, pm] }\n");
+	unlink(audit);
+	spawn(&c, argv);
+	check(cfg(c.sk, true, 0x04, 0x0006, 2) == 0, "Command write");
+	send_msg(c.sk, PG_PROTO_DEVICE_RESET, NULL, 0, NULL, 0);
+	check(await_ret(c.sk) == UINT64_MAX, "DEVICE_RESET not answered as a failed operation");
+	if (required) {
+		check(recv(c.sk, &b, 1, 0) == 0, "socket not closed (reset-required)");
+	} else {
+		/* served on: the guest's view started over (Command 0), IDs still read */
+		check(cfg(c.sk, false, 0x04, 0, 2) == 0, "Command after the refused reset");
+		check(cfg(c.sk, false, 0x00, 0, 4) == 0x11e81234, "IDs after the refused reset");
+		check(cfg(c.sk, true, 0x04, 0x0002, 2) == 0, "Command write after the reset");
+		check(cfg(c.sk, false, 0x04, 0, 2) == 0x0002, "Command read back");
+	}
+	rc = finish(&c, out, sizeof(out));
+	check(rc == (required ? 1 : 0), "serve exited %d (reset-required %d):\n%s", rc, required,
+	      out);
+	check(strstr(out, "device reset refused") != NULL, "stderr does not name the refusal:\n%s",
+	      out);
+	if (required)
+		check(strstr(out, "(policy flag reset-required)") != NULL &&
+		      strstr(out, "closing the connection after message 2: DEVICE_RESET") != NULL,
+		      "the closing is not explained:\n%s", out);
+	else
+		check(strstr(out, "serving on") != NULL && strstr(out, "(1 refused)") != NULL,
+		      "no refusal in the log or summary:\n%s", out);
+	f = fopen(audit, "r");
+	while (f && fgets(line, sizeof(line), f))
+		audited |= strstr(line, "\"rule\":\"reset:unsupported\"") != NULL;
+	if (f)
+		fclose(f);
+	check(audited, "no reset:unsupported audit record");
+	unlink(audit);
+	unlink(pol);
+	unlink(dump);
+}
+
+/* A device with no reset method the policy allows (docs/serve.md "Resets"). */
+static void mode_noreset(char *pcigate, char *dump)
+{
+	char dir[] = "/tmp/pg-serve-noreset-XXXXXX", ignored[256];
+
+	(void)dump;
+	if (trace_dir(dir, ignored, sizeof(ignored)) < 0)
+		return;
+	noreset_run(pcigate, dir, false);
+	noreset_run(pcigate, dir, true);
 	rmdir(dir);
 }
 
@@ -873,6 +973,12 @@ static void mode_vfio(char *pcigate, char *spec)
 	p[8] = 64 << 20;
 	send_msg(c.sk, PG_PROTO_SYNC_SYSMEM, p, sizeof(p), &ram, 1);
 	send_msg(c.sk, PG_PROTO_SET_IRQFD, NULL, 0, ev, 2);
+	/* QEMU re-sends the same table after each memory-topology change: kept mapped */
+	send_msg(c.sk, PG_PROTO_SYNC_SYSMEM, p, sizeof(p), &ram, 1);
+	/* QEMU's machine-start reset: edu has no reset method, so it is refused (all ones)
+	 * and serving goes on, INTx still routed to the irqfd */
+	send_msg(c.sk, PG_PROTO_DEVICE_RESET, NULL, 0, NULL, 0);
+	check(await_ret(c.sk) == UINT64_MAX, "DEVICE_RESET on edu not refused");
 	vfio_dma_and_intx(&c, ram, ev);
 	check(fstat(ram, &st) == 0 && st.st_size == 0x100000, "the shrunk file grew back");
 	check(kill(c.pid, SIGTERM) == 0, "kill: %s", strerror(errno));
@@ -880,6 +986,10 @@ static void mode_vfio(char *pcigate, char *spec)
 	rc = finish(&c, out, sizeof(out));
 	check(rc == 0, "serve exited %d after SIGTERM, expected 0:\n%s", rc, out);
 	check(strstr(out, "device quiesced") != NULL, "no quiesce reported:\n%s", out);
+	check(strstr(out, "device reset refused") != NULL && strstr(out, "(1 refused)") != NULL,
+	      "the refused DEVICE_RESET is not logged:\n%s", out);
+	check(strstr(out, "sync-sysmem 2 (dma: 1 mapped, 1 kept)") != NULL,
+	      "the unchanged SYNC_SYSMEM was not kept mapped:\n%s", out);
 	check(!(sysfs_command(spec) & 4), "Bus Master still on in hardware (cmd %#x)",
 	      sysfs_command(spec));
 	printf("%s", out);
@@ -888,11 +998,58 @@ static void mode_vfio(char *pcigate, char *spec)
 	close(ev[1]);
 }
 
+/* The kernel asks for a served vfio device back: an unbind from vfio-pci (by a child: the
+ * write blocks until the device is released) must make serve quiesce and exit 0 within
+ * seconds, saying why; then the unbind completes and Bus Master is off in hardware. */
+static void mode_request(char *pcigate, char *spec)
+{
+	char *argv[] = { pcigate, "serve", "--device", spec, "--fd", "3", "--verbose", NULL };
+	char path[128], out[8192];
+	struct child c;
+	struct timespec t0, t1;
+	pid_t unbinder;
+	int rc, urc;
+
+	spawn(&c, argv);
+	check(cfg(c.sk, false, 0x00, 0, 2) != UINT64_MAX - 1, "first read");
+	check(cfg(c.sk, true, 0x04, 0x0006, 2) == 0, "Command: memory + bus master");
+	check(sysfs_command(spec) & 4, "Bus Master not on in hardware (cmd %#x)",
+	      sysfs_command(spec));
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", spec + 5);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	unbinder = fork();
+	if (unbinder == 0) {
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+		_exit(fd >= 0 && write(fd, spec + 5, strlen(spec + 5)) ==
+		      (ssize_t)strlen(spec + 5) ? 0 : 1);
+	}
+	rc = wait_bounded(c.pid, 20000);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	urc = wait_bounded(unbinder, 20000);
+	c.pid = -1;
+	close(c.sk);
+	read_all(c.out, out, sizeof(out));
+	close(c.out);
+	check(rc == 0, "serve exited %d after the unbind request, expected 0 (-1: still "
+	      "running after 20 s):\n%s", rc, out);
+	check(urc == 0, "the unbind did not complete (%d)", urc);
+	check(strstr(out, "the kernel asks for the device back") != NULL &&
+	      strstr(out, "device quiesced") != NULL, "no request/quiesce in the log:\n%s", out);
+	check(!(sysfs_command(spec) & 4), "Bus Master still on in hardware (cmd %#x)",
+	      sysfs_command(spec));
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", spec + 5);
+	check(access(path, F_OK) != 0, "the device is still bound to a driver");
+	printf("request: serve exited %.0f ms after the unbind began\n",
+	       (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	printf("%s", out);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
 		fprintf(stderr, "usage: serve-client PCIGATE DUMP realize|bad|sandbox|term|probe|"
-			"refused|listen|fifo|epipe|stuck|pdeath|vfio|policy\n");
+			"refused|listen|fifo|epipe|stuck|pdeath|vfio|policy|noreset|request\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -922,6 +1079,10 @@ int main(int argc, char **argv)
 		mode_vfio(argv[1], argv[2]);
 	else if (!strcmp(argv[3], "policy"))
 		mode_policy(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "request"))
+		mode_request(argv[1], argv[2]);
+	else if (!strcmp(argv[3], "noreset"))
+		mode_noreset(argv[1], argv[2]);
 	else
 		return 2;
 	printf("%s: %s\n", argv[3], failures ? "FAIL" : "PASS");

@@ -15,15 +15,17 @@ asserts that every expected check ran and passed, plus the open/refusal messages
                 inputs (bad BDFs, non-viable group, removed device, a device removed
                 while held: the kernel's request is seen and honoured), quiesce on close;
                 pcigate inspect/view/session vfio:BDF in the guest; `pcigate serve --device
-                vfio:BDF` driven by serve-client (SYNC_SYSMEM DMA, INTx irqfd, memfd shrink,
-                SIGTERM quiesce); SIGKILL of a server under `pcigate launch` (launch
+                vfio:BDF` driven by serve-client (SYNC_SYSMEM DMA, the machine-start
+                DEVICE_RESET refused on edu and served on, INTx irqfd, memfd shrink, SIGTERM
+                quiesce; an unbind while served: serve quiesces and exits); SIGKILL of a server under `pcigate launch` (launch
                 quiesces).
   vfio-unsafe   intremap=off: type1 refuses the group (pcigate never sets the knob); after
                 the test sets allow_unsafe_interrupts, the MSI-X direct map is refused
                 with the reason.
   vfio-bench    (suite vm-bench) mediated vs raw VFIO config and BAR reads.
-  vfio-nested   (suite vm-slow, ~3 min) `pcigate launch` inside the guest serves the nvme
-                (vfio) to an inner guest (TCG in TCG), which reads and writes its BAR0.
+  vfio-nested   (suite vm-slow, ~3 min) `pcigate launch` inside the guest serves edu (vfio,
+                no reset method: QEMU's machine-start DEVICE_RESET is refused and served on)
+                to an inner guest (TCG in TCG), which reads and writes its BAR0.
 
 usage: vfio-test.py --scenario NAME --pcigate PATH --guest-tool PATH --serve-client PATH
                     --source DIR --work DIR [--timeout S]
@@ -232,6 +234,19 @@ def scenario_vfio(serial, errs):
         errs.append("reset_method restore was not checked after every list")
     if not re.search(r"^vfio: PASS$", serial, re.M) or "PG-VM: SERVE-RC 0" not in serial:
         errs.append("pcigate serve --device vfio:%s (serve-client vfio) failed" % EDU)
+    if not re.search(r"^request: PASS$", serial, re.M) or \
+            "PG-VM: SERVE-REQUEST-RC 0" not in serial:
+        errs.append("pcigate serve --device vfio:%s did not let go of the device when "
+                    "the kernel asked (serve-client request)" % NVME_RP)
+    if not re.search(r"^PG-VM: ACCEPT-REQUEST unbind-rc=0$", serial, re.M) or \
+            not re.search(r"^PG-VM: ACCEPT-REQUEST serve-rc=0 sock=0$", serial, re.M) or \
+            "the kernel asks for the device back (unbind or removal) while waiting for a " \
+            "connection" not in serial:
+        errs.append("pcigate serve --socket waiting for QEMU did not let go of vfio:%s "
+                    "when the kernel asked" % NVME_RP)
+    m = re.search(r"^request: serve exited (\d+) ms after the unbind began$", serial, re.M)
+    if m:
+        print("request: serve exited %s ms (guest time) after the unbind began" % m.group(1))
 
 
 def scenario_cli(serial, errs):
@@ -242,8 +257,8 @@ def scenario_cli(serial, errs):
         return
     out = m.group(0)
     rcs = dict(re.findall(r"^PG-VM: CLI-RC (\S+) (\d+)$", out, re.M))
-    want_rc = {"inspect": "0", "inspect-nonviable": "3", "inspect-bad": "2", "view": "0",
-               "session": "0"}
+    want_rc = {"inspect": "0", "inspect-json": "0", "inspect-nonviable": "3",
+               "inspect-bad": "2", "view": "0", "session": "0"}
     for k, v in want_rc.items():
         if rcs.get(k) != v:
             errs.append("pcigate %s exited %s, expected %s" % (k, rcs.get(k), v))
@@ -255,6 +270,14 @@ def scenario_cli(serial, errs):
                  "0000:00:1f.3 (i801_smbus)", "not a PCI address after vfio:",
                  "0000:00:02.0 VFIO device", "00: 34 12 e8 11",
                  "VFIO device (writes, BAR accesses and resets reach it"):
+        if text not in out:
+            errs.append("CLI output lacks %r" % text)
+    # inspect --json carries the VFIO section and the host's interrupt remapping (topology),
+    # and a plain live BDF shows interrupt remapping too
+    for text in ('PG-VM: JSON "interrupt_remapping":"on"', 'PG-VM: JSON "device_reset":true',
+                 'PG-VM: JSON "interrupt_remapping":true', 'PG-VM: JSON "msix":65',
+                 'PG-VM: JSON "direct_map":true', 'PG-VM: JSON "iommu_group":3',
+                 "PG-VM: LIVE   irq remap  on (the kernel's irqchips remap interrupts"):
         if text not in out:
             errs.append("CLI output lacks %r" % text)
     # Only the Command write reached the device; Interrupt Line and Cache Line stayed virtual.
@@ -326,15 +349,30 @@ def scenario_unsafe(serial, errs):
 
 
 def scenario_bench(serial, errs):
-    m = re.search(r"^PG-VM: BENCH (.*)$", serial, re.M)
-    if not m:
-        errs.append("no BENCH line")
-    else:
-        print("bench: " + m.group(1))
+    """Prints the figures; asserts the deterministic ones: a mediated read of Command (the
+    mediator reads the hardware every time) makes exactly the one pread a raw read makes,
+    and no read failed."""
+    lines = re.findall(r"^PG-VM: (BENCH\S* .*)$", serial, re.M)
+    for line in lines:
+        print("bench: " + line)
+    m = re.search(r"^PG-VM: BENCH n=\d+ .*errors=(\d+)$", serial, re.M)
+    if not m or m.group(1) != "0":
+        errs.append("bench: no summary line, or reads failed: %r" % (m and m.group(0)))
+    for name in ("cmd", "cfg16", "bar"):
+        if not re.search(r"^PG-VM: BENCH-PAIR %s .*ratio_median=[\d.]+" % name, serial, re.M):
+            errs.append("bench: no interleaved %s figures" % name)
+    s = re.search(r"^PG-VM: BENCH-SYSCALLS .*cmd_raw=([\d.]+) cmd_mediated=([\d.]+)", serial,
+                  re.M)
+    if not s or float(s.group(1)) != 1.0 or float(s.group(2)) != 1.0:
+        errs.append("bench: preads per Command read raw/mediated are not 1/1: %r" %
+                    (s and s.group(0)))
+    if not re.search(r"^PG-VM: BENCH-CPU mediator_cmd_ns_median=", serial, re.M):
+        errs.append("bench: no mediator CPU figures")
 
 
 def scenario_nested(serial, errs):
-    """Timing of the nested boot, and edu's registers as the inner guest read them."""
+    """Timing of the nested boot, edu's registers as the inner guest read them, and the
+    refused machine-start reset."""
     start = re.search(r"^PG-VM: NESTED-START uptime=([\d.]+)", serial, re.M)
     end = re.search(r"^PG-VM: NESTED-END rc=(\d+) uptime=([\d.]+)", serial, re.M)
     begin = re.search(r"PG-NESTED: BEGIN uptime=([\d.]+)", serial)
@@ -342,10 +380,12 @@ def scenario_nested(serial, errs):
         print("nested: launch to inner power-off %.1f s of outer guest time (rc %s); inner "
               "guest uptime at /init %s s" % (float(end.group(2)) - float(start.group(1)),
                                                end.group(1), begin and begin.group(1)))
-    if not re.search(r"PG-NESTED: mmio r32 0x8 0x00010400", serial):
-        errs.append("the inner guest did not read nvme's Version (1.4) through pcigate")
-    if not re.search(r"PG-NESTED: mmio r32 0x28 0x12345000", serial):
-        errs.append("the inner guest's write/read of nvme's ASQ did not round-trip")
+    if not re.search(r"PG-NESTED: mmio r32 0x0 0x010000ed", serial):
+        errs.append("the inner guest did not read edu's identification through pcigate")
+    if not re.search(r"PG-NESTED: mmio r32 0x4 0xedcba987", serial):
+        errs.append("the inner guest's liveness check of edu (inverse of 0x12345678) failed")
+    if "device reset refused (the device has no allowed reset method)" not in serial:
+        errs.append("QEMU's DEVICE_RESET of edu (no reset method) was not refused and logged")
     if not end or end.group(1) != "0":
         errs.append("pcigate launch in the guest exited %s" % (end and end.group(1)))
 

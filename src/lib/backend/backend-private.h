@@ -116,6 +116,7 @@ struct pg_vfio_region {
 
 struct pg_vfio_dma {
 	uint64_t iova, size, vaddr;
+	uint64_t token;             /* the caller's identity of the memory; 0: none */
 };
 
 /* IOVA window the IOMMU accepts (VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE). */
@@ -169,18 +170,20 @@ int pg_vfio_backend_reset(struct pg_backend *be, const enum pg_reset_method *met
 int pg_vfio_quiesce_dev(struct pg_vfio_dev *d);
 void pg_vfio_log(const struct pg_vfio_dev *d, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Host facts (vfio-host.c): the group number of bdf (-ENOENT without one); the other
- * members of group with their drivers as one line; reset_method into d (kept open for
- * narrowing when writable); whether allow_unsafe_interrupts is set. */
-int pg_vfio_group_of(const char *root, const char *bdf, int *ret);
-void pg_vfio_group_members(const char *root, int group, const char *self, char *out,
-			   size_t cap);
+/* reset_method into d (vfio-host.c; kept open for narrowing when writable). The group,
+ * its members, drivers and interrupt remapping come from the topology module. */
 void pg_vfio_read_reset_method(struct pg_vfio_dev *d);
-bool pg_vfio_unsafe_interrupts(const char *root);
 /* Format err->msg (err may be NULL) and return rc: the open/assign refusals. */
 int pg_vfio_fail(struct pg_vfio_error *err, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Every DMA mapping removed, ours and the container's (vfio-dma.c; failures logged). */
+void pg_vfio_unmap_all_dev(struct pg_vfio_dev *d);
+/* The bookkeeping of pg_vfio_dma_sync() (pure): validate the new table r[0..n) and say
+ * which current mappings stay (bit i of *keep: d->dma[i]) and which entries must be
+ * mapped (bit j of *map: r[j]). Errors as pg_vfio_dma_sync(). */
+int pg_vfio_dma_plan(const struct pg_vfio_dev *d, const struct pg_vfio_dma_region *r,
+		     unsigned n, uint64_t *keep, uint64_t *map) __attribute__((warn_unused_result));
 /* Validate a new DMA mapping against the table and the IOMMU's limits (pure; see
  * pg_vfio_dma_map() for the errors). */
 int pg_vfio_dma_check(const struct pg_vfio_dev *d, uint64_t iova, uint64_t vaddr,

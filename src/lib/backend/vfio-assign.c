@@ -11,7 +11,6 @@
  * The sysfs tree is read under ROOT (tests use a fake one); nothing is written before every
  * check passed.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -90,31 +89,34 @@ static bool viable_driver(const char *drv)
 	       !strcmp(drv, "pcieport");
 }
 
-/* Every other member of the group must be unbound or bound to a driver vfio accepts. */
+/* Every other member of the group must be unbound or bound to a driver vfio accepts. The
+ * members come from the topology module, the one reader of IOMMU groups. */
 static int check_group(const char *root, const char *bdf, struct pg_vfio_error *err)
 {
-	char members[512], bad[512] = "", path[PATH_MAX];
-	struct dirent **names = NULL;
-	size_t used = 0;
-	int group, r, n;
+	char members[512], bad[512] = "", (*list)[13] = malloc(PG_TOPO_MAX_GROUP * 13);
+	size_t used = 0, n = 0;
+	int group, r;
 
+	if (!list)
+		return -ENOMEM;
 	r = pg_iommu_group(root, bdf, &group, members, sizeof(members));
-	if (r < 0)
-		return fail(err, -ENODEV, "%s: no IOMMU group (is an IOMMU enabled, e.g. "
-			    "intel_iommu=on?)", bdf);
-	(void)snprintf(path, sizeof(path), "%s/kernel/iommu_groups/%d/devices", root, group);
-	n = scandir(path, &names, NULL, alphasort);
-	for (int i = 0; i < n; i++) {
-		char drv[64];
-		const char *dn = names[i]->d_name;
-
-		if (dn[0] != '.' && strcmp(dn, bdf) && pg_pci_driver(root, dn, drv) == 0 &&
-		    !viable_driver(drv) && used < sizeof(bad))
-			used += (size_t)snprintf(bad + used, sizeof(bad) - used, "%s%s (%s)",
-						 used ? ", " : "", dn, drv);
-		free(names[i]);
+	if (r == 0)
+		r = pg_iommu_group_list(root, bdf, &group, list, PG_TOPO_MAX_GROUP, &n);
+	if (r < 0) {
+		free(list);
+		return fail(err, r == -E2BIG ? -EBUSY : -ENODEV, r == -E2BIG ?
+			    "%s: its IOMMU group has too many members to check" :
+			    "%s: no IOMMU group (is an IOMMU enabled, e.g. intel_iommu=on?)", bdf);
 	}
-	free(names);
+	for (size_t i = 0; i < n && used < sizeof(bad); i++) {
+		char drv[64];
+
+		if (strcmp(list[i], bdf) && pg_pci_driver(root, list[i], drv) == 0 &&
+		    !viable_driver(drv))
+			used += (size_t)snprintf(bad + used, sizeof(bad) - used, "%s%s (%s)",
+						 used ? ", " : "", list[i], drv);
+	}
+	free(list);
 	if (bad[0])
 		return fail(err, -EBUSY, "%s: IOMMU group %d would not be viable: %s must be "
 			    "released from its driver first (all members: %s)", bdf, group, bad,

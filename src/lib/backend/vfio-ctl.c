@@ -2,7 +2,8 @@
 /*
  * The vfio backend's control plane: interrupts (VFIO_DEVICE_SET_IRQS), resets
  * (VFIO_DEVICE_RESET, VFIO_DEVICE_PCI_HOT_RESET), DMA mappings (VFIO_IOMMU_MAP_DMA) and
- * quiescing, plus the MSI-X direct-map decision. vfio.c opens the device.
+ * quiescing, plus the MSI-X direct-map decision. vfio.c opens the device, vfio-dma.c keeps
+ * the DMA mappings.
  *
  * Threats: the guest (through the mediator's effects) chooses vector numbers, counts and
  * mask states; the VMM chooses DMA ranges. Every number is checked against what the kernel
@@ -363,121 +364,6 @@ int pg_vfio_backend_reset(struct pg_backend *be, const enum pg_reset_method *met
 	return do_reset(pg_backend_priv(be), methods, n, used);
 }
 
-/* ---- DMA ---------------------------------------------------------------------------- */
-
-int pg_vfio_dma_check(const struct pg_vfio_dev *d, uint64_t iova, uint64_t vaddr,
-		      uint64_t size)
-{
-	uint64_t last;
-	bool in_range = d->nranges == 0;
-
-	if (!size || !d->pgsize || (iova | vaddr | size) & (d->pgsize - 1))
-		return -EINVAL;
-	if (iova > UINT64_MAX - (size - 1) || vaddr > UINT64_MAX - (size - 1))
-		return -EINVAL;
-	last = iova + (size - 1);
-	for (unsigned i = 0; i < d->nranges && i < PG_VFIO_MAX_RANGES; i++)
-		if (iova >= d->ranges[i].start && last <= d->ranges[i].end)
-			in_range = true;
-	if (!in_range)
-		return -ERANGE;
-	for (unsigned i = 0; i < d->ndma && i < PG_VFIO_MAX_DMA; i++) {
-		const struct pg_vfio_dma *m = &d->dma[i];
-
-		if (iova <= m->iova + (m->size - 1) && m->iova <= last)
-			return -EEXIST;
-	}
-	return d->ndma >= PG_VFIO_MAX_DMA ? -ENOSPC : 0;
-}
-
-int pg_vfio_dma_map(struct pg_backend *be, uint64_t iova, void *vaddr, uint64_t size,
-		    unsigned flags)
-{
-	struct pg_vfio_dev *d = pg_vfio_dev(be);
-	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
-	int r;
-
-	if (!d || (flags & ~PG_VFIO_DMA_READONLY))
-		return -EINVAL;
-	r = pg_vfio_dma_check(d, iova, (uint64_t)(uintptr_t)vaddr, size);
-	if (r < 0)
-		return r;
-	map.flags = VFIO_DMA_MAP_FLAG_READ |
-		    (flags & PG_VFIO_DMA_READONLY ? 0 : VFIO_DMA_MAP_FLAG_WRITE);
-	map.vaddr = (uint64_t)(uintptr_t)vaddr;
-	map.iova = iova;
-	map.size = size;
-	if (ioctl(d->container, VFIO_IOMMU_MAP_DMA, &map) < 0)
-		return -errno;
-	d->touched = true;
-	d->dma[d->ndma].iova = iova;
-	d->dma[d->ndma].size = size;
-	d->dma[d->ndma++].vaddr = map.vaddr;
-	return 0;
-}
-
-static int unmap_one(struct pg_vfio_dev *d, unsigned i)
-{
-	struct vfio_iommu_type1_dma_unmap um = { .argsz = sizeof(um) };
-	int r = 0;
-
-	um.iova = d->dma[i].iova;
-	um.size = d->dma[i].size;
-	if (ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &um) < 0)
-		r = -errno;
-	/* Forget it either way: closing the container removes whatever is left. */
-	d->dma[i] = d->dma[--d->ndma];
-	return r;
-}
-
-int pg_vfio_dma_unmap(struct pg_backend *be, uint64_t iova, uint64_t size)
-{
-	struct pg_vfio_dev *d = pg_vfio_dev(be);
-
-	if (!d)
-		return -EINVAL;
-	for (unsigned i = 0; i < d->ndma; i++)
-		if (d->dma[i].iova == iova && d->dma[i].size == size)
-			return unmap_one(d, i);
-	return -ENOENT;
-}
-
-/*
- * Our own mappings, then a sweep of the whole container: a process that shares the
- * container (a server forked from a launcher) may have mapped more, and after it died only
- * the sweep removes those (VFIO_DMA_UNMAP_FLAG_ALL, Linux 5.13+; else the whole IOVA space
- * as one range, which type1 accepts for every mapping wholly inside it).
- */
-static void unmap_all(struct pg_vfio_dev *d)
-{
-	struct vfio_iommu_type1_dma_unmap um = { .argsz = sizeof(um) };
-
-	while (d->ndma) {
-		int r = unmap_one(d, d->ndma - 1);
-
-		if (r < 0)
-			pg_vfio_log(d, LOG_WARNING, "VFIO_IOMMU_UNMAP_DMA: %s", strerror(-r));
-	}
-	if (d->container < 0)
-		return;
-	if (d->unmap_all) {
-		um.flags = VFIO_DMA_UNMAP_FLAG_ALL;
-	} else {
-		um.iova = 0;
-		um.size = UINT64_MAX & ~(d->pgsize ? d->pgsize - 1 : 4095);
-	}
-	if (ioctl(d->container, VFIO_IOMMU_UNMAP_DMA, &um) < 0)
-		pg_vfio_log(d, LOG_WARNING, "VFIO_IOMMU_UNMAP_DMA (all): %s", strerror(errno));
-}
-
-void pg_vfio_dma_unmap_all(struct pg_backend *be)
-{
-	struct pg_vfio_dev *d = pg_vfio_dev(be);
-
-	if (d)
-		unmap_all(d);
-}
-
 /* ---- quiesce, info, MSI-X decision -------------------------------------------------- */
 
 /* Bus Master off in the config region; 0 when it already was. */
@@ -517,7 +403,7 @@ int pg_vfio_quiesce_dev(struct pg_vfio_dev *d)
 		if (s < 0 && !r)
 			r = s;
 	}
-	unmap_all(d);
+	pg_vfio_unmap_all_dev(d);
 	return r;
 }
 

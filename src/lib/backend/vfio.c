@@ -121,6 +121,7 @@ static int open_group(struct pg_vfio_dev *d, const char *dev_root, struct pg_vfi
 {
 	struct vfio_group_status st = { .argsz = sizeof(st) };
 	char path[PATH_MAX], members[384];
+	int g;
 
 	(void)snprintf(path, sizeof(path), "%s/%d", dev_root, d->group_id);
 	d->group = open(path, O_RDWR | OPEN_FLAGS);
@@ -131,7 +132,8 @@ static int open_group(struct pg_vfio_dev *d, const char *dev_root, struct pg_vfi
 	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &st) < 0)
 		return fail(err, -errno, "%s: VFIO_GROUP_GET_STATUS: %s", d->bdf, strerror(errno));
 	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		pg_vfio_group_members(d->root, d->group_id, d->bdf, members, sizeof(members));
+		if (pg_iommu_group(d->root, d->bdf, &g, members, sizeof(members)) < 0)
+			(void)snprintf(members, sizeof(members), "(not listed)");
 		return fail(err, -EBUSY, "%s: IOMMU group %d is not viable: every device in it "
 			    "must be bound to vfio-pci or to no driver; other members: %s",
 			    d->bdf, d->group_id, members);
@@ -369,13 +371,13 @@ static int vfio_init(struct pg_vfio_dev *d, const struct pg_vfio_config *cfg,
 		     struct pg_vfio_error *err)
 {
 	const char *dev_root = cfg && cfg->dev_root ? cfg->dev_root : "/dev/vfio";
-	char path[PATH_MAX], dummy[PATH_MAX];
+	char path[PATH_MAX], dummy[PATH_MAX], members[8];
 	int r;
 
 	(void)snprintf(path, sizeof(path), "%s/bus/pci/devices/%s", d->root, d->bdf);
 	if (!realpath(path, dummy))
 		return fail(err, -ENODEV, "%s: no such PCI device", d->bdf);
-	r = pg_vfio_group_of(d->root, d->bdf, &d->group_id);
+	r = pg_iommu_group(d->root, d->bdf, &d->group_id, members, sizeof(members));
 	if (r < 0)
 		return fail(err, -ENODEV, "%s: no IOMMU group (is an IOMMU enabled, e.g. "
 			    "intel_iommu=on?)", d->bdf);
@@ -390,11 +392,12 @@ static int vfio_init(struct pg_vfio_dev *d, const struct pg_vfio_config *cfg,
 		return r;
 	pg_vfio_read_reset_method(d);
 	/* type1 attached without allow_unsafe_interrupts: the kernel verified isolation. */
-	if (!pg_vfio_unsafe_interrupts(d->root)) {
+	if (!pg_topo_unsafe_interrupts(d->root)) {
 		d->irq_remap = true;
 		d->irq_remap_why = "type1 accepted the group without allow_unsafe_interrupts";
 	} else {
-		d->irq_remap = pg_vfio_irq_remap(d->root, NULL, &d->irq_remap_why);
+		d->irq_remap = pg_topo_irq_remap(d->root, NULL, &d->irq_remap_why) ==
+			       PG_TOPO_IR_ON;
 	}
 	log_facts(d);
 	return 0;
@@ -543,14 +546,25 @@ int pg_vfio_region_rw(struct pg_vfio_dev *d, unsigned idx, uint64_t off, uint8_t
 	return 0;
 }
 
+/* The hot path of every mediated read of a register the device owns (Command/Status,
+ * say): the config region is never mmapped, so one pread and nothing else (no detour
+ * through the BAR path; backend.c validated off and size already). */
 static int vfio_cfg_read(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t *val)
 {
-	uint64_t v = 0;
-	int r = pg_vfio_region_rw(pg_backend_priv(be), PG_VFIO_CFG_REGION, off, size, &v, false);
+	const struct pg_vfio_dev *d = pg_backend_priv(be);
+	const struct pg_vfio_region *c = &d->regions[PG_VFIO_CFG_REGION];
+	uint8_t buf[4];
+	ssize_t n;
 
-	if (r == 0)
-		*val = (uint32_t)v;
-	return r;
+	if (off >= c->size || size > c->size - off || size > sizeof(buf))
+		return -ERANGE;
+	n = pread(d->device, buf, size, (off_t)(c->offset + off));
+	if (n < 0)
+		return -errno;
+	if (n != size)
+		return -EIO;
+	*val = (uint32_t)pg_le_load(buf, size);
+	return 0;
 }
 
 static int vfio_cfg_write(struct pg_backend *be, uint16_t off, uint8_t size, uint32_t val)

@@ -51,5 +51,7 @@ const char *pg_inspect_code_name(const struct pg_coded_field *f, const struct pg
 
 struct pg_strbuf;
 void pg_report_topo_text(struct pg_strbuf *sb, const struct pg_topo_dev *t);
+/* The "VFIO:" section of a vfio:BDF device's text report (report-vfio.c). */
+void pg_report_vfio_text(struct pg_strbuf *sb, const struct pg_report_vfio *v);
 
 #endif

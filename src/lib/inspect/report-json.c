@@ -278,6 +278,49 @@ static void put_topology(struct jb *jb, struct json_object *dev, const struct pg
 	put_str(jb, o, "acs", pg_topo_acs_name(t->acs));
 	put_str(jb, o, "acs_at", t->acs != PG_TOPO_ACS_ISOLATED && t->acs_at < t->nupstream
 					 ? t->upstream[t->acs_at].bdf : NULL);
+	put_str(jb, o, "interrupt_remapping", pg_topo_irq_remap_name(t->irq_remap));
+	put_str(jb, o, "interrupt_remapping_why", t->irq_remap_why ? t->irq_remap_why : "");
+}
+
+/* Region indexes (0-5 BARs, 6 ROM) whose bit is set in mask, as an array. */
+static void put_regions(struct jb *jb, struct json_object *o, const char *key, uint8_t mask)
+{
+	struct json_object *arr = put(jb, o, key, json_object_new_array());
+
+	for (unsigned i = 0; arr && i < 7; i++)
+		if ((mask >> i) & 1 && json_object_array_add(arr, json_object_new_int(i)) < 0)
+			jb->oom = true;
+}
+
+/* "vfio": null unless the device was opened through vfio-pci (pg_report_vfio_read()). */
+static void put_vfio(struct jb *jb, struct json_object *dev, const struct pg_report_vfio *v)
+{
+	struct json_object *o, *irq, *msix;
+	const struct pg_vfio_info *i = v ? &v->info : NULL;
+
+	if (!v) {
+		put_str(jb, dev, "vfio", NULL);
+		return;
+	}
+	if (!(o = put(jb, dev, "vfio", json_object_new_object())))
+		return;
+	put_int(jb, o, "iommu_group", i->group);
+	put_bool(jb, o, "device_reset", i->reset);
+	put_str(jb, o, "reset_method", i->reset_method);
+	put_bool(jb, o, "hot_reset", i->hot_reset);
+	put_bool(jb, o, "interrupt_remapping", i->irq_remap);
+	put_str(jb, o, "interrupt_remapping_why", i->irq_remap_why ? i->irq_remap_why : "");
+	if ((irq = put(jb, o, "interrupts", json_object_new_object()))) {
+		put_int(jb, irq, "intx", i->irq_count[0]);
+		put_int(jb, irq, "msi", i->irq_count[1]);
+		put_int(jb, irq, "msix", i->irq_count[2]);
+	}
+	put_regions(jb, o, "mmap_regions", i->mmap_regions);
+	put_regions(jb, o, "msix_mappable_regions", i->msix_mappable);
+	if ((msix = put(jb, o, "msix_table", json_object_new_object()))) {
+		put_bool(jb, msix, "direct_map", v->msix_direct);
+		put_str(jb, msix, "why", v->msix_why ? v->msix_why : "");
+	}
 }
 
 static void put_device(struct jb *jb, struct json_object *o, const struct pg_report_dev *d)
@@ -302,6 +345,7 @@ static void put_device(struct jb *jb, struct json_object *o, const struct pg_rep
 	put_caps(jb, o, l);
 	put_diags(jb, o, l);
 	put_topology(jb, o, d->topology);
+	put_vfio(jb, o, d->vfio);
 	put_findings(jb, o, d->result);
 }
 

@@ -253,6 +253,8 @@ int pg_report_text_flags(const struct pg_report_dev *dev, unsigned flags, char *
 	put_diags(&sb, dev->layout);
 	if (dev->topology)
 		pg_report_topo_text(&sb, dev->topology);
+	if (dev->vfio)
+		pg_report_vfio_text(&sb, dev->vfio);
 	put_findings(&sb, dev->result, flags & PG_REPORT_COLOR);
 	return pg_strbuf_finish(&sb, ret);
 }

@@ -3,7 +3,8 @@
  * The topology lines of a live device's text report (pg_topo_read()): the IOMMU group and
  * who else is in it, the bound driver, the kernel's reset methods, the bridges above and
  * whether ACS isolates the function upstream. The strings come from sysfs names that the
- * topology module already reduced to canonical BDFs, decimal numbers and printable text.
+ * topology module already reduced to canonical BDFs, decimal numbers and printable text,
+ * plus the host's interrupt remapping state (static text).
  */
 #include <string.h>
 
@@ -71,6 +72,8 @@ void pg_report_topo_text(struct pg_strbuf *sb, const struct pg_topo_dev *t)
 	else
 		pg_strbuf_printf(sb, "  reset      %s (the kernel's reset_method, in order)\n",
 				 t->reset_method);
+	pg_strbuf_printf(sb, "  irq remap  %s (%s)\n", pg_topo_irq_remap_name(t->irq_remap),
+			 t->irq_remap_why ? t->irq_remap_why : "not read");
 	pg_strbuf_printf(sb, "  upstream  ");
 	for (unsigned i = 0; i < t->nupstream; i++)
 		pg_strbuf_printf(sb, " %s%s", t->upstream[i].bdf, i + 1 < t->nupstream ? "," : "");

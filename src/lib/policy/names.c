@@ -157,6 +157,7 @@ static const struct {
 	{ PG_POLICY_F_NO_ROM, "no-rom" },
 	{ PG_POLICY_F_NO_D3, "no-d3" },
 	{ PG_POLICY_F_NO_EXT_CFG, "no-ext-cfg" },
+	{ PG_POLICY_F_RESET_REQUIRED, "reset-required" },
 };
 
 const char *pg_policy_flag_name(uint32_t flag)

@@ -385,7 +385,7 @@ static int flag_item(struct pp_ctx *c, void *obj, size_t idx)
 	if (!bit)
 		return pp_fail(c, &c->ev.start_mark, -EINVAL,
 			       "unknown flag '%.40s' (expected no-msix-mmap, no-intx, no-rom, "
-			       "no-d3 or no-ext-cfg)", text);
+			       "no-d3, no-ext-cfg or reset-required)", text);
 	if (e->flags & bit)
 		return pp_fail(c, &c->ev.start_mark, -EINVAL, "flag '%s' listed twice", text);
 	e->flags |= bit;
@@ -395,7 +395,7 @@ static int flag_item(struct pp_ctx *c, void *obj, size_t idx)
 static int entry_flags(struct pp_ctx *c, void *obj, const yaml_mark_t *key)
 {
 	/* Each flag at most once, so the limit is the number of flags. */
-	return walk_seq(c, "flags", 5, flag_item, obj);
+	return walk_seq(c, "flags", 6, flag_item, obj); /* each flag once */
 }
 
 static int entry_profile(struct pp_ctx *c, void *obj, const yaml_mark_t *key)

@@ -198,6 +198,11 @@ uint64_t pg_proto_conn_count(const struct pg_proto_conn *conn)
 	return conn ? conn->count : 0;
 }
 
+size_t pg_proto_conn_buffered(const struct pg_proto_conn *conn)
+{
+	return conn ? conn->rx_len : 0;
+}
+
 /* ---- receiving ----------------------------------------------------------------------- */
 
 /*
@@ -481,7 +486,7 @@ int pg_proto_serve_one(struct pg_proto_conn *conn, const struct pg_proto_handler
 	hrc = dispatch[m.cmd](h, ctx, &m, &reply);
 	/* Whatever the handler did not steal is closed now, also when it failed. */
 	pg_proto_msg_clear(&m);
-	if (hrc < 0)
+	if (hrc != 0)
 		reply = UINT64_MAX; /* QEMU reports UINT64_MAX as a failed operation */
 	if (r->reply) {
 		rc = pg_proto_send_ret(conn, reply);

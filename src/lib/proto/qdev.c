@@ -23,6 +23,7 @@
 
 #define CMD_REG 0x04u
 #define CMD_BUS_MASTER 0x0004u
+#define CMD_DECODE 0x0003u     /* I/O and Memory Space */
 
 struct pg_proto_dev {
 	struct pg_mediator *med;
@@ -88,7 +89,7 @@ int pg_proto_dev_new(struct pg_mediator *m, struct pg_backend *be, unsigned flag
 	struct pg_proto_dev *d;
 	int rc;
 
-	if (!m || !be || !ret || (flags & ~PG_PROTO_DEV_READONLY) || !mediator_fits(m, flags))
+	if (!m || !be || !ret || (flags & ~(PG_PROTO_DEV_READONLY | PG_PROTO_DEV_RESET_REQUIRED)) || !mediator_fits(m, flags))
 		return -EINVAL;
 	d = calloc(1, sizeof(*d));
 	if (!d)
@@ -237,52 +238,124 @@ static int dev_bar_write(void *ctx, uint64_t addr, uint8_t size, bool memory, ui
 	return rc;
 }
 
-static int dev_reset(void *ctx)
+/* VFIO: the device's INTx goes to QEMU's irqfd, its resample eventfd unmasks it. */
+static int route_intx(struct pg_proto_dev *d)
 {
-	struct pg_proto_dev *d = ctx;
 	int rc;
 
-	d->st.resets++;
-	/* READONLY: the mediator's read-only executor resets nothing and keeps the virtual
-	 * registers until the guest's firmware reprograms them (QEMU resets its own shadow,
-	 * and no BAR is routed before decode is enabled again). */
-	/* A reset the policy or the backend refuses is an error the VMM sees (the mediator
-	 * audited it and reinitialised the virtual registers): reporting success would let
-	 * the guest believe the device state was cleared. */
-	rc = pg_mediator_reset(d->med);
-	if (rc < 0)
-		dlog(d, LOG_ERR, "%s: device reset refused: %s", pg_mediator_name(d->med),
+	if (!d->vfio || d->irqfd < 0)
+		return 0;
+	rc = pg_vfio_irq_set(d->vfio, PG_VFIO_IRQ_INTX, 0, 1, &d->irqfd);
+	if (rc == 0)
+		rc = pg_vfio_irq_unmask_fd(d->vfio, d->resamplefd);
+	if (rc < 0 && rc != -EINVAL) /* -EINVAL: the device has no INTx pin */
+		dlog(d, LOG_ERR, "%s: routing INTx to QEMU's irqfd: %s", pg_mediator_name(d->med),
 		     strerror(-rc));
-	return rc;
+	return rc == -EINVAL ? 0 : rc;
 }
 
 /*
- * A VFIO device DMAs to guest memory through the IOMMU: every region of the new table is
- * mapped at IOVA = GPA (the proxy's guest sees no IOMMU in front of the device), after the
- * old table's mappings are removed. VFIO_IOMMU_MAP_DMA pins the pages, so a VMM that
- * shrinks the file later cannot pull them from under the device, and a region the kernel
- * cannot pin (already shrunk, out of the IOMMU's range) fails the message: fail closed,
- * with no half-mapped table left behind.
+ * A reset nobody can carry out: the guest's view already starts over (the mediator
+ * reinitialised it: Command 0, MSI/MSI-X off), so the device is brought to match what
+ * matters for safety, no DMA and no decode, without a reset. In the device-model profile
+ * the decode bits are the host's (mediator.h), so only Bus Master goes.
+ */
+static int refused_reset_sync(struct pg_proto_dev *d)
+{
+	uint32_t mask = CMD_BUS_MASTER |
+			(pg_mediator_profile(d->med) == PG_PROFILE_DEVICE_MODEL ? 0 : CMD_DECODE);
+
+	int rc = 0;
+
+	if (d->vfio) { /* count 0: off, if on (the proxy never turns them on itself) */
+		rc = pg_vfio_irq_set(d->vfio, PG_VFIO_IRQ_MSI, 0, 0, NULL);
+		if (rc == 0)
+			rc = pg_vfio_irq_set(d->vfio, PG_VFIO_IRQ_MSIX, 0, 0, NULL);
+	}
+	return rc < 0 ? rc : pg_backend_cfg_update(d->be, CMD_REG, 2, 0, mask);
+}
+
+/*
+ * QEMU sends DEVICE_RESET at every machine start and system reset, and ignores the reply's
+ * value. A device with no reset method the policy allows (QEMU's edu has none at all)
+ * would otherwise close the connection before the guest boots: such a refusal is audited
+ * by the mediator ("reset:unsupported" / "reset:avoided"), logged, answered as a failed
+ * operation and served on (PG_PROTO_REFUSED), unless the policy says a missing reset must
+ * end the session (PG_PROTO_DEV_RESET_REQUIRED). Any other failure (the reset itself went
+ * wrong) is a device failure.
+ * READONLY: the mediator's read-only executor resets nothing and keeps the virtual
+ * registers until the guest's firmware reprograms them (QEMU resets its own shadow, and
+ * no BAR is routed before decode is enabled again).
+ */
+static int dev_reset(void *ctx)
+{
+	struct pg_proto_dev *d = ctx;
+	int rc, r2;
+
+	d->st.resets++;
+	rc = pg_mediator_reset(d->med);
+	if (rc == 0)
+		return route_intx(d);
+	if ((rc != -EPERM && rc != -EOPNOTSUPP) || (d->flags & PG_PROTO_DEV_RESET_REQUIRED)) {
+		dlog(d, LOG_ERR, "%s: device reset refused: %s%s", pg_mediator_name(d->med),
+		     strerror(-rc), (d->flags & PG_PROTO_DEV_RESET_REQUIRED) &&
+		     (rc == -EPERM || rc == -EOPNOTSUPP) ? " (policy flag reset-required)" : "");
+		return rc;
+	}
+	d->st.resets_refused++;
+	r2 = refused_reset_sync(d);
+	if (r2 == 0)
+		r2 = route_intx(d);
+	if (r2 < 0) {
+		dlog(d, LOG_ERR, "%s: device reset refused (%s), and turning interrupts and Bus "
+		     "Master off failed: %s", pg_mediator_name(d->med), rc == -EPERM ?
+		     "the policy avoids every method" : "no allowed reset method", strerror(-r2));
+		return r2;
+	}
+	dlog(d, LOG_WARNING, "%s: device reset refused (%s): the guest's view starts over, Bus "
+	     "Master and decode are off on the device; serving on (policy flag reset-required would end "
+	     "the session)", pg_mediator_name(d->med), rc == -EPERM ?
+	     "the policy avoids every method" : "the device has no allowed reset method");
+	return PG_PROTO_REFUSED;
+}
+
+/*
+ * A VFIO device DMAs to guest memory through the IOMMU: the table is mapped at IOVA = GPA
+ * (the proxy's guest sees no IOMMU in front of the device). QEMU re-sends the whole table
+ * after every memory-topology change, so only what changed is unmapped and mapped
+ * (pg_vfio_dma_sync(), keyed by the sysmem region ids): unchanged guest RAM stays pinned
+ * and mapped. VFIO_IOMMU_MAP_DMA pins the pages, so a VMM that shrinks the file later
+ * cannot pull them from under the device, and a region the kernel cannot pin (already
+ * shrunk, out of the IOMMU's range) or a table the backend refuses (overlap, alignment)
+ * fails the message: fail closed, with no half-mapped table left behind.
  */
 static int dma_sync(struct pg_proto_dev *d)
 {
+	struct pg_vfio_dma_region r[PG_PROTO_MAX_FDS];
+	unsigned n = pg_sysmem_count(d->mem), kept = 0, mapped = 0;
 	int rc = 0;
 
-	pg_vfio_dma_unmap_all(d->vfio);
-	for (unsigned i = 0; rc == 0 && i < pg_sysmem_count(d->mem); i++) {
-		uint64_t gpa = 0, size = 0;
-		void *va = NULL;
-
-		rc = pg_sysmem_region(d->mem, i, &gpa, &size, &va);
-		if (rc == 0)
-			rc = pg_vfio_dma_map(d->vfio, gpa, va, size, 0);
+	for (unsigned i = 0; rc == 0 && i < n && i < PG_PROTO_MAX_FDS; i++) {
+		rc = pg_sysmem_region(d->mem, i, &r[i].iova, &r[i].size, &r[i].vaddr);
+		r[i].token = pg_sysmem_region_id(d->mem, i);
 		if (rc < 0)
-			dlog(d, LOG_ERR, "%s: SYNC_SYSMEM: region %u (gpa 0x%llx, 0x%llx bytes) "
-			     "cannot be mapped for DMA: %s", pg_mediator_name(d->med), i,
-			     (unsigned long long)gpa, (unsigned long long)size, strerror(-rc));
+			dlog(d, LOG_ERR, "%s: SYNC_SYSMEM: region %u cannot be mapped here: %s",
+			     pg_mediator_name(d->med), i, strerror(-rc));
+	}
+	if (rc == 0) {
+		rc = pg_vfio_dma_sync(d->vfio, r, n < PG_PROTO_MAX_FDS ? n : PG_PROTO_MAX_FDS,
+				      &kept, &mapped);
+		if (rc < 0)
+			dlog(d, LOG_ERR, "%s: SYNC_SYSMEM: the table (%u regions) cannot be mapped "
+			     "for DMA: %s", pg_mediator_name(d->med), n, strerror(-rc));
+		else
+			dlog(d, LOG_DEBUG, "%s: SYNC_SYSMEM: %u regions kept mapped, %u mapped",
+			     pg_mediator_name(d->med), kept, mapped);
 	}
 	if (rc < 0)
 		pg_vfio_dma_unmap_all(d->vfio);
+	d->st.dma_kept += kept;
+	d->st.dma_mapped += mapped;
 	return rc;
 }
 
@@ -312,20 +385,9 @@ static int dev_set_irqfd(void *ctx, struct pg_proto_msg *msg)
 	d->irqfd = msg->fds[0];
 	d->resamplefd = msg->fds[1];
 	msg->fds[0] = msg->fds[1] = -1;
-	if (!d->vfio)
-		return 0;
 	/* VFIO: the device's INTx fires QEMU's irqfd directly; QEMU's resample (EOI) eventfd
 	 * unmasks it, as QEMU's own vfio-pci does with KVM. The proxy carries no MSI. */
-	{
-		int rc = pg_vfio_irq_set(d->vfio, PG_VFIO_IRQ_INTX, 0, 1, &d->irqfd);
-
-		if (rc == 0)
-			rc = pg_vfio_irq_unmask_fd(d->vfio, d->resamplefd);
-		if (rc < 0 && rc != -EINVAL) /* -EINVAL: the device has no INTx pin */
-			dlog(d, LOG_ERR, "%s: routing INTx to QEMU's irqfd: %s",
-			     pg_mediator_name(d->med), strerror(-rc));
-		return rc == -EINVAL ? 0 : rc;
-	}
+	return route_intx(d);
 }
 
 static const struct pg_proto_handler dev_handler = {

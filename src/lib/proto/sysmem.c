@@ -9,8 +9,10 @@
  * be a regular file (memfd or file), every offset page-aligned and every region inside its
  * file's current size, and no two regions may overlap in guest-physical space, so a later
  * lookup is unambiguous. QEMU re-sends the whole table after every memory-topology change
- * (84 times per boot on `pc`): the replacement closes and unmaps the old regions, so the
- * number of fds we hold never exceeds 8.
+ * (84 times per boot on `pc`): the replacement closes and unmaps the old regions it does
+ * not keep, so the number of fds we hold never exceeds 8. A region that comes back
+ * unchanged (same file by device and inode, same offset, size and guest address) keeps
+ * its mapping and id, so its DMA mapping is not redone (pg_vfio_dma_sync()).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,11 +27,15 @@ struct region {
 	uint64_t gpa, size, offset;
 	int fd;
 	void *map;      /**< NULL until first access */
+	dev_t dev;      /**< the file behind fd (fstat at validation) */
+	ino_t ino;
+	uint64_t id;    /**< pg_sysmem_region_id(): kept while the region is unchanged */
 };
 
 struct pg_sysmem {
 	struct region r[PG_PROTO_MAX_FDS];
 	unsigned n;
+	uint64_t next_id;
 };
 
 int pg_sysmem_new(struct pg_sysmem **ret)
@@ -45,15 +51,20 @@ int pg_sysmem_new(struct pg_sysmem **ret)
 	return 0;
 }
 
+static void drop(struct region *r)
+{
+	if (r->map)
+		(void)munmap(r->map, r->size);
+	if (r->fd >= 0)
+		(void)close(r->fd);
+	memset(r, 0, sizeof(*r));
+	r->fd = -1;
+}
+
 static void drop_all(struct pg_sysmem *m)
 {
-	for (unsigned i = 0; i < m->n && i < PG_PROTO_MAX_FDS; i++) {
-		if (m->r[i].map)
-			(void)munmap(m->r[i].map, m->r[i].size);
-		if (m->r[i].fd >= 0)
-			(void)close(m->r[i].fd);
-	}
-	memset(m->r, 0, sizeof(m->r));
+	for (unsigned i = 0; i < m->n && i < PG_PROTO_MAX_FDS; i++)
+		drop(&m->r[i]);
 	m->n = 0;
 }
 
@@ -70,7 +81,7 @@ unsigned pg_sysmem_count(const struct pg_sysmem *mem)
 	return mem ? mem->n : 0;
 }
 
-static int check_region(const struct pg_proto_sysmem *s, unsigned i, int fd,
+static int check_region(const struct pg_proto_sysmem *s, unsigned i, int fd, struct stat *ret,
 			struct pg_proto_error *err)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -103,12 +114,28 @@ static int check_region(const struct pg_proto_sysmem *s, unsigned i, int fd,
 					     "SYNC_SYSMEM: regions %u and %u overlap at gpa 0x%llx",
 					     j, i, (unsigned long long)s->gpa[i]);
 	}
+	*ret = st;
 	return 0;
+}
+
+/* An old region that is the new one again: same file, offset, size and place. */
+static int find_same(const struct pg_sysmem *m, const struct region *n)
+{
+	for (unsigned i = 0; i < m->n && i < PG_PROTO_MAX_FDS; i++) {
+		const struct region *o = &m->r[i];
+
+		if (o->fd >= 0 && o->dev == n->dev && o->ino == n->ino && o->gpa == n->gpa &&
+		    o->size == n->size && o->offset == n->offset)
+			return (int)i;
+	}
+	return -1;
 }
 
 int pg_sysmem_replace(struct pg_sysmem *mem, struct pg_proto_msg *msg,
 		      struct pg_proto_error *err)
 {
+	struct region next[PG_PROTO_MAX_FDS];
+	struct stat st[PG_PROTO_MAX_FDS];
 	const struct pg_proto_sysmem *s;
 	int rc;
 
@@ -119,18 +146,36 @@ int pg_sysmem_replace(struct pg_sysmem *mem, struct pg_proto_msg *msg,
 		return pg_proto_fail(err, -EPROTO, "SYNC_SYSMEM: %u regions for %u fds",
 				     s->nregions, msg->nfds);
 	for (unsigned i = 0; i < s->nregions; i++) {
-		rc = check_region(s, i, msg->fds[i], err);
+		rc = check_region(s, i, msg->fds[i], &st[i], err);
 		if (rc < 0)
 			return rc;
 	}
-	drop_all(mem);
+	/* A region that did not change keeps its fd, mapping and id (the new fd for the
+	 * same file is closed): its DMA mapping stays as it is (pg_vfio_dma_sync()). */
 	for (unsigned i = 0; i < s->nregions; i++) {
-		mem->r[i] = (struct region){ .gpa = s->gpa[i], .size = s->size[i],
-					     .offset = s->offset[i], .fd = msg->fds[i] };
-		msg->fds[i] = -1;
+		struct region n = { .gpa = s->gpa[i], .size = s->size[i], .offset = s->offset[i],
+				    .fd = msg->fds[i], .dev = st[i].st_dev, .ino = st[i].st_ino };
+		int o = find_same(mem, &n);
+
+		if (o >= 0) {
+			next[i] = mem->r[o];
+			mem->r[o].fd = -1;
+			mem->r[o].map = NULL;
+		} else {
+			n.id = ++mem->next_id;
+			next[i] = n;
+			msg->fds[i] = -1;
+		}
 	}
+	drop_all(mem); /* the regions that were not carried over */
+	memcpy(mem->r, next, sizeof(next[0]) * s->nregions);
 	mem->n = s->nregions;
 	return 0;
+}
+
+uint64_t pg_sysmem_region_id(const struct pg_sysmem *mem, unsigned i)
+{
+	return mem && i < mem->n ? mem->r[i].id : 0;
 }
 
 /* The region holding [gpa, gpa + len) and the file offset of gpa. */

@@ -167,7 +167,7 @@ static void on_wait_signal(int sig)
 }
 
 /* Wait for a connection or SIGTERM/SIGINT; the signals are delivered only inside ppoll. */
-static int wait_conn(int lfd, int *ret_cfd)
+static int wait_conn(int lfd, int watch_fd, int *ret_cfd)
 {
 	struct sigaction sa = { .sa_handler = on_wait_signal }, old_term, old_int;
 	sigset_t block, old_mask;
@@ -182,12 +182,14 @@ static int wait_conn(int lfd, int *ret_cfd)
 	(void)sigaction(SIGTERM, &sa, &old_term);
 	(void)sigaction(SIGINT, &sa, &old_int);
 	for (;;) {
-		struct pollfd p = { .fd = lfd, .events = POLLIN };
+		/* a negative watch_fd is ignored by ppoll */
+		struct pollfd p[2] = { { .fd = lfd, .events = POLLIN },
+				       { .fd = watch_fd, .events = POLLIN } };
 		sigset_t during = old_mask;
 
 		(void)sigdelset(&during, SIGTERM);
 		(void)sigdelset(&during, SIGINT);
-		if (ppoll(&p, 1, NULL, &during) < 0 && errno != EINTR) {
+		if (ppoll(p, 2, NULL, &during) < 0 && errno != EINTR) {
 			rc = -errno;
 			break;
 		}
@@ -195,7 +197,11 @@ static int wait_conn(int lfd, int *ret_cfd)
 			rc = wait_signal;
 			break;
 		}
-		if (!(p.revents & POLLIN))
+		if (watch_fd >= 0 && (p[1].revents & (POLLIN | POLLERR | POLLHUP))) {
+			rc = -ECANCELED; /* the device is wanted back */
+			break;
+		}
+		if (!(p[0].revents & POLLIN))
 			continue;
 		*ret_cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (*ret_cfd >= 0)
@@ -211,19 +217,28 @@ static int wait_conn(int lfd, int *ret_cfd)
 	return rc;
 }
 
-int pg_serve_accept(int lfd, const char *path, int *ret_cfd, char *why, size_t size)
+int pg_serve_accept_watch(int lfd, const char *path, int watch_fd, int *ret_cfd, char *why,
+			  size_t size)
 {
 	int rc;
 
 	if (lfd < 0 || !path || !ret_cfd)
 		return lfail(why, size, -EINVAL, "invalid arguments");
-	rc = wait_conn(lfd, ret_cfd);
+	rc = wait_conn(lfd, watch_fd, ret_cfd);
 	(void)close(lfd);
 	(void)unlink(path); /* one connection per server: nobody else may connect */
+	if (rc == -ECANCELED)
+		return lfail(why, size, PG_SERVE_RELEASED, "the kernel asks for the device back "
+			     "(unbind or removal) while waiting for a connection: stopping");
 	if (rc < 0)
 		return lfail(why, size, rc, "accept: %s", strerror(-rc));
 	if (rc > 0)
 		return lfail(why, size, PG_SERVE_STOPPED, "stopped by %s while waiting for a "
 			     "connection", rc == SIGINT ? "SIGINT" : "SIGTERM");
 	return 0;
+}
+
+int pg_serve_accept(int lfd, const char *path, int *ret_cfd, char *why, size_t size)
+{
+	return pg_serve_accept_watch(lfd, path, -1, ret_cfd, why, size);
 }

@@ -56,6 +56,12 @@ static int allow_vfio(scmp_filter_ctx ctx)
 {
 	int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(pwrite64), 0);
 
+	/* the serve loop waits on the socket and the kernel's device-request eventfd */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(poll), 0);
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ppoll), 0);
+
 	for (size_t i = 0; rc == 0 && i < sizeof(vfio_ioctls) / sizeof(vfio_ioctls[0]); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				      /* all four fields: clang's -Wmissing-field-initializers */

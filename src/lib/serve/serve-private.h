@@ -21,6 +21,8 @@ struct pg_serve {
 	struct pg_proto_conn *conn;       /* after pg_serve_attach() */
 	struct pg_proto_dev *dev;
 	int sockfd;                       /* owned until conn takes it */
+	int connfd;                       /* the connection's socket (borrowed), for poll */
+	int req_fd;                       /* vfio device request eventfd (borrowed) or -1 */
 	char name[80];                    /* log prefix: the device */
 	/* ',"policy_entry":"FILE:LINE KEY ..."' (JSON-escaped) added to every audit record
 	 * when a policy is given, so a record names the entry that decided; "" otherwise. */

@@ -12,6 +12,7 @@
  * reset where possible).
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -164,7 +165,7 @@ int pg_serve_new(const struct pg_serve_config *c, struct pg_serve **ret)
 	if (!s)
 		return -ENOMEM;
 	s->c = c;
-	s->sockfd = -1;
+	s->sockfd = s->connfd = s->req_fd = -1;
 	/* Log prefix: a BDF, or a dump file's base name (the path can be long). */
 	base = strrchr(c->device, '/');
 	(void)snprintf(s->name, sizeof(s->name), "%s", base ? base + 1 : c->device);
@@ -272,6 +273,15 @@ static void catch_term(int sockfd)
 
 /* ---- attach and serve ------------------------------------------------------------------ */
 
+/* A live device is served read-only; the policy decides whether a reset nobody can carry
+ * out ends the session (flag reset-required) or is refused to the VMM. */
+static unsigned dev_flags(const struct pg_serve *s)
+{
+	return (s->g.live ? PG_PROTO_DEV_READONLY : 0) |
+	       (s->g.entry && (s->g.entry->flags & PG_POLICY_F_RESET_REQUIRED)
+			? PG_PROTO_DEV_RESET_REQUIRED : 0);
+}
+
 int pg_serve_attach(struct pg_serve *s, int sockfd)
 {
 	int rc;
@@ -289,8 +299,8 @@ int pg_serve_attach(struct pg_serve *s, int sockfd)
 		return rc;
 	}
 	s->sockfd = -1; /* the connection owns it now */
-	rc = pg_proto_dev_new(s->med, s->be, s->g.live ? PG_PROTO_DEV_READONLY : 0, fwd_log, s,
-			      &s->dev);
+	s->connfd = sockfd;
+	rc = pg_proto_dev_new(s->med, s->be, dev_flags(s), fwd_log, s, &s->dev);
 	if (rc < 0) {
 		pg_serve_logf(s, LOG_ERR, "%s: %s", s->name, strerror(-rc));
 		return rc;
@@ -302,8 +312,18 @@ int pg_serve_attach(struct pg_serve *s, int sockfd)
 		if (rc < 0)
 			return rc;
 	}
+	/* vfio: the kernel's request for the device back (unbind, hot removal) is watched by
+	 * the loop; a kernel without the channel just has none */
+	s->req_fd = pg_serve_request_fd(s);
 	catch_term(sockfd);
 	return pg_serve_sandbox(s);
+}
+
+int pg_serve_request_fd(const struct pg_serve *s)
+{
+	int fd = s && s->g.vfio ? pg_vfio_request_fd(s->g.be) : -1;
+
+	return fd >= 0 ? fd : -1;
 }
 
 int pg_serve_quiesce_orphan(struct pg_serve *s)
@@ -321,11 +341,14 @@ static void report_stats(const struct pg_serve *s)
 
 	pg_proto_dev_stats(s->dev, &st);
 	pg_serve_logf(s, LOG_INFO, "%s: %llu messages: cfg %llu R / %llu W, bar %llu R / %llu W, "
-		      "reset %llu, sync-sysmem %llu, irqfd %llu, unrouted %llu, dropped %llu",
+		      "reset %llu (%llu refused), sync-sysmem %llu (dma: %llu mapped, %llu kept), "
+		      "irqfd %llu, unrouted %llu, dropped %llu",
 		      s->name, (unsigned long long)pg_proto_conn_count(s->conn),
 		      (unsigned long long)st.cfg_reads, (unsigned long long)st.cfg_writes,
 		      (unsigned long long)st.bar_reads, (unsigned long long)st.bar_writes,
-		      (unsigned long long)st.resets, (unsigned long long)st.sysmem,
+		      (unsigned long long)st.resets, (unsigned long long)st.resets_refused,
+		      (unsigned long long)st.sysmem, (unsigned long long)st.dma_mapped,
+		      (unsigned long long)st.dma_kept,
 		      (unsigned long long)st.irqfd, (unsigned long long)st.unrouted,
 		      (unsigned long long)st.dropped);
 }
@@ -340,9 +363,32 @@ static int quiesce(const struct pg_serve *s, const char *why)
 		pg_serve_logf(s, LOG_ERR, "%s: quiescing the device failed: %s", s->name,
 			      strerror(-rc));
 	else if (!s->g.live)
-		pg_serve_logf(s, LOG_NOTICE, "%s: device quiesced (bus master off, reset)",
-			      s->name);
+		pg_serve_logf(s, LOG_NOTICE, "%s: device quiesced (%s)", s->name,
+			      s->g.vfio ? "interrupts off, bus master off, reset where allowed, DMA "
+			      "unmapped" : "bus master off, reset");
 	return rc;
+}
+
+/*
+ * Before each message of a vfio device: wait until the socket or the kernel's device
+ * request is readable. false: the kernel asks for the device back. A message already
+ * (partly) buffered is served without waiting; a signal wakes the wait through the
+ * socket (the handler shuts its read side), and a poll error is left to the receive.
+ */
+static bool wait_message(const struct pg_serve *s)
+{
+	struct pollfd p[2] = { { .fd = s->connfd, .events = POLLIN },
+			       { .fd = s->req_fd, .events = POLLIN } };
+	int n;
+
+	if (s->req_fd < 0 || s->connfd < 0 || pg_proto_conn_buffered(s->conn))
+		return true;
+	/* Unbounded like the receive it precedes: QEMU may be idle for as long as it likes,
+	 * and SIGTERM or the request end the wait. */
+	do
+		n = poll(p, 2, -1);
+	while (n < 0 && errno == EINTR && !term_signal);
+	return n <= 0 || !(p[1].revents & (POLLIN | POLLERR | POLLHUP));
 }
 
 int pg_serve_loop(struct pg_serve *s)
@@ -350,12 +396,17 @@ int pg_serve_loop(struct pg_serve *s)
 	struct pg_proto_error err = { 0, "" };
 	enum pg_proto_cmd cmd = PG_PROTO_CMD_MAX;
 	uint64_t before = 0, bad;
+	bool request = false;
 	int rc = 0;
 
 	if (!s || !s->conn || !s->dev)
 		return -EINVAL;
 	/* Bounded by the peer: each iteration consumes one message or ends the loop. */
 	while (!term_signal) {
+		if (!wait_message(s)) {
+			request = true;
+			break;
+		}
 		before = pg_proto_conn_count(s->conn);
 		rc = pg_proto_serve_one(s->conn, pg_proto_dev_handler(), s->dev, &cmd, &err);
 		if (rc <= 0)
@@ -363,7 +414,20 @@ int pg_serve_loop(struct pg_serve *s)
 	}
 	pg_mediator_audit_flush(s->med);
 	report_stats(s);
-	if (term_signal) {
+	if (request) {
+		/* The kernel waits for the device (an unbind from vfio-pci, a hot removal):
+		 * quiesce and let go; closing the device fd lets the removal finish. */
+		pg_serve_logf(s, LOG_NOTICE, "%s: the kernel asks for the device back (unbind "
+			      "or removal) after message %llu: stopping", s->name,
+			      (unsigned long long)pg_proto_conn_count(s->conn));
+		/* No reset: the removal holds the device lock, so VFIO_DEVICE_RESET fails
+		 * (EAGAIN), and vfio-pci resets the device itself once we let go. Interrupts
+		 * off, Bus Master off and DMA unmapped still stop the device now. */
+		rc = pg_vfio_set_quiesce_resets(s->g.be, NULL, 0);
+		if (rc == 0)
+			rc = quiesce(s, "device request");
+		rc = rc < 0 ? PG_SERVE_CLOSED : 0;
+	} else if (term_signal) {
 		const char *sig = term_signal == SIGINT ? "SIGINT" : "SIGTERM";
 
 		pg_serve_logf(s, LOG_NOTICE, "%s: %s after message %llu: stopping", s->name, sig,

@@ -298,6 +298,10 @@ int pg_topo_read_with(const char *root, const char *bdf, const struct pg_cfg_lay
 	read_reset_method(devfd, d);
 	read_identity(devsfd, own, d);
 	judge_path(devsfd, d);
+	if (!root) /* the real host: its /proc goes with /sys */
+		d->irq_remap = pg_topo_irq_remap(NULL, NULL, &d->irq_remap_why);
+	else
+		d->irq_remap_why = "not read: a sysfs tree other than /sys was given";
 	*ret = *d;
 	r = 0;
 	close(devfd);
@@ -305,6 +309,136 @@ out_close:
 	close(devsfd);
 	close(sysfd);
 out:
+	free(d);
+	return r;
+}
+
+/* ---- single facts ------------------------------------------------------------------- */
+
+/* ROOT (sysfd), ROOT/bus/pci/devices (devsfd) and the device's directory (devfd) of a
+ * canonical BDF; -ENODEV when there is no such device. On error nothing stays open. */
+static int open_dev(const char *root, const char *canon, int *sysfd, int *devsfd, int *devfd)
+{
+	int r = open_sys(root, sysfd, devsfd);
+
+	if (r < 0)
+		return r;
+	*devfd = openat(*devsfd, canon, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*devfd >= 0)
+		return 0;
+	r = errno == ENOENT ? -ENODEV : -errno;
+	close(*devsfd);
+	close(*sysfd);
+	return r;
+}
+
+int pg_pci_driver(const char *root, const char *bdf, char out[64])
+{
+	struct pg_topo_dev d = { .driver = "" };
+	char canon[13];
+	int sysfd, devsfd, devfd, r;
+
+	if (!bdf || !out || pg_bdf_parse(bdf, canon) < 0)
+		return -EINVAL;
+	r = open_dev(root, canon, &sysfd, &devsfd, &devfd);
+	if (r < 0)
+		return r;
+	read_driver(devfd, &d);
+	memcpy(out, d.driver, sizeof(d.driver));
+	close(devfd);
+	close(devsfd);
+	close(sysfd);
+	return 0;
+}
+
+/* "BDF (driver), ..." for the members of d's group other than d itself. */
+static void format_members(int devsfd, const struct pg_topo_dev *d, char *out, size_t cap)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (unsigned i = 0; i < d->ngroup && used < cap; i++) {
+		struct pg_topo_dev m = { .driver = "" };
+		int fd;
+
+		if (!strcmp(d->group[i], d->bdf))
+			continue;
+		fd = openat(devsfd, d->group[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			read_driver(fd, &m);
+			close(fd);
+		}
+		used += (size_t)snprintf(out + used, cap - used, "%s%s (%s)", used ? ", " : "",
+					 d->group[i], m.driver[0] ? m.driver : "no driver");
+	}
+	if (!out[0])
+		(void)snprintf(out, cap, "no other member is listed");
+}
+
+/* The group and its members of bdf into a new d (freed by the caller), and the member
+ * line when members is not NULL. */
+static int group_of(const char *root, const char *bdf, char *members, size_t cap,
+		    struct pg_topo_dev **ret)
+{
+	struct pg_topo_dev *d = calloc(1, sizeof(**ret));
+	int sysfd, devsfd, devfd, r;
+
+	if (!d)
+		return -ENOMEM;
+	r = pg_bdf_parse(bdf, d->bdf) < 0 ? -EINVAL : open_dev(root, d->bdf, &sysfd, &devsfd,
+								&devfd);
+	if (r < 0) {
+		free(d);
+		return r;
+	}
+	read_iommu(sysfd, devfd, d);
+	if (d->iommu_group < 0)
+		r = -ENODEV;
+	else if (members)
+		format_members(devsfd, d, members, cap);
+	close(devfd);
+	close(devsfd);
+	close(sysfd);
+	if (r < 0)
+		free(d);
+	else
+		*ret = d;
+	return r;
+}
+
+int pg_iommu_group(const char *root, const char *bdf, int *group, char *members, size_t cap)
+{
+	struct pg_topo_dev *d;
+	int r;
+
+	if (!bdf || !group || !members || !cap)
+		return -EINVAL;
+	r = group_of(root, bdf, members, cap, &d);
+	if (r == 0) {
+		*group = d->iommu_group;
+		free(d);
+	}
+	return r;
+}
+
+int pg_iommu_group_list(const char *root, const char *bdf, int *group, char (*members)[13],
+			size_t max, size_t *ret_n)
+{
+	struct pg_topo_dev *d;
+	int r;
+
+	if (!bdf || !group || !ret_n || (max && !members))
+		return -EINVAL;
+	r = group_of(root, bdf, NULL, 0, &d);
+	if (r < 0)
+		return r;
+	if (d->ngroup > max || d->group_truncated) {
+		r = -E2BIG;
+	} else {
+		memcpy(members, d->group, d->ngroup * sizeof(d->group[0]));
+		*ret_n = d->ngroup;
+		*group = d->iommu_group;
+	}
 	free(d);
 	return r;
 }

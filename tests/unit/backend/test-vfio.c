@@ -147,6 +147,17 @@ static void test_reset_plan(void **state)
 
 /* ---- DMA checks --------------------------------------------------------------------- */
 
+/* A type1 IOMMU as the Intel VT-d one reports it: 4 KiB pages, the MSI window
+ * 0xfee00000-0xfeefffff left out of the IOVA ranges; no mapping yet. */
+static void fake_iommu(struct pg_vfio_dev *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->pgsize = 4096;
+	d->ranges[0] = (struct pg_vfio_range){ 0, 0xfedfffff };
+	d->ranges[1] = (struct pg_vfio_range){ 0xfef00000, 0x000fffffffffffffull };
+	d->nranges = 2;
+}
+
 static void test_dma_check(void **state)
 {
 	struct pg_vfio_dev d;
@@ -172,12 +183,8 @@ static void test_dma_check(void **state)
 	};
 
 	(void)state;
-	memset(&d, 0, sizeof(d));
-	d.pgsize = 4096;
-	d.ranges[0] = (struct pg_vfio_range){ 0, 0xfedfffff };
-	d.ranges[1] = (struct pg_vfio_range){ 0xfef00000, 0x000fffffffffffffull };
-	d.nranges = 2;
-	d.dma[0] = (struct pg_vfio_dma){ 0x200000, 0x10000, 0x7f0000100000 };
+	fake_iommu(&d);
+	d.dma[0] = (struct pg_vfio_dma){ 0x200000, 0x10000, 0x7f0000100000, 0 };
 	d.ndma = 1;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		assert_int_equal(pg_vfio_dma_check(&d, rows[i].iova, rows[i].vaddr, rows[i].size),
@@ -188,13 +195,96 @@ static void test_dma_check(void **state)
 	/* A full table refuses more. */
 	d.ndma = PG_VFIO_MAX_DMA;
 	for (unsigned i = 0; i < PG_VFIO_MAX_DMA; i++)
-		d.dma[i] = (struct pg_vfio_dma){ 0x1000000ull * (i + 1), 0x1000, 0 };
+		d.dma[i] = (struct pg_vfio_dma){ 0x1000000ull * (i + 1), 0x1000, 0, 0 };
 	assert_int_equal(pg_vfio_dma_check(&d, 0x100000, 0x7f0000000000, 0x1000), -ENOSPC);
 	/* A larger IOMMU page raises the alignment. */
 	d.ndma = 0;
 	d.pgsize = 0x200000;
 	assert_int_equal(pg_vfio_dma_check(&d, 0x100000, 0x7f0000000000, 0x200000), -EINVAL);
 	assert_int_equal(pg_vfio_dma_check(&d, 0x200000, 0x7f0000000000, 0x200000), 0);
+}
+
+/*
+ * The bookkeeping of a SYNC_SYSMEM table (pg_vfio_dma_plan()): with current mappings
+ *   0: iova 0       size 0xa0000    vaddr A  token 1   (low RAM)
+ *   1: iova 0x100000 size 0x1f00000 vaddr B token 2   (RAM above 1 MiB)
+ *   2: iova 0xc0000 size 0x20000    vaddr C  token 3   (a ROM shadow)
+ * an entry equal in iova, size, vaddr and non-zero token stays mapped; anything else
+ * (a moved, resized or remapped region, another token, token 0) is mapped anew and the
+ * mapping it replaces removed; a refused table (overlap, misalignment, range, too many)
+ * is refused whole.
+ */
+#define VA(x) ((void *)(uintptr_t)(x))
+static const struct plan_case {
+	const char *name;
+	struct pg_vfio_dma_region r[4];
+	unsigned n;
+	int rc;
+	uint64_t keep, map;
+} plan_cases[] = {
+	{ "same table", { { 0, VA(0x7f0000000000), 0xa0000, 1 },
+			  { 0x100000, VA(0x7f0000200000), 0x1f00000, 2 },
+			  { 0xc0000, VA(0x7f0010000000), 0x20000, 3 } }, 3, 0, 0x7, 0x0 },
+	{ "same, reordered", { { 0xc0000, VA(0x7f0010000000), 0x20000, 3 },
+			       { 0, VA(0x7f0000000000), 0xa0000, 1 } }, 2, 0, 0x5, 0x0 },
+	{ "ROM shadow removed", { { 0, VA(0x7f0000000000), 0xa0000, 1 },
+				  { 0x100000, VA(0x7f0000200000), 0x1f00000, 2 } }, 2, 0, 0x3, 0x0 },
+	{ "RAM grown", { { 0, VA(0x7f0000000000), 0xa0000, 1 },
+			 { 0x100000, VA(0x7f0000200000), 0x3f00000, 2 } }, 2, 0, 0x1, 0x2 },
+	{ "same address, other memory", { { 0, VA(0x7f0000000000), 0xa0000, 9 } }, 1, 0, 0x0,
+	  0x1 },
+	{ "moved vaddr", { { 0, VA(0x7f0020000000), 0xa0000, 1 } }, 1, 0, 0x0, 0x1 },
+	{ "no token: always remapped", { { 0, VA(0x7f0000000000), 0xa0000, 0 } }, 1, 0, 0x0,
+	  0x1 },
+	{ "new region added", { { 0, VA(0x7f0000000000), 0xa0000, 1 },
+				{ 0x100000000, VA(0x7f0040000000), 0x100000, 4 } }, 2, 0, 0x1, 0x2 },
+	{ "duplicate entry: overlap", { { 0, VA(0x7f0000000000), 0xa0000, 1 },
+					 { 0, VA(0x7f0000000000), 0xa0000, 1 } }, 2, -EEXIST, 0, 0 },
+	{ "overlap in the new table", { { 0, VA(0x7f0000000000), 0xa0000, 1 },
+					{ 0x9f000, VA(0x7f0050000000), 0x2000, 5 } }, 2, -EEXIST,
+	  0, 0 },
+	{ "misaligned", { { 0x800, VA(0x7f0000000000), 0x1000, 6 } }, 1, -EINVAL, 0, 0 },
+	{ "empty entry", { { 0x1000, VA(0x7f0000000000), 0, 6 } }, 1, -EINVAL, 0, 0 },
+	{ "in the MSI hole", { { 0xfee00000, VA(0x7f0000000000), 0x1000, 6 } }, 1, -ERANGE,
+	  0, 0 },
+	{ "empty table", { { 0, NULL, 0, 0 } }, 0, 0, 0x0, 0x0 },
+};
+
+static void test_dma_plan(void **state)
+{
+	struct pg_vfio_dev d;
+	struct pg_vfio_dma_region many[PG_VFIO_MAX_DMA + 1];
+	uint64_t keep, map;
+
+	(void)state;
+	fake_iommu(&d);
+	d.dma[0] = (struct pg_vfio_dma){ 0, 0xa0000, 0x7f0000000000, 1 };
+	d.dma[1] = (struct pg_vfio_dma){ 0x100000, 0x1f00000, 0x7f0000200000, 2 };
+	d.dma[2] = (struct pg_vfio_dma){ 0xc0000, 0x20000, 0x7f0010000000, 3 };
+	d.ndma = 3;
+	for (size_t i = 0; i < sizeof(plan_cases) / sizeof(plan_cases[0]); i++) {
+		const struct plan_case *c = &plan_cases[i];
+
+		keep = map = 0xdead;
+		print_message("case: %s\n", c->name);
+		assert_int_equal(pg_vfio_dma_plan(&d, c->r, c->n, &keep, &map), c->rc);
+		if (c->rc == 0) {
+			assert_int_equal(keep, c->keep);
+			assert_int_equal(map, c->map);
+		} else {
+			assert_int_equal(keep, 0xdead); /* nothing decided for a refused table */
+		}
+	}
+	/* at most PG_VFIO_MAX_DMA entries; NULL with entries */
+	for (unsigned i = 0; i <= PG_VFIO_MAX_DMA; i++)
+		many[i] = (struct pg_vfio_dma_region){ 0x1000000ull * (i + 1),
+						       VA(0x7f0000000000), 0x1000, 0 };
+	assert_int_equal(pg_vfio_dma_plan(&d, many, PG_VFIO_MAX_DMA + 1, &keep, &map), -ENOSPC);
+	assert_int_equal(pg_vfio_dma_plan(&d, many, PG_VFIO_MAX_DMA, &keep, &map), 0);
+	assert_int_equal(map, UINT64_MAX);
+	assert_int_equal(pg_vfio_dma_plan(&d, NULL, 1, &keep, &map), -EINVAL);
+	/* not a vfio backend */
+	assert_int_equal(pg_vfio_dma_sync(NULL, NULL, 0, NULL, NULL), -EINVAL);
 }
 
 /* ---- fake sysfs: groups, drivers, IR ------------------------------------------------ */
@@ -348,6 +438,24 @@ static void test_group_members(void **state)
 	assert_string_equal(drv, "");
 	assert_int_equal(pg_pci_driver(root, "00:1e.0", drv), -ENODEV);
 	assert_int_equal(pg_pci_driver(root, "junk", drv), -EINVAL);
+	{
+		char list[4][13];
+		size_t n = 99;
+
+		/* every member, itself included, sorted */
+		assert_int_equal(pg_iommu_group_list(root, "00:1f.2", &group, list, 4, &n), 0);
+		assert_int_equal(group, 6);
+		assert_int_equal(n, 3);
+		assert_string_equal(list[0], "0000:00:1f.0");
+		assert_string_equal(list[1], "0000:00:1f.2");
+		assert_string_equal(list[2], "0000:00:1f.3");
+		assert_int_equal(pg_iommu_group_list(root, "00:1f.2", &group, list, 2, &n), -E2BIG);
+		assert_int_equal(pg_iommu_group_list(root, "0000:00:02.0", &group, list, 4, &n),
+				 -ENODEV);
+		assert_int_equal(pg_iommu_group_list(root, "zz", &group, list, 4, &n), -EINVAL);
+		assert_int_equal(pg_iommu_group_list(root, "00:1f.2", &group, NULL, 4, &n),
+				 -EINVAL);
+	}
 }
 
 static void test_irq_remap(void **state)
@@ -357,17 +465,25 @@ static void test_irq_remap(void **state)
 
 	(void)state;
 	snprintf(proc, sizeof(proc), "%s/proc-ir", root);
-	assert_true(pg_vfio_irq_remap(root, proc, &why));
+	assert_int_equal(pg_topo_irq_remap(root, proc, &why), PG_TOPO_IR_ON);
 	assert_non_null(strstr(why, "IR-"));
 	snprintf(proc, sizeof(proc), "%s/proc-noir", root);
 	write_text("N\n", "%s/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", root);
-	assert_false(pg_vfio_irq_remap(root, proc, &why));
+	assert_false(pg_topo_unsafe_interrupts(root));
+	assert_int_equal(pg_topo_irq_remap(root, proc, &why), PG_TOPO_IR_OFF);
 	assert_null(strstr(why, "allow_unsafe"));
 	write_text("Y\n", "%s/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts", root);
-	assert_false(pg_vfio_irq_remap(root, proc, &why));
+	assert_true(pg_topo_unsafe_interrupts(root));
+	assert_int_equal(pg_topo_irq_remap(root, proc, &why), PG_TOPO_IR_OFF);
 	assert_non_null(strstr(why, "allow_unsafe_interrupts"));
+	/* no /proc/interrupts: unknown, not "off" */
 	snprintf(proc, sizeof(proc), "%s/no-such-proc", root);
-	assert_false(pg_vfio_irq_remap(root, proc, NULL));
+	assert_int_equal(pg_topo_irq_remap(root, proc, &why), PG_TOPO_IR_UNKNOWN);
+	assert_non_null(strstr(why, "could not be read"));
+	assert_int_equal(pg_topo_irq_remap(root, proc, NULL), PG_TOPO_IR_UNKNOWN);
+	assert_string_equal(pg_topo_irq_remap_name(PG_TOPO_IR_ON), "on");
+	assert_string_equal(pg_topo_irq_remap_name(PG_TOPO_IR_OFF), "off");
+	assert_string_equal(pg_topo_irq_remap_name(PG_TOPO_IR_UNKNOWN), "unknown");
 }
 
 /* ---- open refusals before any ioctl ------------------------------------------------- */
@@ -479,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_spec),
 		cmocka_unit_test(test_reset_plan),
 		cmocka_unit_test(test_dma_check),
+		cmocka_unit_test(test_dma_plan),
 		cmocka_unit_test(test_group_members),
 		cmocka_unit_test(test_irq_remap),
 		cmocka_unit_test(test_open_refusals),

@@ -268,6 +268,16 @@ static struct pg_topo_dev live_topo = {
 			.ext_readable = true, .needs_acs = true, .known = true,
 			.why = "no ACS capability" } },
 	.acs = PG_TOPO_ACS_GAP, .acs_at = 0,
+	.irq_remap = PG_TOPO_IR_OFF, .irq_remap_why = "no interrupt remapping seen",
+};
+
+/* A device opened through vfio-pci: an NVMe-like function (FLR, 65 MSI-X vectors, BAR0
+ * mmapped and MSIX_MAPPABLE, direct map allowed). */
+static const struct pg_report_vfio nvme_vfio = {
+	.info = { .group = 3, .reset = true, .hot_reset = false, .irq_remap = true,
+		  .irq_remap_why = "type1 accepted the group", .irq_count = { 1, 0, 65 },
+		  .msix_mappable = 0x01, .mmap_regions = 0x11, .reset_method = "flr" },
+	.msix_direct = true, .msix_why = "mediator allows it",
 };
 
 static void build_set(struct devset *ds)
@@ -395,11 +405,34 @@ static void test_matches_schema(void **state)
 	(void)state;
 
 	build_set(&ds);
+	ds.devs[0].vfio = &nvme_vfio;
 	doc = render(ds.devs, ds.n);
 	validate(doc, schema_root, "$", 0);
 	{
 		struct json_object *devs = get(doc, "devices");
 		struct json_object *t = get(json_object_array_get_idx(devs, 1), "topology");
+		struct json_object *v = get(json_object_array_get_idx(devs, 0), "vfio");
+
+		assert_true(json_object_is_type(get(json_object_array_get_idx(devs, 1), "vfio"),
+						json_type_null));
+		assert_int_equal(json_object_get_int(get(v, "iommu_group")), 3);
+		assert_true(json_object_get_boolean(get(v, "device_reset")));
+		assert_false(json_object_get_boolean(get(v, "hot_reset")));
+		assert_string_equal(json_object_get_string(get(v, "reset_method")), "flr");
+		assert_true(json_object_get_boolean(get(v, "interrupt_remapping")));
+		assert_int_equal(json_object_get_int(get(get(v, "interrupts"), "msix")), 65);
+		assert_int_equal(json_object_get_int(get(get(v, "interrupts"), "intx")), 1);
+		/* bits 0 and 4 of mmap_regions: BAR0 and BAR4 */
+		assert_int_equal(json_object_array_length(get(v, "mmap_regions")), 2);
+		assert_int_equal(json_object_get_int(json_object_array_get_idx(
+					 get(v, "mmap_regions"), 1)), 4);
+		assert_int_equal(json_object_array_length(get(v, "msix_mappable_regions")), 1);
+		assert_true(json_object_get_boolean(get(get(v, "msix_table"), "direct_map")));
+		assert_string_equal(json_object_get_string(get(get(v, "msix_table"), "why")),
+				    "mediator allows it");
+		assert_string_equal(json_object_get_string(get(t, "interrupt_remapping")), "off");
+		assert_string_equal(json_object_get_string(get(t, "interrupt_remapping_why")),
+				    "no interrupt remapping seen");
 
 		/* a dump has none; a live device's object is validated above, key by key */
 		assert_true(json_object_is_type(get(json_object_array_get_idx(devs, 0), "topology"),

@@ -95,6 +95,55 @@ static void test_healthy(void **state)
 	pg_cfg_free(f.layout);
 }
 
+/* A live device opened through vfio-pci: the topology lines carry the host's interrupt
+ * remapping state, and the VFIO section what VFIO offers and the MSI-X decision. */
+static void test_live_vfio(void **state)
+{
+	static const struct pg_topo_dev topo = {
+		.bdf = "0000:00:04.0", .driver = "vfio-pci", .iommu_group = 3, .ngroup = 1,
+		.group = { "0000:00:04.0" }, .has_reset_method = true, .reset_method = "flr",
+		.irq_remap = PG_TOPO_IR_ON, .irq_remap_why = "IR- in /proc/interrupts",
+	};
+	static const struct pg_report_vfio vfio = {
+		.info = { .group = 3, .reset = true, .irq_remap = true,
+			  .irq_remap_why = "type1 accepted the group", .irq_count = { 1, 0, 65 },
+			  .reset_method = "flr" },
+		.msix_direct = false, .msix_why = "interrupt remapping is off",
+	};
+	static const char *const needles[] = {
+		"  iommu      group 3, alone in it\n",
+		"  driver     vfio-pci\n",
+		"  irq remap  on (IR- in /proc/interrupts)\n",
+		"VFIO:\n  IOMMU group:          3\n",
+		("  reset:                VFIO_DEVICE_RESET offered (kernel order: flr), hot reset "
+		 "not possible\n"),
+		"  interrupt remapping:  on (type1 accepted the group)\n",
+		"  interrupts:           INTx 1, MSI 0, MSI-X 65 vectors\n",
+		"  MSI-X table:          trapped (interrupt remapping is off)\n",
+	};
+	struct fixture f;
+	struct cfgbuild c;
+	char *text;
+	(void)state;
+
+	cb_nvme(&c);
+	fixture_build(&f, &c);
+	f.dev.source = "vfio";
+	f.dev.topology = &topo;
+	f.dev.vfio = &vfio;
+	text = render(&f);
+	for (size_t i = 0; i < sizeof(needles) / sizeof(needles[0]); i++)
+		expect(text, needles[i]);
+	/* the VFIO section sits before the findings */
+	assert_true(strstr(text, "VFIO:\n") < strstr(text, "  worst "));
+	free(text);
+	f.dev.vfio = NULL;
+	text = render(&f);
+	assert_null(strstr(text, "VFIO:"));
+	free(text);
+	pg_cfg_free(f.layout);
+}
+
 static void test_problems(void **state)
 {
 	struct fixture f;
@@ -223,6 +272,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_healthy),
+		cmocka_unit_test(test_live_vfio),
 		cmocka_unit_test(test_problems),
 		cmocka_unit_test(test_empty_and_hostile),
 		cmocka_unit_test(test_bad_args),

@@ -393,11 +393,13 @@ static void test_corpus_ext(void **state)
 	unsigned long longer = 0; /* AER with root registers or a TLP Prefix Log */
 	uint64_t s = seed ^ 0xae5ae5ae5ull;
 	struct dirent *e;
-	DIR *d;
+	DIR *d = NULL;
 
 	(void)state;
-	if (!dir || !(d = opendir(dir)))
+	if (!dir || !(d = opendir(dir))) {
 		fail_msg("PG_CORPUS is not set or unreadable (run through meson test)");
+		return;
+	}
 	while ((e = readdir(d))) {
 		size_t l = strlen(e->d_name);
 		struct device dev = { e->d_name, e->d_name, true };

@@ -131,8 +131,8 @@ static const struct rule_case rule_cases[] = {
 	{ "reset case", HDR "    reset: {prefer: [FLR]}\n", -EINVAL, 4, 22, "unknown reset" },
 	{ "flags not list", HDR "    flags: no-rom\n", -EINVAL, 4, 12, "(a list)" },
 	{ "flag dup", HDR "    flags: [no-d3, no-d3]\n", -EINVAL, 4, 20, "listed twice" },
-	{ "flags all", HDR "    flags: [no-msix-mmap, no-intx, no-rom, no-d3, no-ext-cfg]\n",
-	  0, 0, 0, NULL },
+	{ "flags all", HDR "    flags: [no-msix-mmap, no-intx, no-rom, no-d3, no-ext-cfg, "
+	  "reset-required]\n", 0, 0, 0, NULL },
 	/* document level */
 	{ "version 0", "version: 0\ndevices: []\n", -EINVAL, 1, 10,
 	  "unsupported policy version 0" },
@@ -557,7 +557,7 @@ static void test_reset_flag_names(void **state)
 			nflags++;
 		}
 	}
-	assert_int_equal(nflags, 5);
+	assert_int_equal(nflags, 6);
 	assert_null(pg_policy_flag_name(0));
 	assert_null(pg_policy_flag_name(PG_POLICY_F_NO_ROM | PG_POLICY_F_NO_D3));
 	assert_int_equal(pp_flag_parse("NO-ROM"), 0);

@@ -345,6 +345,50 @@ static void test_handler_failure(void **state)
 	pair_close(&p);
 }
 
+/* PG_PROTO_REFUSED: the request is answered as a failed operation (all ones) and the
+ * connection goes on; the next message is served normally. */
+static void test_handler_refused(void **state)
+{
+	struct pair p;
+	struct rec r = { .fail = PG_PROTO_REFUSED, .irq = { -1, -1 } };
+	struct pg_proto_error err = { 0, "" };
+	enum pg_proto_cmd cmd = PG_PROTO_CMD_MAX;
+	uint8_t b[2 * (PG_PROTO_HDR_SIZE + PG_PROTO_CFG_SIZE)], cfgp[PG_PROTO_CFG_SIZE] = { 0 };
+	size_t n;
+
+	(void)state;
+	pair_open(&p);
+	send_msg(p.peer, PG_PROTO_DEVICE_RESET, NULL, 0, NULL, 0);
+	assert_int_equal(pg_proto_serve_one(p.conn, &rec_handler, &r, &cmd, &err), 1);
+	assert_int_equal(cmd, PG_PROTO_DEVICE_RESET);
+	assert_true(read_ret(p.peer) == UINT64_MAX);
+	assert_string_equal(err.text, ""); /* no error to report */
+	send_cfg(p.peer, PG_PROTO_CFGREAD, 0x00, 0, 4);
+	assert_int_equal(pg_proto_serve_one(p.conn, &rec_handler, &r, NULL, &err), 1);
+	assert_true(read_ret(p.peer) == UINT64_MAX); /* a refused read reads all ones */
+	r.fail = 0;
+	send_cfg(p.peer, PG_PROTO_CFGREAD, 0x00, 0, 2);
+	assert_int_equal(pg_proto_serve_one(p.conn, &rec_handler, &r, NULL, &err), 1);
+	assert_true(read_ret(p.peer) == 0x5678);
+	assert_int_equal(r.resets, 1);
+	assert_int_equal(r.cfg_reads, 2);
+	assert_int_equal(pg_proto_conn_count(p.conn), 3);
+	assert_int_equal(pg_proto_conn_buffered(p.conn), 0);
+	/* two messages in one write: after the first is served the second is buffered (a
+	 * caller polling the socket must not wait then), and then nothing is */
+	put32(cfgp + 8, 4);
+	n = build(b, PG_PROTO_CFGREAD, cfgp, sizeof(cfgp));
+	n += build(b + n, PG_PROTO_CFGREAD, cfgp, sizeof(cfgp));
+	assert_int_equal(send(p.peer, b, n, 0), (ssize_t)n);
+	assert_int_equal(pg_proto_serve_one(p.conn, &rec_handler, &r, NULL, &err), 1);
+	assert_int_equal(pg_proto_conn_buffered(p.conn), PG_PROTO_HDR_SIZE + PG_PROTO_CFG_SIZE);
+	assert_int_equal(pg_proto_serve_one(p.conn, &rec_handler, &r, NULL, &err), 1);
+	assert_int_equal(pg_proto_conn_buffered(p.conn), 0);
+	assert_true(read_ret(p.peer) == 0x12345678 && read_ret(p.peer) == 0x12345678);
+	assert_int_equal(pg_proto_conn_buffered(NULL), 0);
+	pair_close(&p);
+}
+
 /* A failing SET_IRQFD handler must not leak the two fds. */
 static void test_handler_failure_closes_fds(void **state)
 {
@@ -790,6 +834,7 @@ int main(void)
 		cmocka_unit_test(test_dispatch_and_replies),
 		cmocka_unit_test(test_null_ops),
 		cmocka_unit_test(test_handler_failure),
+		cmocka_unit_test(test_handler_refused),
 		cmocka_unit_test(test_handler_failure_closes_fds),
 		cmocka_unit_test(test_invalid_messages_close_fds),
 		cmocka_unit_test(test_fds_on_payload),

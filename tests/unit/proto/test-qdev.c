@@ -56,49 +56,135 @@ static int open_fixture(struct fixture *f, unsigned flags)
 	return 0;
 }
 
+struct audits {
+	unsigned avoided, unsupported;
+};
+
 static void count_audit(void *data, const struct pg_audit_record *rec)
 {
+	struct audits *a = data;
+
 	if (strcmp(rec->rule, "reset:avoided") == 0)
-		(*(unsigned *)data)++;
+		a->avoided++;
+	else if (strcmp(rec->rule, "reset:unsupported") == 0)
+		a->unsupported++;
 }
 
-/* Issue 7: with "reset: { avoid: [flr, pm, bus] }" a VMM reset used to reach the backend
- * as "any" (and an unsupported method read as success). Now it is refused, the VMM sees
- * the error, the audit records it, and quiesce does not reset either. */
-static void test_reset_refused(void **state)
+/* An endpoint like QEMU's edu: no capabilities at all, so no FLR and no PM reset; one
+ * 1 MiB memory BAR (size from the pcigate annotation). */
+#define EDU_LIKE "00:02.0 Unclassified device [00ff]: Device 1234:11e8 (rev 10)\n" \
+	"# pcigate: bar0=1M\n" \
+	"00: 34 12 e8 11 07 01 10 00 10 00 ff 00 00 00 00 00\n" \
+	"10: 00 00 a0 fe 00 00 00 00 00 00 00 00 00 00 00 00\n" \
+	"20: 00 00 00 00 00 00 00 00 00 00 00 00 f4 1a 00 11\n" \
+	"30: 00 00 00 00 00 00 00 00 00 00 00 00 0b 01 00 00\n"
+
+/*
+ * A VMM reset nobody can carry out (docs/serve.md "Resets"): QEMU sends one at every
+ * machine start, so it is refused to the VMM (PG_PROTO_REFUSED: all ones, connection kept)
+ * and audited, the device gets Bus Master (and, outside device-model, decode) off but no
+ * reset, and the guest's Command reads 0; with PG_PROTO_DEV_RESET_REQUIRED it is the
+ * mediator's error (a device failure). Issue 7: "avoid" naming every method never reaches
+ * the backend as "any".
+ */
+static const struct reset_case {
+	const char *name;
+	bool edu;                  /* the edu-like dump, else the NVMe dump */
+	bool avoid_all;            /* avoid [flr, pm, bus], else prefer [flr, pm] */
+	enum pg_profile profile;
+	unsigned flags;
+	int rc;
+	unsigned avoided, unsupported;
+	uint32_t cmd_after;        /* the device's Command after 0x0107 before the reset */
+} reset_cases[] = {
+	{ "avoid all", false, true, PG_PROFILE_GUEST, 0, PG_PROTO_REFUSED, 1, 0, 0x0100 },
+	{ "avoid all, required", false, true, PG_PROFILE_GUEST, PG_PROTO_DEV_RESET_REQUIRED,
+	  -EPERM, 1, 0, 0x0107 },
+	{ "edu: no method", true, false, PG_PROFILE_GUEST, 0, PG_PROTO_REFUSED, 0, 1, 0x0100 },
+	{ "edu: no method, required", true, false, PG_PROFILE_GUEST,
+	  PG_PROTO_DEV_RESET_REQUIRED, -EOPNOTSUPP, 0, 1, 0x0107 },
+	{ "edu: device-model", true, false, PG_PROFILE_DEVICE_MODEL, 0, PG_PROTO_REFUSED, 0, 1,
+	  0x0103 },
+};
+
+static void reset_case(const struct reset_case *c, const char *edu_path)
 {
 	struct pg_policy_entry pol;
 	struct pg_mediator_config cfg;
+	struct pg_proto_dev_stats st;
 	struct fixture f0, *f = &f0;
-	unsigned audits = 0;
-	uint32_t cls = 0;
+	struct audits audits = { 0, 0 };
+	uint32_t v = 0;
 	char path[4096];
 
-	(void)state;
+	print_message("case: %s\n", c->name);
 	memset(f, 0, sizeof(*f));
 	memset(&pol, 0, sizeof(pol));
-	pol.reset_avoid = PG_POLICY_RESET_BIT(PG_RESET_FLR) | PG_POLICY_RESET_BIT(PG_RESET_PM) |
-			  PG_POLICY_RESET_BIT(PG_RESET_BUS);
+	pol.profile = c->profile;
+	if (c->avoid_all) {
+		pol.reset_avoid = PG_POLICY_RESET_BIT(PG_RESET_FLR) |
+				  PG_POLICY_RESET_BIT(PG_RESET_PM) | PG_POLICY_RESET_BIT(PG_RESET_BUS);
+	} else {
+		pol.reset_prefer[0] = PG_RESET_FLR;
+		pol.reset_prefer[1] = PG_RESET_PM;
+		pol.n_reset_prefer = 2;
+	}
 	pg_mediator_config_init(&cfg);
 	cfg.options = PG_MEDIATOR_TRANSPORT_QEMU72;
+	cfg.profile = c->profile;
 	cfg.policy = &pol;
 	cfg.audit = count_audit;
 	cfg.audit_data = &audits;
 	snprintf(path, sizeof(path), "%s/%s", getenv("PG_CORPUS"), NVME);
-	assert_int_equal(pg_backend_model_open(path, &f->be, NULL), 0);
+	assert_int_equal(pg_backend_model_open(c->edu ? edu_path : path, &f->be, NULL), 0);
 	assert_int_equal(pg_mediator_new(f->be, &cfg, &f->med), 0);
-	assert_int_equal(pg_proto_dev_new(f->med, f->be, 0, NULL, NULL, &f->dev), 0);
+	assert_int_equal(pg_proto_dev_new(f->med, f->be, c->flags, NULL, NULL, &f->dev), 0);
 	f->h = pg_proto_dev_handler();
-	assert_int_equal(f->h->reset(f->dev), -EPERM);
-	assert_int_equal(audits, 1);
-	/* quiesce: Bus Master off but no reset (a reset would restore Cache Line Size) */
+	/* the device decodes and masters; Cache Line Size shows whether a reset happened */
+	assert_int_equal(pg_backend_cfg_write(f->be, 0x04, 2, 0x0107), 0);
 	assert_int_equal(pg_backend_cfg_write(f->be, 0x0c, 1, 0x10), 0);
+	assert_int_equal(f->h->reset(f->dev), c->rc);
+	assert_int_equal(audits.avoided, c->avoided);
+	assert_int_equal(audits.unsupported, c->unsupported);
+	assert_int_equal(pg_backend_cfg_read(f->be, 0x04, 2, &v), 0);
+	assert_int_equal(v, c->cmd_after);
+	assert_int_equal(pg_backend_cfg_read(f->be, 0x0c, 1, &v), 0);
+	assert_int_equal(v, 0x10); /* no reset reached the device */
+	pg_proto_dev_stats(f->dev, &st);
+	assert_int_equal(st.resets, 1);
+	assert_int_equal(st.resets_refused, c->rc == PG_PROTO_REFUSED ? 1 : 0);
+	if (c->profile != PG_PROFILE_DEVICE_MODEL && c->rc == PG_PROTO_REFUSED) {
+		/* the guest's view started over, and the device agrees: Command reads 0 */
+		assert_int_equal(f->h->cfg_read(f->dev, 0x04, 2, &v), 0);
+		assert_int_equal(v & 0x7, 0);
+	}
+	/* quiesce: Bus Master off but no reset (a reset would clear Cache Line Size) */
 	assert_int_equal(pg_proto_dev_quiesce(f->dev), 0);
-	assert_int_equal(pg_backend_cfg_read(f->be, 0x0c, 1, &cls), 0);
-	assert_int_equal(cls, 0x10);
+	assert_int_equal(pg_backend_cfg_read(f->be, 0x04, 2, &v), 0);
+	assert_int_equal(v & 0x4, 0);
+	assert_int_equal(pg_backend_cfg_read(f->be, 0x0c, 1, &v), 0);
+	assert_int_equal(v, 0x10);
 	pg_proto_dev_free(f->dev);
 	pg_mediator_free(f->med);
 	pg_backend_close(f->be);
+}
+
+static void test_reset_refused(void **state)
+{
+	char dir[] = "/tmp/pg-qdev-unit-XXXXXX", edu[128];
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(edu, sizeof(edu), "%s/edu.txt", dir);
+	fp = fopen(edu, "w");
+	assert_non_null(fp);
+	assert_true(fputs(EDU_LIKE, fp) >= 0);
+	assert_int_equal(fclose(fp), 0);
+	for (size_t i = 0; i < sizeof(reset_cases) / sizeof(reset_cases[0]); i++)
+		reset_case(&reset_cases[i], edu);
+	assert_int_equal(unlink(edu), 0);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 static int setup_rw(void **state)

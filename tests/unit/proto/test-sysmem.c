@@ -172,6 +172,65 @@ static void test_replace_and_dma(void **state)
 }
 
 /*
+ * QEMU re-sends the whole table (new fds for the same files) after every memory-topology
+ * change: a region naming the same file, offset, size and guest address keeps its id and
+ * mapping (its DMA mapping can stay, pg_vfio_dma_sync()) and the fd sent again is left in
+ * the message to be closed; any difference makes a new region with a new id.
+ */
+static void test_unchanged_regions(void **state)
+{
+	struct pg_sysmem *mem;
+	struct pg_proto_msg m;
+	int ram = memfd_of(4 * MIB), other = memfd_of(4 * MIB), a, again;
+	uint64_t gpa, size, id0, id1;
+	void *va0, *va1, *va;
+
+	(void)state;
+	assert_int_equal(pg_sysmem_new(&mem), 0);
+	assert_int_equal(pg_sysmem_region_id(mem, 0), 0); /* no region */
+	msg_init(&m, 2);
+	a = dup(ram);
+	region(&m, 0, a, 0, 0xa0000, 0);
+	region(&m, 1, dup(ram), 0x100000, 2 * MIB, 2 * MIB);
+	assert_int_equal(pg_sysmem_replace(mem, &m, NULL), 0);
+	id0 = pg_sysmem_region_id(mem, 0);
+	id1 = pg_sysmem_region_id(mem, 1);
+	assert_true(id0 != 0 && id1 != 0 && id0 != id1);
+	assert_int_equal(pg_sysmem_region(mem, 0, &gpa, &size, &va0), 0);
+	assert_int_equal(pg_sysmem_region(mem, 1, &gpa, &size, &va1), 0);
+
+	/* the same table again, in the other order, with new fds: same ids, same mappings */
+	msg_init(&m, 2);
+	again = dup(ram);
+	region(&m, 0, dup(ram), 0x100000, 2 * MIB, 2 * MIB);
+	region(&m, 1, again, 0, 0xa0000, 0);
+	assert_int_equal(pg_sysmem_replace(mem, &m, NULL), 0);
+	assert_true(pg_sysmem_region_id(mem, 0) == id1 && pg_sysmem_region_id(mem, 1) == id0);
+	assert_int_equal(pg_sysmem_region(mem, 0, &gpa, &size, &va), 0);
+	assert_ptr_equal(va, va1);
+	assert_int_equal(gpa, 0x100000);
+	assert_int_equal(pg_sysmem_region(mem, 1, &gpa, &size, &va), 0);
+	assert_ptr_equal(va, va0);
+	assert_int_equal(m.fds[1], again); /* not taken: the caller closes it */
+	assert_true(fcntl(a, F_GETFD) >= 0); /* the kept region's own fd is still open */
+	pg_proto_msg_clear(&m);
+
+	/* another file, a resized region: new ids; the dropped region's fd is closed */
+	msg_init(&m, 2);
+	region(&m, 0, dup(other), 0x100000, 2 * MIB, 2 * MIB);
+	region(&m, 1, dup(ram), 0, 0x80000, 0);
+	assert_int_equal(pg_sysmem_replace(mem, &m, NULL), 0);
+	assert_true(pg_sysmem_region_id(mem, 0) != id1 && pg_sysmem_region_id(mem, 1) != id0);
+	assert_true(pg_sysmem_region_id(mem, 0) != pg_sysmem_region_id(mem, 1));
+	assert_true(fcntl(a, F_GETFD) < 0 && errno == EBADF);
+	assert_int_equal(pg_sysmem_region_id(mem, 2), 0);
+	assert_int_equal(pg_sysmem_region_id(NULL, 0), 0);
+	pg_sysmem_free(mem);
+	close(ram);
+	close(other);
+}
+
+/*
  * A compromised VMM shrinks the memory file after SYNC_SYSMEM was validated: every later
  * access must fail with -EFAULT (it used to be a load from a mapped page past the end of
  * the file: SIGBUS, the server dies). The region mapping for IOMMU registration stays
@@ -211,6 +270,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_replace_and_dma),
+		cmocka_unit_test(test_unchanged_regions),
 		cmocka_unit_test(test_shrunk_file),
 	};
 

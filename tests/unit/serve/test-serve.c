@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -261,6 +263,46 @@ static void test_serve_eof(void **state)
 	close(pipefd[1]);
 }
 
+/* Waiting for QEMU on --socket: a readable watch fd (a vfio device's request eventfd)
+ * ends the wait with PG_SERVE_RELEASED and removes the socket; without it, a connection
+ * is accepted as before. */
+static void test_accept_watch(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[] = "/tmp/pg-serve-unit-XXXXXX", path[sizeof(sa.sun_path)], why[256];
+	int lfd, cfd = -1, ev = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), peer;
+	uint64_t one = 1;
+	bool stale = true;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s.sock", dir);
+	assert_true(ev >= 0);
+	assert_int_equal(pg_serve_listen(path, &lfd, &stale, why, sizeof(why)), 0);
+	assert_false(stale);
+	assert_int_equal(write(ev, &one, 8), 8);
+	assert_int_equal(pg_serve_accept_watch(lfd, path, ev, &cfd, why, sizeof(why)),
+			 PG_SERVE_RELEASED);
+	assert_non_null(strstr(why, "the kernel asks for the device back"));
+	assert_int_equal(cfd, -1);
+	assert_int_equal(access(path, F_OK), -1); /* removed */
+	assert_true(fcntl(lfd, F_GETFD) < 0);      /* closed */
+
+	/* a connection that is already there is taken when the watch fd is quiet */
+	assert_int_equal(read(ev, &one, 8), 8);
+	assert_int_equal(pg_serve_listen(path, &lfd, &stale, why, sizeof(why)), 0);
+	peer = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	assert_int_equal(connect(peer, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(pg_serve_accept_watch(lfd, path, ev, &cfd, why, sizeof(why)), 0);
+	assert_true(cfd >= 0);
+	close(cfd);
+	close(peer);
+	assert_int_equal(pg_serve_request_fd(NULL), -1);
+	close(ev);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_serve_args(void **state)
 {
 	struct logs l = { "", 0 };
@@ -286,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_guest_check),
 		cmocka_unit_test(test_serve_bad_message),
 		cmocka_unit_test(test_serve_eof),
+		cmocka_unit_test(test_accept_watch),
 		cmocka_unit_test(test_serve_args),
 	};
 

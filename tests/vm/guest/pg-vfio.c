@@ -39,6 +39,8 @@
 #include <pcigate/backend.h>
 #include <pcigate/mediator.h>
 
+#include "vfio-bench.h"
+
 static int failures;
 static const char *g_bdf;
 
@@ -627,14 +629,6 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-/* Mean ns per call of fn over n calls. */
-#define TIME_LOOP(n, expr) __extension__({                                          \
-		double t0_ = now_ns();                                              \
-		for (long i_ = 0; i_ < (n); i_++)                                   \
-			bad += (expr) < 0;                                          \
-		(now_ns() - t0_) / (double)(n);                                     \
-	})
-
 /* edu raise -> eventfd: time from the BAR write to poll() returning, median of 200. */
 static double irq_latency(struct pg_backend *be, struct pg_mediator *m, struct fx *x)
 {
@@ -665,51 +659,21 @@ static double irq_latency(struct pg_backend *be, struct pg_mediator *m, struct f
 	return n ? lat[n / 2] : -1;
 }
 
-#define ROUNDS 7
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-
 static void do_bench(struct pg_backend *be, long n)
 {
 	struct fx x = { .nfds = 1 };
 	struct pg_mediator *m;
-	struct pg_vfio_region_desc cfg, bar;
-	double t[9], lat;
-	uint8_t buf[4];
-	uint32_t v;
-	uint64_t q;
-	long bad = 0, k = n / ROUNDS;
+	long bad;
+	double lat;
 
 	x.fds[0] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	m = mediate(be, PG_PROFILE_GUEST, &x);
-	if (!m || pg_vfio_region(be, 7, &cfg) < 0 || pg_vfio_region(be, 0, &bar) < 0)
+	if (!m)
 		return;
 	(void)mwrite(m, 0x04, 2, 0x2);
-	for (int i = 0; i < 9; i++)
-		t[i] = 1e18;
-	/* Interleaved rounds, minimum per method: the host is shared and TCG is noisy. The
-	 * same registers, same order, every way, all in this process. */
-	for (int r = 0; r < ROUNDS; r++) {
-		t[0] = MIN(t[0], TIME_LOOP(k, pread(cfg.fd, buf, 4, (off_t)(cfg.offset + 4 *
-						(uint64_t)(i_ & 15))) - 3));
-		t[1] = MIN(t[1], TIME_LOOP(k, pg_backend_cfg_read(be, (uint16_t)(4 * (i_ & 15)), 4,
-								  &v)));
-		t[2] = MIN(t[2], TIME_LOOP(k, pg_mediator_cfg_read(m, (uint16_t)(4 * (i_ & 15)), 4,
-								   &v)));
-		/* Command/Status: a dword the mediator reads from the hardware every time. */
-		t[3] = MIN(t[3], TIME_LOOP(k, pread(cfg.fd, buf, 4, (off_t)(cfg.offset + 4)) - 3));
-		t[4] = MIN(t[4], TIME_LOOP(k, pg_backend_cfg_read(be, 4, 4, &v)));
-		t[5] = MIN(t[5], TIME_LOOP(k, pg_mediator_cfg_read(m, 4, 4, &v)));
-		t[6] = MIN(t[6], TIME_LOOP(k, pread(bar.fd, buf, 4, (off_t)bar.offset) - 3));
-		t[7] = MIN(t[7], TIME_LOOP(k, pg_backend_bar_read(be, 0, 0, 4, &q)));
-		t[8] = MIN(t[8], TIME_LOOP(k, pg_mediator_bar_read(m, 0, 0, 4, &q)));
-	}
+	bad = pg_vfio_bench_reads(be, m, n);
 	lat = irq_latency(be, m, &x);
-	printf("PG-VM: BENCH n=%ld rounds=%d cfg16_raw_pread_ns=%.0f cfg16_backend_ns=%.0f "
-	       "cfg16_mediated_ns=%.0f cmd_raw_pread_ns=%.0f cmd_backend_ns=%.0f "
-	       "cmd_mediated_ns=%.0f cmd_overhead=%.1f%% bar_raw_pread_ns=%.0f "
-	       "bar_backend_mmap_ns=%.0f bar_mediated_ns=%.0f irq_raise_to_wakeup_median_ns=%.0f "
-	       "errors=%ld\n", k * ROUNDS, ROUNDS, t[0], t[1], t[2], t[3], t[4], t[5],
-	       100.0 * (t[5] - t[3]) / t[3], t[6], t[7], t[8], lat, bad);
+	printf("PG-VM: BENCH n=%ld irq_raise_to_wakeup_median_ns=%.0f errors=%ld\n", n, lat, bad);
 	pg_mediator_free(m);
 	close(x.fds[0]);
 }

@@ -46,6 +46,10 @@ for step in $VFIO_STEPS; do
 	cli)
 		echo "PG-VM: CLI-BEGIN inspect"
 		pcigate inspect "vfio:$NVME"; echo "PG-VM: CLI-RC inspect $?"
+		pcigate inspect --json "vfio:$NVME" > /tmp/inspect.json; echo "PG-VM: CLI-RC inspect-json $?"
+		grep -E '"(direct_map|interrupt_remapping|device_reset|msix|iommu_group)"' /tmp/inspect.json |
+			tr -d ' ,' | sed 's/^/PG-VM: JSON /'
+		pcigate inspect "$EDU" | grep 'irq remap' | sed 's/^/PG-VM: LIVE /'
 		pcigate inspect "vfio:$SATA"; echo "PG-VM: CLI-RC inspect-nonviable $?"
 		pcigate inspect vfio:zz; echo "PG-VM: CLI-RC inspect-bad $?"
 		pcigate view "vfio:$EDU" > /tmp/view.txt; echo "PG-VM: CLI-RC view $?"
@@ -94,17 +98,32 @@ for step in $VFIO_STEPS; do
 		echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> /etc/passwd
 		printf 'root:x:0:\nnogroup:x:65534:\n' > /etc/group
 		serve-client /usr/bin/pcigate "vfio:$EDU" vfio; echo "PG-VM: SERVE-RC $?"
+		# the kernel asks for a served device back (unbind): serve quiesces and exits
+		timeout 60 serve-client /usr/bin/pcigate "vfio:$NVME_RP" request
+		echo "PG-VM: SERVE-REQUEST-RC $?"
+		# the same while serve --socket still waits for QEMU (rebound first: the
+		# driver_override above still names vfio-pci)
+		echo "$NVME_RP" > /sys/bus/pci/drivers_probe
+		pcigate serve --device "vfio:$NVME_RP" --socket /tmp/rq.sock 2> /tmp/rq.err &
+		sp=$!
+		for i in 1 2 3 4 5 6 7 8 9 10; do grep -q listening /tmp/rq.err && break; sleep 1; done
+		timeout 30 sh -c "echo $NVME_RP > /sys/bus/pci/devices/$NVME_RP/driver/unbind"
+		echo "PG-VM: ACCEPT-REQUEST unbind-rc=$?"
+		for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$sp" 2>/dev/null || break; sleep 1; done
+		kill -9 "$sp" 2>/dev/null
+		wait "$sp"; echo "PG-VM: ACCEPT-REQUEST serve-rc=$? sock=$(ls /tmp/rq.sock 2>/dev/null | wc -l)"
+		sed 's/^/PG-VM: ACCEPT-REQUEST-ERR /' /tmp/rq.err
 		;;
-	bench) pg-vfio bench "$EDU" 20000 ;;
+	bench) pg-vfio bench "$EDU" 62000 ;;
 	nested)
-		# pcigate launch in this guest serves nvme (vfio) to an inner guest (TCG in TCG);
-		# nvme, not edu: QEMU resets every device at start and edu has no reset method
+		# pcigate launch in this guest serves edu (vfio) to an inner guest (TCG in TCG);
+		# edu has no reset method: QEMU's machine-start DEVICE_RESET is refused, served on
 		mkdir -p /etc
 		echo 'root:x:0:0:root:/:/bin/sh' > /etc/passwd
 		echo 'nobody:x:65534:65534:nobody:/:/bin/false' >> /etc/passwd
 		printf 'root:x:0:\nnogroup:x:65534:\n' > /etc/group
 		echo "PG-VM: NESTED-START uptime=$(cut -d' ' -f1 /proc/uptime)"
-		pcigate launch --device "vfio:$NVME" --memory 192M --timeout "$NESTED_TIMEOUT" --verbose \
+		pcigate launch --device "vfio:$EDU" --memory 192M --timeout "$NESTED_TIMEOUT" --verbose \
 			-- -nographic -no-reboot -nic none -vga none -kernel /nested/vmlinuz \
 			-initrd /nested/inner.cpio -append "console=ttyS0 quiet panic=-1 no_timer_check"
 		echo "PG-VM: NESTED-END rc=$? uptime=$(cut -d' ' -f1 /proc/uptime)"
