@@ -35,7 +35,11 @@
  * gives each loop's instructions; divided by 9 x ITERATIONS, per access, and the ratios
  * of the mediated to the direct loops are the same targets counted in instructions.
  *
- * Usage: bench-mediator [-n ITERATIONS] [DUMP]
+ * -k K keeps only the K-th effect toggle the device has (0: Command Memory Space, 1:
+ * Device Control Relaxed Ordering, 2: MSI-X Enable, in that order when present), so the
+ * effect loops time one kind of effect; the other loops are unchanged.
+ *
+ * Usage: bench-mediator [-n ITERATIONS] [-k K] [DUMP]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -269,15 +273,20 @@ int main(int argc, char **argv)
 	char path[4096];
 	const char *dir = getenv("PG_CORPUS");
 	struct ctx c;
+	long kind = -1;
 	int i = 1;
 
 	memset(&c, 0, sizeof(c));
 	c.iter = DEFAULT_ITER;
-	if (argc > 2 && strcmp(argv[1], "-n") == 0) {
-		long n = strtol(argv[2], NULL, 10);
+	if (argc > i + 1 && strcmp(argv[i], "-n") == 0) {
+		long n = strtol(argv[i + 1], NULL, 10);
 
 		c.iter = n > 0 && n < 1000000000L ? (unsigned)n : DEFAULT_ITER;
-		i = 3;
+		i += 2;
+	}
+	if (argc > i + 1 && strcmp(argv[i], "-k") == 0) {
+		kind = strtol(argv[i + 1], NULL, 10);
+		i += 2;
 	}
 	if (i < argc)
 		snprintf(path, sizeof(path), "%s", argv[i]);
@@ -286,6 +295,17 @@ int main(int argc, char **argv)
 	if (open_device(path, &c) < 0)
 		return 1;
 	pick_writes(&c);
+	if (kind >= 0) {
+		if ((unsigned long)kind * 2u + 2u > c.nfx) {
+			fprintf(stderr, "bench-mediator: no effect toggle %ld on this device\n", kind);
+			pg_mediator_free(c.m);
+			pg_backend_close(c.be);
+			return 1;
+		}
+		c.fx[0] = c.fx[2 * kind];
+		c.fx[1] = c.fx[2 * kind + 1];
+		c.nfx = 2;
+	}
 	printf("bench-mediator: %s, guest profile, %u accesses per round, %d rounds, "
 	       "%u dwords read, %u rewrite targets, %u effect writes\n", path, c.iter, ROUNDS,
 	       c.nread, c.nw, c.nfx);

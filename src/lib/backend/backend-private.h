@@ -5,9 +5,51 @@
 #ifndef PG_BACKEND_PRIVATE_H
 #define PG_BACKEND_PRIVATE_H
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <pcigate/backend.h>
+
+/* The handle behind the opaque struct pg_backend (backend.c): here so that the trusted
+ * update below can be inlined into the mediator's executor. Nothing else outside backend.c
+ * touches it. */
+struct pg_backend {
+	const struct pg_backend_ops *ops; /* borrowed, outlives the backend */
+	void *priv;                       /* owned: ops->destroy at close */
+	uint16_t cfg_len;
+	char name[64];
+};
+
+/*
+ * pg_backend_cfg_update() without its geometry check, for a caller that has made the same
+ * check itself: size 1, 2 or 4, off aligned to size, off + size within the backend's
+ * cfg_len (pg_backend_cfg_len()). Only the mediator's decide-and-act path
+ * (pg_mediator_cfg_write()) uses it, for config effects it built from its own register
+ * rows, which pg_regtable_add() validated against that same length at compile time (and
+ * narrowed to naturally aligned pieces of a row). Never for geometry a caller handed in:
+ * decisions given to pg_mediator_apply() go through the checked call. The ops are called
+ * as the checked call would: -EROFS without cfg_write, the written value masked to size.
+ * Inline: it runs on every guest config write that reaches the hardware.
+ */
+static inline int pg_backend_cfg_update_trusted(struct pg_backend *be, uint16_t off,
+						uint8_t size, uint32_t value, uint32_t mask)
+{
+	static const uint32_t all_of[8] = { 0, 0xffu, 0xffffu, 0xffffffu, UINT32_MAX };
+	const struct pg_backend_ops *ops = be->ops; /* fixed for the backend's life */
+	uint32_t all = all_of[size & 7u], cur; /* size is 1, 2 or 4 (checked by the caller) */
+	int r;
+
+	if (!ops->cfg_write)
+		return -EROFS;
+	mask &= all;
+	if (mask == all)
+		return ops->cfg_write(be, off, size, value & all);
+	r = ops->cfg_read(be, off, size, &cur);
+	if (r < 0)
+		return r;
+	return ops->cfg_write(be, off, size, ((cur & ~mask) | (value & mask)) & all);
+}
 
 /* Little-endian load/store of n (1..8) bytes: config space and BARs are little endian
  * whatever the host is. */

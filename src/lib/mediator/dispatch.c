@@ -15,13 +15,11 @@
 
 #include "mediator-private.h"
 
-static bool access_ok(const struct pg_mediator *m, uint16_t off, uint8_t size)
+static inline bool access_ok(const struct pg_mediator *m, uint16_t off, uint8_t size)
 {
-	if (size != 1 && size != 2 && size != 4)
-		return false;
-	if ((off & 3u) + size > 4u)
-		return false;
-	return (uint32_t)off + size <= m->cfg_len;
+	/* size 1, 2 or 4 (bits 1, 2 and 4 of 0x16), within its dword, within the device */
+	return size <= 4u && ((0x16u >> size) & 1u) && (off & 3u) + size <= 4u &&
+	       (uint32_t)off + size <= m->cfg_len;
 }
 
 /* Gap bytes of the permissive profile read from the hardware; hidden ones never do. */
@@ -119,6 +117,27 @@ static inline bool audit_due(const struct pg_reg *r, uint32_t bm, uint32_t v)
  * two shifts and two ANDs per row, whatever the access's offset and size.
  */
 
+/* The hooked row's hardware write into the slot reserved before its hook ran (ahead of
+ * the hook's posts), or, with nothing for the hardware, the slot closed up. */
+static inline int finish_hooked(struct pg_reg *r, struct pg_wctx *w,
+				struct pg_write_decision *d)
+{
+	if (w->hw_mask) {
+		if (w->slot >= PG_MEDIATOR_MAX_EFFECTS)
+			return -ENOSPC;
+		pg_med_cfg_effect(&d->effects[w->slot], r->off, r->size, w->hw_value, w->hw_mask,
+				  r->rw1c);
+		return 0;
+	}
+	if (w->slot >= PG_MEDIATOR_MAX_EFFECTS)
+		return 0;
+	d->neffects--;
+	if (d->neffects > w->slot) /* the hook posted: move its effects up */
+		memmove(&d->effects[w->slot], &d->effects[w->slot + 1u],
+			(d->neffects - w->slot) * sizeof(d->effects[0]));
+	return 0;
+}
+
 /* Apply one guest write to the n bytes at off, bm (value v) in row coordinates, of row r.
  * Inlined into the dispatcher: it runs once per row of every write. */
 static inline __attribute__((always_inline)) int
@@ -128,14 +147,14 @@ write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, unsigned n, uin
 	struct pg_wctx w;
 	uint32_t vw;
 
-	/* no memset: this is the hot path and post[] is only read up to npost */
+	/* no memset: this is the hot path */
 	w.d = d;
 	w.off = off;          /* the guest's bytes within the row (for audit) */
 	w.size = (uint8_t)n;
 	w.bm = bm;
 	w.val = v;
 	w.old = r->value;
-	w.npost = 0;
+	w.slot = PG_MEDIATOR_MAX_EFFECTS;
 	w.overflow = false;
 	if (r->wr_audit && audit_due(r, bm, v))
 		audit_row(m, r, &w);
@@ -149,15 +168,17 @@ write_row(struct pg_mediator *m, struct pg_reg *r, uint16_t off, unsigned n, uin
 	if (w.hw_mask)
 		w.hw_mask |= r->rsvdz & bm;
 	w.hw_value = v & r->wr_hw;
-	if (r->write)
+	if (r->write) {
+		/* the row's own hardware write goes before its hook's effects: its slot is
+		 * reserved first, so the hook posts straight into the decision (a hooked row
+		 * needs one free slot even when it ends up writing nothing) */
+		if (d->neffects < PG_MEDIATOR_MAX_EFFECTS)
+			w.slot = d->neffects++;
 		r->write(m, r, &w);
-	if (w.overflow)
-		return -ENOSPC;
+		return w.overflow ? -ENOSPC : finish_hooked(r, &w, d);
+	}
 	if (w.hw_mask && !pg_med_push_cfg(d, r->off, r->size, w.hw_value, w.hw_mask, r->rw1c))
 		return -ENOSPC;
-	for (unsigned i = 0; i < w.npost; i++)
-		if (!pg_med_push(d, &w.post[i]))
-			return -ENOSPC;
 	return 0;
 }
 
@@ -219,7 +240,7 @@ decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
 	int rc = 0;
 
 	ret->neffects = 0;
-	for (unsigned k = lo; k < end && rc == 0;) {
+	for (unsigned k = lo; k < end;) {
 		uint16_t e = m->rt.map[base + k];
 
 		if (__builtin_expect(e && !(e & PG_MAP_HIDDEN), 1)) {
@@ -227,7 +248,7 @@ decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
 			struct pg_reg *r = &m->rt.rows[e - 1u];
 			uint32_t bm = (am >> r->wr_shift) & r->wr_all;
 			uint32_t v = (dv >> r->wr_shift) & r->wr_all;
-			unsigned next = r->wr_shift / 8u + r->size; /* the row's end */
+			unsigned next = r->wr_end; /* the row's end */
 
 			if (r->wr_plain)
 				rc = write_plain(r, bm, v, ret);
@@ -244,10 +265,13 @@ decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
 				       dv >> (8u * k), ret);
 			k = j;
 		}
+		if (__builtin_expect(rc < 0, 0)) {
+			pg_med_log(m, LOG_ERR, "write 0x%03x/%u produced too many effects", off,
+				   size);
+			return rc;
+		}
 	}
-	if (rc < 0)
-		pg_med_log(m, LOG_ERR, "write 0x%03x/%u produced too many effects", off, size);
-	return rc;
+	return 0;
 }
 
 int pg_mediator_decide_write(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t value,
@@ -266,6 +290,6 @@ int pg_mediator_cfg_write(struct pg_mediator *m, uint16_t off, uint8_t size, uin
 	if (!m || !access_ok(m, off, size))
 		return -EINVAL;
 	rc = decide_write(m, off, size, value, &d);
-	/* most rewrites of virtual registers decide nothing to do */
-	return rc < 0 ? rc : d.neffects ? pg_med_apply(m, &d) : 0;
+	/* an empty decision (most rewrites of virtual registers) is an empty loop there */
+	return rc < 0 ? rc : pg_med_apply(m, &d, true);
 }

@@ -19,21 +19,17 @@ bool pg_med_push(struct pg_write_decision *d, const struct pg_effect *e)
 
 void pg_med_post(struct pg_wctx *w, const struct pg_effect *e)
 {
-	if (w->npost >= PG_MED_MAX_POST) {
+	if (!pg_med_push(w->d, e))
 		w->overflow = true;
-		return;
-	}
-	w->post[w->npost++] = *e;
 }
 
 void pg_med_post_cfg(struct pg_wctx *w, uint16_t off, uint8_t size, uint32_t value,
 		     uint32_t mask)
 {
-	struct pg_effect e;
+	struct pg_effect *e = pg_med_post_new(w);
 
-	memset(&e, 0, sizeof(e));
-	pg_med_cfg_effect(&e, off, size, value, mask, 0);
-	pg_med_post(w, &e);
+	if (e)
+		pg_med_cfg_effect(e, off, size, value, mask, 0);
 }
 
 void pg_med_hw_bits(struct pg_wctx *w, uint32_t bits, uint32_t want, uint16_t *hw)

@@ -84,7 +84,7 @@ int pg_mediator_apply(struct pg_mediator *m, const struct pg_write_decision *d)
 {
 	if (!m || !d || d->neffects > PG_MEDIATOR_MAX_EFFECTS)
 		return -EINVAL;
-	return pg_med_apply(m, d);
+	return pg_med_apply(m, d, false);
 }
 
 int pg_med_apply_one(struct pg_mediator *m, const struct pg_effect *e)
@@ -157,10 +157,10 @@ void pg_med_reinit_virtual(struct pg_mediator *m)
 	}
 	m->cmd_hw = 0; /* after a reset Command reads 0 on hardware, */
 	m->msi.hw_ctrl = m->msix.hw_ctrl = 0; /* and MSI/MSI-X are disabled */
-	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
-		m->bars[i].last_mapped = false;
+	m->bar_mapped = 0;
+	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++)
 		m->bars[i].last_addr = 0;
-	}
+	pg_med_bars_refresh(m); /* the BAR registers are back at their init values */
 	pg_med_msix_reinit(m);
 }
 

@@ -37,18 +37,18 @@ uint32_t pg_med_guest_cmd(const struct pg_mediator *m)
 	return (r->value & r->virt) | (m->cmd_hw & ~r->virt);
 }
 
-/* Guest address of BAR b and whether it is a real mapping (decode on, not 0, not the
- * all-ones sizing pattern in either half). cmd: the guest's Command register, read once
- * per sync by the caller (every BAR sees the same one). The masks and the decode bit were
- * compiled with the BAR's kind and size (compile_bar_sync()), which never change. */
-static bool bar_state(const struct pg_mediator *m, const struct pg_med_bar *b, uint32_t cmd,
-		      uint64_t *ret_addr)
+/* The guest address BAR b's registers hold and whether it is one a decoding BAR maps at
+ * (not 0, not the all-ones sizing pattern in either half; the ROM also needs its enable
+ * bit): everything of a mapping but the Command decode bit. The masks were compiled with
+ * the BAR's kind and size (compile_bar_sync()), which never change. */
+static bool bar_addr_of(const struct pg_mediator *m, const struct pg_med_bar *b,
+			uint64_t *ret_addr)
 {
-	const struct pg_reg *lo = pg_med_crow(m, b->row);
-	const struct pg_reg *hi;
+	const struct pg_reg *lo = pg_med_crow(m, b->row), *hi;
 	uint32_t lo_bits, hi_bits = 0;
 
-	if (!lo)
+	*ret_addr = 0;
+	if (!lo || (b->kind == PG_BAR_ROM && !(lo->value & ROM_ENABLE)))
 		return false;
 	lo_bits = lo->value & b->lo_mask;
 	if (b->hi_mask) {
@@ -56,88 +56,143 @@ static bool bar_state(const struct pg_mediator *m, const struct pg_med_bar *b, u
 		hi_bits = hi ? hi->value & b->hi_mask : 0;
 	}
 	*ret_addr = (uint64_t)hi_bits << 32 | lo_bits;
-	if (!(cmd & b->decode) || (b->kind == PG_BAR_ROM && !(lo->value & ROM_ENABLE)))
-		return false;
 	return *ret_addr && !(b->lo_mask && lo_bits == b->lo_mask) &&
 	       !(b->hi_mask && hi_bits == b->hi_mask);
 }
 
-/* Post the BAR_MAP effect of BAR i and record it. Out of line: most syncs change nothing,
- * and the effect's construction stays out of the scan below. */
-__attribute__((noinline))
-static void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i, bool mapped,
+/* bar_addr and each BAR's addr from its registers. The BAR registers are virtual rows
+ * the guest changes only through bar_write() (which refreshes) and a reset only through
+ * pg_med_reinit_virtual() (which does too), so a Command decode toggle, the frequent
+ * case, reads the result instead of the rows. */
+void pg_med_bars_refresh(struct pg_mediator *m)
+{
+	m->bar_addr = 0;
+	for (unsigned todo = m->bar_sync[CMD_DECODE_BARS]; todo; todo &= todo - 1u) {
+		unsigned i = (unsigned)__builtin_ctz(todo);
+		struct pg_med_bar *b = &m->bars[i];
+
+		if (bar_addr_of(m, b, &b->addr))
+			m->bar_addr = (uint8_t)(m->bar_addr | (1u << i));
+		else
+			b->addr = 0;
+	}
+}
+
+/* Post the BAR_MAP effect of BAR i and record it (inside sync_bars(), itself out of the
+ * Command path). */
+static inline void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i, bool mapped,
 		     uint64_t addr)
 {
 	struct pg_med_bar *b = &m->bars[i];
-	struct pg_effect e;
+	struct pg_effect *e = pg_med_post_slot(w);
 
-	b->last_mapped = mapped;
-	b->last_addr = mapped ? addr : 0;
-	memset(&e, 0, sizeof(e));
-	e.kind = PG_EFFECT_BAR_MAP;
-	e.u.map.bar = (uint8_t)i;
-	e.u.map.io = b->kind == PG_BAR_IO;
-	e.u.map.mapped = mapped;
-	e.u.map.guest_addr = addr;
-	e.u.map.size = b->size;
-	pg_med_post(w, &e);
+	b->last_addr = addr;
+	m->bar_mapped ^= (uint8_t)(1u << i) & (mapped ? ~m->bar_mapped : m->bar_mapped);
+	if (!e)
+		return; /* the write fails (-ENOSPC) */
+	*e = (struct pg_effect){ .kind = PG_EFFECT_BAR_MAP,
+				 .u.map = { .bar = (uint8_t)i, .io = b->kind == PG_BAR_IO,
+					    .mapped = mapped, .guest_addr = addr,
+					    .size = b->size } };
 }
 
-/* Post a BAR_MAP effect for every BAR whose guest mapping changed, cmd being the guest's
- * Command. Only the BARs of bar_sync_mask are visited (absent BARs and upper halves never
- * are), and of those only the ones a changed decode bit enables: a BAR's mapping is a
- * function of its registers, its decode bit and (ROM) its enable bit, and every write
- * changing one of them syncs (command_write() for decode, bar_write() for the registers;
- * pg_med_reinit_virtual() resets the record with the state), so a BAR whose decode bit did
- * not change is still what its last effect said. This runs on every decode toggle of
- * Command. */
-static inline void sync_bars(struct pg_mediator *m, struct pg_wctx *w, uint32_t cmd,
-			     uint32_t decode)
+/* The BARs to look at when the decode bits in decode changed, cmd being the guest's
+ * Command after the change: only those a changed bit enables (bar_sync[]: absent BARs
+ * and upper halves are in none). A BAR's mapping is a function of its
+ * registers, its decode bit and (ROM) its enable bit, and every write changing one of them
+ * syncs (command_write() for decode, bar_write() for the registers; pg_med_reinit_virtual()
+ * resets the record with the state), so a BAR whose decode bit did not change is still
+ * what its last effect said; and one whose decode bit turned off is unmapped whatever its
+ * registers hold, so only the ones mapped now (bar_mapped) have anything to post. */
+static inline unsigned sync_todo(const struct pg_mediator *m, uint32_t cmd, uint32_t decode)
 {
-	for (unsigned todo = m->bar_sync_mask; todo; todo &= todo - 1u) {
+	/* decode on: the BARs holding an address, or mapped (at another address, or now
+	 * holding none); decode off: the mapped ones */
+	return (m->bar_sync[decode & cmd & CMD_DECODE_BARS] & (m->bar_addr | m->bar_mapped)) |
+	       (m->bar_sync[decode & ~cmd & CMD_DECODE_BARS] & m->bar_mapped);
+}
+
+/* Post a BAR_MAP effect for each BAR of todo (sync_todo()) whose guest mapping changed.
+ * Out of line: most Command writes change no decode bit, or leave nothing to look at. */
+__attribute__((noinline)) static void
+sync_bars(struct pg_mediator *m, struct pg_wctx *w, uint32_t cmd, unsigned todo)
+{
+	for (; todo; todo &= todo - 1u) {
 		unsigned i = (unsigned)__builtin_ctz(todo);
 		const struct pg_med_bar *b = &m->bars[i];
-		uint64_t addr = 0;
-		bool mapped;
+		bool mapped = (cmd & b->decode) && ((m->bar_addr >> i) & 1u);
+		bool was = (m->bar_mapped >> i) & 1u;
 
-		if (!(b->decode & decode))
-			continue;
-		mapped = bar_state(m, b, cmd, &addr);
-		if (mapped != b->last_mapped || (mapped && addr != b->last_addr))
-			post_map(m, w, i, mapped, addr);
+		if (mapped != was || (mapped && b->addr != b->last_addr))
+			post_map(m, w, i, mapped, mapped ? b->addr : 0);
 	}
 }
 
 void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode)
 {
-	sync_bars(m, w, pg_med_guest_cmd(m), decode);
+	uint32_t cmd = pg_med_guest_cmd(m);
+	unsigned todo;
+
+	pg_med_bars_refresh(m); /* a BAR register may have changed */
+	todo = sync_todo(m, cmd, decode);
+	if (todo)
+		sync_bars(m, w, cmd, todo);
+}
+
+/* The end of a Command write, once the hardware bits are known (hw): record them, and
+ * when a decode bit of the guest's Command changed, sync the BARs it enables. The guest's
+ * Command after the write is computed from this row as "before" was (what
+ * pg_med_guest_cmd() computes, without looking the row up again). */
+static inline void command_done(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w,
+				uint32_t hw, uint32_t before)
+{
+	uint32_t after = (r->value & r->virt) | (hw & ~r->virt);
+	unsigned todo;
+
+	m->cmd_hw = (uint16_t)hw;
+	if (!((after ^ before) & CMD_DECODE_BARS))
+		return;
+	todo = sync_todo(m, after, (after ^ before) & CMD_DECODE_BARS);
+	if (todo)
+		sync_bars(m, w, after, todo);
+}
+
+/* INTx Disable on the hardware when the guest's bit is clear: set all the same while MSI
+ * or MSI-X is on or the policy says no-intx (pg_med_intx_want()). Out of line, so the
+ * usual Command write (drivers set the bit as they enable MSI or MSI-X) makes no call
+ * before its end. */
+__attribute__((noinline)) static void
+command_intx(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w, uint32_t hw,
+	     uint32_t before)
+{
+	uint32_t want = pg_med_intx_want(m);
+
+	hw = (hw & ~CMD_INTX_DISABLE) | want;
+	w->hw_mask |= CMD_INTX_DISABLE;
+	w->hw_value = (w->hw_value & ~CMD_INTX_DISABLE) | want;
+	command_done(m, r, w, hw, before);
 }
 
 static void command_write(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w)
 {
 	uint32_t hwbits = r->pass & w->bm;
 	uint32_t hw = m->cmd_hw;
-	uint32_t before = ((w->old & r->virt) | (hw & ~r->virt)) & (CMD_IO | CMD_MEM), after;
+	uint32_t before = ((w->old & r->virt) | (hw & ~r->virt)) & CMD_DECODE_BARS;
 
 	hw = (hw & ~hwbits) | (w->val & hwbits);
 	if (w->bm & CMD_INTX_DISABLE) {
 		/* INTx Disable is virtual in every profile, so this row's value is the guest's
 		 * bit that pg_med_intx_want() ORs first: when it is set, the answer needs no
-		 * look at MSI and MSI-X (drivers set it as they enable either). */
-		uint32_t want = (r->value & CMD_INTX_DISABLE) ? CMD_INTX_DISABLE :
-				pg_med_intx_want(m);
-
-		hw = (hw & ~CMD_INTX_DISABLE) | want;
+		 * look at MSI and MSI-X. Either way the bit is written to the hardware. */
+		if (!(r->value & CMD_INTX_DISABLE)) {
+			command_intx(m, r, w, hw, before);
+			return;
+		}
+		hw |= CMD_INTX_DISABLE;
 		w->hw_mask |= CMD_INTX_DISABLE;
-		w->hw_value = (w->hw_value & ~CMD_INTX_DISABLE) | want;
+		w->hw_value |= CMD_INTX_DISABLE;
 	}
-	m->cmd_hw = (uint16_t)hw;
-	/* the guest's Command after the write, from this row as "before" is (what
-	 * pg_med_guest_cmd() computes, without looking the row up again); a change of a
-	 * decode bit syncs the BARs it enables */
-	after = (r->value & r->virt) | (hw & ~r->virt);
-	if ((after ^ before) & (CMD_IO | CMD_MEM))
-		sync_bars(m, w, after, (after ^ before) & (CMD_IO | CMD_MEM));
+	command_done(m, r, w, hw, before);
 }
 
 /* Keep only the address bits a BAR of this size decodes plus its type flags: writing all
@@ -306,14 +361,16 @@ static void probe_bar(struct pg_mediator *m, const struct pg_cfg_layout *l, unsi
  * below the size, and the flag bits, read as fixed) and the Command bit enabling it. */
 static void compile_bar_sync(struct pg_mediator *m)
 {
-	m->bar_sync_mask = 0;
+	memset(m->bar_sync, 0, sizeof(m->bar_sync));
 	for (unsigned i = 0; i < PG_CFG_NUM_BARS; i++) {
 		struct pg_med_bar *b = &m->bars[i];
 		uint64_t amask = ~(b->size - 1u);
 
 		if (b->kind == PG_BAR_NONE || b->kind == PG_BAR_MEM64_HI)
 			continue;
-		m->bar_sync_mask |= (uint8_t)(1u << i);
+		for (unsigned d = 0; d <= CMD_DECODE_BARS; d++) /* every set with its bit */
+			if (d & (b->kind == PG_BAR_IO ? CMD_IO : CMD_MEM))
+				m->bar_sync[d] |= (uint8_t)(1u << i);
 		b->lo_mask = (uint32_t)amask & (b->kind == PG_BAR_IO ? ~BAR_IO_FLAGS :
 						b->kind == PG_BAR_ROM ? ~ROM_FLAGS : ~BAR_MEM_FLAGS);
 		b->hi_mask = b->kind == PG_BAR_MEM64 ? (uint32_t)(amask >> 32) : 0;
@@ -338,6 +395,8 @@ static int add_bars(struct pg_mediator *m, const struct pg_cfg_layout *l)
 		rc = add_bar(m, i, (uint16_t)(REG_BAR0 + 4 * i));
 	if (rc == 0)
 		rc = add_bar(m, PG_CFG_ROM_BAR, REG_ROM);
+	if (rc == 0)
+		pg_med_bars_refresh(m);
 	return rc;
 }
 

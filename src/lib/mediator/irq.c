@@ -102,10 +102,10 @@ void pg_med_irq_effect(const struct pg_mediator *m, enum pg_irq_type type, uint1
 void pg_med_post_irq(struct pg_mediator *m, struct pg_wctx *w, enum pg_irq_type type,
 		     uint16_t vector)
 {
-	struct pg_effect e;
+	struct pg_effect *e = pg_med_post_new(w);
 
-	pg_med_irq_effect(m, type, vector, &e);
-	pg_med_post(w, &e);
+	if (e)
+		pg_med_irq_effect(m, type, vector, e);
 }
 
 bool pg_med_irq_exclusive(struct pg_mediator *m, struct pg_reg *r, struct pg_wctx *w,

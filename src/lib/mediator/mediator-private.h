@@ -28,15 +28,17 @@
 #ifndef PG_MEDIATOR_PRIVATE_H
 #define PG_MEDIATOR_PRIVATE_H
 
+#include <string.h>
+
 #include <pcigate/mediator.h>
 
+#include "backend/backend-private.h"
 #include "util/util.h"
 
 #define PG_MAP_HIDDEN 0x8000u
 #define PG_ROW_NONE 0xffffu
 #define PG_MED_HIDE_NO_EXT 0x7fffu /* hidden index: the no-ext-cfg policy flag */
 #define PG_REG_ID_LEN 24u
-#define PG_MED_MAX_POST 8u
 
 struct pg_mediator;
 struct pg_reg;
@@ -63,12 +65,15 @@ struct pg_reg {
 	uint32_t wr_hw;        /* bits whose guest value goes to hardware: pass | rw1c */
 	uint32_t wr_all;       /* every bit of the register: the size mask */
 	uint8_t wr_shift;      /* bit position of the register in its dword: 8 * (off & 3) */
+	uint8_t wr_end;        /* byte after the register in its dword: (off & 3) + size */
 	bool wr_plain;         /* no hook, no deny or permissive-audit bits: masks alone */
 	bool wr_audit;         /* deny or permissive-audit bits: audit_row() looks */
 	pg_reg_hook write;
 	uint16_t priv;         /* hook data: BAR index, ... */
 	char id[PG_REG_ID_LEN];/* stable rule id, e.g. "hdr.command" */
+	uint8_t pad_[14];      /* to 128 bytes: a row index scales by a shift on the hot path */
 };
+_Static_assert(sizeof(struct pg_reg) == 128, "struct pg_reg: keep it 128 bytes (pad_)");
 
 struct pg_regtable {
 	struct pg_reg *rows;
@@ -124,8 +129,9 @@ struct pg_med_bar {
 	uint32_t flags;            /* type/prefetch bits the guest reads (I/O: bits 1:0) */
 	bool vmm;                  /* ROM only: served by the VMM (vmm_rom_size), never the
 	                              device's: its register is never restored */
-	bool last_mapped;          /* what the last BAR_MAP effect said */
-	uint64_t last_addr;
+	uint64_t last_addr;        /* where the last BAR_MAP effect mapped it (mapped: bit i
+	                              of bar_mapped; 0 when unmapped) */
+	uint64_t addr;             /* the address its registers hold: pg_med_bars_refresh() */
 	/* compiled with the kinds (add_bars): what bars_sync() checks on a decode toggle */
 	uint32_t lo_mask, hi_mask; /* address bits of the (low, high) register */
 	uint16_t decode;           /* the Command bit that enables it: CMD_IO or CMD_MEM */
@@ -173,7 +179,11 @@ struct pg_mediator {
 
 	struct pg_regtable rt;
 	struct pg_med_bar bars[PG_CFG_NUM_BARS];
-	uint8_t bar_sync_mask;     /* bit i: bars[i] is a BAR pg_med_bars_sync() maps (set once) */
+	/* bar_sync[d], bit i: bars[i] is a BAR pg_med_bars_sync() maps, decoded by one of the
+	 * Command bits of d (CMD_IO, CMD_MEM; set once at compile time) */
+	uint8_t bar_sync[4];
+	uint8_t bar_mapped;        /* bit i: the last BAR_MAP effect of bars[i] mapped it */
+	uint8_t bar_addr;          /* bit i: bars[i].addr is one it maps at when decoding */
 	struct pg_med_cap caps[PG_CFG_MAX_CAPS];
 	uint16_t ncaps;
 	uint16_t row_cmd, row_status, row_capptr;
@@ -227,9 +237,11 @@ struct pg_wctx {
 	uint32_t val;                  /* guest value (bm bits meaningful) */
 	uint32_t old;                  /* virtual value before the write */
 	uint32_t hw_value, hw_mask;    /* pending hardware write */
-	struct pg_effect post[PG_MED_MAX_POST];
-	unsigned npost;
-	bool overflow;
+	/* d->effects[slot] is reserved for this row's own hardware write, which goes before
+	 * what the hook posts (PG_MEDIATOR_MAX_EFFECTS: none, the decision was full); posts
+	 * are written straight into d after it */
+	unsigned slot;
+	bool overflow;                 /* a post found the decision full */
 };
 
 /* A register row as data: named masks in designated initialisers, rel the offset from
@@ -253,7 +265,33 @@ static inline uint64_t pg_wctx_guest_value(const struct pg_reg *r, const struct 
 
 /* effects.c: building effects (no I/O) */
 bool pg_med_push(struct pg_write_decision *d, const struct pg_effect *e);
+/* Queue e after the current row's hardware write (a hook's effect); a full decision sets
+ * w->overflow, and the write fails with -ENOSPC. */
 void pg_med_post(struct pg_wctx *w, const struct pg_effect *e);
+
+/* pg_med_post() building the effect in place: the next effect of the decision, which the
+ * caller must fill whole (every byte: assign a compound literal), or NULL (w->overflow
+ * set) when the decision is full. */
+static inline struct pg_effect *pg_med_post_slot(struct pg_wctx *w)
+{
+	struct pg_write_decision *d = w->d;
+
+	if (d->neffects >= PG_MEDIATOR_MAX_EFFECTS) {
+		w->overflow = true;
+		return NULL;
+	}
+	return &d->effects[d->neffects++];
+}
+
+/* pg_med_post_slot() zeroed, for callers filling it field by field. */
+static inline struct pg_effect *pg_med_post_new(struct pg_wctx *w)
+{
+	struct pg_effect *e = pg_med_post_slot(w);
+
+	if (e)
+		memset(e, 0, sizeof(*e));
+	return e;
+}
 /* pg_med_cfg_effect() fills e as a config write of (value, mask) bits in a register at off
  * of size bytes, narrowed to the smallest naturally aligned chunk holding the masked
  * bytes; pg_med_push_cfg() queues one (false when the decision is full). Inline: every
@@ -338,30 +376,46 @@ static inline int pg_med_notify(struct pg_mediator *m, const struct pg_effect *e
 
 /* The executor's config write: read-modify-write through the backend, RW1C bits outside
  * write_mask written as 0 (part of the mask, value 0) so nothing is cleared by accident.
- * Inline with pg_med_apply(): every config write of a guest runs them. */
-static inline int pg_med_exec_cfg(struct pg_mediator *m, const struct pg_effect *e)
+ * own: the effect is one this mediator built from its rows during pg_mediator_cfg_write()
+ * (size 1/2/4, naturally aligned, inside cfg_len, which is the backend's: snapshot()), so
+ * the backend's geometry check is skipped (pg_backend_cfg_update_trusted()); effects from
+ * anywhere else (pg_mediator_apply()'s caller) take the checked call. Inline with
+ * pg_med_apply(): every config write of a guest runs them. */
+static inline __attribute__((always_inline)) int
+pg_med_exec_cfg_as(struct pg_mediator *m, const struct pg_effect *e, bool own)
 {
+	/* the backend takes value's bits under mask only, and cuts both to size */
+	uint32_t value = e->u.cfg.value & e->u.cfg.write_mask;
+	uint32_t mask = e->u.cfg.write_mask | e->u.cfg.rw1c_mask;
+
 	if (!e->u.cfg.write_mask)
 		return 0;
-	return pg_backend_cfg_update(m->be, e->u.cfg.off, e->u.cfg.size,
-				     e->u.cfg.value & e->u.cfg.write_mask &
-				     pg_size_mask(e->u.cfg.size),
-				     e->u.cfg.write_mask | e->u.cfg.rw1c_mask);
+	if (own)
+		return pg_backend_cfg_update_trusted(m->be, e->u.cfg.off, e->u.cfg.size, value,
+						     mask);
+	return pg_backend_cfg_update(m->be, e->u.cfg.off, e->u.cfg.size, value, mask);
 }
 
-/* pg_mediator_apply() without the argument checks, for decisions the mediator made itself
- * (m non-NULL, d->neffects within PG_MEDIATOR_MAX_EFFECTS): in order, stopping at the first
- * error. Config writes, most of what a decision holds, run in the loop itself. */
-static inline int pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d)
+static inline int pg_med_exec_cfg(struct pg_mediator *m, const struct pg_effect *e)
 {
+	return pg_med_exec_cfg_as(m, e, false);
+}
+
+/* pg_mediator_apply() without the argument checks (m non-NULL, d->neffects within
+ * PG_MEDIATOR_MAX_EFFECTS): in order, stopping at the first error. Config writes, most of
+ * what a decision holds, run in the loop itself; own as for pg_med_exec_cfg_as(): true
+ * only for a decision pg_mediator_cfg_write() has just made. */
+static inline __attribute__((always_inline)) int
+pg_med_apply(struct pg_mediator *m, const struct pg_write_decision *d, bool own)
+{
+	bool ro = m->opts & PG_MEDIATOR_OPT_READONLY;
 	int rc = 0;
 
 	for (unsigned i = 0; i < d->neffects && rc == 0; i++) {
 		const struct pg_effect *e = &d->effects[i];
 
-		if (__builtin_expect(e->kind == PG_EFFECT_CFG_WRITE &&
-				     !(m->opts & PG_MEDIATOR_OPT_READONLY), 1))
-			rc = pg_med_exec_cfg(m, e);
+		if (__builtin_expect(e->kind == PG_EFFECT_CFG_WRITE && !ro, 1))
+			rc = pg_med_exec_cfg_as(m, e, own);
 		else if (e->kind == PG_EFFECT_IRQ || e->kind == PG_EFFECT_BAR_MAP ||
 			 e->kind == PG_EFFECT_PM_STATE)
 			rc = pg_med_notify(m, e); /* the VMM's in every mode */
@@ -430,6 +484,9 @@ int pg_med_header_init(struct pg_mediator *m, const struct pg_cfg_layout *l,
  * Command bit in decode (CMD_IO, CMD_MEM: the inputs that changed; both after a BAR
  * write). */
 void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode);
+/* Recompute what the BAR registers hold (bars[].addr, bar_addr) after they changed: a BAR
+ * write does it through pg_med_bars_sync(), a reset through pg_med_reinit_virtual(). */
+void pg_med_bars_refresh(struct pg_mediator *m);
 /* Command as the guest sees it (virtual bits and the hardware bits it wrote). */
 uint32_t pg_med_guest_cmd(const struct pg_mediator *m);
 

@@ -396,7 +396,7 @@ int pg_mediator_bar_guest(const struct pg_mediator *m, unsigned bar, struct pg_m
 		g.decode = pg_med_guest_cmd(m) & (b->kind == PG_BAR_IO ? CMD_IO : CMD_MEM);
 		if (b->kind == PG_BAR_ROM)
 			g.decode = g.decode && lo && (lo->value & ROM_ENABLE);
-		g.mapped = b->last_mapped;
+		g.mapped = (m->bar_mapped >> bar) & 1u;
 	}
 	*ret = g;
 	return 0;

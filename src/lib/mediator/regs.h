@@ -40,6 +40,7 @@
 #define CMD_MEM 0x0002u
 #define CMD_MASTER 0x0004u
 #define CMD_DECODE (CMD_IO | CMD_MEM | CMD_MASTER)
+#define CMD_DECODE_BARS (CMD_IO | CMD_MEM) /* the bits that enable BARs: 0x3 */
 #define CMD_INTX_DISABLE 0x0400u
 #define CMD_RSVD 0xf800u                 /* bits 11-15 */
 

@@ -118,6 +118,7 @@ int pg_regtable_add(struct pg_regtable *t, const struct pg_reg *r, uint16_t *ret
 	row->wr_hw = r->pass | r->rw1c;
 	row->wr_all = pg_size_mask(r->size);
 	row->wr_shift = (uint8_t)(8u * (r->off & 3u));
+	row->wr_end = (uint8_t)((r->off & 3u) + r->size);
 	row->wr_audit = (r->deny | r->paudit) != 0;
 	row->wr_plain = !r->write && !row->wr_audit;
 	for (unsigned i = 0; i < r->size; i++)

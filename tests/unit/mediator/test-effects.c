@@ -101,6 +101,46 @@ static void test_errors_propagate(void **state)
 	mt_free(t);
 }
 
+/* The mediator's own config effects reach the backend without its geometry check
+ * (pg_backend_cfg_update_trusted(): they come from rows checked at compile time); a
+ * decision handed to pg_mediator_apply() is someone else's and keeps the check: a write
+ * past the config, a size 3 or a misaligned one is -EINVAL and nothing reaches the device.
+ * A backend without cfg_write refuses the mediator's own writes with -EROFS, as the checked
+ * call does. */
+static void test_foreign_geometry(void **state)
+{
+	static const struct pg_backend_ops ro_ops = {
+		.cfg_read = fake_cfg_read, .bar_info = fake_bar_info,
+	};
+	struct mt *t = mt_new(PG_PROFILE_GUEST, NULL);
+	uint16_t len = pg_backend_cfg_len(t->be);
+	const struct { uint16_t off; uint8_t size; } bad[] = {
+		{ (uint16_t)(len - 2u), 4 }, { len, 1 }, { (uint16_t)(len - 4u), 8 },
+		{ 0x04, 3 }, { 0x06, 4 }, { 0x05, 2 }, { 0x04, 0 },
+	};
+	struct pg_write_decision d;
+	struct pg_backend *ro;
+	struct pg_mediator *m;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		d = one(cfgw(bad[i].off, bad[i].size, 0, 0xff, 0));
+		if (pg_mediator_apply(t->m, &d) != -EINVAL)
+			fail_msg("effect 0x%x/%u was not refused", bad[i].off, bad[i].size);
+	}
+	assert_int_equal(t->f.nwrites, 0);
+	assert_int_equal(t->f.nreads, 0);
+	/* the same backend behind a read-only ops table */
+	assert_int_equal(pg_backend_new(&ro_ops, &t->f, len, "ro", &ro), 0);
+	assert_int_equal(pg_mediator_new(ro, NULL, &m), 0);
+	assert_int_equal(pg_mediator_cfg_write(m, 0x04, 2, 0x0006), -EROFS);
+	d = one(cfgw(0x04, 2, 0x0006, 0x0006, 0));
+	assert_int_equal(pg_mediator_apply(m, &d), -EROFS);
+	pg_mediator_free(m);
+	pg_backend_close(ro); /* no destroy op: t->f stays with t */
+	mt_free(t);
+}
+
 static void test_bar_write_effect(void **state)
 {
 	struct mt *t = mt_new(PG_PROFILE_GUEST, NULL);
@@ -243,6 +283,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rmw),
 		cmocka_unit_test(test_errors_propagate),
+		cmocka_unit_test(test_foreign_geometry),
 		cmocka_unit_test(test_bar_write_effect),
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_reset_unsupported),

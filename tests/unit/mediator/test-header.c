@@ -293,6 +293,102 @@ static void test_bar_decode_bits(void **state)
 	mt_free(t);
 }
 
+/* A hook's effects follow its row's own hardware write in the decision, whatever the
+ * hook posts (the row's slot is reserved before the hook runs and closed up when the row
+ * writes nothing): Command turning Memory Space on is [the Command write, the BAR map];
+ * a BAR register written while decoding is the BAR map alone (the register is virtual);
+ * a rewrite of a BAR with its own address is nothing at all. */
+static void test_effect_order(void **state)
+{
+	struct mt *t = mt_new(PG_PROFILE_GUEST, NULL);
+	struct pg_write_decision d;
+
+	(void)state;
+	assert_int_equal(mt_wr(t, 0x04, 2, 0x0400), 0);        /* decode off */
+	assert_int_equal(mt_wr(t, 0x18, 4, 0xf0000000), 0);    /* BAR2 */
+	assert_int_equal(pg_mediator_decide_write(t->m, 0x04, 4, 0x0402, &d), 0);
+	assert_int_equal(d.neffects, 2);
+	assert_int_equal(d.effects[0].kind, PG_EFFECT_CFG_WRITE);
+	assert_int_equal(d.effects[0].u.cfg.off, 0x04);
+	assert_int_equal(d.effects[0].u.cfg.value & d.effects[0].u.cfg.write_mask, 0x0402);
+	assert_int_equal(d.effects[1].kind, PG_EFFECT_BAR_MAP);
+	assert_int_equal(d.effects[1].u.map.bar, 2);
+	assert_true(d.effects[1].u.map.mapped);
+	assert_int_equal(d.effects[1].u.map.guest_addr, 0xf0000000);
+	assert_int_equal(pg_mediator_apply(t->m, &d), 0);
+	/* relocation while decoding: one BAR_MAP, no config write */
+	assert_int_equal(pg_mediator_decide_write(t->m, 0x18, 4, 0xe0000000, &d), 0);
+	assert_int_equal(d.neffects, 1);
+	assert_int_equal(d.effects[0].kind, PG_EFFECT_BAR_MAP);
+	assert_int_equal(d.effects[0].u.map.guest_addr, 0xe0000000);
+	assert_int_equal(pg_mediator_apply(t->m, &d), 0);
+	assert_int_equal(pg_mediator_decide_write(t->m, 0x18, 4, 0xe0000000, &d), 0);
+	assert_int_equal(d.neffects, 0);
+	/* Memory Space off: the Command write, then the unmap */
+	assert_int_equal(pg_mediator_decide_write(t->m, 0x04, 2, 0x0400, &d), 0);
+	assert_int_equal(d.neffects, 2);
+	assert_int_equal(d.effects[0].kind, PG_EFFECT_CFG_WRITE);
+	assert_int_equal(d.effects[1].kind, PG_EFFECT_BAR_MAP);
+	assert_false(d.effects[1].u.map.mapped);
+	assert_false(any_hw_write_in(t, 0x10, 0x34));
+	mt_free(t);
+}
+
+/* A decode toggle maps from what the BAR registers held at their last write (the mediator
+ * keeps it, so the toggle reads no row): every register write while decoding must remap at
+ * once and leave the next toggle right. The ROM's enable bit maps and unmaps it under
+ * Memory Space; a BAR sized (all ones) while decoding is unmapped, and stays unmapped
+ * across a toggle; programmed again it maps at the new address. */
+static void test_bar_writes_while_decoding(void **state)
+{
+	struct mt *t = mt_new(PG_PROFILE_GUEST, NULL);
+	struct pg_mediator_bar g;
+	const struct pg_effect *e;
+
+	(void)state;
+	assert_int_equal(mt_wr(t, 0x04, 2, 0x0402), 0);        /* Memory Space on */
+	t->rec.neffects = 0;
+	assert_int_equal(mt_wr(t, 0x30, 4, 0xd0000000), 0);    /* ROM address, disabled */
+	assert_int_equal(mt_count(t, PG_EFFECT_BAR_MAP), 0);
+	assert_int_equal(mt_wr(t, 0x30, 4, 0xd0000001), 0);    /* enabled: mapped */
+	assert_int_equal(mt_count(t, PG_EFFECT_BAR_MAP), 1);
+	e = &t->rec.effects[t->rec.neffects - 1];
+	assert_int_equal(e->u.map.bar, PG_CFG_ROM_BAR);
+	assert_true(e->u.map.mapped);
+	assert_int_equal(e->u.map.guest_addr, 0xd0000000);
+	assert_int_equal(mt_wr(t, 0x30, 4, 0xd0000000), 0);    /* disabled: unmapped */
+	assert_int_equal(mt_count(t, PG_EFFECT_BAR_MAP), 2);
+	assert_false(t->rec.effects[t->rec.neffects - 1].u.map.mapped);
+	/* BAR2 programmed while decoding maps at once; sizing it unmaps it */
+	assert_int_equal(mt_wr(t, 0x18, 4, 0xf0000000), 0);
+	assert_int_equal(mt_count(t, PG_EFFECT_BAR_MAP), 3);
+	assert_true(t->rec.effects[t->rec.neffects - 1].u.map.mapped);
+	assert_int_equal(mt_wr(t, 0x18, 4, 0xffffffff), 0);
+	assert_int_equal(mt_count(t, PG_EFFECT_BAR_MAP), 4);
+	assert_false(t->rec.effects[t->rec.neffects - 1].u.map.mapped);
+	/* a toggle maps nothing while BAR2 holds the sizing pattern (and the ROM is off) */
+	t->rec.neffects = 0;
+	assert_int_equal(mt_wr(t, 0x04, 2, 0x0400), 0);
+	assert_int_equal(mt_wr(t, 0x04, 2, 0x0402), 0);
+	assert_int_equal(mt_count(t, PG_EFFECT_BAR_MAP), 0);
+	/* programmed with decode off, the next toggle maps the new address */
+	assert_int_equal(mt_wr(t, 0x04, 2, 0x0400), 0);
+	assert_int_equal(mt_wr(t, 0x18, 4, 0xe0000000), 0);
+	assert_int_equal(mt_count(t, PG_EFFECT_BAR_MAP), 0);
+	assert_int_equal(mt_wr(t, 0x04, 2, 0x0402), 0);
+	assert_int_equal(mt_count(t, PG_EFFECT_BAR_MAP), 1);
+	e = &t->rec.effects[t->rec.neffects - 1];
+	assert_int_equal(e->u.map.bar, 2);
+	assert_true(e->u.map.mapped);
+	assert_int_equal(e->u.map.guest_addr, 0xe0000000);
+	assert_int_equal(pg_mediator_bar_guest(t->m, 2, &g), 0);
+	assert_true(g.mapped && g.decode);
+	assert_int_equal(g.guest_addr, 0xe0000000);
+	assert_int_equal(pg_mediator_bar_guest(t->m, PG_CFG_ROM_BAR, &g), 0);
+	assert_false(g.mapped);
+	mt_free(t);
+}
+
 static void test_misc_registers(void **state)
 {
 	struct mt *t = mt_new(PG_PROFILE_GUEST, NULL);
@@ -512,6 +608,8 @@ int main(void)
 		cmocka_unit_test(test_bar_sizing),
 		cmocka_unit_test(test_bar_relocation),
 		cmocka_unit_test(test_bar_decode_bits),
+		cmocka_unit_test(test_effect_order),
+		cmocka_unit_test(test_bar_writes_while_decoding),
 		cmocka_unit_test(test_misc_registers),
 		cmocka_unit_test(test_bad_backend_bar),
 		cmocka_unit_test(test_not_endpoint),
