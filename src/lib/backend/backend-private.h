@@ -51,6 +51,29 @@ static inline int pg_backend_cfg_update_trusted(struct pg_backend *be, uint16_t 
 	return ops->cfg_write(be, off, size, ((cur & ~mask) | (value & mask)) & all);
 }
 
+/*
+ * pg_backend_cfg_read() without its geometry check, for the same callers and on the same
+ * terms as pg_backend_cfg_update_trusted() above: the mediator's guest read
+ * (pg_mediator_cfg_read()), whose access_ok() has already required size 1, 2 or 4 within
+ * one dword and within its cfg_len (the snapshot's length, never more than the backend's),
+ * and which calls this only for an access aligned to its size (an unaligned one goes byte
+ * by byte). The op is called as the checked call would, and bits beyond the access are
+ * still cut (an implementation must not leak them upward). Inline: it runs on every guest
+ * read of a device-owned register (issue 9's cost of the mediated read).
+ */
+static inline int pg_backend_cfg_read_trusted(struct pg_backend *be, uint16_t off,
+					      uint8_t size, uint32_t *val)
+{
+	static const uint32_t all_of[8] = { 0, 0xffu, 0xffffu, 0xffffffu, UINT32_MAX };
+	uint32_t v = 0;
+	int r = be->ops->cfg_read(be, off, size, &v);
+
+	if (r < 0)
+		return r;
+	*val = v & all_of[size & 7u];
+	return 0;
+}
+
 /* Little-endian load/store of n (1..8) bytes: config space and BARs are little endian
  * whatever the host is. */
 static inline uint64_t pg_le_load(const uint8_t *p, unsigned n)

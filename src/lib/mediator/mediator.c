@@ -234,47 +234,8 @@ const char *pg_mediator_name(const struct pg_mediator *m)
 
 /* ---- decide and act --------------------------------------------------------------------- */
 
-/* Fetch hw_mask bits: one access when aligned, else byte by byte (only needed bytes). */
-static int fetch_cfg(struct pg_mediator *m, const struct pg_read_decision *d, uint32_t *hw)
-{
-	uint32_t v = 0, b;
-	int rc;
-
-	if (d->off % d->size == 0)
-		return pg_backend_cfg_read(m->be, (uint16_t)d->off, d->size, hw);
-	for (unsigned i = 0; i < d->size; i++) {
-		if (!((d->hw_mask >> (8u * i)) & 0xffu))
-			continue;
-		rc = pg_backend_cfg_read(m->be, (uint16_t)(d->off + i), 1, &b);
-		if (rc < 0)
-			return rc;
-		v |= (b & 0xffu) << (8u * i);
-	}
-	*hw = v;
-	return 0;
-}
-
-int pg_mediator_cfg_read(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t *val)
-{
-	struct pg_read_decision d;
-	uint32_t hw = 0;
-	int rc;
-
-	if (!val)
-		return -EINVAL;
-	rc = pg_mediator_decide_read(m, off, size, &d);
-	if (rc < 0)
-		return rc;
-	if (d.hw_mask) {
-		rc = fetch_cfg(m, &d, &hw);
-		if (rc < 0)
-			return rc;
-	}
-	*val = (uint32_t)((hw & d.hw_mask) | d.value);
-	return 0;
-}
-
-/* pg_mediator_cfg_write() is in dispatch.c, beside the decision it inlines. */
+/* pg_mediator_cfg_read() and pg_mediator_cfg_write() are in dispatch.c, beside the decisions
+ * they inline. */
 
 /* Malformed accesses are -EINVAL. Then only BARs the guest can see, and only inside them:
  * a BAR the mediator hid (absent, rejected size) is not reachable through the BAR path
