@@ -86,17 +86,17 @@ int pg_mediator_decide_read(struct pg_mediator *m, uint16_t off, uint8_t size,
 	return 0;
 }
 
-/* The hardware bits of a read: one access when aligned, else byte by byte (only the bytes
- * needed). The trusted read skips the backend's geometry check: access_ok() made it, and
- * each call here is aligned to its size (pg_backend_cfg_read_trusted()). */
-static int fetch_cfg(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t hw_mask,
-		     uint32_t *ret)
+/* The hardware bytes of an unaligned read, one by one (only the bytes needed). Out of line:
+ * the aligned read, nearly every read, keeps a small frame. The trusted read skips the
+ * backend's geometry check: access_ok() made it, and a byte is always aligned
+ * (pg_backend_cfg_read_trusted()). */
+__attribute__((noinline))
+static int fetch_bytes(struct pg_mediator *m, uint16_t off, uint8_t size, uint32_t hw_mask,
+		       uint32_t *ret)
 {
 	uint32_t v = 0, b;
 	int rc;
 
-	if (!(off & (size - 1u)))
-		return pg_backend_cfg_read_trusted(m->be, off, size, ret);
 	for (unsigned i = 0; i < size; i++) {
 		if (!((hw_mask >> (8u * i)) & 0xffu))
 			continue;
@@ -120,7 +120,9 @@ int pg_mediator_cfg_read(struct pg_mediator *m, uint16_t off, uint8_t size, uint
 		return -EINVAL;
 	read_plan(m, off, size, &v, &hw);
 	if (hw) {
-		rc = fetch_cfg(m, off, size, hw, &cur);
+		/* one access when aligned to its size (access_ok() checked the rest) */
+		rc = !(off & (size - 1u)) ? pg_backend_cfg_read_trusted(m->be, off, size, &cur)
+					  : fetch_bytes(m, off, size, hw, &cur);
 		if (rc < 0)
 			return rc;
 	}
