@@ -336,7 +336,7 @@ int pg_pci_driver(const char *root, const char *bdf, char out[64])
 {
 	struct pg_topo_dev d = { .driver = "" };
 	char canon[13];
-	int sysfd, devsfd, devfd, r;
+	int sysfd = -1, devsfd = -1, devfd = -1, r;
 
 	if (!bdf || !out || pg_bdf_parse(bdf, canon) < 0)
 		return -EINVAL;
@@ -381,7 +381,7 @@ static int group_of(const char *root, const char *bdf, char *members, size_t cap
 		    struct pg_topo_dev **ret)
 {
 	struct pg_topo_dev *d = calloc(1, sizeof(**ret));
-	int sysfd, devsfd, devfd, r;
+	int sysfd = -1, devsfd = -1, devfd = -1, r;
 
 	if (!d)
 		return -ENOMEM;
