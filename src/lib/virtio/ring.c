@@ -95,21 +95,46 @@ out_free:
 	return rc;
 }
 
+/* Several segments: readable before writable (§2.7.4.2). Out of line, so that the
+ * single-segment add stays small (and the same code in the unhardened build); returns by
+ * value so that the caller keeps the bound in a register. @return the writable total (the
+ * used len bound, which must fit the 32-bit used len), or -EINVAL. */
+static __attribute__((noinline, cold)) int64_t check_segs_n(const struct pg_vq_seg *segs,
+							    unsigned nsegs)
+{
+	uint64_t w = 0;
+	bool seen_write = false;
+
+	for (unsigned i = 0; i < nsegs; i++) {  /* nsegs <= PG_VQ_MAX_SEGS */
+		if (!VQ_HARDEN(1)) {
+			w += segs[i].write ? segs[i].len : 0u;
+			continue;
+		}
+		if (segs[i].write) {
+			seen_write = true;
+			w += segs[i].len;
+		} else if (seen_write) {
+			return -EINVAL; /* readable descriptors come first */
+		}
+	}
+	return w > UINT32_MAX ? -EINVAL : (int64_t)w;
+}
+
 int pg_vq_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned nsegs, void *token)
 {
-	uint32_t writable;
-	int rc;
+	int64_t writable;
 
 	if (vq->broken)
 		return -EIO;
-	if (!token)
+	if (!token || !segs || nsegs == 0 || nsegs > PG_VQ_MAX_SEGS)
 		return -EINVAL;
-	rc = pg_vq_check_segs(segs, nsegs, &writable);
-	if (rc < 0)
-		return rc;
+	/* One segment (the common case) has nothing to order. */
+	writable = nsegs == 1 ? (segs[0].write ? segs[0].len : 0u) : check_segs_n(segs, nsegs);
+	if (writable < 0)
+		return (int)writable;
 	if (vq->split)
-		return pg_vq_split_add(vq, segs, nsegs, writable, token);
-	return pg_vq_packed_add(vq, segs, nsegs, writable, token);
+		return pg_vq_split_add(vq, segs, nsegs, (uint32_t)writable, token);
+	return pg_vq_packed_add(vq, segs, nsegs, (uint32_t)writable, token);
 }
 
 bool pg_vq_kick_prepare(struct pg_vq *vq)

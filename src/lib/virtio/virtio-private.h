@@ -191,36 +191,6 @@ static inline int pg_vq_check_len(struct pg_vq *vq, uint32_t id, uint32_t len, u
 void pg_virtio_emit(pg_virtio_audit_fn fn, void *data, const char *device, int queue,
 		    const char *layout, enum pg_vq_fault f, enum pg_vq_verdict v,
 		    uint64_t value, uint64_t limit, const char *detail);
-/** Validate segments: count, readable-before-writable, writable total. */
-static inline int pg_vq_check_segs(const struct pg_vq_seg *segs, unsigned nsegs,
-				   uint32_t *writable)
-{
-	uint64_t w = 0;
-	bool seen_write = false;
-
-	if (!segs || nsegs == 0 || nsegs > PG_VQ_MAX_SEGS)
-		return -EINVAL;
-	if (nsegs == 1) {               /* the common case: nothing to order */
-		*writable = segs[0].write ? segs[0].len : 0u;
-		return 0;
-	}
-	for (unsigned i = 0; i < nsegs; i++) {
-		if (!VQ_HARDEN(1)) {
-			w += segs[i].write ? segs[i].len : 0u;
-			continue;
-		}
-		if (segs[i].write) {
-			seen_write = true;
-			w += segs[i].len;
-		} else if (seen_write) {
-			return -EINVAL; /* §2.7.4.2: readable descriptors come first */
-		}
-	}
-	if (w > UINT32_MAX)
-		return -EINVAL; /* used len is 32 bits: the bound must fit */
-	*writable = (uint32_t)w;
-	return 0;
-}
 /** In-order: position in the FIFO of the in-flight buffer with this id, or -1. */
 int pg_vq_fifo_find(const struct pg_vq *vq, uint16_t id);
 
