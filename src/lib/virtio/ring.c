@@ -95,46 +95,49 @@ out_free:
 	return rc;
 }
 
-/* Several segments: readable before writable (§2.7.4.2). Out of line, so that the
- * single-segment add stays small (and the same code in the unhardened build); returns by
- * value so that the caller keeps the bound in a register. @return the writable total (the
- * used len bound, which must fit the 32-bit used len), or -EINVAL. */
-static __attribute__((noinline, cold)) int64_t check_segs_n(const struct pg_vq_seg *segs,
-							    unsigned nsegs)
+/* Validate the caller's segments: count, readable before writable (§2.7.4.2), writable
+ * total (the used len bound, which must fit the 32-bit used len). Caller input, not device
+ * data, so not under VQ_HARDEN: both builds compile the same add, and the hardened/unhardened
+ * difference stays the device checks alone. The order check is branch-free. */
+static inline int check_segs(const struct pg_vq_seg *segs, unsigned nsegs, uint32_t *writable)
 {
 	uint64_t w = 0;
-	bool seen_write = false;
+	bool seen_write = false, bad = false;
 
-	for (unsigned i = 0; i < nsegs; i++) {  /* nsegs <= PG_VQ_MAX_SEGS */
-		if (!VQ_HARDEN(1)) {
-			w += segs[i].write ? segs[i].len : 0u;
-			continue;
-		}
-		if (segs[i].write) {
-			seen_write = true;
-			w += segs[i].len;
-		} else if (seen_write) {
-			return -EINVAL; /* readable descriptors come first */
-		}
+	if (!segs || nsegs == 0 || nsegs > PG_VQ_MAX_SEGS)
+		return -EINVAL;
+	if (nsegs == 1) {               /* the common case: nothing to order */
+		*writable = segs[0].write ? segs[0].len : 0u;
+		return 0;
 	}
-	return w > UINT32_MAX ? -EINVAL : (int64_t)w;
+	for (unsigned i = 0; i < nsegs; i++) {
+		bool wr = segs[i].write;
+
+		bad |= seen_write & !wr;
+		seen_write |= wr;
+		w += wr ? segs[i].len : 0u;
+	}
+	if (bad || w > UINT32_MAX)
+		return -EINVAL;
+	*writable = (uint32_t)w;
+	return 0;
 }
 
 int pg_vq_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsigned nsegs, void *token)
 {
-	int64_t writable;
+	uint32_t writable;
+	int rc;
 
 	if (vq->broken)
 		return -EIO;
-	if (!token || !segs || nsegs == 0 || nsegs > PG_VQ_MAX_SEGS)
+	if (!token)
 		return -EINVAL;
-	/* One segment (the common case) has nothing to order. */
-	writable = nsegs == 1 ? (segs[0].write ? segs[0].len : 0u) : check_segs_n(segs, nsegs);
-	if (writable < 0)
-		return (int)writable;
+	rc = check_segs(segs, nsegs, &writable);
+	if (rc < 0)
+		return rc;
 	if (vq->split)
-		return pg_vq_split_add(vq, segs, nsegs, (uint32_t)writable, token);
-	return pg_vq_packed_add(vq, segs, nsegs, (uint32_t)writable, token);
+		return pg_vq_split_add(vq, segs, nsegs, writable, token);
+	return pg_vq_packed_add(vq, segs, nsegs, writable, token);
 }
 
 bool pg_vq_kick_prepare(struct pg_vq *vq)

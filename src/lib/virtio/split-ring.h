@@ -327,8 +327,8 @@ static __attribute__((noinline)) int pg_vq_split_get(struct pg_vq *vq, void **to
 	 * which no u16 equals, for a free record, a longer chain or the ignore policy.
 	 * Anything else goes the slow way. Built without checks, only the chain length is
 	 * looked at. */
-	if (VQ_HARDEN(1) ? __builtin_expect(ulen > b->writable ||
-					    vq_ld16(&vq->desc[m].a) != b->tag, 0) :
+	if (VQ_HARDEN(1) ? __builtin_expect((vq_ld16(&vq->desc[m].a) != b->tag) |
+					    (ulen > b->writable), 0) :
 	    b->tag > 0xffffu)
 		return split_get_slow(vq, (uint16_t)m, ulen, token, len);
 	return split_detach(vq, false, (uint16_t)m, 1, (uint16_t)m, ulen, token, len);
