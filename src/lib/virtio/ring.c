@@ -104,12 +104,14 @@ static inline int check_segs(const struct pg_vq_seg *segs, unsigned nsegs, uint3
 	uint64_t w = 0;
 	bool seen_write = false, bad = false;
 
-	if (!segs || nsegs == 0 || nsegs > PG_VQ_MAX_SEGS)
+	if (!segs)
 		return -EINVAL;
 	if (nsegs == 1) {               /* the common case: nothing to order */
 		*writable = segs[0].write ? segs[0].len : 0u;
 		return 0;
 	}
+	if (nsegs == 0 || nsegs > PG_VQ_MAX_SEGS)
+		return -EINVAL;
 	for (unsigned i = 0; i < nsegs; i++) {
 		bool wr = segs[i].write;
 
