@@ -75,11 +75,26 @@ struct pg_reg {
 };
 _Static_assert(sizeof(struct pg_reg) == 128, "struct pg_reg: keep it 128 bytes (pad_)");
 
+/*
+ * A dword's read plan, derived from the map and the rows' compiled masks, both of which
+ * change only in pg_regtable_add/truncate/hide (which re-plan the dwords they touch): when
+ * every byte of the dword belongs to at most two rows (no gap, no hidden byte), a whole-dword
+ * read needs only those rows' virtual values, read live (hooks change them), and hw, the
+ * constant OR of their hardware-read masks. rows: index + 1 (the second repeats the first
+ * when one row covers the dword; OR-ing it twice changes nothing); rows[0] == 0: no plan,
+ * the read steps through the map (read_plan() in dispatch.c).
+ */
+struct pg_dw_plan {
+	uint32_t hw;
+	uint16_t rows[2];
+};
+
 struct pg_regtable {
 	struct pg_reg *rows;
 	uint16_t nrows, cap;
 	uint16_t len;          /* config bytes of the device */
 	uint16_t map[PG_CFG_EXT_LEN];
+	struct pg_dw_plan dw[PG_CFG_EXT_LEN / 4u];
 };
 
 /* regtable.c */

@@ -65,6 +65,33 @@ static bool masks_valid(const struct pg_reg *r)
 	return true;
 }
 
+/* Re-plan the dword holding byte off (struct pg_dw_plan): from the map alone, after it
+ * changed there. */
+static void plan_dword(struct pg_regtable *t, uint32_t off)
+{
+	struct pg_dw_plan *p = &t->dw[off / 4u];
+	uint16_t seen[2] = { 0, 0 };
+	unsigned n = 0;
+	uint32_t hw = 0;
+
+	memset(p, 0, sizeof(*p));
+	for (uint32_t b = off & ~3u; b < (off & ~3u) + 4u; b++) {
+		uint16_t e = b < t->len ? t->map[b] : 0;
+
+		if (!e || (e & PG_MAP_HIDDEN))
+			return; /* a gap or hidden byte: the stepping read handles it */
+		if (n && seen[n - 1u] == e)
+			continue; /* rows are contiguous: same row as the byte before */
+		if (n == 2u)
+			return; /* three or four rows: not planned */
+		seen[n++] = e;
+		hw |= t->rows[e - 1u].rd_hw << t->rows[e - 1u].wr_shift;
+	}
+	p->hw = hw;
+	p->rows[0] = seen[0];
+	p->rows[1] = n == 2u ? seen[1] : seen[0];
+}
+
 static bool shape_valid(const struct pg_regtable *t, const struct pg_reg *r)
 {
 	if (r->size != 1 && r->size != 2 && r->size != 4)
@@ -126,6 +153,7 @@ int pg_regtable_add(struct pg_regtable *t, const struct pg_reg *r, uint16_t *ret
 	if (ret_idx)
 		*ret_idx = t->nrows;
 	t->nrows++;
+	plan_dword(t, r->off); /* a row never crosses a dword (shape_valid) */
 	return 0;
 }
 
@@ -136,12 +164,15 @@ void pg_regtable_truncate(struct pg_regtable *t, uint16_t n)
 
 		for (unsigned i = 0; i < r->size; i++)
 			t->map[r->off + i] = 0;
+		plan_dword(t, r->off);
 	}
 }
 
 void pg_regtable_hide(struct pg_regtable *t, uint16_t off, uint16_t len, uint16_t h)
 {
 	for (uint32_t b = off; b < (uint32_t)off + len && b < t->len; b++)
-		if (!t->map[b])
+		if (!t->map[b]) {
 			t->map[b] = (uint16_t)(PG_MAP_HIDDEN | h);
+			plan_dword(t, b); /* was no plan (a gap), stays none: kept exact anyway */
+		}
 }

@@ -175,6 +175,56 @@ static void test_truncate_and_hide(void **state)
 	pg_regtable_free(&t);
 }
 
+/*
+ * The dword read plan (struct pg_dw_plan) follows every change of the index: a dword
+ * covered by one or two rows has one (hardware mask = the bits neither virtual, reserved
+ * nor write-only, at their place), a gap, a hidden byte or a third row leaves it without,
+ * truncation removes it, and re-adding restores it.
+ */
+static void test_dword_plan(void **state)
+{
+	struct pg_regtable t;
+	struct pg_reg cmd = { R(0x04, 2), .pass = 0x0007, .virt = 0x07f8, .rsvdp = 0xf800 };
+	struct pg_reg sts = { R(0x06, 2), .ro = 0xffff, .virt = 0x0010 };
+	struct pg_reg bar = { R(0x10, 4), .virt = 0xffffffffu };
+	struct pg_reg wo = { R(0x14, 4), .pass = 0xffffffffu, .wo = 0x0000ff00u };
+	struct pg_reg b0 = { R(0x18, 1), .ro = 0xff }, b1 = { R(0x19, 1), .ro = 0xff };
+	struct pg_reg w1 = { R(0x1a, 2), .ro = 0xffff };
+	struct pg_reg half = { R(0x20, 2), .ro = 0xffff };
+
+	(void)state;
+	pg_regtable_init(&t, 256);
+	assert_int_equal(t.dw[1].rows[0], 0);
+	assert_int_equal(pg_regtable_add(&t, &cmd, NULL), 0);
+	assert_int_equal(t.dw[1].rows[0], 0); /* 0x06-0x07 still a gap */
+	assert_int_equal(pg_regtable_add(&t, &sts, NULL), 0);
+	assert_int_equal(t.dw[1].rows[0], 1);
+	assert_int_equal(t.dw[1].rows[1], 2);
+	assert_int_equal(t.dw[1].hw, 0xffef0007u);
+	assert_int_equal(pg_regtable_add(&t, &bar, NULL), 0);
+	assert_int_equal(t.dw[4].rows[0], 3);
+	assert_int_equal(t.dw[4].rows[1], 3); /* one row: repeated */
+	assert_int_equal(t.dw[4].hw, 0);
+	assert_int_equal(pg_regtable_add(&t, &wo, NULL), 0);
+	assert_int_equal(t.dw[5].hw, 0xffff00ffu);
+	assert_int_equal(pg_regtable_add(&t, &b0, NULL), 0);
+	assert_int_equal(pg_regtable_add(&t, &b1, NULL), 0);
+	assert_int_equal(pg_regtable_add(&t, &w1, NULL), 0);
+	assert_int_equal(t.dw[6].rows[0], 0); /* three rows */
+	assert_int_equal(pg_regtable_add(&t, &half, NULL), 0);
+	pg_regtable_hide(&t, 0x20, 0x10, 3);
+	assert_int_equal(t.dw[8].rows[0], 0); /* a hidden half */
+	pg_regtable_truncate(&t, 1);          /* Status, BAR and the rest go */
+	assert_int_equal(t.dw[1].rows[0], 0);
+	assert_int_equal(t.dw[4].rows[0], 0);
+	assert_int_equal(t.dw[5].rows[0], 0);
+	assert_int_equal(pg_regtable_add(&t, &sts, NULL), 0);
+	assert_int_equal(t.dw[1].rows[0], 1);
+	assert_int_equal(t.dw[1].rows[1], 2);
+	assert_int_equal(t.dw[1].hw, 0xffef0007u);
+	pg_regtable_free(&t);
+}
+
 static void test_full_table(void **state)
 {
 	struct pg_regtable t;
@@ -201,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_read_masks),
 		cmocka_unit_test(test_write_masks),
 		cmocka_unit_test(test_truncate_and_hide),
+		cmocka_unit_test(test_dword_plan),
 		cmocka_unit_test(test_full_table),
 	};
 
