@@ -262,6 +262,16 @@ PG_EXPORT int pg_serve_request_fd(const struct pg_serve *s);
 PG_EXPORT PG_MUST_CHECK int pg_serve_loop(struct pg_serve *s);
 
 /**
+ * What a successful quiesce did, for the "device quiesced (...)" line the server and its
+ * supervisor print: the steps a vfio device (vfio true) or a model device takes, and
+ * whether it was reset.
+ * @param rc a quiesce result >= 0: PG_QUIESCED_RESET or 0 (no allowed method the device
+ *        supports: not reset)
+ * @return a static string. Thread-safe.
+ */
+PG_EXPORT const char *pg_serve_quiesced_how(bool vfio, int rc);
+
+/**
  * For a supervisor whose server process (forked after pg_serve_new()) died without
  * quiescing, e.g. by SIGKILL: a vfio:BDF device is still open here, so quiesce it
  * (interrupts off, Bus Master off, reset, every DMA mapping of the container removed,

@@ -317,11 +317,13 @@ static void quiesce_dead(const struct launch_opts *o, struct pg_cli_server *srv,
 	rc = pg_serve_quiesce_orphan(srv->s);
 	if (rc == -EOPNOTSUPP)
 		return; /* nothing shared with the dead server (model, read-only sysfs) */
-	pg_cli_error("launch", "server for %s was killed by signal %d; %s%s",
-		o->dev[d].device, WTERMSIG(st), rc < 0 ? "quiescing the device failed: " :
-		"device quiesced (interrupts off, bus master off, DMA unmapped, ",
-		rc < 0 ? strerror(-rc) : rc == PG_QUIESCED_RESET ? "reset)" :
-		"not reset: the policy allows no method the device supports)");
+	if (rc < 0)
+		pg_cli_error("launch", "server for %s was killed by signal %d; quiescing the "
+			     "device failed: %s", o->dev[d].device, WTERMSIG(st), strerror(-rc));
+	else
+		pg_cli_error("launch", "server for %s was killed by signal %d; device quiesced "
+			     "(%s)", o->dev[d].device, WTERMSIG(st),
+			     pg_serve_quiesced_how(true, rc));
 }
 
 /* Wait for QEMU and every server; kill QEMU when the timeout fires. */

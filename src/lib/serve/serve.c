@@ -353,6 +353,19 @@ static void report_stats(const struct pg_serve *s)
 		      (unsigned long long)st.dropped);
 }
 
+const char *pg_serve_quiesced_how(bool vfio, int rc)
+{
+	static const char *const how[2][2] = {
+		{ "bus master off, not reset: the policy allows no method the device supports",
+		  "bus master off, reset" },
+		{ "interrupts off, bus master off, DMA unmapped, not reset: the policy allows no "
+		  "method the device supports",
+		  "interrupts off, bus master off, DMA unmapped, reset" },
+	};
+
+	return how[vfio][rc == PG_QUIESCED_RESET];
+}
+
 static int quiesce(const struct pg_serve *s, const char *why)
 {
 	int rc;
@@ -363,10 +376,8 @@ static int quiesce(const struct pg_serve *s, const char *why)
 		pg_serve_logf(s, LOG_ERR, "%s: quiescing the device failed: %s", s->name,
 			      strerror(-rc));
 	else if (!s->g.live)
-		pg_serve_logf(s, LOG_NOTICE, "%s: device quiesced (%s%s)", s->name,
-			      s->g.vfio ? "interrupts off, bus master off, DMA unmapped, " :
-			      "bus master off, ", rc == PG_QUIESCED_RESET ? "reset" :
-			      "not reset: the policy allows no method the device supports");
+		pg_serve_logf(s, LOG_NOTICE, "%s: device quiesced (%s)", s->name,
+			      pg_serve_quiesced_how(s->g.vfio, rc));
 	return rc;
 }
 
