@@ -13,4 +13,5 @@
 #define pg_vq_get ub_vq_get
 #define pg_vq_enable_cb ub_vq_enable_cb
 #define pg_vq_disable_cb ub_vq_disable_cb
+#define pg_vq_audit_ring ub_vq_audit_ring
 #include "ring.c"

@@ -77,8 +77,8 @@ enum pg_vq_fault {
 	PG_VQ_FAULT_USED_IDLE,      /**< "used-while-idle": packed descriptor marked used with
 				     *   nothing in flight */
 	PG_VQ_FAULT_DESC_FLAGS,     /**< "device-desc-flags": split: the device rewrote the flags of
-				     *   a descriptor of the completed chain (the table is
-				     *   device-read-only); compared, never followed */
+				     *   a descriptor (the table is device-read-only); found by
+				     *   pg_vq_audit_ring(), never followed */
 	PG_VQ_FAULT_CONFIG,         /**< "config-unstable": config space kept changing */
 	PG_VQ_FAULT_TRANSPORT,      /**< "transport": bad reply, hang or death of the back end */
 	PG_VQ_FAULT__COUNT
@@ -244,6 +244,21 @@ PG_EXPORT unsigned pg_vq_in_flight(const struct pg_vq *vq);
 PG_EXPORT enum pg_vq_fault pg_vq_fault(const struct pg_vq *vq, uint64_t *value,
 				       uint64_t *limit);
 
+/**
+ * Audit the ring memory the device may only read: split, the flags of every descriptor must
+ * be what the driver last wrote (docs/virtio.md G1); packed, nothing to compare. The data
+ * path does not read the descriptor table back (a read waits for the cache lines the
+ * device's reads took away: docs/virtio.md "Descriptor table audit"), so call this when
+ * the queue is idle and once the device has stopped using it (pg_vblk does both). A
+ * change the driver overwrites by reusing the descriptor before an audit is not seen; it
+ * had no effect either, since nothing is read back.
+ * Cost: one pass over the table (num descriptors), bounded. Same thread-safety as
+ * pg_vq_get().
+ * @return 0; -EIO when the queue is or becomes broken (one audit record, value = flags
+ *         found, limit = flags written).
+ */
+PG_EXPORT PG_MUST_CHECK int pg_vq_audit_ring(struct pg_vq *vq);
+
 /** True when the queue is broken (pg_vq_get()/pg_vq_add() return -EIO). */
 PG_EXPORT bool pg_vq_broken(const struct pg_vq *vq);
 
@@ -314,8 +329,9 @@ PG_EXPORT PG_MUST_CHECK int pg_vhu_open(const char *path, const struct pg_vhu_co
 
 /**
  * Stop every ring still started (pg_vhu_stop_queue(); the first failure is audited and ends
- * the round, so a silent back end costs at most one timeout), then close the connection,
- * the eventfds and the memory. The pg_vq of every ring still started must still exist
+ * the round, so a silent back end costs at most one timeout), audit the rings left started
+ * after such a failure too (pg_vq_audit_ring()), then close the connection, the eventfds
+ * and the memory. The pg_vq of every ring still started must still exist
  * (free queues after this call, or stop them first). NULL accepted.
  */
 PG_EXPORT void pg_vhu_close(struct pg_vhu *v);
@@ -371,10 +387,12 @@ PG_EXPORT PG_MUST_CHECK int pg_vhu_start_queue(struct pg_vhu *v, unsigned q,
  * and published indices; packed, position (bits 0-14, below num) and wrap counter (bit
  * 15) between the driver's used and next avail positions. Failures are audited (fault
  * "transport", the queue, the reason). Whatever happens, the ring counts as stopped
- * afterwards: its eventfds are closed, pg_vhu_kick() and pg_vhu_wait() return -EINVAL.
+ * afterwards: its eventfds are closed, pg_vhu_kick() and pg_vhu_wait() return -EINVAL. The
+ * ring is then audited (pg_vq_audit_ring(), unless already broken), whatever the answer.
  * @param base out, may be NULL: the validated base
  * @return 0; -EINVAL (q not started); -EPROTO (malformed reply, another ring, base out of
- *         the window); -ETIMEDOUT; -EPIPE (back end gone); -errno.
+ *         the window); -ETIMEDOUT; -EPIPE (back end gone); -errno; -EIO (the stop went well
+ *         and the audit found a descriptor the device rewrote).
  */
 PG_EXPORT PG_MUST_CHECK int pg_vhu_stop_queue(struct pg_vhu *v, unsigned q, uint32_t *base);
 
@@ -429,16 +447,16 @@ PG_EXPORT PG_MUST_CHECK int pg_vblk_open(const char *path, const struct pg_vblk_
 
 /**
  * Stop queue q (pg_vhu_stop_queue(): GET_VRING_BASE, reply validated against the queue's
- * private state). The queue takes no more requests afterwards (pg_vblk_io() returns
- * -EINVAL), whatever the result.
+ * private state, then the ring audited). The queue takes no more requests afterwards
+ * (pg_vblk_io() returns -EINVAL), whatever the result.
  * @param base out, may be NULL: the back end's base (split: its next avail index, i.e. the
  *        requests it fetched; packed: position | wrap counter << 15)
  * @return 0; -EINVAL (no such queue, already stopped); errors of pg_vhu_stop_queue().
  */
 PG_EXPORT PG_MUST_CHECK int pg_vblk_stop(struct pg_vblk *b, unsigned q, uint32_t *base);
 
-/** Stop the queues still started (GET_VRING_BASE, bounded, failures audited: see
- *  pg_vhu_close()) and close; NULL ok. */
+/** Stop the queues still started (GET_VRING_BASE, bounded, failures audited, rings
+ *  audited: see pg_vhu_close()) and close; NULL ok. */
 PG_EXPORT void pg_vblk_close(struct pg_vblk *b);
 
 /** @param ret out: a copy of what open found. */
@@ -458,7 +476,9 @@ enum pg_vblk_op {
  * up to 64 KiB and the device's size_max. Each completion is validated: used len exactly
  * len + 1 for a read and 1 for a write or flush (data, then the status byte: §5.2.6), and
  * status VIRTIO_BLK_S_OK; read data is copied out of the shared bounce buffer only then.
- * @return 0; -EIO (queue broken, a status not OK, or a short used len); -ETIMEDOUT (no
+ * Once every request has completed, the idle ring is audited (pg_vq_audit_ring()).
+ * @return 0; -EIO (queue broken, a status not OK, a short used len, or a descriptor the
+ *         device rewrote, audited "device-desc-flags"); -ETIMEDOUT (no
  *         completion within the timeout, audited "transport"); -EPIPE (back end gone,
  *         audited); -ENOSPC never (a full ring is reaped first); -EINVAL (range beyond
  *         capacity, bad len, q not started or stopped).

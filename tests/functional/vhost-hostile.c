@@ -10,7 +10,8 @@
  * packed-len-large, inorder-ok, inorder-batch, inorder-bad-id, packed-inorder-batch,
  * packed-inorder-bad-id, config-unstable, hang, die, bad-reply, stop-silent,
  * stop-bad-index, stop-bad-base (GET_VRING_BASE: no answer, another ring's index, a base
- * beyond what was made available). A name containing
+ * beyond what was made available), stop-desc-flags (sets NEXT and INDIRECT on a descriptor
+ * it was never given, then answers GET_VRING_BASE as it should). A name containing
  * "packed" offers a packed ring, one containing "inorder" offers VIRTIO_F_IN_ORDER; the
  * "-batch" scenarios behave but complete a whole batch with one used entry (§2.7.9, §2.8.8).
  */
@@ -110,6 +111,8 @@ static void stop_queue(uint32_t idx)
 		st[0] = idx ^ 1u;       /* answers for the other ring */
 	if (is("stop-bad-base"))
 		st[1] += 1000u;         /* claims buffers the driver never made available */
+	if (is("stop-desc-flags") && idx == 0)   /* the table is device-read-only */
+		vdev_split_set_desc_flags(&q->r, (uint16_t)(q->num - 1u), 1u | 4u);
 	reply(11, st, sizeof(st));
 }
 
@@ -310,8 +313,11 @@ static bool misbehave(struct queue *q, struct vdev_buf *b, uint32_t *len, unsign
 	} else if (is("desc-flags")) {
 		uint16_t *flags = (uint16_t *)(void *)(r->desc + 16u * b[0].id + 12u);
 
-		*flags |= 1u;       /* NEXT on a descriptor the driver owns */
-		vdev_push(r, b[0].id, len[0], b[0].ndesc);
+		/* NEXT on a descriptor the driver owns, then every buffer served as usual:
+		 * nothing else gives the tampering away */
+		*flags |= 1u;
+		for (unsigned i = 0; i < n; i++)
+			vdev_push(r, b[i].id, len[i], b[i].ndesc);
 	} else if (is("packed-wrap")) {
 		vdev_packed_put(r, r->used_idx, b[0].id, len[0], r->used_wrap ? 0x2u : 0x8082u);
 	} else if (is("inorder-bad-id")) {

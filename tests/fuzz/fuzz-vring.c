@@ -13,6 +13,8 @@
  *   that buffer's device-writable bytes;
  * - pg_vq_in_flight() equals the model's count;
  * - once broken, a queue stays broken (get/add fail with -EIO) and its fault is set;
+ * - pg_vq_audit_ring() fails only on a broken queue, and never when the device has not
+ *   written the descriptor table (split) or on a packed ring not already broken;
  * - pg_virtio_config_read() either returns two agreeing reads or -EAGAIN within its bound.
  * ASan/UBSan catch any access outside the ring memory or the private state.
  *
@@ -126,6 +128,21 @@ static void do_get(struct pg_vq *vq, struct model *m, unsigned max)
 	}
 }
 
+/* The audit, at any time the input says and at the end. desc_written: the device wrote a
+ * byte of the split descriptor table (§2.7.5: device-read-only). */
+static void do_audit(struct pg_vq *vq, bool split, bool desc_written)
+{
+	bool was_broken = pg_vq_broken(vq);
+	int rc = pg_vq_audit_ring(vq);
+
+	if (rc != 0 && (rc != -EIO || !pg_vq_broken(vq) || pg_vq_fault(vq, NULL, NULL) == PG_VQ_OK))
+		die("audit: error without a broken queue and a fault");
+	if (rc != 0 && !was_broken && (!split || !desc_written))
+		die("audit: a fault with the descriptor table untouched");
+	if (rc == 0 && was_broken)
+		die("audit: a broken queue passed");
+}
+
 static void device_ok(struct vdev_ring *r, uint8_t a)
 {
 	struct vdev_buf b;
@@ -146,6 +163,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vdev_ring r;
 	size_t pos, ring = 0;
 	uint64_t d, drv, dev;
+	bool split, desc_written = false;
 
 	if (size < 3)
 		return 0;
@@ -161,6 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(uint16_t)(1u + data[1] % 200u);
 	c.mem = mem;
 	c.device_addr = BASE;
+	split = c.layout == PG_VQ_SPLIT;
 	pos = 3u + (data[2] < size - 3u ? data[2] : size - 3u);
 	fuzz_config(data + 3, pos - 3u);
 	if (pg_vq_ring_bytes(&c, &ring) < 0 || ring > DATA_OFF || pg_vq_new(&c, &vq) < 0)
@@ -180,17 +199,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 4: { /* arbitrary device write of up to 8 bytes anywhere in the ring */
 			size_t off = ((size_t)a << 8 | op) % ring, n = 1u + (op >> 5);
 
-			for (size_t i = 0; i < n && pos < size && off + i < ring; i++)
+			for (size_t i = 0; i < n && pos < size && off + i < ring; i++) {
+				desc_written |= off + i < (d - BASE) + 16u * (size_t)c.num;
 				mem[off + i] = data[pos++];
+			}
 			break;
 		}
 		case 5: (void)pg_vq_enable_cb(vq); break;
-		default: pg_vq_disable_cb(vq); break;
+		default:
+			if (a & 0x80u)
+				do_audit(vq, split, desc_written);
+			else
+				pg_vq_disable_cb(vq);
+			break;
 		}
 		if (pg_vq_in_flight(vq) != m.in_flight)
 			die("in-flight count differs from the model");
 	}
 	do_get(vq, &m, c.num + 1u);
+	do_audit(vq, split, desc_written);
 	if (pg_vq_broken(vq)) {
 		void *tok;
 		uint32_t len;

@@ -137,5 +137,7 @@ int pg_vblk_io(struct pg_vblk *b, unsigned q, enum pg_vblk_op op, uint64_t secto
 		inflight--;
 		done++;
 	}
-	return 0;
+	/* Idle now: the sweep reads the table while the device has nothing of it to fetch,
+	 * and only the lines it read since the last request are away from this CPU. */
+	return pg_vq_audit_ring(b->vq[q]);
 }

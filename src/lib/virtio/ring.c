@@ -156,6 +156,14 @@ int pg_vq_get(struct pg_vq *vq, void **token, uint32_t *len)
 	return vq->split ? pg_vq_split_get(vq, token, len) : pg_vq_packed_get(vq, token, len);
 }
 
+int pg_vq_audit_ring(struct pg_vq *vq)
+{
+	if (vq->broken)
+		return -EIO;
+	/* Packed descriptors are written by the device by design (§2.8.6): nothing to compare. */
+	return vq->split ? pg_vq_split_audit(vq) : 0;
+}
+
 bool pg_vq_enable_cb(struct pg_vq *vq)
 {
 	if (vq->broken)

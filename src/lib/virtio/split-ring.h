@@ -9,10 +9,10 @@
  * The device writes only the used ring; it can also scribble on the descriptor table and
  * the available ring (they are in its memory), so nothing the driver needs is read back
  * from them: chain links live in `link`, flags in `dflags`, lengths in `buf` (closes
- * docs/virtio.md G1, where Linux follows a NEXT flag the device can set). The only reads of
- * device-written memory are used->idx, one used element, used->flags or avail_event, and
- * the flags of a completed chain's descriptors, compared with what the driver wrote to
- * catch a device that writes its read-only table.
+ * docs/virtio.md G1, where Linux follows a NEXT flag the device can set). The data path
+ * reads only used->idx, one used element, and used->flags or avail_event. A device that
+ * writes its read-only descriptor table is caught by pg_vq_split_audit(), a sweep over the
+ * table outside the data path (docs/virtio.md "Descriptor table audit" says why there).
  */
 #ifndef PG_VIRTIO_SPLIT_RING_H
 #define PG_VIRTIO_SPLIT_RING_H
@@ -123,7 +123,7 @@ static int pg_vq_split_add(struct pg_vq *vq, const struct pg_vq_seg *segs, unsig
 	}
 	vq->free_head = i;
 	vq->num_free = (uint16_t)(vq->num_free - need);
-	tag = vq->dflags[head] | (need > 1u ? VQ_TAG_CHAIN : 0u) |
+	tag = (need > 1u ? VQ_TAG_CHAIN : 0u) |
 	      (vq->cfg.len_policy == PG_VQ_LEN_IGNORE ? VQ_TAG_IGNORE : 0u);
 	vq->buf[head] = (struct vq_buf){ token, writable, tag };
 	vq->chain[head] = (struct vq_chain){ (uint16_t)need, last };
@@ -147,22 +147,6 @@ static bool pg_vq_split_kick_prepare(struct pg_vq *vq)
 	if (vq->cfg.event_idx)
 		return vq_need_event(vq_ld16(AVAIL_EVENT(vq)), new_idx, old);
 	return !(vq_ld16(USED_FLAGS(vq)) & VQ_USED_F_NO_NOTIFY);
-}
-
-/* The flags of every descriptor of a chain, compared with what the driver wrote: the
- * device has no business writing the descriptor table (device-read-only, §2.7.5). Only
- * compared, never used: the walk follows private links for exactly ndesc steps. */
-static int split_check_chain(struct pg_vq *vq, uint16_t i, unsigned ndesc)
-{
-	for (unsigned k = ndesc; k; k--) {      /* ndesc <= num: bounded */
-		uint16_t f = vq_ld16(&vq->desc[i].a);
-
-		if (f != vq->dflags[i])
-			return pg_vq_fail(vq, PG_VQ_FAULT_DESC_FLAGS, f, vq->dflags[i],
-					  "descriptor flags changed by the device");
-		i = vq->link[i];
-	}
-	return 0;
 }
 
 /* Return a checked, completed chain of ndesc descriptors from id to last to the free list
@@ -219,14 +203,11 @@ static int split_next_in_batch(struct pg_vq *vq, void **token, uint32_t *len)
 {
 	uint16_t id = vq->fifo[vq->fifo_head];
 	uint32_t l;
-	int rc;
 
 	/* Skipped buffers were used completely (§2.8.8 wording; same rule for split). */
 	vq->batch_left--;
 	l = vq->batch_left ? vq->buf[id].writable : vq->batch_len;
-	rc = VQ_HARDEN(1) ? split_check_chain(vq, id, vq->chain[id].ndesc) : 0;
-	return rc < 0 ? rc : split_detach(vq, true, id, vq->chain[id].ndesc, vq->chain[id].last,
-					  l, token, len);
+	return split_detach(vq, true, id, vq->chain[id].ndesc, vq->chain[id].last, l, token, len);
 }
 
 /* In-order (§2.7.9): the device may write one used element, for the last buffer of a
@@ -273,22 +254,19 @@ static __attribute__((cold, noinline)) int split_id_fault(struct pg_vq *vq, uint
 
 /* Everything but the common completion, out of line so that the hot path makes no call
  * (and spills no register): an id not in flight, a used len above the private bound
- * (clamp, reject: docs/virtio.md G3), a chain whose flags must be compared beyond the
- * head (or a head that differs), the ignore policy. */
+ * (clamp, reject: docs/virtio.md G3), a chain of several descriptors, the ignore policy. */
 static __attribute__((noinline)) int split_get_slow(struct pg_vq *vq, uint16_t id,
 						     uint32_t ulen, void **token, uint32_t *len)
 {
 	struct vq_chain c = vq->chain[id];
 	int64_t l;
-	int rc;
 
 	if (VQ_HARDEN(!vq->buf[id].token))
 		return split_id_fault(vq, id);
 	l = pg_vq_used_len(vq, id, ulen);
 	if (l < 0)
 		return (int)l;
-	rc = VQ_HARDEN(1) ? split_check_chain(vq, id, c.ndesc) : 0;
-	return rc < 0 ? rc : split_detach(vq, false, id, c.ndesc, c.last, (uint32_t)l, token, len);
+	return split_detach(vq, false, id, c.ndesc, c.last, (uint32_t)l, token, len);
 }
 
 static __attribute__((noinline)) int pg_vq_split_get(struct pg_vq *vq, void **token,
@@ -321,17 +299,32 @@ static __attribute__((noinline)) int pg_vq_split_get(struct pg_vq *vq, void **to
 	if (VQ_HARDEN(__builtin_expect(m != id, 0)))
 		return split_id_fault(vq, id);
 	b = &vq->buf[m];
-	/* The fast path: a buffer in flight, a chain of one descriptor whose flags still read
-	 * as the driver wrote them (docs/virtio.md G1, G7) and a len within the private bound
-	 * (G3), one comparison each: the tag holds the head's flags, plus a VQ_TAG_* bit,
-	 * which no u16 equals, for a free record, a longer chain or the ignore policy.
-	 * Anything else goes the slow way. Built without checks, only the chain length is
-	 * looked at. */
-	if (VQ_HARDEN(1) ? __builtin_expect((vq_ld16(&vq->desc[m].a) != b->tag) |
-					    (ulen > b->writable), 0) :
-	    b->tag > 0xffffu)
+	/* The fast path: a buffer in flight that is a chain of one descriptor (docs/virtio.md
+	 * G7), under a len policy that checks, and a len within the private bound (G3): the
+	 * tag is 0 exactly then (VQ_TAG_*), so that is two comparisons. Anything else goes
+	 * the slow way. Built without checks, only the tag is looked at. */
+	if (VQ_HARDEN(1) ? __builtin_expect((b->tag != 0) | (ulen > b->writable), 0) :
+	    b->tag != 0)
 		return split_get_slow(vq, (uint16_t)m, ulen, token, len);
 	return split_detach(vq, false, (uint16_t)m, 1, (uint16_t)m, ulen, token, len);
+}
+
+/* docs/virtio.md G1, "Descriptor table audit": the table is device-read-only (§2.7.5), so
+ * every descriptor's flags must still read as the driver last wrote them. The data path
+ * never reads the table back (the device's reads move its cache lines away, and a read
+ * would wait for them), so this sweep is the check, run when the queue is idle or stopped.
+ * Bounded by num. @return 0, or -EIO (queue broken, one audit record: the flags found and
+ * the flags written). */
+static int pg_vq_split_audit(struct pg_vq *vq)
+{
+	for (unsigned i = 0; i < vq->num; i++) {
+		uint16_t f = vq_ld16(&vq->desc[i].a);
+
+		if (f != vq->dflags[i])
+			return pg_vq_fail(vq, PG_VQ_FAULT_DESC_FLAGS, f, vq->dflags[i],
+					  "descriptor flags changed by the device");
+	}
+	return 0;
 }
 
 static bool pg_vq_split_enable_cb(struct pg_vq *vq)

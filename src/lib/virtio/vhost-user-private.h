@@ -62,6 +62,9 @@ int pg_vhu_call(struct pg_vhu *v, uint32_t req, const void *payload, uint32_t si
 int pg_vhu_send(struct pg_vhu *v, uint32_t req, const void *payload, uint32_t size);
 /** Send a request without payload and read its u64 reply. */
 int pg_vhu_get_u64(struct pg_vhu *v, uint32_t req, uint64_t *ret);
+/** pg_vq_audit_ring() unless vq is broken already (its one record is out). @return 0 or
+ *  -EIO. */
+int pg_vhu_audit_ring(struct pg_vq *vq);
 /** Audit a device-level transport failure "what: strerror" and return err. */
 int pg_vhu_fail(struct pg_vhu *v, int err, const char *what);
 const char *pg_vhu_name(const struct pg_vhu *v);

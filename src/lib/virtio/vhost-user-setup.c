@@ -268,22 +268,14 @@ static int stop_fail(struct pg_vhu *v, unsigned q, int err, const char *detail)
 	return err;
 }
 
-int pg_vhu_stop_queue(struct pg_vhu *v, unsigned q, uint32_t *base)
+/* GET_VRING_BASE for ring q (over vq) and the checks of its reply. */
+static int stop_ring(struct pg_vhu *v, unsigned q, const struct pg_vq *vq, uint32_t *base)
 {
 	uint32_t st[2] = { q, 0 }, reply[2];
-	const struct pg_vq *vq;
 	uint64_t lo, hi;
 	char text[160];
 	int rc;
 
-	if (!v || q >= PG_VHU_MAX_QUEUES || !v->vq[q])
-		return -EINVAL;
-	vq = v->vq[q];
-	/* Whatever the answer, the ring is no longer in use: no more kicks or waits on it,
-	 * and pg_vhu_close() does not ask again. */
-	v->vq[q] = NULL;
-	close_fd(&v->kick[q]);
-	close_fd(&v->call[q]);
 	rc = pg_vhu_send(v, VHU_GET_VRING_BASE, st, sizeof(st));
 	if (!rc)
 		rc = pg_vhu_recv_reply(v, VHU_GET_VRING_BASE, reply, sizeof(reply));
@@ -305,4 +297,29 @@ int pg_vhu_stop_queue(struct pg_vhu *v, unsigned q, uint32_t *base)
 	if (base)
 		*base = reply[1];
 	return 0;
+}
+
+int pg_vhu_audit_ring(struct pg_vq *vq)
+{
+	return pg_vq_broken(vq) ? 0 : pg_vq_audit_ring(vq);
+}
+
+int pg_vhu_stop_queue(struct pg_vhu *v, unsigned q, uint32_t *base)
+{
+	struct pg_vq *vq;
+	int rc, audit;
+
+	if (!v || q >= PG_VHU_MAX_QUEUES || !v->vq[q])
+		return -EINVAL;
+	vq = v->vq[q];
+	/* Whatever the answer, the ring is no longer in use: no more kicks or waits on it,
+	 * and pg_vhu_close() does not ask again. */
+	v->vq[q] = NULL;
+	close_fd(&v->kick[q]);
+	close_fd(&v->call[q]);
+	rc = stop_ring(v, q, vq, base);
+	/* The last look at the table (docs/virtio.md "Descriptor table audit"), even when
+	 * the stop failed: a back end that will not stop may still have written it. */
+	audit = pg_vhu_audit_ring(vq);
+	return rc < 0 ? rc : audit;
 }

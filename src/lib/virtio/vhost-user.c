@@ -288,6 +288,9 @@ void pg_vhu_close(struct pg_vhu *v)
 		if (v->vq[q] && pg_vhu_stop_queue(v, q, NULL) < 0)
 			break;
 	for (unsigned q = 0; q < PG_VHU_MAX_QUEUES; q++) {
+		if (v->vq[q])   /* not stopped after a failure: audited all the same */
+			(void)pg_vhu_audit_ring(v->vq[q]);
+		v->vq[q] = NULL;
 		if (v->kick[q] >= 0)
 			close(v->kick[q]);
 		if (v->call[q] >= 0)

@@ -48,14 +48,12 @@ _Static_assert(sizeof(struct vq_desc) == 16, "virtq_desc / pvirtq_desc are 16 by
 struct vq_buf {
 	void *token;        /* non-NULL: in flight */
 	uint32_t writable;  /* device-writable bytes (the used len bound) */
-	uint32_t tag;       /* split: the head flags the fast path expects (VQ_TAG_* bits
-	                     * above them send a completion the slow way); packed: the ring
-	                     * descriptors the buffer occupies */
+	uint32_t tag;       /* split: 0 for a completion the fast path may take, else VQ_TAG_*
+	                     * bits; packed: the ring descriptors the buffer occupies */
 };
 
-/* Split tag bits above the 16 flag bits, so that no flags word the device can write compares
- * equal: a chain of several descriptors, a queue under PG_VQ_LEN_IGNORE, a record not in
- * flight (so that the flags compare also sends a completion of a free id the slow way). */
+/* Split tag bits, each sending a completion the slow way: a chain of several descriptors, a
+ * queue under PG_VQ_LEN_IGNORE, a record not in flight (an id the device may not return). */
 #define VQ_TAG_CHAIN (1u << 16)
 #define VQ_TAG_IGNORE (1u << 17)
 #define VQ_TAG_FREE (1u << 18)
@@ -82,7 +80,8 @@ struct pg_vq {
 	struct vq_buf *buf;        /* [id_mask + 1]: a power of 2 >= num */
 	uint32_t id_mask;          /* masks a checked id (speculation) */
 	uint16_t *link;            /* split: chain/free-list link; packed: id free list */
-	uint16_t *dflags;          /* split: the flags the driver wrote to each descriptor */
+	uint16_t *dflags;          /* split: the flags the driver last wrote to each descriptor
+	                            * (what pg_vq_split_audit() expects to read) */
 	struct vq_chain *chain;    /* split: [num] by head */
 	uint16_t *fifo;            /* in-order: ids in submission order (ring of num) */
 	uint16_t fifo_head;

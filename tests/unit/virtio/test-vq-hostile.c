@@ -5,7 +5,9 @@
  * take them, then writes the device-side fields the way the row says. Oracle: the
  * completions a conforming driver may report before the violation, the fault (rule name of
  * the audit record), the value the device wrote, exactly one audit record, and a queue
- * that stays dead (add and get fail with -EIO, no second record).
+ * that stays dead (add and get fail with -EIO, no second record). Once no more buffers
+ * come back, the row audits the ring (pg_vq_audit_ring()), as a driver does when its
+ * queue is idle: that is where a rewritten descriptor table is found (docs/virtio.md G1).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -84,6 +86,21 @@ static void desc_next(struct vqt *t, struct vdev_buf *b, unsigned n)
 {
 	vdev_split_set_desc_flags(&t->dev, (uint16_t)(b[0].id + b[0].ndesc - 1u), 1u | 2u);
 	vdev_push(&t->dev, b[0].id, 0, b[0].ndesc);
+}
+
+/* G1 on a descriptor the driver never used (INDIRECT), the buffers served correctly. */
+static void desc_free(struct vqt *t, struct vdev_buf *b, unsigned n)
+{
+	vdev_split_set_desc_flags(&t->dev, NUM - 1u, 4u);
+	for (unsigned i = 0; i < n; i++)
+		vdev_push(&t->dev, b[i].id, b[i].writable, b[i].ndesc);
+}
+
+/* G1: INDIRECT cleared on the head of an indirect buffer. */
+static void desc_ind_cleared(struct vqt *t, struct vdev_buf *b, unsigned n)
+{
+	vdev_split_set_desc_flags(&t->dev, b[0].id, 0);
+	vdev_push(&t->dev, b[0].id, b[0].writable, b[0].ndesc);
 }
 
 /* §2.7.9 in-order: one element for the last buffer of the batch, idx += batch. */
@@ -182,8 +199,14 @@ static const struct row rows[] = {
 	  1, NULL, NONE },
 	{ "split-len-ignore-chain", PG_VQ_SPLIT, false, false, PG_VQ_LEN_IGNORE, 4, 1, 2,
 	  reverse_ok, 4, NULL, NONE },
-	{ "split-desc-next", PG_VQ_SPLIT, false, false, 0, 1, 1, 2, desc_next, 0,
+	{ "split-desc-next", PG_VQ_SPLIT, false, false, 0, 1, 1, 2, desc_next, 1,
 	  "device-desc-flags", 3 },
+	{ "split-desc-free", PG_VQ_SPLIT, false, false, 0, 2, 1, 1, desc_free, 2,
+	  "device-desc-flags", 4 },
+	{ "split-desc-indirect-cleared", PG_VQ_SPLIT, false, true, 0, 1, 1, 2, desc_ind_cleared,
+	  1, "device-desc-flags", 0 },
+	{ "split-inorder-desc-free", PG_VQ_SPLIT, true, false, 0, 3, 1, 1, desc_free, 3,
+	  "device-desc-flags", 4 },
 	{ "split-inorder-batch", PG_VQ_SPLIT, true, false, 0, 3, 1, 1, inorder_batch, 3, NULL,
 	  NONE },
 	{ "split-inorder-wrong-id", PG_VQ_SPLIT, true, false, 0, 3, 1, 1, inorder_wrong, 0,
@@ -253,6 +276,8 @@ static void run_row(const struct row *r)
 			assert_int_equal(len, r->nwrite * 100u);
 	}
 	assert_int_equal(got, r->completions);
+	if (rc == 0)
+		rc = pg_vq_audit_ring(t.vq);
 	if (!r->rule) {
 		assert_int_equal(rc, 0);
 		assert_false(pg_vq_broken(t.vq));
