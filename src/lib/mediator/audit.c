@@ -208,8 +208,9 @@ void pg_mediator_counters(const struct pg_mediator *m, struct pg_audit_counters 
 
 /* ---- JSON Lines ------------------------------------------------------------------------- */
 
-static int fill(struct json_object *o, const struct pg_audit_record *r)
+static int fill(struct json_object *o, const void *rec)
 {
+	const struct pg_audit_record *r = rec;
 	int rc = pg_jsonl_add(o, "time", pg_jsonl_time(&r->time));
 
 	if (!rc)
@@ -238,18 +239,5 @@ static int fill(struct json_object *o, const struct pg_audit_record *r)
 
 int pg_audit_record_to_json(const struct pg_audit_record *rec, char **ret)
 {
-	struct json_object *o;
-	int rc;
-
-	if (!rec || !ret)
-		return -EINVAL;
-	o = json_object_new_object();
-	if (!o)
-		return -ENOMEM;
-	rc = fill(o, rec);
-	if (rc < 0) {
-		json_object_put(o);
-		return rc;
-	}
-	return pg_jsonl_finish(o, ret); /* releases o */
+	return pg_jsonl_record(fill, rec, ret);
 }

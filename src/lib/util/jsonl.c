@@ -32,6 +32,25 @@ struct json_object *pg_jsonl_time(const struct timespec *ts)
 	return json_object_new_string(buf);
 }
 
+int pg_jsonl_record(int (*fill)(struct json_object *o, const void *rec), const void *rec,
+		    char **ret)
+{
+	struct json_object *o;
+	int rc;
+
+	if (!rec || !ret)
+		return -EINVAL;
+	o = json_object_new_object();
+	if (!o)
+		return -ENOMEM;
+	rc = fill(o, rec);
+	if (rc < 0) {
+		json_object_put(o);
+		return rc;
+	}
+	return pg_jsonl_finish(o, ret); /* releases o */
+}
+
 int pg_jsonl_finish(struct json_object *o, char **ret)
 {
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);

@@ -24,4 +24,10 @@ struct json_object *pg_jsonl_time(const struct timespec *ts);
  *  release o. @return 0, -ENOMEM (o released too). */
 PG_WARN_UNUSED int pg_jsonl_finish(struct json_object *o, char **ret);
 
+/** A record's one JSON line: a new object, fill(o, rec) adds its fields, then
+ *  pg_jsonl_finish(). @return 0, -EINVAL (rec or ret NULL), -ENOMEM, or fill's error (the
+ *  object is released whatever happens). */
+PG_WARN_UNUSED int pg_jsonl_record(int (*fill)(struct json_object *o, const void *rec),
+				   const void *rec, char **ret);
+
 #endif

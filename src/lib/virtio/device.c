@@ -39,8 +39,9 @@ void pg_virtio_emit(pg_virtio_audit_fn fn, void *data, const char *device, int q
 	fn(data, &rec);
 }
 
-static int fill(struct json_object *o, const struct pg_virtio_audit *r)
+static int fill(struct json_object *o, const void *rec)
 {
+	const struct pg_virtio_audit *r = rec;
 	unsigned v = (unsigned)r->verdict;
 	int rc = pg_jsonl_add(o, "time", pg_jsonl_time(&r->time));
 
@@ -68,20 +69,7 @@ static int fill(struct json_object *o, const struct pg_virtio_audit *r)
 
 int pg_virtio_audit_to_json(const struct pg_virtio_audit *rec, char **ret)
 {
-	struct json_object *o;
-	int rc;
-
-	if (!rec || !ret)
-		return -EINVAL;
-	o = json_object_new_object();
-	if (!o)
-		return -ENOMEM;
-	rc = fill(o, rec);
-	if (rc < 0) {
-		json_object_put(o);
-		return rc;
-	}
-	return pg_jsonl_finish(o, ret);
+	return pg_jsonl_record(fill, rec, ret);
 }
 
 int pg_virtio_negotiate(uint64_t offered, uint64_t driver, uint64_t required, uint64_t *ret)
