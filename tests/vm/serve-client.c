@@ -55,7 +55,8 @@
  *            unbinds it from vfio-pci; the kernel's device request must make serve
  *            quiesce (Bus Master off in hardware) and exit 0 within 20 s, after which
  *            the unbind completes.
- * Exit status 0 pass, 1 fail.
+ * Exit status 0 pass, 1 fail, 2 usage. The harness is serve-client-lib.c, the vfio and
+ * request modes are serve-client-vfio.c (serve-client.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -78,173 +79,7 @@
 
 #include <pcigate/proto.h>
 
-static int failures;
-
-static void check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok)
-		return;
-	failures++;
-	fputs("FAIL: ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-}
-
-struct child {
-	pid_t pid;
-	int sk;      /* our end of the mpqemu socket */
-	int out;     /* the child's stdout+stderr */
-};
-
-static int probe_fd = -1; /* mode probe: the write end handed to the server as fd 4 */
-
-static void spawn(struct child *c, char **argv)
-{
-	int sv[2], p[2];
-
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 || pipe2(p, O_CLOEXEC) < 0) {
-		perror("socketpair/pipe");
-		exit(1);
-	}
-	c->pid = fork();
-	if (c->pid == 0) {
-		/* The server's end becomes fd 3, inherited like QEMU's fd= socket. */
-		if (dup2(sv[1], 3) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
-			_exit(126);
-		if (probe_fd >= 0) {
-			/* dup2 onto itself keeps FD_CLOEXEC: clear it explicitly. */
-			if (dup2(probe_fd, 4) < 0 || fcntl(4, F_SETFD, 0) < 0)
-				_exit(126);
-			setenv("PG_PROBE_FD", "4", 1);
-			setenv("LD_PRELOAD", getenv("PG_SANDBOX_PROBE"), 1);
-		}
-		/* This program ignores SIGPIPE; serve must not inherit that (an ignored
-		 * disposition survives exec), it has to cope with the default itself. */
-		signal(SIGPIPE, SIG_DFL);
-		/* LeakSanitizer cannot run under seccomp (it needs ptrace and /proc); the probe
-		 * is preloaded ahead of an ASan runtime. */
-		setenv("ASAN_OPTIONS", "detect_leaks=0:verify_asan_link_order=0", 1);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(sv[1]);
-	close(p[1]);
-	c->sk = sv[0];
-	c->out = p[0];
-}
-
-/* Read fd to EOF (at most cap - 1 bytes) into out, NUL-terminated. */
-static void read_all(int fd, char *out, size_t cap)
-{
-	size_t n = 0;
-	ssize_t r;
-
-	while (n + 1 < cap && (r = read(fd, out + n, cap - 1 - n)) > 0)
-		n += (size_t)r;
-	out[n] = 0;
-}
-
-/* A temporary directory the sandboxed server (nobody after dropping root) can write its
- * trace into; trace gets the file's path. 0 or -1. */
-static int trace_dir(char *dir, char *trace, size_t cap)
-{
-	if (!mkdtemp(dir)) {
-		check(false, "mkdtemp: %s", strerror(errno));
-		return -1;
-	}
-	(void)chmod(dir, 0777);
-	snprintf(trace, cap, "%s/trace.jsonl", dir);
-	return 0;
-}
-
-static int finish(struct child *c, char *out, size_t cap)
-{
-	int st;
-
-	close(c->sk);
-	read_all(c->out, out, cap);
-	close(c->out);
-	if (waitpid(c->pid, &st, 0) < 0)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static void send_msg(int sk, uint32_t cmd, const void *payload, uint64_t size, const int *fds,
-		     unsigned nfds)
-{
-	uint8_t b[PG_PROTO_HDR_SIZE + PG_PROTO_MAX_PAYLOAD] = { 0 };
-	union {
-		char c[CMSG_SPACE(8 * sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { .iov_base = b, .iov_len = PG_PROTO_HDR_SIZE + size };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	memcpy(b, &cmd, 4);
-	memcpy(b + 8, &size, 8);
-	if (size)
-		memcpy(b + PG_PROTO_HDR_SIZE, payload, size);
-	if (nfds) {
-		struct cmsghdr *cm;
-
-		memset(&ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl.c;
-		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
-		memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
-	}
-	if (sendmsg(sk, &mh, MSG_NOSIGNAL) != (ssize_t)iov.iov_len)
-		check(false, "sendmsg cmd %u: %s", cmd, strerror(errno));
-}
-
-/* Wait for a RET; returns its value, or UINT64_MAX - 1 on EOF/garbage. */
-static uint64_t await_ret(int sk)
-{
-	uint8_t b[PG_PROTO_REPLY_SIZE];
-	uint32_t cmd;
-	uint64_t size, val;
-
-	if (recv(sk, b, sizeof(b), MSG_WAITALL) != (ssize_t)sizeof(b))
-		return UINT64_MAX - 1;
-	memcpy(&cmd, b, 4);
-	memcpy(&size, b + 8, 8);
-	memcpy(&val, b + 16, 8);
-	return cmd == PG_PROTO_RET && size == 8 ? val : UINT64_MAX - 1;
-}
-
-static uint64_t cfg(int sk, bool write, uint32_t addr, uint32_t val, int32_t len)
-{
-	uint8_t p[PG_PROTO_CFG_SIZE];
-
-	memcpy(p, &addr, 4);
-	memcpy(p + 4, &val, 4);
-	memcpy(p + 8, &len, 4);
-	send_msg(sk, write ? PG_PROTO_CFGWRITE : PG_PROTO_CFGREAD, p, sizeof(p), NULL, 0);
-	return await_ret(sk);
-}
-
-static void sync_sysmem(int sk, int ram)
-{
-	uint64_t p[24] = { 0 };
-	int fds[2] = { ram, ram };
-
-	p[0] = 0;          /* gpa */
-	p[8] = 0xa0000;    /* size */
-	p[16] = 0;         /* offset */
-	p[1] = 0x100000;
-	p[9] = 0x1f00000;
-	p[17] = 0x100000;
-	send_msg(sk, PG_PROTO_SYNC_SYSMEM, p, sizeof(p), fds, 2);
-}
+#include "serve-client.h"
 
 /* IDs from the dump's first hex line ("00: 4d 14 08 a8 ..."). */
 static uint32_t dump_ids(const char *path)
@@ -403,29 +238,6 @@ static const char edu_dump[] =
 	"10: 00 00 a0 fe 00 00 00 00 00 00 00 00 00 00 00 00\n"
 	"20: 00 00 00 00 00 00 00 00 00 00 00 00 f4 1a 00 11\n"
 	"30: 00 00 00 00 00 00 00 00 00 00 00 00 0b 01 00 00\n";
-
-/* Does some line of the file at path contain needle? (false when it cannot be read) */
-static bool file_has(const char *path, const char *needle)
-{
-	char line[16384]; /* a trace line carries a whole config space in hex */
-	bool found = false;
-	FILE *f = fopen(path, "r");
-
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = strstr(line, needle) != NULL;
-	if (f)
-		fclose(f);
-	return found;
-}
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	check(f && fputs(text, f) >= 0, "write %s", path);
-	if (f)
-		fclose(f);
-}
 
 /* One server of the edu-like device whose policy allows only FLR and PM (it has neither),
  * as QEMU drives it at machine start: DEVICE_RESET first, then the guest's accesses. */
@@ -660,24 +472,6 @@ static void mode_term(char *pcigate, char *dump)
 	(void)rmdir(dir);
 }
 
-/* Wait for pid at most ms milliseconds; its exit code (128 + signal), or -1 on timeout
- * (then it is killed). */
-static int wait_bounded(pid_t pid, int ms)
-{
-	int st;
-
-	for (int t = 0; t < ms; t += 20) {
-		pid_t r = waitpid(pid, &st, WNOHANG);
-
-		if (r == pid)
-			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		usleep(20000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
-	return -1;
-}
-
 static void mode_listen(char *pcigate, char *dump)
 {
 	char *argv[] = { pcigate, "serve", "--device", dump, "--fd", "3", NULL };
@@ -865,228 +659,28 @@ static void mode_pdeath(char *pcigate, char *dump)
 	close(sv[0]);
 }
 
-/* ---- vfio: `pcigate serve --device vfio:BDF` on QEMU's edu, inside the VM harness guest -- */
-
-#define EDU_BAR 0xfeb00000u   /* where "the guest" puts edu's 1 MiB BAR0 */
-
-static uint64_t bar_rw(int sk, bool write, uint64_t addr, uint64_t val, uint32_t size)
-{
-	uint8_t b[PG_PROTO_BAR_SIZE] = { 0 };
-
-	memcpy(b, &addr, 8);
-	memcpy(b + 8, &val, 8);
-	memcpy(b + 16, &size, 4);
-	b[20] = 1; /* memory */
-	send_msg(sk, write ? PG_PROTO_BAR_WRITE : PG_PROTO_BAR_READ, b, sizeof(b), NULL, 0);
-	return await_ret(sk);
-}
-
-/* One edu DMA (registers at 0x80..0x98; bit 1 of the command: device to RAM); 0 when the
- * engine went idle within 3 s. */
-static int edu_dma(int sk, uint64_t src, uint64_t dst, uint32_t len, bool to_ram)
-{
-	bar_rw(sk, true, EDU_BAR + 0x80, src, 8);
-	bar_rw(sk, true, EDU_BAR + 0x88, dst, 8);
-	bar_rw(sk, true, EDU_BAR + 0x90, len, 8);
-	bar_rw(sk, true, EDU_BAR + 0x98, to_ram ? 3 : 1, 8);
-	for (int i = 0; i < 300; i++) {
-		struct timespec ts = { 0, 10 * 1000 * 1000 };
-
-		if (!(bar_rw(sk, false, EDU_BAR + 0x98, 0, 4) & 1))
-			return 0;
-		nanosleep(&ts, NULL);
-	}
-	return -1;
-}
-
-static uint64_t wait_event(int fd, int ms)
-{
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	uint64_t v = 0;
-
-	for (int i = 0; i < ms / 10; i++) {
-		if (read(fd, &v, 8) == 8)
-			return v;
-		nanosleep(&ts, NULL);
-	}
-	return 0;
-}
-
-/* The device's real Command register, from the guest kernel's sysfs (not pcigate). */
-static unsigned sysfs_command(const char *spec)
-{
-	char path[96];
-	uint8_t b[2] = { 0xff, 0xff };
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", spec + 5);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || pread(fd, b, 2, 4) != 2)
-		b[0] = b[1] = 0xff;
-	if (fd >= 0)
-		close(fd);
-	return b[0] | (unsigned)b[1] << 8;
-}
-
-static void vfio_dma_and_intx(struct child *c, int ram, const int *ev)
-{
-	uint8_t src[1024], dst[1024];
-
-	for (unsigned i = 0; i < sizeof(src); i++)
-		src[i] = (uint8_t)(i * 13 + 5);
-	check(pwrite(ram, src, sizeof(src), 0x100000) == (ssize_t)sizeof(src), "RAM write");
-	check(cfg(c->sk, true, 0x10, EDU_BAR, 4) == 0, "BAR0 write");
-	check(cfg(c->sk, true, 0x04, 0x0006, 2) == 0, "Command: memory + bus master");
-	check(bar_rw(c->sk, false, EDU_BAR, 0, 4) == 0x010000ed, "edu ID through the proxy");
-	check(edu_dma(c->sk, 0x100000, 0x40000, sizeof(src), false) == 0, "DMA RAM->edu");
-	check(edu_dma(c->sk, 0x40000, 0x200000, sizeof(src), true) == 0, "DMA edu->RAM");
-	check(pread(ram, dst, sizeof(dst), 0x200000) == (ssize_t)sizeof(dst) &&
-	      !memcmp(src, dst, sizeof(src)), "DMA round trip through SYNC_SYSMEM memory");
-	/* INTx: edu raises its pin (MSI is off); vfio signals QEMU's irqfd directly. */
-	for (int i = 0; i < 2; i++) {
-		uint64_t one = 1;
-
-		bar_rw(c->sk, true, EDU_BAR + 0x60, 1, 4);
-		check(wait_event(ev[0], 2000) == 1, "INTx %d did not reach the irqfd", i);
-		bar_rw(c->sk, true, EDU_BAR + 0x64, 1, 4);   /* the guest acks */
-		check(write(ev[1], &one, 8) == 8, "resample"); /* EOI: vfio unmasks */
-	}
-	/* The VMM shrinks guest RAM under the pinned mapping; a DMA into the lost range must
-	 * neither crash the server nor bring the file back. */
-	check(ftruncate(ram, 0x100000) == 0, "ftruncate: %s", strerror(errno));
-	check(edu_dma(c->sk, 0x40000, 0x200000, sizeof(src), true) == 0, "DMA after shrink");
-	check(bar_rw(c->sk, false, EDU_BAR, 0, 4) == 0x010000ed, "server alive after shrink");
-}
-
-static void mode_vfio(char *pcigate, char *spec)
-{
-	char *argv[] = { pcigate, "serve", "--device", spec, "--fd", "3", "--verbose", NULL };
-	struct child c;
-	char out[8192], b;
-	int ram = memfd_create("guest-ram", MFD_CLOEXEC);
-	int ev[2] = { eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), eventfd(0, EFD_CLOEXEC) };
-	uint64_t p[24] = { 0 };
-	struct stat st;
-	int rc;
-
-	check(ram >= 0 && ftruncate(ram, 64 << 20) == 0, "memfd");
-	spawn(&c, argv);
-	p[0] = 0;
-	p[8] = 64 << 20;
-	send_msg(c.sk, PG_PROTO_SYNC_SYSMEM, p, sizeof(p), &ram, 1);
-	send_msg(c.sk, PG_PROTO_SET_IRQFD, NULL, 0, ev, 2);
-	/* QEMU re-sends the same table after each memory-topology change: kept mapped */
-	send_msg(c.sk, PG_PROTO_SYNC_SYSMEM, p, sizeof(p), &ram, 1);
-	/* QEMU's machine-start reset: edu has no reset method, so it is refused (all ones)
-	 * and serving goes on, INTx still routed to the irqfd */
-	send_msg(c.sk, PG_PROTO_DEVICE_RESET, NULL, 0, NULL, 0);
-	check(await_ret(c.sk) == UINT64_MAX, "DEVICE_RESET on edu not refused");
-	vfio_dma_and_intx(&c, ram, ev);
-	check(fstat(ram, &st) == 0 && st.st_size == 0x100000, "the shrunk file grew back");
-	check(kill(c.pid, SIGTERM) == 0, "kill: %s", strerror(errno));
-	check(recv(c.sk, &b, 1, 0) == 0, "socket not closed after SIGTERM");
-	rc = finish(&c, out, sizeof(out));
-	check(rc == 0, "serve exited %d after SIGTERM, expected 0:\n%s", rc, out);
-	check(strstr(out, "device quiesced") != NULL, "no quiesce reported:\n%s", out);
-	check(strstr(out, "device reset refused") != NULL && strstr(out, "(1 refused)") != NULL,
-	      "the refused DEVICE_RESET is not logged:\n%s", out);
-	check(strstr(out, "sync-sysmem 2 (dma: 1 mapped, 1 kept)") != NULL,
-	      "the unchanged SYNC_SYSMEM was not kept mapped:\n%s", out);
-	check(!(sysfs_command(spec) & 4), "Bus Master still on in hardware (cmd %#x)",
-	      sysfs_command(spec));
-	printf("%s", out);
-	close(ram);
-	close(ev[0]);
-	close(ev[1]);
-}
-
-/* The kernel asks for a served vfio device back: an unbind from vfio-pci (by a child: the
- * write blocks until the device is released) must make serve quiesce and exit 0 within
- * seconds, saying why; then the unbind completes and Bus Master is off in hardware. */
-static void mode_request(char *pcigate, char *spec)
-{
-	char *argv[] = { pcigate, "serve", "--device", spec, "--fd", "3", "--verbose", NULL };
-	char path[128], out[8192];
-	struct child c;
-	struct timespec t0, t1;
-	pid_t unbinder;
-	int rc, urc;
-
-	spawn(&c, argv);
-	check(cfg(c.sk, false, 0x00, 0, 2) != UINT64_MAX - 1, "first read");
-	check(cfg(c.sk, true, 0x04, 0x0006, 2) == 0, "Command: memory + bus master");
-	check(sysfs_command(spec) & 4, "Bus Master not on in hardware (cmd %#x)",
-	      sysfs_command(spec));
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", spec + 5);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	unbinder = fork();
-	if (unbinder == 0) {
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-		_exit(fd >= 0 && write(fd, spec + 5, strlen(spec + 5)) ==
-		      (ssize_t)strlen(spec + 5) ? 0 : 1);
-	}
-	rc = wait_bounded(c.pid, 20000);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	urc = wait_bounded(unbinder, 20000);
-	c.pid = -1;
-	close(c.sk);
-	read_all(c.out, out, sizeof(out));
-	close(c.out);
-	check(rc == 0, "serve exited %d after the unbind request, expected 0 (-1: still "
-	      "running after 20 s):\n%s", rc, out);
-	check(urc == 0, "the unbind did not complete (%d)", urc);
-	check(strstr(out, "the kernel asks for the device back") != NULL &&
-	      strstr(out, "device quiesced") != NULL, "no request/quiesce in the log:\n%s", out);
-	check(!(sysfs_command(spec) & 4), "Bus Master still on in hardware (cmd %#x)",
-	      sysfs_command(spec));
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", spec + 5);
-	check(access(path, F_OK) != 0, "the device is still bound to a driver");
-	printf("request: serve exited %.0f ms after the unbind began\n",
-	       (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-	printf("%s", out);
-}
+static const struct {
+	const char *name;
+	void (*run)(char *pcigate, char *dump);
+} modes[] = {
+	{ "realize", mode_realize }, { "bad", mode_bad }, { "sandbox", mode_sandbox },
+	{ "term", mode_term }, { "probe", mode_probe }, { "refused", mode_refused },
+	{ "listen", mode_listen }, { "fifo", mode_fifo }, { "epipe", mode_epipe },
+	{ "stuck", mode_stuck }, { "pdeath", mode_pdeath }, { "vfio", mode_vfio },
+	{ "policy", mode_policy }, { "request", mode_request }, { "noreset", mode_noreset },
+};
 
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: serve-client PCIGATE DUMP realize|bad|sandbox|term|probe|"
-			"refused|listen|fifo|epipe|stuck|pdeath|vfio|policy|noreset|request\n");
-		return 2;
+	for (size_t i = 0; argc == 4 && i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strcmp(argv[3], modes[i].name))
+			continue;
+		signal(SIGPIPE, SIG_IGN);
+		modes[i].run(argv[1], argv[2]);
+		printf("%s: %s\n", argv[3], failures ? "FAIL" : "PASS");
+		return failures ? 1 : 0;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	if (!strcmp(argv[3], "realize"))
-		mode_realize(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "bad"))
-		mode_bad(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "sandbox"))
-		mode_sandbox(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "term"))
-		mode_term(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "probe"))
-		mode_probe(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "refused"))
-		mode_refused(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "listen"))
-		mode_listen(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "fifo"))
-		mode_fifo(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "epipe"))
-		mode_epipe(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "stuck"))
-		mode_stuck(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "pdeath"))
-		mode_pdeath(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "vfio"))
-		mode_vfio(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "policy"))
-		mode_policy(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "request"))
-		mode_request(argv[1], argv[2]);
-	else if (!strcmp(argv[3], "noreset"))
-		mode_noreset(argv[1], argv[2]);
-	else
-		return 2;
-	printf("%s: %s\n", argv[3], failures ? "FAIL" : "PASS");
-	return failures ? 1 : 0;
+	fprintf(stderr, "usage: serve-client PCIGATE DUMP MODE (realize|bad|sandbox|term|probe|"
+		"refused|listen|fifo|epipe|stuck|pdeath|vfio|policy|noreset|request)\n");
+	return 2;
 }
