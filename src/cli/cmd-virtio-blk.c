@@ -279,8 +279,9 @@ static int run(struct pg_vblk *b, const struct opts *o, int argc, char **argv)
 	return rc;
 }
 
-/* Stop every queue (GET_VRING_BASE, validated by the library) and print where each back
- * end ring stopped, unless stdout carries read data. A failed stop is a device fault. */
+/* Stop every queue (GET_VRING_BASE, validated by the library, then the ring audited) and
+ * print where each back end ring stopped, unless stdout carries read data. A failed stop or
+ * audit is a device fault. */
 static int stop_queues(struct pg_vblk *b, const struct opts *o, const char *cmd, int rc)
 {
 	struct pg_vblk_info info;
@@ -291,6 +292,14 @@ static int stop_queues(struct pg_vblk *b, const struct opts *o, const char *cmd,
 		uint32_t base;
 		int s = pg_vblk_stop(b, q, &base);
 
+		if (s == -EIO && pg_vq_broken(pg_vblk_queue(b, q))) {
+			/* The back end stopped the ring; the audit that follows found its
+			 * descriptor table written (the device fault printed above). */
+			pg_cli_error("virtio-blk", "queue %u stopped at ring base %u, but the device "
+				     "wrote its descriptor table", q, base);
+			rc = rc ? rc : PG_EXIT_FINDING;
+			continue;
+		}
 		if (s < 0) {
 			pg_cli_error("virtio-blk", "stopping queue %u (GET_VRING_BASE) failed: %s",
 				     q, strerror(-s));

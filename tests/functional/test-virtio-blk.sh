@@ -55,6 +55,21 @@ if [ "$case_name" = hostile-stop ]; then
 		"$tmp/audit.jsonl" || fail "audit record: $(cat "$tmp/audit.jsonl")"
 	exit 0
 fi
+# hostile-desc: a back end that writes its read-only descriptor table while the driver is
+# idle (virtio 1.2 §2.7.5), found by the audit when the ring stops: one device-desc-flags
+# record, a message naming the queue, exit status 1; the data written still arrived.
+if [ "$case_name" = hostile-desc ]; then
+	start_hostile stop-desc-flags
+	run virtio-blk --vhost-user "$tmp/sock" --timeout 5000 --audit "$tmp/audit.jsonl" \
+		write 0 8 --seed 1
+	expect_rc 1
+	out_has "wrote 8 sectors at 0"
+	err_has "queue 0 stopped at ring base 1, but the device wrote its descriptor table"
+	[ "$(wc -l <"$tmp/audit.jsonl")" -eq 1 ] || fail "expected one audit record"
+	grep -q '"queue":0,"layout":"split","verdict":"broken","rule":"device-desc-flags"' \
+		"$tmp/audit.jsonl" || fail "audit record: $(cat "$tmp/audit.jsonl")"
+	exit 0
+fi
 
 QSD=$(command -v qemu-storage-daemon) ||
 	skip "qemu-storage-daemon not installed (Debian package qemu-system-common, scripts/install-deps.sh)"
