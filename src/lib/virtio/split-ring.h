@@ -18,6 +18,7 @@
 #define PG_VIRTIO_SPLIT_RING_H
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "virtio-private.h"
@@ -319,10 +320,14 @@ static int pg_vq_split_audit(struct pg_vq *vq)
 {
 	for (unsigned i = 0; i < vq->num; i++) {
 		uint16_t f = vq_ld16(&vq->desc[i].a);
+		char detail[64];
 
-		if (f != vq->dflags[i])
-			return pg_vq_fail(vq, PG_VQ_FAULT_DESC_FLAGS, f, vq->dflags[i],
-					  "descriptor flags changed by the device");
+		if (f == vq->dflags[i])
+			continue;
+		/* the record is written before pg_vq_fail() returns: a stack buffer will do */
+		(void)snprintf(detail, sizeof(detail), "descriptor %u: flags changed by the device",
+			       i);
+		return pg_vq_fail(vq, PG_VQ_FAULT_DESC_FLAGS, f, vq->dflags[i], detail);
 	}
 	return 0;
 }

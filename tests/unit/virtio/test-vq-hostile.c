@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -305,6 +306,17 @@ static void run_row(const struct row *r)
 	assert_string_equal(t.last.layout, r->layout == PG_VQ_SPLIT ? "split" : "packed");
 	if (r->value != NONE)
 		assert_int_equal(t.last.value, r->value);
+	if (!strcmp(r->rule, "device-desc-flags")) {
+		/* The record names a descriptor whose flags word in the shared table (§2.7.5:
+		 * le16 flags at byte 12) holds the value reported. */
+		unsigned i = NUM;
+		uint16_t f;
+
+		assert_int_equal(sscanf(t.last.detail, "descriptor %u:", &i), 1);
+		assert_true(i < NUM);
+		memcpy(&f, t.dev.desc + 16u * i + 12u, 2);
+		assert_int_equal(f, t.last.value);
+	}
 	/* Dead and quiet from now on. */
 	assert_int_equal(vqt_add(&t, 200, 1, 1), -EIO);
 	{

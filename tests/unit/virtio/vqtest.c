@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,9 @@ static void audit(void *data, const struct pg_virtio_audit *rec)
 	t->audits++;
 	t->last = *rec;
 	strncpy(t->last_rule, pg_vq_fault_name(rec->fault), sizeof(t->last_rule) - 1);
+	/* rec's strings are borrowed for the callback only */
+	snprintf(t->last_detail, sizeof(t->last_detail), "%s", rec->detail);
+	t->last.detail = t->last_detail;
 }
 
 int vqt_setup(struct vqt *t, enum pg_vq_layout layout, uint16_t num, bool indirect,

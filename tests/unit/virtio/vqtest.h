@@ -18,8 +18,9 @@ struct vqt {
 	struct vdev_ring dev;
 	struct pg_vq_config cfg;
 	unsigned audits;
-	struct pg_virtio_audit last;
+	struct pg_virtio_audit last;  /* detail points to last_detail */
 	char last_rule[32];
+	char last_detail[96];
 	int tokens[1024];
 };
 
