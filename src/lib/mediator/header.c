@@ -67,8 +67,8 @@ static bool bar_addr_of(const struct pg_mediator *m, const struct pg_med_bar *b,
 void pg_med_bars_refresh(struct pg_mediator *m)
 {
 	m->bar_addr = 0;
-	for (unsigned todo = m->bar_sync[CMD_DECODE_BARS]; todo; todo &= todo - 1u) {
-		unsigned i = (unsigned)__builtin_ctz(todo);
+	for (unsigned pending = m->bar_sync[CMD_DECODE_BARS]; pending; pending &= pending - 1u) {
+		unsigned i = (unsigned)__builtin_ctz(pending);
 		struct pg_med_bar *b = &m->bars[i];
 
 		if (bar_addr_of(m, b, &b->addr))
@@ -104,7 +104,7 @@ static inline void post_map(struct pg_mediator *m, struct pg_wctx *w, unsigned i
  * resets the record with the state), so a BAR whose decode bit did not change is still
  * what its last effect said; and one whose decode bit turned off is unmapped whatever its
  * registers hold, so only the ones mapped now (bar_mapped) have anything to post. */
-static inline unsigned sync_todo(const struct pg_mediator *m, uint32_t cmd, uint32_t decode)
+static inline unsigned bars_to_sync(const struct pg_mediator *m, uint32_t cmd, uint32_t decode)
 {
 	/* decode on: the BARs holding an address, or mapped (at another address, or now
 	 * holding none); decode off: the mapped ones */
@@ -112,13 +112,13 @@ static inline unsigned sync_todo(const struct pg_mediator *m, uint32_t cmd, uint
 	       (m->bar_sync[decode & ~cmd & CMD_DECODE_BARS] & m->bar_mapped);
 }
 
-/* Post a BAR_MAP effect for each BAR of todo (sync_todo()) whose guest mapping changed.
+/* Post a BAR_MAP effect for each BAR of pending (bars_to_sync()) whose guest mapping changed.
  * Out of line: most Command writes change no decode bit, or leave nothing to look at. */
 __attribute__((noinline)) static void
-sync_bars(struct pg_mediator *m, struct pg_wctx *w, uint32_t cmd, unsigned todo)
+sync_bars(struct pg_mediator *m, struct pg_wctx *w, uint32_t cmd, unsigned pending)
 {
-	for (; todo; todo &= todo - 1u) {
-		unsigned i = (unsigned)__builtin_ctz(todo);
+	for (; pending; pending &= pending - 1u) {
+		unsigned i = (unsigned)__builtin_ctz(pending);
 		const struct pg_med_bar *b = &m->bars[i];
 		bool mapped = (cmd & b->decode) && ((m->bar_addr >> i) & 1u);
 		bool was = (m->bar_mapped >> i) & 1u;
@@ -131,12 +131,12 @@ sync_bars(struct pg_mediator *m, struct pg_wctx *w, uint32_t cmd, unsigned todo)
 void pg_med_bars_sync(struct pg_mediator *m, struct pg_wctx *w, uint32_t decode)
 {
 	uint32_t cmd = pg_med_guest_cmd(m);
-	unsigned todo;
+	unsigned pending;
 
 	pg_med_bars_refresh(m); /* a BAR register may have changed */
-	todo = sync_todo(m, cmd, decode);
-	if (todo)
-		sync_bars(m, w, cmd, todo);
+	pending = bars_to_sync(m, cmd, decode);
+	if (pending)
+		sync_bars(m, w, cmd, pending);
 }
 
 /* The end of a Command write, once the hardware bits are known (hw): record them, and
@@ -147,14 +147,14 @@ static inline void command_done(struct pg_mediator *m, struct pg_reg *r, struct 
 				uint32_t hw, uint32_t before)
 {
 	uint32_t after = (r->value & r->virt) | (hw & ~r->virt);
-	unsigned todo;
+	unsigned pending;
 
 	m->cmd_hw = (uint16_t)hw;
 	if (!((after ^ before) & CMD_DECODE_BARS))
 		return;
-	todo = sync_todo(m, after, (after ^ before) & CMD_DECODE_BARS);
-	if (todo)
-		sync_bars(m, w, after, todo);
+	pending = bars_to_sync(m, after, (after ^ before) & CMD_DECODE_BARS);
+	if (pending)
+		sync_bars(m, w, after, pending);
 }
 
 /* INTx Disable on the hardware when the guest's bit is clear: set all the same while MSI
